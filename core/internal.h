@@ -1,0 +1,109 @@
+/* internal.h — helpers shared by the core's modules; not part of the public API.
+ * Names use the `sipreg__` (double underscore) prefix: visible across files, never exported. */
+#ifndef SIPREG_INTERNAL_H
+#define SIPREG_INTERNAL_H
+
+#include "sipreg.h"
+
+#include <string.h>
+
+/* Character classes of RFC 3261 §25.1. */
+#define SIPREG__C_TOKEN 0x01    /* token chars: alphanum / "-.!%*_+`'~" */
+#define SIPREG__C_ALNUM 0x02    /* ALPHA / DIGIT */
+#define SIPREG__C_DIGIT 0x04    /* DIGIT */
+#define SIPREG__C_HEX 0x08      /* HEXDIG (either case) */
+#define SIPREG__C_UNRESERVED 0x10 /* alphanum / mark ("-_.!~*'()") */
+#define SIPREG__C_WS 0x20       /* SP / HTAB */
+#define SIPREG__C_PARAMCHAR 0x40 /* param-unreserved ("[]/:&+$") plus unreserved (escaped aside) */
+#define SIPREG__C_HNVCHAR 0x80  /* hnv-unreserved ("[]/?:+$") plus unreserved */
+
+/* Class bits of byte c (table in text.c). */
+extern const unsigned char sipreg__cclass[256];
+
+/* 1 when byte c has any of the class bits `cls`. */
+static inline int sipreg__is(unsigned char c, unsigned cls) { return (sipreg__cclass[c] & cls) != 0; }
+
+/* ASCII lowercase of c. */
+static inline unsigned char sipreg__lower(unsigned char c) {
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* Value of a hex digit, or -1. */
+static inline int sipreg__hexval(unsigned char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    c = sipreg__lower(c);
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+/* A view from a pointer and a length. */
+static inline struct sipreg_str sipreg__str(const char *p, size_t len) {
+    struct sipreg_str s;
+    s.p = p;
+    s.len = len;
+    return s;
+}
+
+/* A view of a NUL-terminated string (NULL gives an empty view). */
+static inline struct sipreg_str sipreg__cstr(const char *s) {
+    return sipreg__str(s, s ? strlen(s) : 0);
+}
+
+/* 1 when the views are byte-equal. */
+static inline int sipreg__eq(struct sipreg_str a, struct sipreg_str b) {
+    return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
+/* 1 when the views are equal ignoring ASCII case. */
+int sipreg__ieq(struct sipreg_str a, struct sipreg_str b);
+
+/* 1 when view a equals the NUL-terminated lowercase literal `lit` ignoring ASCII case. */
+int sipreg__ieq_lit(struct sipreg_str a, const char *lit);
+
+/* Skip linear white space (SP, HTAB, and CRLF/LF followed by SP/HTAB: §7.3.1 folding) from the
+ * front of s. */
+struct sipreg_str sipreg__skip_lws(struct sipreg_str s);
+
+/* Trim linear white space from both ends. */
+struct sipreg_str sipreg__trim(struct sipreg_str s);
+
+/* Index of the end of a quoted string starting at s.p[0] == '"' (the index just past the closing
+ * quote, honouring quoted-pair), or SIPREG_E_QUOTE. */
+long sipreg__quoted_end(struct sipreg_str s);
+
+/* Parse a run of decimal digits (all of s must be digits, 1..n of them). Saturates at `max`.
+ * Returns 0 or SIPREG_E_HEADER_VALUE. */
+int sipreg__parse_u64(struct sipreg_str s, uint64_t max, uint64_t *out);
+
+/* Output buffer with sticky overflow: writes past cap set `overflow` and are dropped. */
+struct sipreg__buf {
+    char *p;      /* destination */
+    size_t cap;   /* capacity */
+    size_t len;   /* bytes written (may exceed cap when overflowed: the length needed) */
+};
+
+/* Append bytes. */
+void sipreg__put(struct sipreg__buf *b, const char *s, size_t n);
+
+/* Append a view. */
+void sipreg__puts(struct sipreg__buf *b, struct sipreg_str s);
+
+/* Append a NUL-terminated string. */
+void sipreg__putc(struct sipreg__buf *b, const char *s);
+
+/* Append an unsigned decimal number. */
+void sipreg__putu(struct sipreg__buf *b, uint64_t v);
+
+/* Append a signed decimal number. */
+void sipreg__puti(struct sipreg__buf *b, int64_t v);
+
+/* Append a q-value from thousandths (1000 -> "1", 500 -> "0.5", 123 -> "0.123"). */
+void sipreg__putq(struct sipreg__buf *b, int q);
+
+/* Append n lowercase hex digits of v (most significant first). */
+void sipreg__puthex(struct sipreg__buf *b, uint64_t v, unsigned n);
+
+/* 1 when the buffer overflowed. */
+static inline int sipreg__overflow(const struct sipreg__buf *b) { return b->len > b->cap; }
+
+#endif /* SIPREG_INTERNAL_H */

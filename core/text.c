@@ -1,0 +1,277 @@
+/* text.c — lexical helpers (RFC 3261 §25.1), error names, parameter lists, output buffers. */
+#include "internal.h"
+
+/* Build-time character class table (const: read-only data, not mutable global state). */
+#define T SIPREG__C_TOKEN
+#define A SIPREG__C_ALNUM
+#define D SIPREG__C_DIGIT
+#define H SIPREG__C_HEX
+#define U SIPREG__C_UNRESERVED
+#define W SIPREG__C_WS
+#define P SIPREG__C_PARAMCHAR
+#define N SIPREG__C_HNVCHAR
+#define ALPHA_LO (T | A | U | P | N)
+#define ALPHA_HEX (T | A | H | U | P | N)
+#define DIGIT_ (T | A | D | H | U | P | N)
+
+const unsigned char sipreg__cclass[256] = {
+    ['\t'] = W, [' '] = W,
+    /* mark = "-" / "_" / "." / "!" / "~" / "*" / "'" / "(" / ")" (unreserved) */
+    ['-'] = T | U | P | N, ['_'] = T | U | P | N, ['.'] = T | U | P | N, ['!'] = T | U | P | N,
+    ['~'] = T | U | P | N, ['*'] = T | U | P | N, ['\''] = T | U | P | N, ['('] = U | P | N,
+    [')'] = U | P | N,
+    /* token also has "%" "+" "`" */
+    ['%'] = T, ['+'] = T | P | N, ['`'] = T,
+    /* param-unreserved = "[" / "]" / "/" / ":" / "&" / "+" / "$" */
+    ['['] = P | N, [']'] = P | N, ['/'] = P | N, [':'] = P | N, ['&'] = P, ['$'] = P | N,
+    /* hnv-unreserved = "[" / "]" / "/" / "?" / ":" / "+" / "$" */
+    ['?'] = N,
+    ['0'] = DIGIT_, ['1'] = DIGIT_, ['2'] = DIGIT_, ['3'] = DIGIT_, ['4'] = DIGIT_,
+    ['5'] = DIGIT_, ['6'] = DIGIT_, ['7'] = DIGIT_, ['8'] = DIGIT_, ['9'] = DIGIT_,
+    ['a'] = ALPHA_HEX, ['b'] = ALPHA_HEX, ['c'] = ALPHA_HEX, ['d'] = ALPHA_HEX, ['e'] = ALPHA_HEX,
+    ['f'] = ALPHA_HEX, ['g'] = ALPHA_LO, ['h'] = ALPHA_LO, ['i'] = ALPHA_LO, ['j'] = ALPHA_LO,
+    ['k'] = ALPHA_LO, ['l'] = ALPHA_LO, ['m'] = ALPHA_LO, ['n'] = ALPHA_LO, ['o'] = ALPHA_LO,
+    ['p'] = ALPHA_LO, ['q'] = ALPHA_LO, ['r'] = ALPHA_LO, ['s'] = ALPHA_LO, ['t'] = ALPHA_LO,
+    ['u'] = ALPHA_LO, ['v'] = ALPHA_LO, ['w'] = ALPHA_LO, ['x'] = ALPHA_LO, ['y'] = ALPHA_LO,
+    ['z'] = ALPHA_LO,
+    ['A'] = ALPHA_HEX, ['B'] = ALPHA_HEX, ['C'] = ALPHA_HEX, ['D'] = ALPHA_HEX, ['E'] = ALPHA_HEX,
+    ['F'] = ALPHA_HEX, ['G'] = ALPHA_LO, ['H'] = ALPHA_LO, ['I'] = ALPHA_LO, ['J'] = ALPHA_LO,
+    ['K'] = ALPHA_LO, ['L'] = ALPHA_LO, ['M'] = ALPHA_LO, ['N'] = ALPHA_LO, ['O'] = ALPHA_LO,
+    ['P'] = ALPHA_LO, ['Q'] = ALPHA_LO, ['R'] = ALPHA_LO, ['S'] = ALPHA_LO, ['T'] = ALPHA_LO,
+    ['U'] = ALPHA_LO, ['V'] = ALPHA_LO, ['W'] = ALPHA_LO, ['X'] = ALPHA_LO, ['Y'] = ALPHA_LO,
+    ['Z'] = ALPHA_LO,
+};
+
+/* One row per error code: value, symbolic name, plain-words description. */
+struct errdesc {
+    int code;
+    const char *name;
+    const char *text;
+};
+
+static const struct errdesc ERRORS[] = {
+    {SIPREG_OK, "SIPREG_OK", "success"},
+    {SIPREG_E_DONE, "SIPREG_E_DONE", "nothing more to return"},
+    {SIPREG_E_INVAL, "SIPREG_E_INVAL", "invalid argument"},
+    {SIPREG_E_NOMEM, "SIPREG_E_NOMEM", "out of memory"},
+    {SIPREG_E_BUFFER, "SIPREG_E_BUFFER", "output buffer too small"},
+    {SIPREG_E_LIMIT, "SIPREG_E_LIMIT", "a documented size limit was exceeded"},
+    {SIPREG_E_STATE, "SIPREG_E_STATE", "not allowed in the current state"},
+    {SIPREG_E_NOT_FOUND, "SIPREG_E_NOT_FOUND", "not present"},
+    {SIPREG_E_CONFIG, "SIPREG_E_CONFIG", "invalid configuration"},
+    {SIPREG_E_ASYMMETRIC, "SIPREG_E_ASYMMETRIC", "response does not match our transaction"},
+    {SIPREG_E_START_LINE, "SIPREG_E_START_LINE", "malformed request line or status line"},
+    {SIPREG_E_VERSION, "SIPREG_E_VERSION", "SIP version is not SIP/2.0"},
+    {SIPREG_E_STATUS, "SIPREG_E_STATUS", "status code is not 100..699"},
+    {SIPREG_E_METHOD, "SIPREG_E_METHOD", "method is not a token"},
+    {SIPREG_E_HEADER_NAME, "SIPREG_E_HEADER_NAME", "header name is empty or not a token"},
+    {SIPREG_E_HEADER_COLON, "SIPREG_E_HEADER_COLON", "header line has no colon"},
+    {SIPREG_E_LINE_TOO_LONG, "SIPREG_E_LINE_TOO_LONG", "line longer than SIPREG_MAX_LINE"},
+    {SIPREG_E_TOO_MANY_HEADERS, "SIPREG_E_TOO_MANY_HEADERS", "too many header fields"},
+    {SIPREG_E_TOO_BIG, "SIPREG_E_TOO_BIG", "message longer than SIPREG_MAX_MESSAGE"},
+    {SIPREG_E_INCOMPLETE, "SIPREG_E_INCOMPLETE", "header section does not end with an empty line"},
+    {SIPREG_E_CONTENT_LENGTH, "SIPREG_E_CONTENT_LENGTH", "bad or conflicting Content-Length"},
+    {SIPREG_E_BODY, "SIPREG_E_BODY", "body shorter than Content-Length"},
+    {SIPREG_E_CHAR, "SIPREG_E_CHAR", "byte not allowed here"},
+    {SIPREG_E_HEADER_VALUE, "SIPREG_E_HEADER_VALUE", "header value does not follow its grammar"},
+    {SIPREG_E_MISSING_HEADER, "SIPREG_E_MISSING_HEADER", "a mandatory header is missing"},
+    {SIPREG_E_CSEQ, "SIPREG_E_CSEQ", "malformed CSeq or CSeq method mismatch"},
+    {SIPREG_E_QUOTE, "SIPREG_E_QUOTE", "unterminated quoted string or angle bracket"},
+    {SIPREG_E_URI, "SIPREG_E_URI", "malformed URI"},
+    {SIPREG_E_URI_SCHEME, "SIPREG_E_URI_SCHEME", "URI scheme missing or malformed"},
+    {SIPREG_E_URI_HOST, "SIPREG_E_URI_HOST", "URI host missing or malformed"},
+    {SIPREG_E_URI_PORT, "SIPREG_E_URI_PORT", "URI port is not 0..65535"},
+    {SIPREG_E_URI_ESCAPE, "SIPREG_E_URI_ESCAPE", "'%' not followed by two hex digits"},
+    {SIPREG_E_AUTH_ALGORITHM, "SIPREG_E_AUTH_ALGORITHM", "no challenge with a supported algorithm"},
+    {SIPREG_E_AUTH_QOP, "SIPREG_E_AUTH_QOP", "challenge offers no supported qop"},
+    {SIPREG_E_AUTH_LOOP, "SIPREG_E_AUTH_LOOP", "credentials rejected again (wrong password?)"},
+    {SIPREG_E_AUTH_NO_CREDENTIALS, "SIPREG_E_AUTH_NO_CREDENTIALS",
+     "challenged, but no credentials are configured"},
+};
+
+static const struct errdesc *errdesc(int err) {
+    for (size_t i = 0; i < sizeof ERRORS / sizeof ERRORS[0]; i++)
+        if (ERRORS[i].code == err) return &ERRORS[i];
+    return NULL;
+}
+
+const char *sipreg_errname(int err) {
+    const struct errdesc *d = errdesc(err);
+    return d ? d->name : "SIPREG_E_UNKNOWN";
+}
+
+const char *sipreg_strerror(int err) {
+    const struct errdesc *d = errdesc(err);
+    return d ? d->text : "unknown error";
+}
+
+int sipreg__ieq(struct sipreg_str a, struct sipreg_str b) {
+    if (a.len != b.len) return 0;
+    for (size_t i = 0; i < a.len; i++)
+        if (sipreg__lower((unsigned char)a.p[i]) != sipreg__lower((unsigned char)b.p[i])) return 0;
+    return 1;
+}
+
+int sipreg__ieq_lit(struct sipreg_str a, const char *lit) { return sipreg__ieq(a, sipreg__cstr(lit)); }
+
+struct sipreg_str sipreg__skip_lws(struct sipreg_str s) {
+    size_t i = 0;
+    while (i < s.len) {
+        unsigned char c = (unsigned char)s.p[i];
+        if (c == ' ' || c == '\t') {
+            i++;
+        } else if (c == '\r' && i + 2 < s.len && s.p[i + 1] == '\n' &&
+                   (s.p[i + 2] == ' ' || s.p[i + 2] == '\t')) {
+            i += 3;
+        } else if (c == '\n' && i + 1 < s.len && (s.p[i + 1] == ' ' || s.p[i + 1] == '\t')) {
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    return sipreg__str(s.p + i, s.len - i);
+}
+
+struct sipreg_str sipreg__trim(struct sipreg_str s) {
+    s = sipreg__skip_lws(s);
+    while (s.len > 0) {
+        char c = s.p[s.len - 1];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+            s.len--;
+        else
+            break;
+    }
+    return s;
+}
+
+long sipreg__quoted_end(struct sipreg_str s) {
+    if (s.len == 0 || s.p[0] != '"') return SIPREG_E_QUOTE;
+    for (size_t i = 1; i < s.len; i++) {
+        if (s.p[i] == '\\') {
+            i++; /* quoted-pair: skip the escaped byte (§25.1) */
+        } else if (s.p[i] == '"') {
+            return (long)(i + 1);
+        }
+    }
+    return SIPREG_E_QUOTE;
+}
+
+int sipreg__parse_u64(struct sipreg_str s, uint64_t max, uint64_t *out) {
+    uint64_t v = 0;
+    if (s.len == 0) return SIPREG_E_HEADER_VALUE;
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.p[i];
+        if (c < '0' || c > '9') return SIPREG_E_HEADER_VALUE;
+        if (v <= max) v = v * 10 + (uint64_t)(c - '0');
+        if (v > max) v = max + 1; /* keep scanning for bad bytes; saturate below */
+    }
+    *out = v > max ? max : v;
+    return 0;
+}
+
+int sipreg_param_next(struct sipreg_str *cursor, char sep, struct sipreg_str *name,
+                      struct sipreg_str *value, int *quoted) {
+    struct sipreg_str s = sipreg__skip_lws(*cursor);
+    /* skip separators (and empty elements) */
+    while (s.len > 0 && (s.p[0] == sep || s.p[0] == ';')) s = sipreg__skip_lws(sipreg__str(s.p + 1, s.len - 1));
+    if (s.len == 0) {
+        *cursor = s;
+        return 0;
+    }
+    size_t i = 0;
+    while (i < s.len && s.p[i] != '=' && s.p[i] != sep && s.p[i] != ';' && s.p[i] != ' ' &&
+           s.p[i] != '\t' && s.p[i] != '\r' && s.p[i] != '\n')
+        i++;
+    *name = sipreg__str(s.p, i);
+    if (i == 0) return SIPREG_E_HEADER_VALUE;
+    *value = sipreg__str(s.p + i, 0);
+    if (quoted) *quoted = 0;
+    s = sipreg__skip_lws(sipreg__str(s.p + i, s.len - i));
+    if (s.len > 0 && s.p[0] == '=') {
+        s = sipreg__skip_lws(sipreg__str(s.p + 1, s.len - 1));
+        if (s.len > 0 && s.p[0] == '"') {
+            long end = sipreg__quoted_end(s);
+            if (end < 0) return (int)end;
+            *value = sipreg__str(s.p + 1, (size_t)end - 2);
+            if (quoted) *quoted = 1;
+            s = sipreg__str(s.p + end, s.len - (size_t)end);
+        } else {
+            size_t j = 0;
+            while (j < s.len && s.p[j] != sep && s.p[j] != ';' && s.p[j] != ' ' && s.p[j] != '\t' &&
+                   s.p[j] != '\r' && s.p[j] != '\n')
+                j++;
+            *value = sipreg__str(s.p, j);
+            s = sipreg__str(s.p + j, s.len - j);
+        }
+        s = sipreg__skip_lws(s);
+    }
+    if (s.len > 0 && s.p[0] != sep && s.p[0] != ';') return SIPREG_E_HEADER_VALUE;
+    *cursor = s;
+    return 1;
+}
+
+int sipreg_param_find(struct sipreg_str list, const char *name, struct sipreg_str *value) {
+    struct sipreg_str n, v;
+    int r;
+    while ((r = sipreg_param_next(&list, ';', &n, &v, NULL)) == 1) {
+        if (sipreg__ieq_lit(n, name)) {
+            if (value) *value = v;
+            return 1;
+        }
+    }
+    return r < 0 ? r : 0;
+}
+
+void sipreg__put(struct sipreg__buf *b, const char *s, size_t n) {
+    if (b->len <= b->cap && n <= b->cap - b->len) {
+        if (n) memcpy(b->p + b->len, s, n);
+    }
+    b->len += n;
+}
+
+void sipreg__puts(struct sipreg__buf *b, struct sipreg_str s) { sipreg__put(b, s.p, s.len); }
+
+void sipreg__putc(struct sipreg__buf *b, const char *s) { sipreg__put(b, s, strlen(s)); }
+
+void sipreg__putu(struct sipreg__buf *b, uint64_t v) {
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[sizeof tmp - 1 - n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    sipreg__put(b, tmp + sizeof tmp - n, n);
+}
+
+void sipreg__puti(struct sipreg__buf *b, int64_t v) {
+    if (v < 0) {
+        sipreg__put(b, "-", 1);
+        sipreg__putu(b, (uint64_t)0 - (uint64_t)v);
+    } else {
+        sipreg__putu(b, (uint64_t)v);
+    }
+}
+
+void sipreg__putq(struct sipreg__buf *b, int q) {
+    /* qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )  (RFC 3261 §20.10) */
+    if (q >= 1000) {
+        sipreg__put(b, "1", 1);
+        return;
+    }
+    if (q <= 0) {
+        sipreg__put(b, "0", 1);
+        return;
+    }
+    char tmp[5] = {'0', '.', (char)('0' + q / 100), (char)('0' + q / 10 % 10), (char)('0' + q % 10)};
+    size_t n = 5;
+    while (tmp[n - 1] == '0') n--;
+    sipreg__put(b, tmp, n);
+}
+
+void sipreg__puthex(struct sipreg__buf *b, uint64_t v, unsigned n) {
+    static const char HEX[] = "0123456789abcdef";
+    char tmp[16];
+    if (n > 16) n = 16;
+    for (unsigned i = 0; i < n; i++) tmp[n - 1 - i] = HEX[(v >> (4 * i)) & 15];
+    sipreg__put(b, tmp, n);
+}

@@ -1,0 +1,80 @@
+/* check.h — a tiny table-friendly test harness: CHECK macros count failures, main returns them. */
+#ifndef SIPREG_CHECK_H
+#define SIPREG_CHECK_H
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+static int check_failures;
+static int check_count;
+
+#define CHECK(cond)                                                                           \
+    do {                                                                                      \
+        check_count++;                                                                        \
+        if (!(cond)) {                                                                        \
+            check_failures++;                                                                 \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);          \
+        }                                                                                     \
+    } while (0)
+
+#define CHECK_MSG(cond, ...)                                                                  \
+    do {                                                                                      \
+        check_count++;                                                                        \
+        if (!(cond)) {                                                                        \
+            check_failures++;                                                                 \
+            fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond);          \
+            fprintf(stderr, __VA_ARGS__);                                                     \
+            fputc('\n', stderr);                                                              \
+        }                                                                                     \
+    } while (0)
+
+#define CHECK_INT(a, b)                                                                       \
+    do {                                                                                      \
+        long long check_a_ = (long long)(a), check_b_ = (long long)(b);                       \
+        check_count++;                                                                        \
+        if (check_a_ != check_b_) {                                                           \
+            check_failures++;                                                                 \
+            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__,   \
+                    #a, check_a_, #b, check_b_);                                              \
+        }                                                                                     \
+    } while (0)
+
+/* Compare a view (p, len) with a NUL-terminated expectation. */
+#define CHECK_STR(view, expect)                                                               \
+    do {                                                                                      \
+        const char *check_e_ = (expect);                                                      \
+        check_count++;                                                                        \
+        if ((view).len != strlen(check_e_) || memcmp((view).p, check_e_, (view).len) != 0) {  \
+            check_failures++;                                                                 \
+            fprintf(stderr, "%s:%d: %s == \"%.*s\", expected \"%s\"\n", __FILE__, __LINE__,   \
+                    #view, (int)(view).len, (view).p ? (view).p : "", check_e_);              \
+        }                                                                                     \
+    } while (0)
+
+/* End of main: print a summary and return the exit status. */
+static inline int check_done(const char *name) {
+    printf("%s: %d checks, %d failed\n", name, check_count, check_failures);
+    return check_failures ? 1 : 0;
+}
+
+/* Read a whole file into a malloc'd buffer (test helper only). */
+#include <stdlib.h>
+static inline char *check_read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (!buf) {
+        fclose(f);
+        return NULL;
+    }
+    *len = fread(buf, 1, (size_t)n, f);
+    buf[*len] = 0;
+    fclose(f);
+    return buf;
+}
+
+#endif
