@@ -94,9 +94,10 @@ const char *sipreg_errname(int err);
 #define SIPREG_MAX_MESSAGE 65535 /* bytes in one SIP message (header section + body) */
 #define SIPREG_MAX_LINE 8192     /* bytes in one header line, folded continuation included */
 #define SIPREG_MAX_HEADERS 128   /* header fields a registration parses per response */
-#define SIPREG_MAX_CONTACTS 8    /* our own Contacts per registration */
-#define SIPREG_MAX_BINDINGS 32   /* bindings (ours + other devices) kept from one 2xx */
+#define SIPREG_MAX_CONTACTS 4    /* our own Contacts per registration */
+#define SIPREG_MAX_BINDINGS 16   /* other devices' bindings kept from one 2xx (more are counted) */
 #define SIPREG_MAX_ROUTES 4      /* Service-Route / Path entries kept from one 2xx */
+#define SIPREG_MAX_URI_PARAMS 64 /* uri-parameters (and, apart, headers) in one URI */
 
 /* ------------------------------------------------------------------------------------------ */
 /* PRNG: ChaCha20 keystream keyed by a 32-byte seed (no system entropy is ever read)          */
@@ -158,7 +159,8 @@ struct sipreg_uri {
     struct sipreg_str opaque;  /* OTHER: everything after "scheme:" */
 };
 
-/* Parse `s[0..len)` as a URI. Returns 0 or SIPREG_E_URI*; *err_off (if not NULL) gets the offset. */
+/* Parse `s[0..len)` as a URI. Returns 0, SIPREG_E_URI*, or SIPREG_E_LIMIT (more than
+ * SIPREG_MAX_URI_PARAMS parameters or headers); *err_off (if not NULL) gets the offset. */
 int sipreg_uri_parse(struct sipreg_uri *out, const char *s, size_t len, size_t *err_off);
 
 /* RFC 3261 §19.1.4 (sip/sips), RFC 3966 §4 (tel) equivalence: 1 equal, 0 different. */
@@ -399,6 +401,14 @@ const char *sipreg_alg_name(int alg);
 /* Parse an algorithm token (case-insensitive); SIPREG_ALG_UNKNOWN if not supported. */
 int sipreg_alg_parse(struct sipreg_str s);
 
+/* Pick the challenge to answer among the message's Proxy-Authenticate (proxy = 1),
+ * WWW-Authenticate (proxy = 0) or both (proxy < 0) headers: the usable Digest challenge (supported
+ * algorithm, realm and nonce, qop auth / auth-int or none; -sess needs qop) with the highest
+ * sipreg_alg_rank, the topmost among equals (RFC 8760 §2.4, RFC 7616 §3.7). Returns 1 with *out
+ * set, 0 when none is usable (SIPREG_E_AUTH_ALGORITHM-worthy), or negative on a parse error in
+ * a header of the kind asked for. */
+int sipreg_challenge_pick(const struct sipreg_msg *m, int proxy, struct sipreg_challenge *out);
+
 /* ------------------------------------------------------------------------------------------ */
 /* REGISTER composition (RFC 3261 §10.2, RFC 7118 §5, RFC 5626 §4.2)                           */
 /* ------------------------------------------------------------------------------------------ */
@@ -420,7 +430,7 @@ struct sipreg_contact_out {
     struct sipreg_str uri;      /* full URI text */
     int64_t expires;            /* ;expires=, or -1 to omit */
     int q;                      /* thousandths 0..1000, or -1 to omit */
-    struct sipreg_str instance; /* +sip.instance value without quotes ("<urn:uuid:...>"), or empty */
+    struct sipreg_str instance; /* instance URN ("urn:uuid:..."), sent as "<...>"; or empty */
     int64_t reg_id;             /* reg-id, or -1 to omit */
 };
 
@@ -455,8 +465,273 @@ int sipreg_compose_authorization(const struct sipreg_challenge *ch,
                                  const struct sipreg_digest_input *in, char *buf, size_t cap);
 
 /* ------------------------------------------------------------------------------------------ */
+/* Registration: the sans-I/O state machine (RFC 3261 §10.2, RFC 5626 §4)                      */
+/*                                                                                            */
+/*            register()                 2xx (our bindings)                                    */
+/*   IDLE ─────────────► REGISTERING ─────────────────────► REGISTERED ◄──┐ 2xx                */
+/*    ▲                   │   ▲  │ 401/407/423/439: retry        │  refresh│(REFRESHING)        */
+/*    │                   │   │  └─ same state                   ├─────────┘                    */
+/*    │     final failure,│   │ retry_at reached                 │ failure / timeout / lapse   */
+/*    │     timeout, flow │   │                                  ▼                             */
+/*    │     failure       └─► BACKOFF ◄─────────────────────────────                            */
+/*    │                                                                                        */
+/*    └─── 2xx ◄── UNREGISTERING ◄── unregister() (from any state; also "*" for all)            */
+/*  FAILED: a failure no retry can mend (bad config, no credentials); register() starts again. */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Registration states. */
+enum sipreg_state {
+    SIPREG_ST_IDLE = 0,         /* nothing registered, nothing scheduled */
+    SIPREG_ST_REGISTERING = 1,  /* adding our bindings (first time, or again after a lapse) */
+    SIPREG_ST_REGISTERED = 2,   /* our bindings are live; a refresh is scheduled */
+    SIPREG_ST_REFRESHING = 3,   /* registered, and a refresh REGISTER is in flight */
+    SIPREG_ST_UNREGISTERING = 4, /* removing bindings */
+    SIPREG_ST_BACKOFF = 5,      /* an attempt failed; the next one is scheduled (retry_at) */
+    SIPREG_ST_FAILED = 6        /* stopped after a failure that retrying cannot mend */
+};
+
+/* How one of our bindings was recognised in a 2xx Contact list (RFC 3261 §10.2.4). */
+enum sipreg_match {
+    SIPREG_MATCH_NONE = 0,     /* not found in the 2xx */
+    SIPREG_MATCH_INSTANCE = 1, /* +sip.instance and reg-id (RFC 5626 §6) */
+    SIPREG_MATCH_GRUU = 2,     /* our pub-gruu (RFC 5627) */
+    SIPREG_MATCH_URI = 3       /* §19.1.4 URI equality */
+};
+
+/* Why something happened (state changes, failures, retries). */
+enum sipreg_reason {
+    SIPREG_R_NONE = 0,          /* no particular reason */
+    SIPREG_R_COMMAND = 1,       /* the application asked */
+    SIPREG_R_OK = 2,            /* a 2xx */
+    SIPREG_R_REFRESH = 3,       /* refresh point reached */
+    SIPREG_R_LAPSED = 4,        /* our binding expired before it could be refreshed */
+    SIPREG_R_STATUS = 5,        /* a final non-2xx response (status says which) */
+    SIPREG_R_TIMEOUT = 6,       /* no final response (Timer F, RFC 3261 §17.1.2.2) */
+    SIPREG_R_FLOW = 7,          /* the transport flow failed or is down */
+    SIPREG_R_AUTH = 8,          /* credentials rejected, or missing (error says which) */
+    SIPREG_R_INTERVAL = 9,      /* 423 that retrying cannot satisfy */
+    SIPREG_R_NO_BINDING = 10,   /* 2xx that does not list our binding */
+    SIPREG_R_RETRY_AFTER = 11,  /* the registrar's Retry-After */
+    SIPREG_R_BACKOFF = 12       /* RFC 5626 §4.5 back-off */
+};
+
+/* Event types (pulled with sipreg_poll_event). */
+enum sipreg_event_type {
+    SIPREG_EV_STATE = 1,        /* state changed: state, reason */
+    SIPREG_EV_REGISTERED = 2,   /* our bindings confirmed: value = granted s, at = refresh time */
+    SIPREG_EV_UNREGISTERED = 3, /* our (or all) bindings removed */
+    SIPREG_EV_FAILED = 4,       /* an attempt failed: status, error, reason, text; at = retry time or NEVER */
+    SIPREG_EV_RETRY = 5,        /* next attempt scheduled at `at` because of `reason` */
+    SIPREG_EV_EXPIRING = 6,     /* refresh point reached (value = s left); manual mode waits for register() */
+    SIPREG_EV_LAPSED = 7,       /* our binding expired before refresh; value = ms since expiry */
+    SIPREG_EV_BINDINGS = 8,     /* a 2xx updated the binding view (fetch result, or any 2xx) */
+    SIPREG_EV_CONNECT = 9,      /* the core needs a transport flow: connect, then sipreg_transport(up) */
+    SIPREG_EV_NO_BINDING = 10   /* a 2xx to our REGISTER does not list (all) our bindings */
+};
+
+/* The operations one REGISTER can carry. */
+enum sipreg_op {
+    SIPREG_OP_NONE = 0,          /* none */
+    SIPREG_OP_REGISTER = 1,      /* add or refresh our bindings (and drop swapped-out ones) */
+    SIPREG_OP_UNREGISTER = 2,    /* remove our bindings (expires=0) */
+    SIPREG_OP_UNREGISTER_ALL = 3, /* remove all bindings of the AOR (Contact: *) */
+    SIPREG_OP_FETCH = 4          /* list the bindings (no Contact) */
+};
+
+/* One event. Views are valid until the next call on the registration. */
+struct sipreg_event {
+    int type;              /* enum sipreg_event_type */
+    int state;             /* state after the event (enum sipreg_state) */
+    int reason;            /* enum sipreg_reason */
+    int op;                /* enum sipreg_op: the REGISTER operation it concerns, or NONE */
+    int status;            /* SIP status code involved, or 0 */
+    int error;             /* negative SIPREG_E_* involved, or 0 */
+    sipreg_ms at;          /* a time the event refers to (see the type), or SIPREG_NEVER */
+    int64_t value;         /* a number the event refers to (see the type) */
+    struct sipreg_str text; /* reason phrase of the response involved, or empty */
+};
+
+/* One binding from the last 2xx: ours (matched or missing) or another device's. */
+struct sipreg_binding {
+    int ours;                  /* 1: one of our contacts */
+    int contact;               /* index of our contact, or -1 */
+    int matched_by;            /* enum sipreg_match (ours) */
+    struct sipreg_str uri;     /* contact URI */
+    struct sipreg_str instance; /* +sip.instance (quotes stripped), or empty */
+    int64_t reg_id;            /* reg-id, or -1 */
+    int q;                     /* q in thousandths, or -1 */
+    int64_t requested;         /* seconds we asked (ours), or -1 */
+    int64_t granted;           /* seconds the registrar granted (0 for our missing bindings) */
+    sipreg_ms expires_at;      /* monotonic time the binding expires (from when we sent) */
+    struct sipreg_str pub_gruu; /* RFC 5627 public GRUU, or empty */
+    struct sipreg_str temp_gruu; /* RFC 5627 temporary GRUU, or empty */
+};
+
+/* A snapshot of the registration for display (views valid until the next call). */
+struct sipreg_info {
+    int state;                 /* enum sipreg_state */
+    int flow_up;               /* 1 when the host says the transport is up */
+    int in_flight;             /* 1 when a REGISTER transaction is open */
+    sipreg_ms refresh_at;      /* next refresh, or SIPREG_NEVER */
+    sipreg_ms expires_at;      /* earliest expiry of our bindings, or SIPREG_NEVER */
+    sipreg_ms retry_at;        /* next retry (BACKOFF), or SIPREG_NEVER */
+    int64_t requested;         /* seconds requested (Expires) */
+    int64_t granted;           /* minimum granted over our bindings, or -1 */
+    int failures;              /* consecutive failures (RFC 5626 §4.5) */
+    int last_status;           /* last final status, or 0 */
+    int has_skew;              /* 1 when clock_skew_ms is known (Date + wall clock) */
+    int64_t clock_skew_ms;     /* registrar clock minus ours (RFC 3261 §10.2.5), ± skew_error_ms */
+    int64_t skew_error_ms;     /* bound on the skew estimate (half the round trip + 1 s) */
+    struct sipreg_str call_id; /* our Call-ID */
+    uint32_t cseq;             /* last CSeq sent */
+    size_t nservice_route;     /* Service-Route entries (RFC 3608) */
+    struct sipreg_str service_route[SIPREG_MAX_ROUTES]; /* their URIs */
+    size_t npath;              /* Path entries (RFC 3327) */
+    struct sipreg_str path[SIPREG_MAX_ROUTES]; /* their URIs */
+    size_t others_omitted;     /* other devices' bindings not stored (limits) */
+};
+
+/* One of our Contacts in the configuration. */
+struct sipreg_contact_spec {
+    const char *uri;  /* full URI, or NULL to generate "sip:<rand>@<rand>.invalid;transport=ws" */
+    int64_t expires;  /* per-binding expires (;expires=), or -1 for the registration's */
+    int q;            /* q in thousandths (0..1000), or -1 for none */
+};
+
+/* How to find the registrar (RFC 3261 §10.2.6). */
+enum sipreg_discovery {
+    SIPREG_DISCOVER_CONFIGURED = 0, /* `registrar` if set, else the AOR's host */
+    SIPREG_DISCOVER_AOR_HOST = 1,   /* "sip:<AOR host>" */
+    SIPREG_DISCOVER_MULTICAST = 2   /* "sip:sip.mcast.net" */
+};
+
+/* Timers and retry policy (all overridable; defaults from sipreg_config_init). */
+struct sipreg_policy {
+    int64_t t1_ms;            /* RFC 3261 T1, 500 ms; Timer F = 64*T1 */
+    int64_t t2_ms;            /* RFC 3261 T2, 4000 ms (cap of Timer E) */
+    int64_t refresh_margin_s; /* E > 64: refresh in [E/2, E - margin]; 32 s */
+    int64_t short_margin_s;   /* E <= 64: refresh at E - this, not before E/2; 5 s */
+    int64_t base_s;           /* RFC 5626 §4.5 base-time, all flows failed: 30 s */
+    int64_t base_up_s;        /* base-time while another flow is up: 90 s */
+    int64_t max_s;            /* RFC 5626 §4.5 max-time: 1800 s */
+    int64_t max_retry_after_s; /* cap on an honoured Retry-After: 86400 s */
+    int other_flow_up;        /* 1: the host has another working flow (base_up_s applies) */
+    int manual_refresh;       /* 1: at the refresh point only emit EXPIRING; the app refreshes */
+    int max_auth_retries;     /* challenges answered per attempt: 2 (a stale nonce, then one) */
+};
+
+/* Everything a registration needs; strings are copied by sipreg_new. */
+struct sipreg_config {
+    const char *aor;           /* address-of-record, "sip:alice@example.com" (required) */
+    const char *registrar;     /* Request-URI, "sip:example.com" (optional) */
+    int discovery;             /* enum sipreg_discovery */
+    struct sipreg_contact_spec contacts[SIPREG_MAX_CONTACTS]; /* our Contacts */
+    size_t ncontacts;          /* 0: one generated Contact */
+    const char *instance_id;   /* "urn:uuid:..." (RFC 5626 §4.1); NULL: generated when outbound */
+    int reg_id;                /* reg-id (RFC 5626 §4.2), >= 1 */
+    int outbound;              /* 1: send +sip.instance and reg-id (default 1) */
+    const char *username;      /* digest user (default: the AOR's user part) */
+    const char *password;      /* digest password */
+    const char *ha1;           /* precomputed H(user:realm:password) hex, instead of password */
+    int64_t expires;           /* requested expiry in seconds (default 600) */
+    int transport;             /* enum sipreg_transport (default WS) */
+    const char *via_host;      /* Via sent-by host; NULL: "<random>.invalid" (RFC 7118 §5) */
+    const char *user_agent;    /* User-Agent (default "sipreg/<version>"); "" to omit */
+    const char *supported;     /* Supported (default "path, gruu, outbound"); "" to omit */
+    const char *extra_headers; /* extra header lines, each "Name: value\r\n" */
+    uint8_t seed[32];          /* entropy for the PRNG (the host's crypto RNG) */
+    struct sipreg_policy policy; /* timers and retry */
+};
+
+/* Set one configuration field by name from a string (keys: aor, registrar, discovery
+ * (configured|aor|multicast), expires, transport (ws|wss|udp|tcp|tls), username, password, ha1,
+ * instance, reg-id, outbound, via-host, user-agent, supported, extra-headers, manual-refresh,
+ * other-flow-up, t1-ms, t2-ms, refresh-margin, short-margin, retry-base, retry-base-up,
+ * retry-max, max-retry-after, max-auth-retries). `value` must live until sipreg_new.
+ * 0, SIPREG_E_NOT_FOUND (unknown key) or SIPREG_E_CONFIG (bad value). */
+int sipreg_config_set(struct sipreg_config *cfg, const char *key, const char *value);
+
+/* Append a Contact (uri NULL or "" = generated; expires -1 / q -1 = none). */
+int sipreg_config_add_contact(struct sipreg_config *cfg, const char *uri, int64_t expires, int q);
+
+/* An opaque registration. */
+struct sipreg;
+
+/* Fill cfg with the documented defaults (seed zero: the host must set it). */
+void sipreg_config_init(struct sipreg_config *cfg);
+
+/* Create a registration from cfg (strings copied). 0, SIPREG_E_CONFIG, or SIPREG_E_NOMEM. */
+int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg);
+
+/* Free a registration (NULL is fine). */
+void sipreg_free(struct sipreg *r);
+
+/* Bytes of memory this registration holds (struct plus copied strings). */
+size_t sipreg_memory(const struct sipreg *r);
+
+/* Register now (first time, or refresh now). Queued if a REGISTER is in flight. */
+int sipreg_register(struct sipreg *r, sipreg_ms now);
+
+/* Remove our bindings (all = 0) or every binding of the AOR with "Contact: *" (all = 1). */
+int sipreg_unregister(struct sipreg *r, int all, sipreg_ms now);
+
+/* Query the bindings: REGISTER without Contact (RFC 3261 §10.2.3). */
+int sipreg_fetch(struct sipreg *r, sipreg_ms now);
+
+/* Replace our Contacts; when registered, old and new go in one REGISTER (old with expires=0). */
+int sipreg_set_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
+                        sipreg_ms now);
+
+/* Report the transport flow up (1) or down (0). */
+int sipreg_transport(struct sipreg *r, int up, sipreg_ms now);
+
+/* Tell the core the wall clock (Unix ms) at monotonic `now`, for clock-skew estimates. */
+int sipreg_wallclock(struct sipreg *r, int64_t unix_ms, sipreg_ms now);
+
+/* Feed one received SIP message. 0 handled, SIPREG_E_ASYMMETRIC if not ours (dropped), or a
+ * parse error (dropped). */
+int sipreg_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now);
+
+/* Let the core act on its deadlines (safe to call early or late, any number of times). */
+int sipreg_on_timeout(struct sipreg *r, sipreg_ms now);
+
+/* The next absolute time on_timeout should run, or SIPREG_NEVER. */
+sipreg_ms sipreg_deadline(const struct sipreg *r);
+
+/* Take the next message to send into buf. Returns its length, SIPREG_E_DONE when none,
+ * SIPREG_E_BUFFER when cap is too small (SIPREG_MAX_MESSAGE always suffices; it stays queued). */
+int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap);
+
+/* Take the next event. 0, or SIPREG_E_DONE when none. */
+int sipreg_poll_event(struct sipreg *r, struct sipreg_event *ev);
+
+/* Current state (enum sipreg_state). */
+int sipreg_state(const struct sipreg *r);
+
+/* Fill a snapshot of the registration. */
+void sipreg_get_info(const struct sipreg *r, struct sipreg_info *info);
+
+/* Copy the binding view (ours first, then other devices') into out[0..cap); *n gets the total. */
+int sipreg_bindings(const struct sipreg *r, struct sipreg_binding *out, size_t cap, size_t *n);
+
+/* Name of a state / reason / event type / match rule ("registered", "timeout", ...). */
+const char *sipreg_state_name(int state);
+const char *sipreg_reason_name(int reason);   /* see sipreg_state_name */
+const char *sipreg_event_name(int type);      /* see sipreg_state_name */
+const char *sipreg_match_name(int match);     /* see sipreg_state_name */
+const char *sipreg_op_name(int op);           /* see sipreg_state_name */
+
+/* ------------------------------------------------------------------------------------------ */
 /* JSON view of a parsed message (shared by the native CLI and the wasm build: parity)         */
 /* ------------------------------------------------------------------------------------------ */
+
+/* Write an event as JSON ({"type":"registered","state":...,"reason":...,"status":200,
+ * "text":"OK","error":null,"at":ms|null,"value":N}). Returns the length or SIPREG_E_BUFFER. */
+int sipreg_event_json(const struct sipreg_event *ev, char *out, size_t cap);
+
+/* Write the registration's snapshot (sipreg_get_info + every binding) as JSON. Returns the
+ * length or SIPREG_E_BUFFER. */
+int sipreg_info_json(const struct sipreg *r, char *out, size_t cap);
 
 /* Write the `sipreg parse` JSON for buf[0..len) into out. Returns its length (>= 0) or
  * SIPREG_E_BUFFER; the JSON says "ok":false with the error when the message does not parse. */

@@ -1,0 +1,164 @@
+/* wasm.c — the WebAssembly export shim: handles, scalars and byte ranges in linear memory.
+ * No SIP logic lives here; every decision is the core's. Times cross as doubles (JS numbers:
+ * milliseconds, exact up to 2^53), "never" as -1. */
+#include "sipreg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define EXPORT(name) __attribute__((export_name(#name), used))
+
+/* A configuration under construction: the config plus copies of its strings. */
+struct sw_cfg {
+    struct sipreg_config cfg;
+    char *strings[64];
+    size_t nstrings;
+};
+
+/* Duplicate p[0..n) as a NUL-terminated string owned by the builder. */
+static const char *own(struct sw_cfg *b, const char *p, size_t n) {
+    if (b->nstrings == sizeof b->strings / sizeof b->strings[0]) return NULL;
+    char *s = malloc(n + 1);
+    if (!s) return NULL;
+    memcpy(s, p, n);
+    s[n] = 0;
+    b->strings[b->nstrings++] = s;
+    return s;
+}
+
+/* Double milliseconds to the core's integer milliseconds. */
+static sipreg_ms ms(double t) { return (sipreg_ms)t; }
+
+EXPORT(sw_malloc) void *sw_malloc(size_t n) { return malloc(n); }
+EXPORT(sw_free) void sw_free(void *p) { free(p); }
+
+/* `sipreg parse` JSON of buf[0..len) into out; its length or a negative error. */
+EXPORT(sw_parse_json) int sw_parse_json(const char *buf, size_t len, char *out, size_t cap) {
+    return sipreg_parse_json(buf, len, out, cap);
+}
+
+/* §19.1.4: 1 equal, 0 different, negative when a URI does not parse (*err_off, *which set). */
+EXPORT(sw_uri_equal)
+int sw_uri_equal(const char *a, size_t al, const char *b, size_t bl, size_t *err_off, int *which) {
+    struct sipreg_uri ua, ub;
+    int e = sipreg_uri_parse(&ua, a, al, err_off);
+    if (e < 0) {
+        *which = 0;
+        return e;
+    }
+    e = sipreg_uri_parse(&ub, b, bl, err_off);
+    if (e < 0) {
+        *which = 1;
+        return e;
+    }
+    return sipreg_uri_equal(&ua, &ub);
+}
+
+/* Error name / description as NUL-terminated strings in static memory. */
+EXPORT(sw_errname) const char *sw_errname(int err) { return sipreg_errname(err); }
+EXPORT(sw_strerror) const char *sw_strerror(int err) { return sipreg_strerror(err); }
+EXPORT(sw_version) const char *sw_version(void) { return SIPREG_VERSION; }
+
+/* The Call-ID of a message (for routing in a pool): its length, with *off its offset in buf;
+ * negative when the message does not parse. */
+EXPORT(sw_call_id) int sw_call_id(const char *buf, size_t len, size_t *off) {
+    struct sipreg_hdr hdrs[SIPREG_MAX_HEADERS];
+    struct sipreg_msg m;
+    size_t eoff;
+    int e = sipreg_msg_parse(&m, buf, len, hdrs, SIPREG_MAX_HEADERS, &eoff);
+    if (e < 0) return e;
+    struct sipreg_str id = sipreg_msg_call_id(&m);
+    *off = id.len ? (size_t)(id.p - buf) : 0;
+    return (int)id.len;
+}
+
+/* ---- configuration builder ---- */
+
+EXPORT(sw_cfg_new) struct sw_cfg *sw_cfg_new(void) {
+    struct sw_cfg *b = calloc(1, sizeof *b);
+    if (b) sipreg_config_init(&b->cfg);
+    return b;
+}
+
+EXPORT(sw_cfg_free) void sw_cfg_free(struct sw_cfg *b) {
+    if (!b) return;
+    for (size_t i = 0; i < b->nstrings; i++) free(b->strings[i]);
+    free(b);
+}
+
+/* Set key=value (both byte ranges); see sipreg_config_set. */
+EXPORT(sw_cfg_set)
+int sw_cfg_set(struct sw_cfg *b, const char *k, size_t kl, const char *v, size_t vl) {
+    const char *key = own(b, k, kl), *val = own(b, v, vl);
+    if (!key || !val) return SIPREG_E_NOMEM;
+    return sipreg_config_set(&b->cfg, key, val);
+}
+
+/* Add a Contact (empty uri = generated; expires and q of -1 = none; q in thousandths). */
+EXPORT(sw_cfg_contact)
+int sw_cfg_contact(struct sw_cfg *b, const char *u, size_t ul, double expires, int q) {
+    const char *uri = ul ? own(b, u, ul) : NULL;
+    if (ul && !uri) return SIPREG_E_NOMEM;
+    return sipreg_config_add_contact(&b->cfg, uri, (int64_t)expires, q);
+}
+
+/* Set the 32-byte seed. */
+EXPORT(sw_cfg_seed) void sw_cfg_seed(struct sw_cfg *b, const uint8_t *seed) {
+    memcpy(b->cfg.seed, seed, 32);
+}
+
+/* ---- registrations ---- */
+
+/* Create a registration from a builder (which stays the caller's). Returns the handle, or a
+ * negative error. */
+EXPORT(sw_reg_new) long sw_reg_new(const struct sw_cfg *b) {
+    struct sipreg *r;
+    int e = sipreg_new(&r, &b->cfg);
+    return e < 0 ? e : (long)(size_t)r;
+}
+
+EXPORT(sw_reg_free) void sw_reg_free(struct sipreg *r) { sipreg_free(r); }
+EXPORT(sw_register) int sw_register(struct sipreg *r, double now) { return sipreg_register(r, ms(now)); }
+EXPORT(sw_unregister) int sw_unregister(struct sipreg *r, int all, double now) {
+    return sipreg_unregister(r, all, ms(now));
+}
+EXPORT(sw_fetch) int sw_fetch(struct sipreg *r, double now) { return sipreg_fetch(r, ms(now)); }
+EXPORT(sw_transport) int sw_transport(struct sipreg *r, int up, double now) {
+    return sipreg_transport(r, up, ms(now));
+}
+EXPORT(sw_wallclock) int sw_wallclock(struct sipreg *r, double unix_ms, double now) {
+    return sipreg_wallclock(r, (int64_t)unix_ms, ms(now));
+}
+EXPORT(sw_recv) int sw_recv(struct sipreg *r, const char *buf, size_t len, double now) {
+    return sipreg_recv(r, buf, len, ms(now));
+}
+EXPORT(sw_timeout) int sw_timeout(struct sipreg *r, double now) { return sipreg_on_timeout(r, ms(now)); }
+
+/* Replace the contacts with those of builder b (atomic swap when registered). */
+EXPORT(sw_set_contacts) int sw_set_contacts(struct sipreg *r, const struct sw_cfg *b, double now) {
+    return sipreg_set_contacts(r, b->cfg.contacts, b->cfg.ncontacts, ms(now));
+}
+
+EXPORT(sw_deadline) double sw_deadline(const struct sipreg *r) {
+    sipreg_ms d = sipreg_deadline(r);
+    return d == SIPREG_NEVER ? -1 : (double)d;
+}
+
+EXPORT(sw_poll_send) int sw_poll_send(struct sipreg *r, char *buf, size_t cap) {
+    return sipreg_poll_send(r, buf, cap);
+}
+
+/* Next event as JSON into out; its length, or SIPREG_E_DONE. */
+EXPORT(sw_poll_event) int sw_poll_event(struct sipreg *r, char *out, size_t cap) {
+    struct sipreg_event ev;
+    int e = sipreg_poll_event(r, &ev);
+    return e < 0 ? e : sipreg_event_json(&ev, out, cap);
+}
+
+/* Snapshot (state, times, bindings) as JSON into out. */
+EXPORT(sw_info) int sw_info(const struct sipreg *r, char *out, size_t cap) {
+    return sipreg_info_json(r, out, cap);
+}
+
+EXPORT(sw_state) int sw_state(const struct sipreg *r) { return sipreg_state(r); }
+EXPORT(sw_memory) size_t sw_memory(const struct sipreg *r) { return sipreg_memory(r); }

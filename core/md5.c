@@ -1,0 +1,120 @@
+/* md5.c — MD5 message digest (RFC 1321), streaming. Kept only because RFC 7616 §3.2 and
+ * RFC 8760 §3 keep MD5 for backward compatibility: most SIP registrars still challenge with it. */
+#include "hash.h"
+
+/* T[i] = floor(2^32 * abs(sin(i + 1))) (RFC 1321 §3.4). */
+static const uint32_t MD5_T[64] = {
+    0xd76aa478u, 0xe8c7b756u, 0x242070dbu, 0xc1bdceeeu, 0xf57c0fafu, 0x4787c62au, 0xa8304613u,
+    0xfd469501u, 0x698098d8u, 0x8b44f7afu, 0xffff5bb1u, 0x895cd7beu, 0x6b901122u, 0xfd987193u,
+    0xa679438eu, 0x49b40821u, 0xf61e2562u, 0xc040b340u, 0x265e5a51u, 0xe9b6c7aau, 0xd62f105du,
+    0x02441453u, 0xd8a1e681u, 0xe7d3fbc8u, 0x21e1cde6u, 0xc33707d6u, 0xf4d50d87u, 0x455a14edu,
+    0xa9e3e905u, 0xfcefa3f8u, 0x676f02d9u, 0x8d2a4c8au, 0xfffa3942u, 0x8771f681u, 0x6d9d6122u,
+    0xfde5380cu, 0xa4beea44u, 0x4bdecfa9u, 0xf6bb4b60u, 0xbebfbc70u, 0x289b7ec6u, 0xeaa127fau,
+    0xd4ef3085u, 0x04881d05u, 0xd9d4d039u, 0xe6db99e5u, 0x1fa27cf8u, 0xc4ac5665u, 0xf4292244u,
+    0x432aff97u, 0xab9423a7u, 0xfc93a039u, 0x655b59c3u, 0x8f0ccc92u, 0xffeff47du, 0x85845dd1u,
+    0x6fa87e4fu, 0xfe2ce6e0u, 0xa3014314u, 0x4e0811a1u, 0xf7537e82u, 0xbd3af235u, 0x2ad7d2bbu,
+    0xeb86d391u,
+};
+
+/* Per-round shift amounts, four per round (RFC 1321 §3.4). */
+static const unsigned char MD5_S[4][4] = {
+    {7, 12, 17, 22}, {5, 9, 14, 20}, {4, 11, 16, 23}, {6, 10, 15, 21}};
+
+/* Rotate left by n (0 < n < 32). */
+static uint32_t rotl32(uint32_t v, unsigned n) { return (v << n) | (v >> (32 - n)); }
+
+/* Little-endian 32-bit load from bytes (RFC 1321 §2: low-order byte first). */
+static uint32_t load_le32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Little-endian 32-bit store. */
+static void store_le32(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+/* Process one 64-byte block (RFC 1321 §3.4: four rounds of 16 operations). */
+static void md5_block(uint32_t h[4], const uint8_t *blk) {
+    uint32_t x[16];
+    for (int i = 0; i < 16; i++)
+        x[i] = load_le32(blk + 4 * i);
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
+    for (unsigned i = 0; i < 64; i++) {
+        uint32_t f;
+        unsigned k;
+        switch (i / 16) {
+        case 0: /* F(X,Y,Z) = XY v not(X) Z */
+            f = (b & c) | (~b & d);
+            k = i;
+            break;
+        case 1: /* G(X,Y,Z) = XZ v Y not(Z) */
+            f = (b & d) | (c & ~d);
+            k = (1 + 5 * i) % 16;
+            break;
+        case 2: /* H(X,Y,Z) = X xor Y xor Z */
+            f = b ^ c ^ d;
+            k = (5 + 3 * i) % 16;
+            break;
+        default: /* I(X,Y,Z) = Y xor (X v not(Z)) */
+            f = c ^ (b | ~d);
+            k = (7 * i) % 16;
+            break;
+        }
+        uint32_t t = d;
+        d = c;
+        c = b;
+        b = b + rotl32(a + f + x[k] + MD5_T[i], MD5_S[i / 16][i % 4]);
+        a = t;
+    }
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+}
+
+void sipreg__md5_init(struct sipreg__md5 *c) {
+    /* RFC 1321 §3.3: word A = 01 23 45 67 (low-order byte first), B, C, D likewise */
+    c->h[0] = 0x67452301u;
+    c->h[1] = 0xefcdab89u;
+    c->h[2] = 0x98badcfeu;
+    c->h[3] = 0x10325476u;
+    c->n = 0;
+}
+
+void sipreg__md5_update(struct sipreg__md5 *c, const void *data, size_t n) {
+    const uint8_t *p = data;
+    size_t used = (size_t)(c->n % 64);
+    c->n += n;
+    if (used) {
+        size_t take = 64 - used < n ? 64 - used : n;
+        memcpy(c->buf + used, p, take);
+        p += take;
+        n -= take;
+        if (used + take < 64) return;
+        md5_block(c->h, c->buf);
+    }
+    for (; n >= 64; p += 64, n -= 64)
+        md5_block(c->h, p);
+    if (n) memcpy(c->buf, p, n);
+}
+
+void sipreg__md5_final(struct sipreg__md5 *c, uint8_t out[SIPREG__MD5_LEN]) {
+    /* RFC 1321 §3.1-3.2: a 1 bit, zeros to 56 mod 64 bytes, then the bit length (LE, mod 2^64) */
+    uint64_t bits = c->n * 8;
+    size_t used = (size_t)(c->n % 64);
+    c->buf[used++] = 0x80;
+    if (used > 56) {
+        memset(c->buf + used, 0, 64 - used);
+        md5_block(c->h, c->buf);
+        used = 0;
+    }
+    memset(c->buf + used, 0, 56 - used);
+    store_le32(c->buf + 56, (uint32_t)bits);
+    store_le32(c->buf + 60, (uint32_t)(bits >> 32));
+    md5_block(c->h, c->buf);
+    for (int i = 0; i < 4; i++)
+        store_le32(out + 4 * i, c->h[i]); /* §3.5: A, B, C, D */
+}

@@ -1,0 +1,297 @@
+/* reg.c — the registration object: configuration, commands, the transaction timers, the
+ * schedule (refresh, expiry, retry) and the output side (messages to send, events, deadline).
+ * Responses are handled in reg_response.c. RFC 3261 §10.2 and §17.1.2, RFC 5626 §4. */
+#include "reg_internal.h"
+
+#include <stdlib.h>
+
+/* ---------------------------------------------------------------------------------------- */
+/* Configuration                                                                            */
+/* ---------------------------------------------------------------------------------------- */
+
+void sipreg_config_init(struct sipreg_config *cfg) {
+    memset(cfg, 0, sizeof *cfg);
+    cfg->discovery = SIPREG_DISCOVER_CONFIGURED;
+    cfg->reg_id = 1;
+    cfg->outbound = 1;
+    cfg->expires = 600;
+    cfg->transport = SIPREG_TP_WS;
+    cfg->policy.t1_ms = 500;            /* RFC 3261 §17.1.1.1 */
+    cfg->policy.t2_ms = 4000;           /* RFC 3261 §17.1.2.2 */
+    cfg->policy.refresh_margin_s = 32;  /* = Timer F: a refresh that times out still lands */
+    cfg->policy.short_margin_s = 5;
+    cfg->policy.base_s = 30;            /* RFC 5626 §4.5 defaults */
+    cfg->policy.base_up_s = 90;
+    cfg->policy.max_s = 1800;
+    cfg->policy.max_retry_after_s = 86400;
+    cfg->policy.max_auth_retries = 2;
+}
+
+/* Total length of the config strings we copy (each NUL-terminated in r->strings). */
+static size_t config_strings_len(const struct sipreg_config *c) {
+    const char *s[] = {c->aor,      c->registrar,  c->username,   c->password,     c->ha1,
+                       c->instance_id, c->user_agent, c->supported, c->extra_headers, c->via_host};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) n += (s[i] ? strlen(s[i]) : 0) + 1;
+    /* room for what we derive: the Request-URI and digest user from the AOR (each at most the
+     * AOR's length + 8), a generated instance URN (46) and Via host (21) */
+    return n + 2 * (strlen(c->aor) + 8) + 46 + 21;
+}
+
+/* Copy s into the string block at *pos and return its view. */
+static struct sipreg_str copy_str(struct sipreg *r, size_t *pos, const char *s, size_t n) {
+    char *dst = r->strings + *pos;
+    if (n) memcpy(dst, s, n);
+    dst[n] = 0;
+    *pos += n + 1;
+    return sipreg__str(dst, n);
+}
+
+/* Request-URI per RFC 3261 §10.2.6: configured registrar, else "sip:" + AOR host[:port], or
+ * the multicast "all SIP servers" name sip.mcast.net. */
+static int derive_ruri(struct sipreg *r, size_t *pos, const struct sipreg_config *cfg,
+                       const struct sipreg_uri *aor) {
+    struct sipreg_uri u;
+    if (cfg->discovery == SIPREG_DISCOVER_MULTICAST) {
+        r->ruri = copy_str(r, pos, "sip:sip.mcast.net", 17);
+        return 0;
+    }
+    if (cfg->discovery == SIPREG_DISCOVER_CONFIGURED && cfg->registrar && cfg->registrar[0]) {
+        if (sipreg_uri_parse(&u, cfg->registrar, strlen(cfg->registrar), NULL) < 0 ||
+            (u.scheme != SIPREG_SCHEME_SIP && u.scheme != SIPREG_SCHEME_SIPS) || u.has_user)
+            return SIPREG_E_CONFIG; /* §10.2: no userinfo in the Request-URI */
+        r->ruri = copy_str(r, pos, cfg->registrar, strlen(cfg->registrar));
+        return 0;
+    }
+    /* "sip:carol@chicago.com" registers at "sip:chicago.com" (§10.2.6); keep sips */
+    char tmp[300];
+    struct sipreg__buf b = {tmp, sizeof tmp, 0};
+    sipreg__putc(&b, aor->scheme == SIPREG_SCHEME_SIPS ? "sips:" : "sip:");
+    sipreg__puts(&b, aor->host);
+    if (aor->port >= 0) {
+        sipreg__putc(&b, ":");
+        sipreg__puti(&b, aor->port);
+    }
+    if (sipreg__overflow(&b)) return SIPREG_E_CONFIG;
+    r->ruri = copy_str(r, pos, tmp, b.len);
+    return 0;
+}
+
+/* Build our Contact list into one allocation (generated URIs per RFC 7118 §5). */
+static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
+                            const struct sipreg__contact *keep, size_t nkeep) {
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) total += (c[i].uri ? strlen(c[i].uri) : 48) + 1;
+    for (size_t i = 0; i < nkeep; i++) total += keep[i].uri.len + 1;
+    char *text = malloc(total ? total : 1);
+    if (!text) return SIPREG_E_NOMEM;
+    struct sipreg__contact list[SIPREG_MAX_CONTACTS * 2];
+    size_t pos = 0, count = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct sipreg__contact *ct = &list[count++];
+        memset(ct, 0, sizeof *ct);
+        char *dst = text + pos;
+        if (c[i].uri) {
+            size_t len = strlen(c[i].uri);
+            memcpy(dst, c[i].uri, len);
+            ct->uri = sipreg__str(dst, len);
+        } else {
+            /* RFC 7118 §5: a random user and a random ".invalid" host; the registrar
+             * reaches us over the WebSocket flow, not at this address */
+            struct sipreg__buf b = {dst, 48, 0};
+            char user[8], host[12];
+            sipreg_prng_token(&r->prng, user, sizeof user);
+            sipreg_prng_token(&r->prng, host, sizeof host);
+            sipreg__putc(&b, "sip:");
+            sipreg__put(&b, user, sizeof user);
+            sipreg__putc(&b, "@");
+            sipreg__put(&b, host, sizeof host);
+            sipreg__putc(&b, ".invalid");
+            if (r->transport == SIPREG_TP_WS || r->transport == SIPREG_TP_WSS)
+                sipreg__putc(&b, ";transport=ws");
+            else if (r->transport == SIPREG_TP_TCP)
+                sipreg__putc(&b, ";transport=tcp");
+            else if (r->transport == SIPREG_TP_TLS)
+                sipreg__putc(&b, ";transport=tls");
+            ct->uri = sipreg__str(dst, b.len);
+        }
+        pos += ct->uri.len + 1;
+        ct->expires = c[i].expires;
+        ct->q = c[i].q;
+        ct->expires_at = SIPREG_NEVER;
+    }
+    for (size_t i = 0; i < nkeep; i++) {
+        struct sipreg__contact *ct = &list[count++];
+        *ct = keep[i];
+        memcpy(text + pos, keep[i].uri.p, keep[i].uri.len);
+        ct->uri = sipreg__str(text + pos, keep[i].uri.len);
+        ct->removing = 1;
+        ct->pub_len = ct->temp_len = 0;
+        pos += ct->uri.len + 1;
+    }
+    free(r->contact_text);
+    r->contact_text = text;
+    r->contact_text_len = total;
+    memcpy(r->contacts, list, count * sizeof list[0]);
+    r->ncontacts = count;
+    return 0;
+}
+
+/* Check one contact spec: a parsable URI (any scheme, §10.2.1), expires and q in range. */
+static int contact_spec_ok(const struct sipreg_contact_spec *c) {
+    struct sipreg_uri u;
+    if (c->uri && sipreg_uri_parse(&u, c->uri, strlen(c->uri), NULL) < 0) return 0;
+    if (c->q > 1000 || c->q < -1) return 0;
+    return c->expires >= -1 && c->expires <= 0xffffffffLL;
+}
+
+/* 1 when s has no CR/LF (values that go into a header line). */
+static int one_line(const char *s) { return !s || !strpbrk(s, "\r\n"); }
+
+int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
+    struct sipreg_uri aor;
+    if (!out || !cfg || !cfg->aor) return SIPREG_E_INVAL;
+    *out = NULL;
+    /* §10.2: the AOR in To MUST be a SIP or SIPS URI */
+    if (sipreg_uri_parse(&aor, cfg->aor, strlen(cfg->aor), NULL) < 0 ||
+        (aor.scheme != SIPREG_SCHEME_SIP && aor.scheme != SIPREG_SCHEME_SIPS))
+        return SIPREG_E_CONFIG;
+    if (cfg->ncontacts > SIPREG_MAX_CONTACTS) return SIPREG_E_LIMIT;
+    for (size_t i = 0; i < cfg->ncontacts; i++)
+        if (!contact_spec_ok(&cfg->contacts[i])) return SIPREG_E_CONFIG;
+    if (cfg->transport < SIPREG_TP_WS || cfg->transport > SIPREG_TP_TLS) return SIPREG_E_CONFIG;
+    if (cfg->expires < 0 || cfg->expires > 0xffffffffLL) return SIPREG_E_CONFIG;
+    if (cfg->reg_id < 1 || cfg->reg_id > 0x7fffffff) return SIPREG_E_CONFIG; /* RFC 5626 §11.4 */
+    if (!one_line(cfg->aor) || !one_line(cfg->username) || !one_line(cfg->user_agent) ||
+        !one_line(cfg->supported) || !one_line(cfg->instance_id) || !one_line(cfg->via_host))
+        return SIPREG_E_CONFIG;
+    if (cfg->policy.t1_ms <= 0 || cfg->policy.t2_ms < cfg->policy.t1_ms || cfg->policy.base_s <= 0 ||
+        cfg->policy.max_s < cfg->policy.base_s)
+        return SIPREG_E_CONFIG;
+
+    struct sipreg *r = calloc(1, sizeof *r);
+    if (!r) return SIPREG_E_NOMEM;
+    r->strings_len = config_strings_len(cfg);
+    r->strings = malloc(r->strings_len);
+    if (!r->strings) {
+        free(r);
+        return SIPREG_E_NOMEM;
+    }
+    sipreg_prng_init(&r->prng, cfg->seed);
+    r->pol = cfg->policy;
+    r->transport = cfg->transport;
+    r->discovery = cfg->discovery;
+    r->outbound = cfg->outbound;
+    r->reg_id = cfg->reg_id;
+    r->requested = cfg->expires;
+    r->granted = -1;
+    r->refresh_at = r->expires_at = r->retry_at = r->timer_f = r->timer_e = SIPREG_NEVER;
+
+    size_t pos = 0;
+    r->aor = copy_str(r, &pos, cfg->aor, strlen(cfg->aor));
+    int err = derive_ruri(r, &pos, cfg, &aor);
+    if (err < 0) {
+        sipreg_free(r);
+        return err;
+    }
+    /* digest user defaults to the AOR's user part */
+    if (cfg->username)
+        r->user = copy_str(r, &pos, cfg->username, strlen(cfg->username));
+    else
+        r->user = copy_str(r, &pos, aor.user.p, aor.user.len);
+    r->password = copy_str(r, &pos, cfg->password ? cfg->password : "",
+                           cfg->password ? strlen(cfg->password) : 0);
+    r->ha1 = copy_str(r, &pos, cfg->ha1 ? cfg->ha1 : "", cfg->ha1 ? strlen(cfg->ha1) : 0);
+    const char *ua = cfg->user_agent ? cfg->user_agent : "sipreg/" SIPREG_VERSION;
+    r->user_agent = copy_str(r, &pos, ua, strlen(ua));
+    const char *sup = cfg->supported ? cfg->supported : "path, gruu, outbound";
+    r->supported = copy_str(r, &pos, sup, strlen(sup));
+    const char *extra = cfg->extra_headers ? cfg->extra_headers : "";
+    r->extra = copy_str(r, &pos, extra, strlen(extra));
+    if (cfg->instance_id) {
+        r->instance = copy_str(r, &pos, cfg->instance_id, strlen(cfg->instance_id));
+    } else if (r->outbound) {
+        /* RFC 5626 §4.1: a UUID URN (RFC 4122 version 4 layout from our PRNG) */
+        char urn[45];
+        struct sipreg__buf b = {urn, sizeof urn, 0};
+        uint32_t w[4];
+        for (int i = 0; i < 4; i++) w[i] = sipreg_prng_u32(&r->prng);
+        w[1] = (w[1] & 0xffff0fffu) | 0x00004000u; /* version 4 */
+        w[2] = (w[2] & 0x3fffffffu) | 0x80000000u; /* variant 10 */
+        sipreg__putc(&b, "urn:uuid:");
+        sipreg__puthex(&b, w[0], 8);
+        sipreg__putc(&b, "-");
+        sipreg__puthex(&b, w[1] >> 16, 4);
+        sipreg__putc(&b, "-");
+        sipreg__puthex(&b, w[1] & 0xffff, 4);
+        sipreg__putc(&b, "-");
+        sipreg__puthex(&b, w[2] >> 16, 4);
+        sipreg__putc(&b, "-");
+        sipreg__puthex(&b, w[2] & 0xffff, 4);
+        sipreg__puthex(&b, w[3], 8);
+        r->instance = copy_str(r, &pos, urn, b.len);
+    }
+    if (cfg->via_host) {
+        r->via_host = copy_str(r, &pos, cfg->via_host, strlen(cfg->via_host));
+    } else {
+        char host[20];
+        sipreg_prng_token(&r->prng, host, 12);
+        memcpy(host + 12, ".invalid", 8); /* RFC 7118 §5 */
+        r->via_host = copy_str(r, &pos, host, 20);
+    }
+    /* §10.2: one Call-ID for every registration of this boot cycle; §8.1.1.3 From tag */
+    sipreg_prng_token(&r->prng, r->call_id, 24);
+    sipreg_prng_token(&r->prng, r->from_tag, 10);
+    r->cseq = 0;
+
+    struct sipreg_contact_spec one = {NULL, -1, -1};
+    err = cfg->ncontacts ? set_contact_list(r, cfg->contacts, cfg->ncontacts, NULL, 0)
+                         : set_contact_list(r, &one, 1, NULL, 0);
+    if (err < 0) {
+        sipreg_free(r);
+        return err;
+    }
+    *out = r;
+    return 0;
+}
+
+void sipreg_free(struct sipreg *r) {
+    if (!r) return;
+    free(r->strings);
+    free(r->contact_text);
+    free(r);
+}
+
+size_t sipreg_memory(const struct sipreg *r) {
+    return sizeof *r + r->strings_len + r->contact_text_len;
+}
+
+int sipreg_set_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
+                        sipreg_ms now) {
+    if (!r || (!c && n)) return SIPREG_E_INVAL;
+    if (n == 0 || n > SIPREG_MAX_CONTACTS) return SIPREG_E_LIMIT;
+    for (size_t i = 0; i < n; i++)
+        if (!contact_spec_ok(&c[i])) return SIPREG_E_CONFIG;
+    /* atomic swap: every live binding of ours that the new list drops goes out with expires=0
+     * in the same REGISTER that adds the new ones (§10.2.2 + §10.2.1) */
+    struct sipreg__contact gone[SIPREG_MAX_CONTACTS];
+    size_t ngone = 0;
+    int registered = r->state == SIPREG_ST_REGISTERED || r->state == SIPREG_ST_REFRESHING;
+    for (size_t i = 0; registered && i < r->ncontacts; i++) {
+        const struct sipreg__contact *old = &r->contacts[i];
+        struct sipreg_uri ou;
+        int kept = 0;
+        if (old->removing || sipreg_uri_parse(&ou, old->uri.p, old->uri.len, NULL) < 0) continue;
+        for (size_t j = 0; j < n && !kept; j++) {
+            struct sipreg_uri nu;
+            kept = c[j].uri && sipreg_uri_parse(&nu, c[j].uri, strlen(c[j].uri), NULL) == 0 &&
+                   sipreg_uri_equal(&ou, &nu) == 1;
+        }
+        if (!kept && ngone < SIPREG_MAX_CONTACTS) gone[ngone++] = *old;
+    }
+    int err = set_contact_list(r, c, n, gone, ngone);
+    if (err < 0) return err;
+    if (registered || r->op == SIPREG__OP_REGISTER)
+        sipreg__start(r, SIPREG__OP_REGISTER, SIPREG_R_COMMAND, now);
+    return 0;
+}

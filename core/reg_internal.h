@@ -1,0 +1,172 @@
+/* reg_internal.h — the registration object shared by reg.c (commands, timers, output) and
+ * reg_response.c (responses, bindings). Not part of the public API. */
+#ifndef SIPREG_REG_INTERNAL_H
+#define SIPREG_REG_INTERNAL_H
+
+#include "internal.h"
+
+#define SIPREG__EVENTS 8        /* queued events before the oldest is dropped */
+#define SIPREG__ARENA 768        /* bytes for strings of the binding view (URIs, GRUUs, routes) */
+#define SIPREG__REALM_MAX 96    /* longest realm we keep for nonce reuse */
+#define SIPREG__NONCE_MAX 192    /* longest nonce we keep */
+#define SIPREG__OPAQUE_MAX 96   /* longest opaque we keep */
+#define SIPREG__REASON_MAX 64    /* reason phrase kept for events */
+#define SIPREG__MAX_423 3        /* 423 answers we follow per attempt (each must raise the ask) */
+
+/* What the open (or queued) REGISTER does: the public enum sipreg_op. */
+#define SIPREG__OP_NONE SIPREG_OP_NONE
+#define SIPREG__OP_REGISTER SIPREG_OP_REGISTER
+#define SIPREG__OP_UNREGISTER SIPREG_OP_UNREGISTER
+#define SIPREG__OP_UNREGISTER_ALL SIPREG_OP_UNREGISTER_ALL /* Contact: * (RFC 3261 §10.2.2) */
+#define SIPREG__OP_FETCH SIPREG_OP_FETCH                   /* no Contact (RFC 3261 §10.2.3) */
+
+/* One of our Contacts. */
+struct sipreg__contact {
+    struct sipreg_str uri; /* into r->contact_text */
+    int64_t expires;       /* per-binding request, or -1 for r->requested */
+    int q;                 /* thousandths, or -1 */
+    int removing;          /* 1: swapped out; sent once with expires=0, then dropped */
+    int matched_by;        /* enum sipreg_match from the last 2xx */
+    int64_t granted;       /* seconds granted by the last 2xx (0: missing) */
+    sipreg_ms expires_at;  /* monotonic expiry, or SIPREG_NEVER */
+    uint16_t pub_off, pub_len, temp_off, temp_len; /* GRUUs in r->arena */
+};
+
+/* Another device's binding, strings in r->arena. */
+struct sipreg__other {
+    uint16_t uri_off, uri_len, inst_off, inst_len, pub_off, pub_len, temp_off, temp_len;
+    int64_t reg_id;        /* or -1 */
+    int q;                 /* or -1 */
+    int64_t granted;       /* seconds */
+    sipreg_ms expires_at;  /* monotonic */
+};
+
+/* Cached digest state for nonce reuse (RFC 7616 §3.4: nc counts requests with one nonce). */
+struct sipreg__auth {
+    int valid;             /* 1 when a challenge is cached */
+    int proxy;             /* 1: Proxy-Authorization (407) */
+    int alg;               /* enum sipreg_alg */
+    unsigned qop;          /* chosen qop (0 = none) */
+    int userhash;          /* userhash=true */
+    uint32_t nc;           /* last nonce count used */
+    char realm[SIPREG__REALM_MAX];
+    char nonce[SIPREG__NONCE_MAX];
+    char opaque[SIPREG__OPAQUE_MAX];
+    uint8_t realm_len, has_opaque;
+    uint16_t nonce_len, opaque_len;
+    char cnonce[16];       /* cnonce of the open request (kept for retransmissions) */
+    uint32_t req_nc;       /* nc of the open request (0: the request carries no credentials) */
+};
+
+/* The registration. */
+struct sipreg {
+    struct sipreg_prng prng;
+    struct sipreg_policy pol;
+    int transport, discovery, outbound, reg_id;
+    int state;
+    int flow_up;
+    int flow_ok;           /* the flow carried a successful registration (RFC 5626 §4.5) */
+
+    /* configuration strings (one allocation: r->strings) */
+    char *strings;
+    size_t strings_len;
+    struct sipreg_str aor, ruri, user, password, ha1, instance, user_agent, supported, extra,
+        via_host;
+    char call_id[32];      /* "<random>" constant for the registration (§10.2) */
+    char from_tag[16];
+
+    /* our contacts (URIs in contact_text, one allocation) */
+    struct sipreg__contact contacts[SIPREG_MAX_CONTACTS * 2];
+    size_t ncontacts;
+    char *contact_text;
+    size_t contact_text_len;
+    int64_t requested;     /* Expires we ask for (raised by 423, never shrunk to the grant) */
+
+    /* the transaction (RFC 3261 §17.1.2) */
+    int op;                /* enum sipreg_op of the open transaction, or NONE */
+    int last_op;           /* the op events refer to: the one running, or that just ended */
+    int queued;            /* enum sipreg__op to start when the open one ends */
+    int wants_transport;   /* an op waits for the flow */
+    uint32_t cseq;         /* CSeq of the last REGISTER (§10.2: +1 each) */
+    char branch[7 + 20];   /* "z9hG4bK" + random */
+    size_t branch_len;
+    sipreg_ms tx_start;    /* when the open REGISTER was first sent */
+    sipreg_ms timer_f;     /* transaction timeout (64*T1) */
+    sipreg_ms timer_e;     /* next retransmission (unreliable transports), or NEVER */
+    int64_t timer_e_ms;    /* current retransmission interval */
+    int send_pending;      /* the open request is waiting in poll_send */
+    int sent_once;         /* the open request went out at least once */
+    int auth_tries;        /* challenges answered in this attempt */
+    int interval_tries;    /* 423s followed in this attempt */
+    int outbound_refused;  /* 439 seen: register without reg-id (RFC 5626 §4.2.1) */
+    struct sipreg__auth auth;
+
+    /* schedule */
+    sipreg_ms refresh_at, expires_at, retry_at;
+    int expiring_sent;     /* EXPIRING already reported for this refresh point */
+    int failures;          /* consecutive failures (RFC 5626 §4.5) */
+    int last_status;
+    int64_t granted;       /* minimum granted over our bindings, or -1 */
+
+    /* binding view of the last 2xx */
+    struct sipreg__other others[SIPREG_MAX_BINDINGS];
+    size_t nothers, others_omitted;
+    uint16_t route_off[SIPREG_MAX_ROUTES], route_len[SIPREG_MAX_ROUTES];
+    uint16_t path_off[SIPREG_MAX_ROUTES], path_len[SIPREG_MAX_ROUTES];
+    size_t nroutes, npaths;
+    char arena[SIPREG__ARENA];
+    size_t arena_len;
+
+    /* clock */
+    int has_wall, has_skew;
+    int64_t wall_ms;
+    sipreg_ms wall_at;
+    int64_t skew_ms, skew_err_ms;
+
+    /* events */
+    struct sipreg_event events[SIPREG__EVENTS];
+    unsigned ev_head, ev_count;
+    char reason_text[SIPREG__REASON_MAX];
+    size_t reason_len;
+};
+
+/* Queue an event (the oldest is dropped when the queue is full). */
+void sipreg__emit(struct sipreg *r, int type, int reason, int status, int error, sipreg_ms at,
+                  int64_t value);
+
+/* Change state and emit SIPREG_EV_STATE when it differs. */
+void sipreg__set_state(struct sipreg *r, int state, int reason);
+
+/* Close the open transaction (no more retransmissions; late responses are dropped). */
+void sipreg__end_transaction(struct sipreg *r);
+
+/* Start the queued operation, if any, else nothing. */
+void sipreg__start_queued(struct sipreg *r, sipreg_ms now);
+
+/* Start an operation now (a new REGISTER with CSeq+1 and a new branch), or queue it; `reason`
+ * explains the state change. */
+void sipreg__start(struct sipreg *r, int op, int reason, sipreg_ms now);
+
+/* Resend the open operation as a new request (after 401/407/423/439): CSeq+1, new branch. */
+void sipreg__restart(struct sipreg *r, sipreg_ms now);
+
+/* Schedule the next attempt after a failure (Retry-After if >= 0, else RFC 5626 §4.5). */
+void sipreg__schedule_retry(struct sipreg *r, int64_t retry_after_s, int reason, int status,
+                            int error, sipreg_ms now);
+
+/* Schedule the refresh for a grant of `granted` seconds counted from `base`. */
+void sipreg__schedule_refresh(struct sipreg *r, int64_t granted, sipreg_ms base);
+
+/* Store bytes in the binding arena; returns the offset, or -1 when full. */
+int sipreg__arena_put(struct sipreg *r, struct sipreg_str s);
+
+/* A view of arena bytes. */
+struct sipreg_str sipreg__arena_str(const struct sipreg *r, uint16_t off, uint16_t len);
+
+/* Handle a parsed response to the open transaction. */
+void sipreg__on_response(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now);
+
+/* Requested expiry of our contact i (its own, else the registration's). */
+int64_t sipreg__contact_request(const struct sipreg *r, size_t i);
+
+#endif /* SIPREG_REG_INTERNAL_H */

@@ -1,0 +1,274 @@
+/* reg_output.c — what comes out of a registration: the REGISTER to send (composed on demand
+ * into the host's buffer, so nothing is stored per message), events, the binding view, names. */
+#include "reg_internal.h"
+
+/* ---------------------------------------------------------------------------------------- */
+/* Events and state                                                                         */
+/* ---------------------------------------------------------------------------------------- */
+
+void sipreg__emit(struct sipreg *r, int type, int reason, int status, int error, sipreg_ms at,
+                  int64_t value) {
+    if (r->ev_count == SIPREG__EVENTS) {
+        /* bounded queue: the host did not drain; drop the oldest */
+        r->ev_head = (r->ev_head + 1) % SIPREG__EVENTS;
+        r->ev_count--;
+    }
+    struct sipreg_event *ev = &r->events[(r->ev_head + r->ev_count) % SIPREG__EVENTS];
+    r->ev_count++;
+    ev->type = type;
+    ev->state = r->state;
+    ev->reason = reason;
+    ev->op = r->last_op;
+    ev->status = status;
+    ev->error = error;
+    ev->at = at;
+    ev->value = value;
+    ev->text = status ? sipreg__str(r->reason_text, r->reason_len) : sipreg__str(NULL, 0);
+}
+
+void sipreg__set_state(struct sipreg *r, int state, int reason) {
+    if (r->state == state) return;
+    r->state = state;
+    sipreg__emit(r, SIPREG_EV_STATE, reason, 0, 0, SIPREG_NEVER, state);
+}
+
+int sipreg_poll_event(struct sipreg *r, struct sipreg_event *ev) {
+    if (!r || !ev) return SIPREG_E_INVAL;
+    if (r->ev_count == 0) return SIPREG_E_DONE;
+    *ev = r->events[r->ev_head];
+    r->ev_head = (r->ev_head + 1) % SIPREG__EVENTS;
+    r->ev_count--;
+    return 0;
+}
+
+int sipreg_state(const struct sipreg *r) { return r ? r->state : SIPREG_E_INVAL; }
+
+/* ---------------------------------------------------------------------------------------- */
+/* The REGISTER                                                                             */
+/* ---------------------------------------------------------------------------------------- */
+
+int64_t sipreg__contact_request(const struct sipreg *r, size_t i) {
+    return r->contacts[i].expires >= 0 ? r->contacts[i].expires : r->requested;
+}
+
+/* The Authorization credentials for the open request (RFC 7616 §3.4), or length 0. */
+static int compose_credentials(const struct sipreg *r, char *buf, size_t cap) {
+    const struct sipreg__auth *a = &r->auth;
+    if (!a->valid || a->req_nc == 0) return 0;
+    struct sipreg_challenge ch;
+    memset(&ch, 0, sizeof ch);
+    ch.proxy = a->proxy;
+    ch.scheme = sipreg__cstr("Digest");
+    ch.realm = sipreg__str(a->realm, a->realm_len);
+    ch.nonce = sipreg__str(a->nonce, a->nonce_len);
+    ch.opaque = a->has_opaque ? sipreg__str(a->opaque, a->opaque_len) : sipreg__str(NULL, 0);
+    ch.algorithm = sipreg__cstr(sipreg_alg_name(a->alg));
+    ch.alg = a->alg;
+    ch.qop_mask = a->qop;
+    ch.qop = a->qop == SIPREG_QOP_AUTH_INT ? sipreg__cstr("auth-int")
+             : a->qop                      ? sipreg__cstr("auth")
+                                           : sipreg__str(NULL, 0);
+    ch.userhash = a->userhash;
+    struct sipreg_digest_input in;
+    memset(&in, 0, sizeof in);
+    in.alg = a->alg;
+    in.qop = a->qop;
+    in.username = r->user;
+    in.realm = ch.realm;
+    in.password = r->password;
+    in.ha1_hex = r->ha1;
+    in.method = sipreg__cstr("REGISTER");
+    in.uri = r->ruri; /* §22.4: digest-uri = the Request-URI */
+    in.nonce = ch.nonce;
+    in.cnonce = sipreg__str(a->cnonce, sizeof a->cnonce);
+    in.nc = a->req_nc;
+    in.body = sipreg__str("", 0); /* REGISTER carries no body */
+    return sipreg_compose_authorization(&ch, &in, buf, cap);
+}
+
+int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
+    if (!r || (!buf && cap)) return SIPREG_E_INVAL;
+    if (!r->send_pending || r->op == SIPREG__OP_NONE || !r->flow_up) return SIPREG_E_DONE;
+
+    struct sipreg_contact_out out[SIPREG_MAX_CONTACTS * 2];
+    struct sipreg_register_req q;
+    memset(&q, 0, sizeof q);
+    q.ruri = r->ruri;
+    q.aor = r->aor;
+    q.from_tag = sipreg__str(r->from_tag, sizeof r->from_tag - 6);
+    q.call_id = sipreg__str(r->call_id, 24);
+    q.cseq = r->cseq;
+    q.transport = r->transport;
+    q.via_host = r->via_host;
+    q.via_port = -1;
+    q.branch = sipreg__str(r->branch, r->branch_len);
+    q.expires = -1;
+    q.supported = r->supported;
+    q.user_agent = r->user_agent;
+    q.extra = r->extra;
+    q.proxy_auth = r->auth.proxy;
+
+    size_t n = 0;
+    if (r->op == SIPREG__OP_UNREGISTER_ALL) {
+        q.star = 1; /* §10.2.2; RFC 5626 §4.2.3: no instance or reg-id with "*" */
+    } else if (r->op == SIPREG__OP_REGISTER || r->op == SIPREG__OP_UNREGISTER) {
+        int removing_all = r->op == SIPREG__OP_UNREGISTER;
+        for (size_t i = 0; i < r->ncontacts; i++) {
+            const struct sipreg__contact *c = &r->contacts[i];
+            struct sipreg_contact_out *o = &out[n++];
+            o->uri = c->uri;
+            o->q = c->q;
+            /* §10.2.2: expires=0 removes; a swapped-out contact goes with expires=0 (the atomic
+             * swap), and a per-binding request rides on its own ;expires */
+            if (removing_all || c->removing)
+                o->expires = 0;
+            else
+                o->expires = c->expires;
+            /* RFC 5626 §4.2.1: the instance on each Contact, reg-id on the first (one flow) */
+            o->instance = r->outbound ? r->instance : sipreg__str(NULL, 0);
+            o->reg_id = (r->outbound && !r->outbound_refused && i == 0) ? r->reg_id : -1;
+        }
+        q.expires = removing_all ? 0 : r->requested; /* §10.2.1.1 */
+    }
+    q.contacts = out;
+    q.ncontacts = n;
+
+    char cred[1024];
+    int clen = compose_credentials(r, cred, sizeof cred);
+    if (clen < 0) return clen;
+    q.authorization = sipreg__str(cred, (size_t)clen);
+
+    int len = sipreg_compose_register(&q, buf, cap);
+    if (len < 0) return len; /* stays pending: the host may retry with a bigger buffer */
+    r->send_pending = 0;
+    r->sent_once = 1;
+    return len;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Binding view                                                                             */
+/* ---------------------------------------------------------------------------------------- */
+
+int sipreg__arena_put(struct sipreg *r, struct sipreg_str s) {
+    if (s.len > SIPREG__ARENA - r->arena_len) return -1;
+    int off = (int)r->arena_len;
+    if (s.len) memcpy(r->arena + off, s.p, s.len);
+    r->arena_len += s.len;
+    return off;
+}
+
+struct sipreg_str sipreg__arena_str(const struct sipreg *r, uint16_t off, uint16_t len) {
+    return len ? sipreg__str(r->arena + off, len) : sipreg__str(NULL, 0);
+}
+
+int sipreg_bindings(const struct sipreg *r, struct sipreg_binding *out, size_t cap, size_t *n) {
+    if (!r || (!out && cap)) return SIPREG_E_INVAL;
+    size_t k = 0;
+    for (size_t i = 0; i < r->ncontacts; i++) {
+        const struct sipreg__contact *c = &r->contacts[i];
+        if (c->removing) continue;
+        if (k < cap) {
+            struct sipreg_binding *b = &out[k];
+            b->ours = 1;
+            b->contact = (int)i;
+            b->matched_by = c->matched_by;
+            b->uri = c->uri;
+            b->instance = r->outbound ? r->instance : sipreg__str(NULL, 0);
+            b->reg_id = (r->outbound && !r->outbound_refused && i == 0) ? r->reg_id : -1;
+            b->q = c->q;
+            b->requested = sipreg__contact_request(r, i);
+            b->granted = c->granted;
+            b->expires_at = c->expires_at;
+            b->pub_gruu = sipreg__arena_str(r, c->pub_off, c->pub_len);
+            b->temp_gruu = sipreg__arena_str(r, c->temp_off, c->temp_len);
+        }
+        k++;
+    }
+    for (size_t i = 0; i < r->nothers; i++, k++) {
+        if (k >= cap) continue;
+        const struct sipreg__other *o = &r->others[i];
+        struct sipreg_binding *b = &out[k];
+        b->ours = 0;
+        b->contact = -1;
+        b->matched_by = SIPREG_MATCH_NONE;
+        b->uri = sipreg__arena_str(r, o->uri_off, o->uri_len);
+        b->instance = sipreg__arena_str(r, o->inst_off, o->inst_len);
+        b->reg_id = o->reg_id;
+        b->q = o->q;
+        b->requested = -1;
+        b->granted = o->granted;
+        b->expires_at = o->expires_at;
+        b->pub_gruu = sipreg__arena_str(r, o->pub_off, o->pub_len);
+        b->temp_gruu = sipreg__arena_str(r, o->temp_off, o->temp_len);
+    }
+    if (n) *n = k;
+    return k > cap ? SIPREG_E_BUFFER : 0;
+}
+
+void sipreg_get_info(const struct sipreg *r, struct sipreg_info *info) {
+    memset(info, 0, sizeof *info);
+    info->state = r->state;
+    info->flow_up = r->flow_up;
+    info->in_flight = r->op != SIPREG__OP_NONE;
+    info->refresh_at = r->state == SIPREG_ST_REGISTERED || r->state == SIPREG_ST_REFRESHING
+                           ? r->refresh_at
+                           : SIPREG_NEVER;
+    info->expires_at = r->expires_at;
+    info->retry_at = r->state == SIPREG_ST_BACKOFF ? r->retry_at : SIPREG_NEVER;
+    info->requested = r->requested;
+    info->granted = r->granted;
+    info->failures = r->failures;
+    info->last_status = r->last_status;
+    info->has_skew = r->has_skew;
+    info->clock_skew_ms = r->skew_ms;
+    info->skew_error_ms = r->skew_err_ms;
+    info->call_id = sipreg__str(r->call_id, 24);
+    info->cseq = r->cseq;
+    info->nservice_route = r->nroutes;
+    for (size_t i = 0; i < r->nroutes; i++)
+        info->service_route[i] = sipreg__arena_str(r, r->route_off[i], r->route_len[i]);
+    info->npath = r->npaths;
+    for (size_t i = 0; i < r->npaths; i++)
+        info->path[i] = sipreg__arena_str(r, r->path_off[i], r->path_len[i]);
+    info->others_omitted = r->others_omitted;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Names                                                                                    */
+/* ---------------------------------------------------------------------------------------- */
+
+/* Entry i of a name table, or "unknown". */
+static const char *name_of(const char *const *names, size_t n, int i) {
+    return (i >= 0 && (size_t)i < n && names[i]) ? names[i] : "unknown";
+}
+
+const char *sipreg_state_name(int state) {
+    static const char *const N[] = {"idle",          "registering", "registered", "refreshing",
+                                    "unregistering", "backoff",     "failed"};
+    return name_of(N, sizeof N / sizeof N[0], state);
+}
+
+const char *sipreg_reason_name(int reason) {
+    static const char *const N[] = {"none",       "command",    "ok",          "refresh",
+                                    "lapsed",     "status",     "timeout",     "flow",
+                                    "auth",       "interval",   "no-binding",  "retry-after",
+                                    "backoff"};
+    return name_of(N, sizeof N / sizeof N[0], reason);
+}
+
+const char *sipreg_event_name(int type) {
+    static const char *const N[] = {NULL,         "statechange", "registered", "unregistered",
+                                    "failed",     "retry",       "expiring",   "lapsed",
+                                    "bindings",   "connect",     "nobinding"};
+    return name_of(N, sizeof N / sizeof N[0], type);
+}
+
+const char *sipreg_op_name(int op) {
+    static const char *const N[] = {"none", "register", "unregister", "unregister-all", "fetch"};
+    return name_of(N, sizeof N / sizeof N[0], op);
+}
+
+const char *sipreg_match_name(int match) {
+    static const char *const N[] = {"none", "instance", "gruu", "uri"};
+    return name_of(N, sizeof N / sizeof N[0], match);
+}

@@ -1,0 +1,183 @@
+/* test_reg.c — the registration API outside the scenarios: configuration checks, determinism,
+ * bounded output, and the composer's own rules. */
+#include "check.h"
+#include "sipreg.h"
+
+#include <stdlib.h>
+
+/* A config with an AOR and one fixed contact. */
+static void base_config(struct sipreg_config *c) {
+    sipreg_config_init(c);
+    c->aor = "sip:alice@example.test";
+    c->contacts[0].uri = "sip:abc@xyz.invalid;transport=ws";
+    c->contacts[0].expires = -1;
+    c->contacts[0].q = -1;
+    c->ncontacts = 1;
+}
+
+/* The first REGISTER of a registration made from cfg, into buf; its length or an error. */
+static int first_register(const struct sipreg_config *cfg, char *buf, size_t cap) {
+    struct sipreg *r;
+    int err = sipreg_new(&r, cfg);
+    if (err < 0) return err;
+    sipreg_transport(r, 1, 0);
+    sipreg_register(r, 0);
+    int n = sipreg_poll_send(r, buf, cap);
+    sipreg_free(r);
+    return n;
+}
+
+/* Configuration errors: each row breaks one rule and must be refused. */
+static void test_config_errors(void) {
+    static const struct {
+        const char *what;
+        int field;
+        const char *value;
+        int expect;
+    } ROWS[] = {
+        {"AOR not a URI", 0, "alice@example.test", SIPREG_E_CONFIG},
+        {"AOR is tel: (§10.2: To MUST be SIP/SIPS)", 0, "tel:+15551234", SIPREG_E_CONFIG},
+        {"registrar with userinfo (§10.2)", 1, "sip:bob@registrar.test", SIPREG_E_CONFIG},
+        {"registrar not SIP", 1, "http://registrar.test", SIPREG_E_CONFIG},
+        {"User-Agent with CRLF (header injection)", 2, "x\r\nEvil: 1", SIPREG_E_CONFIG},
+        {"contact URI does not parse", 3, "sip:", SIPREG_E_CONFIG},
+        {"fine", 0, "sip:alice@example.test", 0},
+    };
+    for (size_t i = 0; i < sizeof ROWS / sizeof ROWS[0]; i++) {
+        struct sipreg_config c;
+        base_config(&c);
+        if (ROWS[i].field == 0) c.aor = ROWS[i].value;
+        if (ROWS[i].field == 1) c.registrar = ROWS[i].value;
+        if (ROWS[i].field == 2) c.user_agent = ROWS[i].value;
+        if (ROWS[i].field == 3) c.contacts[0].uri = ROWS[i].value;
+        struct sipreg *r = NULL;
+        int err = sipreg_new(&r, &c);
+        CHECK_MSG(err == ROWS[i].expect, "%s: got %s", ROWS[i].what, sipreg_errname(err));
+        sipreg_free(r);
+    }
+    struct sipreg_config c;
+    base_config(&c);
+    c.reg_id = 0; /* RFC 5626: reg-id MUST NOT be 0 */
+    struct sipreg *r = NULL;
+    CHECK_INT(sipreg_new(&r, &c), SIPREG_E_CONFIG);
+    base_config(&c);
+    c.contacts[0].q = 1001;
+    CHECK_INT(sipreg_new(&r, &c), SIPREG_E_CONFIG);
+    base_config(&c);
+    c.ncontacts = SIPREG_MAX_CONTACTS + 1;
+    CHECK_INT(sipreg_new(&r, &c), SIPREG_E_LIMIT);
+    CHECK_INT(sipreg_new(&r, NULL), SIPREG_E_INVAL);
+}
+
+/* Same seed and inputs: same bytes. Another seed: another Call-ID, tag, branch. */
+static void test_determinism(void) {
+    struct sipreg_config c;
+    char a[4096], b[4096];
+    base_config(&c);
+    c.seed[0] = 42;
+    int na = first_register(&c, a, sizeof a), nb = first_register(&c, b, sizeof b);
+    CHECK(na > 0 && na == nb && memcmp(a, b, (size_t)na) == 0);
+    c.seed[31] = 1;
+    nb = first_register(&c, b, sizeof b);
+    CHECK(nb > 0 && (na != nb || memcmp(a, b, (size_t)na) != 0));
+    a[na] = 0;
+    CHECK(strstr(a, "Via: SIP/2.0/WS ") != NULL && strstr(a, ".invalid;branch=z9hG4bK") != NULL);
+    CHECK(strstr(a, "\r\nCSeq: 1 REGISTER\r\n") != NULL);
+    CHECK(strstr(a, "\r\nMax-Forwards: 70\r\n") != NULL);
+    CHECK(strstr(a, "\r\nSupported: path, gruu, outbound\r\n") != NULL);
+    CHECK(strstr(a, "\r\nContent-Length: 0\r\n\r\n") != NULL);
+}
+
+/* A buffer too small keeps the message queued; a big enough one then gets it. */
+static void test_small_buffer(void) {
+    struct sipreg_config c;
+    base_config(&c);
+    struct sipreg *r;
+    CHECK_INT(sipreg_new(&r, &c), 0);
+    sipreg_transport(r, 1, 0);
+    sipreg_register(r, 0);
+    char small[64], big[4096];
+    CHECK_INT(sipreg_poll_send(r, small, sizeof small), SIPREG_E_BUFFER);
+    CHECK(sipreg_poll_send(r, big, sizeof big) > 0);
+    CHECK_INT(sipreg_poll_send(r, big, sizeof big), SIPREG_E_DONE);
+    /* a second register() while in flight queues, it does not send (§10.2) */
+    sipreg_register(r, 10);
+    CHECK_INT(sipreg_poll_send(r, big, sizeof big), SIPREG_E_DONE);
+    sipreg_free(r);
+}
+
+/* The event queue is bounded: the oldest events are dropped, never memory growth. */
+static void test_event_bound(void) {
+    struct sipreg_config c;
+    base_config(&c);
+    struct sipreg *r;
+    CHECK_INT(sipreg_new(&r, &c), 0);
+    for (int i = 0; i < 100; i++) {
+        sipreg_transport(r, 1, i);
+        sipreg_transport(r, 0, i);
+        sipreg_register(r, i);
+    }
+    struct sipreg_event ev;
+    int n = 0;
+    while (sipreg_poll_event(r, &ev) == 0) n++;
+    CHECK(n > 0 && n <= 16);
+    CHECK(sipreg_memory(r) <= 4096);
+    sipreg_free(r);
+}
+
+/* The composer: refuses injection and the forbidden "*" mix (§10.2.2). */
+static void test_composer_rules(void) {
+    struct sipreg_contact_out ct = {{"sip:a@b", 7}, 60, 500, {NULL, 0}, -1};
+    struct sipreg_register_req q;
+    char buf[2048];
+    memset(&q, 0, sizeof q);
+    q.ruri = (struct sipreg_str){"sip:b", 5};
+    q.aor = (struct sipreg_str){"sip:a@b", 7};
+    q.from_tag = (struct sipreg_str){"t1", 2};
+    q.call_id = (struct sipreg_str){"c1", 2};
+    q.cseq = 1;
+    q.transport = SIPREG_TP_TCP;
+    q.via_host = (struct sipreg_str){"h.invalid", 9};
+    q.via_port = 5060;
+    q.branch = (struct sipreg_str){"z9hG4bKx", 8};
+    q.contacts = &ct;
+    q.ncontacts = 1;
+    q.expires = 600;
+    int n = sipreg_compose_register(&q, buf, sizeof buf);
+    CHECK(n > 0);
+    buf[n > 0 ? n : 0] = 0;
+    CHECK(strstr(buf, "Via: SIP/2.0/TCP h.invalid:5060;branch=z9hG4bKx\r\n") != NULL);
+    CHECK(strstr(buf, "Contact: <sip:a@b>;expires=60;q=0.5\r\n") != NULL);
+    q.star = 1; /* "*" with another Contact is forbidden */
+    CHECK_INT(sipreg_compose_register(&q, buf, sizeof buf), SIPREG_E_INVAL);
+    q.star = 0;
+    q.extra = (struct sipreg_str){"X-A: 1\r\n\r\nINVITE", 17}; /* would end the header section */
+    CHECK_INT(sipreg_compose_register(&q, buf, sizeof buf), SIPREG_E_INVAL);
+    q.extra = (struct sipreg_str){"X-A: 1\r\n", 8};
+    CHECK(sipreg_compose_register(&q, buf, sizeof buf) > 0);
+    q.cseq = 0x80000000u; /* §8.1.1.5: CSeq < 2^31 */
+    CHECK_INT(sipreg_compose_register(&q, buf, sizeof buf), SIPREG_E_INVAL);
+    q.cseq = 2;
+    CHECK_INT(sipreg_compose_register(&q, buf, 20), SIPREG_E_BUFFER);
+}
+
+/* Names of states, reasons, events and match rules are stable strings (used by the JS glue). */
+static void test_names(void) {
+    CHECK(!strcmp(sipreg_state_name(SIPREG_ST_REGISTERED), "registered"));
+    CHECK(!strcmp(sipreg_state_name(99), "unknown"));
+    CHECK(!strcmp(sipreg_reason_name(SIPREG_R_RETRY_AFTER), "retry-after"));
+    CHECK(!strcmp(sipreg_event_name(SIPREG_EV_REGISTERED), "registered"));
+    CHECK(!strcmp(sipreg_match_name(SIPREG_MATCH_INSTANCE), "instance"));
+    CHECK(!strcmp(sipreg_errname(SIPREG_E_AUTH_LOOP), "SIPREG_E_AUTH_LOOP"));
+    CHECK(strlen(sipreg_strerror(SIPREG_E_URI_PORT)) > 5);
+}
+
+int main(void) {
+    test_config_errors();
+    test_determinism();
+    test_small_buffer();
+    test_event_bound();
+    test_composer_rules();
+    test_names();
+    return check_done("reg");
+}

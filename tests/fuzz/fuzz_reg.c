@@ -1,0 +1,208 @@
+/* fuzz_reg.c — drives one registration with random commands, responses and time steps, and
+ * checks the state machine's invariants after every step:
+ *   - never two REGISTERs in flight: a new CSeq goes out only after the previous transaction
+ *     ended (a final response we fed, Timer F, or the flow going down);
+ *   - after on_timeout(now) the deadline is later than now, or never (no busy loop);
+ *   - every state change is a legal transition;
+ *   - memory stays within the documented budget.
+ * Responses are built to match the last REGISTER (so they reach the state machine) or not. */
+#include "sipreg.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECK(c)                                                                              \
+    do {                                                                                      \
+        if (!(c)) {                                                                           \
+            fprintf(stderr, "invariant failed: %s (line %d)\n", #c, __LINE__);                \
+            __builtin_trap();                                                                 \
+        }                                                                                     \
+    } while (0)
+
+/* Input reader. */
+struct in {
+    const uint8_t *p;
+    size_t n;
+};
+
+/* Next byte (0 at the end). */
+static uint8_t next(struct in *in) {
+    if (!in->n) return 0;
+    in->n--;
+    return *in->p++;
+}
+
+/* Value of header `name` in the CRLF message `msg` (copied), or "". */
+static void header(const char *msg, const char *name, char *out, size_t cap) {
+    size_t n = strlen(name);
+    out[0] = 0;
+    for (const char *p = strstr(msg, "\r\n"); p; p = strstr(p + 2, "\r\n")) {
+        if (!strncmp(p + 2, name, n) && p[2 + n] == ':') {
+            const char *v = p + 3 + n;
+            while (*v == ' ') v++;
+            const char *e = strstr(v, "\r\n");
+            size_t len = e ? (size_t)(e - v) : 0;
+            if (len >= cap) len = cap - 1;
+            memcpy(out, v, len);
+            out[len] = 0;
+            return;
+        }
+    }
+}
+
+/* Legal state transitions (from -> to), see the diagram in sipreg.h. */
+static int legal(int from, int to) {
+    if (to == SIPREG_ST_UNREGISTERING || to == SIPREG_ST_REGISTERING) return 1; /* commands */
+    switch (to) {
+    case SIPREG_ST_IDLE: return from == SIPREG_ST_UNREGISTERING || from == SIPREG_ST_FAILED ||
+                                from == SIPREG_ST_IDLE;
+    case SIPREG_ST_REGISTERED: return from == SIPREG_ST_REGISTERING || from == SIPREG_ST_REFRESHING;
+    case SIPREG_ST_REFRESHING: return from == SIPREG_ST_REGISTERED;
+    case SIPREG_ST_BACKOFF:
+        return from == SIPREG_ST_REGISTERING || from == SIPREG_ST_REFRESHING ||
+               from == SIPREG_ST_REGISTERED || from == SIPREG_ST_BACKOFF;
+    case SIPREG_ST_FAILED: return from == SIPREG_ST_REGISTERING || from == SIPREG_ST_REFRESHING;
+    default: return 0;
+    }
+}
+
+static const char *const STATUS_LINES[] = {
+    "SIP/2.0 100 Trying",      "SIP/2.0 200 OK",          "SIP/2.0 401 Unauthorized",
+    "SIP/2.0 407 Proxy Authentication Required",          "SIP/2.0 423 Interval Too Brief",
+    "SIP/2.0 439 First Hop Lacks Outbound Support",       "SIP/2.0 503 Service Unavailable",
+    "SIP/2.0 403 Forbidden",   "SIP/2.0 302 Moved",       "SIP/2.0 500 Server Error"};
+
+static const char *const EXTRA_HEADERS[] = {
+    "Contact: <sip:abc@xyz.invalid;transport=ws>;expires=600\r\n",
+    "Contact: <sip:abc@xyz.invalid;transport=ws>;expires=0\r\n",
+    "Contact: <sip:other@x.invalid>;expires=30, <sip:abc@xyz.invalid;transport=ws>\r\nExpires: 70\r\n",
+    "WWW-Authenticate: Digest realm=\"r\", nonce=\"n1\", qop=\"auth\"\r\n",
+    "WWW-Authenticate: Digest realm=\"r\", nonce=\"n2\", stale=true, algorithm=SHA-256\r\n",
+    "Proxy-Authenticate: Digest realm=\"p\", nonce=\"n3\"\r\n",
+    "Min-Expires: 900\r\n",
+    "Min-Expires: 10\r\n",
+    "Retry-After: 0\r\n",
+    "Retry-After: 5\r\n",
+    "Date: Sat, 13 Nov 2010 23:29:00 GMT\r\n",
+    "Contact: *\r\n",
+    "",
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    struct in in = {data, size};
+    struct sipreg_config cfg;
+    sipreg_config_init(&cfg);
+    cfg.aor = "sip:alice@example.test";
+    cfg.password = "secret";
+    cfg.contacts[0].uri = "sip:abc@xyz.invalid;transport=ws";
+    cfg.contacts[0].expires = -1;
+    cfg.contacts[0].q = -1;
+    cfg.ncontacts = 1;
+    uint8_t mode = next(&in);
+    cfg.transport = (mode & 1) ? SIPREG_TP_UDP : SIPREG_TP_WS;
+    cfg.expires = (mode & 2) ? 30 : 600;
+    cfg.policy.manual_refresh = (mode & 4) != 0;
+    for (int i = 0; i < 8; i++) cfg.seed[i] = next(&in);
+    struct sipreg *r;
+    if (sipreg_new(&r, &cfg) != 0) return 0;
+
+    static char sent[SIPREG_MAX_MESSAGE];
+    static char msg[4096];
+    int have_sent = 0;
+    unsigned last_cseq = 0;
+    int tx_open = 0;   /* our view: a REGISTER is in flight */
+    int64_t tx_sent = 0;
+    int state = SIPREG_ST_IDLE;
+    int64_t now = 0;
+
+    for (int steps = 0; in.n && steps < 200; steps++) {
+        uint8_t op = next(&in);
+        switch (op % 10) {
+        case 0: sipreg_register(r, now); break;
+        case 1: sipreg_unregister(r, next(&in) & 1, now); break;
+        case 2: sipreg_fetch(r, now); break;
+        case 3: {
+            int up = next(&in) & 1;
+            sipreg_transport(r, up, now);
+            if (!up) tx_open = 0; /* a flow going down ends the transaction */
+            break;
+        }
+        case 4: {
+            struct sipreg_contact_spec c[2] = {{"sip:new@xyz.invalid;transport=ws", 300, 500},
+                                               {NULL, -1, -1}};
+            sipreg_set_contacts(r, c, 1 + (next(&in) & 1), now);
+            break;
+        }
+        case 5:
+        case 6: {
+            /* a response, built to match the last REGISTER unless the byte says otherwise */
+            if (!have_sent) break;
+            uint8_t b = next(&in), h = next(&in);
+            char via[512], cid[128], cseq[64];
+            header(sent, "Via", via, sizeof via);
+            header(sent, "Call-ID", cid, sizeof cid);
+            header(sent, "CSeq", cseq, sizeof cseq);
+            if (b & 0x80) cid[0] = 'X';
+            int n = snprintf(msg, sizeof msg,
+                             "%s\r\nVia: %s\r\nFrom: <sip:alice@example.test>;tag=1\r\n"
+                             "To: <sip:alice@example.test>;tag=2\r\nCall-ID: %s\r\nCSeq: %s\r\n"
+                             "%s%s\r\n",
+                             STATUS_LINES[b % 10], via, cid, cseq,
+                             EXTRA_HEADERS[h % 13], EXTRA_HEADERS[(h >> 4) % 13]);
+            int rc = sipreg_recv(r, msg, (size_t)n, now);
+            if (rc == 0 && b % 10 != 0) tx_open = 0; /* a final response ended it */
+            break;
+        }
+        case 7: {
+            /* raw bytes from the input as a message */
+            size_t n = next(&in) % 64;
+            if (n > in.n) n = in.n;
+            sipreg_recv(r, (const char *)in.p, n, now);
+            in.p += n;
+            in.n -= n;
+            break;
+        }
+        default: {
+            /* time passes: a little, a lot, or to the deadline (a host timer firing) */
+            uint8_t t = next(&in);
+            sipreg_ms d = sipreg_deadline(r);
+            if ((t & 3) == 0 && d != SIPREG_NEVER) now = d > now ? d : now;
+            else now += (int64_t)(t >> 2) * ((t & 1) ? 1000 : 37);
+            sipreg_on_timeout(r, now);
+            CHECK(sipreg_deadline(r) > now);
+            if (tx_open && now >= tx_sent + 32000) tx_open = 0; /* Timer F */
+        }
+        }
+        /* drain: every new CSeq needs the previous transaction to have ended */
+        int n;
+        while ((n = sipreg_poll_send(r, sent, sizeof sent - 1)) > 0) {
+            sent[n] = 0;
+            have_sent = 1;
+            const char *cs = strstr(sent, "\r\nCSeq: ");
+            CHECK(cs != NULL);
+            unsigned seq = (unsigned)strtoul(cs + 8, NULL, 10);
+            CHECK(seq >= last_cseq);
+            if (seq > last_cseq) {
+                CHECK(!tx_open); /* never two REGISTERs in flight (RFC 3261 §10.2) */
+                tx_open = 1;
+                tx_sent = now;
+            }
+            last_cseq = seq;
+        }
+        struct sipreg_event ev;
+        while (sipreg_poll_event(r, &ev) == 0) {
+            if (ev.type == SIPREG_EV_STATE) {
+                CHECK(legal(state, (int)ev.value));
+                state = (int)ev.value;
+            }
+            CHECK(ev.at == SIPREG_NEVER || ev.at >= 0);
+        }
+        CHECK(sipreg_memory(r) <= 4096 + 256);
+        struct sipreg_binding b[SIPREG_MAX_BINDINGS + SIPREG_MAX_CONTACTS];
+        size_t nb;
+        CHECK(sipreg_bindings(r, b, sizeof b / sizeof b[0], &nb) == 0);
+    }
+    sipreg_free(r);
+    return 0;
+}

@@ -1,0 +1,336 @@
+// Real SIP registrar for the JS and browser tests: Kamailio 5.6 (kamailio.cfg beside this file)
+// with SIP over WebSocket (RFC 7118) and UDP, on 127.0.0.1 only, on free ports.
+//
+//   import { startRegistrar } from '../registrar/registrar.mjs';
+//   const reg = await startRegistrar();          // reg.wsUrl = 'ws://127.0.0.1:<port>'
+//   ...                                          // users: any name, password "secret",
+//   await reg.dump();                            //   realm = To domain
+//   await reg.stop();
+//
+// Kamailio runs in the foreground (-DD) and forks worker processes; stop() ends all of them by
+// PID and removes the run directory (ctl socket, pid file, log). Set SIPREG_KEEP_REGISTRAR=1 to
+// keep the run directory (and its kamailio.log) for debugging.
+import { spawn, execFile } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import dgram from 'node:dgram';
+import WebSocket from 'ws';
+import { parseUlDump } from './uldump.mjs';
+import { descendants, isOurs, signalAll, waitGone } from './procs.mjs';
+
+/** @typedef {import('./uldump.mjs').Binding} Binding */
+
+/**
+ * @typedef {object} RegistrarOptions
+ * @property {boolean} [fault503]     start in fault mode: every REGISTER gets 503 + Retry-After: 2
+ * @property {boolean} [debug]        Kamailio debug=3 (logs every request; slower)
+ * @property {number} [tcpChildren]   TCP/WS worker processes (default: kamailio.cfg's TCP_CHILDREN)
+ * @property {number} [startTimeoutMs] how long to wait for the WS port to accept (default 10000)
+ * @property {number} [stopTimeoutMs]  SIGTERM grace period before SIGKILL (default 5000)
+ */
+
+/**
+ * @typedef {object} Registrar
+ * @property {string} wsUrl        "ws://127.0.0.1:<wsPort>" (WebSocket subprotocol "sip")
+ * @property {number} wsPort
+ * @property {number} udpPort      SIP over UDP on 127.0.0.1
+ * @property {number} pid          PID of the Kamailio main process (changes on restart())
+ * @property {string} logFile      Kamailio's stdout+stderr (all runs, restarts appended)
+ * @property {string} runDir
+ * @property {string} ctlSocket    for `kamcmd -s <ctlSocket> ...`
+ * @property {() => Promise<Binding[]>} dump   current bindings (kamcmd ul.dump)
+ * @property {(method: string, ...args: string[]) => Promise<string>} rpc  raw kamcmd call
+ * @property {(on: boolean, retryAfter?: number) => Promise<void>} setFault503
+ *           switch the 503 fault mode at run time (retryAfter 0 = no Retry-After header)
+ * @property {() => void} freeze   SIGSTOP every Kamailio process (registrar stops answering)
+ * @property {() => void} thaw     SIGCONT them
+ * @property {() => Promise<void>} restart  stop and start again on the same ports (bindings lost)
+ * @property {() => Promise<void>} stop     end every Kamailio process, remove runDir; idempotent
+ */
+
+const CFG = fileURLToPath(new URL('./kamailio.cfg', import.meta.url));
+const SETUP_HINT = 'run scripts/setup.sh (installs kamailio, kamailio-websocket-modules)';
+const HOST = '127.0.0.1';
+
+/** @type {Set<() => void>} emergency cleanups for registrars still running at process exit */
+const live = new Set();
+process.on('exit', () => {
+  for (const kill of live) kill();
+});
+
+/**
+ * Find an executable in PATH or the sbin directories (kamailio lives in /usr/sbin, which
+ * non-root PATHs often lack).
+ * @param {string} name
+ * @returns {string}
+ */
+function findBinary(name) {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin'];
+  for (const dir of dirs) {
+    if (!dir) continue;
+    const p = join(dir, name);
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      // next
+    }
+  }
+  throw new Error(`${name} not found (searched PATH and /usr/sbin): ${SETUP_HINT}`);
+}
+
+/** @returns {Promise<number>} a TCP port that was free on 127.0.0.1 a moment ago */
+function freeTcpPort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, HOST, () => {
+      const { port } = /** @type {net.AddressInfo} */ (srv.address());
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** @returns {Promise<number>} a UDP port that was free on 127.0.0.1 a moment ago */
+function freeUdpPort() {
+  return new Promise((resolve, reject) => {
+    const sock = dgram.createSocket('udp4');
+    sock.once('error', reject);
+    sock.bind(0, HOST, () => {
+      const { port } = sock.address();
+      sock.close(() => resolve(port));
+    });
+  });
+}
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Try one WebSocket upgrade with subprotocol "sip".
+ * @param {string} url
+ * @returns {Promise<boolean>}
+ */
+function wsAccepts(url) {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, 'sip', { handshakeTimeout: 1000 });
+    const done = (/** @type {boolean} */ ok) => {
+      ws.removeAllListeners();
+      ws.on('error', () => {});
+      if (ws.readyState === WebSocket.OPEN) ws.close();
+      else ws.terminate();
+      resolve(ok);
+    };
+    ws.once('open', () => done(ws.protocol === 'sip'));
+    ws.once('error', () => done(false));
+    ws.once('unexpected-response', () => done(false));
+  });
+}
+
+/**
+ * Last lines of a file, for error messages.
+ * @param {string} file
+ * @param {number} n
+ */
+function tail(file, n = 20) {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/**
+ * Start a Kamailio registrar on free loopback ports and wait until its WS port accepts a
+ * WebSocket upgrade with subprotocol "sip". Throws (never skips) if Kamailio is missing.
+ * @param {RegistrarOptions} [options]
+ * @returns {Promise<Registrar>}
+ */
+export async function startRegistrar(options = {}) {
+  const kamailio = findBinary('kamailio');
+  const kamcmd = findBinary('kamcmd');
+  const startTimeoutMs = options.startTimeoutMs ?? 10000;
+  const stopTimeoutMs = options.stopTimeoutMs ?? 5000;
+
+  // unix socket paths are limited to 107 bytes: fall back to /tmp for long TMPDIRs
+  const base = tmpdir().length > 60 ? '/tmp' : tmpdir();
+  const runDir = mkdtempSync(join(base, 'sipreg-registrar-'));
+  const logFile = join(runDir, 'kamailio.log');
+  const pidFile = join(runDir, 'kamailio.pid');
+  const ctlPath = join(runDir, 'ctl');
+  const ctlSocket = `unix:${ctlPath}`;
+
+  /** @type {import('node:child_process').ChildProcess | null} */
+  let child = null;
+  /** @type {number[]} every PID of the current run (main first) */
+  let pids = [];
+  let wsPort = 0;
+  let udpPort = 0;
+  let stopped = false;
+
+  const emergencyKill = () => {
+    signalAll(pids, 'SIGKILL', runDir);
+    if (!process.env.SIPREG_KEEP_REGISTRAR) rmSync(runDir, { recursive: true, force: true });
+  };
+
+  /** @returns {string[]} */
+  const args = () => {
+    const a = ['-f', CFG, '-DD', '-E', '-P', pidFile, '-Y', runDir,
+      '-A', `UDPPORT=${udpPort}`, '-A', `WSPORT=${wsPort}`, '-A', `CTL_SOCK="${ctlSocket}"`];
+    if (options.tcpChildren) a.push('-A', `TCP_CHILDREN=${options.tcpChildren}`);
+    if (options.fault503) a.push('-A', 'FAULT_503');
+    if (options.debug) a.push('-A', 'DEBUG');
+    return a;
+  };
+
+  /** Kill the current run (all its processes) and wait for it; keeps runDir. */
+  const shutdown = async () => {
+    const c = child;
+    if (!c || c.pid === undefined) return;
+    const main = c.pid;
+    const all = [...new Set([main, ...pids, ...descendants(main)])];
+    signalAll(all, 'SIGCONT', runDir); // a frozen process would never handle SIGTERM
+    const exited = new Promise((r) => {
+      if (c.exitCode !== null || c.signalCode !== null) r(undefined);
+      else c.once('exit', r);
+    });
+    signalAll([main], 'SIGTERM', runDir);
+    const timer = sleep(stopTimeoutMs).then(() => 'timeout');
+    if ((await Promise.race([exited, timer])) === 'timeout') signalAll(all, 'SIGKILL', runDir);
+    await exited;
+    // Kamailio's main process takes its workers down; make sure, then force the rest
+    const left = await waitGone(all, runDir, 2000);
+    if (left.length > 0) {
+      signalAll(left, 'SIGKILL', runDir);
+      await waitGone(left, runDir, 2000);
+    }
+    child = null;
+    pids = [];
+  };
+
+  /**
+   * One start attempt on the current ports.
+   * @returns {Promise<{ ok: true } | { ok: false, portInUse: boolean, why: string }>}
+   */
+  const launch = async () => {
+    rmSync(pidFile, { force: true }); // Kamailio refuses a pid file naming a live process
+    appendFileSync(logFile, `===== ${new Date().toISOString()} kamailio ${args().join(' ')}\n`);
+    const fd = openSync(logFile, 'a');
+    let c;
+    try {
+      c = spawn(kamailio, args(), { stdio: ['ignore', fd, fd] });
+    } finally {
+      closeSync(fd);
+    }
+    child = c;
+    /** @type {Error | null} */
+    let spawnError = null;
+    c.once('error', (e) => { spawnError = e; });
+    if (c.pid !== undefined) pids = [c.pid];
+    live.add(emergencyKill);
+
+    const url = `ws://${HOST}:${wsPort}`;
+    const deadline = Date.now() + startTimeoutMs;
+    while (Date.now() < deadline) {
+      if (spawnError || c.exitCode !== null || c.signalCode !== null) break;
+      if (existsSync(ctlPath) && (await wsAccepts(url))) {
+        if (c.exitCode !== null || c.signalCode !== null) break; // someone else's port?
+        pids = [/** @type {number} */ (c.pid), ...descendants(/** @type {number} */ (c.pid))];
+        return { ok: true };
+      }
+      await sleep(50);
+    }
+    const log = tail(logFile);
+    await shutdown();
+    const why = spawnError ? String(spawnError)
+      : c.exitCode !== null || c.signalCode !== null ? `kamailio exited (${c.exitCode ?? c.signalCode})`
+        : `WS port ${wsPort} not accepting after ${startTimeoutMs} ms`;
+    return { ok: false, portInUse: /in use|bind/i.test(log), why: `${why}; log tail:\n${log}` };
+  };
+
+  /**
+   * Start, retrying on port collisions (new ports unless `samePorts`).
+   * @param {boolean} samePorts
+   */
+  const start = async (samePorts) => {
+    let last = '';
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (!samePorts) {
+        wsPort = await freeTcpPort();
+        udpPort = await freeUdpPort();
+      }
+      const r = await launch();
+      if (r.ok) return;
+      last = r.why;
+      if (!r.portInUse) break;
+      await sleep(samePorts ? 200 : 0);
+    }
+    throw new Error(`kamailio registrar did not start (${SETUP_HINT} if packages are missing): ${last}`);
+  };
+
+  /**
+   * @param {string[]} argv
+   * @returns {Promise<string>}
+   */
+  const rpc = (...argv) => new Promise((resolve, reject) => {
+    if (!child) {
+      reject(new Error('registrar is not running'));
+      return;
+    }
+    execFile(kamcmd, ['-s', ctlSocket, ...argv], { timeout: 10000, maxBuffer: 256 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`kamcmd ${argv.join(' ')} failed: ${err.message} ${stderr}`));
+        else resolve(stdout);
+      });
+  });
+
+  try {
+    await start(false);
+  } catch (e) {
+    live.delete(emergencyKill);
+    if (!process.env.SIPREG_KEEP_REGISTRAR) rmSync(runDir, { recursive: true, force: true });
+    throw e;
+  }
+
+  return {
+    get wsUrl() { return `ws://${HOST}:${wsPort}`; },
+    get wsPort() { return wsPort; },
+    get udpPort() { return udpPort; },
+    get pid() { return pids[0] ?? 0; },
+    logFile,
+    runDir,
+    ctlSocket,
+    rpc: (method, ...a) => rpc(method, ...a),
+    async dump() {
+      return parseUlDump(await rpc('ul.dump'));
+    },
+    async setFault503(on, retryAfter = 2) {
+      await rpc('pv.shvSet', 'retry_after', 'int', String(retryAfter));
+      await rpc('pv.shvSet', 'fault', 'int', on ? '503' : '0');
+    },
+    freeze() {
+      if (child?.pid) signalAll([child.pid, ...descendants(child.pid)], 'SIGSTOP', runDir);
+    },
+    thaw() {
+      if (child?.pid) signalAll([child.pid, ...descendants(child.pid)], 'SIGCONT', runDir);
+    },
+    async restart() {
+      if (stopped) throw new Error('registrar was stopped');
+      await shutdown();
+      await start(true);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await shutdown();
+      live.delete(emergencyKill);
+      if (!process.env.SIPREG_KEEP_REGISTRAR) rmSync(runDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export { parseUlDump } from './uldump.mjs';
+export { CFG as REGISTRAR_CFG };
