@@ -48,8 +48,8 @@ int sipreg_parse_date(struct sipreg_str v, int64_t *epoch) {
      * "EST", "UT", "UTC" are invalid: RFC 4475 §3.1.2.12). */
     const struct sipreg_str s = sipreg__trim(v);
     const char *p = s.p;
-    if (s.len != 29 || p[3] != ',' || p[4] != ' ' || p[7] != ' ' || p[11] != ' ' ||
-        p[16] != ' ' || p[19] != ':' || p[22] != ':' || p[25] != ' ' || memcmp(p + 26, "GMT", 3))
+    if (s.len != 29 || p[3] != ',' || p[4] != ' ' || p[7] != ' ' || p[11] != ' ' || p[16] != ' ' ||
+        p[19] != ':' || p[22] != ':' || p[25] != ' ' || memcmp(p + 26, "GMT", 3))
         return SIPREG_E_HEADER_VALUE;
     const int wday = name_index(p, WKDAYS, 7), mon = name_index(p + 8, MONTHS, 12);
     const int day = digits(p + 5, 2), year = digits(p + 12, 4);
@@ -57,8 +57,8 @@ int sipreg_parse_date(struct sipreg_str v, int64_t *epoch) {
     if (wday < 0 || mon < 0 || day < 1 || year < 0 || hh < 0 || hh > 23 || mm < 0 || mm > 59 ||
         ss < 0 || ss > 59)
         return SIPREG_E_HEADER_VALUE;
-    const int mdays = mon == 1 ? 28 + is_leap(year) : 31 - (mon == 3 || mon == 5 || mon == 8 ||
-                                                            mon == 10);
+    const int mdays =
+        mon == 1 ? 28 + is_leap(year) : 31 - (mon == 3 || mon == 5 || mon == 8 || mon == 10);
     if (day > mdays) return SIPREG_E_HEADER_VALUE;
     const int64_t days = days_from_civil(year, mon, day);
     /* the day name must be the one of the date: 1970-01-01 was a Thursday (4) */

@@ -41,6 +41,9 @@ static void iter_seek(struct sipreg_iter *it, size_t i) {
     it->rest = h ? h->value : sipreg__str(NULL, 0);
 }
 
+/* Bytes that end the plain run of an element: ',' ends it, '"' and '<' open a nested part. */
+static const unsigned char STOP[256] = {[','] = 1, ['"'] = 1, ['<'] = 1};
+
 /* sipreg_iter_next with the error offset (relative to the current header's value) in *bad. A
  * comma inside a quoted-string or <...> does not split (§7.3.1, §20.10); empty elements (",,")
  * are skipped. */
@@ -52,32 +55,31 @@ static int iter_next_at(struct sipreg_iter *it, struct sipreg_str *elem, size_t 
     }
     while (it->hdr < it->msg->nhdrs) {
         struct sipreg_str s = sipreg__skip_lws(it->rest);
-        while (s.len > 0 && s.p[0] == ',') s = sipreg__skip_lws(from(s, 1));
+        while (s.len > 0 && s.p[0] == ',')
+            s = sipreg__skip_lws(from(s, 1));
         if (s.len == 0) {
             iter_seek(it, it->hdr + 1);
             continue;
         }
         size_t i = 0;
-        while (i < s.len && s.p[i] != ',') {
-            if (s.p[i] == '"') {
-                const long end = sipreg__quoted_end(from(s, i));
-                if (end < 0) {
-                    *bad = (size_t)(s.p + i - it->msg->hdrs[it->hdr].value.p);
-                    it->rest = sipreg__str(s.p + s.len, 0); /* skip the rest of this row */
-                    return SIPREG_E_QUOTE;
-                }
-                i += (size_t)end;
-            } else if (s.p[i] == '<') {
-                const char *gt = memchr(s.p + i, '>', s.len - i);
-                if (!gt) {
-                    *bad = (size_t)(s.p + i - it->msg->hdrs[it->hdr].value.p);
-                    it->rest = sipreg__str(s.p + s.len, 0);
-                    return SIPREG_E_QUOTE;
-                }
-                i = (size_t)(gt - s.p) + 1;
-            } else {
+        for (;;) {
+            while (i < s.len && !STOP[(unsigned char)s.p[i]])
                 i++;
+            if (i == s.len || s.p[i] == ',') break;
+            size_t end = 0; /* just past the quoted string or the '>' */
+            if (s.p[i] == '"') {
+                const long q = sipreg__quoted_end(from(s, i));
+                end = q < 0 ? 0 : i + (size_t)q;
+            } else {
+                const char *gt = memchr(s.p + i, '>', s.len - i);
+                end = gt ? (size_t)(gt - s.p) + 1 : 0;
             }
+            if (end == 0) { /* unterminated: report it and skip the rest of this row */
+                *bad = (size_t)(s.p + i - it->msg->hdrs[it->hdr].value.p);
+                it->rest = sipreg__str(s.p + s.len, 0);
+                return SIPREG_E_QUOTE;
+            }
+            i = end;
         }
         *elem = sipreg__trim(sipreg__str(s.p, i));
         it->rest = from(s, i);
@@ -251,20 +253,33 @@ int sipreg_nameaddr_parse(struct sipreg_nameaddr *out, struct sipreg_str elem, s
 /* ------------------------------------------------------------------------------------------ */
 
 /* Bits of the Contact parameters seen so far (a parameter name appears at most once, §7.3.1). */
-enum { SEEN_EXPIRES = 1, SEEN_Q = 2, SEEN_INSTANCE = 4, SEEN_REG_ID = 8, SEEN_PUB = 16,
-       SEEN_TEMP = 32 };
+enum {
+    SEEN_EXPIRES = 1,
+    SEEN_Q = 2,
+    SEEN_INSTANCE = 4,
+    SEEN_REG_ID = 8,
+    SEEN_PUB = 16,
+    SEEN_TEMP = 32
+};
 
 /* Which registration parameter the name n is (SEEN_* bit), or 0 for any other (names are
  * case-insensitive, §7.3.1); one compare, chosen by length. */
 static unsigned contact_param_kind(struct sipreg_str n) {
     switch (n.len) {
-    case 1: return (n.p[0] | 0x20) == 'q' ? SEEN_Q : 0;
-    case 6: return sipreg__ieq_lit(n, "reg-id") ? SEEN_REG_ID : 0;
-    case 7: return sipreg__ieq_lit(n, "expires") ? SEEN_EXPIRES : 0;
-    case 8: return sipreg__ieq_lit(n, "pub-gruu") ? SEEN_PUB : 0;
-    case 9: return sipreg__ieq_lit(n, "temp-gruu") ? SEEN_TEMP : 0;
-    case 13: return sipreg__ieq_lit(n, "+sip.instance") ? SEEN_INSTANCE : 0;
-    default: return 0;
+    case 1:
+        return (n.p[0] | 0x20) == 'q' ? SEEN_Q : 0;
+    case 6:
+        return sipreg__ieq_lit(n, "reg-id") ? SEEN_REG_ID : 0;
+    case 7:
+        return sipreg__ieq_lit(n, "expires") ? SEEN_EXPIRES : 0;
+    case 8:
+        return sipreg__ieq_lit(n, "pub-gruu") ? SEEN_PUB : 0;
+    case 9:
+        return sipreg__ieq_lit(n, "temp-gruu") ? SEEN_TEMP : 0;
+    case 13:
+        return sipreg__ieq_lit(n, "+sip.instance") ? SEEN_INSTANCE : 0;
+    default:
+        return 0;
     }
 }
 
@@ -395,7 +410,8 @@ int64_t sipreg_msg_retry_after(const struct sipreg_msg *m) {
     if (!h) return SIPREG_E_NOT_FOUND;
     struct sipreg_str s = sipreg__trim(h->value);
     size_t nd = 0;
-    while (nd < s.len && s.p[nd] >= '0' && s.p[nd] <= '9') nd++;
+    while (nd < s.len && s.p[nd] >= '0' && s.p[nd] <= '9')
+        nd++;
     int64_t secs = 0, dur = 0;
     if (delta_parse(sipreg__str(s.p, nd), &secs) < 0) return SIPREG_E_HEADER_VALUE;
     s = sipreg__skip_lws(from(s, nd));

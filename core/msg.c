@@ -37,7 +37,8 @@ static size_t scan_ctl(const unsigned char *p, size_t i, size_t n) {
 /* 1 when p[i] is the second byte of a quoted-pair: an odd run of '\' precedes it on its line. */
 static int escaped(const unsigned char *p, size_t line, size_t i) {
     size_t k = i;
-    while (k > line && p[k - 1] == '\\') k--;
+    while (k > line && p[k - 1] == '\\')
+        k--;
     return ((i - k) & 1) != 0;
 }
 
@@ -84,23 +85,18 @@ static inline int name_is(const unsigned char *p, const char *lit, size_t n) {
 
 /* Header id of the field name p[0..n): full names ignoring case (§7.3.1) and the compact forms of
  * §7.3.3 (m i f t v l k c e s); a switch on length and first letter, one compare per candidate. */
+/* clang-format off */
 static int hdr_id(const unsigned char *p, size_t n) {
     const unsigned char c = (unsigned char)(p[0] | 0x20);
-#define IS(lit, id)                                                                                \
-    if (name_is(p, lit, n)) return id
+#define IS(lit, id) if (name_is(p, lit, n)) return id
     switch (n) {
     case 1:
         switch (c) {
-        case 'v': return SIPREG_H_VIA;
-        case 't': return SIPREG_H_TO;
-        case 'f': return SIPREG_H_FROM;
-        case 'i': return SIPREG_H_CALL_ID;
-        case 'm': return SIPREG_H_CONTACT;
-        case 'l': return SIPREG_H_CONTENT_LENGTH;
-        case 'c': return SIPREG_H_CONTENT_TYPE;
-        case 'e': return SIPREG_H_CONTENT_ENCODING;
-        case 's': return SIPREG_H_SUBJECT;
-        case 'k': return SIPREG_H_SUPPORTED;
+        case 'v': return SIPREG_H_VIA;            case 't': return SIPREG_H_TO;
+        case 'f': return SIPREG_H_FROM;           case 'i': return SIPREG_H_CALL_ID;
+        case 'm': return SIPREG_H_CONTACT;        case 'l': return SIPREG_H_CONTENT_LENGTH;
+        case 'c': return SIPREG_H_CONTENT_TYPE;   case 'e': return SIPREG_H_CONTENT_ENCODING;
+        case 's': return SIPREG_H_SUBJECT;        case 'k': return SIPREG_H_SUPPORTED;
         default: return SIPREG_H_OTHER;
         }
     case 2: IS("to", SIPREG_H_TO); break;
@@ -117,10 +113,7 @@ static int hdr_id(const unsigned char *p, size_t n) {
     case 6: IS("server", SIPREG_H_SERVER); break;
     case 7:
         switch (c) {
-        case 'c':
-            IS("call-id", SIPREG_H_CALL_ID);
-            IS("contact", SIPREG_H_CONTACT);
-            break;
+        case 'c': IS("call-id", SIPREG_H_CALL_ID); IS("contact", SIPREG_H_CONTACT); break;
         case 'e': IS("expires", SIPREG_H_EXPIRES); break;
         case 'r': IS("require", SIPREG_H_REQUIRE); break;
         case 's': IS("subject", SIPREG_H_SUBJECT); break;
@@ -167,6 +160,7 @@ static int hdr_id(const unsigned char *p, size_t n) {
 #undef IS
     return SIPREG_H_OTHER;
 }
+/* clang-format on */
 
 /* 1 when byte c is a token character (§25.1). */
 static inline int is_token(unsigned char c) { return (sipreg__cclass[c] & SIPREG__C_TOKEN) != 0; }
@@ -174,13 +168,10 @@ static inline int is_token(unsigned char c) { return (sipreg__cclass[c] & SIPREG
 /* 1 when byte c may appear in a Request-URI: visible ASCII except the bytes no URI may hold
  * (SP, '"', '<', '>', '\', '^', '`', '{', '|', '}': RFC 3986 §2, RFC 3261 §25.1). */
 static inline int is_uri_char(unsigned char c) {
-    if (c <= 0x20 || c >= 0x7f) return 0;
-    switch (c) {
-    case '"': case '<': case '>': case '\\': case '^': case '`': case '{': case '|': case '}':
-        return 0;
-    default:
-        return 1;
-    }
+    static const unsigned char EXCLUDED[128] = {
+        ['"'] = 1, ['<'] = 1, ['>'] = 1, ['\\'] = 1, ['^'] = 1,
+        ['`'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1};
+    return c > 0x20 && c < 0x7f && !EXCLUDED[c];
 }
 
 /* 1 when p[0..n) is "SIP/2.0"; the SIP-Version string is case-insensitive (§7.1). */
@@ -194,7 +185,8 @@ static int is_sip20(const unsigned char *p, size_t n) {
 static int parse_start_line(struct sipreg_msg *out, const unsigned char *p, size_t s, size_t e,
                             size_t *bad) {
     size_t sp = s;
-    while (sp < e && p[sp] != ' ') sp++;
+    while (sp < e && p[sp] != ' ')
+        sp++;
     if (memchr(p + s, '/', sp - s)) {
         /* Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (§7.2); a first word with
          * '/' cannot be a Method (token), so it is a version: "SIP/3.0", "HTTP/1.1". */
@@ -207,7 +199,8 @@ static int parse_start_line(struct sipreg_msg *out, const unsigned char *p, size
             return SIPREG_E_START_LINE;
         }
         size_t d = sp + 1;
-        while (d < e && p[d] >= '0' && p[d] <= '9') d++;
+        while (d < e && p[d] >= '0' && p[d] <= '9')
+            d++;
         /* Status-Code = 3DIGIT (§25.1), 100..699 (§7.2; "4294967301", RFC 4475 §3.1.2.19) */
         if (d - (sp + 1) != 3 || (d < e && p[d] != ' ') || p[sp + 1] < '1' || p[sp + 1] > '6') {
             *bad = sp + 1;
@@ -236,12 +229,14 @@ static int parse_start_line(struct sipreg_msg *out, const unsigned char *p, size
     }
     if (p[e - 1] == ' ' || p[e - 1] == '\t') { /* SP at the end (RFC 4475 §3.1.2.10) */
         size_t t = e;
-        while (t > sp && (p[t - 1] == ' ' || p[t - 1] == '\t')) t--;
+        while (t > sp && (p[t - 1] == ' ' || p[t - 1] == '\t'))
+            t--;
         *bad = t;
         return SIPREG_E_START_LINE;
     }
     size_t last = e;
-    while (last > sp && p[last - 1] != ' ') last--;
+    while (last > sp && p[last - 1] != ' ')
+        last--;
     last--; /* the SP before SIP-Version */
     if (last == sp) {
         *bad = e; /* only two words */
@@ -270,7 +265,8 @@ static int parse_start_line(struct sipreg_msg *out, const unsigned char *p, size
 /* Offset of the first non-digit of s, relative to s.p (s.len when all are digits). */
 static size_t first_nondigit(struct sipreg_str s) {
     size_t i = 0;
-    while (i < s.len && s.p[i] >= '0' && s.p[i] <= '9') i++;
+    while (i < s.len && s.p[i] >= '0' && s.p[i] <= '9')
+        i++;
     return i;
 }
 
@@ -288,7 +284,8 @@ static int cseq_parse(struct sipreg_str v, struct sipreg_cseq *out, size_t *bad)
     const struct sipreg_str rest = sipreg__str(s.p + nd, s.len - nd);
     const struct sipreg_str m = sipreg__skip_lws(rest);
     size_t k = 0;
-    while (k < m.len && is_token((unsigned char)m.p[k])) k++;
+    while (k < m.len && is_token((unsigned char)m.p[k]))
+        k++;
     if (m.p == rest.p || k == 0) { /* LWS, then a Method token */
         *bad = (size_t)(m.p - v.p);
         return SIPREG_E_CSEQ;
@@ -372,9 +369,11 @@ static int parse(struct sipreg_msg *out, const unsigned char *p, size_t len,
         /* field-name = token, then *(SP / HTAB) ":" (HCOLON, §25.1), all within the line limit */
         lim = n - line > SIPREG_MAX_LINE + 2 ? line + SIPREG_MAX_LINE + 2 : n;
         size_t j = line;
-        while (j < lim && is_token(p[j])) j++;
+        while (j < lim && is_token(p[j]))
+            j++;
         const size_t name_end = j;
-        while (j < lim && (p[j] == ' ' || p[j] == '\t')) j++;
+        while (j < lim && (p[j] == ' ' || p[j] == '\t'))
+            j++;
         if (j >= lim && lim < n) {
             *bad = line + SIPREG_MAX_LINE;
             return SIPREG_E_LINE_TOO_LONG;
@@ -439,14 +438,23 @@ static int parse(struct sipreg_msg *out, const unsigned char *p, size_t len,
             clen = cl;
             break;
         }
-        case SIPREG_H_CALL_ID: first = &idx_call_id; break;
-        case SIPREG_H_CSEQ: first = &idx_cseq; break;
-        case SIPREG_H_FROM: first = &idx_from; break;
-        case SIPREG_H_TO: first = &idx_to; break;
+        case SIPREG_H_CALL_ID:
+            first = &idx_call_id;
+            break;
+        case SIPREG_H_CSEQ:
+            first = &idx_cseq;
+            break;
+        case SIPREG_H_FROM:
+            first = &idx_from;
+            break;
+        case SIPREG_H_TO:
+            first = &idx_to;
+            break;
         case SIPREG_H_VIA:
             if (idx_via == NONE) idx_via = nh;
             break;
-        default: break;
+        default:
+            break;
         }
         if (first) {
             if (*first == NONE) {

@@ -10,19 +10,28 @@ scripts/setup.sh
 step() { printf '\n=== %s ===\n' "$*"; }
 
 step "native build + ctest"
-cmake -S . -B build-native -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build-native -DCMAKE_BUILD_TYPE=Release -DSIPREG_ORACLE=ON >/dev/null
 cmake --build build-native -j"$JOBS"
 ctest --test-dir build-native --output-on-failure -j"$JOBS"
 
 step "ASan+UBSan build + ctest"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIPREG_ORACLE=ON \
   -DCMAKE_C_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" >/dev/null
 cmake --build build-asan -j"$JOBS"
 ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j"$JOBS"
 
+step "wasm build (Emscripten) + JS packages"
+emcmake cmake -S . -B build-wasm -DCMAKE_BUILD_TYPE=MinSizeRel \
+  -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null
+cmake --build build-wasm -j"$JOBS"
+printf 'wasm: %s bytes, %s gzipped\n' "$(stat -c %s build-wasm/sipreg.wasm)" "$(gzip -9c build-wasm/sipreg.wasm | wc -c)"
+
+step "node:test (glue, parity, Kamailio, CLI)"
+node --test --test-reporter=spec tests/js/
+
 step "libFuzzer smoke run (clang)"
 CC=clang-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DSIPREG_FUZZ=ON -DSIPREG_ORACLE=OFF >/dev/null
-cmake --build build-fuzz -j"$JOBS"
+cmake --build build-fuzz -j"$JOBS" --target fuzzers
 ctest --test-dir build-fuzz --output-on-failure -R '^fuzz_'
 
 echo

@@ -9,7 +9,7 @@
 
 static const char USAGE[] =
     "usage:\n"
-    "  sipreg parse [FILE|-]                    print the message as JSON (exit 1 if it does not parse)\n"
+    "  sipreg parse [FILE|-]...                 one JSON line per message (exit 1 if one does not parse)\n"
     "  sipreg uri-equal A B                     RFC 3261 §19.1.4: 'equal' (0) / 'different' (1) / error (2)\n"
     "  sipreg compose --aor URI [--registrar URI] [--expires N]\n"
     "                 [--contact URI [--expires N] [--q X]]... [--transport ws|wss|udp|tcp|tls]\n"
@@ -43,25 +43,36 @@ static char *read_all(const char *path, size_t *len) {
     return buf;
 }
 
-/* sipreg parse [FILE|-] */
+/* sipreg parse [FILE|-]...: one JSON line per message; exit 0 when all parse, 1 otherwise. */
 static int cmd_parse(int argc, char **argv) {
-    size_t len;
-    char *buf = read_all(argc > 0 ? argv[0] : "-", &len);
-    if (!buf) {
-        perror("sipreg parse");
-        return 2;
+    int rc = 0;
+    for (int i = 0; i < (argc ? argc : 1); i++) {
+        const char *path = argc ? argv[i] : "-";
+        size_t len;
+        char *buf = read_all(path, &len);
+        if (!buf) {
+            perror(path);
+            return 2;
+        }
+        size_t cap = 6 * len + 4096;
+        char *out = NULL;
+        int n = SIPREG_E_BUFFER;
+        for (; n == SIPREG_E_BUFFER && cap < ((size_t)1 << 30); cap *= 2) {
+            free(out);
+            out = malloc(cap);
+            n = out ? sipreg_parse_json(buf, len, out, cap) : SIPREG_E_NOMEM;
+        }
+        if (n < 0) {
+            fprintf(stderr, "sipreg: %s\n", sipreg_strerror(n));
+            rc = 2;
+        } else {
+            fwrite(out, 1, (size_t)n, stdout);
+            putchar('\n');
+            if (strncmp(out, "{\"ok\":true", 10) != 0 && rc == 0) rc = 1;
+        }
+        free(out);
+        free(buf);
     }
-    size_t cap = 4 * len + 4096;
-    char *out = malloc(cap);
-    int n = sipreg_parse_json(buf, len, out, cap);
-    int rc = 2;
-    if (n >= 0) {
-        fwrite(out, 1, (size_t)n, stdout);
-        putchar('\n');
-        rc = strncmp(out, "{\"ok\":true", 10) == 0 ? 0 : 1;
-    }
-    free(out);
-    free(buf);
     return rc;
 }
 

@@ -17,8 +17,8 @@
         const char *check_e_ = (expect);                                                           \
         CHECK_MSG(check_v_.len == strlen(check_e_) &&                                              \
                       (check_v_.len == 0 || !memcmp(check_v_.p, check_e_, check_v_.len)),          \
-                  "%s == \"%.*s\", expected \"%s\"", #view, (int)check_v_.len,                  \
-                  check_v_.p ? check_v_.p : "", check_e_);                                          \
+                  "%s == \"%.*s\", expected \"%s\"", #view, (int)check_v_.len,                     \
+                  check_v_.p ? check_v_.p : "", check_e_);                                         \
     } while (0)
 
 /* ------------------------------------------------------------------------------------------ */
@@ -63,9 +63,9 @@ static const char *ename(int r) { return r >= 0 ? "ok" : sipreg_errname(r); }
 
 /* One message of a transcript. */
 struct tmsg {
-    char dir[5];  /* "C->S" or "S->C" */
+    char dir[5];   /* "C->S" or "S->C" */
     const char *p; /* first byte */
-    size_t len;   /* bytes up to the next '#' line */
+    size_t len;    /* bytes up to the next '#' line */
 };
 
 /* Split a transcript (format: tests/vectors/kamailio/README.md) into its messages: a line
@@ -82,8 +82,8 @@ static size_t split_transcript(const char *buf, size_t len, struct tmsg *out, si
             if (open && !(out[n].len == sizeof SILENT - 1 && !memcmp(out[n].p, SILENT, out[n].len)))
                 n++;
             open = 0;
-            if (i < len && n < max && (!strncmp(buf + i, "##### C->S", 10) ||
-                                       !strncmp(buf + i, "##### S->C", 10))) {
+            if (i < len && n < max &&
+                (!strncmp(buf + i, "##### C->S", 10) || !strncmp(buf + i, "##### S->C", 10))) {
                 memcpy(out[n].dir, buf + i + 6, 4);
                 out[n].dir[4] = 0;
                 out[n].p = buf + end;
@@ -135,7 +135,8 @@ static void summarize(const char *msg, size_t len, char *out, size_t cap) {
             ADD(" %s=%lld", DELTAS[i].key, (long long)v);
     }
     size_t www = 0, pos = 0;
-    while (sipreg_msg_find(&m, SIPREG_H_WWW_AUTHENTICATE, &pos)) www++;
+    while (sipreg_msg_find(&m, SIPREG_H_WWW_AUTHENTICATE, &pos))
+        www++;
     ADD(" www=%zu contacts=[", www);
     struct sipreg_iter it;
     struct sipreg_contact c;
@@ -152,10 +153,14 @@ static void summarize(const char *msg, size_t len, char *out, size_t cap) {
         }
         struct sipreg_str rcv;
         ADD("%.*s e=", (int)c.na.uri.len, c.na.uri.p);
-        if (c.expires < 0) ADD("-");
-        else ADD("%lld", (long long)c.expires);
-        if (c.q < 0) ADD(" q=-");
-        else ADD(" q=%d", c.q);
+        if (c.expires < 0)
+            ADD("-");
+        else
+            ADD("%lld", (long long)c.expires);
+        if (c.q < 0)
+            ADD(" q=-");
+        else
+            ADD(" q=%d", c.q);
         if (sipreg_param_find(c.na.params, "received", &rcv) == 1)
             ADD(" rcv=%.*s", (int)rcv.len, rcv.p);
         else
@@ -195,8 +200,9 @@ static void test_kamailio_table(void) {
             continue;
         }
         if (strcmp(t.name, f[0]) != 0) {
-            if (t.buf) CHECK_MSG(rows_in_file == t.n, "%s: %zu rows for %zu messages", t.name,
-                                 rows_in_file, t.n);
+            if (t.buf)
+                CHECK_MSG(rows_in_file == t.n, "%s: %zu rows for %zu messages", t.name,
+                          rows_in_file, t.n);
             free(t.buf);
             snprintf(t.name, sizeof t.name, "%s", f[0]);
             snprintf(path, sizeof path, "tests/vectors/kamailio/%s", f[0]);
@@ -221,8 +227,8 @@ static void test_kamailio_table(void) {
         snprintf(want, sizeof want, "%s\t%s", f[3], f[4]);
         CHECK_MSG(!strcmp(got, want), "%s #%zu:\n   got  %s\n   want %s", f[0], idx, got, want);
     }
-    if (t.buf) CHECK_MSG(rows_in_file == t.n, "%s: %zu rows for %zu messages", t.name,
-                         rows_in_file, t.n);
+    if (t.buf)
+        CHECK_MSG(rows_in_file == t.n, "%s: %zu rows for %zu messages", t.name, rows_in_file, t.n);
     CHECK_INT(files, 19);
     CHECK(rows >= 190);
     free(t.buf);
@@ -243,16 +249,24 @@ static int load(struct transcript *t, const char *name) {
 
 /* The points the registration relies on, spelled out on the transcripts. */
 static void test_kamailio_facts(void) {
-    static const char *const FILES[] = {
-        "01-register-401-200.txt",          "02-two-contacts-q-expires.txt",
-        "03-fetch.txt",                     "04-remove-one.txt",
-        "05-star-expires-0.txt",            "06-interval-too-brief-423.txt",
-        "07-expires-edge-cases.txt",        "08-q-values.txt",
-        "09-star-rules.txt",                "10-auth-variants.txt",
-        "11-callid-cseq-rules.txt",         "12-outbound-instance-regid.txt",
-        "13-ws-close-keeps-binding.txt",    "14-udp-register.txt",
-        "15-malformed.txt",                 "17-stock-config-double-reply.txt",
-        "18-jssip-register-unregister.txt", "19-sipjs-register-unregister.txt"};
+    static const char *const FILES[] = {"01-register-401-200.txt",
+                                        "02-two-contacts-q-expires.txt",
+                                        "03-fetch.txt",
+                                        "04-remove-one.txt",
+                                        "05-star-expires-0.txt",
+                                        "06-interval-too-brief-423.txt",
+                                        "07-expires-edge-cases.txt",
+                                        "08-q-values.txt",
+                                        "09-star-rules.txt",
+                                        "10-auth-variants.txt",
+                                        "11-callid-cseq-rules.txt",
+                                        "12-outbound-instance-regid.txt",
+                                        "13-ws-close-keeps-binding.txt",
+                                        "14-udp-register.txt",
+                                        "15-malformed.txt",
+                                        "17-stock-config-double-reply.txt",
+                                        "18-jssip-register-unregister.txt",
+                                        "19-sipjs-register-unregister.txt"};
     static struct transcript t;
     size_t n401 = 0, n423 = 0, nresp = 0;
     for (size_t f = 0; f < sizeof FILES / sizeof FILES[0]; f++) {
@@ -316,7 +330,8 @@ static void test_kamailio_facts(void) {
             struct sipreg_msg m;
             size_t off;
             const char *p = t.msgs[i].p;
-            if (t.msgs[i].len < 34 || memcmp(p, "REGISTER sip:example.test SIP/2.0\n", 34)) continue;
+            if (t.msgs[i].len < 34 || memcmp(p, "REGISTER sip:example.test SIP/2.0\n", 34))
+                continue;
             CHECK_INT(sipreg_msg_parse(&m, p, t.msgs[i].len, hdrs, 32, &off), 0);
             CHECK_INT(m.length, t.msgs[i].len - 2); /* the transcript's own CRLF is not in it */
             CHECK_INT(m.nhdrs, 11);
@@ -326,7 +341,8 @@ static void test_kamailio_facts(void) {
             const struct tmsg *r = &t.msgs[i + 1];
             CHECK_INT(sipreg_msg_parse(&m, r->p, r->len, hdrs, 32, &off), 0);
             CHECK_INT(m.status, 200);
-            CHECK_VIEW(sipreg_msg_tag(&m, SIPREG_H_TO), "9dd61ff61e802d8e2bef5f14621ef3c2.f3cc0000");
+            CHECK_VIEW(sipreg_msg_tag(&m, SIPREG_H_TO),
+                       "9dd61ff61e802d8e2bef5f14621ef3c2.f3cc0000");
             struct sipreg_iter it;
             struct sipreg_contact c;
             struct sipreg_str rcv;
@@ -364,7 +380,8 @@ struct parse_case {
     size_t len;
     int err;
 };
-#define P(name, lit, err) {name, lit, sizeof(lit) - 1, err}
+#define P(name, lit, err)                                                                          \
+    { name, lit, sizeof(lit) - 1, err }
 
 static const struct parse_case PARSE[] = {
     /* accepted */
@@ -377,18 +394,20 @@ static const struct parse_case PARSE[] = {
     P("HTAB in a reason phrase", "SIP/2.0 200 O\tK\r\n" BASE "\r\n", 0),
     P("LWS on both sides of the colon (§7.3.1)", RESP BASE "Subject   :lunch\r\n\r\n", 0),
     P("empty header value", RESP BASE "Subject:\r\n\r\n", 0),
-    P("bare LF line ends (lenient)", "SIP/2.0 200 OK\nVia: SIP/2.0/WS h;branch=z9hG4bK1\n"
-      "To: <sip:a@x>\nFrom: <sip:a@x>;tag=1\nCall-ID: c\nCSeq: 1 REGISTER\n\n", 0),
+    P("bare LF line ends (lenient)",
+      "SIP/2.0 200 OK\nVia: SIP/2.0/WS h;branch=z9hG4bK1\n"
+      "To: <sip:a@x>\nFrom: <sip:a@x>;tag=1\nCall-ID: c\nCSeq: 1 REGISTER\n\n",
+      0),
     P("mixed CRLF and LF", RESP VIA TO "From: <sip:a@x>;tag=1\n" CALLID CSEQ "\n", 0),
     P("escaped NUL, BEL, DEL in a quoted string (§25.1 quoted-pair)",
       RESP BASE "Subject: \"BEL:\\\a NUL:\\\0 DEL:\\\x7f\"\r\n\r\n", 0),
     P("UTF-8 in a header value", RESP BASE "Subject: \xe2\x82\xac\r\n\r\n", 0),
     P("identical Content-Length rows", RESP BASE "l: 3\r\nContent-Length: 3\r\n\r\nabc", 0),
     P("identical Call-ID rows", RESP BASE CALLID "\r\n", 0),
-    P("CSeq method of a response is not compared", "SIP/2.0 200 OK\r\n" VIA TO FROM CALLID
-      "CSeq: 1 INVITE\r\n\r\n", 0),
-    P("CSeq 2^31-1 with folding and leading zeros", REQ VIA TO FROM CALLID
-      "CSeq: 0002147483647\r\n REGISTER \r\n\r\n", 0),
+    P("CSeq method of a response is not compared",
+      "SIP/2.0 200 OK\r\n" VIA TO FROM CALLID "CSeq: 1 INVITE\r\n\r\n", 0),
+    P("CSeq 2^31-1 with folding and leading zeros",
+      REQ VIA TO FROM CALLID "CSeq: 0002147483647\r\n REGISTER \r\n\r\n", 0),
     P("body bytes are not checked", RESP BASE "Content-Length: 3\r\n\r\n\0\x01\x7f", 0),
 
     /* start line (§7.1, §7.2) */
@@ -409,16 +428,15 @@ static const struct parse_case PARSE[] = {
     P("status 200OK", "SIP/2.0 " MARK "200OK\r\n" BASE "\r\n", SIPREG_E_STATUS),
     P("status line without a code", "SIP/2.0" MARK "\r\n" BASE "\r\n", SIPREG_E_START_LINE),
     P("method with '@'", "REG" MARK "@ISTER sip:x SIP/2.0\r\n" BASE "\r\n", SIPREG_E_METHOD),
-    P("start line begins with SP", MARK " REGISTER sip:x SIP/2.0\r\n" BASE "\r\n",
-      SIPREG_E_METHOD),
+    P("start line begins with SP", MARK " REGISTER sip:x SIP/2.0\r\n" BASE "\r\n", SIPREG_E_METHOD),
     P("a header where the start line should be (CRLFs before it are skipped)",
       "\r\nVia" MARK ": SIP/2.0/WS h\r\n" BASE "\r\n", SIPREG_E_METHOD),
     P("one word", "REGISTER" MARK "\r\n" BASE "\r\n", SIPREG_E_START_LINE),
     P("no SIP-Version", "REGISTER sip:x" MARK "\r\n" BASE "\r\n", SIPREG_E_START_LINE),
-    P("two SP after the method (RFC 4475 §3.1.2.9)", "REGISTER " MARK " sip:x SIP/2.0\r\n" BASE
-      "\r\n", SIPREG_E_START_LINE),
-    P("SP inside the Request-URI (§3.1.2.8)", "REGISTER sip:x;" MARK " lr SIP/2.0\r\n" BASE
-      "\r\n", SIPREG_E_START_LINE),
+    P("two SP after the method (RFC 4475 §3.1.2.9)",
+      "REGISTER " MARK " sip:x SIP/2.0\r\n" BASE "\r\n", SIPREG_E_START_LINE),
+    P("SP inside the Request-URI (§3.1.2.8)", "REGISTER sip:x;" MARK " lr SIP/2.0\r\n" BASE "\r\n",
+      SIPREG_E_START_LINE),
     P("SP after SIP-Version (§3.1.2.10)", "REGISTER sip:x SIP/2.0" MARK "  \r\n" BASE "\r\n",
       SIPREG_E_START_LINE),
     P("<> around the Request-URI (§3.1.2.7)", "REGISTER " MARK "<sip:x> SIP/2.0\r\n" BASE "\r\n",
@@ -427,8 +445,8 @@ static const struct parse_case PARSE[] = {
       SIPREG_E_URI),
     P("HTAB in the Request-URI", "REGISTER sip:" MARK "\tx SIP/2.0\r\n" BASE "\r\n", SIPREG_E_URI),
     P("NUL in the start line", "REGISTER sip:" MARK "\0x SIP/2.0\r\n" BASE "\r\n", SIPREG_E_CHAR),
-    P("escaped NUL is no quoted-pair in a start line",
-      "SIP/2.0 200 a\\" MARK "\0\r\n" BASE "\r\n", SIPREG_E_CHAR),
+    P("escaped NUL is no quoted-pair in a start line", "SIP/2.0 200 a\\" MARK "\0\r\n" BASE "\r\n",
+      SIPREG_E_CHAR),
     P("bare CR in the start line", "SIP/2.0 200 O" MARK "\rK\r\n" BASE "\r\n", SIPREG_E_CHAR),
 
     /* header fields (§7.3.1, §25.1) */
@@ -451,21 +469,21 @@ static const struct parse_case PARSE[] = {
     P("buffer ends inside a header", RESP BASE "Subj" MARK, SIPREG_E_INCOMPLETE),
 
     /* Content-Length and framing (§20.14, §18.3) */
-    P("negative Content-Length (RFC 4475 §3.1.2.3)", RESP BASE "Content-Length: " MARK
-      "-999\r\n\r\n", SIPREG_E_CONTENT_LENGTH),
+    P("negative Content-Length (RFC 4475 §3.1.2.3)",
+      RESP BASE "Content-Length: " MARK "-999\r\n\r\n", SIPREG_E_CONTENT_LENGTH),
     P("Content-Length: five", RESP BASE "Content-Length: " MARK "five\r\n\r\n",
       SIPREG_E_CONTENT_LENGTH),
     P("Content-Length: 12abc", RESP BASE "l: 12" MARK "abc\r\n\r\n", SIPREG_E_CONTENT_LENGTH),
     P("empty Content-Length", RESP BASE "Content-Length: " MARK "\r\n\r\n",
       SIPREG_E_CONTENT_LENGTH),
-    P("Content-Length rows disagree (RFC 4475 §3.3.9)", RESP BASE "l: 5\r\nContent-Length: " MARK
-      "6\r\n\r\nabcdef", SIPREG_E_CONTENT_LENGTH),
+    P("Content-Length rows disagree (RFC 4475 §3.3.9)",
+      RESP BASE "l: 5\r\nContent-Length: " MARK "6\r\n\r\nabcdef", SIPREG_E_CONTENT_LENGTH),
     P("Content-Length beyond the buffer (§18.3)", RESP BASE "Content-Length: 10\r\n\r\nabc" MARK,
       SIPREG_E_BODY),
     P("Content-Length beyond SIPREG_MAX_MESSAGE", RESP BASE "Content-Length: " MARK "70000\r\n\r\n",
       SIPREG_E_TOO_BIG),
-    P("Content-Length of 30 digits", RESP BASE "Content-Length: " MARK
-      "999999999999999999999999999999\r\n\r\n", SIPREG_E_TOO_BIG),
+    P("Content-Length of 30 digits",
+      RESP BASE "Content-Length: " MARK "999999999999999999999999999999\r\n\r\n", SIPREG_E_TOO_BIG),
 
     /* mandatory headers (§8.1.1): the offset is the empty line */
     P("no Call-ID", RESP VIA TO FROM CSEQ MARK "\r\n", SIPREG_E_MISSING_HEADER),
@@ -488,16 +506,15 @@ static const struct parse_case PARSE[] = {
     P("CSeq 2^65", RESP VIA TO FROM CALLID "CSeq: " MARK "36893488147419103232 REGISTER\r\n\r\n",
       SIPREG_E_CSEQ),
     P("CSeq without a method", RESP VIA TO FROM CALLID "CSeq: 1" MARK "\r\n\r\n", SIPREG_E_CSEQ),
-    P("CSeq without LWS", RESP VIA TO FROM CALLID "CSeq: 1" MARK "REGISTER\r\n\r\n",
-      SIPREG_E_CSEQ),
+    P("CSeq without LWS", RESP VIA TO FROM CALLID "CSeq: 1" MARK "REGISTER\r\n\r\n", SIPREG_E_CSEQ),
     P("CSeq method not a token", RESP VIA TO FROM CALLID "CSeq: 1 " MARK "@X\r\n\r\n",
       SIPREG_E_CSEQ),
     P("CSeq with a third word", RESP VIA TO FROM CALLID "CSeq: 1 REGISTER " MARK "x\r\n\r\n",
       SIPREG_E_CSEQ),
-    P("CSeq method differs from the request's", REQ VIA TO FROM CALLID "CSeq: 1 " MARK
-      "INVITE\r\n\r\n", SIPREG_E_CSEQ),
-    P("CSeq method case differs (case-sensitive, §20.16)", REQ VIA TO FROM CALLID "CSeq: 1 " MARK
-      "register\r\n\r\n", SIPREG_E_CSEQ),
+    P("CSeq method differs from the request's",
+      REQ VIA TO FROM CALLID "CSeq: 1 " MARK "INVITE\r\n\r\n", SIPREG_E_CSEQ),
+    P("CSeq method case differs (case-sensitive, §20.16)",
+      REQ VIA TO FROM CALLID "CSeq: 1 " MARK "register\r\n\r\n", SIPREG_E_CSEQ),
 };
 
 /* Every row of PARSE: the result, and for errors err_off at the "§". */
@@ -551,10 +568,11 @@ static void test_parse_fields(void) {
                                        "         pick up the phone\r\n\tand talk to me! \r\n\r\n";
     CHECK_INT(sipreg_msg_parse(&m, f1, sizeof f1 - 1, hdrs, 32, &off), 0);
     CHECK_VIEW(m.hdrs[5].value,
-              "I know you're there,\r\n         pick up the phone\r\n\tand talk to me! ");
+               "I know you're there,\r\n         pick up the phone\r\n\tand talk to me! ");
     /* a value that starts on the continuation line ("TO :\r\n sip:...", RFC 4475 wsinv) */
-    static const char f2[] = RESP VIA FROM CALLID CSEQ "TO :\r\n sip:alice@example.com ; tag = 9\r\n"
-                                                      "Subject:\r\n \r\n\r\n";
+    static const char f2[] =
+        RESP VIA FROM CALLID CSEQ "TO :\r\n sip:alice@example.com ; tag = 9\r\n"
+                                  "Subject:\r\n \r\n\r\n";
     CHECK_INT(sipreg_msg_parse(&m, f2, sizeof f2 - 1, hdrs, 32, &off), 0);
     CHECK_VIEW(m.hdrs[4].name, "TO");
     CHECK_VIEW(m.hdrs[4].value, "sip:alice@example.com ; tag = 9");
@@ -581,14 +599,22 @@ static void test_parse_fields(void) {
     static const char c1[] = "SIP/2.0 200 OK\r\nv: SIP/2.0/WS h;branch=z9hG4bKc\r\nt: <sip:a@x>\r\n"
                              "f: <sip:a@x>;tag=f\r\ni: cid\r\nCSeq: 2 REGISTER\r\nm: <sip:c@h>\r\n"
                              "l: 0\r\nk: path\r\nc: text/plain\r\ne: gzip\r\ns: hi\r\no: x\r\n\r\n";
-    static const int c1_ids[] = {SIPREG_H_VIA,     SIPREG_H_TO,           SIPREG_H_FROM,
-                                 SIPREG_H_CALL_ID, SIPREG_H_CSEQ,         SIPREG_H_CONTACT,
-                                 SIPREG_H_CONTENT_LENGTH, SIPREG_H_SUPPORTED,
-                                 SIPREG_H_CONTENT_TYPE, SIPREG_H_CONTENT_ENCODING,
-                                 SIPREG_H_SUBJECT, SIPREG_H_OTHER};
+    static const int c1_ids[] = {SIPREG_H_VIA,
+                                 SIPREG_H_TO,
+                                 SIPREG_H_FROM,
+                                 SIPREG_H_CALL_ID,
+                                 SIPREG_H_CSEQ,
+                                 SIPREG_H_CONTACT,
+                                 SIPREG_H_CONTENT_LENGTH,
+                                 SIPREG_H_SUPPORTED,
+                                 SIPREG_H_CONTENT_TYPE,
+                                 SIPREG_H_CONTENT_ENCODING,
+                                 SIPREG_H_SUBJECT,
+                                 SIPREG_H_OTHER};
     CHECK_INT(sipreg_msg_parse(&m, c1, sizeof c1 - 1, hdrs, 32, &off), 0);
     CHECK_INT(m.nhdrs, 12);
-    for (size_t i = 0; i < 12 && i < m.nhdrs; i++) CHECK_INT(m.hdrs[i].id, c1_ids[i]);
+    for (size_t i = 0; i < 12 && i < m.nhdrs; i++)
+        CHECK_INT(m.hdrs[i].id, c1_ids[i]);
     CHECK_VIEW(sipreg_msg_call_id(&m), "cid");
     CHECK_VIEW(sipreg_msg_via_branch(&m), "z9hG4bKc");
     CHECK_VIEW(sipreg_msg_tag(&m, SIPREG_H_FROM), "f");
@@ -605,7 +631,8 @@ static void test_parse_fields(void) {
     CHECK(sipreg_msg_find(&m, SIPREG_H_DATE, NULL) == NULL);
 
     /* CSeq and Call-ID accessors */
-    static const char s1[] = RESP VIA TO FROM "Call-ID:   c1@host  \r\nCSeq: 0009\r\n  INVITE\r\n\r\n";
+    static const char s1[] =
+        RESP VIA TO FROM "Call-ID:   c1@host  \r\nCSeq: 0009\r\n  INVITE\r\n\r\n";
     struct sipreg_cseq cs;
     CHECK_INT(sipreg_msg_parse(&m, s1, sizeof s1 - 1, hdrs, 32, &off), 0);
     CHECK_INT(sipreg_msg_cseq(&m, &cs), 0);
@@ -814,7 +841,8 @@ struct contact_case {
 };
 
 /* An error row of CONTACTS. */
-#define CERR(elem, err) {elem, err, 0, NULL, NULL, NULL, 0, 0, NULL, 0, NULL, NULL}
+#define CERR(elem, err)                                                                            \
+    { elem, err, 0, NULL, NULL, NULL, 0, 0, NULL, 0, NULL, NULL }
 
 static const struct contact_case CONTACTS[] = {
     /* elem, err, star, display, uri, params, expires, q, instance, reg-id, pub-gruu, temp-gruu */
@@ -825,8 +853,8 @@ static const struct contact_case CONTACTS[] = {
      NULL, -1, NULL, NULL},
     {"\"Mr. Watson\" <mailto:watson@bell-telephone.com> ;q=0.1", 0, 0, "Mr. Watson",
      "mailto:watson@bell-telephone.com", ";q=0.1", -1, 100, NULL, -1, NULL, NULL},
-    {"<sips:bob@192.0.2.4>;expires=60", 0, 0, "", "sips:bob@192.0.2.4", ";expires=60", 60, -1,
-     NULL, -1, NULL, NULL},
+    {"<sips:bob@192.0.2.4>;expires=60", 0, 0, "", "sips:bob@192.0.2.4", ";expires=60", 60, -1, NULL,
+     -1, NULL, NULL},
     /* addr-spec: parameters after the URI are header parameters (§20.10) */
     {"sip:a@x;expires=60", 0, 0, "", "sip:a@x", ";expires=60", 60, -1, NULL, -1, NULL, NULL},
     {"sip:a@x ; expires = 60 ; q = 0", 0, 0, "", "sip:a@x", "; expires = 60 ; q = 0", 60, 0, NULL,
@@ -836,8 +864,8 @@ static const struct contact_case CONTACTS[] = {
     {"<sip:a@x;transport=ws;expires=5>", 0, 0, "", "sip:a@x;transport=ws;expires=5", "", -1, -1,
      NULL, -1, NULL, NULL},
     /* display names: tokens (LWS before '<' optional, RFC 4475 §3.1.1.6) or a quoted string */
-    {"caller<sip:caller@example.com>;tag=323", 0, 0, "caller", "sip:caller@example.com",
-     ";tag=323", -1, -1, NULL, -1, NULL, NULL},
+    {"caller<sip:caller@example.com>;tag=323", 0, 0, "caller", "sip:caller@example.com", ";tag=323",
+     -1, -1, NULL, -1, NULL, NULL},
     {"A. Bell <sip:a.g.bell@example.com>", 0, 0, "A. Bell", "sip:a.g.bell@example.com", "", -1, -1,
      NULL, -1, NULL, NULL},
     {"\"Judy \\\"J\\\" Doe\" <sip:j3@xyz.invalid;transport=ws>;expires=120", 0, 0,
@@ -878,7 +906,8 @@ static const struct contact_case CONTACTS[] = {
     CERR("<sip:a@x>;expires=1;" MARK "expires=2", SIPREG_E_HEADER_VALUE),
     CERR("<sip:a@x>;q=1;" MARK "Q=0", SIPREG_E_HEADER_VALUE),
     CERR("<sip:a@x>;" MARK ";", SIPREG_E_HEADER_VALUE),
-    CERR("\"Joe\" <sip:joe@example.org>;" MARK ";;;", SIPREG_E_HEADER_VALUE), /* RFC 4475 badinv01 */
+    CERR("\"Joe\" <sip:joe@example.org>;" MARK ";;;",
+         SIPREG_E_HEADER_VALUE), /* RFC 4475 badinv01 */
     CERR("<sip:a@x>" MARK ";", SIPREG_E_HEADER_VALUE),
     CERR("<sip:a@x>;" MARK "=v", SIPREG_E_HEADER_VALUE),
     CERR("<sip:a@x>;a" MARK "\"b=c", SIPREG_E_HEADER_VALUE),
@@ -935,14 +964,29 @@ static void test_q_and_expires(void) {
         const char *q;
         int want; /* thousandths, or the error */
     } Q[] = {
-        {"0", 0},      {"0.", 0},     {"0.5", 500},  {"0.05", 50},   {"0.123", 123}, {"0.001", 1},
-        {"0.999", 999}, {"1", 1000},  {"1.", 1000},  {"1.0", 1000},  {"1.000", 1000},
-        {"2.0", SIPREG_E_HEADER_VALUE},    {"abc", SIPREG_E_HEADER_VALUE},
-        {"1.5", SIPREG_E_HEADER_VALUE},    {"1.001", SIPREG_E_HEADER_VALUE},
-        {"0.1234", SIPREG_E_HEADER_VALUE}, {".5", SIPREG_E_HEADER_VALUE},
-        {"", SIPREG_E_HEADER_VALUE},       {"-0", SIPREG_E_HEADER_VALUE},
-        {"00.5", SIPREG_E_HEADER_VALUE},   {"0,5", SIPREG_E_HEADER_VALUE},
-        {"\"0.5\"", SIPREG_E_HEADER_VALUE}, {"0.5x", SIPREG_E_HEADER_VALUE},
+        {"0", 0},
+        {"0.", 0},
+        {"0.5", 500},
+        {"0.05", 50},
+        {"0.123", 123},
+        {"0.001", 1},
+        {"0.999", 999},
+        {"1", 1000},
+        {"1.", 1000},
+        {"1.0", 1000},
+        {"1.000", 1000},
+        {"2.0", SIPREG_E_HEADER_VALUE},
+        {"abc", SIPREG_E_HEADER_VALUE},
+        {"1.5", SIPREG_E_HEADER_VALUE},
+        {"1.001", SIPREG_E_HEADER_VALUE},
+        {"0.1234", SIPREG_E_HEADER_VALUE},
+        {".5", SIPREG_E_HEADER_VALUE},
+        {"", SIPREG_E_HEADER_VALUE},
+        {"-0", SIPREG_E_HEADER_VALUE},
+        {"00.5", SIPREG_E_HEADER_VALUE},
+        {"0,5", SIPREG_E_HEADER_VALUE},
+        {"\"0.5\"", SIPREG_E_HEADER_VALUE},
+        {"0.5x", SIPREG_E_HEADER_VALUE},
     };
     for (size_t i = 0; i < sizeof Q / sizeof Q[0]; i++) {
         char elem[64];
@@ -963,7 +1007,7 @@ static void test_q_and_expires(void) {
         {"3600", 3600},
         {"007", 7},
         {"4294967295", 4294967295LL},
-        {"4294967296", 4294967295LL},   /* 2^32: Kamailio fixture 07 */
+        {"4294967296", 4294967295LL},      /* 2^32: Kamailio fixture 07 */
         {"280297596632815", 4294967295LL}, /* RFC 4475 scalar02 */
         {"1000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
          "0000000000000",
@@ -1159,7 +1203,7 @@ static void test_date(void) {
         {"Fri, 31 Dec 9999 23:59:59 GMT", 0, 253402300799LL},
         {"Wed, 01 Mar 1600 00:00:00 GMT", 0, -11670912000LL},
         {"Mon, 01 Jan 0001 00:00:00 GMT", 0, -62135596800LL},
-        {"  Sat, 13 Nov 2010 23:29:00 GMT \t", 0, 1289690940LL}, /* LWS around the value */
+        {"  Sat, 13 Nov 2010 23:29:00 GMT \t", 0, 1289690940LL},     /* LWS around the value */
         {"Fri, 01 Jan 2010 16:00:00 EST", SIPREG_E_HEADER_VALUE, 0}, /* RFC 4475 baddate */
         {"Fri, 01 Jan 2010 16:00:00 UTC", SIPREG_E_HEADER_VALUE, 0},
         {"Fri, 01 Jan 2010 16:00:00 UT", SIPREG_E_HEADER_VALUE, 0},
@@ -1210,7 +1254,8 @@ static void test_branch_and_tags(void) {
         {"v: SIP / 2.0 / TCP spindle.example.com ;\r\n  branch  =   z9hG4bK9ikj8  ,\r\n"
          " SIP  /    2.0   / UDP  192.168.255.111   ; branch=\r\n z9hG4bK30239\r\n",
          "z9hG4bK9ikj8"}, /* RFC 4475 wsinv */
-        {"Via: SIP/2.0/UDP [2001:db8::1]:5060;received=192.0.2.1;BRANCH=z9hG4bKv6\r\n", "z9hG4bKv6"},
+        {"Via: SIP/2.0/UDP [2001:db8::1]:5060;received=192.0.2.1;BRANCH=z9hG4bKv6\r\n",
+         "z9hG4bKv6"},
         {"Via: SIP/2.0/UDP h:5060;rport;branch=z9hG4bK-.!%66*_+`'~\r\n", "z9hG4bK-.!%66*_+`'~"},
         {"Via: SIP/2.0/UDP iftgw.example.com\r\n", ""}, /* RFC 2543 style */
         {"Via: SIP/2.0/UDP 192.0.2.15;;,;,,\r\n", ""},  /* RFC 4475 badinv01 */
@@ -1236,7 +1281,7 @@ static void test_branch_and_tags(void) {
         {"<sip:a@x>;TAG=Up", "Up"},
         {"\"Bell, Alexander\" <sip:a.g.bell@example.com>;tag=433423", "433423"},
         {"Bell, Alexander <sip:a.g.bell@example.com>;tag=43", ""}, /* RFC 4475 baddn */
-        {"\"Mr. J. User <sip:j.user@example.com>", ""},              /* RFC 4475 quotbal */
+        {"\"Mr. J. User <sip:j.user@example.com>", ""},            /* RFC 4475 quotbal */
     };
     for (size_t i = 0; i < sizeof T / sizeof T[0]; i++) {
         char buf[512];

@@ -16,8 +16,8 @@
         const char *check_e_ = (expect);                                                           \
         CHECK_MSG(check_v_.len == strlen(check_e_) &&                                              \
                       (check_v_.len == 0 || !memcmp(check_v_.p, check_e_, check_v_.len)),          \
-                  "%s == \"%.*s\", expected \"%s\"", #view, (int)check_v_.len,                  \
-                  check_v_.p ? check_v_.p : "", check_e_);                                          \
+                  "%s == \"%.*s\", expected \"%s\"", #view, (int)check_v_.len,                     \
+                  check_v_.p ? check_v_.p : "", check_e_);                                         \
     } while (0)
 
 /* The outcome of parsing and walking one message. */
@@ -116,10 +116,11 @@ static void test_expectations(void) {
             CHECK_MSG(!strcmp(verdict, "reject") && errname, "%s: bad verdict", name);
             char layer[40];
             snprintf(layer, sizeof layer, "[%s]", o.layer);
-            CHECK_MSG(o.err < 0 && !strcmp(sipreg_errname(o.err), errname), "%s: got %s, expected %s",
-                      name, o.err ? sipreg_errname(o.err) : "ok", errname);
-            CHECK_MSG(note && !strncmp(note, layer, strlen(layer)), "%s: reported by %s, note says %.20s",
-                      name, layer, note ? note : "");
+            CHECK_MSG(o.err < 0 && !strcmp(sipreg_errname(o.err), errname),
+                      "%s: got %s, expected %s", name, o.err ? sipreg_errname(o.err) : "ok",
+                      errname);
+            CHECK_MSG(note && !strncmp(note, layer, strlen(layer)),
+                      "%s: reported by %s, note says %.20s", name, layer, note ? note : "");
         }
         free(buf);
     }
@@ -154,9 +155,10 @@ static const struct fields {
     {"escnull", "REGISTER sip:example.com", "escnull.39203ndfvkjdasfkq3w4otrq0adsfdfnavd", 14398234,
      "REGISTER", "sip:%00@host5.example.com | sip:%00%00@host5.example.com", "z9hG4bKkdjuw",
      "839923423", 0},
-    {"esc02", "RE%47IST%45R sip:registrar.example.com", "esc02.asdfnqwo34rq23i34jrjasdcnl23nrlknsdf",
-     29344, "RE%47IST%45R", "sip:alias1@host1.example.com | sip:alias3@host3.example.com",
-     "z9hG4bK209%fzsnel234", "f232jadfj23", 0},
+    {"esc02", "RE%47IST%45R sip:registrar.example.com",
+     "esc02.asdfnqwo34rq23i34jrjasdcnl23nrlknsdf", 29344, "RE%47IST%45R",
+     "sip:alias1@host1.example.com | sip:alias3@host3.example.com", "z9hG4bK209%fzsnel234",
+     "f232jadfj23", 0},
     {"lwsdisp", "OPTIONS sip:user@example.com", "lwsdisp.1234abcd@funky.example.com", 60, "OPTIONS",
      "", "z9hG4bKkdjuw", "323", 0},
     {"longreq", "INVITE sip:user@example.com",
@@ -175,8 +177,8 @@ static const struct fields {
      "OPTIONS", "", "z9hG4bKkdjuw", "33242", 0},
     {"transports", "OPTIONS sip:user@example.com", "transports.kijh4akdnaqjkwendsasfdj", 60,
      "OPTIONS", "", "z9hG4bKkdjuw", "323", 0},
-    {"mpart01", "MESSAGE sip:kumiko@example.org", "3d9485ad0c49859b@Zmx1ZmZ5LW1hYy0xNi5sb2NhbA..", 1,
-     "MESSAGE", "sip:fluffy@127.0.0.1:5070", "z9hG4bK-d87543-4dade06d0bdb11ee-1--d87543-",
+    {"mpart01", "MESSAGE sip:kumiko@example.org", "3d9485ad0c49859b@Zmx1ZmZ5LW1hYy0xNi5sb2NhbA..",
+     1, "MESSAGE", "sip:fluffy@127.0.0.1:5070", "z9hG4bK-d87543-4dade06d0bdb11ee-1--d87543-",
      "2fb0dcc9", 553},
     {"unreason", "200", "unreason.1234ksdfak3j2erwedfsASdf", 35, "INVITE",
      "sip:user@host198.example.com", "z9hG4bK1324923", "11141343", 154},
@@ -301,7 +303,8 @@ static void test_details(void) {
     if ((buf = load("longreq", &len))) {
         CHECK_INT(sipreg_msg_parse(&m, buf, len, hdrs, SIPREG_MAX_HEADERS, &off), 0);
         size_t pos = 0, vias = 0;
-        while (sipreg_msg_find(&m, SIPREG_H_VIA, &pos)) vias++;
+        while (sipreg_msg_find(&m, SIPREG_H_VIA, &pos))
+            vias++;
         CHECK_INT(vias, 34);
         free(buf);
     }
@@ -339,7 +342,8 @@ static void test_details(void) {
         CHECK(nul && nul[-1] == '\\');
         if (nul) {
             nul[-1] = 'x';
-            CHECK_INT(sipreg_msg_parse(&m, buf, len, hdrs, SIPREG_MAX_HEADERS, &off), SIPREG_E_CHAR);
+            CHECK_INT(sipreg_msg_parse(&m, buf, len, hdrs, SIPREG_MAX_HEADERS, &off),
+                      SIPREG_E_CHAR);
             CHECK_INT(off, (size_t)(nul - buf));
         }
         free(buf);
@@ -377,10 +381,16 @@ static void test_details(void) {
         const char *name;
         const char *at; /* the text err_off points at */
     } AT[] = {
-        {"badvers", "SIP/7.0\r\n"},    {"bigcode", "4294967301"}, {"ltgtruri", "<sip:user"},
-        {"lwsruri", " lr SIP/2.0"},    {"lwsstart", " sip:user"}, {"trws", "  \r\n"},
-        {"ncl", "-999"},               {"mcl01", "5\r\nContent-Type"},
-        {"mismatch01", "INVITE\r\nVia"}, {"multi01", "59 INVITE"},
+        {"badvers", "SIP/7.0\r\n"},
+        {"bigcode", "4294967301"},
+        {"ltgtruri", "<sip:user"},
+        {"lwsruri", " lr SIP/2.0"},
+        {"lwsstart", " sip:user"},
+        {"trws", "  \r\n"},
+        {"ncl", "-999"},
+        {"mcl01", "5\r\nContent-Type"},
+        {"mismatch01", "INVITE\r\nVia"},
+        {"multi01", "59 INVITE"},
         {"scalar02", "36893488147419103232"},
     };
     for (size_t i = 0; i < sizeof AT / sizeof AT[0]; i++) {

@@ -45,8 +45,9 @@ struct od_contact {
 /* Everything compared for one message, as one side sees it. */
 struct od_view {
     int accepted;
-    char reject[OD_SHORT];      /* key: "SIPREG_E_X" or "osip" (when not accepted) */
-    char reject_more[2 * OD_SHORT]; /* display: our offset, or libosip2's code and first error line */
+    char reject[OD_SHORT]; /* key: "SIPREG_E_X" or "osip" (when not accepted) */
+    char reject_more[2 *
+                     OD_SHORT]; /* display: our offset, or libosip2's code and first error line */
     char type[16];              /* "request" / "response" */
     char status[16];
     char method[OD_SHORT];
@@ -65,9 +66,8 @@ static inline void od_print_view(const char *who, const struct od_view *v) {
         printf("  %s: rejected %s\n", who, v->reject_more);
         return;
     }
-    printf("  %s: %s %s%s call-id=%s cseq=%s %s expires=%s contacts=%zu\n", who, v->type,
-           v->status, v->method, v->call_id, v->cseq_num, v->cseq_method, v->expires,
-           v->ncontacts);
+    printf("  %s: %s %s%s call-id=%s cseq=%s %s expires=%s contacts=%zu\n", who, v->type, v->status,
+           v->method, v->call_id, v->cseq_num, v->cseq_method, v->expires, v->ncontacts);
     for (size_t i = 0; i < v->ncontacts; i++)
         printf("    [%zu] %s%s uri=%s expires=%s q=%s\n", i, v->c[i].error, v->c[i].where,
                v->c[i].uri, v->c[i].expires, v->c[i].q);
@@ -95,7 +95,8 @@ static inline void od_copyz(struct od_view *v, char *dst, size_t cap, const char
  * 2^32-1, or "invalid". */
 static inline void od_delta_text(const char *s, char *out, size_t cap) {
     size_t a = 0, b = strlen(s);
-    while (a < b && (s[a] == ' ' || s[a] == '\t')) a++;
+    while (a < b && (s[a] == ' ' || s[a] == '\t'))
+        a++;
     while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r' || s[b - 1] == '\n'))
         b--;
     if (a == b) {
@@ -227,7 +228,8 @@ static void od_osip_trace(const char *fi, int li, osip_trace_level_t level, cons
     if (level > OSIP_ERROR || od_osip_log[0]) return;
     vsnprintf(od_osip_log, sizeof od_osip_log, chfr, ap);
     size_t n = strlen(od_osip_log);
-    while (n && (od_osip_log[n - 1] == '\n' || od_osip_log[n - 1] == '\r')) od_osip_log[--n] = 0;
+    while (n && (od_osip_log[n - 1] == '\n' || od_osip_log[n - 1] == '\r'))
+        od_osip_log[--n] = 0;
 }
 
 /* Once per process: libosip2's parser tables and its trace hook. */
@@ -342,7 +344,7 @@ struct od_expect {
 /* One observed disagreement. */
 struct od_diff {
     char *input, *label, *field, *ours, *theirs, *detail;
-    int strict;                   /* must-agree input: never looked up */
+    int strict;                    /* must-agree input: never looked up */
     const struct od_expect *known; /* the table row that explains it, or NULL */
 };
 
@@ -356,7 +358,7 @@ struct od_run {
     size_t ndiffs, cap;
     char *rejected; /* listing of the inputs both parsers reject */
     size_t rejected_len;
-    int verbose;    /* ORACLE_VERBOSE: print both views of every input */
+    int verbose; /* ORACLE_VERBOSE: print both views of every input */
 };
 
 /* Append one line to the both-rejected listing. */
@@ -421,8 +423,8 @@ static inline void od_contact_summary(const struct od_contact *c, char *out, siz
     snprintf(out, cap, "%s expires=%s q=%s", c->uri, c->expires, c->q);
 }
 
-static inline void od_contacts(struct od_run *run, const char *input, const char *label,
-                               int strict, const struct od_view *a, const struct od_view *b) {
+static inline void od_contacts(struct od_run *run, const char *input, const char *label, int strict,
+                               const struct od_view *a, const struct od_view *b) {
     char field[64], x[OD_TEXT + 2 * OD_SHORT], y[OD_TEXT + 2 * OD_SHORT];
     snprintf(x, sizeof x, "%zu", a->ncontacts);
     snprintf(y, sizeof y, "%zu", b->ncontacts);
@@ -447,7 +449,8 @@ static inline void od_contacts(struct od_run *run, const char *input, const char
         } else {
             const int eq = sipreg_uri_equal_str(ca->uri, strlen(ca->uri), cb->uri, strlen(cb->uri));
             same = eq == 1;
-            if (eq < 0) snprintf(detail, sizeof detail, "sipreg_uri_equal_str: %s", sipreg_errname(eq));
+            if (eq < 0)
+                snprintf(detail, sizeof detail, "sipreg_uri_equal_str: %s", sipreg_errname(eq));
         }
         if (!same) od_add(run, input, label, strict, field, ca->uri, cb->uri, detail);
         snprintf(field, sizeof field, "contact[%zu].expires", i);
@@ -521,8 +524,9 @@ static inline void od_report(struct od_run *run, const char *name) {
             const int acc = !strcmp(d->field, "accept");
             if (acc != (pass == 0)) continue;
             if (acc) one_side++;
-            const char *tag = d->known ? "expected" : d->strict ? "UNEXPECTED (must agree)"
-                                                                  : "UNEXPECTED";
+            const char *tag = d->known    ? "expected"
+                              : d->strict ? "UNEXPECTED (must agree)"
+                                          : "UNEXPECTED";
             printf("[%s] %s (%s)\n    %s: ours=%s theirs=%s%s%s\n", tag, d->input, d->label,
                    d->field, d->ours, d->theirs, d->detail[0] ? "  -- " : "", d->detail);
             if (d->known) {
@@ -530,8 +534,8 @@ static inline void od_report(struct od_run *run, const char *name) {
                 expected++;
             } else {
                 unexpected++;
-                CHECK_MSG(0, "unexpected disagreement: %s %s ours=%s theirs=%s", d->input,
-                          d->field, d->ours, d->theirs);
+                CHECK_MSG(0, "unexpected disagreement: %s %s ours=%s theirs=%s", d->input, d->field,
+                          d->ours, d->theirs);
             }
         }
     }
@@ -543,8 +547,9 @@ static inline void od_report(struct od_run *run, const char *name) {
     for (size_t i = 0; i < run->ntable; i++) {
         if (run->hits[i]) continue;
         stale++;
-        CHECK_MSG(0, "known disagreement no longer seen (behaviour changed?): %s %s ours=%s "
-                     "theirs=%s",
+        CHECK_MSG(0,
+                  "known disagreement no longer seen (behaviour changed?): %s %s ours=%s "
+                  "theirs=%s",
                   run->table[i].input, run->table[i].field, run->table[i].ours,
                   run->table[i].theirs);
     }

@@ -1,0 +1,231 @@
+// core.mjs — strings in and out of the wasm core. Knows the shim's exports, nothing of SIP.
+
+const encoder = new TextEncoder();
+/** The shim's "output buffer too small" code (SIPREG_E_BUFFER): retry with a bigger buffer. */
+const E_BUFFER = -4;
+const decoder = new TextDecoder();
+
+/** An error reported by the core, with its symbolic name (e.g. "SIPREG_E_CONFIG"). */
+export class SipregError extends Error {
+  /**
+   * @param {string} code symbolic error name
+   * @param {string} message plain-words description
+   * @param {object} [detail] extra fields (offset, key, ...)
+   */
+  constructor(code, message, detail = {}) {
+    super(`${code}: ${message}`);
+    this.name = 'SipregError';
+    this.code = code;
+    Object.assign(this, detail);
+  }
+}
+
+/** The instantiated core: marshalling helpers around the wasm exports. */
+export class Core {
+  /** @param {WebAssembly.Exports} exports */
+  constructor(exports) {
+    this.x = exports;
+    this.inCap = 0;
+    this.inPtr = 0;
+    this.outCap = 0;
+    this.outPtr = 0;
+    this.ints = this.x.sw_malloc(8); // two 32-bit out-parameters
+    this.reserveIn(16 * 1024);
+    this.reserveOut(64 * 1024);
+  }
+
+  /** @returns {Uint8Array} a fresh view of linear memory (it moves when memory grows) */
+  bytes() { return new Uint8Array(this.x.memory.buffer); }
+
+  /** @param {number} n grow the input buffer to at least n bytes */
+  reserveIn(n) {
+    if (n <= this.inCap) return;
+    if (this.inPtr) this.x.sw_free(this.inPtr);
+    this.inCap = Math.max(n, this.inCap * 2);
+    this.inPtr = this.x.sw_malloc(this.inCap);
+    if (!this.inPtr) throw new SipregError('SIPREG_E_NOMEM', 'out of memory');
+  }
+
+  /** @param {number} n grow the output buffer to at least n bytes */
+  reserveOut(n) {
+    if (n <= this.outCap) return;
+    if (this.outPtr) this.x.sw_free(this.outPtr);
+    this.outCap = Math.max(n, this.outCap * 2);
+    this.outPtr = this.x.sw_malloc(this.outCap);
+    if (!this.outPtr) throw new SipregError('SIPREG_E_NOMEM', 'out of memory');
+  }
+
+  /**
+   * Write a string as UTF-8 into the input buffer at `at`.
+   * @param {string} s
+   * @param {number} [at] byte offset inside the input buffer
+   * @returns {number} bytes written
+   */
+  put(s, at = 0) {
+    this.reserveIn(at + s.length * 3 + 1);
+    return encoder.encodeInto(s, this.bytes().subarray(this.inPtr + at, this.inPtr + this.inCap)).written;
+  }
+
+  /** @param {number} ptr @param {number} len @returns {string} */
+  text(ptr, len) { return decoder.decode(this.bytes().subarray(ptr, ptr + len)); }
+
+  /** @param {number} ptr @returns {string} a NUL-terminated string in wasm memory */
+  cstring(ptr) {
+    const b = this.bytes();
+    let end = ptr;
+    while (b[end]) end++;
+    return decoder.decode(b.subarray(ptr, end));
+  }
+
+  /** @param {number} err negative error code @param {object} [detail] @returns {SipregError} */
+  error(err, detail) {
+    return new SipregError(this.cstring(this.x.sw_errname(err)), this.cstring(this.x.sw_strerror(err)), detail);
+  }
+
+  /** @param {number} r @param {object} [detail] @returns {number} r, or throws when negative */
+  check(r, detail) {
+    if (r < 0) throw this.error(r, detail);
+    return r;
+  }
+
+  /** @returns {string} the core's version */
+  version() { return this.cstring(this.x.sw_version()); }
+
+  /**
+   * The `sipreg parse` JSON of a message, exactly as the native CLI prints it.
+   * @param {string|Uint8Array} message
+   * @returns {string}
+   */
+  parseJson(message) {
+    let len;
+    if (typeof message === 'string') len = this.put(message);
+    else {
+      this.reserveIn(message.length);
+      this.bytes().set(message, this.inPtr);
+      len = message.length;
+    }
+    this.reserveOut(len * 6 + 4096);
+    for (;;) {
+      const n = this.x.sw_parse_json(this.inPtr, len, this.outPtr, this.outCap);
+      if (n === E_BUFFER) { this.reserveOut(this.outCap * 2); continue; }
+      return this.text(this.outPtr, this.check(n));
+    }
+  }
+
+  /**
+   * RFC 3261 §19.1.4 equality.
+   * @param {string} a @param {string} b
+   * @returns {boolean}
+   */
+  uriEqual(a, b) {
+    const al = this.put(a);
+    const bl = this.put(b, al);
+    const r = this.x.sw_uri_equal(this.inPtr, al, this.inPtr + al, bl, this.ints, this.ints + 4);
+    if (r < 0) {
+      const view = new Int32Array(this.x.memory.buffer, this.ints, 2);
+      throw this.error(r, { offset: view[0], uri: view[1] === 0 ? 'A' : 'B' });
+    }
+    return r === 1;
+  }
+
+  /**
+   * The Call-ID of a message (to route it to its registration), or null.
+   * @param {string} message
+   * @returns {string|null}
+   */
+  callId(message) {
+    const len = this.put(message);
+    const n = this.x.sw_call_id(this.inPtr, len, this.ints);
+    if (n <= 0) return null;
+    const off = new Uint32Array(this.x.memory.buffer, this.ints, 1)[0];
+    return this.text(this.inPtr + off, n);
+  }
+
+  /**
+   * Build a configuration in wasm memory; the caller frees it with freeConfig.
+   * @param {Record<string, string|number|boolean>} settings keys of sipreg_config_set
+   * @param {{uri?: string, expires?: number, q?: number}[]} contacts
+   * @param {Uint8Array} [seed] 32 bytes of entropy
+   * @returns {number} the builder handle
+   */
+  buildConfig(settings, contacts, seed) {
+    const cfg = this.x.sw_cfg_new();
+    if (!cfg) throw new SipregError('SIPREG_E_NOMEM', 'out of memory');
+    try {
+      for (const [key, value] of Object.entries(settings)) {
+        if (value === undefined || value === null) continue;
+        const kl = this.put(key);
+        const vl = this.put(typeof value === 'boolean' ? (value ? '1' : '0') : String(value), kl);
+        const r = this.x.sw_cfg_set(cfg, this.inPtr, kl, this.inPtr + kl, vl);
+        if (r < 0) throw this.error(r, { key, value: key === 'password' ? '(hidden)' : value });
+      }
+      for (const c of contacts) {
+        const ul = c.uri ? this.put(c.uri) : 0;
+        const q = c.q === undefined || c.q === null ? -1 : Math.round(c.q * 1000);
+        this.check(this.x.sw_cfg_contact(cfg, this.inPtr, ul, c.expires ?? -1, q), { contact: c.uri });
+      }
+      if (seed) {
+        this.bytes().set(seed.subarray(0, 32), this.inPtr);
+        this.x.sw_cfg_seed(cfg, this.inPtr);
+      }
+    } catch (e) {
+      this.x.sw_cfg_free(cfg);
+      throw e;
+    }
+    return cfg;
+  }
+
+  /** @param {number} cfg */
+  freeConfig(cfg) { this.x.sw_cfg_free(cfg); }
+
+  /** @param {number} cfg @returns {number} a registration handle */
+  newRegistration(cfg) { return this.check(this.x.sw_reg_new(cfg)); }
+
+  /**
+   * Feed a received message.
+   * @param {number} h @param {string} message @param {number} now
+   * @returns {number} 0, or a negative code (the message was not ours / did not parse)
+   */
+  recv(h, message, now) {
+    const len = this.put(message);
+    return this.x.sw_recv(h, this.inPtr, len, now);
+  }
+
+  /**
+   * Take every message the registration wants sent.
+   * @param {number} h
+   * @returns {string[]}
+   */
+  drainSends(h) {
+    const out = [];
+    for (;;) {
+      const n = this.x.sw_poll_send(h, this.outPtr, this.outCap);
+      if (n === E_BUFFER) { this.reserveOut(this.outCap * 2); continue; }
+      if (n < 0) return out;
+      out.push(this.text(this.outPtr, n));
+    }
+  }
+
+  /**
+   * Take every pending event.
+   * @param {number} h
+   * @returns {object[]} parsed event objects
+   */
+  drainEvents(h) {
+    const out = [];
+    for (;;) {
+      const n = this.x.sw_poll_event(h, this.outPtr, this.outCap);
+      if (n < 0) return out;
+      out.push(JSON.parse(this.text(this.outPtr, n)));
+    }
+  }
+
+  /** @param {number} h @returns {object} the snapshot (state, times, bindings) */
+  info(h) {
+    for (;;) {
+      const n = this.x.sw_info(h, this.outPtr, this.outCap);
+      if (n === E_BUFFER) { this.reserveOut(this.outCap * 2); continue; }
+      return JSON.parse(this.text(this.outPtr, this.check(n)));
+    }
+  }
+}

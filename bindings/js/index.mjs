@@ -1,0 +1,40 @@
+// index.mjs — the public JS API over one loaded core. Entry points (node/, web/) pick the wasm
+// location and the WebSocket implementation, then call bind().
+import { loadCore } from './loader.mjs';
+import { Core, SipregError } from './core.mjs';
+import { Registration, RegistrationError } from './registration.mjs';
+import { RegistrationPool } from './pool.mjs';
+import { WebSocketFlow } from './websocket-flow.mjs';
+import { createSingle } from './single.mjs';
+
+export { loadCore, Core, SipregError, Registration, RegistrationError, RegistrationPool, WebSocketFlow };
+
+/**
+ * The API of one loaded core.
+ * @param {Core} core
+ * @param {{ WebSocket: typeof WebSocket }} env
+ */
+export function bind(core, env) {
+  /** A pool bound to this core: `new Pool({ server, flows, rate })`. */
+  class Pool extends RegistrationPool {
+    /** @param {object} options server, flows, rate (see pool.mjs) */
+    constructor(options) { super(core, { WebSocket: env.WebSocket, ...options }); }
+  }
+  return {
+    core,
+    /**
+     * Create a registration with its own WebSocket flow (nothing is sent until register()).
+     * @param {object} options server, aor, auth, expires, contacts, ... (README "Options")
+     * @returns {Promise<Registration>}
+     */
+    async createRegistration(options) {
+      return createSingle(core, options, { WebSocket: options.WebSocket ?? env.WebSocket });
+    },
+    RegistrationPool: Pool,
+    /** `sipreg parse` JSON of a message (same bytes as the native CLI). */
+    parse: (message) => core.parseJson(message),
+    /** RFC 3261 §19.1.4 URI equality. */
+    uriEqual: (a, b) => core.uriEqual(a, b),
+    version: core.version(),
+  };
+}

@@ -1,0 +1,255 @@
+// registration.mjs — one registration: an EventTarget whose promises settle on outcomes.
+// Every decision is the core's; this file moves strings, events and one timer.
+
+/** Option names (camelCase) → core configuration keys (sipreg_config_set). */
+const SETTINGS = {
+  aor: 'aor', registrar: 'registrar', discovery: 'discovery', expires: 'expires',
+  instance: 'instance', regId: 'reg-id', outbound: 'outbound', viaHost: 'via-host',
+  userAgent: 'user-agent', supported: 'supported', manualRefresh: 'manual-refresh',
+};
+/** Retry/timer policy option names → core keys. */
+const POLICY = {
+  t1Ms: 't1-ms', t2Ms: 't2-ms', refreshMargin: 'refresh-margin', shortMargin: 'short-margin',
+  retryBase: 'retry-base', retryBaseUp: 'retry-base-up', retryMax: 'retry-max',
+  maxRetryAfter: 'max-retry-after', maxAuthRetries: 'max-auth-retries', otherFlowUp: 'other-flow-up',
+};
+/** Core event type → DOM event name. */
+const EVENTS = {
+  statechange: 'statechange', registered: 'registered', unregistered: 'unregistered',
+  failed: 'registrationfailed', retry: 'retry', expiring: 'expiring', lapsed: 'lapsed',
+  bindings: 'bindings', nobinding: 'nobinding',
+};
+/** Core error code meaning "a message that is not for this registration". */
+const NOT_OURS = 'SIPREG_E_ASYMMETRIC';
+
+/**
+ * Core settings and contacts from user options.
+ * @param {object} o options of createRegistration
+ * @param {'ws'|'wss'|string} kind transport kind
+ * @returns {{settings: Record<string, string|number|boolean>, contacts: object[]}}
+ */
+export function toSettings(o, kind) {
+  const settings = { transport: o.transport ?? kind };
+  for (const [k, v] of Object.entries(SETTINGS)) if (o[k] !== undefined) settings[v] = o[k];
+  for (const [k, v] of Object.entries(POLICY)) if (o.policy?.[k] !== undefined) settings[v] = o.policy[k];
+  if (o.auth?.username !== undefined) settings.username = o.auth.username;
+  if (o.auth?.password !== undefined) settings.password = o.auth.password;
+  if (o.auth?.ha1 !== undefined) settings.ha1 = o.auth.ha1;
+  if (o.extraHeaders !== undefined) {
+    settings['extra-headers'] = typeof o.extraHeaders === 'string' ? o.extraHeaders
+      : Object.entries(o.extraHeaders).map(([n, v]) => `${n}: ${v}\r\n`).join('');
+  }
+  return { settings, contacts: o.contacts ?? [] };
+}
+
+/** @returns {Uint8Array} 32 bytes from the platform's CSPRNG */
+export function randomSeed() {
+  return globalThis.crypto.getRandomValues(new Uint8Array(32));
+}
+
+/** A failure as an Error carrying the event's fields. */
+export class RegistrationError extends Error {
+  /** @param {object} detail the "registrationfailed" event detail */
+  constructor(detail) {
+    const what = detail.status ? `${detail.status} ${detail.text ?? ''}`.trim() : detail.reason;
+    super(`sipreg: ${detail.op} failed: ${what}${detail.error ? ` (${detail.message})` : ''}`);
+    this.name = 'RegistrationError';
+    Object.assign(this, detail);
+  }
+}
+
+/**
+ * The host a registration runs in: where messages go, who connects, what time it is.
+ * @typedef {object} Host
+ * @property {(text: string) => boolean} send hand one message to the flow
+ * @property {() => void} connect the core wants a flow
+ * @property {boolean} flowUp whether the flow is up now
+ * @property {() => number} now monotonic ms
+ * @property {() => number} wall Unix ms
+ * @property {(reg: Registration, deadline: number) => void} arm run reg.wake() at deadline (-1: never)
+ */
+
+/** One registration of one address-of-record. */
+export class Registration extends EventTarget {
+  #core; #h; #host; #pending = new Map(); #closed = false;
+
+  /**
+   * @param {import('./core.mjs').Core} core
+   * @param {object} options see README ("Options")
+   * @param {Host} host
+   */
+  constructor(core, options, host) {
+    super();
+    if (!options?.aor) throw new TypeError('sipreg: options.aor is required');
+    const { settings, contacts } = toSettings(options, host.kind ?? 'ws');
+    const cfg = core.buildConfig(settings, contacts, options.seed ?? randomSeed());
+    try {
+      this.#h = core.newRegistration(cfg);
+    } finally {
+      core.freeConfig(cfg);
+    }
+    this.#core = core;
+    this.#host = host;
+    this.aor = options.aor;
+    core.x.sw_wallclock(this.#h, host.wall(), host.now());
+    if (host.flowUp) core.x.sw_transport(this.#h, 1, host.now());
+  }
+
+  /** @returns {string} the core's state name */
+  get state() { return this.info.state; }
+
+  /** @returns {object} the snapshot: state, times (Unix ms), bindings, skew, routes */
+  get info() {
+    const info = this.#core.info(this.#h);
+    const off = this.#host.wall() - this.#host.now();
+    const wall = (o) => {
+      for (const k of Object.keys(o)) if (k.endsWith('At') && typeof o[k] === 'number') o[k] += off;
+    };
+    wall(info);
+    info.bindings.forEach(wall);
+    return info;
+  }
+
+  /** @returns {object[]} the binding view (ours and other devices') */
+  get bindings() { return this.info.bindings; }
+
+  /** @returns {string} the Call-ID (routing key) */
+  get callId() { return this.#core.info(this.#h).callId; }
+
+  /** @returns {number} bytes of wasm memory this registration holds */
+  get memory() { return this.#core.x.sw_memory(this.#h); }
+
+  /** Register, or refresh now. Resolves when registered; rejects with the attempt's failure. */
+  register() { return this.#command('register', (x, h, now) => x.sw_register(h, now)); }
+
+  /**
+   * Remove our bindings, or every binding of the AOR with { all: true }.
+   * @param {{all?: boolean}} [opts]
+   */
+  unregister({ all = false } = {}) {
+    return this.#command(all ? 'unregister-all' : 'unregister', (x, h, now) => x.sw_unregister(h, all ? 1 : 0, now));
+  }
+
+  /** List the registrar's bindings (a REGISTER without Contact). Resolves with them. */
+  fetch() { return this.#command('fetch', (x, h, now) => x.sw_fetch(h, now)); }
+
+  /**
+   * Replace our contacts; when registered, old and new go in one REGISTER (atomic swap).
+   * @param {{uri?: string, expires?: number, q?: number}[]} contacts
+   */
+  setContacts(contacts) {
+    const cfg = this.#core.buildConfig({}, contacts);
+    try {
+      return this.#command('register', (x, h, now) => x.sw_set_contacts(h, cfg, now));
+    } finally {
+      this.#core.freeConfig(cfg);
+    }
+  }
+
+  /** Let the core act on its deadlines now (timer fired, tab visible again, back online). */
+  wake() {
+    if (this.#closed) return;
+    const x = this.#core.x;
+    x.sw_wallclock(this.#h, this.#host.wall(), this.#host.now());
+    x.sw_timeout(this.#h, this.#host.now());
+    this.#pump();
+  }
+
+  /** Release the core's memory (does not unregister; call unregister() first for that). */
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#host.arm(this, -1);
+    this.#core.x.sw_reg_free(this.#h);
+    for (const p of this.#pending.values()) p.reject(new Error('sipreg: registration closed'));
+    this.#pending.clear();
+  }
+
+  /** @param {boolean} up the flow went up or down */
+  transport(up) {
+    if (this.#closed) return;
+    this.#core.x.sw_transport(this.#h, up ? 1 : 0, this.#host.now());
+    this.#pump();
+  }
+
+  /**
+   * Feed a received message.
+   * @param {string} text
+   * @returns {boolean} whether it belonged to this registration
+   */
+  receive(text) {
+    if (this.#closed) return false;
+    const r = this.#core.recv(this.#h, text, this.#host.now());
+    const result = r === 0 ? 'ok' : this.#core.error(r).code;
+    this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'in', text, result } }));
+    if (r < 0 && result !== NOT_OURS) {
+      const err = this.#core.error(r);
+      this.dispatchEvent(new CustomEvent('error', { detail: { code: err.code, message: err.message, text } }));
+    }
+    this.#pump();
+    return r === 0;
+  }
+
+  /** @returns {number} the core's next deadline (monotonic ms) or -1 */
+  deadline() { return this.#closed ? -1 : this.#core.x.sw_deadline(this.#h); }
+
+  /** Run a command and return the promise of its outcome. */
+  #command(op, call) {
+    if (this.#closed) return Promise.reject(new Error('sipreg: registration closed'));
+    let p = this.#pending.get(op);
+    if (!p) {
+      let resolve, reject;
+      const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+      p = { promise, resolve, reject };
+      this.#pending.set(op, p);
+    }
+    const r = call(this.#core.x, this.#h, this.#host.now());
+    if (r < 0) {
+      this.#pending.delete(op);
+      p.reject(this.#core.error(r));
+      return p.promise;
+    }
+    this.#pump();
+    return p.promise;
+  }
+
+  /** Settle the promise of `op`. */
+  #settle(op, ok, value) {
+    const p = this.#pending.get(op);
+    if (!p) return;
+    this.#pending.delete(op);
+    if (ok) p.resolve(value); else p.reject(value);
+  }
+
+  /** Move the core's output out: messages to the flow, events to listeners, the deadline to the timer. */
+  #pump() {
+    if (this.#closed) return;
+    const core = this.#core;
+    for (const text of core.drainSends(this.#h)) {
+      this.#host.send(text);
+      this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'out', text } }));
+    }
+    const events = core.drainEvents(this.#h);
+    if (events.length) {
+      const info = this.info;
+      for (const ev of events) this.#dispatch(ev, info);
+    }
+    this.#host.arm(this, this.deadline());
+  }
+
+  /** Dispatch one core event and settle promises it decides. */
+  #dispatch(ev, info) {
+    if (ev.type === 'connect') {
+      this.#host.connect();
+      return;
+    }
+    const off = this.#host.wall() - this.#host.now();
+    const detail = { ...ev, at: ev.at === null ? null : ev.at + off, info };
+    const name = EVENTS[ev.type];
+    if (name) this.dispatchEvent(new CustomEvent(name, { detail }));
+    if (ev.type === 'registered') this.#settle('register', true, detail);
+    else if (ev.type === 'unregistered') this.#settle(ev.op, true, detail);
+    else if (ev.type === 'bindings' && ev.op === 'fetch') this.#settle('fetch', true, info.bindings);
+    else if (ev.type === 'failed') this.#settle(ev.op, false, new RegistrationError(detail));
+  }
+}

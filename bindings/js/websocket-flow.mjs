@@ -1,0 +1,90 @@
+// websocket-flow.mjs — one WebSocket flow (RFC 7118): subprotocol "sip", one message per frame.
+// Events: "up", "down" ({code, reason}), "message" ({text}), "error" ({reason}).
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** A WebSocket connection carrying SIP, which connects only when asked. */
+export class WebSocketFlow extends EventTarget {
+  /**
+   * @param {string} url ws:// or wss:// address of the SIP edge
+   * @param {{ WebSocket: typeof WebSocket, protocols?: string[] }} options
+   */
+  constructor(url, { WebSocket, protocols = ['sip'] }) {
+    super();
+    if (!WebSocket) throw new TypeError('sipreg: no WebSocket implementation (pass one, or install "ws")');
+    this.url = url;
+    this.WebSocket = WebSocket;
+    this.protocols = protocols;
+    /** @type {WebSocket|null} */
+    this.socket = null;
+    this.up = false;
+    this.closing = false;
+  }
+
+  /** @returns {'wss'|'ws'} the transport kind the URL implies */
+  get kind() { return this.url.startsWith('wss:') ? 'wss' : 'ws'; }
+
+  /** Open the connection unless it is open or opening. */
+  connect() {
+    if (this.socket) return;
+    this.closing = false;
+    let ws;
+    try {
+      ws = new this.WebSocket(this.url, this.protocols);
+    } catch (e) {
+      queueMicrotask(() => this.#down(1006, String(e?.message ?? e)));
+      return;
+    }
+    this.socket = ws;
+    ws.binaryType = 'arraybuffer';
+    ws.onopen = () => {
+      if (ws !== this.socket) return;
+      if (ws.protocol && !this.protocols.includes(ws.protocol)) {
+        ws.close(1002, 'subprotocol');
+        return;
+      }
+      this.up = true;
+      this.dispatchEvent(new CustomEvent('up'));
+    };
+    ws.onclose = (e) => { if (ws === this.socket) this.#down(e.code, e.reason); };
+    ws.onerror = () => {}; // a close event follows
+    ws.onmessage = (e) => { if (ws === this.socket) this.#frame(e.data); };
+  }
+
+  /** @param {unknown} data one frame: text, or binary holding UTF-8 text */
+  #frame(data) {
+    let text = data;
+    if (typeof data !== 'string') {
+      try {
+        text = decoder.decode(data instanceof ArrayBuffer ? new Uint8Array(data) : data);
+      } catch {
+        this.dispatchEvent(new CustomEvent('error', { detail: { reason: 'binary frame is not UTF-8 text' } }));
+        return;
+      }
+    }
+    this.dispatchEvent(new CustomEvent('message', { detail: { text } }));
+  }
+
+  /** @param {number} code @param {string} reason */
+  #down(code, reason) {
+    const wasUp = this.up;
+    this.socket = null;
+    this.up = false;
+    this.dispatchEvent(new CustomEvent('down', { detail: { code, reason, wasUp, requested: this.closing } }));
+  }
+
+  /** @param {string} text one SIP message */
+  send(text) {
+    if (!this.up || !this.socket) return false;
+    this.socket.send(text);
+    return true;
+  }
+
+  /** Close the connection (a "down" event follows). */
+  close() {
+    this.closing = true;
+    const ws = this.socket;
+    if (!ws) return;
+    try { ws.close(1000, 'bye'); } catch { /* already closing */ }
+  }
+}

@@ -1,0 +1,131 @@
+// Types of the sipreg package (ESM and CommonJS entries).
+
+export interface ContactOptions {
+  /** Full contact URI; omit to let the core generate sip:<random>@<random>.invalid;transport=ws. */
+  uri?: string;
+  /** Per-binding expires (seconds). */
+  expires?: number;
+  /** q-value 0..1. */
+  q?: number;
+}
+
+export interface RegistrationOptions {
+  /** ws:// or wss:// URL of the SIP WebSocket edge. */
+  server: string;
+  /** Address-of-record, e.g. "sip:alice@example.com". */
+  aor: string;
+  auth?: { username?: string; password?: string; ha1?: string };
+  /** Requested expiry in seconds (default 600). */
+  expires?: number;
+  contacts?: ContactOptions[];
+  /** Request-URI override (default: the AOR's host). */
+  registrar?: string;
+  discovery?: 'configured' | 'aor' | 'multicast';
+  /** "urn:uuid:..." instance id (RFC 5626); generated when omitted. */
+  instance?: string;
+  regId?: number;
+  outbound?: boolean;
+  userAgent?: string;
+  supported?: string;
+  extraHeaders?: string | Record<string, string>;
+  manualRefresh?: boolean;
+  viaHost?: string;
+  policy?: {
+    t1Ms?: number; t2Ms?: number; refreshMargin?: number; shortMargin?: number;
+    retryBase?: number; retryBaseUp?: number; retryMax?: number; maxRetryAfter?: number;
+    maxAuthRetries?: number; otherFlowUp?: boolean;
+  };
+  /** 32 bytes of entropy (default: crypto.getRandomValues). */
+  seed?: Uint8Array;
+  /** WebSocket implementation to use instead of the default. */
+  WebSocket?: unknown;
+}
+
+export interface Binding {
+  ours: boolean;
+  uri: string;
+  matchedBy: 'instance' | 'gruu' | 'uri' | 'none' | null;
+  instance: string | null;
+  regId: number | null;
+  q: number | null;
+  requested: number | null;
+  granted: number | null;
+  /** Unix ms. */
+  expiresAt: number | null;
+  pubGruu: string | null;
+  tempGruu: string | null;
+}
+
+export interface RegistrationInfo {
+  state: 'idle' | 'registering' | 'registered' | 'refreshing' | 'unregistering' | 'backoff' | 'failed';
+  flowUp: boolean;
+  inFlight: boolean;
+  /** Unix ms, or null. */
+  refreshAt: number | null;
+  expiresAt: number | null;
+  retryAt: number | null;
+  requested: number | null;
+  granted: number | null;
+  failures: number;
+  lastStatus: number | null;
+  clockSkewMs: number | null;
+  skewErrorMs: number | null;
+  callId: string;
+  cseq: number;
+  serviceRoute: string[];
+  path: string[];
+  othersOmitted: number;
+  bindings: Binding[];
+}
+
+export interface RegistrationEventDetail {
+  type: string;
+  state: RegistrationInfo['state'];
+  reason: string;
+  op: 'none' | 'register' | 'unregister' | 'unregister-all' | 'fetch';
+  status: number | null;
+  text: string | null;
+  error: string | null;
+  message: string | null;
+  /** Unix ms, or null. */
+  at: number | null;
+  value: number;
+  info: RegistrationInfo;
+}
+
+export declare class Registration extends EventTarget {
+  readonly aor: string;
+  readonly state: RegistrationInfo['state'];
+  readonly info: RegistrationInfo;
+  readonly bindings: Binding[];
+  readonly callId: string;
+  readonly memory: number;
+  /** Resolves when registered; rejects with the attempt's RegistrationError. */
+  register(): Promise<RegistrationEventDetail>;
+  unregister(options?: { all?: boolean }): Promise<RegistrationEventDetail>;
+  fetch(): Promise<Binding[]>;
+  setContacts(contacts: ContactOptions[]): Promise<RegistrationEventDetail>;
+  wake(): void;
+  close(): void;
+}
+
+export declare class RegistrationError extends Error {
+  op: string; status: number | null; reason: string; at: number | null;
+}
+export declare class SipregError extends Error { code: string; }
+
+export declare class RegistrationPool extends EventTarget {
+  constructor(options: { server: string; flows?: number; rate?: number; WebSocket?: unknown });
+  rate: number;
+  readonly registrations: Registration[];
+  add(options: Omit<RegistrationOptions, 'server'>): Registration;
+  registerAll(): Promise<PromiseSettledResult<unknown>[]>;
+  unregisterAll(options?: { all?: boolean }): Promise<PromiseSettledResult<unknown>[]>;
+  wake(): void;
+  close(): void;
+}
+
+export declare function createRegistration(options: RegistrationOptions): Promise<Registration>;
+export declare function parse(message: string | Uint8Array): string;
+export declare function uriEqual(a: string, b: string): boolean;
+export declare const version: string;

@@ -1,0 +1,9 @@
+// sipreg for Node (ESM). Loads the wasm next to this file; uses the global WebSocket when the
+// runtime has one (Node >= 22), else the `ws` package (Node 20).
+import { loadCore, bind } from './lib/index.mjs';
+
+const WebSocketImpl = globalThis.WebSocket ?? (await import('ws')).default;
+const api = bind(await loadCore(new URL('./sipreg.wasm', import.meta.url)), { WebSocket: WebSocketImpl });
+
+export const { createRegistration, RegistrationPool, parse, uriEqual, version, core } = api;
+export { Registration, RegistrationError, SipregError, WebSocketFlow } from './lib/index.mjs';

@@ -1,0 +1,97 @@
+// helpers.mjs — shared by the node:test suites: paths, the native CLI, vectors, a fake WebSocket.
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const NATIVE_CLI = process.env.SIPREG_NATIVE_CLI ?? `${ROOT}build-native/sipreg`;
+
+/** Fail loudly when a build output is missing (tests never skip). */
+export function need(path, what) {
+  if (!existsSync(path)) throw new Error(`${what} missing at ${path}: run scripts/test.sh (it builds everything)`);
+  return path;
+}
+
+/** Every message of a Kamailio transcript (bytes), with a label. */
+export function transcriptMessages(file) {
+  const text = readFileSync(file, 'latin1');
+  const out = [];
+  const re = /^##### (C->S|S->C)[^\n]*\n/gm;
+  let m;
+  while ((m = re.exec(text))) {
+    const start = m.index + m[0].length;
+    const end = text.indexOf('\r\n\r\n', start);
+    const stop = end < 0 ? text.length : end + 4;
+    out.push({ label: `${file.split('/').pop()}#${out.length + 1}`, bytes: Buffer.from(text.slice(start, stop), 'latin1') });
+  }
+  return out;
+}
+
+/** All message vectors shared by C and JS: RFC 4475, bench, Kamailio transcripts. */
+export function messageVectors() {
+  const vectors = [];
+  for (const dir of ['rfc4475', 'bench']) {
+    for (const f of readdirSync(`${ROOT}tests/vectors/${dir}`).filter((n) => n.endsWith('.sip')).sort()) {
+      vectors.push({ label: `${dir}/${f}`, path: `${ROOT}tests/vectors/${dir}/${f}`, bytes: readFileSync(`${ROOT}tests/vectors/${dir}/${f}`) });
+    }
+  }
+  for (const f of readdirSync(`${ROOT}tests/vectors/kamailio`).filter((n) => n.endsWith('.txt')).sort()) {
+    vectors.push(...transcriptMessages(`${ROOT}tests/vectors/kamailio/${f}`));
+  }
+  return vectors;
+}
+
+/** Run the native CLI; returns { status, stdout }. */
+export function native(args, input) {
+  try {
+    return { status: 0, stdout: execFileSync(need(NATIVE_CLI, 'native CLI'), args, { input, encoding: 'utf8', maxBuffer: 1 << 26 }) };
+  } catch (e) {
+    return { status: e.status, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+/**
+ * A fake WebSocket class: records what is sent and lets tests answer. `FakeSocket.last` is the
+ * most recent instance. Opens asynchronously unless `FakeSocket.refuse` is set.
+ */
+export class FakeSocket extends EventTarget {
+  static last = null;
+  static refuse = false;
+  static all = [];
+  constructor(url, protocols) {
+    super();
+    this.url = url;
+    this.protocols = protocols;
+    this.protocol = '';
+    this.sent = [];
+    this.readyState = 0;
+    FakeSocket.last = this;
+    FakeSocket.all.push(this);
+    setTimeout(() => {
+      if (FakeSocket.refuse) { this.readyState = 3; this.onclose?.({ code: 1006, reason: '' }); return; }
+      this.readyState = 1;
+      this.protocol = 'sip';
+      this.onopen?.({});
+    }, 1);
+  }
+  send(text) { this.sent.push(text); }
+  close(code = 1000, reason = '') {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    setTimeout(() => this.onclose?.({ code, reason }), 0);
+  }
+  /** Deliver a frame to the client. */
+  deliver(data) { this.onmessage?.({ data }); }
+  /** Drop the connection as the network would. */
+  drop() { this.readyState = 3; this.onclose?.({ code: 1006, reason: '' }); }
+}
+
+/** A response to `request` (a REGISTER text) with the given status line and extra header lines. */
+export function answer(request, statusLine, extra = '') {
+  const h = (name) => new RegExp(`^${name}: (.*)$`, 'mi').exec(request)?.[1] ?? '';
+  return `SIP/2.0 ${statusLine}\r\nVia: ${h('Via')};received=127.0.0.1\r\nFrom: ${h('From')}\r\n` +
+    `To: ${h('To')};tag=srv\r\nCall-ID: ${h('Call-ID')}\r\nCSeq: ${h('CSeq')}\r\n${extra}Content-Length: 0\r\n\r\n`;
+}
+
+/** Resolve after `ms`. */
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
