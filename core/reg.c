@@ -129,6 +129,28 @@ static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *
         ct->pub_len = ct->temp_len = 0;
         pos += ct->uri.len + 1;
     }
+    /* the instance carrier: the previous carrier if it stays, else the first contact that is new
+     * to the registrar, else none (RFC 5626 §4.2.2: a binding keeps its instance and reg-id) */
+    if (count) {
+        long carrier = -1, fresh = -1;
+        for (size_t i = 0; i < n; i++) {
+            int was = 0, known = 0;
+            for (size_t j = 0; j < r->ncontacts && r->contact_text; j++) {
+                struct sipreg_uri a, b;
+                if (sipreg_uri_parse(&a, list[i].uri.p, list[i].uri.len, NULL) == 0 &&
+                    sipreg_uri_parse(&b, r->contacts[j].uri.p, r->contacts[j].uri.len, NULL) == 0 &&
+                    sipreg_uri_equal(&a, &b) == 1) {
+                    known = 1;
+                    was |= r->contacts[j].carrier && !r->contacts[j].removing;
+                }
+            }
+            if (was && carrier < 0) carrier = (long)i;
+            if (!known && fresh < 0) fresh = (long)i;
+        }
+        if (!r->contact_text) carrier = 0; /* the first list: contact 0 */
+        if (carrier < 0) carrier = fresh;
+        if (carrier >= 0) list[carrier].carrier = 1;
+    }
     free(r->contact_text);
     r->contact_text = text;
     r->contact_text_len = total;
@@ -276,6 +298,7 @@ int sipreg_set_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, s
      * in the same REGISTER that adds the new ones (§10.2.2 + §10.2.1) */
     struct sipreg__contact gone[SIPREG_MAX_CONTACTS];
     size_t ngone = 0;
+    memset(gone, 0, sizeof gone);
     int registered = r->state == SIPREG_ST_REGISTERED || r->state == SIPREG_ST_REFRESHING;
     for (size_t i = 0; registered && i < r->ncontacts; i++) {
         const struct sipreg__contact *old = &r->contacts[i];

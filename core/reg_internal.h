@@ -26,6 +26,7 @@ struct sipreg__contact {
     int64_t expires;       /* per-binding request, or -1 for r->requested */
     int q;                 /* thousandths, or -1 */
     int removing;          /* 1: swapped out; sent once with expires=0, then dropped */
+    int carrier;           /* 1: carries +sip.instance and reg-id (one contact: the UA's flow) */
     int matched_by;        /* enum sipreg_match from the last 2xx */
     int64_t granted;       /* seconds granted by the last 2xx (0: missing) */
     sipreg_ms expires_at;  /* monotonic expiry, or SIPREG_NEVER */

@@ -113,20 +113,22 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
         q.star = 1; /* §10.2.2; RFC 5626 §4.2.3: no instance or reg-id with "*" */
     } else if (r->op == SIPREG__OP_REGISTER || r->op == SIPREG__OP_UNREGISTER) {
         int removing_all = r->op == SIPREG__OP_UNREGISTER;
-        for (size_t i = 0; i < r->ncontacts; i++) {
-            const struct sipreg__contact *c = &r->contacts[i];
-            struct sipreg_contact_out *o = &out[n++];
-            o->uri = c->uri;
-            o->q = c->q;
-            /* §10.2.2: expires=0 removes; a swapped-out contact goes with expires=0 (the atomic
-             * swap), and a per-binding request rides on its own ;expires */
-            if (removing_all || c->removing)
-                o->expires = 0;
-            else
-                o->expires = c->expires;
-            /* RFC 5626 §4.2.1: the instance on each Contact, reg-id on the first (one flow) */
-            o->instance = r->outbound ? r->instance : sipreg__str(NULL, 0);
-            o->reg_id = (r->outbound && !r->outbound_refused && i == 0) ? r->reg_id : -1;
+        /* swapped-out contacts first: a registrar applies Contacts in order (§10.3 step 7), so
+         * the old binding is gone before a new one takes over its instance and reg-id */
+        for (int pass = 0; pass < 2; pass++) {
+            for (size_t i = 0; i < r->ncontacts; i++) {
+                const struct sipreg__contact *c = &r->contacts[i];
+                if (c->removing != (pass == 0)) continue;
+                struct sipreg_contact_out *o = &out[n++];
+                o->uri = c->uri;
+                o->q = c->q;
+                /* §10.2.2: expires=0 removes; a per-binding request rides on its own ;expires */
+                o->expires = (removing_all || c->removing) ? 0 : c->expires;
+                /* RFC 5626 §4.2.1, §4.2.2: instance and reg-id on the contact that carries the
+                 * UA's flow binding, also when it is removed; registrars key bindings by them */
+                o->instance = (r->outbound && c->carrier) ? r->instance : sipreg__str(NULL, 0);
+                o->reg_id = (r->outbound && !r->outbound_refused && c->carrier) ? r->reg_id : -1;
+            }
         }
         q.expires = removing_all ? 0 : r->requested; /* §10.2.1.1 */
     }
@@ -173,8 +175,8 @@ int sipreg_bindings(const struct sipreg *r, struct sipreg_binding *out, size_t c
             b->contact = (int)i;
             b->matched_by = c->matched_by;
             b->uri = c->uri;
-            b->instance = r->outbound ? r->instance : sipreg__str(NULL, 0);
-            b->reg_id = (r->outbound && !r->outbound_refused && i == 0) ? r->reg_id : -1;
+            b->instance = (r->outbound && c->carrier) ? r->instance : sipreg__str(NULL, 0);
+            b->reg_id = (r->outbound && !r->outbound_refused && c->carrier) ? r->reg_id : -1;
             b->q = c->q;
             b->requested = sipreg__contact_request(r, i);
             b->granted = c->granted;

@@ -58,8 +58,11 @@ static int match_ours(const struct sipreg *r, const char *old_arena,
         inst = sipreg__str(inst.p + 1, inst.len - 2);
     if (r->outbound && !r->outbound_refused && r->instance.len && c->reg_id == r->reg_id &&
         sipreg__ieq(inst, r->instance)) {
-        *by = SIPREG_MATCH_INSTANCE;
-        return 0; /* reg-id goes on our first contact only */
+        for (size_t i = 0; i < r->ncontacts; i++)
+            if (r->contacts[i].carrier && !r->contacts[i].removing) {
+                *by = SIPREG_MATCH_INSTANCE;
+                return (int)i;
+            }
     }
     for (size_t i = 0; i < r->ncontacts; i++) {
         /* GRUUs from the previous 2xx (still in old_arena while this one is read) */

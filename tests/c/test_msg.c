@@ -1334,7 +1334,8 @@ static void test_nameaddr(void) {
     }
 }
 
-/* Inputs that crashed or misbehaved under the fuzzer (tests/fuzz/fuzz_msg.c) stay here. */
+/* Inputs that crashed or misbehaved stay here as regressions. The fuzzer (tests/fuzz/fuzz_msg.c)
+ * has found nothing so far; these rows are the bugs caught in review while writing msg.c. */
 static void test_fuzz_regressions(void) {
     static const struct {
         const char *name;
@@ -1342,8 +1343,24 @@ static void test_fuzz_regressions(void) {
         size_t len;
         int err;
     } T[] = {
-        {"placeholder: a status line and nothing else", "SIP/2.0 200 OK\r\n", 16,
-         SIPREG_E_INCOMPLETE},
+#define R(name, lit, err) {name, lit, sizeof(lit) - 1, err}
+        /* the SIP-Version search stepped before the method when the line had no SP */
+        R("one-word request line", "REGISTER\r\n\r\n", SIPREG_E_START_LINE),
+        R("one-word line of token bytes", "!\r\n\r\n", SIPREG_E_START_LINE),
+        /* a CR as the very last byte must not be read past */
+        R("CR as the last byte of the start line", "SIP/2.0 200 OK\r", SIPREG_E_INCOMPLETE),
+        R("CR as the last byte of a header", RESP BASE "Subject: x\r", SIPREG_E_INCOMPLETE),
+        /* the header-name scan ran past the line limit and the value scan started beyond it */
+        R("name, WS, no colon, end of input", RESP BASE "Subject   ", SIPREG_E_INCOMPLETE),
+        /* quoted-pair counting stops at the line start, and an even run escapes nothing */
+        R("even backslash run before NUL", RESP BASE "Subject: \\\\\0\r\n\r\n", SIPREG_E_CHAR),
+        R("odd backslash run before NUL", RESP BASE "Subject: \\\\\\\0\r\n\r\n", 0),
+        R("backslash on the previous line does not escape",
+          RESP BASE "Subject: a\\\r\n \x01\r\n\r\n", SIPREG_E_CHAR),
+        /* CRLFs before the start line, then a folded nothing */
+        R("CRLF then SP as the start line", "\r\n \r\n\r\n", SIPREG_E_METHOD),
+        R("fold at the end, no empty line", RESP BASE "Subject: x\r\n \r\n", SIPREG_E_INCOMPLETE),
+#undef R
     };
     for (size_t i = 0; i < sizeof T / sizeof T[0]; i++) {
         struct sipreg_hdr hdrs[32];

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import dgram from 'node:dgram';
 import WebSocket from 'ws';
-import { parseUlDump } from './uldump.mjs';
+import { parseUlDump, parseUlDumpBrief } from './uldump.mjs';
 import { descendants, isOurs, signalAll, waitGone } from './procs.mjs';
 
 /** @typedef {import('./uldump.mjs').Binding} Binding */
@@ -55,11 +55,32 @@ const CFG = fileURLToPath(new URL('./kamailio.cfg', import.meta.url));
 const SETUP_HINT = 'run scripts/setup.sh (installs kamailio, kamailio-websocket-modules)';
 const HOST = '127.0.0.1';
 
-/** @type {Set<() => void>} emergency cleanups for registrars still running at process exit */
+/** @type {Set<() => void>} emergency cleanups for registrars still running */
 const live = new Set();
-process.on('exit', () => {
+const killAllLive = () => {
   for (const kill of live) kill();
-});
+  live.clear();
+};
+process.on('exit', killAllLive);
+// A signal that ends node skips 'exit' handlers: clean up, then re-raise the signal.
+/** @param {NodeJS.Signals} sig */
+const onSignal = (sig) => {
+  killAllLive();
+  for (const s of SIGNALS) process.removeListener(s, onSignal);
+  process.kill(process.pid, sig);
+};
+/** @type {NodeJS.Signals[]} */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** @param {() => void} kill */
+function track(kill) {
+  if (live.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
+  live.add(kill);
+}
+/** @param {() => void} kill */
+function untrack(kill) {
+  live.delete(kill);
+  if (live.size === 0) for (const s of SIGNALS) process.removeListener(s, onSignal);
+}
 
 /**
  * Find an executable in PATH or the sbin directories (kamailio lives in /usr/sbin, which
@@ -230,7 +251,7 @@ export async function startRegistrar(options = {}) {
     let spawnError = null;
     c.once('error', (e) => { spawnError = e; });
     if (c.pid !== undefined) pids = [c.pid];
-    live.add(emergencyKill);
+    track(emergencyKill);
 
     const url = `ws://${HOST}:${wsPort}`;
     const deadline = Date.now() + startTimeoutMs;
@@ -272,25 +293,48 @@ export async function startRegistrar(options = {}) {
   };
 
   /**
+   * Run kamcmd on our ctl socket. With `input`, kamcmd runs interactively and executes one
+   * command per input line (one process for many commands).
    * @param {string[]} argv
+   * @param {string} [input]
    * @returns {Promise<string>}
    */
-  const rpc = (...argv) => new Promise((resolve, reject) => {
+  const kamcmdRun = (argv, input) => new Promise((resolve, reject) => {
     if (!child) {
       reject(new Error('registrar is not running'));
       return;
     }
-    execFile(kamcmd, ['-s', ctlSocket, ...argv], { timeout: 10000, maxBuffer: 256 * 1024 * 1024 },
+    const p = execFile(kamcmd, ['-s', ctlSocket, ...argv], { timeout: 20000, maxBuffer: 256 * 1024 * 1024 },
       (err, stdout, stderr) => {
-        if (err) reject(new Error(`kamcmd ${argv.join(' ')} failed: ${err.message} ${stderr}`));
+        if (err) reject(new Error(`kamcmd ${argv.join(' ')} failed: ${err.message.trim()} ${stderr.trim()}`));
         else resolve(stdout);
       });
+    p.stdin?.on('error', () => {}); // EPIPE when kamcmd exits without reading stdin
+    p.stdin?.end(input ?? '');
   });
+
+  /**
+   * All bindings. kamcmd can only receive replies up to 128 KiB (compiled-in MAX_REPLY_SIZE),
+   * which `ul.dump` exceeds at ~200-300 bindings ("ERROR: reply too big"); then list the AORs
+   * with `ul.dump brief` and fetch each with `ul.lookup` in one interactive kamcmd run.
+   * @returns {Promise<Binding[]>}
+   */
+  const dump = async () => {
+    try {
+      return parseUlDump(await kamcmdRun(['ul.dump']));
+    } catch (e) {
+      if (!/reply too big/.test(String(e))) throw e;
+    }
+    const aors = parseUlDumpBrief(await kamcmdRun(['ul.dump', 'brief']));
+    if (aors.length === 0) return [];
+    const out = await kamcmdRun([], aors.map((a) => `ul.lookup location ${a}\n`).join(''));
+    return parseUlDump(out);
+  };
 
   try {
     await start(false);
   } catch (e) {
-    live.delete(emergencyKill);
+    untrack(emergencyKill);
     if (!process.env.SIPREG_KEEP_REGISTRAR) rmSync(runDir, { recursive: true, force: true });
     throw e;
   }
@@ -303,13 +347,11 @@ export async function startRegistrar(options = {}) {
     logFile,
     runDir,
     ctlSocket,
-    rpc: (method, ...a) => rpc(method, ...a),
-    async dump() {
-      return parseUlDump(await rpc('ul.dump'));
-    },
+    rpc: (method, ...a) => kamcmdRun([method, ...a]),
+    dump,
     async setFault503(on, retryAfter = 2) {
-      await rpc('pv.shvSet', 'retry_after', 'int', String(retryAfter));
-      await rpc('pv.shvSet', 'fault', 'int', on ? '503' : '0');
+      await kamcmdRun(['pv.shvSet', 'retry_after', 'int', String(retryAfter)]);
+      await kamcmdRun(['pv.shvSet', 'fault', 'int', on ? '503' : '0']);
     },
     freeze() {
       if (child?.pid) signalAll([child.pid, ...descendants(child.pid)], 'SIGSTOP', runDir);
@@ -326,7 +368,7 @@ export async function startRegistrar(options = {}) {
       if (stopped) return;
       stopped = true;
       await shutdown();
-      live.delete(emergencyKill);
+      untrack(emergencyKill);
       if (!process.env.SIPREG_KEEP_REGISTRAR) rmSync(runDir, { recursive: true, force: true });
     },
   };

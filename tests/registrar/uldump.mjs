@@ -1,4 +1,6 @@
-// Parser for `kamcmd ul.dump` output (Kamailio 5.6 usrloc, kamcmd 1.5).
+// Parser for `kamcmd ul.dump` output (Kamailio 5.6 usrloc, kamcmd 1.5). The same function reads
+// `ul.lookup location <aor>` replies (a top-level "AoR:" + "Contacts: {...}"), also several of
+// them concatenated from kamcmd's interactive mode.
 //
 // kamcmd prints the RPC reply as an indented tree, one "Key: value" or "Key: {" per line,
 // "}" closing a struct. Only the parts used here:
@@ -102,7 +104,8 @@ export function parseUlDump(text) {
   /** @type {Record<string, string> | null} */
   let contact = null;
   for (const raw of text.split('\n')) {
-    const line = raw.trim();
+    // interactive kamcmd prints "kamcmd> " prompts (followed by the echoed command or the reply)
+    const line = raw.replace(/^(kamcmd> ?)+/, '').trim();
     if (line === '') continue;
     if (line === '}') {
       const closed = stack.pop();
@@ -126,8 +129,17 @@ export function parseUlDump(text) {
       continue;
     }
     if (contact) contact[key] = value;
-    else if (key === 'AoR' && stack.at(-1) === 'Info') aor = value;
+    else if (key === 'AoR') aor = value;
   }
   if (stack.length !== 0) throw new Error(`ul.dump: unbalanced output (${stack.length} open structs)`);
   return out;
+}
+
+/**
+ * AORs listed by `kamcmd ul.dump brief` ("AoR: alice@example.test" lines under "AoRs: {").
+ * @param {string} text
+ * @returns {string[]}
+ */
+export function parseUlDumpBrief(text) {
+  return [...text.matchAll(/^\s*AoR: (.*)$/gm)].map((m) => m[1].trim());
 }

@@ -47,8 +47,8 @@ def rendered_messages(lines):
                 while body and body[-1].strip() == "":
                     body.pop()
                 i += 1
-                while i < len(lines) and (lines[i].startswith("\f") or
-                                          lines[i].startswith("RFC 4475") or lines[i].strip() == ""):
+                while i < len(lines) and (lines[i].startswith(("\f", "RFC 4475"))
+                                          or lines[i].strip() == ""):
                     i += 1
                 continue
             if line.strip() != "" and not line.startswith("      "):
@@ -82,8 +82,8 @@ def rebuild(lines):
         if not m:
             break
         text = text[:m.start()] + m.group(2) * int(m.group(1)) + text[m.end():]
-    text = re.sub(rb"<hex>(.*?)</hex>",
-                  lambda m: bytes.fromhex(re.sub(rb"\s", b"", m.group(1)).decode()), text, flags=re.S)
+    unhex = lambda m: bytes.fromhex(re.sub(rb"\s", b"", m.group(1)).decode())
+    text = re.sub(rb"<hex>(.*?)</hex>", unhex, text, flags=re.S)
     return text if has_blank else text + b"\r\n"
 
 

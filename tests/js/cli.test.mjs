@@ -1,0 +1,66 @@
+// cli.test.mjs — the Node CLI end to end against the real registrar, and its parse / uri-equal
+// output against the native CLI.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { ROOT, native, need } from './helpers.mjs';
+import { startRegistrar } from '../registrar/registrar.mjs';
+
+const CLI = need(`${ROOT}node/cli.mjs`, 'node CLI');
+let registrar;
+before(async () => { registrar = await startRegistrar(); });
+after(async () => { await registrar?.stop(); });
+
+/** Run the CLI to completion. */
+function run(args, env = {}) {
+  try {
+    return { status: 0, stdout: execFileSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } }) };
+  } catch (e) {
+    return { status: e.status, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+test('register stays registered, prints state and bindings, unregisters on Ctrl-C; password never echoed', { timeout: 30_000 }, async () => {
+  const child = spawn('node', [CLI, 'register', '--server', registrar.wsUrl, '--aor', 'sip:cli1@example.test', '--json'],
+    { env: { ...process.env, SIPREG_PASSWORD: 'secret' } });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  for (let i = 0; i < 200 && !out.includes('"event":"registered"'); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.match(out, /"event":"registered"/);
+  assert.equal((await registrar.dump()).filter((b) => b.aor.includes('cli1')).length, 1);
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  child.kill('SIGINT');
+  assert.equal(await exited, 0);
+  assert.match(out, /unregistered/);
+  assert.doesNotMatch(out, /secret/);
+  assert.equal((await registrar.dump()).filter((b) => b.aor.includes('cli1')).length, 0);
+});
+
+test('bindings (fetch) and unregister --all', { timeout: 30_000 }, async () => {
+  const env = { SIPREG_PASSWORD: 'secret' };
+  const child = spawn('node', [CLI, 'register', '--server', registrar.wsUrl, '--aor', 'sip:cli2@example.test', '--json'], { env: { ...process.env, ...env } });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  for (let i = 0; i < 200 && !out.includes('"event":"registered"'); i++) await new Promise((r) => setTimeout(r, 50));
+  const b = run(['bindings', '--server', registrar.wsUrl, '--aor', 'sip:cli2@example.test'], env);
+  assert.equal(b.status, 0, b.stderr);
+  assert.match(b.stdout, /other/);
+  const u = run(['unregister', '--all', '--server', registrar.wsUrl, '--aor', 'sip:cli2@example.test'], env);
+  assert.equal(u.status, 0, u.stderr);
+  assert.match(u.stdout, /all bindings removed/);
+  assert.equal((await registrar.dump()).filter((x) => x.aor.includes('cli2')).length, 0);
+  child.kill('SIGKILL');
+});
+
+test('parse and uri-equal: the Node CLI prints what the native CLI prints', () => {
+  const files = ['bench/b-200-10contacts.sip', 'bench/c-401-digest.sip', 'rfc4475/wsinv.sip', 'rfc4475/badvers.sip']
+    .map((f) => `${ROOT}tests/vectors/${f}`);
+  const js = run(['parse', ...files]);
+  const c = native(['parse', ...files]);
+  assert.equal(js.stdout, c.stdout);
+  assert.equal(js.status, c.status);
+  assert.equal(run(['uri-equal', 'sip:a@b.com;transport=TCP', 'sip:a@B.COM;transport=tcp']).status, 0);
+  assert.equal(run(['uri-equal', 'sip:a@b.com', 'sip:a@b.com:5060']).status, 1);
+  assert.equal(run(['uri-equal', 'sip:a@', 'sip:a@b']).status, 2);
+});
