@@ -161,6 +161,14 @@ int sipreg_info_json(const struct sipreg *r, char *out, size_t cap) {
     put_routes(&b, in.path, in.npath);
     key(&b, "othersOmitted");
     sipreg__putu(&b, in.others_omitted);
+    key(&b, "keepalive");
+    sipreg__putc(&b, in.keepalive ? "true" : "false");
+    key(&b, "keepaliveS");
+    sipreg__puti(&b, in.keepalive_s);
+    key(&b, "pingAt");
+    put_time(&b, in.ping_at);
+    key(&b, "pongDeadline");
+    put_time(&b, in.pong_deadline);
     key(&b, "bindings");
     sipreg__putc(&b, "[");
     struct sipreg_binding bs[SIPREG_MAX_BINDINGS + SIPREG_MAX_CONTACTS * 2];

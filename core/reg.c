@@ -25,6 +25,9 @@ void sipreg_config_init(struct sipreg_config *cfg) {
     cfg->policy.max_s = 1800;
     cfg->policy.max_retry_after_s = 86400;
     cfg->policy.max_auth_retries = 2;
+    cfg->policy.keepalive = SIPREG_KA_AUTO;
+    cfg->policy.keepalive_s = 120;       /* RFC 5626 §4.4.1: 95..120 s without Flow-Timer */
+    cfg->policy.pong_timeout_ms = 10000; /* RFC 5626 §4.4.1 */
 }
 
 /* Total length of the config strings we copy (each NUL-terminated in r->strings). */
@@ -208,6 +211,7 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
     r->requested = cfg->expires;
     r->granted = -1;
     r->refresh_at = r->expires_at = r->retry_at = r->timer_f = r->timer_e = SIPREG_NEVER;
+    r->ping_at = r->pong_deadline = SIPREG_NEVER;
 
     size_t pos = 0;
     r->aor = copy_str(r, &pos, cfg->aor, strlen(cfg->aor));

@@ -118,6 +118,14 @@ struct sipreg {
     char arena[SIPREG__ARENA];
     size_t arena_len;
 
+    /* RFC 5626 §4.4.1 CRLF keep-alive */
+    int ka_on;             /* pings run (reliable flow, registered, mode allows) */
+    int64_t ka_interval_s; /* Flow-Timer, or the policy's upper bound */
+    sipreg_ms ping_at;     /* next ping, or NEVER */
+    sipreg_ms pong_deadline; /* open ping's deadline, or NEVER */
+    int ping_pending;      /* a ping waits in poll_send */
+    int flow_failed;       /* no pong: nothing goes out until the host reports the flow down */
+
     /* clock */
     int has_wall, has_skew;
     int64_t wall_ms;
@@ -163,6 +171,9 @@ int sipreg__arena_put(struct sipreg *r, struct sipreg_str s);
 
 /* A view of arena bytes. */
 struct sipreg_str sipreg__arena_str(const struct sipreg *r, uint16_t off, uint16_t len);
+
+/* Schedule the next keep-alive ping (RFC 5626 §4.4.1: U[0.8, 1.0] of the interval). */
+void sipreg__schedule_ping(struct sipreg *r, sipreg_ms now);
 
 /* Handle a parsed response to the open transaction. */
 void sipreg__on_response(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now);

@@ -88,7 +88,15 @@ static int compose_credentials(const struct sipreg *r, char *buf, size_t cap) {
 
 int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
     if (!r || (!buf && cap)) return SIPREG_E_INVAL;
-    if (!r->send_pending || r->op == SIPREG__OP_NONE || !r->flow_up) return SIPREG_E_DONE;
+    if (!r->flow_up || r->flow_failed) return SIPREG_E_DONE;
+    if (r->ping_pending) {
+        /* RFC 5626 §4.4.1: the ping is a double CRLF, sent between messages */
+        if (cap < 4) return SIPREG_E_BUFFER;
+        memcpy(buf, "\r\n\r\n", 4);
+        r->ping_pending = 0;
+        return 4;
+    }
+    if (!r->send_pending || r->op == SIPREG__OP_NONE) return SIPREG_E_DONE;
 
     struct sipreg_contact_out out[SIPREG_MAX_CONTACTS * 2];
     struct sipreg_register_req q;
@@ -233,6 +241,10 @@ void sipreg_get_info(const struct sipreg *r, struct sipreg_info *info) {
     for (size_t i = 0; i < r->npaths; i++)
         info->path[i] = sipreg__arena_str(r, r->path_off[i], r->path_len[i]);
     info->others_omitted = r->others_omitted;
+    info->keepalive = r->ka_on && r->flow_up;
+    info->keepalive_s = r->ka_interval_s;
+    info->ping_at = info->keepalive ? r->ping_at : SIPREG_NEVER;
+    info->pong_deadline = info->keepalive ? r->pong_deadline : SIPREG_NEVER;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -261,7 +273,8 @@ const char *sipreg_reason_name(int reason) {
 const char *sipreg_event_name(int type) {
     static const char *const N[] = {NULL,         "statechange", "registered", "unregistered",
                                     "failed",     "retry",       "expiring",   "lapsed",
-                                    "bindings",   "connect",     "nobinding"};
+                                    "bindings",   "connect",     "nobinding",
+                                    "flowfailed"};
     return name_of(N, sizeof N / sizeof N[0], type);
 }
 

@@ -10,8 +10,19 @@ static void keep_reason(struct sipreg *r, struct sipreg_str reason) {
     r->reason_len = n;
 }
 
+/* 1 when buf is a keep-alive: only CR and LF bytes (RFC 5626 §4.4.1 pong is one CRLF). */
+static int only_crlf(const char *buf, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] != '\r' && buf[i] != '\n') return 0;
+    return len > 0;
+}
+
 int sipreg_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now) {
     if (!r || (!msg && len)) return SIPREG_E_INVAL;
+    if (only_crlf(msg, len)) {
+        r->pong_deadline = SIPREG_NEVER; /* the pong: the flow is alive */
+        return 0;
+    }
     struct sipreg_hdr hdrs[SIPREG_MAX_HEADERS];
     struct sipreg_msg m;
     size_t off;
@@ -205,10 +216,39 @@ static size_t live_contacts(const struct sipreg *r) {
     return n;
 }
 
+/* 1 when the message has option tag `tag` in a Require header (RFC 3261 §20.32). */
+static int requires(const struct sipreg_msg *m, const char *tag) {
+    struct sipreg_iter it;
+    struct sipreg_str e;
+    sipreg_iter_init(&it, m, SIPREG_H_REQUIRE);
+    while (sipreg_iter_next(&it, &e) == 1)
+        if (sipreg__ieq_lit(e, tag)) return 1;
+    return 0;
+}
+
+/* RFC 5626 §4.4.1: keep-alives after a registration on a reliable flow, when the registrar
+ * promised pongs (Require: outbound or Flow-Timer) or the configuration says so. */
+static void start_keepalive(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now) {
+    int64_t ft = sipreg_msg_delta(m, SIPREG_H_FLOW_TIMER);
+    int promised = ft > 0 || requires(m, "outbound");
+    int on = sipreg_transport_reliable(r->transport) &&
+             (r->pol.keepalive == SIPREG_KA_ALWAYS ||
+              (r->pol.keepalive == SIPREG_KA_AUTO && promised));
+    r->ka_interval_s = ft > 0 ? ft : r->pol.keepalive_s;
+    if (!on) {
+        r->ka_on = 0;
+        r->ping_at = r->pong_deadline = SIPREG_NEVER;
+    } else if (!r->ka_on) {
+        r->ka_on = 1;
+        sipreg__schedule_ping(r, now);
+    }
+}
+
 static void on_success(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now) {
     r->failures = 0;
     r->flow_ok = 1; /* RFC 5626 §4.5: this flow carried a successful registration */
     learn_skew(r, m, now);
+    if (op == SIPREG__OP_REGISTER) start_keepalive(r, m, now);
     size_t found = read_bindings(r, m, now);
     if (op == SIPREG__OP_REGISTER) {
         drop_removed(r);

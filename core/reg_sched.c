@@ -137,6 +137,26 @@ void sipreg__schedule_retry(struct sipreg *r, int64_t retry_after_s, int reason,
     sipreg__emit(r, SIPREG_EV_RETRY, why, status, error, r->retry_at, delay_ms);
 }
 
+void sipreg__schedule_ping(struct sipreg *r, sipreg_ms now) {
+    int64_t hi = r->ka_interval_s * 1000;
+    r->ping_at = now + sipreg_prng_range(&r->prng, hi * 8 / 10, hi);
+}
+
+/* RFC 5626 §4.4.1: send a ping when due; no pong within the timeout means the flow failed. */
+static void keepalive(struct sipreg *r, sipreg_ms now) {
+    if (!r->ka_on || !r->flow_up || r->flow_failed) return;
+    if (now >= r->pong_deadline) {
+        r->flow_failed = 1;
+        r->pong_deadline = r->ping_at = SIPREG_NEVER;
+        r->ping_pending = 0;
+        sipreg__emit(r, SIPREG_EV_FLOW_FAILED, SIPREG_R_FLOW, 0, 0, now, 0);
+    } else if (now >= r->ping_at) {
+        r->ping_pending = 1;
+        r->pong_deadline = now + r->pol.pong_timeout_ms;
+        sipreg__schedule_ping(r, now);
+    }
+}
+
 /* The binding is gone before we could refresh it: say so, and register again. */
 static void lapse(struct sipreg *r, sipreg_ms now) {
     int64_t late = now - r->expires_at;
@@ -176,6 +196,7 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now) {
             while (r->timer_e <= now) r->timer_e += r->timer_e_ms; /* a very late wake-up */
         }
     }
+    keepalive(r, now);
     /* 2. our binding's lifetime: lapse when it expired unrefreshed */
     if (r->expires_at != SIPREG_NEVER && now >= r->expires_at) {
         lapse(r, now);
@@ -212,6 +233,10 @@ sipreg_ms sipreg_deadline(const struct sipreg *r) {
         d = r->refresh_at;
     if (r->state == SIPREG_ST_BACKOFF && r->op == SIPREG__OP_NONE && r->retry_at < d)
         d = r->retry_at;
+    if (r->ka_on && r->flow_up && !r->flow_failed) {
+        if (r->ping_at < d) d = r->ping_at;
+        if (r->pong_deadline < d) d = r->pong_deadline;
+    }
     return d;
 }
 
@@ -252,6 +277,11 @@ int sipreg_transport(struct sipreg *r, int up, sipreg_ms now) {
     }
     int was_up = r->flow_up;
     r->flow_up = 0;
+    /* keep-alives belong to a flow: a new flow starts them after its registration */
+    r->ka_on = 0;
+    r->flow_failed = 0;
+    r->ping_pending = 0;
+    r->ping_at = r->pong_deadline = SIPREG_NEVER;
     int op = r->op;
     if (op != SIPREG__OP_NONE) sipreg__end_transaction(r); /* its responses cannot arrive now */
     if (!was_up) {

@@ -526,7 +526,17 @@ enum sipreg_event_type {
     SIPREG_EV_LAPSED = 7,       /* our binding expired before refresh; value = ms since expiry */
     SIPREG_EV_BINDINGS = 8,     /* a 2xx updated the binding view (fetch result, or any 2xx) */
     SIPREG_EV_CONNECT = 9,      /* the core needs a transport flow: connect, then sipreg_transport(up) */
-    SIPREG_EV_NO_BINDING = 10   /* a 2xx to our REGISTER does not list (all) our bindings */
+    SIPREG_EV_NO_BINDING = 10,  /* a 2xx to our REGISTER does not list (all) our bindings */
+    SIPREG_EV_FLOW_FAILED = 11  /* no pong within 10 s (RFC 5626 §4.4.1): close the flow, then
+                                 * report sipreg_transport(down) */
+};
+
+/* When to send CRLF keep-alive pings (RFC 5626 §4.4.1) over reliable flows. */
+enum sipreg_keepalive {
+    SIPREG_KA_NEVER = 0,  /* never */
+    SIPREG_KA_AUTO = 1,   /* after an outbound registration (2xx with Require: outbound or
+                           * Flow-Timer): the registrar promised pongs */
+    SIPREG_KA_ALWAYS = 2  /* always while registered (configuration is the explicit indication) */
 };
 
 /* The operations one REGISTER can carry. */
@@ -589,6 +599,10 @@ struct sipreg_info {
     size_t npath;              /* Path entries (RFC 3327) */
     struct sipreg_str path[SIPREG_MAX_ROUTES]; /* their URIs */
     size_t others_omitted;     /* other devices' bindings not stored (limits) */
+    int keepalive;             /* 1 when CRLF keep-alives run on this flow */
+    int64_t keepalive_s;       /* their interval upper bound (Flow-Timer or the default) */
+    sipreg_ms ping_at;         /* next ping, or SIPREG_NEVER */
+    sipreg_ms pong_deadline;   /* the open ping's deadline, or SIPREG_NEVER */
 };
 
 /* One of our Contacts in the configuration. */
@@ -618,6 +632,9 @@ struct sipreg_policy {
     int other_flow_up;        /* 1: the host has another working flow (base_up_s applies) */
     int manual_refresh;       /* 1: at the refresh point only emit EXPIRING; the app refreshes */
     int max_auth_retries;     /* challenges answered per attempt: 2 (a stale nonce, then one) */
+    int keepalive;            /* enum sipreg_keepalive (default AUTO) */
+    int64_t keepalive_s;      /* ping interval upper bound without Flow-Timer: 120 s (§4.4.1) */
+    int64_t pong_timeout_ms;  /* pong deadline: 10000 ms (RFC 5626 §4.4.1) */
 };
 
 /* Everything a registration needs; strings are copied by sipreg_new. */
@@ -647,7 +664,8 @@ struct sipreg_config {
  * (configured|aor|multicast), expires, transport (ws|wss|udp|tcp|tls), username, password, ha1,
  * instance, reg-id, outbound, via-host, user-agent, supported, extra-headers, manual-refresh,
  * other-flow-up, t1-ms, t2-ms, refresh-margin, short-margin, retry-base, retry-base-up,
- * retry-max, max-retry-after, max-auth-retries). `value` must live until sipreg_new.
+ * retry-max, max-retry-after, max-auth-retries, keepalive (never|auto|always), keepalive-s,
+ * pong-timeout-ms). `value` must live until sipreg_new.
  * 0, SIPREG_E_NOT_FOUND (unknown key) or SIPREG_E_CONFIG (bad value). */
 int sipreg_config_set(struct sipreg_config *cfg, const char *key, const char *value);
 
@@ -688,8 +706,8 @@ int sipreg_transport(struct sipreg *r, int up, sipreg_ms now);
 /* Tell the core the wall clock (Unix ms) at monotonic `now`, for clock-skew estimates. */
 int sipreg_wallclock(struct sipreg *r, int64_t unix_ms, sipreg_ms now);
 
-/* Feed one received SIP message. 0 handled, SIPREG_E_ASYMMETRIC if not ours (dropped), or a
- * parse error (dropped). */
+/* Feed one received SIP message (or a CRLF keep-alive pong). 0 handled, SIPREG_E_ASYMMETRIC if
+ * not ours (dropped), or a parse error (dropped). */
 int sipreg_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now);
 
 /* Let the core act on its deadlines (safe to call early or late, any number of times). */
@@ -698,7 +716,8 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now);
 /* The next absolute time on_timeout should run, or SIPREG_NEVER. */
 sipreg_ms sipreg_deadline(const struct sipreg *r);
 
-/* Take the next message to send into buf. Returns its length, SIPREG_E_DONE when none,
+/* Take the next message to send into buf (a REGISTER, or a "\r\n\r\n" keep-alive ping).
+ * Returns its length, SIPREG_E_DONE when none,
  * SIPREG_E_BUFFER when cap is too small (SIPREG_MAX_MESSAGE always suffices; it stays queued). */
 int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap);
 

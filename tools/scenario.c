@@ -107,7 +107,10 @@ static void drain(struct sim *s) {
         const char *cs = strstr(it->text, "\r\nCSeq: ");
         it->cseq = cs ? (uint32_t)strtoul(cs + 8, NULL, 10) : 0;
         if (s->log) {
-            fprintf(s->log, "t=%" PRId64 " send REGISTER cseq=%u bytes=%d\n", s->now, it->cseq, n);
+            if (it->cseq)
+                fprintf(s->log, "t=%" PRId64 " send REGISTER cseq=%u bytes=%d\n", s->now, it->cseq, n);
+            else
+                fprintf(s->log, "t=%" PRId64 " send keep-alive ping (%d bytes)\n", s->now, n);
             if (s->verbose) fprintf(s->log, "%s", it->text);
         }
     }

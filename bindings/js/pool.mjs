@@ -90,6 +90,7 @@ export class RegistrationPool extends EventTarget {
       get flowUp() { return flow.up; },
       send: (text) => flow.send(text),
       connect: () => flow.connect(),
+      fail: () => flow.fail(),
       now: this.#now,
       wall: this.#wall,
       arm: (reg, deadline) => pool.#arm(reg, deadline),
@@ -103,7 +104,10 @@ export class RegistrationPool extends EventTarget {
    */
   add(options) {
     const flow = this.#flows[this.registrations.length % this.#flows.length];
-    const reg = new Registration(this.#core, options, this.#host(flow));
+    // one keep-alive per flow (RFC 5626 §4.4.1 pings are per flow, not per registration): the
+    // flow's first registration keeps it; its "flowfailed" drops the flow for every member
+    const keeper = flow.members.size === 0;
+    const reg = new Registration(this.#core, keeper ? options : { ...options, keepalive: 'never' }, this.#host(flow));
     flow.members.add(reg);
     this.#byCallId.set(reg.callId, reg);
     this.registrations.push(reg);

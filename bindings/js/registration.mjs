@@ -6,18 +6,20 @@ const SETTINGS = {
   aor: 'aor', registrar: 'registrar', discovery: 'discovery', expires: 'expires',
   instance: 'instance', regId: 'reg-id', outbound: 'outbound', viaHost: 'via-host',
   userAgent: 'user-agent', supported: 'supported', manualRefresh: 'manual-refresh',
+  keepalive: 'keepalive',
 };
 /** Retry/timer policy option names → core keys. */
 const POLICY = {
   t1Ms: 't1-ms', t2Ms: 't2-ms', refreshMargin: 'refresh-margin', shortMargin: 'short-margin',
   retryBase: 'retry-base', retryBaseUp: 'retry-base-up', retryMax: 'retry-max',
   maxRetryAfter: 'max-retry-after', maxAuthRetries: 'max-auth-retries', otherFlowUp: 'other-flow-up',
+  keepaliveS: 'keepalive-s', pongTimeoutMs: 'pong-timeout-ms',
 };
 /** Core event type → DOM event name. */
 const EVENTS = {
   statechange: 'statechange', registered: 'registered', unregistered: 'unregistered',
   failed: 'registrationfailed', retry: 'retry', expiring: 'expiring', lapsed: 'lapsed',
-  bindings: 'bindings', nobinding: 'nobinding',
+  bindings: 'bindings', nobinding: 'nobinding', flowfailed: 'flowfailed',
 };
 /** Core error code meaning "a message that is not for this registration". */
 const NOT_OURS = 'SIPREG_E_ASYMMETRIC';
@@ -63,6 +65,7 @@ export class RegistrationError extends Error {
  * @typedef {object} Host
  * @property {(text: string) => boolean} send hand one message to the flow
  * @property {() => void} connect the core wants a flow
+ * @property {() => void} fail the core found the flow dead (no keep-alive pong): drop it
  * @property {boolean} flowUp whether the flow is up now
  * @property {() => number} now monotonic ms
  * @property {() => number} wall Unix ms
@@ -243,6 +246,7 @@ export class Registration extends EventTarget {
       this.#host.connect();
       return;
     }
+    if (ev.type === 'flowfailed') queueMicrotask(() => this.#host.fail());
     const off = this.#host.wall() - this.#host.now();
     const detail = { ...ev, at: ev.at === null ? null : ev.at + off, info };
     const name = EVENTS[ev.type];

@@ -23,6 +23,7 @@ export function createSingle(core, options, env) {
     get flowUp() { return flow.up; },
     send: (text) => flow.send(text),
     connect: () => flow.connect(),
+    fail: () => flow.fail(),
     now,
     wall,
     arm(reg, deadline) {

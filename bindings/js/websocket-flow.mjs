@@ -80,6 +80,16 @@ export class WebSocketFlow extends EventTarget {
     return true;
   }
 
+  /** Give up on a dead connection now: "down" at once, the socket is closed in the background. */
+  fail() {
+    const ws = this.socket;
+    if (!ws) return;
+    this.#down(1006, 'keep-alive timeout');
+    try {
+      if (typeof ws.terminate === 'function') ws.terminate(); else ws.close(4000, 'keep-alive timeout');
+    } catch { /* already gone */ }
+  }
+
   /** Close the connection (a "down" event follows). */
   close() {
     this.closing = true;

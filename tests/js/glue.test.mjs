@@ -8,8 +8,8 @@ import { ROOT, FakeSocket, answer, sleep, need } from './helpers.mjs';
 const sipreg = await import(need(`${ROOT}node/index.mjs`, 'node package'));
 
 /** Wait until the fake socket has sent `n` messages. */
-async function sent(sock, n) {
-  for (let i = 0; i < 200 && sock.sent.length < n; i++) await sleep(2);
+async function sent(sock, n, waitMs = 1000) {
+  for (const t0 = Date.now(); Date.now() - t0 < waitMs && sock.sent.length < n;) await sleep(2);
   assert.ok(sock.sent.length >= n, `expected ${n} sends, got ${sock.sent.length}`);
   return sock.sent[n - 1];
 }
@@ -156,5 +156,30 @@ test('the glue holds no SIP knowledge: no header names, methods or status codes'
       const code = line.replace(/\/\/.*$/, '').replace(/^\s*\*.*$/, '').replace(/\/\*.*?\*\//g, '');
       assert.doesNotMatch(code, words, `${f}:${i + 1}: ${line.trim()}`);
     });
+  }
+});
+
+test('keep-alive: CRLF pings, pongs clear the deadline, a missing pong drops and replaces the flow', { timeout: 10_000 }, async () => {
+  const { reg, events } = await setup({ keepalive: 'always', policy: { keepaliveS: 1, pongTimeoutMs: 300 } });
+  try {
+    const failed = [];
+    reg.addEventListener('flowfailed', (e) => failed.push(e.detail));
+    const r = reg.register();
+    let sock = (await sleep(5), FakeSocket.last);
+    sock.deliver(answer(await sent(sock, 1), '200 OK', OK()));
+    await r;
+    const ping = await sent(sock, 2, 2000);      // within U[0.8, 1.0] s
+    assert.equal(ping, '\r\n\r\n');
+    sock.deliver('\r\n');                        // pong
+    await sent(sock, 3, 2000);                   // the next ping; this one goes unanswered
+    for (let i = 0; i < 100 && FakeSocket.last === sock; i++) await sleep(10);
+    assert.equal(failed.length, 1, 'flowfailed after the pong timeout');
+    assert.notEqual(FakeSocket.last, sock, 'the dead flow was replaced');
+    sock = FakeSocket.last;
+    const again = await sent(sock, 1);
+    assert.match(again, /^REGISTER /);
+    assert.equal(events.filter((e) => e.type === 'error').length, 0, 'the pong is not an error');
+  } finally {
+    reg.close();
   }
 });

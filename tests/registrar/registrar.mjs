@@ -193,7 +193,8 @@ export async function startRegistrar(options = {}) {
   let stopped = false;
 
   const emergencyKill = () => {
-    signalAll(pids, 'SIGKILL', runDir);
+    const main = pids[0];
+    if (main) signalAll([main, ...pids, ...descendants(main)], 'SIGKILL', runDir);
     if (!process.env.SIPREG_KEEP_REGISTRAR) rmSync(runDir, { recursive: true, force: true });
   };
 
@@ -210,7 +211,10 @@ export async function startRegistrar(options = {}) {
   /** Kill the current run (all its processes) and wait for it; keeps runDir. */
   const shutdown = async () => {
     const c = child;
-    if (!c || c.pid === undefined) return;
+    if (!c || c.pid === undefined) {
+      child = null;
+      return;
+    }
     const main = c.pid;
     const all = [...new Set([main, ...pids, ...descendants(main)])];
     signalAll(all, 'SIGCONT', runDir); // a frozen process would never handle SIGTERM
@@ -219,8 +223,11 @@ export async function startRegistrar(options = {}) {
       else c.once('exit', r);
     });
     signalAll([main], 'SIGTERM', runDir);
-    const timer = sleep(stopTimeoutMs).then(() => 'timeout');
-    if ((await Promise.race([exited, timer])) === 'timeout') signalAll(all, 'SIGKILL', runDir);
+    /** @type {NodeJS.Timeout | undefined} */
+    let timer;
+    const timeout = new Promise((r) => { timer = setTimeout(() => r('timeout'), stopTimeoutMs); });
+    if ((await Promise.race([exited, timeout])) === 'timeout') signalAll(all, 'SIGKILL', runDir);
+    clearTimeout(timer);
     await exited;
     // Kamailio's main process takes its workers down; make sure, then force the rest
     const left = await waitGone(all, runDir, 2000);
@@ -314,19 +321,23 @@ export async function startRegistrar(options = {}) {
   });
 
   /**
-   * All bindings. kamcmd can only receive replies up to 128 KiB (compiled-in MAX_REPLY_SIZE),
-   * which `ul.dump` exceeds at ~200-300 bindings ("ERROR: reply too big"); then list the AORs
-   * with `ul.dump brief` and fetch each with `ul.lookup` in one interactive kamcmd run.
+   * All bindings. kamcmd only accepts replies up to 128 KiB (compiled-in MAX_REPLY_SIZE):
+   * `ul.dump` overflows at ~200-300 bindings ("ERROR: reply too big", after a ~1 s stall).
+   * So: `ul.dump brief` (AORs only, ~27 bytes each) first; up to 100 AORs one full `ul.dump`
+   * (an atomic snapshot), beyond that one `ul.lookup location <aor>` per AOR, all in a
+   * single interactive kamcmd run.
    * @returns {Promise<Binding[]>}
    */
   const dump = async () => {
-    try {
-      return parseUlDump(await kamcmdRun(['ul.dump']));
-    } catch (e) {
-      if (!/reply too big/.test(String(e))) throw e;
-    }
     const aors = parseUlDumpBrief(await kamcmdRun(['ul.dump', 'brief']));
     if (aors.length === 0) return [];
+    if (aors.length <= 100) {
+      try {
+        return parseUlDump(await kamcmdRun(['ul.dump']));
+      } catch (e) {
+        if (!/reply too big/.test(String(e))) throw e; // many contacts per AOR: look them up
+      }
+    }
     const out = await kamcmdRun([], aors.map((a) => `ul.lookup location ${a}\n`).join(''));
     return parseUlDump(out);
   };

@@ -1,0 +1,37 @@
+// wasm.test.mjs — the module's surface is pinned: exactly one import (no WASI surprises), the
+// shim's exports, and bounded memory per registration.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { ROOT, need } from './helpers.mjs';
+
+const bytes = readFileSync(need(`${ROOT}node/sipreg.wasm`, 'wasm module'));
+const mod = new WebAssembly.Module(bytes);
+
+test('imports: only the memory-growth notification', () => {
+  assert.deepEqual(WebAssembly.Module.imports(mod), [{ module: 'env', name: 'emscripten_notify_memory_growth', kind: 'function' }]);
+});
+
+test('exports: memory, _initialize and the sw_* shim', () => {
+  const names = WebAssembly.Module.exports(mod).map((e) => e.name);
+  for (const n of ['memory', '_initialize', 'sw_parse_json', 'sw_uri_equal', 'sw_reg_new', 'sw_recv',
+    'sw_poll_send', 'sw_poll_event', 'sw_deadline', 'sw_timeout', 'sw_transport', 'sw_info', 'sw_call_id']) {
+    assert.ok(names.includes(n), `missing export ${n}`);
+  }
+  const extra = names.filter((n) => !n.startsWith('sw_') && !['memory', '_initialize', '__indirect_function_table'].includes(n)
+    && !/^(__errno_location|stack(Save|Restore|Alloc)|emscripten_stack_.*|__stack_pointer|_emscripten_stack_.*)$/.test(n));
+  assert.deepEqual(extra, []);
+});
+
+test('size and memory per registration', async () => {
+  const gz = gzipSync(bytes, { level: 9 }).length;
+  console.log(`# sipreg.wasm: ${bytes.length} bytes, ${gz} gzipped`);
+  assert.ok(gz < 40_000, `wasm grew to ${gz} bytes gzipped`);
+  const { core } = await import(`${ROOT}node/index.mjs`);
+  const cfg = core.buildConfig({ aor: 'sip:alice@example.test', password: 'secret' }, [{ uri: 'sip:a@b.invalid;transport=ws', q: 0.5 }]);
+  const h = core.newRegistration(cfg);
+  core.freeConfig(cfg);
+  assert.ok(core.x.sw_memory(h) <= 4096, `registration holds ${core.x.sw_memory(h)} bytes`);
+  core.x.sw_reg_free(h);
+});
