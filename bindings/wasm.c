@@ -117,6 +117,19 @@ EXPORT(sw_reg_new) long sw_reg_new(const struct sw_cfg *b) {
     return e < 0 ? e : (long)(size_t)r;
 }
 
+/* Create a registration that continues a saved state blob; negative SIPREG_E_STATE_BLOB when
+ * the blob is refused (the caller then creates a fresh one). */
+EXPORT(sw_reg_new_state) long sw_reg_new_state(const struct sw_cfg *b, const char *state, size_t len) {
+    struct sipreg *r;
+    int e = sipreg_new_with_state(&r, &b->cfg, state, len);
+    return e < 0 ? e : (long)(size_t)r;
+}
+
+/* Save the state blob into out; its length or a negative error. */
+EXPORT(sw_export) int sw_export(const struct sipreg *r, char *out, size_t cap) {
+    return sipreg_export(r, out, cap);
+}
+
 EXPORT(sw_reg_free) void sw_reg_free(struct sipreg *r) { sipreg_free(r); }
 EXPORT(sw_register) int sw_register(struct sipreg *r, double now) { return sipreg_register(r, ms(now)); }
 EXPORT(sw_unregister) int sw_unregister(struct sipreg *r, int all, double now) {

@@ -48,7 +48,8 @@ static int64_t *int_field(struct sipreg_config *c, const char *key, int64_t *lo,
     static const char *const KEYS[] = {"expires",        "t1-ms",          "t2-ms",
                                        "refresh-margin", "short-margin",   "retry-base",
                                        "retry-base-up",  "retry-max",      "max-retry-after",
-                                       "keepalive-s",    "pong-timeout-ms", NULL};
+                                       "keepalive-s",    "pong-timeout-ms", "min-grant",
+                                       NULL};
     int64_t *fields[] = {&c->expires,
                          &c->policy.t1_ms,
                          &c->policy.t2_ms,
@@ -59,7 +60,8 @@ static int64_t *int_field(struct sipreg_config *c, const char *key, int64_t *lo,
                          &c->policy.max_s,
                          &c->policy.max_retry_after_s,
                          &c->policy.keepalive_s,
-                         &c->policy.pong_timeout_ms};
+                         &c->policy.pong_timeout_ms,
+                         &c->policy.min_grant_s};
     int i = one_of(key, KEYS);
     *lo = i == 0 ? 0 : 1;
     *hi = 0xffffffffLL; /* RFC 3261 §10.2.1: expiry values up to 2^32-1 */

@@ -25,6 +25,7 @@ void sipreg_config_init(struct sipreg_config *cfg) {
     cfg->policy.max_s = 1800;
     cfg->policy.max_retry_after_s = 86400;
     cfg->policy.max_auth_retries = 2;
+    cfg->policy.min_grant_s = 30;
     cfg->policy.keepalive = SIPREG_KA_AUTO;
     cfg->policy.keepalive_s = 120;       /* RFC 5626 §4.4.1: 95..120 s without Flow-Timer */
     cfg->policy.pong_timeout_ms = 10000; /* RFC 5626 §4.4.1 */
@@ -266,8 +267,8 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
         r->via_host = copy_str(r, &pos, host, 20);
     }
     /* §10.2: one Call-ID for every registration of this boot cycle; §8.1.1.3 From tag */
-    sipreg_prng_token(&r->prng, r->call_id, 24);
-    sipreg_prng_token(&r->prng, r->from_tag, 10);
+    sipreg_prng_token(&r->prng, r->call_id, SIPREG__CALL_ID_LEN);
+    sipreg_prng_token(&r->prng, r->from_tag, SIPREG__TAG_LEN);
     r->cseq = 0;
 
     struct sipreg_contact_spec one = {NULL, -1, -1};

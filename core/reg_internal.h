@@ -12,6 +12,8 @@
 #define SIPREG__OPAQUE_MAX 96   /* longest opaque we keep */
 #define SIPREG__REASON_MAX 64    /* reason phrase kept for events */
 #define SIPREG__MAX_423 3        /* 423 answers we follow per attempt (each must raise the ask) */
+#define SIPREG__CALL_ID_LEN 24   /* Call-ID characters (from the PRNG's token alphabet) */
+#define SIPREG__TAG_LEN 10       /* From tag characters */
 
 /* What the open (or queued) REGISTER does: the public enum sipreg_op. */
 #define SIPREG__OP_NONE SIPREG_OP_NONE
@@ -73,8 +75,8 @@ struct sipreg {
     size_t strings_len;
     struct sipreg_str aor, ruri, user, password, ha1, instance, user_agent, supported, extra,
         via_host;
-    char call_id[32];      /* "<random>" constant for the registration (§10.2) */
-    char from_tag[16];
+    char call_id[SIPREG__CALL_ID_LEN]; /* random, constant for the registration (§10.2) */
+    char from_tag[SIPREG__TAG_LEN];     /* random From tag (§8.1.1.3) */
 
     /* our contacts (URIs in contact_text, one allocation) */
     struct sipreg__contact contacts[SIPREG_MAX_CONTACTS * 2];

@@ -103,8 +103,8 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
     memset(&q, 0, sizeof q);
     q.ruri = r->ruri;
     q.aor = r->aor;
-    q.from_tag = sipreg__str(r->from_tag, sizeof r->from_tag - 6);
-    q.call_id = sipreg__str(r->call_id, 24);
+    q.from_tag = sipreg__str(r->from_tag, SIPREG__TAG_LEN);
+    q.call_id = sipreg__str(r->call_id, SIPREG__CALL_ID_LEN);
     q.cseq = r->cseq;
     q.transport = r->transport;
     q.via_host = r->via_host;
@@ -232,7 +232,7 @@ void sipreg_get_info(const struct sipreg *r, struct sipreg_info *info) {
     info->has_skew = r->has_skew;
     info->clock_skew_ms = r->skew_ms;
     info->skew_error_ms = r->skew_err_ms;
-    info->call_id = sipreg__str(r->call_id, 24);
+    info->call_id = sipreg__str(r->call_id, SIPREG__CALL_ID_LEN);
     info->cseq = r->cseq;
     info->nservice_route = r->nroutes;
     for (size_t i = 0; i < r->nroutes; i++)

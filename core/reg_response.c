@@ -34,7 +34,7 @@ int sipreg_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now) {
     struct sipreg_cseq cs;
     if (r->op == SIPREG__OP_NONE || sipreg_msg_cseq(&m, &cs) < 0 || cs.seq != r->cseq ||
         !sipreg__ieq_lit(cs.method, "register") ||
-        !sipreg__eq(sipreg_msg_call_id(&m), sipreg__str(r->call_id, 24)) ||
+        !sipreg__eq(sipreg_msg_call_id(&m), sipreg__str(r->call_id, SIPREG__CALL_ID_LEN)) ||
         !sipreg__eq(sipreg_msg_via_branch(&m), sipreg__str(r->branch, r->branch_len)))
         return SIPREG_E_ASYMMETRIC; /* late, duplicate or foreign: dropped */
     if (m.status < 200) {
@@ -245,7 +245,6 @@ static void start_keepalive(struct sipreg *r, const struct sipreg_msg *m, sipreg
 }
 
 static void on_success(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now) {
-    r->failures = 0;
     r->flow_ok = 1; /* RFC 5626 §4.5: this flow carried a successful registration */
     learn_skew(r, m, now);
     if (op == SIPREG__OP_REGISTER) start_keepalive(r, m, now);
@@ -261,8 +260,9 @@ static void on_success(struct sipreg *r, const struct sipreg_msg *m, int op, sip
             sipreg__emit(r, SIPREG_EV_NO_BINDING, SIPREG_R_NO_BINDING, m->status, 0, SIPREG_NEVER,
                          (int64_t)want);
             sipreg__schedule_retry(r, -1, SIPREG_R_NO_BINDING, m->status, 0, now);
-            return;
+            return; /* a failure: the back-off keeps growing (no reset of failures) */
         }
+        r->failures = 0;
         /* the registration lives as long as the shortest of our bindings */
         int64_t e = INT64_MAX;
         for (size_t i = 0; i < r->ncontacts; i++)
@@ -278,6 +278,7 @@ static void on_success(struct sipreg *r, const struct sipreg_msg *m, int op, sip
                          (int64_t)(want - found));
         sipreg__emit(r, SIPREG_EV_REGISTERED, SIPREG_R_OK, m->status, 0, r->refresh_at, e);
     } else if (op == SIPREG__OP_UNREGISTER || op == SIPREG__OP_UNREGISTER_ALL) {
+        r->failures = 0;
         drop_removed(r);
         for (size_t i = 0; i < r->ncontacts; i++) {
             r->contacts[i].granted = 0;

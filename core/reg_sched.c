@@ -95,6 +95,9 @@ void sipreg__start_queued(struct sipreg *r, sipreg_ms now) {
 /* ---------------------------------------------------------------------------------------- */
 
 void sipreg__schedule_refresh(struct sipreg *r, int64_t granted, sipreg_ms base) {
+    /* a grant below the floor is scheduled as the floor: a registrar granting 1 s must not make
+     * us send a REGISTER every half second (the bindings view keeps the true grant) */
+    if (granted < r->pol.min_grant_s) granted = r->pol.min_grant_s;
     int64_t e_ms = granted * 1000;
     int64_t at;
     if (granted > 2 * r->pol.refresh_margin_s) {

@@ -51,6 +51,7 @@ enum sipreg_error {
     SIPREG_E_NOT_FOUND = -7,      /* the requested item is not present */
     SIPREG_E_CONFIG = -8,         /* configuration is invalid (e.g. AOR does not parse) */
     SIPREG_E_ASYMMETRIC = -9,     /* a response that does not belong to our transaction */
+    SIPREG_E_STATE_BLOB = -10,    /* saved state is corrupt, foreign, or of another version */
     /* message parse errors (remote peer sent something we cannot accept) */
     SIPREG_E_START_LINE = -20,    /* malformed request line or status line */
     SIPREG_E_VERSION = -21,       /* SIP-Version is not SIP/2.0 */
@@ -632,6 +633,7 @@ struct sipreg_policy {
     int other_flow_up;        /* 1: the host has another working flow (base_up_s applies) */
     int manual_refresh;       /* 1: at the refresh point only emit EXPIRING; the app refreshes */
     int max_auth_retries;     /* challenges answered per attempt: 2 (a stale nonce, then one) */
+    int64_t min_grant_s;      /* grants below this are scheduled as this: 30 s (no storms) */
     int keepalive;            /* enum sipreg_keepalive (default AUTO) */
     int64_t keepalive_s;      /* ping interval upper bound without Flow-Timer: 120 s (§4.4.1) */
     int64_t pong_timeout_ms;  /* pong deadline: 10000 ms (RFC 5626 §4.4.1) */
@@ -665,7 +667,7 @@ struct sipreg_config {
  * instance, reg-id, outbound, via-host, user-agent, supported, extra-headers, manual-refresh,
  * other-flow-up, t1-ms, t2-ms, refresh-margin, short-margin, retry-base, retry-base-up,
  * retry-max, max-retry-after, max-auth-retries, keepalive (never|auto|always), keepalive-s,
- * pong-timeout-ms). `value` must live until sipreg_new.
+ * pong-timeout-ms, min-grant). `value` must live until sipreg_new.
  * 0, SIPREG_E_NOT_FOUND (unknown key) or SIPREG_E_CONFIG (bad value). */
 int sipreg_config_set(struct sipreg_config *cfg, const char *key, const char *value);
 
@@ -680,6 +682,16 @@ void sipreg_config_init(struct sipreg_config *cfg);
 
 /* Create a registration from cfg (strings copied). 0, SIPREG_E_CONFIG, or SIPREG_E_NOMEM. */
 int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg);
+
+/* Create a registration from cfg and a blob saved by sipreg_export (same AOR; the Call-ID,
+ * next CSeq, contacts, instance, GRUUs and cached nonce continue). SIPREG_E_STATE_BLOB (and no
+ * registration) when the blob is corrupt, foreign or of another version: start fresh then. */
+int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, const char *state,
+                          size_t len);
+
+/* Save what a reload needs (no credentials) as an opaque text blob; its length, or
+ * SIPREG_E_BUFFER (then retry with more room; SIPREG_MAX_MESSAGE always suffices). */
+int sipreg_export(const struct sipreg *r, char *out, size_t cap);
 
 /* Free a registration (NULL is fine). */
 void sipreg_free(struct sipreg *r);

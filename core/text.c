@@ -60,6 +60,7 @@ static const struct errdesc ERRORS[] = {
     {SIPREG_E_NOT_FOUND, "SIPREG_E_NOT_FOUND", "not present"},
     {SIPREG_E_CONFIG, "SIPREG_E_CONFIG", "invalid configuration"},
     {SIPREG_E_ASYMMETRIC, "SIPREG_E_ASYMMETRIC", "response does not match our transaction"},
+    {SIPREG_E_STATE_BLOB, "SIPREG_E_STATE_BLOB", "saved state is corrupt, foreign or of another version"},
     {SIPREG_E_START_LINE, "SIPREG_E_START_LINE", "malformed request line or status line"},
     {SIPREG_E_VERSION, "SIPREG_E_VERSION", "SIP version is not SIP/2.0"},
     {SIPREG_E_STATUS, "SIPREG_E_STATUS", "status code is not 100..699"},

@@ -33,10 +33,16 @@ export interface RegistrationOptions {
   policy?: {
     t1Ms?: number; t2Ms?: number; refreshMargin?: number; shortMargin?: number;
     retryBase?: number; retryBaseUp?: number; retryMax?: number; maxRetryAfter?: number;
-    maxAuthRetries?: number; otherFlowUp?: boolean;
+    maxAuthRetries?: number; otherFlowUp?: boolean; keepaliveS?: number; pongTimeoutMs?: number;
+    minGrant?: number;
   };
   /** 32 bytes of entropy (default: crypto.getRandomValues). */
   seed?: Uint8Array;
+  /** A blob from Registration.export(): continue the same binding (refused blobs: a fresh start
+   *  and an "error" event with code SIPREG_E_STATE_BLOB). */
+  state?: string;
+  /** CRLF keep-alive (RFC 5626): 'auto' (default) after an outbound registration, or always/never. */
+  keepalive?: 'never' | 'auto' | 'always';
   /** WebSocket implementation to use instead of the default. */
   WebSocket?: unknown;
 }
@@ -107,6 +113,10 @@ export declare class Registration extends EventTarget {
   setContacts(contacts: ContactOptions[]): Promise<RegistrationEventDetail>;
   wake(): void;
   close(): void;
+  /** Opaque state blob for createRegistration({ state }). */
+  export(): string;
+  /** Set when options.state was refused. */
+  readonly stateError?: SipregError;
 }
 
 export declare class RegistrationError extends Error {

@@ -178,8 +178,25 @@ export class Core {
   /** @param {number} cfg */
   freeConfig(cfg) { this.x.sw_cfg_free(cfg); }
 
-  /** @param {number} cfg @returns {number} a registration handle */
-  newRegistration(cfg) { return this.check(this.x.sw_reg_new(cfg)); }
+  /**
+   * @param {number} cfg
+   * @param {string} [state] a blob from exportState(); refused blobs throw SIPREG_E_STATE_BLOB
+   * @returns {number} a registration handle
+   */
+  newRegistration(cfg, state) {
+    if (state === undefined || state === null) return this.check(this.x.sw_reg_new(cfg));
+    const len = this.put(String(state));
+    return this.check(this.x.sw_reg_new_state(cfg, this.inPtr, len));
+  }
+
+  /** @param {number} h @returns {string} the opaque state blob of a registration */
+  exportState(h) {
+    for (;;) {
+      const n = this.x.sw_export(h, this.outPtr, this.outCap);
+      if (n === E_BUFFER) { this.reserveOut(this.outCap * 2); continue; }
+      return this.text(this.outPtr, this.check(n));
+    }
+  }
 
   /**
    * Feed a received message.

@@ -13,7 +13,7 @@ const POLICY = {
   t1Ms: 't1-ms', t2Ms: 't2-ms', refreshMargin: 'refresh-margin', shortMargin: 'short-margin',
   retryBase: 'retry-base', retryBaseUp: 'retry-base-up', retryMax: 'retry-max',
   maxRetryAfter: 'max-retry-after', maxAuthRetries: 'max-auth-retries', otherFlowUp: 'other-flow-up',
-  keepaliveS: 'keepalive-s', pongTimeoutMs: 'pong-timeout-ms',
+  keepaliveS: 'keepalive-s', pongTimeoutMs: 'pong-timeout-ms', minGrant: 'min-grant',
 };
 /** Core event type → DOM event name. */
 const EVENTS = {
@@ -87,7 +87,16 @@ export class Registration extends EventTarget {
     const { settings, contacts } = toSettings(options, host.kind ?? 'ws');
     const cfg = core.buildConfig(settings, contacts, options.seed ?? randomSeed());
     try {
-      this.#h = core.newRegistration(cfg);
+      try {
+        this.#h = core.newRegistration(cfg, options.state);
+      } catch (e) {
+        if (options.state === undefined || e.code === undefined) throw e;
+        // a corrupt, foreign or old blob: say so, and start a fresh registration
+        this.stateError = e;
+        this.#h = core.newRegistration(cfg);
+        // after the caller had a chance to listen (createRegistration resolves first)
+        setTimeout(() => this.dispatchEvent(new CustomEvent('error', { detail: { code: e.code, message: e.message } })), 0);
+      }
     } finally {
       core.freeConfig(cfg);
     }
@@ -148,6 +157,13 @@ export class Registration extends EventTarget {
       this.#core.freeConfig(cfg);
     }
   }
+
+  /**
+   * Save what a reload needs (Call-ID, CSeq, contacts, instance, GRUUs, cached nonce; never the
+   * password) as an opaque string; pass it back as `createRegistration({ state })`.
+   * @returns {string}
+   */
+  export() { return this.#core.exportState(this.#h); }
 
   /** Let the core act on its deadlines now (timer fired, tab visible again, back online). */
   wake() {

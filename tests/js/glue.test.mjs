@@ -183,3 +183,23 @@ test('keep-alive: CRLF pings, pongs clear the deadline, a missing pong drops and
     reg.close();
   }
 });
+
+test('Call-IDs, tags, branches and cnonces are unpredictable: 200 registrations never share one', async () => {
+  const pool = new sipreg.RegistrationPool({ server: 'ws://registrar.invalid', WebSocket: FakeSocket, rate: 5000 });
+  for (let i = 0; i < 200; i++) pool.add({ aor: 'sip:same@example.test', auth: { password: 'secret' } });
+  pool.registerAll();
+  await sleep(20);
+  const sock = FakeSocket.last;
+  for (let i = 0; i < 500 && sock.sent.length < 200; i++) await sleep(2);
+  for (const req of [...sock.sent]) {
+    sock.deliver(answer(req, '401 Unauthorized', 'WWW-Authenticate: Digest realm="example.test", nonce="same", qop="auth"\r\n'));
+  }
+  for (let i = 0; i < 500 && sock.sent.length < 400; i++) await sleep(2);
+  const field = (re) => sock.sent.map((m) => re.exec(m)?.[1]).filter(Boolean);
+  for (const [name, re, n] of [['Call-ID', /Call-ID: (.*)\r\n/, 200], ['From tag', /;tag=(\w+)/, 200],
+    ['branch', /branch=(z9hG4bK\w+)/, 400], ['cnonce', /cnonce="([^"]+)"/, 200], ['contact', /Contact: <([^>]+)>/, 200]]) {
+    const values = field(re);
+    assert.equal(new Set(values).size, n, `${name}: ${values.length} values, ${new Set(values).size} distinct`);
+  }
+  pool.close();
+});
