@@ -36,6 +36,19 @@ struct sipreg__sha512 {
     uint8_t buf[128]; /* partial block */
 };
 
+/* A compression function: one block into the state words. */
+typedef void (*sipreg__block_fn)(void *state, const uint8_t *block);
+
+/* Merkle-Damgard buffering shared by the three hashes: absorb n bytes into a bsize-byte block
+ * buffer, compressing every full block; *count tracks the message length in bytes. */
+void sipreg__absorb(void *state, sipreg__block_fn block, uint8_t *buf, size_t bsize,
+                    uint64_t *count, const uint8_t *p, size_t n);
+
+/* The common padding: 0x80 then zeros up to bsize - lenbytes (compressing a block if needed);
+ * the caller writes the length field at buf + bsize - lenbytes and compresses the last block. */
+void sipreg__pad(void *state, sipreg__block_fn block, uint8_t *buf, size_t bsize, uint64_t count,
+                 size_t lenbytes);
+
 /* Start an MD5 computation. */
 void sipreg__md5_init(struct sipreg__md5 *c);
 /* Feed n bytes. */

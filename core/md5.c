@@ -37,7 +37,8 @@ static void store_le32(uint8_t *p, uint32_t v) {
 }
 
 /* Process one 64-byte block (RFC 1321 §3.4: four rounds of 16 operations). */
-static void md5_block(uint32_t h[4], const uint8_t *blk) {
+static void md5_block(void *state, const uint8_t *blk) {
+    uint32_t *h = state;
     uint32_t x[16];
     for (int i = 0; i < 16; i++)
         x[i] = load_le32(blk + 4 * i);
@@ -85,33 +86,13 @@ void sipreg__md5_init(struct sipreg__md5 *c) {
 }
 
 void sipreg__md5_update(struct sipreg__md5 *c, const void *data, size_t n) {
-    const uint8_t *p = data;
-    size_t used = (size_t)(c->n % 64);
-    c->n += n;
-    if (used) {
-        size_t take = 64 - used < n ? 64 - used : n;
-        memcpy(c->buf + used, p, take);
-        p += take;
-        n -= take;
-        if (used + take < 64) return;
-        md5_block(c->h, c->buf);
-    }
-    for (; n >= 64; p += 64, n -= 64)
-        md5_block(c->h, p);
-    if (n) memcpy(c->buf, p, n);
+    sipreg__absorb(c->h, md5_block, c->buf, 64, &c->n, data, n);
 }
 
 void sipreg__md5_final(struct sipreg__md5 *c, uint8_t out[SIPREG__MD5_LEN]) {
     /* RFC 1321 §3.1-3.2: a 1 bit, zeros to 56 mod 64 bytes, then the bit length (LE, mod 2^64) */
     uint64_t bits = c->n * 8;
-    size_t used = (size_t)(c->n % 64);
-    c->buf[used++] = 0x80;
-    if (used > 56) {
-        memset(c->buf + used, 0, 64 - used);
-        md5_block(c->h, c->buf);
-        used = 0;
-    }
-    memset(c->buf + used, 0, 56 - used);
+    sipreg__pad(c->h, md5_block, c->buf, 64, c->n, 8);
     store_le32(c->buf + 56, (uint32_t)bits);
     store_le32(c->buf + 60, (uint32_t)(bits >> 32));
     md5_block(c->h, c->buf);

@@ -81,7 +81,8 @@ static void store_be64(uint8_t *p, uint64_t v) {
 }
 
 /* SHA-256 compression of one 64-byte block (FIPS 180-4 §6.2.2). */
-static void sha256_block(uint32_t h[8], const uint8_t *blk) {
+static void sha256_block(void *state, const uint8_t *blk) {
+    uint32_t *h = state;
     uint32_t w[64];
     for (int t = 0; t < 16; t++)
         w[t] = load_be32(blk + 4 * t);
@@ -118,7 +119,8 @@ static void sha256_block(uint32_t h[8], const uint8_t *blk) {
 }
 
 /* SHA-512 compression of one 128-byte block (FIPS 180-4 §6.4.2). */
-static void sha512_block(uint64_t h[8], const uint8_t *blk) {
+static void sha512_block(void *state, const uint8_t *blk) {
+    uint64_t *h = state;
     uint64_t w[80];
     for (int t = 0; t < 16; t++)
         w[t] = load_be64(blk + 8 * t);
@@ -163,34 +165,13 @@ void sipreg__sha256_init(struct sipreg__sha256 *c) {
 }
 
 void sipreg__sha256_update(struct sipreg__sha256 *c, const void *data, size_t n) {
-    const uint8_t *p = data;
-    size_t used = (size_t)(c->n % 64);
-    c->n += n;
-    if (used) {
-        size_t take = 64 - used < n ? 64 - used : n;
-        memcpy(c->buf + used, p, take);
-        p += take;
-        n -= take;
-        if (used + take < 64) return;
-        sha256_block(c->h, c->buf);
-    }
-    for (; n >= 64; p += 64, n -= 64)
-        sha256_block(c->h, p);
-    if (n) memcpy(c->buf, p, n);
+    sipreg__absorb(c->h, sha256_block, c->buf, 64, &c->n, data, n);
 }
 
 void sipreg__sha256_final(struct sipreg__sha256 *c, uint8_t out[SIPREG__SHA256_LEN]) {
     /* FIPS 180-4 §5.1.1: a 1 bit, zeros to 448 mod 512 bits, the 64-bit big-endian bit length */
-    uint64_t bits = c->n * 8;
-    size_t used = (size_t)(c->n % 64);
-    c->buf[used++] = 0x80;
-    if (used > 56) {
-        memset(c->buf + used, 0, 64 - used);
-        sha256_block(c->h, c->buf);
-        used = 0;
-    }
-    memset(c->buf + used, 0, 56 - used);
-    store_be64(c->buf + 56, bits);
+    sipreg__pad(c->h, sha256_block, c->buf, 64, c->n, 8);
+    store_be64(c->buf + 56, c->n * 8);
     sha256_block(c->h, c->buf);
     for (int i = 0; i < 8; i++)
         store_be32(out + 4 * i, c->h[i]);
@@ -207,35 +188,44 @@ void sipreg__sha512_256_init(struct sipreg__sha512 *c) {
 }
 
 void sipreg__sha512_update(struct sipreg__sha512 *c, const void *data, size_t n) {
-    const uint8_t *p = data;
-    size_t used = (size_t)(c->n % 128);
-    c->n += n;
-    if (used) {
-        size_t take = 128 - used < n ? 128 - used : n;
-        memcpy(c->buf + used, p, take);
-        p += take;
-        n -= take;
-        if (used + take < 128) return;
-        sha512_block(c->h, c->buf);
-    }
-    for (; n >= 128; p += 128, n -= 128)
-        sha512_block(c->h, p);
-    if (n) memcpy(c->buf, p, n);
+    sipreg__absorb(c->h, sha512_block, c->buf, 128, &c->n, data, n);
 }
 
 void sipreg__sha512_256_final(struct sipreg__sha512 *c, uint8_t out[SIPREG__SHA256_LEN]) {
     /* FIPS 180-4 §5.1.2: a 1 bit, zeros to 896 mod 1024 bits, the 128-bit big-endian bit length */
-    size_t used = (size_t)(c->n % 128);
-    c->buf[used++] = 0x80;
-    if (used > 112) {
-        memset(c->buf + used, 0, 128 - used);
-        sha512_block(c->h, c->buf);
-        used = 0;
-    }
-    memset(c->buf + used, 0, 112 - used);
+    sipreg__pad(c->h, sha512_block, c->buf, 128, c->n, 16);
     store_be64(c->buf + 112, c->n >> 61); /* high 64 bits of n * 8 */
     store_be64(c->buf + 120, c->n << 3);
     sha512_block(c->h, c->buf);
     for (int i = 0; i < 4; i++)
         store_be64(out + 8 * i, c->h[i]); /* §6.7: leftmost 256 bits */
+}
+
+void sipreg__absorb(void *state, sipreg__block_fn block, uint8_t *buf, size_t bsize,
+                    uint64_t *count, const uint8_t *p, size_t n) {
+    size_t used = (size_t)(*count % bsize);
+    *count += n;
+    if (used) {
+        size_t take = bsize - used < n ? bsize - used : n;
+        memcpy(buf + used, p, take);
+        p += take;
+        n -= take;
+        if (used + take < bsize) return;
+        block(state, buf);
+    }
+    for (; n >= bsize; p += bsize, n -= bsize)
+        block(state, p);
+    if (n) memcpy(buf, p, n);
+}
+
+void sipreg__pad(void *state, sipreg__block_fn block, uint8_t *buf, size_t bsize, uint64_t count,
+                 size_t lenbytes) {
+    size_t used = (size_t)(count % bsize);
+    buf[used++] = 0x80;
+    if (used > bsize - lenbytes) {
+        memset(buf + used, 0, bsize - used);
+        block(state, buf);
+        used = 0;
+    }
+    memset(buf + used, 0, bsize - lenbytes - used);
 }

@@ -14,6 +14,13 @@ cmake -S . -B build-native -DCMAKE_BUILD_TYPE=Release -DSIPREG_ORACLE=ON >/dev/n
 cmake --build build-native -j"$JOBS"
 ctest --test-dir build-native --output-on-failure -j"$JOBS"
 
+step "valgrind (memcheck, leaks) over the native test programs"
+for t in build-native/test_* build-native/oracle_*; do
+  valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q "$t" >/dev/null 2>build-native/valgrind.log \
+    || { cat build-native/valgrind.log; echo "valgrind: $t failed"; exit 1; }
+done
+echo "valgrind: clean"
+
 step "ASan+UBSan build + ctest"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIPREG_ORACLE=ON \
   -DCMAKE_C_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" >/dev/null

@@ -120,3 +120,25 @@ test('credentials never appear in events, errors or messages; HA1 can replace th
   for (const secret of [password, ha1, okHa1, 'secret']) assert.ok(!all.includes(secret), `leaked ${secret}`);
   assert.equal((await held('f4')).length, 1);
 });
+
+test('registrar restart under a pool of 300: paced recovery (no thundering herd), every binding back', { timeout: 60_000 }, async () => {
+  const N = 300, rate = 600;
+  const pool = new sipreg.RegistrationPool({ server: registrar.wsUrl, flows: 2, rate });
+  for (let i = 0; i < N; i++) pool.add({ aor: `sip:herd${i}@example.test`, auth: { password: 'secret' }, policy: { retryBase: 1 } });
+  const first = await pool.registerAll();
+  assert.equal(first.filter((r) => r.status === 'fulfilled').length, N);
+  const sends = [];
+  const back = Promise.all(pool.registrations.map((r) => once(r, 'registered')));
+  for (const r of pool.registrations) r.addEventListener('message', (e) => { if (e.detail.direction === 'out') sends.push(Date.now()); });
+  await registrar.restart();
+  await back;
+  const contacts = Number(/location_contacts = (\d+)/.exec(await registrar.rpc('stats.get_statistics', 'usrloc:'))[1]);
+  assert.equal(contacts, N, 'every binding is back, none twice');
+  // paced: no 100 ms window carries more than the pacer allows (rate/10 starts, each maybe challenged once)
+  const buckets = new Map();
+  for (const t of sends) buckets.set(Math.floor(t / 100), (buckets.get(Math.floor(t / 100)) ?? 0) + 1);
+  const worst = Math.max(...buckets.values());
+  assert.ok(worst <= 2 * (rate / 10) + 10, `${worst} REGISTERs in one 100 ms window`);
+  await pool.unregisterAll();
+  pool.close();
+});
