@@ -31,14 +31,22 @@ void sipreg_config_init(struct sipreg_config *cfg) {
     cfg->policy.pong_timeout_ms = 10000; /* RFC 5626 §4.4.1 */
 }
 
-/* Total length of the config strings we copy (each NUL-terminated in r->strings). */
+/* Defaults of the string settings (RFC 3327 path, RFC 5627 gruu, RFC 5626 outbound). */
+#define DEFAULT_USER_AGENT "sipreg/" SIPREG_VERSION
+#define DEFAULT_SUPPORTED "path, gruu, outbound"
+
+/* Total length of the strings we copy (each NUL-terminated in r->strings), defaults included. */
 static size_t config_strings_len(const struct sipreg_config *c) {
-    const char *s[] = {c->aor,      c->registrar,  c->username,   c->password,     c->ha1,
-                       c->instance_id, c->user_agent, c->supported, c->extra_headers, c->via_host};
+    const char *s[] = {c->aor,         c->registrar,
+                       c->username,    c->password,
+                       c->ha1,         c->instance_id,
+                       c->extra_headers, c->via_host,
+                       c->user_agent ? c->user_agent : DEFAULT_USER_AGENT,
+                       c->supported ? c->supported : DEFAULT_SUPPORTED};
     size_t n = 0;
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) n += (s[i] ? strlen(s[i]) : 0) + 1;
-    /* room for what we derive: the Request-URI and digest user from the AOR (each at most the
-     * AOR's length + 8), a generated instance URN (46) and Via host (21) */
+    /* what we derive: the Request-URI and digest user from the AOR (each at most the AOR's
+     * length + 8), a generated instance URN (45 + 1) and Via host (20 + 1) */
     return n + 2 * (strlen(c->aor) + 8) + 46 + 21;
 }
 
@@ -229,9 +237,9 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
     r->password = copy_str(r, &pos, cfg->password ? cfg->password : "",
                            cfg->password ? strlen(cfg->password) : 0);
     r->ha1 = copy_str(r, &pos, cfg->ha1 ? cfg->ha1 : "", cfg->ha1 ? strlen(cfg->ha1) : 0);
-    const char *ua = cfg->user_agent ? cfg->user_agent : "sipreg/" SIPREG_VERSION;
+    const char *ua = cfg->user_agent ? cfg->user_agent : DEFAULT_USER_AGENT;
     r->user_agent = copy_str(r, &pos, ua, strlen(ua));
-    const char *sup = cfg->supported ? cfg->supported : "path, gruu, outbound";
+    const char *sup = cfg->supported ? cfg->supported : DEFAULT_SUPPORTED;
     r->supported = copy_str(r, &pos, sup, strlen(sup));
     const char *extra = cfg->extra_headers ? cfg->extra_headers : "";
     r->extra = copy_str(r, &pos, extra, strlen(extra));

@@ -161,6 +161,20 @@ static void test_composer_rules(void) {
     CHECK_INT(sipreg_compose_register(&q, buf, 20), SIPREG_E_BUFFER);
 }
 
+/* Regression (ASan): a short AOR with default User-Agent and Supported overflowed the string
+ * block, whose size did not count the defaults. */
+static void test_short_aor(void) {
+    struct sipreg_config c;
+    char buf[2048];
+    sipreg_config_init(&c);
+    c.aor = "sip:a@b";
+    CHECK(first_register(&c, buf, sizeof buf) > 0);
+    c.aor = "sip:a@b";
+    c.user_agent = "a very long User-Agent string that is longer than the AOR many times over, twice";
+    c.supported = "path, gruu, outbound, and, many, more, option, tags, than, the, default";
+    CHECK(first_register(&c, buf, sizeof buf) > 0);
+}
+
 /* Names of states, reasons, events and match rules are stable strings (used by the JS glue). */
 static void test_names(void) {
     CHECK(!strcmp(sipreg_state_name(SIPREG_ST_REGISTERED), "registered"));
@@ -179,5 +193,6 @@ int main(void) {
     test_event_bound();
     test_composer_rules();
     test_names();
+    test_short_aor();
     return check_done("reg");
 }
