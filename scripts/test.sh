@@ -36,6 +36,9 @@ printf 'wasm: %s bytes, %s gzipped\n' "$(stat -c %s build-wasm/sipreg.wasm)" "$(
 step "node:test (glue, parity, Kamailio, CLI)"
 node --test --test-reporter=spec tests/js/
 
+step "browser end-to-end (demo page in Chromium against Kamailio)"
+node --test --test-reporter=spec tests/browser/
+
 step "libFuzzer smoke run (clang)"
 CC=clang-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DSIPREG_FUZZ=ON -DSIPREG_ORACLE=OFF >/dev/null
 cmake --build build-fuzz -j"$JOBS" --target fuzzers

@@ -1,0 +1,257 @@
+// app.mjs — the sipreg demo page: an account form drives one registration; its events feed the
+// state badge, the bindings table, "What happened" and the SIP message ladder. The page decides
+// nothing about SIP: it calls register()/unregister()/fetch() and shows what the events say.
+// window.sipregDemo = { sipreg, registration } is there for the browser tests and the console.
+import { byId, el, clock, countdownTo, tickCountdowns, dropCountdowns } from './demo/dom.mjs';
+import { ContactRows, prefill, readSettings } from './demo/settings-form.mjs';
+import { renderStatus } from './demo/status-view.mjs';
+import { renderBindings, tickBindings } from './demo/bindings-table.mjs';
+import { addMessage, addSeparator } from './demo/ladder.mjs';
+import { eventNotice, messageNotices } from './demo/words.mjs';
+
+/** Registration events the page listens to. */
+const EVENTS = ['statechange', 'registered', 'unregistered', 'registrationfailed', 'retry', 'expiring',
+  'lapsed', 'bindings', 'nobinding', 'flowdown', 'flowfailed', 'error', 'message'];
+/** States in which this page holds (or is getting) a binding. */
+const HOLDING = ['registering', 'registered', 'refreshing'];
+/** Notices kept in "What happened". */
+const MAX_NOTICES = 100;
+
+/**
+ * The registration the page drives, with what it was made from.
+ * @typedef {object} Current
+ * @property {import('./sipreg.mjs').Registration} reg
+ * @property {string} key the account settings it was created with
+ * @property {string} contacts the contacts it registers
+ * @property {string} aor
+ * @property {AbortController} listeners
+ * @property {() => void} unwake
+ * @property {any} lastFailure the last "registrationfailed" detail since the last success
+ */
+
+/** @type {typeof import('./sipreg.mjs')} */
+let sipreg;
+/** @type {Current|null} */
+let current = null;
+let unregisteredOnHide = false;
+/** @type {Promise<unknown>} the registration being made, if any */
+let settingUp = Promise.resolve();
+
+const form = /** @type {HTMLFormElement} */ (byId('settings'));
+const rows = new ContactRows(byId('contact-rows'), /** @type {HTMLButtonElement} */ (byId('add-contact')));
+
+/**
+ * Add a line to "What happened" (newest first).
+ * @param {import('./demo/words.mjs').Notice} n
+ */
+function notice(n) {
+  const list = byId('activity');
+  const last = /** @type {HTMLElement|null} */ (list.firstElementChild);
+  if (last?.dataset.text === n.text && !n.at) { // the same again: count it
+    const count = Number(last.dataset.count ?? 1) + 1;
+    last.dataset.count = String(count);
+    /** @type {HTMLElement} */ (last.querySelector('time')).textContent = clock(Date.now());
+    const chip = last.querySelector('.count') ?? last.querySelector('.text')?.appendChild(el('span', { className: 'count' }));
+    if (chip) chip.textContent = `×${count}`;
+    return;
+  }
+  list.prepend(el('li', { className: `notice ${n.level}`, dataset: { text: n.text } },
+    el('time', {}, clock(Date.now())),
+    el('span', { className: 'text' }, n.text, n.at ? ' ' : '', n.at ? countdownTo(n.at) : '')));
+  while (list.childElementCount > MAX_NOTICES) list.lastElementChild?.remove();
+}
+
+/** Redraw the state, facts and bindings from the current registration. */
+function render() {
+  const info = current ? current.reg.info : null;
+  renderStatus(info, { aor: current?.aor ?? '', lastFailure: current?.lastFailure ?? null });
+  renderBindings(byId('bindings'), byId('bindings-note'), info ? info.bindings : null, info?.othersOmitted ?? 0);
+  tick();
+}
+
+/** Move the countdowns and expiry bars on. */
+function tick() {
+  const now = Date.now();
+  tickCountdowns(document.body, now);
+  tickBindings(byId('bindings'), byId('bindings-note'), now);
+}
+
+/** @param {string} text shown under the form; '' hides it */
+function formError(text) {
+  const p = byId('form-error');
+  p.textContent = text;
+  p.hidden = !text;
+}
+
+/**
+ * One event of the current registration.
+ * @param {string} type
+ * @param {any} d the event's detail
+ */
+function onEvent(type, d) {
+  if (!current) return;
+  if (type === 'message') {
+    const parsed = d.text.trim() === '' ? null : JSON.parse(sipreg.parse(d.text));
+    addMessage(byId('ladder'), d, parsed);
+    if (d.direction === 'in' && parsed?.ok) messageNotices(parsed).forEach(notice);
+    return;
+  }
+  if (type === 'flowdown' && !d.requested) {
+    addSeparator(byId('ladder'), d.wasUp ? `connection closed (WebSocket code ${d.code})` : `could not connect (WebSocket code ${d.code})`);
+  }
+  if (type === 'registrationfailed') current.lastFailure = d;
+  if (type === 'registered' || type === 'unregistered') current.lastFailure = null;
+  if (type === 'statechange' && d.state !== 'backoff') dropCountdowns(byId('activity'));
+  const n = eventNotice(type, d, { flowActive: HOLDING.includes(current.reg.state) });
+  if (n) notice(n);
+  render();
+}
+
+/**
+ * Stop driving a registration: unregister it if it holds a binding, then release it.
+ * @param {Current} old
+ */
+function retire(old) {
+  old.listeners.abort();
+  old.unwake();
+  const release = () => old.reg.close();
+  if (HOLDING.includes(old.reg.state)) {
+    old.reg.unregister().then(release, release);
+    setTimeout(release, 3000); // close() is idempotent
+  } else {
+    release();
+  }
+}
+
+/**
+ * The registration for these settings: the current one when the account is the same, else a
+ * new one (the old one is unregistered and released).
+ * @param {import('./demo/settings-form.mjs').Settings} s
+ * @returns {Promise<Current>}
+ */
+async function registrationFor(s) {
+  const key = JSON.stringify([s.server, s.aor, s.auth, s.expires]);
+  if (current?.key === key) return current;
+  const reg = await sipreg.createRegistration({ ...s });
+  if (current) {
+    retire(current);
+    notice({ level: 'info', text: 'The account changed: the previous registration was removed and a new one started.' });
+  }
+  const listeners = new AbortController();
+  for (const type of EVENTS) {
+    reg.addEventListener(type, (e) => onEvent(type, /** @type {CustomEvent} */ (e).detail), { signal: listeners.signal });
+  }
+  addSeparator(byId('ladder'), `new registration of ${s.aor}`);
+  current = { reg, key, contacts: JSON.stringify(s.contacts), aor: s.aor, listeners, unwake: sipreg.wakeOnResume(reg), lastFailure: null };
+  window.sipregDemo.registration = reg;
+  render();
+  return current;
+}
+
+/**
+ * Let the core judge the URIs before a registration is made of them (its URI parser, through
+ * uriEqual), so a typo is named in the form rather than as a bare configuration error.
+ * @param {import('./demo/settings-form.mjs').Settings} s
+ * @throws {Error} naming the URI that does not parse
+ */
+function checkUris(s) {
+  const named = [['address of record', s.aor], ...s.contacts.filter((c) => c.uri).map((c) => ['contact URI', c.uri])];
+  for (const [what, uri] of named) {
+    try {
+      sipreg.uriEqual(uri, uri);
+    } catch (e) {
+      throw new Error(`The ${what} "${uri}" is not a URI sipreg can use (${/** @type {any} */ (e).message.replace(/^\S+: /, '')}), e.g. sip:alice@example.test.`);
+    }
+  }
+}
+
+/**
+ * Run one button's action: read the form, get the registration, call it. Failures arrive as
+ * events; only what sipreg refuses outright (bad settings, wrong state) is shown here.
+ * @param {(cur: Current, s: import('./demo/settings-form.mjs').Settings) => Promise<unknown>|void} action
+ */
+async function act(action) {
+  formError('');
+  let s;
+  try {
+    s = readSettings(form, rows);
+    checkUris(s);
+  } catch (e) {
+    formError(/** @type {Error} */ (e).message);
+    return;
+  }
+  try {
+    // one registration at a time: a second click waits until the first one's is made
+    const made = settingUp.then(() => registrationFor(s));
+    settingUp = made.catch(() => {});
+    await action(await made, s);
+  } catch (e) {
+    if (e instanceof sipreg.RegistrationError) return; // already shown from its event
+    formError(`sipreg did not accept this: ${/** @type {Error} */ (e).message}`);
+  }
+}
+
+/**
+ * Register (or refresh). When only the contacts changed: swap them in one request while
+ * registered, else start a fresh registration with them.
+ */
+function register() {
+  return act(async (cur, s) => {
+    const contacts = JSON.stringify(s.contacts);
+    if (contacts === cur.contacts) return cur.reg.register();
+    if (HOLDING.includes(cur.reg.state)) {
+      cur.contacts = contacts;
+      return cur.reg.setContacts(s.contacts);
+    }
+    retire(cur);
+    current = null;
+    return (await registrationFor(s)).reg.register();
+  });
+}
+
+/** Wire the buttons, the page lifecycle and the ticker. */
+function wire() {
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    register();
+  });
+  byId('refresh').addEventListener('click', () => act((cur) => cur.reg.register()));
+  byId('fetch').addEventListener('click', () => act((cur) => cur.reg.fetch()));
+  byId('unregister').addEventListener('click', () => act((cur) => cur.reg.unregister()));
+  byId('unregister-all').addEventListener('click', () => act((cur) => cur.reg.unregister({ all: true })));
+
+  // Best effort: leave no binding behind when the page goes away. The request is sent at once,
+  // before the page is torn down; if the page comes back from the back/forward cache, register again.
+  addEventListener('pagehide', (e) => {
+    if (!current || !HOLDING.includes(current.reg.state)) return;
+    current.reg.unregister().catch(() => {});
+    unregisteredOnHide = e.persisted;
+  });
+  addEventListener('pageshow', (e) => {
+    if (e.persisted && unregisteredOnHide && current) current.reg.register().catch(() => {});
+    unregisteredOnHide = false;
+  });
+  setInterval(tick, 250);
+}
+
+/** Load sipreg, prefill the form, wire everything; a failure to load is shown on the page. */
+async function main() {
+  try {
+    sipreg = await import('./sipreg.mjs');
+  } catch (e) {
+    byId('boot').textContent = `sipreg could not load (${/** @type {Error} */ (e).message}). Build it and serve this folder: scripts/demo.sh does both.`;
+    byId('boot').classList.add('failed');
+    document.body.dataset.ready = 'error';
+    return;
+  }
+  window.sipregDemo = { sipreg, registration: null };
+  byId('boot').remove();
+  byId('version').textContent = `sipreg ${sipreg.version}`;
+  prefill(form, new URLSearchParams(location.search));
+  rows.add();
+  wire();
+  render();
+  document.body.dataset.ready = 'yes';
+}
+
+main();
