@@ -183,7 +183,9 @@ static size_t read_bindings(struct sipreg *r, const struct sipreg_msg *m, sipreg
             r->others_omitted++;
             continue;
         }
-        struct sipreg_str inst = c.instance;
+        struct sipreg_str inst = c.instance; /* shown like ours: the URN without <> */
+        if (inst.len >= 2 && inst.p[0] == '<' && inst.p[inst.len - 1] == '>')
+            inst = sipreg__str(inst.p + 1, inst.len - 2);
         arena_keep(r, inst, &o->inst_off, &o->inst_len);
         arena_keep(r, c.pub_gruu, &o->pub_off, &o->pub_len);
         arena_keep(r, c.temp_gruu, &o->temp_off, &o->temp_len);
