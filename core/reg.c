@@ -34,6 +34,7 @@ void sipreg_config_init(struct sipreg_config *cfg) {
 /* Defaults of the string settings (RFC 3327 path, RFC 5627 gruu, RFC 5626 outbound). */
 #define DEFAULT_USER_AGENT "sipreg/" SIPREG_VERSION
 #define DEFAULT_SUPPORTED "path, gruu, outbound"
+#define DEFAULT_SUPPORTED_NO_OUTBOUND "path, gruu"
 
 /* Total length of the strings we copy (each NUL-terminated in r->strings), defaults included. */
 static size_t config_strings_len(const struct sipreg_config *c) {
@@ -239,7 +240,10 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
     r->ha1 = copy_str(r, &pos, cfg->ha1 ? cfg->ha1 : "", cfg->ha1 ? strlen(cfg->ha1) : 0);
     const char *ua = cfg->user_agent ? cfg->user_agent : DEFAULT_USER_AGENT;
     r->user_agent = copy_str(r, &pos, ua, strlen(ua));
-    const char *sup = cfg->supported ? cfg->supported : DEFAULT_SUPPORTED;
+    /* without outbound we must not advertise it: registrars key RFC 5626 handling on it */
+    const char *sup = cfg->supported ? cfg->supported
+                      : cfg->outbound ? DEFAULT_SUPPORTED
+                                      : DEFAULT_SUPPORTED_NO_OUTBOUND;
     r->supported = copy_str(r, &pos, sup, strlen(sup));
     const char *extra = cfg->extra_headers ? cfg->extra_headers : "";
     r->extra = copy_str(r, &pos, extra, strlen(extra));

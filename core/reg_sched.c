@@ -155,7 +155,9 @@ static void keepalive(struct sipreg *r, sipreg_ms now) {
         sipreg__emit(r, SIPREG_EV_FLOW_FAILED, SIPREG_R_FLOW, 0, 0, now, 0);
     } else if (now >= r->ping_at) {
         r->ping_pending = 1;
-        r->pong_deadline = now + r->pol.pong_timeout_ms;
+        /* the deadline runs from the first unanswered ping: later pings do not move it, or a
+         * Flow-Timer shorter than the pong timeout would hide a dead flow forever */
+        if (r->pong_deadline == SIPREG_NEVER) r->pong_deadline = now + r->pol.pong_timeout_ms;
         sipreg__schedule_ping(r, now);
     }
 }

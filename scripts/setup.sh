@@ -7,7 +7,8 @@ APT_PACKAGES=(
   build-essential cmake pkg-config clang-14 lld-14 libclang-rt-14-dev valgrind  # native, sanitizers, fuzzers
   libosip2-dev                                                                  # differential oracle
   emscripten binaryen node-acorn                                                # wasm build
-  kamailio kamailio-websocket-modules kamailio-outbound-modules                 # the test registrar
+  kamailio kamailio-websocket-modules kamailio-outbound-modules kamailio-tls-modules  # the test registrar
+  openssl                                                                       # its throwaway wss:// test CA
   chromium                                                                      # browser tests
 )
 

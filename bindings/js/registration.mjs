@@ -56,7 +56,9 @@ export class RegistrationError extends Error {
     const what = detail.status ? `${detail.status} ${detail.text ?? ''}`.trim() : detail.reason;
     super(`sipreg: ${detail.op} failed: ${what}${detail.error ? ` (${detail.message})` : ''}`);
     this.name = 'RegistrationError';
-    Object.assign(this, detail);
+    const { message, ...fields } = detail; // keep Error#message: the sentence above
+    Object.assign(this, fields);
+    this.description = message;
   }
 }
 

@@ -46,8 +46,9 @@ export class WebSocketFlow extends EventTarget {
       this.up = true;
       this.dispatchEvent(new CustomEvent('up'));
     };
-    ws.onclose = (e) => { if (ws === this.socket) this.#down(e.code, e.reason); };
-    ws.onerror = () => {}; // a close event follows
+    let failure = '';
+    ws.onclose = (e) => { if (ws === this.socket) this.#down(e.code, e.reason || failure); };
+    ws.onerror = (e) => { failure = String(e?.message ?? e?.error?.message ?? ''); }; // a close follows
     ws.onmessage = (e) => { if (ws === this.socket) this.#frame(e.data); };
   }
 

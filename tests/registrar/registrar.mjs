@@ -20,6 +20,7 @@ import dgram from 'node:dgram';
 import WebSocket from 'ws';
 import { parseUlDump, parseUlDumpBrief } from './uldump.mjs';
 import { descendants, isOurs, signalAll, waitGone } from './procs.mjs';
+import { makeTestPki } from './testca.mjs';
 
 /** @typedef {import('./uldump.mjs').Binding} Binding */
 
@@ -30,6 +31,13 @@ import { descendants, isOurs, signalAll, waitGone } from './procs.mjs';
  * @property {number} [tcpChildren]   TCP/WS worker processes (default: kamailio.cfg's TCP_CHILDREN)
  * @property {number} [startTimeoutMs] how long to wait for the WS port to accept (default 10000)
  * @property {number} [stopTimeoutMs]  SIGTERM grace period before SIGKILL (default 5000)
+ * @property {boolean} [outbound]     RFC 5626 outbound + RFC 5627 GRUU (module "outbound", Debian
+ *           kamailio-outbound-modules; registrar outbound_mode=1, gruu_enabled=1, use_path=1): a
+ *           REGISTER with +sip.instance/reg-id and "Supported: outbound" gets "Require: outbound",
+ *           "Flow-Timer" and pub-gruu/temp-gruu
+ * @property {number} [flowTimer]     Flow-Timer (s) in outbound 2xx responses (default 25)
+ * @property {boolean} [tls]          also WebSocket over TLS (wss://127.0.0.1:<wssPort>, Debian
+ *           kamailio-tls-modules) with a throwaway CA + server certificate made in runDir
  */
 
 /**
@@ -37,6 +45,11 @@ import { descendants, isOurs, signalAll, waitGone } from './procs.mjs';
  * @property {string} wsUrl        "ws://127.0.0.1:<wsPort>" (WebSocket subprotocol "sip")
  * @property {number} wsPort
  * @property {number} udpPort      SIP over UDP on 127.0.0.1
+ * @property {string | null} wssUrl   "wss://127.0.0.1:<wssPort>" with { tls: true }, else null
+ * @property {number | null} wssPort
+ * @property {import('./testca.mjs').TestPki | null} pki  with { tls: true }: caFile / ca (PEM) to
+ *           trust, certFile / keyFile, spki (for Chromium --ignore-certificate-errors-spki-list)
+ * @property {number | null} flowTimer  the Flow-Timer (s) with { outbound: true }, else null
  * @property {number} pid          PID of the Kamailio main process (changes on restart())
  * @property {string} logFile      Kamailio's stdout+stderr (all runs, restarts appended)
  * @property {string} runDir
@@ -52,7 +65,11 @@ import { descendants, isOurs, signalAll, waitGone } from './procs.mjs';
  */
 
 const CFG = fileURLToPath(new URL('./kamailio.cfg', import.meta.url));
-const SETUP_HINT = 'run scripts/setup.sh (installs kamailio, kamailio-websocket-modules)';
+const SETUP_HINT = 'run scripts/setup.sh (installs kamailio, kamailio-websocket-modules, '
+  + 'kamailio-outbound-modules, kamailio-tls-modules)';
+const MODULE_DIRS = ['/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aarch64-linux-gnu/kamailio/modules',
+  '/usr/lib/kamailio/modules', '/usr/lib64/kamailio/modules', '/usr/local/lib64/kamailio/modules',
+  '/usr/local/lib/kamailio/modules'];
 const HOST = '127.0.0.1';
 
 /** @type {Set<() => void>} emergency cleanups for registrars still running */
@@ -103,6 +120,18 @@ function findBinary(name) {
   throw new Error(`${name} not found (searched PATH and /usr/sbin): ${SETUP_HINT}`);
 }
 
+/**
+ * Fail early, with the package to install, when a Kamailio module is missing (Kamailio itself
+ * would only say "could not find module" in its log).
+ * @param {string} module e.g. "tls"
+ * @param {string} pkg    the Debian package that has it
+ */
+function needModule(module, pkg) {
+  if (MODULE_DIRS.some((d) => existsSync(join(d, `${module}.so`)))) return;
+  throw new Error(`Kamailio module ${module}.so not found (in ${MODULE_DIRS.join(', ')}): install the Debian `
+    + `package ${pkg} (scripts/setup.sh does)`);
+}
+
 /** @returns {Promise<number>} a TCP port that was free on 127.0.0.1 a moment ago */
 function freeTcpPort() {
   return new Promise((resolve, reject) => {
@@ -133,11 +162,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Try one WebSocket upgrade with subprotocol "sip".
  * @param {string} url
+ * @param {string} [ca] PEM of the CA to trust for wss://
  * @returns {Promise<boolean>}
  */
-function wsAccepts(url) {
+function wsAccepts(url, ca) {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, 'sip', { handshakeTimeout: 1000 });
+    const ws = new WebSocket(url, 'sip', { handshakeTimeout: 1000, ...(ca ? { ca } : {}) });
     const done = (/** @type {boolean} */ ok) => {
       ws.removeAllListeners();
       ws.on('error', () => {});
@@ -175,6 +205,10 @@ export async function startRegistrar(options = {}) {
   const kamcmd = findBinary('kamcmd');
   const startTimeoutMs = options.startTimeoutMs ?? 10000;
   const stopTimeoutMs = options.stopTimeoutMs ?? 5000;
+  if (options.outbound) needModule('outbound', 'kamailio-outbound-modules');
+  if (options.tls) needModule('tls', 'kamailio-tls-modules');
+  const flowTimer = options.outbound ? Math.trunc(options.flowTimer ?? 25) : null;
+  if (flowTimer !== null && !(flowTimer > 0)) throw new Error(`flowTimer must be a positive number of seconds, not ${options.flowTimer}`);
 
   // unix socket paths are limited to 107 bytes: fall back to /tmp for long TMPDIRs
   const base = tmpdir().length > 60 ? '/tmp' : tmpdir();
@@ -190,7 +224,10 @@ export async function startRegistrar(options = {}) {
   let pids = [];
   let wsPort = 0;
   let udpPort = 0;
+  let wssPort = 0;
   let stopped = false;
+  /** @type {import('./testca.mjs').TestPki | null} */
+  let pki = null;
 
   const emergencyKill = () => {
     const main = pids[0];
@@ -205,6 +242,11 @@ export async function startRegistrar(options = {}) {
     if (options.tcpChildren) a.push('-A', `TCP_CHILDREN=${options.tcpChildren}`);
     if (options.fault503) a.push('-A', 'FAULT_503');
     if (options.debug) a.push('-A', 'DEBUG');
+    if (flowTimer !== null) a.push('-A', 'OUTBOUND', '-A', `FLOW_TIMER=${flowTimer}`);
+    if (pki) {
+      a.push('-A', 'TLS', '-A', `WSSPORT=${wssPort}`, '-A', `TLS_CERT="${pki.certFile}"`,
+        '-A', `TLS_KEY="${pki.keyFile}"`);
+    }
     return a;
   };
 
@@ -264,7 +306,8 @@ export async function startRegistrar(options = {}) {
     const deadline = Date.now() + startTimeoutMs;
     while (Date.now() < deadline) {
       if (spawnError || c.exitCode !== null || c.signalCode !== null) break;
-      if (existsSync(ctlPath) && (await wsAccepts(url))) {
+      if (existsSync(ctlPath) && (await wsAccepts(url))
+          && (!pki || (await wsAccepts(`wss://${HOST}:${wssPort}`, pki.ca)))) {
         if (c.exitCode !== null || c.signalCode !== null) break; // someone else's port?
         pids = [/** @type {number} */ (c.pid), ...descendants(/** @type {number} */ (c.pid))];
         return { ok: true };
@@ -275,7 +318,7 @@ export async function startRegistrar(options = {}) {
     await shutdown();
     const why = spawnError ? String(spawnError)
       : c.exitCode !== null || c.signalCode !== null ? `kamailio exited (${c.exitCode ?? c.signalCode})`
-        : `WS port ${wsPort} not accepting after ${startTimeoutMs} ms`;
+        : `WS port ${wsPort}${pki ? ` or WSS port ${wssPort}` : ''} not accepting after ${startTimeoutMs} ms`;
     return { ok: false, portInUse: /in use|bind/i.test(log), why: `${why}; log tail:\n${log}` };
   };
 
@@ -289,6 +332,9 @@ export async function startRegistrar(options = {}) {
       if (!samePorts) {
         wsPort = await freeTcpPort();
         udpPort = await freeUdpPort();
+        if (pki) {
+          do wssPort = await freeTcpPort(); while (wssPort === wsPort);
+        }
       }
       const r = await launch();
       if (r.ok) return;
@@ -343,6 +389,7 @@ export async function startRegistrar(options = {}) {
   };
 
   try {
+    if (options.tls) pki = await makeTestPki(runDir);
     await start(false);
   } catch (e) {
     untrack(emergencyKill);
@@ -354,6 +401,10 @@ export async function startRegistrar(options = {}) {
     get wsUrl() { return `ws://${HOST}:${wsPort}`; },
     get wsPort() { return wsPort; },
     get udpPort() { return udpPort; },
+    get wssUrl() { return pki ? `wss://${HOST}:${wssPort}` : null; },
+    get wssPort() { return pki ? wssPort : null; },
+    pki,
+    flowTimer,
     get pid() { return pids[0] ?? 0; },
     logFile,
     runDir,
@@ -383,6 +434,20 @@ export async function startRegistrar(options = {}) {
       if (!process.env.SIPREG_KEEP_REGISTRAR) rmSync(runDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Chromium command-line flags that make Chromium trust this registrar's throwaway wss://
+ * certificate (by the SHA-256 of its public key; no CA import, no --ignore-certificate-errors):
+ * `chromium.launch({ args: [...ARGS, ...chromiumTlsArgs(registrar)] })` (checked with Debian's
+ * Chromium 156, headless under playwright-core: a page's `new WebSocket(wssUrl, 'sip')` opens with
+ * the flag and fails without it).
+ * @param {Registrar} registrar started with { tls: true }
+ * @returns {string[]}
+ */
+export function chromiumTlsArgs(registrar) {
+  if (!registrar.pki) throw new Error('chromiumTlsArgs: start the registrar with { tls: true }');
+  return [`--ignore-certificate-errors-spki-list=${registrar.pki.spki}`];
 }
 
 export { parseUlDump } from './uldump.mjs';
