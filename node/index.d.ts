@@ -125,8 +125,10 @@ export declare class RegistrationError extends Error {
 export declare class SipregError extends Error { code: string; }
 
 export declare class RegistrationPool extends EventTarget {
-  constructor(options: { server: string; flows?: number; rate?: number; WebSocket?: unknown });
+  constructor(options: { server: string; flows?: number; rate?: number; maxRegistrations?: number; WebSocket?: unknown });
   rate: number;
+  /** add() throws a RangeError beyond this many (default 100,000). */
+  maxRegistrations: number;
   readonly registrations: Registration[];
   add(options: Omit<RegistrationOptions, 'server'>): Registration;
   registerAll(): Promise<PromiseSettledResult<unknown>[]>;

@@ -107,6 +107,17 @@ function onEvent(type, d) {
   render();
 }
 
+/** @param {{server: string, aor: string}} s @returns {string} where this account's state is saved */
+const stateKey = (s) => `sipreg-state:${s.server}:${s.aor}`;
+
+/** Save the current registration's state (so a reload refreshes the same binding). */
+function saveState() {
+  if (!current) return;
+  try {
+    sessionStorage.setItem(stateKey(current), current.reg.export());
+  } catch { /* storage full or disabled: a reload then starts fresh */ }
+}
+
 /**
  * Stop driving a registration: unregister it if it holds a binding, then release it.
  * @param {Current} old
@@ -132,7 +143,10 @@ function retire(old) {
 async function registrationFor(s) {
   const key = JSON.stringify([s.server, s.aor, s.auth, s.expires]);
   if (current?.key === key) return current;
-  const reg = await sipreg.createRegistration({ ...s });
+  // a reload continues the same binding (same Call-ID, next CSeq, same contact and instance)
+  const saved = sessionStorage.getItem(stateKey(s));
+  const reg = await sipreg.createRegistration({ ...s, state: saved ?? undefined });
+  if (reg.stateError) notice({ level: 'info', text: 'The saved registration state could not be used; a fresh registration was started.' });
   if (current) {
     retire(current);
     notice({ level: 'info', text: 'The account changed: the previous registration was removed and a new one started.' });
@@ -142,7 +156,8 @@ async function registrationFor(s) {
     reg.addEventListener(type, (e) => onEvent(type, /** @type {CustomEvent} */ (e).detail), { signal: listeners.signal });
   }
   addSeparator(byId('ladder'), `new registration of ${s.aor}`);
-  current = { reg, key, contacts: JSON.stringify(s.contacts), aor: s.aor, listeners, unwake: sipreg.wakeOnResume(reg), lastFailure: null };
+  current = { reg, key, server: s.server, contacts: JSON.stringify(s.contacts), aor: s.aor, listeners, unwake: sipreg.wakeOnResume(reg), lastFailure: null };
+  reg.addEventListener('registered', saveState, { signal: listeners.signal });
   window.sipregDemo.registration = reg;
   render();
   return current;
@@ -223,7 +238,9 @@ function wire() {
   // Best effort: leave no binding behind when the page goes away. The request is sent at once,
   // before the page is torn down; if the page comes back from the back/forward cache, register again.
   addEventListener('pagehide', (e) => {
-    if (!current || !HOLDING.includes(current.reg.state)) return;
+    saveState();
+    // window.sipregDemo.keepBindingOnHide = true models a crashed tab (tests use it)
+    if (!current || !HOLDING.includes(current.reg.state) || window.sipregDemo.keepBindingOnHide) return;
     current.reg.unregister().catch(() => {});
     unregisteredOnHide = e.persisted;
   });

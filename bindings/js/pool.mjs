@@ -48,8 +48,8 @@ export class RegistrationPool extends EventTarget {
   /**
    * @param {import('./core.mjs').Core} core
    * @param {{ server: string, WebSocket: typeof WebSocket, flows?: number, rate?: number,
-   *           now?: () => number, wall?: () => number }} options
-   *   rate: commands started per second in bursts (default 200)
+   *           maxRegistrations?: number, now?: () => number, wall?: () => number }} options
+   *   rate: commands started per second in bursts (default 200); maxRegistrations (default 100,000)
    */
   constructor(core, options) {
     super();
@@ -57,6 +57,8 @@ export class RegistrationPool extends EventTarget {
     this.#now = options.now ?? (() => performance.now());
     this.#wall = options.wall ?? (() => Date.now());
     this.rate = options.rate ?? 200;
+    /** Most registrations this pool takes (memory is bounded: about 4 KiB of wasm each). */
+    this.maxRegistrations = options.maxRegistrations ?? 100_000;
     this.#flows = Array.from({ length: options.flows ?? 1 }, () =>
       new WebSocketFlow(options.server, { WebSocket: options.WebSocket }));
     this.#flows.forEach((flow, i) => this.#wire(flow, i));
@@ -103,6 +105,9 @@ export class RegistrationPool extends EventTarget {
    * @returns {Registration}
    */
   add(options) {
+    if (this.registrations.length >= this.maxRegistrations) {
+      throw new RangeError(`sipreg: the pool is full (${this.maxRegistrations} registrations; raise maxRegistrations)`);
+    }
     const flow = this.#flows[this.registrations.length % this.#flows.length];
     // one keep-alive per flow (RFC 5626 §4.4.1 pings are per flow, not per registration): the
     // flow's first registration keeps it; its "flowfailed" drops the flow for every member

@@ -289,3 +289,19 @@ pageTest('08-contacts', 'a second contact row (uri, q, expires) is swapped in wi
   assert.match(await page.textContent('#form-error'), /The contact URI "desk" is not a URI sipreg can use/);
   assert.equal((await held('hank')).length, 2, 'nothing was sent');
 }, { aor: 'sip:hank@example.test' });
+
+pageTest('09-reload', 'a reload (even a crashed tab) continues the same binding: one binding, not two', async (page) => {
+  await register(page);
+  const before = await held('erin');
+  assert.equal(before.length, 1);
+  // the tab "crashes": no unregister on the way out; the reloaded page restores the saved state
+  await page.evaluate(() => { window.sipregDemo.keepBindingOnHide = true; });
+  await page.reload();
+  await page.waitForSelector('body[data-ready="yes"]', { timeout: 10000 });
+  await register(page);
+  const after = await held('erin');
+  assert.equal(after.length, 1, 'the registrar holds one binding for the AOR, not a ghost and a new one');
+  assert.equal(after[0].callId, before[0].callId, 'the same Call-ID');
+  assert.ok(Number(after[0].cseq) > Number(before[0].cseq), 'the next CSeq');
+  assert.equal(after[0].contact, before[0].contact, 'the same contact');
+}, { aor: 'sip:erin@example.test' });

@@ -203,3 +203,10 @@ test('Call-IDs, tags, branches and cnonces are unpredictable: 200 registrations 
   }
   pool.close();
 });
+
+test('a pool has a documented cap: add() past maxRegistrations is a clear error', () => {
+  const pool = new sipreg.RegistrationPool({ server: 'ws://registrar.invalid', WebSocket: FakeSocket, maxRegistrations: 3 });
+  for (let i = 0; i < 3; i++) pool.add({ aor: `sip:cap${i}@example.test` });
+  assert.throws(() => pool.add({ aor: 'sip:cap3@example.test' }), RangeError);
+  pool.close();
+});
