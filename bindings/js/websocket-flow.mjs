@@ -7,7 +7,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export class WebSocketFlow extends EventTarget {
   /**
    * @param {string} url ws:// or wss:// address of the SIP edge
-   * @param {{ WebSocket: typeof WebSocket, protocols?: string[] }} options
+   * @param {{ WebSocket: typeof WebSocket | { load: () => Promise<typeof WebSocket> },
+   *           protocols?: string[] }} options
    */
   constructor(url, { WebSocket, protocols = ['sip'] }) {
     super();
@@ -27,6 +28,11 @@ export class WebSocketFlow extends EventTarget {
   /** Open the connection unless it is open or opening. */
   connect() {
     if (this.socket) return;
+    if (typeof this.WebSocket?.load === 'function') {
+      // a lazily loaded implementation ({ load() }): load it once, then connect
+      this.loading ??= this.WebSocket.load().then((W) => { this.WebSocket = W; this.loading = null; this.connect(); });
+      return;
+    }
     this.closing = false;
     let ws;
     try {
