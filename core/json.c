@@ -9,6 +9,16 @@ static void put_json_str(struct sipreg__buf *b, struct sipreg_str s) {
     sipreg__put(b, "\"", 1);
     size_t i = 0;
     while (i < s.len) {
+        /* the common case: a run of printable ASCII that needs no escape, copied at once */
+        size_t run = i;
+        while (run < s.len && (unsigned char)s.p[run] >= 0x20 && (unsigned char)s.p[run] < 0x7f &&
+               s.p[run] != '"' && s.p[run] != '\\')
+            run++;
+        if (run > i) {
+            sipreg__put(b, s.p + i, run - i);
+            i = run;
+            continue;
+        }
         unsigned char c = (unsigned char)s.p[i];
         if (c == '"' || c == '\\') {
             char esc[2] = {'\\', (char)c};
@@ -107,14 +117,15 @@ static size_t iter_offset(const struct sipreg_iter *it, const char *buf) {
     return 0;
 }
 
-/* 1 when the message has a "Contact: *" element (RFC 3261 §10.2.2). */
+/* 1 when the message has a "Contact: *" element (RFC 3261 §10.2.2: "*" stands alone in its
+ * header, so a look at each Contact header's first byte suffices; no second parse). */
 static int has_star(const struct sipreg_msg *m) {
-    struct sipreg_iter it;
-    struct sipreg_contact c;
-    size_t rel;
-    sipreg_iter_init(&it, m, SIPREG_H_CONTACT);
-    while (sipreg_contact_next(&it, &c, &rel) == 1)
-        if (c.star) return 1;
+    size_t pos = 0;
+    const struct sipreg_hdr *h;
+    while ((h = sipreg_msg_find(m, SIPREG_H_CONTACT, &pos)) != NULL) {
+        struct sipreg_str v = sipreg__trim(h->value);
+        if (v.len && v.p[0] == '*') return 1;
+    }
     return 0;
 }
 

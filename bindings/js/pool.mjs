@@ -76,8 +76,15 @@ export class RegistrationPool extends EventTarget {
       if (reg) reg.receive(text);
       else this.dispatchEvent(new CustomEvent('unrouted', { detail: { text, flow: index } }));
     });
-    // a reconnect re-registers everyone on the flow, paced (no REGISTER storm)
-    flow.addEventListener('up', () => { for (const reg of flow.members) this.#enqueue(() => reg.transport(true)); });
+    // the first connect: members learn it at once (their commands are already paced); a
+    // reconnect re-registers everyone on the flow, so that is paced (no REGISTER storm)
+    flow.addEventListener('up', () => {
+      const again = flow.wasUp;
+      flow.wasUp = true;
+      for (const reg of flow.members) {
+        if (again) this.#enqueue(() => reg.transport(true)); else reg.transport(true);
+      }
+    });
     flow.addEventListener('down', (e) => {
       this.dispatchEvent(new CustomEvent('flowdown', { detail: { ...e.detail, flow: index } }));
       for (const reg of flow.members) reg.transport(false);
