@@ -44,5 +44,9 @@ CC=clang-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DSIPREG_FUZZ=ON -
 cmake --build build-fuzz -j"$JOBS" --target fuzzers
 ctest --test-dir build-fuzz --output-on-failure -R '^fuzz_'
 
+step "benchmark harness smoke run (scripts/bench.sh --quick; numbers are not judged here)"
+scripts/bench.sh --quick >build-native/bench-quick.log 2>&1 || { tail -40 build-native/bench-quick.log; exit 1; }
+tail -3 build-native/bench-quick.log
+
 echo
 echo "all tests passed"

@@ -1,0 +1,154 @@
+// scale-child.mjs — one fresh Node process registers N AORs (through the registrar's 401) against
+// the test Kamailio over ws://127.0.0.1, then unregisters them, and prints one JSON line.
+// Run by scale.mjs (which starts and stops Kamailio); needs --expose-gc.
+//
+//   node --expose-gc tests/bench/js/scale-child.mjs --lib sipreg|jssip --n 1000 --ws ws://127.0.0.1:P
+//        --kam-pid PID --ctl unix:/path --prefix s1k [--flows 4] [--rate 2000] [--timeout-s 180]
+//
+// sipreg: one RegistrationPool (a few shared WebSocket flows, one timer, paced at --rate commands/s).
+// jssip: one UA per AOR (its API has one registration per UA), each with its own WebSocket (a
+// small adapter on `ws`), all started in the same tick, as an app would.
+// Measured per phase: wall time; client CPU (process.cpuUsage); registrar CPU (utime + stime of
+// every Kamailio process from /proc/<pid>/stat); failures. After registering: heap, external
+// (ArrayBuffers, incl. the wasm memory) and RSS above the baseline taken after loading the
+// library, after a forced GC; the registrar's own count of bindings.
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT, cliOptions } from './common.mjs';
+import { descendants } from '../../registrar/procs.mjs';
+
+const o = cliOptions({ lib: 'sipreg', n: 1000, ws: '', kamPid: 0, ctl: '', prefix: 'b', flows: 4, rate: 2000,
+  timeoutS: 180, password: 'secret', domain: 'example.test' });
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
+
+/** CPU ms used so far by every Kamailio process (main and its workers). */
+function registrarCpuMs() {
+  let ticks = 0;
+  for (const pid of [o.kamPid, ...descendants(o.kamPid)]) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+    } catch { /* exited */ }
+  }
+  return (ticks * 1000) / CLK_TCK;
+}
+
+/** The registrar's count of AORs with bindings (usrloc statistics). */
+function registrarUsers() {
+  if (!o.ctl) return null;
+  try {
+    const out = execFileSync('kamcmd', ['-s', o.ctl, 'stats.get_statistics', 'usrloc:'],
+      { encoding: 'utf8', env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` } });
+    const m = /location_users\s*=\s*(\d+)/.exec(out);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const settle = async () => { for (let i = 0; i < 3; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 20)); } };
+const mem = () => { const m = process.memoryUsage(); return { heap: m.heapUsed, external: m.external, rss: m.rss }; };
+
+/**
+ * Run one phase: start() returns an array of promises (one per AOR); measure until all settled.
+ * @param {() => Promise<unknown>[] | Promise<PromiseSettledResult<unknown>[]>} start
+ */
+async function phase(start) {
+  const c0 = cpuMs(), k0 = registrarCpuMs(), t0 = performance.now();
+  let timer;
+  const timeout = new Promise((r) => { timer = setTimeout(() => r('timeout'), o.timeoutS * 1000); });
+  const started = start();
+  const all = Array.isArray(started) ? Promise.allSettled(started) : started;
+  const res = await Promise.race([all, timeout]);
+  clearTimeout(timer);
+  const t1 = performance.now(), c1 = cpuMs(), k1 = registrarCpuMs();
+  const failures = res === 'timeout' ? null : res.filter((r) => r.status === 'rejected');
+  return {
+    wallMs: Math.round(t1 - t0),
+    perSecond: Math.round((o.n * 1000) / (t1 - t0)),
+    clientCpuMs: Math.round(c1 - c0),
+    clientCpuMsPerReg: Math.round(((c1 - c0) / o.n) * 1000) / 1000,
+    registrarCpuMs: Math.round(k1 - k0),
+    registrarCpuMsPerReg: Math.round(((k1 - k0) / o.n) * 1000) / 1000,
+    failures: failures === null ? o.n : failures.length,
+    timedOut: res === 'timeout',
+    firstFailure: failures?.[0] ? String(failures[0].reason?.message ?? failures[0].reason) : undefined,
+  };
+}
+
+const aor = (i) => `sip:${o.prefix}${i}@${o.domain}`;
+const out = { lib: o.lib, n: o.n, node: process.version };
+
+if (o.lib === 'sipreg') {
+  const { RegistrationPool, core } = await import(pathToFileURL(join(ROOT, 'node/index.mjs')).href);
+  await settle();
+  const base = mem();
+  const wasm0 = core.x.memory.buffer.byteLength;
+  const pool = new RegistrationPool({ server: o.ws, flows: o.flows, rate: o.rate });
+  Object.assign(out, { flows: o.flows, rate: o.rate });
+  for (let i = 0; i < o.n; i++) pool.add({ aor: aor(i), auth: { password: o.password }, expires: 600 });
+  out.register = await phase(() => pool.registerAll());
+  await settle();
+  const m = mem();
+  const coreBytes = pool.registrations.reduce((s, r) => s + r.memory, 0);
+  out.memory = {
+    heapPerReg: Math.round((m.heap - base.heap) / o.n),
+    externalPerReg: Math.round((m.external - base.external) / o.n),
+    rssPerReg: Math.round((m.rss - base.rss) / o.n),
+    wasmMemoryGrowth: core.x.memory.buffer.byteLength - wasm0,
+    coreStatePerReg: Math.round(coreBytes / o.n),
+    rssBase: base.rss,
+  };
+  out.registrarUsersAfterRegister = registrarUsers();
+  out.unregister = await phase(() => pool.unregisterAll());
+  out.registrarUsersAfterUnregister = registrarUsers();
+  pool.close();
+} else if (o.lib === 'jssip') {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  const JsSIP = require('jssip');
+  const { WsJsSipSocket } = await import('./jssip-socket.mjs');
+  await settle();
+  const base = mem();
+  const uas = [];
+  for (let i = 0; i < o.n; i++) {
+    uas.push(new JsSIP.UA({ sockets: [new WsJsSipSocket(o.ws)], uri: aor(i), password: o.password,
+      register: true, register_expires: 600, session_timers: false }));
+  }
+  /** A promise per UA that settles on the first of `ok` / `bad` events. */
+  const outcome = (ua, ok, bad) => new Promise((resolve, reject) => {
+    ua.once(ok, resolve);
+    ua.once(bad, (e) => reject(new Error(`${bad}: ${e?.cause ?? 'unknown'}`)));
+  });
+  out.register = await phase(() => uas.map((ua) => {
+    const p = outcome(ua, 'registered', 'registrationFailed');
+    ua.start();
+    return p;
+  }));
+  await settle();
+  const m = mem();
+  out.memory = {
+    heapPerReg: Math.round((m.heap - base.heap) / o.n),
+    externalPerReg: Math.round((m.external - base.external) / o.n),
+    rssPerReg: Math.round((m.rss - base.rss) / o.n),
+    rssBase: base.rss,
+  };
+  out.registrarUsersAfterRegister = registrarUsers();
+  out.unregister = await phase(() => uas.map((ua) => {
+    const p = outcome(ua, 'unregistered', 'registrationFailed');
+    ua.unregister({ all: false });
+    return p;
+  }));
+  out.registrarUsersAfterUnregister = registrarUsers();
+  for (const ua of uas) ua.stop();
+} else {
+  throw new Error(`unknown --lib ${o.lib}`);
+}
+process.stdout.write(JSON.stringify(out) + '\n');
+// sockets close asynchronously; do not wait for stragglers
+setTimeout(() => process.exit(0), 200).unref();

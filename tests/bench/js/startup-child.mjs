@@ -1,0 +1,66 @@
+// startup-child.mjs — run in a fresh Node process by startup.mjs: load one stack, parse the first
+// 200 OK (and read its bindings), print the times as one JSON line.
+//   node tests/bench/js/startup-child.mjs sipreg|sipreg-core|sipreg-bytes|jssip|sipjs|sip
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const ROOT = new URL('../../../', import.meta.url);
+const text = readFileSync(new URL('tests/vectors/bench/a-200-1contact.sip', ROOT), 'latin1');
+const require = createRequire(import.meta.url);
+const which = process.argv[2];
+
+const t0 = performance.now(); // ms since this process started
+let parseFirst;
+if (which === 'sipreg') {
+  // the package entry: loads ws (Node 20 has no global WebSocket) and instantiates the wasm
+  const { parse } = await import(new URL('node/index.mjs', ROOT).href);
+  parseFirst = () => JSON.parse(parse(text)).contacts.map((c) => [c.uri, c.expires, c.q]);
+} else if (which === 'sipreg-core') {
+  // the core alone (loader + Core), what a parse-only user needs
+  const { loadCore } = await import(new URL('node/lib/loader.mjs', ROOT).href);
+  const core = await loadCore(new URL('node/sipreg.wasm', ROOT));
+  parseFirst = () => JSON.parse(core.parseJson(text)).contacts.map((c) => [c.uri, c.expires, c.q]);
+} else if (which === 'sipreg-bytes') {
+  // what loadCore does for bytes, minus its `typeof Response` probe (on Node 20 that getter loads
+  // the fetch implementation, ~15 ms): read the file, instantiate, wrap in the glue's Core
+  const { Core } = await import(new URL('node/lib/index.mjs', ROOT).href);
+  const bytes = readFileSync(new URL('node/sipreg.wasm', ROOT));
+  const { instance } = await WebAssembly.instantiate(bytes, { env: { emscripten_notify_memory_growth() {} } });
+  instance.exports._initialize?.();
+  const core = new Core(instance.exports);
+  parseFirst = () => JSON.parse(core.parseJson(text)).contacts.map((c) => [c.uri, c.expires, c.q]);
+} else if (which === 'jssip') {
+  require('jssip');
+  const Parser = require('jssip/lib/Parser.js');
+  parseFirst = () => {
+    const m = Parser.parseMessage(text, {});
+    return m.getHeaders('contact').map((_, i) => {
+      const c = m.parseHeader('contact', i);
+      return [c.uri.host, c.getParam('expires'), c.getParam('q')];
+    });
+  };
+} else if (which === 'sipjs') {
+  const { Core } = await import('sip.js');
+  const lf = new Core.LoggerFactory();
+  lf.builtinEnabled = false;
+  const logger = lf.getLogger('startup');
+  parseFirst = () => {
+    const m = Core.Parser.parseMessage(text, logger);
+    return m.getHeaders('contact').map((_, i) => {
+      const c = m.parseHeader('contact', i);
+      return [c.uri.host, c.getParam('expires'), c.getParam('q')];
+    });
+  };
+} else if (which === 'sip') {
+  const sip = require('sip');
+  parseFirst = () => sip.parse(text).headers.contact.map((c) => [sip.parseUri(c.uri).host, c.params.expires, c.params.q]);
+} else {
+  console.error(`unknown contender ${which}`);
+  process.exit(2);
+}
+const t1 = performance.now();
+const bindings = parseFirst();
+const t2 = performance.now();
+if (bindings.length !== 1) throw new Error(`expected one binding, got ${bindings.length}`);
+process.stdout.write(JSON.stringify({ contender: which, bootMs: t0, loadMs: t1 - t0, firstParseMs: t2 - t1,
+  totalMs: t2 - t0 }) + '\n');
