@@ -6,5 +6,5 @@ mkdir -p "$corpus"
 [ -d "$seeds" ] && cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
 artifacts=$(dirname "$corpus")/artifacts/
 mkdir -p "$artifacts"
-exec "$fuzzer" -max_total_time="$secs" -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
+exec "$fuzzer" -seed=1 -max_total_time="$secs" -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
   -artifact_prefix="$artifacts" "$corpus"
