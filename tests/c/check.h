@@ -77,4 +77,21 @@ static inline char *check_read_file(const char *path, size_t *len) {
     return buf;
 }
 
+/* Value of header `name` (exact case) in a CRLF message, copied into out; "" when absent. */
+static inline void check_header(const char *msg, const char *name, char *out, size_t cap) {
+    size_t n = strlen(name);
+    out[0] = 0;
+    for (const char *p = strstr(msg, "\r\n"); p; p = strstr(p + 2, "\r\n")) {
+        if (!strncmp(p + 2, name, n) && p[2 + n] == ':') {
+            const char *v = p + 3 + n, *e = strstr(v, "\r\n");
+            while (*v == ' ') v++;
+            size_t len = e && e > v ? (size_t)(e - v) : 0;
+            if (len >= cap) len = cap - 1;
+            memcpy(out, v, len);
+            out[len] = 0;
+            return;
+        }
+    }
+}
+
 #endif

@@ -19,22 +19,6 @@ enum behaviour {
     TINY_GRANT,        /* 200 granting 1 s (far below what we asked) */
 };
 
-/* Header value in a CRLF message, copied into out. */
-static void header(const char *msg, const char *name, char *out, size_t cap) {
-    size_t n = strlen(name);
-    out[0] = 0;
-    for (const char *p = strstr(msg, "\r\n"); p; p = strstr(p + 2, "\r\n")) {
-        if (!strncmp(p + 2, name, n) && p[2 + n] == ':') {
-            const char *v = p + 3 + n, *e = strstr(v, "\r\n");
-            size_t len = (size_t)(e - v);
-            while (*v == ' ') v++, len--;
-            if (len >= cap) len = cap - 1;
-            memcpy(out, v, len);
-            out[len] = 0;
-            return;
-        }
-    }
-}
 
 /* Run one behaviour for `minutes` simulated minutes; returns the number of REGISTERs sent and
  * the most sent within any one minute. */
@@ -59,10 +43,10 @@ static int run(enum behaviour b, int minutes, int *per_minute_max) {
             total++;
             minute_counts[now / 60000 < 64 ? now / 60000 : 63]++;
             char via[512], cid[128], cseq[64], contact[256];
-            header(msg, "Via", via, sizeof via);
-            header(msg, "Call-ID", cid, sizeof cid);
-            header(msg, "CSeq", cseq, sizeof cseq);
-            header(msg, "Contact", contact, sizeof contact);
+            check_header(msg, "Via", via, sizeof via);
+            check_header(msg, "Call-ID", cid, sizeof cid);
+            check_header(msg, "CSeq", cseq, sizeof cseq);
+            check_header(msg, "Contact", contact, sizeof contact);
             const char *status = NULL, *extra = "";
             char buf[512];
             switch (b) {

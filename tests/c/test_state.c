@@ -5,27 +5,13 @@
 #include "hash.h"
 #include "sipreg.h"
 
-/* Header value of `name` in a CRLF message, copied. */
-static void header(const char *msg, const char *name, char *out, size_t cap) {
-    size_t n = strlen(name);
-    out[0] = 0;
-    for (const char *p = strstr(msg, "\r\n"); p; p = strstr(p + 2, "\r\n")) {
-        if (!strncmp(p + 2, name, n) && p[2 + n] == ':') {
-            const char *v = p + 4 + n, *e = strstr(v, "\r\n");
-            size_t len = (size_t)(e - v) < cap ? (size_t)(e - v) : cap - 1;
-            memcpy(out, v, len);
-            out[len] = 0;
-            return;
-        }
-    }
-}
 
 /* Answer `req` with `status` and extra header lines. */
 static void answer(struct sipreg *r, const char *req, const char *status, const char *extra, int64_t now) {
     char via[512], cid[64], cseq[64], resp[2048];
-    header(req, "Via", via, sizeof via);
-    header(req, "Call-ID", cid, sizeof cid);
-    header(req, "CSeq", cseq, sizeof cseq);
+    check_header(req, "Via", via, sizeof via);
+    check_header(req, "Call-ID", cid, sizeof cid);
+    check_header(req, "CSeq", cseq, sizeof cseq);
     int n = snprintf(resp, sizeof resp,
                      "SIP/2.0 %s\r\nVia: %s\r\nFrom: <sip:alice@example.test>;tag=a\r\nTo: "
                      "<sip:alice@example.test>;tag=b\r\nCall-ID: %s\r\nCSeq: %s\r\n%sContent-Length: 0\r\n\r\n",
@@ -54,7 +40,7 @@ int main(void) {
     n = sipreg_poll_send(r, req, sizeof req - 1);
     req[n] = 0;
     char contact[256], c2[256];
-    header(req, "Contact", contact, sizeof contact);
+    check_header(req, "Contact", contact, sizeof contact);
     char ok[400];
     snprintf(ok, sizeof ok, "Contact: %s;expires=600\r\n", contact);
     answer(r, req, "200 OK", ok, 20);
@@ -77,15 +63,15 @@ int main(void) {
     n = sipreg_poll_send(r2, req2, sizeof req2 - 1);
     req2[n > 0 ? n : 0] = 0;
     char a[128], b[128];
-    header(req, "Call-ID", a, sizeof a);
-    header(req2, "Call-ID", b, sizeof b);
+    check_header(req, "Call-ID", a, sizeof a);
+    check_header(req2, "Call-ID", b, sizeof b);
     CHECK(strcmp(a, b) == 0);                                  /* same Call-ID ... */
     CHECK(strstr(req2, "\r\nCSeq: 3 REGISTER\r\n") != NULL);   /* ... the next CSeq */
-    header(req2, "Contact", c2, sizeof c2);
+    check_header(req2, "Contact", c2, sizeof c2);
     CHECK(strcmp(contact, c2) == 0);                           /* same contact and instance */
     CHECK(strstr(req2, "nonce=\"N1\"") && strstr(req2, "nc=00000002")); /* no new challenge */
-    header(req, "From", a, sizeof a);
-    header(req2, "From", b, sizeof b);
+    check_header(req, "From", a, sizeof a);
+    check_header(req2, "From", b, sizeof b);
     CHECK(strcmp(a, b) == 0);
     sipreg_free(r2);
 

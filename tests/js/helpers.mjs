@@ -1,6 +1,7 @@
 // helpers.mjs — shared by the node:test suites: paths, the native CLI, vectors, a fake WebSocket.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { before, after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -95,3 +96,39 @@ export function answer(request, statusLine, extra = '') {
 
 /** Resolve after `ms`. */
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Wait for one event of `target`; its detail. */
+export const once = (target, type) => new Promise((resolve) => target.addEventListener(type, (e) => resolve(e.detail), { once: true }));
+
+/**
+ * A Kamailio for one test file: started in before(), stopped (with every registration made
+ * through `make`) in after(). Returns a context whose fields fill in once before() ran.
+ * @param {object} [options] startRegistrar options
+ */
+export function useRegistrar(options = {}) {
+  const ctx = {
+    /** @type {any} */ registrar: null,
+    /** @type {any[]} */ open: [],
+    /** A registration of sip:<user>@example.test (password "secret"), closed after the file. */
+    async make(user, extra = {}) {
+      const { createRegistration } = await import(need(`${ROOT}node/index.mjs`, 'node package'));
+      const reg = await createRegistration({ server: ctx.registrar.wsUrl, aor: `sip:${user}@example.test`,
+        auth: { password: 'secret' }, ...extra });
+      ctx.open.push(reg);
+      return reg;
+    },
+    /** The registrar's bindings of sip:<user>@example.test. */
+    async held(user) {
+      return (await ctx.registrar.dump()).filter((b) => b.aor.startsWith(`${user}@`));
+    },
+  };
+  before(async () => {
+    const { startRegistrar } = await import('../registrar/registrar.mjs');
+    ctx.registrar = await startRegistrar(options);
+  });
+  after(async () => {
+    for (const r of ctx.open) r.close();
+    await ctx.registrar?.stop();
+  });
+  return ctx;
+}

@@ -2,28 +2,14 @@
 // no immediate retry, back-off, recovery), 503 + Retry-After, a reload that must not leave a ghost
 // binding, and credentials that never show up in events or messages. Each test checks what the
 // registrar holds at the end (kamcmd), not only the client's view.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ROOT, need, sleep } from './helpers.mjs';
-import { startRegistrar } from '../registrar/registrar.mjs';
+import { ROOT, need, sleep, once, useRegistrar } from './helpers.mjs';
 
 const sipreg = await import(need(`${ROOT}node/index.mjs`, 'node package'));
-let registrar;
-const open = [];
-before(async () => { registrar = await startRegistrar(); });
-after(async () => {
-  for (const r of open) r.close();
-  await registrar?.stop();
-});
-
-async function make(user, extra = {}) {
-  const reg = await sipreg.createRegistration({ server: registrar.wsUrl, aor: `sip:${user}@example.test`,
-    auth: { password: 'secret' }, ...extra });
-  open.push(reg);
-  return reg;
-}
-const held = async (user) => (await registrar.dump()).filter((b) => b.aor.startsWith(`${user}@`));
-const once = (t, type) => new Promise((resolve) => t.addEventListener(type, (e) => resolve(e.detail), { once: true }));
+const ctx = useRegistrar();
+const { make, held } = ctx;
+const open = ctx.open;
 
 test('frozen registrar: Timer F, no immediate retry, back-off, recovery after SIGCONT', { timeout: 30_000 }, async () => {
   // T1 = 50 ms makes Timer F 3.2 s; back-off base 1 s makes the first retry wait U[1, 2] s
@@ -31,7 +17,7 @@ test('frozen registrar: Timer F, no immediate retry, back-off, recovery after SI
   await reg.register();
   const out = [];
   reg.addEventListener('message', (e) => { if (e.detail.direction === 'out') out.push(Date.now()); });
-  registrar.freeze();
+  ctx.registrar.freeze();
   try {
     const failed = reg.register().catch((e) => e);
     const e = await failed;
@@ -40,7 +26,7 @@ test('frozen registrar: Timer F, no immediate retry, back-off, recovery after SI
     assert.equal(out.length, 1, 'one REGISTER, then silence until the back-off ends');
     assert.ok(e.at - failedAt >= 900, `retry scheduled ${e.at - failedAt} ms later`);
   } finally {
-    registrar.thaw();
+    ctx.registrar.thaw();
   }
   await once(reg, 'registered');
   assert.ok(out[1] - out[0] >= 3200 + 900, 'the retry came after Timer F and the back-off');
@@ -49,13 +35,13 @@ test('frozen registrar: Timer F, no immediate retry, back-off, recovery after SI
 
 test('503 with Retry-After is honoured, then success', { timeout: 30_000 }, async () => {
   const reg = await make('f2');
-  await registrar.setFault503(true, 2);
+  await ctx.registrar.setFault503(true, 2);
   const t0 = Date.now();
   let err;
   try {
     err = await reg.register().catch((e) => e);
   } finally {
-    await registrar.setFault503(false);
+    await ctx.registrar.setFault503(false);
   }
   assert.equal(err.status, 503);
   assert.ok(Math.abs(err.at - (t0 + 2000)) < 1000, 'retry at receive + Retry-After');
@@ -100,17 +86,17 @@ test('credentials never appear in events, errors or messages; HA1 can replace th
     }
   };
   // wrong password first (a failure path), then the right one through HA1 only
-  const wrong = await sipreg.createRegistration({ server: registrar.wsUrl, aor: 'sip:f4@example.test', auth: { password } });
+  const wrong = await sipreg.createRegistration({ server: ctx.registrar.wsUrl, aor: 'sip:f4@example.test', auth: { password } });
   open.push(wrong);
   capture(wrong);
   const err = await wrong.register().catch((e) => e);
   seen.push(String(err), JSON.stringify(err), err.stack ?? '');
-  const viaHa1 = await sipreg.createRegistration({ server: registrar.wsUrl, aor: 'sip:f4@example.test', auth: { ha1 } });
+  const viaHa1 = await sipreg.createRegistration({ server: ctx.registrar.wsUrl, aor: 'sip:f4@example.test', auth: { ha1 } });
   open.push(viaHa1);
   capture(viaHa1);
   // the test registrar's password is "secret": HA1 of the real password registers
   const okHa1 = createHash('md5').update('f4:example.test:secret').digest('hex');
-  const good = await sipreg.createRegistration({ server: registrar.wsUrl, aor: 'sip:f4@example.test', auth: { ha1: okHa1 } });
+  const good = await sipreg.createRegistration({ server: ctx.registrar.wsUrl, aor: 'sip:f4@example.test', auth: { ha1: okHa1 } });
   open.push(good);
   capture(good);
   await good.register();
@@ -123,17 +109,17 @@ test('credentials never appear in events, errors or messages; HA1 can replace th
 
 test('registrar restart under a pool of 1,000: paced recovery (no thundering herd), every binding back', { timeout: 60_000 }, async () => {
   const N = 1000, rate = 1000;
-  const pool = new sipreg.RegistrationPool({ server: registrar.wsUrl, flows: 2, rate });
+  const pool = new sipreg.RegistrationPool({ server: ctx.registrar.wsUrl, flows: 2, rate });
   for (let i = 0; i < N; i++) pool.add({ aor: `sip:herd${i}@example.test`, auth: { password: 'secret' }, policy: { retryBase: 1 } });
   const first = await pool.registerAll();
   assert.equal(first.filter((r) => r.status === 'fulfilled').length, N);
   const sends = [];
   const back = Promise.all(pool.registrations.map((r) => once(r, 'registered')));
   for (const r of pool.registrations) r.addEventListener('message', (e) => { if (e.detail.direction === 'out') sends.push(Date.now()); });
-  await registrar.restart();
+  await ctx.registrar.restart();
   await back;
   // (the registrations of the earlier tests re-register too: count only this pool's AORs)
-  const herd = (await registrar.dump()).filter((b) => b.aor.startsWith('herd'));
+  const herd = (await ctx.registrar.dump()).filter((b) => b.aor.startsWith('herd'));
   assert.equal(herd.length, N, 'every binding is back, none twice');
   assert.equal(new Set(herd.map((b) => b.aor)).size, N);
   // no herd: the re-REGISTERs (each challenged once: the restarted registrar forgot its nonces)

@@ -1,25 +1,17 @@
 // kamailio-recovery.test.mjs — timing against the real registrar: the refresh goes out at the
 // time the core predicted, and a registrar restart is recovered with back-off (RFC 5626 §4.5).
 // (A separate file so node:test runs it beside the other suites.)
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ROOT, need } from './helpers.mjs';
-import { startRegistrar } from '../registrar/registrar.mjs';
+import { ROOT, need, once, useRegistrar } from './helpers.mjs';
 
 const sipreg = await import(need(`${ROOT}node/index.mjs`, 'node package'));
-let registrar;
-const open = [];
-before(async () => { registrar = await startRegistrar(); });
-after(async () => {
-  for (const r of open) r.close();
-  await registrar?.stop();
-});
-
-const once = (target, type) => new Promise((resolve) => target.addEventListener(type, (e) => resolve(e.detail), { once: true }));
+const ctx = useRegistrar();
+const open = ctx.open;
 
 test('a short expiry is refreshed at the predicted time', { timeout: 60_000 }, async () => {
   // E = 60 s (the registrar's minimum); shortMargin 58 puts the refresh at max(E - 58, E/2) = 30 s
-  const reg = await sipreg.createRegistration({ server: registrar.wsUrl, aor: 'sip:r1@example.test',
+  const reg = await sipreg.createRegistration({ server: ctx.registrar.wsUrl, aor: 'sip:r1@example.test',
     auth: { password: 'secret' }, expires: 60, policy: { shortMargin: 58 } });
   open.push(reg);
   const first = await reg.register();
@@ -31,11 +23,11 @@ test('a short expiry is refreshed at the predicted time', { timeout: 60_000 }, a
   assert.ok(Math.abs(sentAt - predicted) < 500, `refresh sent ${sentAt - predicted} ms from the prediction`);
   const again = await once(reg, 'registered');
   assert.equal(again.info.granted, 60);
-  assert.equal((await registrar.dump()).filter((b) => b.aor.includes('r1')).length, 1);
+  assert.equal((await ctx.registrar.dump()).filter((b) => b.aor.includes('r1')).length, 1);
 });
 
 test('registrar restarted: flow failure detected, reconnect with back-off, binding back', { timeout: 60_000 }, async () => {
-  const reg = await sipreg.createRegistration({ server: registrar.wsUrl, aor: 'sip:r2@example.test',
+  const reg = await sipreg.createRegistration({ server: ctx.registrar.wsUrl, aor: 'sip:r2@example.test',
     auth: { password: 'secret' }, policy: { retryBase: 1 } });
   open.push(reg);
   await reg.register();
@@ -45,13 +37,13 @@ test('registrar restarted: flow failure detected, reconnect with back-off, bindi
   reg.addEventListener('retry', (e) => retries.push(e.detail));
   const t0 = Date.now();
   const back = once(reg, 'registered');
-  await registrar.restart();            // in-memory usrloc: the binding is gone with the old process
-  assert.equal((await registrar.dump()).length, 0);
+  await ctx.registrar.restart();            // in-memory usrloc: the binding is gone with the old process
+  assert.equal((await ctx.registrar.dump()).length, 0);
   const d = await back;
   const took = Date.now() - t0;
   assert.ok(downs.length >= 1, 'the WebSocket close was seen');
   assert.equal(d.info.state, 'registered');
-  const held = (await registrar.dump()).filter((b) => b.aor.includes('r2'));
+  const held = (await ctx.registrar.dump()).filter((b) => b.aor.includes('r2'));
   assert.equal(held.length, 1, 'the binding is back on the registrar');
   // any failed reconnect waited U[W/2, W] with W = 1 s * 2^n: never a tight loop
   for (const r of retries) assert.ok(r.value >= 500, `retry after ${r.value} ms`);

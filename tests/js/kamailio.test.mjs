@@ -1,42 +1,20 @@
 // kamailio.test.mjs — sipreg (wasm + glue) against a real Kamailio registrar over ws://127.0.0.1.
 // Each test uses its own AOR; the registrar's own view (kamcmd ul.dump) is checked, not only ours.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ROOT, need, sleep } from './helpers.mjs';
-import { startRegistrar } from '../registrar/registrar.mjs';
+import { ROOT, need, sleep, once, useRegistrar } from './helpers.mjs';
 
 const sipreg = await import(need(`${ROOT}node/index.mjs`, 'node package'));
-let registrar;
-const open = [];
-
-before(async () => { registrar = await startRegistrar(); });
-after(async () => {
-  for (const r of open) r.close();
-  await registrar?.stop();
-});
-
-/** A registration against the test registrar (user = AOR user, password "secret"). */
-async function make(user, extra = {}) {
-  const reg = await sipreg.createRegistration({
-    server: registrar.wsUrl, aor: `sip:${user}@example.test`, auth: { password: 'secret' }, ...extra,
-  });
-  open.push(reg);
-  return reg;
-}
-
-/** The registrar's bindings of one AOR. */
-async function held(user) {
-  return (await registrar.dump()).filter((b) => b.aor.startsWith(`${user}@`) || b.aor === `sip:${user}@example.test`);
-}
+const ctx = useRegistrar();
+const { make, held } = ctx;
+const open = ctx.open;
 
 /** Number of contacts the registrar holds (usrloc statistics; ul.dump is too big for 500). */
 async function contacts() {
-  const out = await registrar.rpc('stats.get_statistics', 'usrloc:');
+  const out = await ctx.registrar.rpc('stats.get_statistics', 'usrloc:');
   return Number(/location_contacts = (\d+)/.exec(out)[1]);
 }
 
-/** Wait for one event. */
-const once = (target, type) => new Promise((resolve) => target.addEventListener(type, (e) => resolve(e.detail), { once: true }));
 
 test('register through the 401 challenge; the registrar holds exactly our binding', async () => {
   const reg = await make('k1');
@@ -112,7 +90,7 @@ test('423 Interval Too Brief, then success with Min-Expires', async () => {
 });
 
 test('wrong password: one answered challenge, then a failure (no loop)', async () => {
-  const reg = await sipreg.createRegistration({ server: registrar.wsUrl, aor: 'sip:k6@example.test', auth: { password: 'wrong' } });
+  const reg = await sipreg.createRegistration({ server: ctx.registrar.wsUrl, aor: 'sip:k6@example.test', auth: { password: 'wrong' } });
   open.push(reg);
   const sent = [];
   reg.addEventListener('message', (e) => { if (e.detail.direction === 'out') sent.push(e.detail.text); });
@@ -133,7 +111,7 @@ test('unregister removes only our binding', async () => {
 });
 
 test('500 registrations through one RegistrationPool, then all removed', async () => {
-  const pool = new sipreg.RegistrationPool({ server: registrar.wsUrl, flows: 2, rate: 2000 });
+  const pool = new sipreg.RegistrationPool({ server: ctx.registrar.wsUrl, flows: 2, rate: 2000 });
   const N = 500;
   for (let i = 0; i < N; i++) pool.add({ aor: `sip:pool${i}@example.test`, auth: { password: 'secret' } });
   const t0 = performance.now();
