@@ -67,28 +67,28 @@ static int request_valid(const struct sipreg_register_req *req) {
 /* One Contact header field (§20.10; RFC 5626 §4.2 for +sip.instance and reg-id). The URI is
  * always inside <> so that its own parameters are not read as header parameters (§20.10). */
 static void put_contact(struct sipreg__buf *b, const struct sipreg_contact_out *c) {
-    sipreg__putc(b, "Contact: <");
+    sipreg__putl(b, "Contact: <");
     sipreg__puts(b, c->uri);
-    sipreg__putc(b, ">");
+    sipreg__putl(b, ">");
     if (c->expires >= 0) {
-        sipreg__putc(b, ";expires=");
+        sipreg__putl(b, ";expires=");
         sipreg__puti(b, c->expires);
     }
     if (c->q >= 0) {
-        sipreg__putc(b, ";q=");
+        sipreg__putl(b, ";q=");
         sipreg__putq(b, c->q);
     }
     if (c->instance.len) {
         /* RFC 5626 §4.1: +sip.instance="<urn:uuid:...>" (RFC 3840 string form, brackets) */
-        sipreg__putc(b, ";+sip.instance=\"<");
+        sipreg__putl(b, ";+sip.instance=\"<");
         sipreg__puts(b, c->instance);
-        sipreg__putc(b, ">\"");
+        sipreg__putl(b, ">\"");
     }
     if (c->reg_id >= 0) {
-        sipreg__putc(b, ";reg-id=");
+        sipreg__putl(b, ";reg-id=");
         sipreg__puti(b, c->reg_id);
     }
-    sipreg__putc(b, "\r\n");
+    sipreg__putl(b, "\r\n");
 }
 
 int sipreg_compose_register(const struct sipreg_register_req *req, char *buf, size_t cap) {
@@ -96,68 +96,68 @@ int sipreg_compose_register(const struct sipreg_register_req *req, char *buf, si
     struct sipreg__buf b = {buf, cap, 0};
 
     /* §10.2: Request-URI names the registrar's domain, no userinfo */
-    sipreg__putc(&b, "REGISTER ");
+    sipreg__putl(&b, "REGISTER ");
     sipreg__puts(&b, req->ruri);
-    sipreg__putc(&b, " SIP/2.0\r\n");
+    sipreg__putl(&b, " SIP/2.0\r\n");
 
     /* §8.1.1.7 Via with a z9hG4bK branch; RFC 7118 §5: WS/WSS and a random .invalid host;
      * RFC 3581 §3: ask for rport over UDP, where NAT rewrites the source port */
-    sipreg__putc(&b, "Via: SIP/2.0/");
+    sipreg__putl(&b, "Via: SIP/2.0/");
     sipreg__putc(&b, via_token(req->transport));
-    sipreg__putc(&b, " ");
+    sipreg__putl(&b, " ");
     sipreg__puts(&b, req->via_host);
     if (req->via_port > 0) {
-        sipreg__putc(&b, ":");
+        sipreg__putl(&b, ":");
         sipreg__puti(&b, req->via_port);
     }
-    if (req->transport == SIPREG_TP_UDP) sipreg__putc(&b, ";rport");
-    sipreg__putc(&b, ";branch=");
+    if (req->transport == SIPREG_TP_UDP) sipreg__putl(&b, ";rport");
+    sipreg__putl(&b, ";branch=");
     sipreg__puts(&b, req->branch);
-    sipreg__putc(&b, "\r\nMax-Forwards: 70\r\n"); /* §8.1.1.6 */
+    sipreg__putl(&b, "\r\nMax-Forwards: 70\r\n"); /* §8.1.1.6 */
 
     /* §10.2: To = address-of-record; From = AOR (first-party registration) + tag */
-    sipreg__putc(&b, "To: <");
+    sipreg__putl(&b, "To: <");
     sipreg__puts(&b, req->aor);
-    sipreg__putc(&b, ">\r\nFrom: <");
+    sipreg__putl(&b, ">\r\nFrom: <");
     sipreg__puts(&b, req->aor);
-    sipreg__putc(&b, ">;tag=");
+    sipreg__putl(&b, ">;tag=");
     sipreg__puts(&b, req->from_tag);
-    sipreg__putc(&b, "\r\nCall-ID: ");
+    sipreg__putl(&b, "\r\nCall-ID: ");
     sipreg__puts(&b, req->call_id);
-    sipreg__putc(&b, "\r\nCSeq: ");
+    sipreg__putl(&b, "\r\nCSeq: ");
     sipreg__putu(&b, req->cseq);
-    sipreg__putc(&b, " REGISTER\r\n");
+    sipreg__putl(&b, " REGISTER\r\n");
 
     if (req->star) {
         /* §10.2.2: remove all bindings: Contact "*" with Expires 0 */
-        sipreg__putc(&b, "Contact: *\r\nExpires: 0\r\n");
+        sipreg__putl(&b, "Contact: *\r\nExpires: 0\r\n");
     } else {
         /* §10.2.1: one Contact per binding; none at all is a query (§10.2.3) */
         for (size_t i = 0; i < req->ncontacts; i++) put_contact(&b, &req->contacts[i]);
         if (req->expires >= 0) {
-            sipreg__putc(&b, "Expires: "); /* §10.2.1.1 */
+            sipreg__putl(&b, "Expires: "); /* §10.2.1.1 */
             sipreg__puti(&b, req->expires);
-            sipreg__putc(&b, "\r\n");
+            sipreg__putl(&b, "\r\n");
         }
     }
     if (req->supported.len) {
-        sipreg__putc(&b, "Supported: "); /* RFC 3327 path, RFC 5627 gruu, RFC 5626 outbound */
+        sipreg__putl(&b, "Supported: "); /* RFC 3327 path, RFC 5627 gruu, RFC 5626 outbound */
         sipreg__puts(&b, req->supported);
-        sipreg__putc(&b, "\r\n");
+        sipreg__putl(&b, "\r\n");
     }
     if (req->user_agent.len) {
-        sipreg__putc(&b, "User-Agent: ");
+        sipreg__putl(&b, "User-Agent: ");
         sipreg__puts(&b, req->user_agent);
-        sipreg__putc(&b, "\r\n");
+        sipreg__putl(&b, "\r\n");
     }
     if (req->authorization.len) {
         /* §22.2 (401) / §22.3 (407) */
         sipreg__putc(&b, req->proxy_auth ? "Proxy-Authorization: " : "Authorization: ");
         sipreg__puts(&b, req->authorization);
-        sipreg__putc(&b, "\r\n");
+        sipreg__putl(&b, "\r\n");
     }
     sipreg__puts(&b, req->extra);
-    sipreg__putc(&b, "Content-Length: 0\r\n\r\n");
+    sipreg__putl(&b, "Content-Length: 0\r\n\r\n");
 
     if (sipreg__overflow(&b)) return SIPREG_E_BUFFER;
     if (b.len > SIPREG_MAX_MESSAGE) return SIPREG_E_LIMIT;

@@ -85,6 +85,9 @@ struct sipreg__buf {
 /* Append bytes. */
 void sipreg__put(struct sipreg__buf *b, const char *s, size_t n);
 
+/* Append a string literal (its length known at compile time). */
+#define sipreg__putl(b, lit) sipreg__put((b), "" lit, sizeof(lit) - 1)
+
 /* Append a view. */
 void sipreg__puts(struct sipreg__buf *b, struct sipreg_str s);
 

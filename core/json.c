@@ -49,7 +49,7 @@ static void put_json_str(struct sipreg__buf *b, struct sipreg_str s) {
                 sipreg__put(b, s.p + i, n);
                 i += n;
             } else {
-                sipreg__putc(b, "\xef\xbf\xbd");
+                sipreg__putl(b, "\xef\xbf\xbd");
                 i++;
             }
         }
@@ -59,9 +59,9 @@ static void put_json_str(struct sipreg__buf *b, struct sipreg_str s) {
 
 /* Append a key ("name":). */
 static void put_key(struct sipreg__buf *b, const char *key) {
-    sipreg__putc(b, "\"");
+    sipreg__putl(b, "\"");
     sipreg__putc(b, key);
-    sipreg__putc(b, "\":");
+    sipreg__putl(b, "\":");
 }
 
 /* Append a string, or null for an absent (NULL-pointer) view. */
@@ -69,13 +69,13 @@ static void put_str_or_null(struct sipreg__buf *b, struct sipreg_str s) {
     if (s.p)
         put_json_str(b, s);
     else
-        sipreg__putc(b, "null");
+        sipreg__putl(b, "null");
 }
 
 /* Append a number, or null when negative (absent). */
 static void put_num_or_null(struct sipreg__buf *b, int64_t v) {
     if (v < 0)
-        sipreg__putc(b, "null");
+        sipreg__putl(b, "null");
     else
         sipreg__puti(b, v);
 }
@@ -83,31 +83,31 @@ static void put_num_or_null(struct sipreg__buf *b, int64_t v) {
 /* Error JSON: {"ok":false,"error":"SIPREG_E_...","offset":N,"message":"..."}. */
 static void put_error(struct sipreg__buf *b, int err, size_t off) {
     b->len = 0;
-    sipreg__putc(b, "{\"ok\":false,\"error\":\"");
+    sipreg__putl(b, "{\"ok\":false,\"error\":\"");
     sipreg__putc(b, sipreg_errname(err));
-    sipreg__putc(b, "\",\"offset\":");
+    sipreg__putl(b, "\",\"offset\":");
     sipreg__putu(b, off);
-    sipreg__putc(b, ",\"message\":");
+    sipreg__putl(b, ",\"message\":");
     put_json_str(b, sipreg__cstr(sipreg_strerror(err)));
-    sipreg__putc(b, "}");
+    sipreg__putl(b, "}");
 }
 
 /* Contact parameters as a JSON object: name -> value string, or true when valueless. */
 static int put_params(struct sipreg__buf *b, struct sipreg_str params) {
-    sipreg__putc(b, "{");
+    sipreg__putl(b, "{");
     struct sipreg_str n, v;
     int quoted, r, first = 1;
     while ((r = sipreg_param_next(&params, ';', &n, &v, &quoted)) == 1) {
-        if (!first) sipreg__putc(b, ",");
+        if (!first) sipreg__putl(b, ",");
         first = 0;
         put_json_str(b, n);
-        sipreg__putc(b, ":");
+        sipreg__putl(b, ":");
         if (v.len || quoted || (v.p && v.p > n.p + n.len))
             put_json_str(b, v);
         else
-            sipreg__putc(b, "true");
+            sipreg__putl(b, "true");
     }
-    sipreg__putc(b, "}");
+    sipreg__putl(b, "}");
     return r;
 }
 
@@ -137,47 +137,47 @@ static int put_contacts(struct sipreg__buf *b, const struct sipreg_msg *m, const
     size_t rel = 0;
     int r, first = 1;
     sipreg_iter_init(&it, m, SIPREG_H_CONTACT);
-    sipreg__putc(b, "\"contacts\":[");
+    sipreg__putl(b, "\"contacts\":[");
     while ((r = sipreg_contact_next(&it, &c, &rel)) == 1) {
         if (c.star) continue;
-        if (!first) sipreg__putc(b, ",");
+        if (!first) sipreg__putl(b, ",");
         first = 0;
-        sipreg__putc(b, "{");
+        sipreg__putl(b, "{");
         put_key(b, "uri");
         put_json_str(b, c.na.uri);
-        sipreg__putc(b, ",");
+        sipreg__putl(b, ",");
         put_key(b, "display");
         put_str_or_null(b, c.na.display.len ? c.na.display : sipreg__str(NULL, 0));
-        sipreg__putc(b, ",");
+        sipreg__putl(b, ",");
         put_key(b, "expires");
         put_num_or_null(b, c.expires);
-        sipreg__putc(b, ",");
+        sipreg__putl(b, ",");
         put_key(b, "q");
         if (c.q < 0)
-            sipreg__putc(b, "null");
+            sipreg__putl(b, "null");
         else
             sipreg__putq(b, c.q);
-        sipreg__putc(b, ",");
+        sipreg__putl(b, ",");
         put_key(b, "instance");
         put_str_or_null(b, c.instance.p ? c.instance : sipreg__str(NULL, 0));
-        sipreg__putc(b, ",");
+        sipreg__putl(b, ",");
         put_key(b, "reg_id");
         put_num_or_null(b, c.reg_id);
-        sipreg__putc(b, ",");
+        sipreg__putl(b, ",");
         put_key(b, "pub_gruu");
         put_str_or_null(b, c.pub_gruu.p ? c.pub_gruu : sipreg__str(NULL, 0));
-        sipreg__putc(b, ",");
+        sipreg__putl(b, ",");
         put_key(b, "temp_gruu");
         put_str_or_null(b, c.temp_gruu.p ? c.temp_gruu : sipreg__str(NULL, 0));
-        sipreg__putc(b, ",");
+        sipreg__putl(b, ",");
         put_key(b, "params");
         if (put_params(b, c.na.params) < 0) {
             *eoff = (size_t)(c.na.params.p - buf);
             return SIPREG_E_HEADER_VALUE;
         }
-        sipreg__putc(b, "}");
+        sipreg__putl(b, "}");
     }
-    sipreg__putc(b, "],");
+    sipreg__putl(b, "],");
     if (r < 0) *eoff = iter_offset(&it, buf);
     (void)rel;
     return r < 0 ? r : 0;
@@ -191,42 +191,42 @@ static int put_challenges(struct sipreg__buf *b, const struct sipreg_msg *m, con
     size_t rel = 0;
     int r, first = 1;
     sipreg_challenge_iter_init(&it, m);
-    sipreg__putc(b, "\"challenges\":[");
+    sipreg__putl(b, "\"challenges\":[");
     while ((r = sipreg_challenge_next(&it, &ch, &rel)) == 1) {
-        if (!first) sipreg__putc(b, ",");
+        if (!first) sipreg__putl(b, ",");
         first = 0;
-        sipreg__putc(b, "{");
+        sipreg__putl(b, "{");
         put_key(b, "scheme");
         put_json_str(b, ch.scheme);
-        sipreg__putc(b, ",");
+        sipreg__putl(b, ",");
         put_key(b, "proxy");
         sipreg__putc(b, ch.proxy ? "true," : "false,");
         put_key(b, "realm");
         put_str_or_null(b, ch.realm);
-        sipreg__putc(b, ",");
+        sipreg__putl(b, ",");
         put_key(b, "nonce");
         put_str_or_null(b, ch.nonce);
-        sipreg__putc(b, ",");
+        sipreg__putl(b, ",");
         put_key(b, "algorithm");
         put_str_or_null(b, ch.algorithm);
-        sipreg__putc(b, ",");
+        sipreg__putl(b, ",");
         put_key(b, "qop");
-        sipreg__putc(b, "[");
+        sipreg__putl(b, "[");
         struct sipreg_str q = ch.qop, n, v;
         int qfirst = 1;
         while (sipreg_param_next(&q, ',', &n, &v, NULL) == 1) {
-            if (!qfirst) sipreg__putc(b, ",");
+            if (!qfirst) sipreg__putl(b, ",");
             qfirst = 0;
             put_json_str(b, n);
         }
-        sipreg__putc(b, "],");
+        sipreg__putl(b, "],");
         put_key(b, "stale");
         sipreg__putc(b, ch.stale ? "true," : "false,");
         put_key(b, "opaque");
         put_str_or_null(b, ch.opaque);
-        sipreg__putc(b, "}");
+        sipreg__putl(b, "}");
     }
-    sipreg__putc(b, "],");
+    sipreg__putl(b, "],");
     if (r < 0) *eoff = iter_offset(&it, buf);
     (void)rel;
     return r < 0 ? r : 0;
@@ -240,7 +240,7 @@ static int put_routes(struct sipreg__buf *b, const struct sipreg_msg *m, int id,
     int r, first = 1;
     sipreg_iter_init(&it, m, id);
     put_key(b, key);
-    sipreg__putc(b, "[");
+    sipreg__putl(b, "[");
     while ((r = sipreg_iter_next(&it, &elem)) == 1) {
         struct sipreg_nameaddr na;
         size_t rel = 0;
@@ -249,11 +249,11 @@ static int put_routes(struct sipreg__buf *b, const struct sipreg_msg *m, int id,
             *eoff = (size_t)(elem.p - buf) + rel;
             return e;
         }
-        if (!first) sipreg__putc(b, ",");
+        if (!first) sipreg__putl(b, ",");
         first = 0;
         put_json_str(b, na.uri);
     }
-    sipreg__putc(b, "],");
+    sipreg__putl(b, "],");
     return r < 0 ? r : 0;
 }
 
@@ -265,31 +265,31 @@ int sipreg_parse_json(const char *buf, size_t len, char *out, size_t cap) {
     int r = sipreg_msg_parse(&m, buf, len, hdrs, SIPREG_MAX_HEADERS, &eoff);
     if (r < 0) goto fail;
 
-    sipreg__putc(&b, "{\"ok\":true,\"type\":");
+    sipreg__putl(&b, "{\"ok\":true,\"type\":");
     sipreg__putc(&b, m.type == SIPREG_RESPONSE ? "\"response\"," : "\"request\",");
     put_key(&b, "status");
     put_num_or_null(&b, m.type == SIPREG_RESPONSE ? m.status : -1);
-    sipreg__putc(&b, ",");
+    sipreg__putl(&b, ",");
     put_key(&b, "reason");
     put_str_or_null(&b, m.type == SIPREG_RESPONSE ? m.reason : sipreg__str(NULL, 0));
-    sipreg__putc(&b, ",");
+    sipreg__putl(&b, ",");
     put_key(&b, "method");
     put_str_or_null(&b, m.type == SIPREG_REQUEST ? m.method : sipreg__str(NULL, 0));
-    sipreg__putc(&b, ",");
+    sipreg__putl(&b, ",");
     put_key(&b, "ruri");
     put_str_or_null(&b, m.type == SIPREG_REQUEST ? m.ruri : sipreg__str(NULL, 0));
-    sipreg__putc(&b, ",");
+    sipreg__putl(&b, ",");
     put_key(&b, "call_id");
     put_json_str(&b, sipreg_msg_call_id(&m));
-    sipreg__putc(&b, ",");
+    sipreg__putl(&b, ",");
 
     struct sipreg_cseq cs;
     if ((r = sipreg_msg_cseq(&m, &cs)) < 0) goto fail;
-    sipreg__putc(&b, "\"cseq\":{\"seq\":");
+    sipreg__putl(&b, "\"cseq\":{\"seq\":");
     sipreg__putu(&b, cs.seq);
-    sipreg__putc(&b, ",\"method\":");
+    sipreg__putl(&b, ",\"method\":");
     put_json_str(&b, cs.method);
-    sipreg__putc(&b, "},");
+    sipreg__putl(&b, "},");
 
     static const struct {
         const char *key;
@@ -305,7 +305,7 @@ int sipreg_parse_json(const char *buf, size_t len, char *out, size_t cap) {
         }
         put_key(&b, DELTAS[i].key);
         put_num_or_null(&b, v);
-        sipreg__putc(&b, ",");
+        sipreg__putl(&b, ",");
     }
     int64_t ra = sipreg_msg_retry_after(&m);
     if (ra < 0 && ra != SIPREG_E_NOT_FOUND) {
@@ -315,7 +315,7 @@ int sipreg_parse_json(const char *buf, size_t len, char *out, size_t cap) {
     }
     put_key(&b, "retry_after");
     put_num_or_null(&b, ra);
-    sipreg__putc(&b, ",");
+    sipreg__putl(&b, ",");
 
     put_key(&b, "date_epoch");
     size_t pos = 0;
@@ -326,7 +326,7 @@ int sipreg_parse_json(const char *buf, size_t len, char *out, size_t cap) {
         goto fail;
     }
     put_num_or_null(&b, epoch);
-    sipreg__putc(&b, ",");
+    sipreg__putl(&b, ",");
 
     put_key(&b, "star");
     sipreg__putc(&b, has_star(&m) ? "true," : "false,");
@@ -337,7 +337,7 @@ int sipreg_parse_json(const char *buf, size_t len, char *out, size_t cap) {
     if ((r = put_routes(&b, &m, SIPREG_H_PATH, "path", buf, &eoff)) < 0) goto fail;
     put_key(&b, "headers");
     sipreg__putu(&b, m.nhdrs);
-    sipreg__putc(&b, "}");
+    sipreg__putl(&b, "}");
     if (sipreg__overflow(&b)) return SIPREG_E_BUFFER;
     return (int)b.len;
 

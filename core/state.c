@@ -18,7 +18,7 @@ static void put_escaped(struct sipreg__buf *b, struct sipreg_str s) {
     for (size_t i = 0; i < s.len; i++) {
         unsigned char c = (unsigned char)s.p[i];
         if (c == '%' || c == '|' || c < 0x20 || c == 0x7f) {
-            sipreg__putc(b, "%");
+            sipreg__putl(b, "%");
             sipreg__puthex(b, c, 2);
         } else {
             sipreg__put(b, (const char *)&c, 1);
@@ -29,17 +29,17 @@ static void put_escaped(struct sipreg__buf *b, struct sipreg_str s) {
 /* Append "key=value\n". */
 static void put_line(struct sipreg__buf *b, const char *key, struct sipreg_str v) {
     sipreg__putc(b, key);
-    sipreg__putc(b, "=");
+    sipreg__putl(b, "=");
     put_escaped(b, v);
-    sipreg__putc(b, "\n");
+    sipreg__putl(b, "\n");
 }
 
 /* Append "key=number\n". */
 static void put_num(struct sipreg__buf *b, const char *key, int64_t v) {
     sipreg__putc(b, key);
-    sipreg__putc(b, "=");
+    sipreg__putl(b, "=");
     sipreg__puti(b, v);
-    sipreg__putc(b, "\n");
+    sipreg__putl(b, "\n");
 }
 
 /* The 8-hex-digit check value of data[0..len). */
@@ -72,45 +72,45 @@ int sipreg_export(const struct sipreg *r, char *out, size_t cap) {
         const struct sipreg__contact *c = &r->contacts[i];
         if (c->removing) continue;
         /* contact=uri|expires|q|carrier|pub-gruu|temp-gruu */
-        sipreg__putc(&b, "contact=");
+        sipreg__putl(&b, "contact=");
         put_escaped(&b, c->uri);
-        sipreg__putc(&b, "|");
+        sipreg__putl(&b, "|");
         sipreg__puti(&b, c->expires);
-        sipreg__putc(&b, "|");
+        sipreg__putl(&b, "|");
         sipreg__puti(&b, c->q);
         sipreg__putc(&b, c->carrier ? "|1|" : "|0|");
         put_escaped(&b, sipreg__arena_str(r, c->pub_off, c->pub_len));
-        sipreg__putc(&b, "|");
+        sipreg__putl(&b, "|");
         put_escaped(&b, sipreg__arena_str(r, c->temp_off, c->temp_len));
-        sipreg__putc(&b, "\n");
+        sipreg__putl(&b, "\n");
     }
     const struct sipreg__auth *a = &r->auth;
     if (a->valid) {
         /* auth=alg|qop|nc|proxy|userhash|realm|nonce|opaque(or -) */
-        sipreg__putc(&b, "auth=");
+        sipreg__putl(&b, "auth=");
         sipreg__puti(&b, a->alg);
-        sipreg__putc(&b, "|");
+        sipreg__putl(&b, "|");
         sipreg__puti(&b, a->qop);
-        sipreg__putc(&b, "|");
+        sipreg__putl(&b, "|");
         sipreg__putu(&b, a->nc);
         sipreg__putc(&b, a->proxy ? "|1" : "|0");
         sipreg__putc(&b, a->userhash ? "|1|" : "|0|");
         put_escaped(&b, sipreg__str(a->realm, a->realm_len));
-        sipreg__putc(&b, "|");
+        sipreg__putl(&b, "|");
         put_escaped(&b, sipreg__str(a->nonce, a->nonce_len));
-        sipreg__putc(&b, "|");
+        sipreg__putl(&b, "|");
         if (a->has_opaque)
             put_escaped(&b, sipreg__str(a->opaque, a->opaque_len));
         else
-            sipreg__putc(&b, "-");
-        sipreg__putc(&b, "\n");
+            sipreg__putl(&b, "-");
+        sipreg__putl(&b, "\n");
     }
     if (sipreg__overflow(&b)) return SIPREG_E_BUFFER;
     char sum[8];
     checksum(out, b.len, sum);
-    sipreg__putc(&b, "sum=");
+    sipreg__putl(&b, "sum=");
     sipreg__put(&b, sum, 8);
-    sipreg__putc(&b, "\n");
+    sipreg__putl(&b, "\n");
     if (sipreg__overflow(&b)) return SIPREG_E_BUFFER;
     return (int)b.len;
 }

@@ -225,7 +225,12 @@ int sipreg_param_find(struct sipreg_str list, const char *name, struct sipreg_st
 
 void sipreg__put(struct sipreg__buf *b, const char *s, size_t n) {
     if (b->len <= b->cap && n <= b->cap - b->len) {
-        if (n) memcpy(b->p + b->len, s, n);
+        char *d = b->p + b->len;
+        if (n <= 16) { /* most pieces are a few bytes: no memcpy call for them */
+            for (size_t i = 0; i < n; i++) d[i] = s[i];
+        } else {
+            memcpy(d, s, n);
+        }
     }
     b->len += n;
 }
