@@ -20,7 +20,7 @@ test('a short expiry is refreshed at the predicted time', { timeout: 60_000 }, a
   const sentAt = await new Promise((resolve) => reg.addEventListener('message', (e) => {
     if (e.detail.direction === 'out') resolve(Date.now());
   }));
-  assert.ok(Math.abs(sentAt - predicted) < 500, `refresh sent ${sentAt - predicted} ms from the prediction`);
+  assert.ok(Math.abs(sentAt - predicted) < 1000, `refresh sent ${sentAt - predicted} ms from the prediction`);
   const again = await once(reg, 'registered');
   assert.equal(again.info.granted, 60);
   assert.equal((await ctx.registrar.dump()).filter((b) => b.aor.includes('r1')).length, 1);
