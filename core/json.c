@@ -179,7 +179,6 @@ static int put_contacts(struct sipreg__buf *b, const struct sipreg_msg *m, const
     }
     sipreg__putl(b, "],");
     if (r < 0) *eoff = iter_offset(&it, buf);
-    (void)rel;
     return r < 0 ? r : 0;
 }
 
@@ -228,7 +227,6 @@ static int put_challenges(struct sipreg__buf *b, const struct sipreg_msg *m, con
     }
     sipreg__putl(b, "],");
     if (r < 0) *eoff = iter_offset(&it, buf);
-    (void)rel;
     return r < 0 ? r : 0;
 }
 

@@ -165,7 +165,7 @@ static int num(struct sipreg_str s, int64_t lo, int64_t hi, int64_t *out) {
 }
 
 /* Apply one saved contact line to the list being rebuilt. */
-static int load_contact(struct sipreg *r, struct sipreg_str v, struct sipreg_contact_spec *spec,
+static int load_contact(struct sipreg_str v, struct sipreg_contact_spec *spec,
                         char *text, size_t *pos, size_t cap, int *carrier, struct sipreg_str gruu[2]) {
     struct sipreg_str uri = field(&v), ex = field(&v), q = field(&v), car = field(&v);
     int64_t e, qv, cv;
@@ -182,7 +182,6 @@ static int load_contact(struct sipreg *r, struct sipreg_str v, struct sipreg_con
     *carrier = (int)cv;
     gruu[0] = field(&v);
     gruu[1] = field(&v);
-    (void)r;
     return 0;
 }
 
@@ -256,7 +255,7 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
             if (v > r->requested) r->requested = v; /* a 423 raise survives the reload */
         } else if (sipreg__eq(key, sipreg__cstr("contact"))) {
             if (nspecs == SIPREG_MAX_CONTACTS ||
-                load_contact(r, val, &specs[nspecs], text, &tpos, sizeof text, &carriers[nspecs],
+                load_contact(val, &specs[nspecs], text, &tpos, sizeof text, &carriers[nspecs],
                              gruus[nspecs]) < 0)
                 goto bad;
             nspecs++;

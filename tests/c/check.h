@@ -52,6 +52,17 @@ static int check_count;
         }                                                                                     \
     } while (0)
 
+/* CHECK_STR for views that may be {NULL, 0} (memcmp must not see a NULL pointer). */
+#define CHECK_VIEW(view, expect)                                                                   \
+    do {                                                                                           \
+        const struct sipreg_str check_v_ = (view);                                                 \
+        const char *check_e_ = (expect);                                                           \
+        CHECK_MSG(check_v_.len == strlen(check_e_) &&                                              \
+                      (check_v_.len == 0 || !memcmp(check_v_.p, check_e_, check_v_.len)),          \
+                  "%s == \"%.*s\", expected \"%s\"", #view, (int)check_v_.len,                     \
+                  check_v_.p ? check_v_.p : "", check_e_);                                         \
+    } while (0)
+
 /* End of main: print a summary and return the exit status. */
 static inline int check_done(const char *name) {
     printf("%s: %d checks, %d failed\n", name, check_count, check_failures);

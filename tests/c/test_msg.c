@@ -10,16 +10,6 @@
 
 #include <stdlib.h>
 
-/* CHECK_STR for views that may be {NULL, 0} (memcmp must not see a NULL pointer). */
-#define CHECK_VIEW(view, expect)                                                                   \
-    do {                                                                                           \
-        const struct sipreg_str check_v_ = (view);                                                 \
-        const char *check_e_ = (expect);                                                           \
-        CHECK_MSG(check_v_.len == strlen(check_e_) &&                                              \
-                      (check_v_.len == 0 || !memcmp(check_v_.p, check_e_, check_v_.len)),          \
-                  "%s == \"%.*s\", expected \"%s\"", #view, (int)check_v_.len,                     \
-                  check_v_.p ? check_v_.p : "", check_e_);                                         \
-    } while (0)
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                    */
