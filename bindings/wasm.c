@@ -82,7 +82,8 @@ EXPORT(sw_cfg_new) struct sw_cfg *sw_cfg_new(void) {
 
 EXPORT(sw_cfg_free) void sw_cfg_free(struct sw_cfg *b) {
     if (!b) return;
-    for (size_t i = 0; i < b->nstrings; i++) free(b->strings[i]);
+    for (size_t i = 0; i < b->nstrings; i++)
+        free(b->strings[i]);
     free(b);
 }
 
@@ -119,7 +120,8 @@ EXPORT(sw_reg_new) long sw_reg_new(const struct sw_cfg *b) {
 
 /* Create a registration that continues a saved state blob; negative SIPREG_E_STATE_BLOB when
  * the blob is refused (the caller then creates a fresh one). */
-EXPORT(sw_reg_new_state) long sw_reg_new_state(const struct sw_cfg *b, const char *state, size_t len) {
+EXPORT(sw_reg_new_state)
+long sw_reg_new_state(const struct sw_cfg *b, const char *state, size_t len) {
     struct sipreg *r;
     int e = sipreg_new_with_state(&r, &b->cfg, state, len);
     return e < 0 ? e : (long)(size_t)r;
@@ -131,7 +133,9 @@ EXPORT(sw_export) int sw_export(const struct sipreg *r, char *out, size_t cap) {
 }
 
 EXPORT(sw_reg_free) void sw_reg_free(struct sipreg *r) { sipreg_free(r); }
-EXPORT(sw_register) int sw_register(struct sipreg *r, double now) { return sipreg_register(r, ms(now)); }
+EXPORT(sw_register) int sw_register(struct sipreg *r, double now) {
+    return sipreg_register(r, ms(now));
+}
 EXPORT(sw_unregister) int sw_unregister(struct sipreg *r, int all, double now) {
     return sipreg_unregister(r, all, ms(now));
 }
@@ -145,7 +149,9 @@ EXPORT(sw_wallclock) int sw_wallclock(struct sipreg *r, double unix_ms, double n
 EXPORT(sw_recv) int sw_recv(struct sipreg *r, const char *buf, size_t len, double now) {
     return sipreg_recv(r, buf, len, ms(now));
 }
-EXPORT(sw_timeout) int sw_timeout(struct sipreg *r, double now) { return sipreg_on_timeout(r, ms(now)); }
+EXPORT(sw_timeout) int sw_timeout(struct sipreg *r, double now) {
+    return sipreg_on_timeout(r, ms(now));
+}
 
 /* Replace the contacts with those of builder b (atomic swap when registered). */
 EXPORT(sw_set_contacts) int sw_set_contacts(struct sipreg *r, const struct sw_cfg *b, double now) {

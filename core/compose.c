@@ -7,12 +7,18 @@ int sipreg_transport_reliable(int transport) { return transport != SIPREG_TP_UDP
 /* Via transport token per transport kind (RFC 3261 §20.42, RFC 7118 §5.1). */
 static const char *via_token(int transport) {
     switch (transport) {
-    case SIPREG_TP_WS: return "WS";
-    case SIPREG_TP_WSS: return "WSS";
-    case SIPREG_TP_UDP: return "UDP";
-    case SIPREG_TP_TCP: return "TCP";
-    case SIPREG_TP_TLS: return "TLS";
-    default: return NULL;
+    case SIPREG_TP_WS:
+        return "WS";
+    case SIPREG_TP_WSS:
+        return "WSS";
+    case SIPREG_TP_UDP:
+        return "UDP";
+    case SIPREG_TP_TCP:
+        return "TCP";
+    case SIPREG_TP_TLS:
+        return "TLS";
+    default:
+        return NULL;
     }
 }
 
@@ -28,13 +34,16 @@ static int header_lines(struct sipreg_str s) {
     size_t i = 0;
     while (i < s.len) {
         size_t start = i;
-        while (i < s.len && s.p[i] != '\r' && s.p[i] != '\n' && s.p[i] != '\0') i++;
+        while (i < s.len && s.p[i] != '\r' && s.p[i] != '\n' && s.p[i] != '\0')
+            i++;
         if (i == start || i + 1 >= s.len || s.p[i] != '\r' || s.p[i + 1] != '\n') return 0;
         /* the line must start with a token followed by ':' (RFC 3261 §7.3) */
         size_t j = start;
-        while (j < i && sipreg__is((unsigned char)s.p[j], SIPREG__C_TOKEN)) j++;
+        while (j < i && sipreg__is((unsigned char)s.p[j], SIPREG__C_TOKEN))
+            j++;
         if (j == start) return 0;
-        while (j < i && (s.p[j] == ' ' || s.p[j] == '\t')) j++;
+        while (j < i && (s.p[j] == ' ' || s.p[j] == '\t'))
+            j++;
         if (j >= i || s.p[j] != ':') return 0;
         i += 2;
     }
@@ -46,9 +55,9 @@ static int request_valid(const struct sipreg_register_req *req) {
     if (!req->ruri.len || !req->aor.len || !req->call_id.len || !req->from_tag.len ||
         !req->branch.len || !req->via_host.len || !via_token(req->transport))
         return 0;
-    const struct sipreg_str one_line[] = {req->ruri,       req->aor,        req->from_tag,
-                                          req->call_id,    req->via_host,   req->branch,
-                                          req->supported,  req->user_agent, req->authorization};
+    const struct sipreg_str one_line[] = {req->ruri,      req->aor,        req->from_tag,
+                                          req->call_id,   req->via_host,   req->branch,
+                                          req->supported, req->user_agent, req->authorization};
     for (size_t i = 0; i < sizeof one_line / sizeof one_line[0]; i++)
         if (!single_line(one_line[i])) return 0;
     if (!header_lines(req->extra)) return 0;
@@ -133,7 +142,8 @@ int sipreg_compose_register(const struct sipreg_register_req *req, char *buf, si
         sipreg__putl(&b, "Contact: *\r\nExpires: 0\r\n");
     } else {
         /* §10.2.1: one Contact per binding; none at all is a query (§10.2.3) */
-        for (size_t i = 0; i < req->ncontacts; i++) put_contact(&b, &req->contacts[i]);
+        for (size_t i = 0; i < req->ncontacts; i++)
+            put_contact(&b, &req->contacts[i]);
         if (req->expires >= 0) {
             sipreg__putl(&b, "Expires: "); /* §10.2.1.1 */
             sipreg__puti(&b, req->expires);

@@ -18,9 +18,12 @@ static int parse_int(const char *v, int64_t lo, int64_t hi, int64_t *out) {
 /* Parse a flag: 1/0/true/false. */
 static int parse_flag(const char *v, int *out) {
     struct sipreg_str s = sipreg__cstr(v);
-    if (sipreg__ieq_lit(s, "1") || sipreg__ieq_lit(s, "true")) *out = 1;
-    else if (sipreg__ieq_lit(s, "0") || sipreg__ieq_lit(s, "false")) *out = 0;
-    else return SIPREG_E_CONFIG;
+    if (sipreg__ieq_lit(s, "1") || sipreg__ieq_lit(s, "true"))
+        *out = 1;
+    else if (sipreg__ieq_lit(s, "0") || sipreg__ieq_lit(s, "false"))
+        *out = 0;
+    else
+        return SIPREG_E_CONFIG;
     return 0;
 }
 
@@ -33,11 +36,11 @@ static int one_of(const char *v, const char *const *names) {
 
 /* String-valued keys and where they go. */
 static const char **str_field(struct sipreg_config *c, const char *key) {
-    static const char *const KEYS[] = {"aor",      "registrar",  "username",   "password",
-                                       "ha1",      "instance",   "via-host",   "user-agent",
+    static const char *const KEYS[] = {"aor",       "registrar",     "username", "password",
+                                       "ha1",       "instance",      "via-host", "user-agent",
                                        "supported", "extra-headers", NULL};
-    const char **fields[] = {&c->aor,      &c->registrar,  &c->username,   &c->password,
-                             &c->ha1,      &c->instance_id, &c->via_host,  &c->user_agent,
+    const char **fields[] = {&c->aor,       &c->registrar,    &c->username, &c->password,
+                             &c->ha1,       &c->instance_id,  &c->via_host, &c->user_agent,
                              &c->supported, &c->extra_headers};
     int i = one_of(key, KEYS);
     return i < 0 ? NULL : fields[i];
@@ -45,11 +48,10 @@ static const char **str_field(struct sipreg_config *c, const char *key) {
 
 /* Integer-valued policy keys (seconds unless named _ms), with their ranges. */
 static int64_t *int_field(struct sipreg_config *c, const char *key, int64_t *lo, int64_t *hi) {
-    static const char *const KEYS[] = {"expires",        "t1-ms",          "t2-ms",
-                                       "refresh-margin", "short-margin",   "retry-base",
-                                       "retry-base-up",  "retry-max",      "max-retry-after",
-                                       "keepalive-s",    "pong-timeout-ms", "min-grant",
-                                       NULL};
+    static const char *const KEYS[] = {
+        "expires",         "t1-ms",         "t2-ms",     "refresh-margin",  "short-margin",
+        "retry-base",      "retry-base-up", "retry-max", "max-retry-after", "keepalive-s",
+        "pong-timeout-ms", "min-grant",     NULL};
     int64_t *fields[] = {&c->expires,
                          &c->policy.t1_ms,
                          &c->policy.t2_ms,

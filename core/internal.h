@@ -8,20 +8,23 @@
 #include <string.h>
 
 /* Character classes of RFC 3261 §25.1. */
-#define SIPREG__C_TOKEN 0x01    /* token chars: alphanum / "-.!%*_+`'~" */
-#define SIPREG__C_ALNUM 0x02    /* ALPHA / DIGIT */
-#define SIPREG__C_DIGIT 0x04    /* DIGIT */
-#define SIPREG__C_HEX 0x08      /* HEXDIG (either case) */
+#define SIPREG__C_TOKEN 0x01      /* token chars: alphanum / "-.!%*_+`'~" */
+#define SIPREG__C_ALNUM 0x02      /* ALPHA / DIGIT */
+#define SIPREG__C_DIGIT 0x04      /* DIGIT */
+#define SIPREG__C_HEX 0x08        /* HEXDIG (either case) */
 #define SIPREG__C_UNRESERVED 0x10 /* alphanum / mark ("-_.!~*'()") */
-#define SIPREG__C_WS 0x20       /* SP / HTAB */
-#define SIPREG__C_PARAMCHAR 0x40 /* param-unreserved ("[]/:&+$") plus unreserved (escaped aside) */
-#define SIPREG__C_HNVCHAR 0x80  /* hnv-unreserved ("[]/?:+$") plus unreserved */
+#define SIPREG__C_WS 0x20         /* SP / HTAB */
+#define SIPREG__C_PARAMCHAR 0x40  /* param-unreserved ("[]/:&+$") plus unreserved (escaped aside)  \
+                                   */
+#define SIPREG__C_HNVCHAR 0x80    /* hnv-unreserved ("[]/?:+$") plus unreserved */
 
 /* Class bits of byte c (table in text.c). */
 extern const unsigned char sipreg__cclass[256];
 
 /* 1 when byte c has any of the class bits `cls`. */
-static inline int sipreg__is(unsigned char c, unsigned cls) { return (sipreg__cclass[c] & cls) != 0; }
+static inline int sipreg__is(unsigned char c, unsigned cls) {
+    return (sipreg__cclass[c] & cls) != 0;
+}
 
 /* ASCII lowercase of c. */
 static inline unsigned char sipreg__lower(unsigned char c) {
@@ -77,9 +80,9 @@ int sipreg__parse_u64(struct sipreg_str s, uint64_t max, uint64_t *out);
 
 /* Output buffer with sticky overflow: writes past cap set `overflow` and are dropped. */
 struct sipreg__buf {
-    char *p;      /* destination */
-    size_t cap;   /* capacity */
-    size_t len;   /* bytes written (may exceed cap when overflowed: the length needed) */
+    char *p;    /* destination */
+    size_t cap; /* capacity */
+    size_t len; /* bytes written (may exceed cap when overflowed: the length needed) */
 };
 
 /* Append bytes. */

@@ -33,13 +33,17 @@ static void put_json_str(struct sipreg__buf *b, struct sipreg_str s) {
             i++;
         } else {
             /* length of a well-formed UTF-8 sequence starting here, or 0 */
-            size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
-                     : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+            size_t n = c >= 0xc2 && c <= 0xdf   ? 2
+                       : c >= 0xe0 && c <= 0xef ? 3
+                       : c >= 0xf0 && c <= 0xf4 ? 4
+                                                : 0;
             int ok = n > 0 && i + n <= s.len;
-            for (size_t k = 1; ok && k < n; k++) ok = ((unsigned char)s.p[i + k] & 0xc0) == 0x80;
+            for (size_t k = 1; ok && k < n; k++)
+                ok = ((unsigned char)s.p[i + k] & 0xc0) == 0x80;
             if (ok && n == 3) {
                 unsigned char c1 = (unsigned char)s.p[i + 1];
-                ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0); /* overlong, UTF-16 surrogates */
+                ok = !(c == 0xe0 && c1 < 0xa0) &&
+                     !(c == 0xed && c1 >= 0xa0); /* overlong, UTF-16 surrogates */
             }
             if (ok && n == 4) {
                 unsigned char c1 = (unsigned char)s.p[i + 1];
@@ -292,7 +296,8 @@ int sipreg_parse_json(const char *buf, size_t len, char *out, size_t cap) {
     static const struct {
         const char *key;
         int id;
-    } DELTAS[] = {{"expires", SIPREG_H_EXPIRES}, {"min_expires", SIPREG_H_MIN_EXPIRES},
+    } DELTAS[] = {{"expires", SIPREG_H_EXPIRES},
+                  {"min_expires", SIPREG_H_MIN_EXPIRES},
                   {"flow_timer", SIPREG_H_FLOW_TIMER}};
     for (size_t i = 0; i < sizeof DELTAS / sizeof DELTAS[0]; i++) {
         int64_t v = sipreg_msg_delta(&m, DELTAS[i].id);

@@ -5,21 +5,22 @@
 
 static uint32_t rotl(uint32_t v, int n) { return (v << n) | (v >> (32 - n)); }
 
-#define QR(a, b, c, d)                                                                        \
-    do {                                                                                      \
-        a += b;                                                                               \
-        d = rotl(d ^ a, 16);                                                                  \
-        c += d;                                                                               \
-        b = rotl(b ^ c, 12);                                                                  \
-        a += b;                                                                               \
-        d = rotl(d ^ a, 8);                                                                   \
-        c += d;                                                                               \
-        b = rotl(b ^ c, 7);                                                                   \
+#define QR(a, b, c, d)                                                                             \
+    do {                                                                                           \
+        a += b;                                                                                    \
+        d = rotl(d ^ a, 16);                                                                       \
+        c += d;                                                                                    \
+        b = rotl(b ^ c, 12);                                                                       \
+        a += b;                                                                                    \
+        d = rotl(d ^ a, 8);                                                                        \
+        c += d;                                                                                    \
+        b = rotl(b ^ c, 7);                                                                        \
     } while (0)
 
 static void chacha_block(struct sipreg_prng *g) {
     uint32_t in[16] = {0x61707865u, 0x3320646eu, 0x79622d32u, 0x6b206574u}; /* "expand 32-byte k" */
-    for (int i = 0; i < 8; i++) in[4 + i] = g->key[i];
+    for (int i = 0; i < 8; i++)
+        in[4 + i] = g->key[i];
     in[12] = (uint32_t)g->counter;
     in[13] = (uint32_t)(g->counter >> 32);
     in[14] = 0;
@@ -36,7 +37,8 @@ static void chacha_block(struct sipreg_prng *g) {
         QR(x[2], x[7], x[8], x[13]);
         QR(x[3], x[4], x[9], x[14]);
     }
-    for (int i = 0; i < 16; i++) g->buf[i] = x[i] + in[i];
+    for (int i = 0; i < 16; i++)
+        g->buf[i] = x[i] + in[i];
     g->counter++;
     g->pos = 0;
 }
@@ -69,5 +71,6 @@ int64_t sipreg_prng_range(struct sipreg_prng *g, int64_t lo, int64_t hi) {
 
 void sipreg_prng_token(struct sipreg_prng *g, char *out, size_t n) {
     static const char ALPHABET[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-    for (size_t i = 0; i < n; i++) out[i] = ALPHABET[sipreg_prng_range(g, 0, 35)];
+    for (size_t i = 0; i < n; i++)
+        out[i] = ALPHABET[sipreg_prng_range(g, 0, 35)];
 }

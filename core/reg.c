@@ -16,11 +16,11 @@ void sipreg_config_init(struct sipreg_config *cfg) {
     cfg->outbound = 1;
     cfg->expires = 600;
     cfg->transport = SIPREG_TP_WS;
-    cfg->policy.t1_ms = 500;            /* RFC 3261 §17.1.1.1 */
-    cfg->policy.t2_ms = 4000;           /* RFC 3261 §17.1.2.2 */
-    cfg->policy.refresh_margin_s = 32;  /* = Timer F: a refresh that times out still lands */
+    cfg->policy.t1_ms = 500;           /* RFC 3261 §17.1.1.1 */
+    cfg->policy.t2_ms = 4000;          /* RFC 3261 §17.1.2.2 */
+    cfg->policy.refresh_margin_s = 32; /* = Timer F: a refresh that times out still lands */
     cfg->policy.short_margin_s = 5;
-    cfg->policy.base_s = 30;            /* RFC 5626 §4.5 defaults */
+    cfg->policy.base_s = 30; /* RFC 5626 §4.5 defaults */
     cfg->policy.base_up_s = 90;
     cfg->policy.max_s = 1800;
     cfg->policy.max_retry_after_s = 86400;
@@ -38,14 +38,19 @@ void sipreg_config_init(struct sipreg_config *cfg) {
 
 /* Total length of the strings we copy (each NUL-terminated in r->strings), defaults included. */
 static size_t config_strings_len(const struct sipreg_config *c) {
-    const char *s[] = {c->aor,         c->registrar,
-                       c->username,    c->password,
-                       c->ha1,         c->instance_id,
-                       c->extra_headers, c->via_host,
+    const char *s[] = {c->aor,
+                       c->registrar,
+                       c->username,
+                       c->password,
+                       c->ha1,
+                       c->instance_id,
+                       c->extra_headers,
+                       c->via_host,
                        c->user_agent ? c->user_agent : DEFAULT_USER_AGENT,
                        c->supported ? c->supported : DEFAULT_SUPPORTED};
     size_t n = 0;
-    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) n += (s[i] ? strlen(s[i]) : 0) + 1;
+    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
+        n += (s[i] ? strlen(s[i]) : 0) + 1;
     /* what we derive: the Request-URI and digest user from the AOR (each at most the AOR's
      * length + 8), a generated instance URN (45 + 1) and Via host (20 + 1) */
     return n + 2 * (strlen(c->aor) + 8) + 46 + 21;
@@ -94,8 +99,10 @@ static int derive_ruri(struct sipreg *r, size_t *pos, const struct sipreg_config
 static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
                             const struct sipreg__contact *keep, size_t nkeep) {
     size_t total = 0;
-    for (size_t i = 0; i < n; i++) total += (c[i].uri ? strlen(c[i].uri) : 48) + 1;
-    for (size_t i = 0; i < nkeep; i++) total += keep[i].uri.len + 1;
+    for (size_t i = 0; i < n; i++)
+        total += (c[i].uri ? strlen(c[i].uri) : 48) + 1;
+    for (size_t i = 0; i < nkeep; i++)
+        total += keep[i].uri.len + 1;
     char *text = malloc(total ? total : 1);
     if (!text) return SIPREG_E_NOMEM;
     struct sipreg__contact list[SIPREG_MAX_CONTACTS * 2];
@@ -200,8 +207,8 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
     if (!one_line(cfg->aor) || !one_line(cfg->username) || !one_line(cfg->user_agent) ||
         !one_line(cfg->supported) || !one_line(cfg->instance_id) || !one_line(cfg->via_host))
         return SIPREG_E_CONFIG;
-    if (cfg->policy.t1_ms <= 0 || cfg->policy.t2_ms < cfg->policy.t1_ms || cfg->policy.base_s <= 0 ||
-        cfg->policy.max_s < cfg->policy.base_s)
+    if (cfg->policy.t1_ms <= 0 || cfg->policy.t2_ms < cfg->policy.t1_ms ||
+        cfg->policy.base_s <= 0 || cfg->policy.max_s < cfg->policy.base_s)
         return SIPREG_E_CONFIG;
 
     struct sipreg *r = calloc(1, sizeof *r);
@@ -241,7 +248,7 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
     const char *ua = cfg->user_agent ? cfg->user_agent : DEFAULT_USER_AGENT;
     r->user_agent = copy_str(r, &pos, ua, strlen(ua));
     /* without outbound we must not advertise it: registrars key RFC 5626 handling on it */
-    const char *sup = cfg->supported ? cfg->supported
+    const char *sup = cfg->supported  ? cfg->supported
                       : cfg->outbound ? DEFAULT_SUPPORTED
                                       : DEFAULT_SUPPORTED_NO_OUTBOUND;
     r->supported = copy_str(r, &pos, sup, strlen(sup));
@@ -254,7 +261,8 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
         char urn[45];
         struct sipreg__buf b = {urn, sizeof urn, 0};
         uint32_t w[4];
-        for (int i = 0; i < 4; i++) w[i] = sipreg_prng_u32(&r->prng);
+        for (int i = 0; i < 4; i++)
+            w[i] = sipreg_prng_u32(&r->prng);
         w[1] = (w[1] & 0xffff0fffu) | 0x00004000u; /* version 4 */
         w[2] = (w[2] & 0x3fffffffu) | 0x80000000u; /* variant 10 */
         sipreg__putc(&b, "urn:uuid:");

@@ -5,15 +5,15 @@
 
 #include "internal.h"
 
-#define SIPREG__EVENTS 8        /* queued events before the oldest is dropped */
-#define SIPREG__ARENA 768        /* bytes for strings of the binding view (URIs, GRUUs, routes) */
-#define SIPREG__REALM_MAX 96    /* longest realm we keep for nonce reuse */
-#define SIPREG__NONCE_MAX 192    /* longest nonce we keep */
-#define SIPREG__OPAQUE_MAX 96   /* longest opaque we keep */
-#define SIPREG__REASON_MAX 64    /* reason phrase kept for events */
-#define SIPREG__MAX_423 3        /* 423 answers we follow per attempt (each must raise the ask) */
-#define SIPREG__CALL_ID_LEN 24   /* Call-ID characters (from the PRNG's token alphabet) */
-#define SIPREG__TAG_LEN 10       /* From tag characters */
+#define SIPREG__EVENTS 8       /* queued events before the oldest is dropped */
+#define SIPREG__ARENA 768      /* bytes for strings of the binding view (URIs, GRUUs, routes) */
+#define SIPREG__REALM_MAX 96   /* longest realm we keep for nonce reuse */
+#define SIPREG__NONCE_MAX 192  /* longest nonce we keep */
+#define SIPREG__OPAQUE_MAX 96  /* longest opaque we keep */
+#define SIPREG__REASON_MAX 64  /* reason phrase kept for events */
+#define SIPREG__MAX_423 3      /* 423 answers we follow per attempt (each must raise the ask) */
+#define SIPREG__CALL_ID_LEN 24 /* Call-ID characters (from the PRNG's token alphabet) */
+#define SIPREG__TAG_LEN 10     /* From tag characters */
 
 /* What the open (or queued) REGISTER does: the public enum sipreg_op. */
 #define SIPREG__OP_NONE SIPREG_OP_NONE
@@ -38,27 +38,27 @@ struct sipreg__contact {
 /* Another device's binding, strings in r->arena. */
 struct sipreg__other {
     uint16_t uri_off, uri_len, inst_off, inst_len, pub_off, pub_len, temp_off, temp_len;
-    int64_t reg_id;        /* or -1 */
-    int q;                 /* or -1 */
-    int64_t granted;       /* seconds */
-    sipreg_ms expires_at;  /* monotonic */
+    int64_t reg_id;       /* or -1 */
+    int q;                /* or -1 */
+    int64_t granted;      /* seconds */
+    sipreg_ms expires_at; /* monotonic */
 };
 
 /* Cached digest state for nonce reuse (RFC 7616 §3.4: nc counts requests with one nonce). */
 struct sipreg__auth {
-    int valid;             /* 1 when a challenge is cached */
-    int proxy;             /* 1: Proxy-Authorization (407) */
-    int alg;               /* enum sipreg_alg */
-    unsigned qop;          /* chosen qop (0 = none) */
-    int userhash;          /* userhash=true */
-    uint32_t nc;           /* last nonce count used */
+    int valid;    /* 1 when a challenge is cached */
+    int proxy;    /* 1: Proxy-Authorization (407) */
+    int alg;      /* enum sipreg_alg */
+    unsigned qop; /* chosen qop (0 = none) */
+    int userhash; /* userhash=true */
+    uint32_t nc;  /* last nonce count used */
     char realm[SIPREG__REALM_MAX];
     char nonce[SIPREG__NONCE_MAX];
     char opaque[SIPREG__OPAQUE_MAX];
     uint8_t realm_len, has_opaque;
     uint16_t nonce_len, opaque_len;
-    char cnonce[16];       /* cnonce of the open request (kept for retransmissions) */
-    uint32_t req_nc;       /* nc of the open request (0: the request carries no credentials) */
+    char cnonce[16]; /* cnonce of the open request (kept for retransmissions) */
+    uint32_t req_nc; /* nc of the open request (0: the request carries no credentials) */
 };
 
 /* The registration. */
@@ -68,7 +68,7 @@ struct sipreg {
     int transport, discovery, outbound, reg_id;
     int state;
     int flow_up;
-    int flow_ok;           /* the flow carried a successful registration (RFC 5626 §4.5) */
+    int flow_ok; /* the flow carried a successful registration (RFC 5626 §4.5) */
 
     /* configuration strings (one allocation: r->strings) */
     char *strings;
@@ -76,40 +76,40 @@ struct sipreg {
     struct sipreg_str aor, ruri, user, password, ha1, instance, user_agent, supported, extra,
         via_host;
     char call_id[SIPREG__CALL_ID_LEN]; /* random, constant for the registration (§10.2) */
-    char from_tag[SIPREG__TAG_LEN];     /* random From tag (§8.1.1.3) */
+    char from_tag[SIPREG__TAG_LEN];    /* random From tag (§8.1.1.3) */
 
     /* our contacts (URIs in contact_text, one allocation) */
     struct sipreg__contact contacts[SIPREG_MAX_CONTACTS * 2];
     size_t ncontacts;
     char *contact_text;
     size_t contact_text_len;
-    int64_t requested;     /* Expires we ask for (raised by 423, never shrunk to the grant) */
+    int64_t requested; /* Expires we ask for (raised by 423, never shrunk to the grant) */
 
     /* the transaction (RFC 3261 §17.1.2) */
-    int op;                /* enum sipreg_op of the open transaction, or NONE */
-    int last_op;           /* the op events refer to: the one running, or that just ended */
-    int queued;            /* enum sipreg__op to start when the open one ends */
-    int wants_transport;   /* an op waits for the flow */
-    uint32_t cseq;         /* CSeq of the last REGISTER (§10.2: +1 each) */
-    char branch[7 + 20];   /* "z9hG4bK" + random */
+    int op;              /* enum sipreg_op of the open transaction, or NONE */
+    int last_op;         /* the op events refer to: the one running, or that just ended */
+    int queued;          /* enum sipreg__op to start when the open one ends */
+    int wants_transport; /* an op waits for the flow */
+    uint32_t cseq;       /* CSeq of the last REGISTER (§10.2: +1 each) */
+    char branch[7 + 20]; /* "z9hG4bK" + random */
     size_t branch_len;
-    sipreg_ms tx_start;    /* when the open REGISTER was first sent */
-    sipreg_ms timer_f;     /* transaction timeout (64*T1) */
-    sipreg_ms timer_e;     /* next retransmission (unreliable transports), or NEVER */
-    int64_t timer_e_ms;    /* current retransmission interval */
-    int send_pending;      /* the open request is waiting in poll_send */
-    int sent_once;         /* the open request went out at least once */
-    int auth_tries;        /* challenges answered in this attempt */
-    int interval_tries;    /* 423s followed in this attempt */
-    int outbound_refused;  /* 439 seen: register without reg-id (RFC 5626 §4.2.1) */
+    sipreg_ms tx_start;   /* when the open REGISTER was first sent */
+    sipreg_ms timer_f;    /* transaction timeout (64*T1) */
+    sipreg_ms timer_e;    /* next retransmission (unreliable transports), or NEVER */
+    int64_t timer_e_ms;   /* current retransmission interval */
+    int send_pending;     /* the open request is waiting in poll_send */
+    int sent_once;        /* the open request went out at least once */
+    int auth_tries;       /* challenges answered in this attempt */
+    int interval_tries;   /* 423s followed in this attempt */
+    int outbound_refused; /* 439 seen: register without reg-id (RFC 5626 §4.2.1) */
     struct sipreg__auth auth;
 
     /* schedule */
     sipreg_ms refresh_at, expires_at, retry_at;
-    int expiring_sent;     /* EXPIRING already reported for this refresh point */
-    int failures;          /* consecutive failures (RFC 5626 §4.5) */
+    int expiring_sent; /* EXPIRING already reported for this refresh point */
+    int failures;      /* consecutive failures (RFC 5626 §4.5) */
     int last_status;
-    int64_t granted;       /* minimum granted over our bindings, or -1 */
+    int64_t granted; /* minimum granted over our bindings, or -1 */
 
     /* binding view of the last 2xx */
     struct sipreg__other others[SIPREG_MAX_BINDINGS];
@@ -121,12 +121,12 @@ struct sipreg {
     size_t arena_len;
 
     /* RFC 5626 §4.4.1 CRLF keep-alive */
-    int ka_on;             /* pings run (reliable flow, registered, mode allows) */
-    int64_t ka_interval_s; /* Flow-Timer, or the policy's upper bound */
-    sipreg_ms ping_at;     /* next ping, or NEVER */
+    int ka_on;               /* pings run (reliable flow, registered, mode allows) */
+    int64_t ka_interval_s;   /* Flow-Timer, or the policy's upper bound */
+    sipreg_ms ping_at;       /* next ping, or NEVER */
     sipreg_ms pong_deadline; /* open ping's deadline, or NEVER */
-    int ping_pending;      /* a ping waits in poll_send */
-    int flow_failed;       /* no pong: nothing goes out until the host reports the flow down */
+    int ping_pending;        /* a ping waits in poll_send */
+    int flow_failed;         /* no pong: nothing goes out until the host reports the flow down */
 
     /* clock */
     int has_wall, has_skew;

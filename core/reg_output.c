@@ -263,18 +263,16 @@ const char *sipreg_state_name(int state) {
 }
 
 const char *sipreg_reason_name(int reason) {
-    static const char *const N[] = {"none",       "command",    "ok",          "refresh",
-                                    "lapsed",     "status",     "timeout",     "flow",
-                                    "auth",       "interval",   "no-binding",  "retry-after",
-                                    "backoff"};
+    static const char *const N[] = {"none",       "command",     "ok",     "refresh", "lapsed",
+                                    "status",     "timeout",     "flow",   "auth",    "interval",
+                                    "no-binding", "retry-after", "backoff"};
     return name_of(N, sizeof N / sizeof N[0], reason);
 }
 
 const char *sipreg_event_name(int type) {
-    static const char *const N[] = {NULL,         "statechange", "registered", "unregistered",
-                                    "failed",     "retry",       "expiring",   "lapsed",
-                                    "bindings",   "connect",     "nobinding",
-                                    "flowfailed"};
+    static const char *const N[] = {NULL,       "statechange", "registered", "unregistered",
+                                    "failed",   "retry",       "expiring",   "lapsed",
+                                    "bindings", "connect",     "nobinding",  "flowfailed"};
     return name_of(N, sizeof N / sizeof N[0], type);
 }
 

@@ -61,8 +61,8 @@ static void arena_keep(struct sipreg *r, struct sipreg_str s, uint16_t *off, uin
 
 /* Which of our contacts a 2xx Contact element is, and by which rule (RFC 5626 §6 instance and
  * reg-id, RFC 5627 GRUU, RFC 3261 §19.1.4 URI equality), or -1. */
-static int match_ours(const struct sipreg *r, const char *old_arena,
-                      const struct sipreg_contact *c, const struct sipreg_uri *cu, int *by) {
+static int match_ours(const struct sipreg *r, const char *old_arena, const struct sipreg_contact *c,
+                      const struct sipreg_uri *cu, int *by) {
     struct sipreg_str inst = c->instance;
     /* the instance arrives quoted and bracketed: "<urn:uuid:...>" */
     if (inst.len >= 2 && inst.p[0] == '<' && inst.p[inst.len - 1] == '>')
@@ -214,7 +214,8 @@ static void drop_removed(struct sipreg *r) {
 /* Number of our live (not swapped-out) contacts. */
 static size_t live_contacts(const struct sipreg *r) {
     size_t n = 0;
-    for (size_t i = 0; i < r->ncontacts; i++) n += !r->contacts[i].removing;
+    for (size_t i = 0; i < r->ncontacts; i++)
+        n += !r->contacts[i].removing;
     return n;
 }
 
@@ -233,9 +234,9 @@ static int requires(const struct sipreg_msg *m, const char *tag) {
 static void start_keepalive(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now) {
     int64_t ft = sipreg_msg_delta(m, SIPREG_H_FLOW_TIMER);
     int promised = ft > 0 || requires(m, "outbound");
-    int on = sipreg_transport_reliable(r->transport) &&
-             (r->pol.keepalive == SIPREG_KA_ALWAYS ||
-              (r->pol.keepalive == SIPREG_KA_AUTO && promised));
+    int on =
+        sipreg_transport_reliable(r->transport) &&
+        (r->pol.keepalive == SIPREG_KA_ALWAYS || (r->pol.keepalive == SIPREG_KA_AUTO && promised));
     r->ka_interval_s = ft > 0 ? ft : r->pol.keepalive_s;
     if (!on) {
         r->ka_on = 0;
@@ -402,7 +403,8 @@ static void on_interval(struct sipreg *r, const struct sipreg_msg *m, int op, si
     r->interval_tries++;
     if (r->requested < min) r->requested = min;
     for (size_t i = 0; i < r->ncontacts; i++)
-        if (r->contacts[i].expires > 0 && r->contacts[i].expires < min) r->contacts[i].expires = min;
+        if (r->contacts[i].expires > 0 && r->contacts[i].expires < min)
+            r->contacts[i].expires = min;
     r->op = op;
     sipreg__restart(r, now);
 }
@@ -418,8 +420,12 @@ void sipreg__on_response(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms
     /* a failure keeps requested and granted apart: nothing here shrinks the request */
     switch (m->status) {
     case 401:
-    case 407: on_challenge(r, m, op, now); return;
-    case 423: on_interval(r, m, op, now); return;
+    case 407:
+        on_challenge(r, m, op, now);
+        return;
+    case 423:
+        on_interval(r, m, op, now);
+        return;
     case 439:
         /* RFC 5626 §4.2.1: the first hop lacks outbound; register without reg-id once */
         if (!r->outbound_refused) {
@@ -429,7 +435,8 @@ void sipreg__on_response(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms
             return;
         }
         break;
-    default: break;
+    default:
+        break;
     }
     int64_t ra = sipreg_msg_retry_after(m);
     fail_op(r, op, SIPREG_R_STATUS, m->status, 0, ra >= 0 ? ra : -1, 0, now);

@@ -48,8 +48,10 @@ static int state_for_op(const struct sipreg *r, int op) {
                    ? SIPREG_ST_REFRESHING
                    : SIPREG_ST_REGISTERING;
     case SIPREG__OP_UNREGISTER:
-    case SIPREG__OP_UNREGISTER_ALL: return SIPREG_ST_UNREGISTERING;
-    default: return r->state;
+    case SIPREG__OP_UNREGISTER_ALL:
+        return SIPREG_ST_UNREGISTERING;
+    default:
+        return r->state;
     }
 }
 
@@ -128,7 +130,8 @@ void sipreg__schedule_retry(struct sipreg *r, int64_t retry_after_s, int reason,
         /* RFC 5626 §4.5: W = min(max-time, base-time * 2^failures), wait U[W/2, W] */
         int64_t base = r->pol.other_flow_up ? r->pol.base_up_s : r->pol.base_s;
         int64_t w = base;
-        for (int i = 0; i < r->failures && w < r->pol.max_s; i++) w *= 2;
+        for (int i = 0; i < r->failures && w < r->pol.max_s; i++)
+            w *= 2;
         if (w > r->pol.max_s) w = r->pol.max_s;
         delay_ms = sipreg_prng_range(&r->prng, w * 500, w * 1000);
         why = SIPREG_R_BACKOFF;
@@ -168,7 +171,8 @@ static void lapse(struct sipreg *r, sipreg_ms now) {
     r->expires_at = SIPREG_NEVER;
     r->refresh_at = SIPREG_NEVER;
     r->granted = -1;
-    for (size_t i = 0; i < r->ncontacts; i++) r->contacts[i].expires_at = SIPREG_NEVER;
+    for (size_t i = 0; i < r->ncontacts; i++)
+        r->contacts[i].expires_at = SIPREG_NEVER;
     sipreg__emit(r, SIPREG_EV_LAPSED, SIPREG_R_LAPSED, 0, 0, now, late);
     if (r->state == SIPREG_ST_REGISTERED || r->state == SIPREG_ST_REFRESHING)
         sipreg__set_state(r, SIPREG_ST_REGISTERING, SIPREG_R_LAPSED);
@@ -198,7 +202,8 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now) {
             r->send_pending = 1;
             r->timer_e_ms = r->timer_e_ms * 2 < r->pol.t2_ms ? r->timer_e_ms * 2 : r->pol.t2_ms;
             r->timer_e = now + r->timer_e_ms;
-            while (r->timer_e <= now) r->timer_e += r->timer_e_ms; /* a very late wake-up */
+            while (r->timer_e <= now)
+                r->timer_e += r->timer_e_ms; /* a very late wake-up */
         }
     }
     keepalive(r, now);

@@ -41,44 +41,45 @@ typedef int64_t sipreg_ms;
 
 /* Error codes (all negative). 0 is success. */
 enum sipreg_error {
-    SIPREG_OK = 0,                /* success */
-    SIPREG_E_DONE = -1,           /* nothing more to return (poll functions); not a failure */
-    SIPREG_E_INVAL = -2,          /* invalid argument (API misuse) */
-    SIPREG_E_NOMEM = -3,          /* allocation failed */
-    SIPREG_E_BUFFER = -4,         /* caller's output buffer is too small */
-    SIPREG_E_LIMIT = -5,          /* a documented limit was exceeded (see SIPREG_MAX_*) */
-    SIPREG_E_STATE = -6,          /* command not allowed in the current state */
-    SIPREG_E_NOT_FOUND = -7,      /* the requested item is not present */
-    SIPREG_E_CONFIG = -8,         /* configuration is invalid (e.g. AOR does not parse) */
-    SIPREG_E_ASYMMETRIC = -9,     /* a response that does not belong to our transaction */
-    SIPREG_E_STATE_BLOB = -10,    /* saved state is corrupt, foreign, or of another version */
+    SIPREG_OK = 0,             /* success */
+    SIPREG_E_DONE = -1,        /* nothing more to return (poll functions); not a failure */
+    SIPREG_E_INVAL = -2,       /* invalid argument (API misuse) */
+    SIPREG_E_NOMEM = -3,       /* allocation failed */
+    SIPREG_E_BUFFER = -4,      /* caller's output buffer is too small */
+    SIPREG_E_LIMIT = -5,       /* a documented limit was exceeded (see SIPREG_MAX_*) */
+    SIPREG_E_STATE = -6,       /* command not allowed in the current state */
+    SIPREG_E_NOT_FOUND = -7,   /* the requested item is not present */
+    SIPREG_E_CONFIG = -8,      /* configuration is invalid (e.g. AOR does not parse) */
+    SIPREG_E_ASYMMETRIC = -9,  /* a response that does not belong to our transaction */
+    SIPREG_E_STATE_BLOB = -10, /* saved state is corrupt, foreign, or of another version */
     /* message parse errors (remote peer sent something we cannot accept) */
-    SIPREG_E_START_LINE = -20,    /* malformed request line or status line */
-    SIPREG_E_VERSION = -21,       /* SIP-Version is not SIP/2.0 */
-    SIPREG_E_STATUS = -22,        /* status code is not three digits 100..699 */
-    SIPREG_E_METHOD = -23,        /* method is not a token */
-    SIPREG_E_HEADER_NAME = -24,   /* header name is empty or not a token */
-    SIPREG_E_HEADER_COLON = -25,  /* header line has no ':' after the name */
-    SIPREG_E_LINE_TOO_LONG = -26, /* a line is longer than SIPREG_MAX_LINE */
+    SIPREG_E_START_LINE = -20,       /* malformed request line or status line */
+    SIPREG_E_VERSION = -21,          /* SIP-Version is not SIP/2.0 */
+    SIPREG_E_STATUS = -22,           /* status code is not three digits 100..699 */
+    SIPREG_E_METHOD = -23,           /* method is not a token */
+    SIPREG_E_HEADER_NAME = -24,      /* header name is empty or not a token */
+    SIPREG_E_HEADER_COLON = -25,     /* header line has no ':' after the name */
+    SIPREG_E_LINE_TOO_LONG = -26,    /* a line is longer than SIPREG_MAX_LINE */
     SIPREG_E_TOO_MANY_HEADERS = -27, /* more than the caller's header array can hold */
-    SIPREG_E_TOO_BIG = -28,       /* message is longer than SIPREG_MAX_MESSAGE */
-    SIPREG_E_INCOMPLETE = -29,    /* header section does not end with an empty line */
-    SIPREG_E_CONTENT_LENGTH = -30, /* Content-Length is not a number, or several disagree */
-    SIPREG_E_BODY = -31,          /* body is shorter than Content-Length says */
-    SIPREG_E_CHAR = -32,          /* a byte that is never allowed here (NUL, control) */
-    SIPREG_E_HEADER_VALUE = -33,  /* a header's value does not follow its grammar */
-    SIPREG_E_MISSING_HEADER = -34, /* a mandatory header (Call-ID, CSeq, From, To, Via) is missing */
-    SIPREG_E_CSEQ = -35,          /* CSeq is malformed, or its method differs from the request's */
-    SIPREG_E_QUOTE = -36,         /* unterminated quoted string or angle bracket */
-    SIPREG_E_URI = -40,           /* URI does not follow RFC 3261 §19.1 / RFC 3966 / RFC 3986 */
-    SIPREG_E_URI_SCHEME = -41,    /* URI has no scheme, or the scheme is not a token */
-    SIPREG_E_URI_HOST = -42,      /* host is empty or malformed (incl. IPv6 reference) */
-    SIPREG_E_URI_PORT = -43,      /* port is not a number in 0..65535 */
-    SIPREG_E_URI_ESCAPE = -44,    /* a '%' not followed by two hex digits */
+    SIPREG_E_TOO_BIG = -28,          /* message is longer than SIPREG_MAX_MESSAGE */
+    SIPREG_E_INCOMPLETE = -29,       /* header section does not end with an empty line */
+    SIPREG_E_CONTENT_LENGTH = -30,   /* Content-Length is not a number, or several disagree */
+    SIPREG_E_BODY = -31,             /* body is shorter than Content-Length says */
+    SIPREG_E_CHAR = -32,             /* a byte that is never allowed here (NUL, control) */
+    SIPREG_E_HEADER_VALUE = -33,     /* a header's value does not follow its grammar */
+    SIPREG_E_MISSING_HEADER =
+        -34,                   /* a mandatory header (Call-ID, CSeq, From, To, Via) is missing */
+    SIPREG_E_CSEQ = -35,       /* CSeq is malformed, or its method differs from the request's */
+    SIPREG_E_QUOTE = -36,      /* unterminated quoted string or angle bracket */
+    SIPREG_E_URI = -40,        /* URI does not follow RFC 3261 §19.1 / RFC 3966 / RFC 3986 */
+    SIPREG_E_URI_SCHEME = -41, /* URI has no scheme, or the scheme is not a token */
+    SIPREG_E_URI_HOST = -42,   /* host is empty or malformed (incl. IPv6 reference) */
+    SIPREG_E_URI_PORT = -43,   /* port is not a number in 0..65535 */
+    SIPREG_E_URI_ESCAPE = -44, /* a '%' not followed by two hex digits */
     /* authentication */
-    SIPREG_E_AUTH_ALGORITHM = -50, /* no challenge with an algorithm we support */
-    SIPREG_E_AUTH_QOP = -51,      /* the challenge offers only qop values we do not support */
-    SIPREG_E_AUTH_LOOP = -52,     /* the registrar rejected our credentials again (no loop) */
+    SIPREG_E_AUTH_ALGORITHM = -50,      /* no challenge with an algorithm we support */
+    SIPREG_E_AUTH_QOP = -51,            /* the challenge offers only qop values we do not support */
+    SIPREG_E_AUTH_LOOP = -52,           /* the registrar rejected our credentials again (no loop) */
     SIPREG_E_AUTH_NO_CREDENTIALS = -53, /* challenged but no credentials configured */
 };
 
@@ -106,10 +107,10 @@ const char *sipreg_errname(int err);
 
 /* Deterministic random number generator state. */
 struct sipreg_prng {
-    uint32_t key[8];   /* from the seed */
-    uint64_t counter;  /* block counter */
-    uint32_t buf[16];  /* current keystream block */
-    unsigned pos;      /* next unread word in buf (16 = empty) */
+    uint32_t key[8];  /* from the seed */
+    uint64_t counter; /* block counter */
+    uint32_t buf[16]; /* current keystream block */
+    unsigned pos;     /* next unread word in buf (16 = empty) */
 };
 
 /* Initialise from a 32-byte seed. */
@@ -145,19 +146,19 @@ enum sipreg_host_kind {
 
 /* A parsed URI; all views point into the parsed text and keep their %HEX escapes. */
 struct sipreg_uri {
-    int scheme;                /* enum sipreg_scheme */
-    struct sipreg_str raw;     /* the whole URI text */
+    int scheme;                 /* enum sipreg_scheme */
+    struct sipreg_str raw;      /* the whole URI text */
     struct sipreg_str scheme_s; /* scheme as written, without ':' */
-    struct sipreg_str user;    /* sip/sips: userinfo user (len 0 if absent); tel: the number */
+    struct sipreg_str user;     /* sip/sips: userinfo user (len 0 if absent); tel: the number */
     struct sipreg_str password; /* sip/sips: password after ':' in userinfo */
-    int has_user;              /* 1 when a userinfo '@' part is present */
-    int has_password;          /* 1 when the userinfo has ':' password */
-    struct sipreg_str host;    /* sip/sips: host (IPv6 with brackets) */
-    int host_kind;             /* enum sipreg_host_kind */
-    int port;                  /* explicit port, or -1 when absent */
-    struct sipreg_str params;  /* ";a=b;c" URI parameters (sip, sips, tel), leading ';' kept */
-    struct sipreg_str headers; /* "?a=b&c=d" headers, leading '?' kept */
-    struct sipreg_str opaque;  /* OTHER: everything after "scheme:" */
+    int has_user;               /* 1 when a userinfo '@' part is present */
+    int has_password;           /* 1 when the userinfo has ':' password */
+    struct sipreg_str host;     /* sip/sips: host (IPv6 with brackets) */
+    int host_kind;              /* enum sipreg_host_kind */
+    int port;                   /* explicit port, or -1 when absent */
+    struct sipreg_str params;   /* ";a=b;c" URI parameters (sip, sips, tel), leading ';' kept */
+    struct sipreg_str headers;  /* "?a=b&c=d" headers, leading '?' kept */
+    struct sipreg_str opaque;   /* OTHER: everything after "scheme:" */
 };
 
 /* Parse `s[0..len)` as a URI. Returns 0, SIPREG_E_URI*, or SIPREG_E_LIMIT (more than
@@ -195,42 +196,42 @@ int sipreg_param_find(struct sipreg_str list, const char *name, struct sipreg_st
 /* Known header ids (compact forms resolve to the same id, RFC 3261 §7.3.3). */
 enum sipreg_hdr_id {
     SIPREG_H_OTHER = 0,
-    SIPREG_H_VIA,               /* Via / v */
-    SIPREG_H_TO,                /* To / t */
-    SIPREG_H_FROM,              /* From / f */
-    SIPREG_H_CALL_ID,           /* Call-ID / i */
-    SIPREG_H_CSEQ,              /* CSeq */
-    SIPREG_H_CONTACT,           /* Contact / m */
-    SIPREG_H_EXPIRES,           /* Expires */
-    SIPREG_H_MIN_EXPIRES,       /* Min-Expires */
-    SIPREG_H_RETRY_AFTER,       /* Retry-After */
-    SIPREG_H_DATE,              /* Date */
-    SIPREG_H_CONTENT_LENGTH,    /* Content-Length / l */
-    SIPREG_H_CONTENT_TYPE,      /* Content-Type / c */
-    SIPREG_H_WWW_AUTHENTICATE,  /* WWW-Authenticate */
-    SIPREG_H_PROXY_AUTHENTICATE, /* Proxy-Authenticate */
-    SIPREG_H_AUTHORIZATION,     /* Authorization */
+    SIPREG_H_VIA,                 /* Via / v */
+    SIPREG_H_TO,                  /* To / t */
+    SIPREG_H_FROM,                /* From / f */
+    SIPREG_H_CALL_ID,             /* Call-ID / i */
+    SIPREG_H_CSEQ,                /* CSeq */
+    SIPREG_H_CONTACT,             /* Contact / m */
+    SIPREG_H_EXPIRES,             /* Expires */
+    SIPREG_H_MIN_EXPIRES,         /* Min-Expires */
+    SIPREG_H_RETRY_AFTER,         /* Retry-After */
+    SIPREG_H_DATE,                /* Date */
+    SIPREG_H_CONTENT_LENGTH,      /* Content-Length / l */
+    SIPREG_H_CONTENT_TYPE,        /* Content-Type / c */
+    SIPREG_H_WWW_AUTHENTICATE,    /* WWW-Authenticate */
+    SIPREG_H_PROXY_AUTHENTICATE,  /* Proxy-Authenticate */
+    SIPREG_H_AUTHORIZATION,       /* Authorization */
     SIPREG_H_PROXY_AUTHORIZATION, /* Proxy-Authorization */
-    SIPREG_H_SERVICE_ROUTE,     /* Service-Route (RFC 3608) */
-    SIPREG_H_PATH,              /* Path (RFC 3327) */
-    SIPREG_H_FLOW_TIMER,        /* Flow-Timer (RFC 5626) */
-    SIPREG_H_SUPPORTED,         /* Supported / k */
-    SIPREG_H_REQUIRE,           /* Require */
-    SIPREG_H_MAX_FORWARDS,      /* Max-Forwards */
-    SIPREG_H_ROUTE,             /* Route */
-    SIPREG_H_RECORD_ROUTE,      /* Record-Route */
-    SIPREG_H_CONTENT_ENCODING,  /* Content-Encoding / e */
-    SIPREG_H_SUBJECT,           /* Subject / s */
-    SIPREG_H_USER_AGENT,        /* User-Agent */
-    SIPREG_H_SERVER,            /* Server */
-    SIPREG_H_UNSUPPORTED,       /* Unsupported */
-    SIPREG_H_COUNT_             /* number of ids (not a header) */
+    SIPREG_H_SERVICE_ROUTE,       /* Service-Route (RFC 3608) */
+    SIPREG_H_PATH,                /* Path (RFC 3327) */
+    SIPREG_H_FLOW_TIMER,          /* Flow-Timer (RFC 5626) */
+    SIPREG_H_SUPPORTED,           /* Supported / k */
+    SIPREG_H_REQUIRE,             /* Require */
+    SIPREG_H_MAX_FORWARDS,        /* Max-Forwards */
+    SIPREG_H_ROUTE,               /* Route */
+    SIPREG_H_RECORD_ROUTE,        /* Record-Route */
+    SIPREG_H_CONTENT_ENCODING,    /* Content-Encoding / e */
+    SIPREG_H_SUBJECT,             /* Subject / s */
+    SIPREG_H_USER_AGENT,          /* User-Agent */
+    SIPREG_H_SERVER,              /* Server */
+    SIPREG_H_UNSUPPORTED,         /* Unsupported */
+    SIPREG_H_COUNT_               /* number of ids (not a header) */
 };
 
 /* One header field: name and raw value (folding and trailing whitespace left in place). */
 struct sipreg_hdr {
-    int id;                 /* enum sipreg_hdr_id */
-    struct sipreg_str name; /* as written */
+    int id;                  /* enum sipreg_hdr_id */
+    struct sipreg_str name;  /* as written */
     struct sipreg_str value; /* from after ':' + LWS to before the line's CRLF (may span folds) */
 };
 
@@ -239,15 +240,15 @@ enum sipreg_msg_type { SIPREG_REQUEST = 1, SIPREG_RESPONSE = 2 };
 
 /* A parsed message; the header array is the caller's. */
 struct sipreg_msg {
-    int type;                  /* enum sipreg_msg_type */
-    int status;                /* response: 100..699 */
-    struct sipreg_str reason;  /* response: reason phrase */
-    struct sipreg_str method;  /* request: method */
-    struct sipreg_str ruri;    /* request: Request-URI text */
+    int type;                      /* enum sipreg_msg_type */
+    int status;                    /* response: 100..699 */
+    struct sipreg_str reason;      /* response: reason phrase */
+    struct sipreg_str method;      /* request: method */
+    struct sipreg_str ruri;        /* request: Request-URI text */
     const struct sipreg_hdr *hdrs; /* header fields in order */
-    size_t nhdrs;              /* number of header fields */
-    struct sipreg_str body;    /* body (Content-Length bytes, or the rest when absent) */
-    size_t length;             /* bytes consumed: header section + body */
+    size_t nhdrs;                  /* number of header fields */
+    struct sipreg_str body;        /* body (Content-Length bytes, or the rest when absent) */
+    size_t length;                 /* bytes consumed: header section + body */
 };
 
 /* Parse one SIP message from buf[0..len). `hdrs` has room for `max_hdrs` fields. Checks framing,
@@ -289,11 +290,11 @@ int sipreg_nameaddr_parse(struct sipreg_nameaddr *out, struct sipreg_str elem, s
 struct sipreg_contact {
     int star;                  /* 1 for "Contact: *" */
     struct sipreg_nameaddr na; /* display name, URI, params */
-    int64_t expires;           /* ;expires= value (delta-seconds, clamped to 2^32-1), -1 if absent */
-    int q;                     /* ;q= in thousandths 0..1000, -1 if absent */
-    struct sipreg_str instance; /* ;+sip.instance value, quotes stripped (e.g. "<urn:uuid:...>") */
-    int64_t reg_id;            /* ;reg-id value, -1 if absent */
-    struct sipreg_str pub_gruu; /* ;pub-gruu, quotes stripped (RFC 5627) */
+    int64_t expires; /* ;expires= value (delta-seconds, clamped to 2^32-1), -1 if absent */
+    int q;           /* ;q= in thousandths 0..1000, -1 if absent */
+    struct sipreg_str instance;  /* ;+sip.instance value, quotes stripped (e.g. "<urn:uuid:...>") */
+    int64_t reg_id;              /* ;reg-id value, -1 if absent */
+    struct sipreg_str pub_gruu;  /* ;pub-gruu, quotes stripped (RFC 5627) */
     struct sipreg_str temp_gruu; /* ;temp-gruu, quotes stripped (RFC 5627) */
 };
 
@@ -304,7 +305,8 @@ int sipreg_contact_next(struct sipreg_iter *it, struct sipreg_contact *out, size
 int sipreg_contact_parse(struct sipreg_contact *out, struct sipreg_str elem, size_t *err_off);
 
 /* Delta-seconds header (Expires, Min-Expires, Flow-Timer; RFC 3261 §20.19): value or negative
- * error; values above 2^32-1 are clamped to 2^32-1. SIPREG_E_NOT_FOUND when the header is absent. */
+ * error; values above 2^32-1 are clamped to 2^32-1. SIPREG_E_NOT_FOUND when the header is absent.
+ */
 int64_t sipreg_msg_delta(const struct sipreg_msg *m, int id);
 
 /* Retry-After (RFC 3261 §20.33): seconds (comment and params ignored), or negative. */
@@ -348,17 +350,17 @@ enum sipreg_alg {
 
 /* One challenge of a WWW-Authenticate / Proxy-Authenticate header (RFC 3261 §22, RFC 7616 §3.3). */
 struct sipreg_challenge {
-    int proxy;                 /* 1 when from Proxy-Authenticate (407) */
-    struct sipreg_str scheme;  /* "Digest", ... */
-    struct sipreg_str realm;   /* quotes stripped */
-    struct sipreg_str nonce;   /* quotes stripped */
-    struct sipreg_str opaque;  /* quotes stripped */
+    int proxy;                   /* 1 when from Proxy-Authenticate (407) */
+    struct sipreg_str scheme;    /* "Digest", ... */
+    struct sipreg_str realm;     /* quotes stripped */
+    struct sipreg_str nonce;     /* quotes stripped */
+    struct sipreg_str opaque;    /* quotes stripped */
     struct sipreg_str algorithm; /* as written ("MD5" when absent is implied, view empty) */
-    struct sipreg_str qop;     /* raw qop-options list, quotes stripped */
-    int alg;                   /* enum sipreg_alg (MD5 when absent; UNKNOWN when not ours) */
-    unsigned qop_mask;         /* SIPREG_QOP_* offered; 0 when no qop parameter */
-    int stale;                 /* stale=true */
-    int userhash;              /* userhash=true (RFC 7616 §3.4.4) */
+    struct sipreg_str qop;       /* raw qop-options list, quotes stripped */
+    int alg;                     /* enum sipreg_alg (MD5 when absent; UNKNOWN when not ours) */
+    unsigned qop_mask;           /* SIPREG_QOP_* offered; 0 when no qop parameter */
+    int stale;                   /* stale=true */
+    int userhash;                /* userhash=true (RFC 7616 §3.4.4) */
 };
 
 /* Next challenge over all WWW-Authenticate and Proxy-Authenticate headers. 1, 0, or negative. */
@@ -374,12 +376,12 @@ void sipreg_challenge_iter_init(struct sipreg_iter *it, const struct sipreg_msg 
 /* Inputs of one digest computation. Strings are views; `ha1_hex` (if non-empty) replaces
  * username/realm/password for H(A1) and must be hex of the algorithm's hash size. */
 struct sipreg_digest_input {
-    int alg;                  /* enum sipreg_alg */
-    unsigned qop;             /* 0 (RFC 2069 compatibility), SIPREG_QOP_AUTH or SIPREG_QOP_AUTH_INT */
+    int alg;      /* enum sipreg_alg */
+    unsigned qop; /* 0 (RFC 2069 compatibility), SIPREG_QOP_AUTH or SIPREG_QOP_AUTH_INT */
     struct sipreg_str username, realm, password, ha1_hex;
     struct sipreg_str method, uri, nonce, cnonce;
-    uint32_t nc;              /* nonce count (printed as 8 hex digits) */
-    struct sipreg_str body;   /* entity body for auth-int */
+    uint32_t nc;            /* nonce count (printed as 8 hex digits) */
+    struct sipreg_str body; /* entity body for auth-int */
 };
 
 /* Hex length of the algorithm's digest (32 or 64), or 0 for an unknown algorithm. */
@@ -389,7 +391,8 @@ size_t sipreg_digest_hex_len(int alg);
  * added). Returns the hex length or a negative error. */
 int sipreg_digest_response(const struct sipreg_digest_input *in, char *out, size_t cap);
 
-/* Compute H(A1) = H(username:realm:password) as lowercase hex (for storing instead of a password). */
+/* Compute H(A1) = H(username:realm:password) as lowercase hex (for storing instead of a password).
+ */
 int sipreg_digest_ha1(int alg, struct sipreg_str username, struct sipreg_str realm,
                       struct sipreg_str password, char *out, size_t cap);
 
@@ -437,24 +440,24 @@ struct sipreg_contact_out {
 
 /* Everything that goes into one REGISTER. All views; composition does not allocate. */
 struct sipreg_register_req {
-    struct sipreg_str ruri;      /* Request-URI (§10.2: registrar, or AOR's domain) */
-    struct sipreg_str aor;       /* To and From URI (§10.2: the address-of-record) */
-    struct sipreg_str from_tag;  /* From tag (§8.1.1.3) */
-    struct sipreg_str call_id;   /* Call-ID, constant for the registration (§10.2) */
-    uint32_t cseq;               /* CSeq number (+1 per REGISTER, §10.2) */
-    int transport;               /* enum sipreg_transport, for the Via */
-    struct sipreg_str via_host;  /* sent-by host (RFC 7118 §5: random ".invalid" for WS) */
-    int via_port;                /* sent-by port, or -1 */
-    struct sipreg_str branch;    /* Via branch incl. "z9hG4bK" (§8.1.1.7) */
-    int star;                    /* 1: "Contact: *" with "Expires: 0" (§10.2.2) */
+    struct sipreg_str ruri;     /* Request-URI (§10.2: registrar, or AOR's domain) */
+    struct sipreg_str aor;      /* To and From URI (§10.2: the address-of-record) */
+    struct sipreg_str from_tag; /* From tag (§8.1.1.3) */
+    struct sipreg_str call_id;  /* Call-ID, constant for the registration (§10.2) */
+    uint32_t cseq;              /* CSeq number (+1 per REGISTER, §10.2) */
+    int transport;              /* enum sipreg_transport, for the Via */
+    struct sipreg_str via_host; /* sent-by host (RFC 7118 §5: random ".invalid" for WS) */
+    int via_port;               /* sent-by port, or -1 */
+    struct sipreg_str branch;   /* Via branch incl. "z9hG4bK" (§8.1.1.7) */
+    int star;                   /* 1: "Contact: *" with "Expires: 0" (§10.2.2) */
     const struct sipreg_contact_out *contacts; /* Contacts (none = fetch, §10.2.3) */
-    size_t ncontacts;            /* number of contacts */
-    int64_t expires;             /* Expires header value, or -1 to omit */
-    struct sipreg_str supported; /* Supported value (e.g. "path, gruu, outbound"), or empty */
-    struct sipreg_str user_agent; /* User-Agent value, or empty */
+    size_t ncontacts;                          /* number of contacts */
+    int64_t expires;                           /* Expires header value, or -1 to omit */
+    struct sipreg_str supported;     /* Supported value (e.g. "path, gruu, outbound"), or empty */
+    struct sipreg_str user_agent;    /* User-Agent value, or empty */
     struct sipreg_str authorization; /* full credentials value ("Digest username=..."), or empty */
-    int proxy_auth;              /* 1: send it as Proxy-Authorization */
-    struct sipreg_str extra;     /* extra header lines, each ending CRLF, or empty */
+    int proxy_auth;                  /* 1: send it as Proxy-Authorization */
+    struct sipreg_str extra;         /* extra header lines, each ending CRLF, or empty */
 };
 
 /* Compose the REGISTER into buf. Returns its length, or SIPREG_E_BUFFER / SIPREG_E_INVAL. */
@@ -482,13 +485,13 @@ int sipreg_compose_authorization(const struct sipreg_challenge *ch,
 
 /* Registration states. */
 enum sipreg_state {
-    SIPREG_ST_IDLE = 0,         /* nothing registered, nothing scheduled */
-    SIPREG_ST_REGISTERING = 1,  /* adding our bindings (first time, or again after a lapse) */
-    SIPREG_ST_REGISTERED = 2,   /* our bindings are live; a refresh is scheduled */
-    SIPREG_ST_REFRESHING = 3,   /* registered, and a refresh REGISTER is in flight */
+    SIPREG_ST_IDLE = 0,          /* nothing registered, nothing scheduled */
+    SIPREG_ST_REGISTERING = 1,   /* adding our bindings (first time, or again after a lapse) */
+    SIPREG_ST_REGISTERED = 2,    /* our bindings are live; a refresh is scheduled */
+    SIPREG_ST_REFRESHING = 3,    /* registered, and a refresh REGISTER is in flight */
     SIPREG_ST_UNREGISTERING = 4, /* removing bindings */
-    SIPREG_ST_BACKOFF = 5,      /* an attempt failed; the next one is scheduled (retry_at) */
-    SIPREG_ST_FAILED = 6        /* stopped after a failure that retrying cannot mend */
+    SIPREG_ST_BACKOFF = 5,       /* an attempt failed; the next one is scheduled (retry_at) */
+    SIPREG_ST_FAILED = 6         /* stopped after a failure that retrying cannot mend */
 };
 
 /* How one of our bindings was recognised in a 2xx Contact list (RFC 3261 §10.2.4). */
@@ -501,19 +504,19 @@ enum sipreg_match {
 
 /* Why something happened (state changes, failures, retries). */
 enum sipreg_reason {
-    SIPREG_R_NONE = 0,          /* no particular reason */
-    SIPREG_R_COMMAND = 1,       /* the application asked */
-    SIPREG_R_OK = 2,            /* a 2xx */
-    SIPREG_R_REFRESH = 3,       /* refresh point reached */
-    SIPREG_R_LAPSED = 4,        /* our binding expired before it could be refreshed */
-    SIPREG_R_STATUS = 5,        /* a final non-2xx response (status says which) */
-    SIPREG_R_TIMEOUT = 6,       /* no final response (Timer F, RFC 3261 §17.1.2.2) */
-    SIPREG_R_FLOW = 7,          /* the transport flow failed or is down */
-    SIPREG_R_AUTH = 8,          /* credentials rejected, or missing (error says which) */
-    SIPREG_R_INTERVAL = 9,      /* 423 that retrying cannot satisfy */
-    SIPREG_R_NO_BINDING = 10,   /* 2xx that does not list our binding */
-    SIPREG_R_RETRY_AFTER = 11,  /* the registrar's Retry-After */
-    SIPREG_R_BACKOFF = 12       /* RFC 5626 §4.5 back-off */
+    SIPREG_R_NONE = 0,         /* no particular reason */
+    SIPREG_R_COMMAND = 1,      /* the application asked */
+    SIPREG_R_OK = 2,           /* a 2xx */
+    SIPREG_R_REFRESH = 3,      /* refresh point reached */
+    SIPREG_R_LAPSED = 4,       /* our binding expired before it could be refreshed */
+    SIPREG_R_STATUS = 5,       /* a final non-2xx response (status says which) */
+    SIPREG_R_TIMEOUT = 6,      /* no final response (Timer F, RFC 3261 §17.1.2.2) */
+    SIPREG_R_FLOW = 7,         /* the transport flow failed or is down */
+    SIPREG_R_AUTH = 8,         /* credentials rejected, or missing (error says which) */
+    SIPREG_R_INTERVAL = 9,     /* 423 that retrying cannot satisfy */
+    SIPREG_R_NO_BINDING = 10,  /* 2xx that does not list our binding */
+    SIPREG_R_RETRY_AFTER = 11, /* the registrar's Retry-After */
+    SIPREG_R_BACKOFF = 12      /* RFC 5626 §4.5 back-off */
 };
 
 /* Event types (pulled with sipreg_poll_event). */
@@ -521,96 +524,98 @@ enum sipreg_event_type {
     SIPREG_EV_STATE = 1,        /* state changed: state, reason */
     SIPREG_EV_REGISTERED = 2,   /* our bindings confirmed: value = granted s, at = refresh time */
     SIPREG_EV_UNREGISTERED = 3, /* our (or all) bindings removed */
-    SIPREG_EV_FAILED = 4,       /* an attempt failed: status, error, reason, text; at = retry time or NEVER */
-    SIPREG_EV_RETRY = 5,        /* next attempt scheduled at `at` because of `reason` */
-    SIPREG_EV_EXPIRING = 6,     /* refresh point reached (value = s left); manual mode waits for register() */
-    SIPREG_EV_LAPSED = 7,       /* our binding expired before refresh; value = ms since expiry */
-    SIPREG_EV_BINDINGS = 8,     /* a 2xx updated the binding view (fetch result, or any 2xx) */
-    SIPREG_EV_CONNECT = 9,      /* the core needs a transport flow: connect, then sipreg_transport(up) */
-    SIPREG_EV_NO_BINDING = 10,  /* a 2xx to our REGISTER does not list (all) our bindings */
-    SIPREG_EV_FLOW_FAILED = 11  /* no pong within 10 s (RFC 5626 §4.4.1): close the flow, then
-                                 * report sipreg_transport(down) */
+    SIPREG_EV_FAILED =
+        4, /* an attempt failed: status, error, reason, text; at = retry time or NEVER */
+    SIPREG_EV_RETRY = 5, /* next attempt scheduled at `at` because of `reason` */
+    SIPREG_EV_EXPIRING =
+        6, /* refresh point reached (value = s left); manual mode waits for register() */
+    SIPREG_EV_LAPSED = 7,   /* our binding expired before refresh; value = ms since expiry */
+    SIPREG_EV_BINDINGS = 8, /* a 2xx updated the binding view (fetch result, or any 2xx) */
+    SIPREG_EV_CONNECT = 9, /* the core needs a transport flow: connect, then sipreg_transport(up) */
+    SIPREG_EV_NO_BINDING = 10, /* a 2xx to our REGISTER does not list (all) our bindings */
+    SIPREG_EV_FLOW_FAILED = 11 /* no pong within 10 s (RFC 5626 §4.4.1): close the flow, then
+                                * report sipreg_transport(down) */
 };
 
 /* When to send CRLF keep-alive pings (RFC 5626 §4.4.1) over reliable flows. */
 enum sipreg_keepalive {
-    SIPREG_KA_NEVER = 0,  /* never */
-    SIPREG_KA_AUTO = 1,   /* after an outbound registration (2xx with Require: outbound or
-                           * Flow-Timer): the registrar promised pongs */
-    SIPREG_KA_ALWAYS = 2  /* always while registered (configuration is the explicit indication) */
+    SIPREG_KA_NEVER = 0, /* never */
+    SIPREG_KA_AUTO = 1,  /* after an outbound registration (2xx with Require: outbound or
+                          * Flow-Timer): the registrar promised pongs */
+    SIPREG_KA_ALWAYS = 2 /* always while registered (configuration is the explicit indication) */
 };
 
 /* The operations one REGISTER can carry. */
 enum sipreg_op {
-    SIPREG_OP_NONE = 0,          /* none */
-    SIPREG_OP_REGISTER = 1,      /* add or refresh our bindings (and drop swapped-out ones) */
-    SIPREG_OP_UNREGISTER = 2,    /* remove our bindings (expires=0) */
+    SIPREG_OP_NONE = 0,           /* none */
+    SIPREG_OP_REGISTER = 1,       /* add or refresh our bindings (and drop swapped-out ones) */
+    SIPREG_OP_UNREGISTER = 2,     /* remove our bindings (expires=0) */
     SIPREG_OP_UNREGISTER_ALL = 3, /* remove all bindings of the AOR (Contact: *) */
-    SIPREG_OP_FETCH = 4          /* list the bindings (no Contact) */
+    SIPREG_OP_FETCH = 4           /* list the bindings (no Contact) */
 };
 
 /* One event. Views are valid until the next call on the registration. */
 struct sipreg_event {
-    int type;              /* enum sipreg_event_type */
-    int state;             /* state after the event (enum sipreg_state) */
-    int reason;            /* enum sipreg_reason */
-    int op;                /* enum sipreg_op: the REGISTER operation it concerns, or NONE */
-    int status;            /* SIP status code involved, or 0 */
-    int error;             /* negative SIPREG_E_* involved, or 0 */
-    sipreg_ms at;          /* a time the event refers to (see the type), or SIPREG_NEVER */
-    int64_t value;         /* a number the event refers to (see the type) */
+    int type;               /* enum sipreg_event_type */
+    int state;              /* state after the event (enum sipreg_state) */
+    int reason;             /* enum sipreg_reason */
+    int op;                 /* enum sipreg_op: the REGISTER operation it concerns, or NONE */
+    int status;             /* SIP status code involved, or 0 */
+    int error;              /* negative SIPREG_E_* involved, or 0 */
+    sipreg_ms at;           /* a time the event refers to (see the type), or SIPREG_NEVER */
+    int64_t value;          /* a number the event refers to (see the type) */
     struct sipreg_str text; /* reason phrase of the response involved, or empty */
 };
 
 /* One binding from the last 2xx: ours (matched or missing) or another device's. */
 struct sipreg_binding {
-    int ours;                  /* 1: one of our contacts */
-    int contact;               /* index of our contact, or -1 */
-    int matched_by;            /* enum sipreg_match (ours) */
-    struct sipreg_str uri;     /* contact URI */
-    struct sipreg_str instance; /* +sip.instance (quotes stripped), or empty */
-    int64_t reg_id;            /* reg-id, or -1 */
-    int q;                     /* q in thousandths, or -1 */
-    int64_t requested;         /* seconds we asked (ours), or -1 */
-    int64_t granted;           /* seconds the registrar granted (0 for our missing bindings) */
-    sipreg_ms expires_at;      /* monotonic time the binding expires (from when we sent) */
-    struct sipreg_str pub_gruu; /* RFC 5627 public GRUU, or empty */
+    int ours;                    /* 1: one of our contacts */
+    int contact;                 /* index of our contact, or -1 */
+    int matched_by;              /* enum sipreg_match (ours) */
+    struct sipreg_str uri;       /* contact URI */
+    struct sipreg_str instance;  /* +sip.instance (quotes stripped), or empty */
+    int64_t reg_id;              /* reg-id, or -1 */
+    int q;                       /* q in thousandths, or -1 */
+    int64_t requested;           /* seconds we asked (ours), or -1 */
+    int64_t granted;             /* seconds the registrar granted (0 for our missing bindings) */
+    sipreg_ms expires_at;        /* monotonic time the binding expires (from when we sent) */
+    struct sipreg_str pub_gruu;  /* RFC 5627 public GRUU, or empty */
     struct sipreg_str temp_gruu; /* RFC 5627 temporary GRUU, or empty */
 };
 
 /* A snapshot of the registration for display (views valid until the next call). */
 struct sipreg_info {
-    int state;                 /* enum sipreg_state */
-    int flow_up;               /* 1 when the host says the transport is up */
-    int in_flight;             /* 1 when a REGISTER transaction is open */
-    sipreg_ms refresh_at;      /* next refresh, or SIPREG_NEVER */
-    sipreg_ms expires_at;      /* earliest expiry of our bindings, or SIPREG_NEVER */
-    sipreg_ms retry_at;        /* next retry (BACKOFF), or SIPREG_NEVER */
-    int64_t requested;         /* seconds requested (Expires) */
-    int64_t granted;           /* minimum granted over our bindings, or -1 */
-    int failures;              /* consecutive failures (RFC 5626 §4.5) */
-    int last_status;           /* last final status, or 0 */
-    int has_skew;              /* 1 when clock_skew_ms is known (Date + wall clock) */
-    int64_t clock_skew_ms;     /* registrar clock minus ours (RFC 3261 §10.2.5), ± skew_error_ms */
-    int64_t skew_error_ms;     /* bound on the skew estimate (half the round trip + 1 s) */
-    struct sipreg_str call_id; /* our Call-ID */
-    uint32_t cseq;             /* last CSeq sent */
-    size_t nservice_route;     /* Service-Route entries (RFC 3608) */
+    int state;             /* enum sipreg_state */
+    int flow_up;           /* 1 when the host says the transport is up */
+    int in_flight;         /* 1 when a REGISTER transaction is open */
+    sipreg_ms refresh_at;  /* next refresh, or SIPREG_NEVER */
+    sipreg_ms expires_at;  /* earliest expiry of our bindings, or SIPREG_NEVER */
+    sipreg_ms retry_at;    /* next retry (BACKOFF), or SIPREG_NEVER */
+    int64_t requested;     /* seconds requested (Expires) */
+    int64_t granted;       /* minimum granted over our bindings, or -1 */
+    int failures;          /* consecutive failures (RFC 5626 §4.5) */
+    int last_status;       /* last final status, or 0 */
+    int has_skew;          /* 1 when clock_skew_ms is known (Date + wall clock) */
+    int64_t clock_skew_ms; /* registrar clock minus ours (RFC 3261 §10.2.5), ± skew_error_ms */
+    int64_t skew_error_ms; /* bound on the skew estimate (half the round trip + 1 s) */
+    struct sipreg_str call_id;                          /* our Call-ID */
+    uint32_t cseq;                                      /* last CSeq sent */
+    size_t nservice_route;                              /* Service-Route entries (RFC 3608) */
     struct sipreg_str service_route[SIPREG_MAX_ROUTES]; /* their URIs */
-    size_t npath;              /* Path entries (RFC 3327) */
-    struct sipreg_str path[SIPREG_MAX_ROUTES]; /* their URIs */
-    size_t others_omitted;     /* other devices' bindings not stored (limits) */
-    int keepalive;             /* 1 when CRLF keep-alives run on this flow */
-    int64_t keepalive_s;       /* their interval upper bound (Flow-Timer or the default) */
-    sipreg_ms ping_at;         /* next ping, or SIPREG_NEVER */
-    sipreg_ms pong_deadline;   /* the open ping's deadline, or SIPREG_NEVER */
+    size_t npath;                                       /* Path entries (RFC 3327) */
+    struct sipreg_str path[SIPREG_MAX_ROUTES];          /* their URIs */
+    size_t others_omitted;   /* other devices' bindings not stored (limits) */
+    int keepalive;           /* 1 when CRLF keep-alives run on this flow */
+    int64_t keepalive_s;     /* their interval upper bound (Flow-Timer or the default) */
+    sipreg_ms ping_at;       /* next ping, or SIPREG_NEVER */
+    sipreg_ms pong_deadline; /* the open ping's deadline, or SIPREG_NEVER */
 };
 
 /* One of our Contacts in the configuration. */
 struct sipreg_contact_spec {
-    const char *uri;  /* full URI, or NULL to generate "sip:<rand>@<rand>.invalid;transport=ws" */
-    int64_t expires;  /* per-binding expires (;expires=), or -1 for the registration's */
-    int q;            /* q in thousandths (0..1000), or -1 for none */
+    const char *uri; /* full URI, or NULL to generate "sip:<rand>@<rand>.invalid;transport=ws" */
+    int64_t expires; /* per-binding expires (;expires=), or -1 for the registration's */
+    int q;           /* q in thousandths (0..1000), or -1 for none */
 };
 
 /* How to find the registrar (RFC 3261 §10.2.6). */
@@ -622,30 +627,30 @@ enum sipreg_discovery {
 
 /* Timers and retry policy (all overridable; defaults from sipreg_config_init). */
 struct sipreg_policy {
-    int64_t t1_ms;            /* RFC 3261 T1, 500 ms; Timer F = 64*T1 */
-    int64_t t2_ms;            /* RFC 3261 T2, 4000 ms (cap of Timer E) */
-    int64_t refresh_margin_s; /* E > 64: refresh in [E/2, E - margin]; 32 s */
-    int64_t short_margin_s;   /* E <= 64: refresh at E - this, not before E/2; 5 s */
-    int64_t base_s;           /* RFC 5626 §4.5 base-time, all flows failed: 30 s */
-    int64_t base_up_s;        /* base-time while another flow is up: 90 s */
-    int64_t max_s;            /* RFC 5626 §4.5 max-time: 1800 s */
+    int64_t t1_ms;             /* RFC 3261 T1, 500 ms; Timer F = 64*T1 */
+    int64_t t2_ms;             /* RFC 3261 T2, 4000 ms (cap of Timer E) */
+    int64_t refresh_margin_s;  /* E > 64: refresh in [E/2, E - margin]; 32 s */
+    int64_t short_margin_s;    /* E <= 64: refresh at E - this, not before E/2; 5 s */
+    int64_t base_s;            /* RFC 5626 §4.5 base-time, all flows failed: 30 s */
+    int64_t base_up_s;         /* base-time while another flow is up: 90 s */
+    int64_t max_s;             /* RFC 5626 §4.5 max-time: 1800 s */
     int64_t max_retry_after_s; /* cap on an honoured Retry-After: 86400 s */
-    int other_flow_up;        /* 1: the host has another working flow (base_up_s applies) */
-    int manual_refresh;       /* 1: at the refresh point only emit EXPIRING; the app refreshes */
-    int max_auth_retries;     /* challenges answered per attempt: 2 (a stale nonce, then one) */
-    int64_t min_grant_s;      /* grants below this are scheduled as this: 30 s (no storms) */
-    int keepalive;            /* enum sipreg_keepalive (default AUTO) */
-    int64_t keepalive_s;      /* ping interval upper bound without Flow-Timer: 120 s (§4.4.1) */
-    int64_t pong_timeout_ms;  /* pong deadline: 10000 ms (RFC 5626 §4.4.1) */
+    int other_flow_up;         /* 1: the host has another working flow (base_up_s applies) */
+    int manual_refresh;        /* 1: at the refresh point only emit EXPIRING; the app refreshes */
+    int max_auth_retries;      /* challenges answered per attempt: 2 (a stale nonce, then one) */
+    int64_t min_grant_s;       /* grants below this are scheduled as this: 30 s (no storms) */
+    int keepalive;             /* enum sipreg_keepalive (default AUTO) */
+    int64_t keepalive_s;       /* ping interval upper bound without Flow-Timer: 120 s (§4.4.1) */
+    int64_t pong_timeout_ms;   /* pong deadline: 10000 ms (RFC 5626 §4.4.1) */
 };
 
 /* Everything a registration needs; strings are copied by sipreg_new. */
 struct sipreg_config {
-    const char *aor;           /* address-of-record, "sip:alice@example.com" (required) */
-    const char *registrar;     /* Request-URI, "sip:example.com" (optional) */
-    int discovery;             /* enum sipreg_discovery */
+    const char *aor;       /* address-of-record, "sip:alice@example.com" (required) */
+    const char *registrar; /* Request-URI, "sip:example.com" (optional) */
+    int discovery;         /* enum sipreg_discovery */
     struct sipreg_contact_spec contacts[SIPREG_MAX_CONTACTS]; /* our Contacts */
-    size_t ncontacts;          /* 0: one generated Contact */
+    size_t ncontacts;                                         /* 0: one generated Contact */
     const char *instance_id;   /* "urn:uuid:..." (RFC 5626 §4.1); NULL: generated when outbound */
     int reg_id;                /* reg-id (RFC 5626 §4.2), >= 1 */
     int outbound;              /* 1: send +sip.instance and reg-id (default 1) */
@@ -747,10 +752,10 @@ int sipreg_bindings(const struct sipreg *r, struct sipreg_binding *out, size_t c
 
 /* Name of a state / reason / event type / match rule ("registered", "timeout", ...). */
 const char *sipreg_state_name(int state);
-const char *sipreg_reason_name(int reason);   /* see sipreg_state_name */
-const char *sipreg_event_name(int type);      /* see sipreg_state_name */
-const char *sipreg_match_name(int match);     /* see sipreg_state_name */
-const char *sipreg_op_name(int op);           /* see sipreg_state_name */
+const char *sipreg_reason_name(int reason); /* see sipreg_state_name */
+const char *sipreg_event_name(int type);    /* see sipreg_state_name */
+const char *sipreg_match_name(int match);   /* see sipreg_state_name */
+const char *sipreg_op_name(int op);         /* see sipreg_state_name */
 
 /* ------------------------------------------------------------------------------------------ */
 /* JSON view of a parsed message (shared by the native CLI and the wasm build: parity)         */

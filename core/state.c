@@ -165,8 +165,8 @@ static int num(struct sipreg_str s, int64_t lo, int64_t hi, int64_t *out) {
 }
 
 /* Apply one saved contact line to the list being rebuilt. */
-static int load_contact(struct sipreg_str v, struct sipreg_contact_spec *spec,
-                        char *text, size_t *pos, size_t cap, int *carrier, struct sipreg_str gruu[2]) {
+static int load_contact(struct sipreg_str v, struct sipreg_contact_spec *spec, char *text,
+                        size_t *pos, size_t cap, int *carrier, struct sipreg_str gruu[2]) {
     struct sipreg_str uri = field(&v), ex = field(&v), q = field(&v), car = field(&v);
     int64_t e, qv, cv;
     long n = unescape(uri, text + *pos, cap - *pos - 1);
@@ -269,9 +269,12 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
             long rl = unescape(field(&rest), auth.realm, sizeof auth.realm);
             long nl2 = unescape(field(&rest), auth.nonce, sizeof auth.nonce);
             struct sipreg_str op = field(&rest);
-            long ol = sipreg__eq(op, sipreg__cstr("-")) ? -2 : unescape(op, auth.opaque, sizeof auth.opaque);
+            long ol = sipreg__eq(op, sipreg__cstr("-"))
+                          ? -2
+                          : unescape(op, auth.opaque, sizeof auth.opaque);
             if (rl < 0 || nl2 <= 0 || ol == -1 || !printable(auth.realm, (size_t)rl) ||
-                !printable(auth.nonce, (size_t)nl2) || (ol > 0 && !printable(auth.opaque, (size_t)ol)))
+                !printable(auth.nonce, (size_t)nl2) ||
+                (ol > 0 && !printable(auth.opaque, (size_t)ol)))
                 goto bad;
             auth.valid = 1;
             auth.alg = (int)alg;

@@ -15,30 +15,92 @@
 #define DIGIT_ (T | A | D | H | U | P | N)
 
 const unsigned char sipreg__cclass[256] = {
-    ['\t'] = W, [' '] = W,
+    ['\t'] = W,
+    [' '] = W,
     /* mark = "-" / "_" / "." / "!" / "~" / "*" / "'" / "(" / ")" (unreserved) */
-    ['-'] = T | U | P | N, ['_'] = T | U | P | N, ['.'] = T | U | P | N, ['!'] = T | U | P | N,
-    ['~'] = T | U | P | N, ['*'] = T | U | P | N, ['\''] = T | U | P | N, ['('] = U | P | N,
+    ['-'] = T | U | P | N,
+    ['_'] = T | U | P | N,
+    ['.'] = T | U | P | N,
+    ['!'] = T | U | P | N,
+    ['~'] = T | U | P | N,
+    ['*'] = T | U | P | N,
+    ['\''] = T | U | P | N,
+    ['('] = U | P | N,
     [')'] = U | P | N,
     /* token also has "%" "+" "`" */
-    ['%'] = T, ['+'] = T | P | N, ['`'] = T,
+    ['%'] = T,
+    ['+'] = T | P | N,
+    ['`'] = T,
     /* param-unreserved = "[" / "]" / "/" / ":" / "&" / "+" / "$" */
-    ['['] = P | N, [']'] = P | N, ['/'] = P | N, [':'] = P | N, ['&'] = P, ['$'] = P | N,
+    ['['] = P | N,
+    [']'] = P | N,
+    ['/'] = P | N,
+    [':'] = P | N,
+    ['&'] = P,
+    ['$'] = P | N,
     /* hnv-unreserved = "[" / "]" / "/" / "?" / ":" / "+" / "$" */
     ['?'] = N,
-    ['0'] = DIGIT_, ['1'] = DIGIT_, ['2'] = DIGIT_, ['3'] = DIGIT_, ['4'] = DIGIT_,
-    ['5'] = DIGIT_, ['6'] = DIGIT_, ['7'] = DIGIT_, ['8'] = DIGIT_, ['9'] = DIGIT_,
-    ['a'] = ALPHA_HEX, ['b'] = ALPHA_HEX, ['c'] = ALPHA_HEX, ['d'] = ALPHA_HEX, ['e'] = ALPHA_HEX,
-    ['f'] = ALPHA_HEX, ['g'] = ALPHA_LO, ['h'] = ALPHA_LO, ['i'] = ALPHA_LO, ['j'] = ALPHA_LO,
-    ['k'] = ALPHA_LO, ['l'] = ALPHA_LO, ['m'] = ALPHA_LO, ['n'] = ALPHA_LO, ['o'] = ALPHA_LO,
-    ['p'] = ALPHA_LO, ['q'] = ALPHA_LO, ['r'] = ALPHA_LO, ['s'] = ALPHA_LO, ['t'] = ALPHA_LO,
-    ['u'] = ALPHA_LO, ['v'] = ALPHA_LO, ['w'] = ALPHA_LO, ['x'] = ALPHA_LO, ['y'] = ALPHA_LO,
+    ['0'] = DIGIT_,
+    ['1'] = DIGIT_,
+    ['2'] = DIGIT_,
+    ['3'] = DIGIT_,
+    ['4'] = DIGIT_,
+    ['5'] = DIGIT_,
+    ['6'] = DIGIT_,
+    ['7'] = DIGIT_,
+    ['8'] = DIGIT_,
+    ['9'] = DIGIT_,
+    ['a'] = ALPHA_HEX,
+    ['b'] = ALPHA_HEX,
+    ['c'] = ALPHA_HEX,
+    ['d'] = ALPHA_HEX,
+    ['e'] = ALPHA_HEX,
+    ['f'] = ALPHA_HEX,
+    ['g'] = ALPHA_LO,
+    ['h'] = ALPHA_LO,
+    ['i'] = ALPHA_LO,
+    ['j'] = ALPHA_LO,
+    ['k'] = ALPHA_LO,
+    ['l'] = ALPHA_LO,
+    ['m'] = ALPHA_LO,
+    ['n'] = ALPHA_LO,
+    ['o'] = ALPHA_LO,
+    ['p'] = ALPHA_LO,
+    ['q'] = ALPHA_LO,
+    ['r'] = ALPHA_LO,
+    ['s'] = ALPHA_LO,
+    ['t'] = ALPHA_LO,
+    ['u'] = ALPHA_LO,
+    ['v'] = ALPHA_LO,
+    ['w'] = ALPHA_LO,
+    ['x'] = ALPHA_LO,
+    ['y'] = ALPHA_LO,
     ['z'] = ALPHA_LO,
-    ['A'] = ALPHA_HEX, ['B'] = ALPHA_HEX, ['C'] = ALPHA_HEX, ['D'] = ALPHA_HEX, ['E'] = ALPHA_HEX,
-    ['F'] = ALPHA_HEX, ['G'] = ALPHA_LO, ['H'] = ALPHA_LO, ['I'] = ALPHA_LO, ['J'] = ALPHA_LO,
-    ['K'] = ALPHA_LO, ['L'] = ALPHA_LO, ['M'] = ALPHA_LO, ['N'] = ALPHA_LO, ['O'] = ALPHA_LO,
-    ['P'] = ALPHA_LO, ['Q'] = ALPHA_LO, ['R'] = ALPHA_LO, ['S'] = ALPHA_LO, ['T'] = ALPHA_LO,
-    ['U'] = ALPHA_LO, ['V'] = ALPHA_LO, ['W'] = ALPHA_LO, ['X'] = ALPHA_LO, ['Y'] = ALPHA_LO,
+    ['A'] = ALPHA_HEX,
+    ['B'] = ALPHA_HEX,
+    ['C'] = ALPHA_HEX,
+    ['D'] = ALPHA_HEX,
+    ['E'] = ALPHA_HEX,
+    ['F'] = ALPHA_HEX,
+    ['G'] = ALPHA_LO,
+    ['H'] = ALPHA_LO,
+    ['I'] = ALPHA_LO,
+    ['J'] = ALPHA_LO,
+    ['K'] = ALPHA_LO,
+    ['L'] = ALPHA_LO,
+    ['M'] = ALPHA_LO,
+    ['N'] = ALPHA_LO,
+    ['O'] = ALPHA_LO,
+    ['P'] = ALPHA_LO,
+    ['Q'] = ALPHA_LO,
+    ['R'] = ALPHA_LO,
+    ['S'] = ALPHA_LO,
+    ['T'] = ALPHA_LO,
+    ['U'] = ALPHA_LO,
+    ['V'] = ALPHA_LO,
+    ['W'] = ALPHA_LO,
+    ['X'] = ALPHA_LO,
+    ['Y'] = ALPHA_LO,
     ['Z'] = ALPHA_LO,
 };
 
@@ -60,7 +122,8 @@ static const struct errdesc ERRORS[] = {
     {SIPREG_E_NOT_FOUND, "SIPREG_E_NOT_FOUND", "not present"},
     {SIPREG_E_CONFIG, "SIPREG_E_CONFIG", "invalid configuration"},
     {SIPREG_E_ASYMMETRIC, "SIPREG_E_ASYMMETRIC", "response does not match our transaction"},
-    {SIPREG_E_STATE_BLOB, "SIPREG_E_STATE_BLOB", "saved state is corrupt, foreign or of another version"},
+    {SIPREG_E_STATE_BLOB, "SIPREG_E_STATE_BLOB",
+     "saved state is corrupt, foreign or of another version"},
     {SIPREG_E_START_LINE, "SIPREG_E_START_LINE", "malformed request line or status line"},
     {SIPREG_E_VERSION, "SIPREG_E_VERSION", "SIP version is not SIP/2.0"},
     {SIPREG_E_STATUS, "SIPREG_E_STATUS", "status code is not 100..699"},
@@ -113,7 +176,9 @@ int sipreg__ieq(struct sipreg_str a, struct sipreg_str b) {
     return 1;
 }
 
-int sipreg__ieq_lit(struct sipreg_str a, const char *lit) { return sipreg__ieq(a, sipreg__cstr(lit)); }
+int sipreg__ieq_lit(struct sipreg_str a, const char *lit) {
+    return sipreg__ieq(a, sipreg__cstr(lit));
+}
 
 struct sipreg_str sipreg__skip_lws(struct sipreg_str s) {
     size_t i = 0;
@@ -174,7 +239,8 @@ int sipreg_param_next(struct sipreg_str *cursor, char sep, struct sipreg_str *na
                       struct sipreg_str *value, int *quoted) {
     struct sipreg_str s = sipreg__skip_lws(*cursor);
     /* skip separators (and empty elements) */
-    while (s.len > 0 && (s.p[0] == sep || s.p[0] == ';')) s = sipreg__skip_lws(sipreg__str(s.p + 1, s.len - 1));
+    while (s.len > 0 && (s.p[0] == sep || s.p[0] == ';'))
+        s = sipreg__skip_lws(sipreg__str(s.p + 1, s.len - 1));
     if (s.len == 0) {
         *cursor = s;
         return 0;
@@ -227,7 +293,8 @@ void sipreg__put(struct sipreg__buf *b, const char *s, size_t n) {
     if (b->len <= b->cap && n <= b->cap - b->len) {
         char *d = b->p + b->len;
         if (n <= 16) { /* most pieces are a few bytes: no memcpy call for them */
-            for (size_t i = 0; i < n; i++) d[i] = s[i];
+            for (size_t i = 0; i < n; i++)
+                d[i] = s[i];
         } else {
             memcpy(d, s, n);
         }
@@ -268,9 +335,11 @@ void sipreg__putq(struct sipreg__buf *b, int q) {
         sipreg__put(b, "0", 1);
         return;
     }
-    char tmp[5] = {'0', '.', (char)('0' + q / 100), (char)('0' + q / 10 % 10), (char)('0' + q % 10)};
+    char tmp[5] = {'0', '.', (char)('0' + q / 100), (char)('0' + q / 10 % 10),
+                   (char)('0' + q % 10)};
     size_t n = 5;
-    while (tmp[n - 1] == '0') n--;
+    while (tmp[n - 1] == '0')
+        n--;
     sipreg__put(b, tmp, n);
 }
 
@@ -278,6 +347,7 @@ void sipreg__puthex(struct sipreg__buf *b, uint64_t v, unsigned n) {
     static const char HEX[] = "0123456789abcdef";
     char tmp[16];
     if (n > 16) n = 16;
-    for (unsigned i = 0; i < n; i++) tmp[n - 1 - i] = HEX[(v >> (4 * i)) & 15];
+    for (unsigned i = 0; i < n; i++)
+        tmp[n - 1 - i] = HEX[(v >> (4 * i)) & 15];
     sipreg__put(b, tmp, n);
 }

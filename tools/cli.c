@@ -9,8 +9,10 @@
 
 static const char USAGE[] =
     "usage:\n"
-    "  sipreg parse [FILE|-]...                 one JSON line per message (exit 1 if one does not parse)\n"
-    "  sipreg uri-equal A B                     RFC 3261 §19.1.4: 'equal' (0) / 'different' (1) / error (2)\n"
+    "  sipreg parse [FILE|-]...                 one JSON line per message (exit 1 if one does not "
+    "parse)\n"
+    "  sipreg uri-equal A B                     RFC 3261 §19.1.4: 'equal' (0) / 'different' (1) / "
+    "error (2)\n"
     "  sipreg compose --aor URI [--registrar URI] [--expires N]\n"
     "                 [--contact URI [--expires N] [--q X]]... [--transport ws|wss|udp|tcp|tls]\n"
     "                 [--instance URN] [--reg-id N] [--no-outbound] [--seed N] [--user-agent S]\n"
@@ -133,7 +135,8 @@ static int cmd_compose(int argc, char **argv) {
             cfg.outbound = 0;
         } else if (!strcmp(o, "--seed")) {
             unsigned long long n = strtoull(arg(argc, argv, &i), NULL, 10);
-            for (int k = 0; k < 8; k++) cfg.seed[k] = (uint8_t)(n >> (8 * k));
+            for (int k = 0; k < 8; k++)
+                cfg.seed[k] = (uint8_t)(n >> (8 * k));
         } else if (!strcmp(o, "--unregister")) {
             op = 1;
         } else if (!strcmp(o, "--star")) {
@@ -160,9 +163,12 @@ static int cmd_compose(int argc, char **argv) {
         return 2;
     }
     sipreg_transport(r, 1, 0);
-    if (op == 0) sipreg_register(r, 0);
-    else if (op == 3) sipreg_fetch(r, 0);
-    else sipreg_unregister(r, op == 2, 0);
+    if (op == 0)
+        sipreg_register(r, 0);
+    else if (op == 3)
+        sipreg_fetch(r, 0);
+    else
+        sipreg_unregister(r, op == 2, 0);
     char buf[SIPREG_MAX_MESSAGE];
     int n = sipreg_poll_send(r, buf, sizeof buf);
     sipreg_free(r);
@@ -194,22 +200,33 @@ static int cmd_digest(int argc, char **argv) {
         }
         if (!strcmp(o, "--qop")) {
             const char *q = arg(argc, argv, &i);
-            in.qop = !strcmp(q, "auth") ? SIPREG_QOP_AUTH : !strcmp(q, "auth-int") ? SIPREG_QOP_AUTH_INT : 0;
+            in.qop = !strcmp(q, "auth")       ? SIPREG_QOP_AUTH
+                     : !strcmp(q, "auth-int") ? SIPREG_QOP_AUTH_INT
+                                              : 0;
             continue;
         }
         if (!strcmp(o, "--nc")) {
             in.nc = (uint32_t)strtoul(arg(argc, argv, &i), NULL, 16);
             continue;
         }
-        if (!strcmp(o, "--username")) dst = &in.username;
-        else if (!strcmp(o, "--realm")) dst = &in.realm;
-        else if (!strcmp(o, "--password")) dst = &in.password;
-        else if (!strcmp(o, "--ha1")) dst = &in.ha1_hex;
-        else if (!strcmp(o, "--method")) dst = &in.method;
-        else if (!strcmp(o, "--uri")) dst = &in.uri;
-        else if (!strcmp(o, "--nonce")) dst = &in.nonce;
-        else if (!strcmp(o, "--cnonce")) dst = &in.cnonce;
-        else if (!strcmp(o, "--body")) dst = &in.body;
+        if (!strcmp(o, "--username"))
+            dst = &in.username;
+        else if (!strcmp(o, "--realm"))
+            dst = &in.realm;
+        else if (!strcmp(o, "--password"))
+            dst = &in.password;
+        else if (!strcmp(o, "--ha1"))
+            dst = &in.ha1_hex;
+        else if (!strcmp(o, "--method"))
+            dst = &in.method;
+        else if (!strcmp(o, "--uri"))
+            dst = &in.uri;
+        else if (!strcmp(o, "--nonce"))
+            dst = &in.nonce;
+        else if (!strcmp(o, "--cnonce"))
+            dst = &in.cnonce;
+        else if (!strcmp(o, "--body"))
+            dst = &in.body;
         else {
             fprintf(stderr, "sipreg: unknown option %s\n%s", o, USAGE);
             return 2;

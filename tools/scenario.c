@@ -11,8 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_ITEMS 256   /* sends + events remembered per step */
-#define MAX_SENT 65536  /* bytes of a message */
+#define MAX_ITEMS 256  /* sends + events remembered per step */
+#define MAX_SENT 65536 /* bytes of a message */
 
 /* One output item of a step: a send or an event. */
 struct item {
@@ -108,7 +108,8 @@ static void drain(struct sim *s) {
         it->cseq = cs ? (uint32_t)strtoul(cs + 8, NULL, 10) : 0;
         if (s->log) {
             if (it->cseq)
-                fprintf(s->log, "t=%" PRId64 " send REGISTER cseq=%u bytes=%d\n", s->now, it->cseq, n);
+                fprintf(s->log, "t=%" PRId64 " send REGISTER cseq=%u bytes=%d\n", s->now, it->cseq,
+                        n);
             else
                 fprintf(s->log, "t=%" PRId64 " send keep-alive ping (%d bytes)\n", s->now, n);
             if (s->verbose) fprintf(s->log, "%s", it->text);
@@ -124,7 +125,9 @@ static void drain(struct sim *s) {
             fprintf(s->log, "t=%" PRId64 " event %s state=%s reason=%s op=%s", s->now,
                     sipreg_event_name(ev.type), sipreg_state_name(ev.state),
                     sipreg_reason_name(ev.reason), sipreg_op_name(ev.op));
-            if (ev.status) fprintf(s->log, " status=%d \"%.*s\"", ev.status, (int)ev.text.len, ev.text.p ? ev.text.p : "");
+            if (ev.status)
+                fprintf(s->log, " status=%d \"%.*s\"", ev.status, (int)ev.text.len,
+                        ev.text.p ? ev.text.p : "");
             if (ev.error) fprintf(s->log, " error=%s", sipreg_errname(ev.error));
             if (ev.at != SIPREG_NEVER) fprintf(s->log, " at=%" PRId64, ev.at);
             fprintf(s->log, " value=%" PRId64 "\n", ev.value);
@@ -134,7 +137,8 @@ static void drain(struct sim *s) {
 
 /* Forget the previous step's output. */
 static void clear_items(struct sim *s) {
-    for (size_t i = 0; i < s->nitems; i++) free(s->items[i].text);
+    for (size_t i = 0; i < s->nitems; i++)
+        free(s->items[i].text);
     s->nitems = 0;
 }
 
@@ -147,7 +151,8 @@ static int advance(struct sim *s, int64_t t) {
         sipreg_on_timeout(s->r, s->now);
         drain(s);
         if (sipreg_deadline(s->r) <= s->now) {
-            fprintf(s->log ? s->log : stderr, "FAIL %s:%d: deadline %" PRId64 " not after now %" PRId64 " after on_timeout\n",
+            fprintf(s->log ? s->log : stderr,
+                    "FAIL %s:%d: deadline %" PRId64 " not after now %" PRId64 " after on_timeout\n",
                     s->name, s->lineno, sipreg_deadline(s->r), s->now);
             s->failures++;
             return -1;
@@ -216,7 +221,8 @@ static int set_config(struct sim *s, const char *key, const char *val) {
     if (!strcmp(key, "seed")) {
         memset(s->cfg.seed, 0, sizeof s->cfg.seed);
         unsigned long long n = strtoull(val, NULL, 10);
-        for (int i = 0; i < 8; i++) s->cfg.seed[i] = (uint8_t)(n >> (8 * i));
+        for (int i = 0; i < 8; i++)
+            s->cfg.seed[i] = (uint8_t)(n >> (8 * i));
         return 0;
     }
     const char *v = keep(s, val);
@@ -230,7 +236,8 @@ static void header_of(const char *msg, const char *name, char *out, size_t cap) 
     for (const char *p = msg; p && *p; p = strstr(p, "\r\n"), p = p ? p + 2 : NULL) {
         if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
             const char *v = p + n + 1;
-            while (*v == ' ') v++;
+            while (*v == ' ')
+                v++;
             const char *e = strstr(v, "\r\n");
             size_t len = e ? (size_t)(e - v) : strlen(v);
             if (len >= cap) len = cap - 1;
@@ -261,7 +268,8 @@ static void app(char *dst, size_t cap, size_t *len, const char *s, size_t n) {
 }
 
 /* Expand ${contact0} / ${instance} in a line. */
-static void expand(const struct sim *s, const char *line, size_t n, char *out, size_t cap, size_t *len) {
+static void expand(const struct sim *s, const char *line, size_t n, char *out, size_t cap,
+                   size_t *len) {
     char c0[512], inst[256];
     contact0(s->last_sent, c0, sizeof c0);
     header_of(s->last_sent, "Contact", inst, sizeof inst);
@@ -289,7 +297,8 @@ static void expand(const struct sim *s, const char *line, size_t n, char *out, s
 }
 
 /* Build a response from script lines (LF) answering the last REGISTER. */
-static size_t build_response(const struct sim *s, const char *body, size_t blen, int raw, char *out, size_t cap) {
+static size_t build_response(const struct sim *s, const char *body, size_t blen, int raw, char *out,
+                             size_t cap) {
     size_t len = 0;
     static const char *const COPY[] = {"Via", "From", "To", "Call-ID", "CSeq"};
     const char *p = body, *end = body + blen;
@@ -310,7 +319,9 @@ static size_t build_response(const struct sim *s, const char *body, size_t blen,
                         given = 1;
                 if (given) continue;
                 header_of(s->last_sent, COPY[k], v, sizeof v);
-                const char *extra = k == 0 ? ";received=127.0.0.1" : k == 2 ? ";tag=registrar1" : "";
+                const char *extra = k == 0   ? ";received=127.0.0.1"
+                                    : k == 2 ? ";tag=registrar1"
+                                             : "";
                 snprintf(line, sizeof line, "%s: %s%s\r\n", COPY[k], v, extra);
                 app(out, cap, &len, line, strlen(line));
             }
@@ -434,7 +445,8 @@ static void expect_binding(struct sim *s, const char *rest) {
         return;
     }
     const struct sipreg_binding *x = &b[idx];
-    if (opt(rest, "ours", v, sizeof v) && x->ours != atoi(v)) fail(s, "binding %d ours=%d", idx, x->ours);
+    if (opt(rest, "ours", v, sizeof v) && x->ours != atoi(v))
+        fail(s, "binding %d ours=%d", idx, x->ours);
     if (opt(rest, "matched", v, sizeof v) && strcmp(sipreg_match_name(x->matched_by), v))
         fail(s, "binding %d matched=%s", idx, sipreg_match_name(x->matched_by));
     if (opt(rest, "granted", v, sizeof v) && x->granted != atoll(v))
@@ -448,7 +460,8 @@ static void expect_binding(struct sim *s, const char *rest) {
         fail(s, "binding %d uri=%.*s", idx, (int)x->uri.len, x->uri.p);
     if (opt(rest, "gruu", v, sizeof v) &&
         (x->pub_gruu.len != strlen(v) || memcmp(x->pub_gruu.p, v, x->pub_gruu.len)))
-        fail(s, "binding %d gruu=%.*s", idx, (int)x->pub_gruu.len, x->pub_gruu.p ? x->pub_gruu.p : "");
+        fail(s, "binding %d gruu=%.*s", idx, (int)x->pub_gruu.len,
+             x->pub_gruu.p ? x->pub_gruu.p : "");
 }
 
 /* Run one `expect` line. */
@@ -457,7 +470,8 @@ static int expect(struct sim *s, const char *rest) {
     int64_t lo, hi;
     if (sscanf(rest, "%31s", what) != 1) return -1;
     const char *opts = rest + strlen(what);
-    while (*opts == ' ') opts++;
+    while (*opts == ' ')
+        opts++;
     if (!strcmp(what, "send")) {
         for (size_t i = 0; i < s->nitems; i++)
             if (!s->items[i].consumed && send_matches(&s->items[i], opts)) {
@@ -468,7 +482,8 @@ static int expect(struct sim *s, const char *rest) {
     } else if (!strcmp(what, "nosend")) {
         for (size_t i = 0; i < s->nitems; i++)
             if (s->items[i].is_send && !s->items[i].consumed) {
-                fail(s, "unexpected send at t=%" PRId64 " cseq=%u", s->items[i].t, s->items[i].cseq);
+                fail(s, "unexpected send at t=%" PRId64 " cseq=%u", s->items[i].t,
+                     s->items[i].cseq);
                 break;
             }
     } else if (!strcmp(what, "event") || !strcmp(what, "noevent")) {
@@ -500,8 +515,9 @@ static int expect(struct sim *s, const char *rest) {
             fail(s, "deadline is %" PRId64 ", expected %s", d == SIPREG_NEVER ? -1 : d, opts);
         }
     } else if (!strcmp(what, "recv")) {
-        const char *got = s->last_recv == 0 ? "ok" : s->last_recv == SIPREG_E_ASYMMETRIC ? "asymmetric"
-                                                                        : sipreg_errname(s->last_recv);
+        const char *got = s->last_recv == 0                     ? "ok"
+                          : s->last_recv == SIPREG_E_ASYMMETRIC ? "asymmetric"
+                                                                : sipreg_errname(s->last_recv);
         if (strcmp(got, opts)) fail(s, "recv returned %s, expected %s", got, opts);
     } else if (!strcmp(what, "binding")) {
         expect_binding(s, opts);
@@ -556,7 +572,8 @@ static int ensure_created(struct sim *s) {
     if (s->r) return 0;
     int err = sipreg_new(&s->r, &s->cfg);
     if (err < 0) {
-        fprintf(s->log ? s->log : stderr, "%s:%d: sipreg_new: %s\n", s->name, s->lineno, sipreg_strerror(err));
+        fprintf(s->log ? s->log : stderr, "%s:%d: sipreg_new: %s\n", s->name, s->lineno,
+                sipreg_strerror(err));
         return -1;
     }
     return 0;
@@ -565,21 +582,31 @@ static int ensure_created(struct sim *s) {
 /* Run one step command at s->now. `heredoc` is the body of a << block (or NULL). */
 static int step(struct sim *s, const char *cmd, const char *heredoc, size_t hlen) {
     static char msg[MAX_SENT];
-    if (!strcmp(cmd, "register")) sipreg_register(s->r, s->now);
-    else if (!strcmp(cmd, "unregister")) sipreg_unregister(s->r, 0, s->now);
-    else if (!strcmp(cmd, "unregister all")) sipreg_unregister(s->r, 1, s->now);
-    else if (!strcmp(cmd, "fetch")) sipreg_fetch(s->r, s->now);
-    else if (!strcmp(cmd, "transport up")) sipreg_transport(s->r, 1, s->now);
-    else if (!strcmp(cmd, "transport down")) sipreg_transport(s->r, 0, s->now);
-    else if (!strcmp(cmd, "timeout")) sipreg_on_timeout(s->r, s->now);
-    else if (!strncmp(cmd, "wallclock ", 10)) sipreg_wallclock(s->r, strtoll(cmd + 10, NULL, 10), s->now);
+    if (!strcmp(cmd, "register"))
+        sipreg_register(s->r, s->now);
+    else if (!strcmp(cmd, "unregister"))
+        sipreg_unregister(s->r, 0, s->now);
+    else if (!strcmp(cmd, "unregister all"))
+        sipreg_unregister(s->r, 1, s->now);
+    else if (!strcmp(cmd, "fetch"))
+        sipreg_fetch(s->r, s->now);
+    else if (!strcmp(cmd, "transport up"))
+        sipreg_transport(s->r, 1, s->now);
+    else if (!strcmp(cmd, "transport down"))
+        sipreg_transport(s->r, 0, s->now);
+    else if (!strcmp(cmd, "timeout"))
+        sipreg_on_timeout(s->r, s->now);
+    else if (!strncmp(cmd, "wallclock ", 10))
+        sipreg_wallclock(s->r, strtoll(cmd + 10, NULL, 10), s->now);
     else if (!strncmp(cmd, "contacts ", 9)) {
         struct sipreg_contact_spec c[SIPREG_MAX_CONTACTS + 1];
         size_t n = 0;
         char buf[2048];
         snprintf(buf, sizeof buf, "%s", cmd + 9);
-        for (char *tok = strtok(buf, ","); tok && n <= SIPREG_MAX_CONTACTS; tok = strtok(NULL, ",")) {
-            while (*tok == ' ') tok++;
+        for (char *tok = strtok(buf, ","); tok && n <= SIPREG_MAX_CONTACTS;
+             tok = strtok(NULL, ",")) {
+            while (*tok == ' ')
+                tok++;
             if (parse_contact(s, tok, &c[n++]) < 0) return -1;
         }
         int err = sipreg_set_contacts(s->r, c, n, s->now);
@@ -595,7 +622,8 @@ static int step(struct sim *s, const char *cmd, const char *heredoc, size_t hlen
             if (k < 0 || k > 7 || !s->history[k]) return -1;
             len = transcript_response(s->history[k], path, nth, msg, sizeof msg);
             if (!len) {
-                fprintf(s->log ? s->log : stderr, "%s:%d: no message %d in %s\n", s->name, s->lineno, nth, path);
+                fprintf(s->log ? s->log : stderr, "%s:%d: no message %d in %s\n", s->name,
+                        s->lineno, nth, path);
                 return -1;
             }
         } else if (heredoc) {
@@ -632,11 +660,13 @@ int scenario_run(const char *script, size_t len, const char *name, FILE *log, in
         if (n >= sizeof line) n = sizeof line - 1;
         memcpy(line, p, n);
         line[n] = 0;
-        while (n && (line[n - 1] == '\r' || line[n - 1] == ' ')) line[--n] = 0;
+        while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
+            line[--n] = 0;
         p = nl ? nl + 1 : end;
         s->lineno++;
         char *l = line;
-        while (*l == ' ' || *l == '\t') l++;
+        while (*l == ' ' || *l == '\t')
+            l++;
         if (!*l || *l == '#') continue;
         char key[64], val[1024];
         if (!strncmp(l, "set ", 4) && sscanf(l + 4, "%63s %1023[^\n]", key, val) == 2) {
@@ -666,9 +696,13 @@ int scenario_run(const char *script, size_t len, const char *name, FILE *log, in
             if (hd) {
                 /* heredoc: lines up to the terminator word */
                 char term[32];
-                if (sscanf(hd + 2, "%31s", term) != 1) { result = -1; break; }
+                if (sscanf(hd + 2, "%31s", term) != 1) {
+                    result = -1;
+                    break;
+                }
                 *hd = 0;
-                while (hd > sp + 1 && hd[-1] == ' ') *--hd = 0;
+                while (hd > sp + 1 && hd[-1] == ' ')
+                    *--hd = 0;
                 body = p;
                 const char *q = p;
                 while (q < end) {
@@ -679,7 +713,10 @@ int scenario_run(const char *script, size_t len, const char *name, FILE *log, in
                     s->lineno++;
                 }
                 blen = (size_t)(q - body);
-                p = q < end ? (memchr(q, '\n', (size_t)(end - q)) ? (const char *)memchr(q, '\n', (size_t)(end - q)) + 1 : end) : end;
+                p = q < end ? (memchr(q, '\n', (size_t)(end - q))
+                                   ? (const char *)memchr(q, '\n', (size_t)(end - q)) + 1
+                                   : end)
+                            : end;
                 s->lineno++;
             }
             if (step(s, sp + 1, body, blen) < 0) result = -1;
@@ -692,9 +729,11 @@ int scenario_run(const char *script, size_t len, const char *name, FILE *log, in
     else
         result = s->failures;
     clear_items(s);
-    for (int i = 0; i < 8; i++) free(s->history[i]);
+    for (int i = 0; i < 8; i++)
+        free(s->history[i]);
     sipreg_free(s->r);
-    for (size_t i = 0; i < s->nstrs; i++) free(s->strs[i]);
+    for (size_t i = 0; i < s->nstrs; i++)
+        free(s->strs[i]);
     free(s);
     return result;
 }

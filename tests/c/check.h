@@ -9,47 +9,47 @@
 static int check_failures;
 static int check_count;
 
-#define CHECK(cond)                                                                           \
-    do {                                                                                      \
-        check_count++;                                                                        \
-        if (!(cond)) {                                                                        \
-            check_failures++;                                                                 \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);          \
-        }                                                                                     \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        check_count++;                                                                             \
+        if (!(cond)) {                                                                             \
+            check_failures++;                                                                      \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);               \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_MSG(cond, ...)                                                                  \
-    do {                                                                                      \
-        check_count++;                                                                        \
-        if (!(cond)) {                                                                        \
-            check_failures++;                                                                 \
-            fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond);          \
-            fprintf(stderr, __VA_ARGS__);                                                     \
-            fputc('\n', stderr);                                                              \
-        }                                                                                     \
+#define CHECK_MSG(cond, ...)                                                                       \
+    do {                                                                                           \
+        check_count++;                                                                             \
+        if (!(cond)) {                                                                             \
+            check_failures++;                                                                      \
+            fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond);               \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_INT(a, b)                                                                       \
-    do {                                                                                      \
-        long long check_a_ = (long long)(a), check_b_ = (long long)(b);                       \
-        check_count++;                                                                        \
-        if (check_a_ != check_b_) {                                                           \
-            check_failures++;                                                                 \
-            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__,   \
-                    #a, check_a_, #b, check_b_);                                              \
-        }                                                                                     \
+#define CHECK_INT(a, b)                                                                            \
+    do {                                                                                           \
+        long long check_a_ = (long long)(a), check_b_ = (long long)(b);                            \
+        check_count++;                                                                             \
+        if (check_a_ != check_b_) {                                                                \
+            check_failures++;                                                                      \
+            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__, #a,    \
+                    check_a_, #b, check_b_);                                                       \
+        }                                                                                          \
     } while (0)
 
 /* Compare a view (p, len) with a NUL-terminated expectation. */
-#define CHECK_STR(view, expect)                                                               \
-    do {                                                                                      \
-        const char *check_e_ = (expect);                                                      \
-        check_count++;                                                                        \
-        if ((view).len != strlen(check_e_) || memcmp((view).p, check_e_, (view).len) != 0) {  \
-            check_failures++;                                                                 \
-            fprintf(stderr, "%s:%d: %s == \"%.*s\", expected \"%s\"\n", __FILE__, __LINE__,   \
-                    #view, (int)(view).len, (view).p ? (view).p : "", check_e_);              \
-        }                                                                                     \
+#define CHECK_STR(view, expect)                                                                    \
+    do {                                                                                           \
+        const char *check_e_ = (expect);                                                           \
+        check_count++;                                                                             \
+        if ((view).len != strlen(check_e_) || memcmp((view).p, check_e_, (view).len) != 0) {       \
+            check_failures++;                                                                      \
+            fprintf(stderr, "%s:%d: %s == \"%.*s\", expected \"%s\"\n", __FILE__, __LINE__, #view, \
+                    (int)(view).len, (view).p ? (view).p : "", check_e_);                          \
+        }                                                                                          \
     } while (0)
 
 /* CHECK_STR for views that may be {NULL, 0} (memcmp must not see a NULL pointer). */
@@ -95,7 +95,8 @@ static inline void check_header(const char *msg, const char *name, char *out, si
     for (const char *p = strstr(msg, "\r\n"); p; p = strstr(p + 2, "\r\n")) {
         if (!strncmp(p + 2, name, n) && p[2 + n] == ':') {
             const char *v = p + 3 + n, *e = strstr(v, "\r\n");
-            while (*v == ' ') v++;
+            while (*v == ' ')
+                v++;
             size_t len = e && e > v ? (size_t)(e - v) : 0;
             if (len >= cap) len = cap - 1;
             memcpy(out, v, len);

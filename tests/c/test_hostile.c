@@ -19,7 +19,6 @@ enum behaviour {
     TINY_GRANT,        /* 200 granting 1 s (far below what we asked) */
 };
 
-
 /* Run one behaviour for `minutes` simulated minutes; returns the number of REGISTERs sent and
  * the most sent within any one minute. */
 static int run(enum behaviour b, int minutes, int *per_minute_max) {
@@ -51,21 +50,35 @@ static int run(enum behaviour b, int minutes, int *per_minute_max) {
             char buf[512];
             switch (b) {
             case CHALLENGE_FOREVER:
-                snprintf(buf, sizeof buf, "WWW-Authenticate: Digest realm=\"x\", nonce=\"n%d\", qop=\"auth\"\r\n", nonce++);
+                snprintf(buf, sizeof buf,
+                         "WWW-Authenticate: Digest realm=\"x\", nonce=\"n%d\", qop=\"auth\"\r\n",
+                         nonce++);
                 status = "401 Unauthorized";
                 extra = buf;
                 break;
-            case RETRY_AFTER_ZERO: status = "503 Busy"; extra = "Retry-After: 0\r\n"; break;
+            case RETRY_AFTER_ZERO:
+                status = "503 Busy";
+                extra = "Retry-After: 0\r\n";
+                break;
             case INTERVAL_GROWING:
                 snprintf(buf, sizeof buf, "Min-Expires: %d\r\n", 700 + 100 * nonce++);
                 status = "423 Interval Too Brief";
                 extra = buf;
                 break;
-            case OK_WITHOUT_US: status = "200 OK"; extra = "Contact: <sip:other@x.invalid>;expires=600\r\n"; break;
-            case SERVER_ERROR: status = "500 Oops"; break;
-            case OUTBOUND_REFUSED: status = "439 First Hop Lacks Outbound Support"; break;
-            case SILENT: break;
-            case FLOW_DROPS: break;
+            case OK_WITHOUT_US:
+                status = "200 OK";
+                extra = "Contact: <sip:other@x.invalid>;expires=600\r\n";
+                break;
+            case SERVER_ERROR:
+                status = "500 Oops";
+                break;
+            case OUTBOUND_REFUSED:
+                status = "439 First Hop Lacks Outbound Support";
+                break;
+            case SILENT:
+                break;
+            case FLOW_DROPS:
+                break;
             case TINY_GRANT:
                 snprintf(buf, sizeof buf, "Contact: %s;expires=1\r\n", contact);
                 status = "200 OK";
@@ -73,11 +86,12 @@ static int run(enum behaviour b, int minutes, int *per_minute_max) {
                 break;
             }
             if (status) {
-                int len = snprintf(resp, sizeof resp,
-                                   "SIP/2.0 %s\r\nVia: %s\r\nFrom: <sip:alice@example.test>;tag=1\r\n"
-                                   "To: <sip:alice@example.test>;tag=2\r\nCall-ID: %s\r\nCSeq: %s\r\n%s"
-                                   "Content-Length: 0\r\n\r\n",
-                                   status, via, cid, cseq, extra);
+                int len =
+                    snprintf(resp, sizeof resp,
+                             "SIP/2.0 %s\r\nVia: %s\r\nFrom: <sip:alice@example.test>;tag=1\r\n"
+                             "To: <sip:alice@example.test>;tag=2\r\nCall-ID: %s\r\nCSeq: %s\r\n%s"
+                             "Content-Length: 0\r\n\r\n",
+                             status, via, cid, cseq, extra);
                 now += 20;
                 sipreg_recv(r, resp, (size_t)len, now);
             }
@@ -125,7 +139,8 @@ int main(void) {
     for (size_t i = 0; i < sizeof ROWS / sizeof ROWS[0]; i++) {
         int per_minute = 0;
         int total = run(ROWS[i].b, 30, &per_minute);
-        printf("%-40s %4d REGISTERs in 30 min, at most %d in one minute\n", ROWS[i].name, total, per_minute);
+        printf("%-40s %4d REGISTERs in 30 min, at most %d in one minute\n", ROWS[i].name, total,
+               per_minute);
         CHECK_MSG(total >= 1, "%s: nothing sent", ROWS[i].name);
         CHECK_MSG(per_minute <= ROWS[i].minute_max, "%s: %d in one minute (max %d)", ROWS[i].name,
                   per_minute, ROWS[i].minute_max);

@@ -119,7 +119,8 @@ static void test_event_bound(void) {
     }
     struct sipreg_event ev;
     int n = 0;
-    while (sipreg_poll_event(r, &ev) == 0) n++;
+    while (sipreg_poll_event(r, &ev) == 0)
+        n++;
     CHECK(n > 0 && n <= 16);
     CHECK(sipreg_memory(r) <= 4096);
     sipreg_free(r);
@@ -170,7 +171,8 @@ static void test_short_aor(void) {
     c.aor = "sip:a@b";
     CHECK(first_register(&c, buf, sizeof buf) > 0);
     c.aor = "sip:a@b";
-    c.user_agent = "a very long User-Agent string that is longer than the AOR many times over, twice";
+    c.user_agent =
+        "a very long User-Agent string that is longer than the AOR many times over, twice";
     c.supported = "path, gruu, outbound, and, many, more, option, tags, than, the, default";
     CHECK(first_register(&c, buf, sizeof buf) > 0);
 }

@@ -9,7 +9,6 @@
 
 #include <stdlib.h>
 
-
 /* The outcome of parsing and walking one message. */
 struct outcome {
     int err;           /* 0 or the first error */

@@ -36,13 +36,15 @@ int main(int argc, char **argv) {
         if (!script) continue;
         FILE *log = tmpfile();
         int r = scenario_run(script, len, path, log, 1);
-        CHECK_MSG(r == 0, "%s: %d failed expectations (%s)", path, r, r < 0 ? "script error" : "see log");
+        CHECK_MSG(r == 0, "%s: %d failed expectations (%s)", path, r,
+                  r < 0 ? "script error" : "see log");
         if (r != 0 && log) {
             /* show the whole log of a failing scenario */
             rewind(log);
             char buf[4096];
             size_t got;
-            while ((got = fread(buf, 1, sizeof buf, log)) > 0) fwrite(buf, 1, got, stderr);
+            while ((got = fread(buf, 1, sizeof buf, log)) > 0)
+                fwrite(buf, 1, got, stderr);
         }
         printf("%s %s\n", r == 0 ? "ok  " : "FAIL", names[i]);
         if (log) fclose(log);

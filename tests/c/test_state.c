@@ -5,17 +5,18 @@
 #include "hash.h"
 #include "sipreg.h"
 
-
 /* Answer `req` with `status` and extra header lines. */
-static void answer(struct sipreg *r, const char *req, const char *status, const char *extra, int64_t now) {
+static void answer(struct sipreg *r, const char *req, const char *status, const char *extra,
+                   int64_t now) {
     char via[512], cid[64], cseq[64], resp[2048];
     check_header(req, "Via", via, sizeof via);
     check_header(req, "Call-ID", cid, sizeof cid);
     check_header(req, "CSeq", cseq, sizeof cseq);
-    int n = snprintf(resp, sizeof resp,
-                     "SIP/2.0 %s\r\nVia: %s\r\nFrom: <sip:alice@example.test>;tag=a\r\nTo: "
-                     "<sip:alice@example.test>;tag=b\r\nCall-ID: %s\r\nCSeq: %s\r\n%sContent-Length: 0\r\n\r\n",
-                     status, via, cid, cseq, extra);
+    int n = snprintf(
+        resp, sizeof resp,
+        "SIP/2.0 %s\r\nVia: %s\r\nFrom: <sip:alice@example.test>;tag=a\r\nTo: "
+        "<sip:alice@example.test>;tag=b\r\nCall-ID: %s\r\nCSeq: %s\r\n%sContent-Length: 0\r\n\r\n",
+        status, via, cid, cseq, extra);
     CHECK_INT(sipreg_recv(r, resp, (size_t)n, now), 0);
 }
 
@@ -36,7 +37,8 @@ int main(void) {
     sipreg_register(r, 0);
     int n = sipreg_poll_send(r, req, sizeof req - 1);
     req[n] = 0;
-    answer(r, req, "401 Unauthorized", "WWW-Authenticate: Digest realm=\"example.test\", nonce=\"N1\", qop=\"auth\"\r\n", 10);
+    answer(r, req, "401 Unauthorized",
+           "WWW-Authenticate: Digest realm=\"example.test\", nonce=\"N1\", qop=\"auth\"\r\n", 10);
     n = sipreg_poll_send(r, req, sizeof req - 1);
     req[n] = 0;
     char contact[256], c2[256];
@@ -65,10 +67,10 @@ int main(void) {
     char a[128], b[128];
     check_header(req, "Call-ID", a, sizeof a);
     check_header(req2, "Call-ID", b, sizeof b);
-    CHECK(strcmp(a, b) == 0);                                  /* same Call-ID ... */
-    CHECK(strstr(req2, "\r\nCSeq: 3 REGISTER\r\n") != NULL);   /* ... the next CSeq */
+    CHECK(strcmp(a, b) == 0);                                /* same Call-ID ... */
+    CHECK(strstr(req2, "\r\nCSeq: 3 REGISTER\r\n") != NULL); /* ... the next CSeq */
     check_header(req2, "Contact", c2, sizeof c2);
-    CHECK(strcmp(contact, c2) == 0);                           /* same contact and instance */
+    CHECK(strcmp(contact, c2) == 0); /* same contact and instance */
     CHECK(strstr(req2, "nonce=\"N1\"") && strstr(req2, "nc=00000002")); /* no new challenge */
     check_header(req, "From", a, sizeof a);
     check_header(req2, "From", b, sizeof b);
@@ -83,12 +85,14 @@ int main(void) {
         bad[i] ^= 0x20;
         struct sipreg *x = (struct sipreg *)1;
         tried++;
-        refused += sipreg_new_with_state(&x, &c, bad, (size_t)blen) == SIPREG_E_STATE_BLOB && x == NULL;
+        refused +=
+            sipreg_new_with_state(&x, &c, bad, (size_t)blen) == SIPREG_E_STATE_BLOB && x == NULL;
     }
     CHECK_INT(refused, tried);
     struct sipreg *x;
     CHECK_INT(sipreg_new_with_state(&x, &c, blob, (size_t)blen / 2), SIPREG_E_STATE_BLOB);
-    CHECK_INT(sipreg_new_with_state(&x, &c, "sipreg-state/9\nsum=00000000\n", 28), SIPREG_E_STATE_BLOB);
+    CHECK_INT(sipreg_new_with_state(&x, &c, "sipreg-state/9\nsum=00000000\n", 28),
+              SIPREG_E_STATE_BLOB);
     struct sipreg_config other;
     config(&other, 3);
     other.aor = "sip:bob@example.test"; /* a foreign blob: another AOR */
@@ -109,13 +113,15 @@ int main(void) {
         char *sum = strstr(evil, "sum=");
         if (inst && sum && el > 0) {
             inst[20] = '\0'; /* keep the length, break the value */
-            /* re-seal it as the exporter would (the checksum is MD5 over everything before "sum=") */
+            /* re-seal it as the exporter would (the checksum is MD5 over everything before "sum=")
+             */
             uint8_t d[SIPREG__MD5_LEN];
             struct sipreg__md5 h;
             sipreg__md5_init(&h);
             sipreg__md5_update(&h, evil, (size_t)(sum - evil));
             sipreg__md5_final(&h, d);
-            for (int i = 0; i < 4; i++) snprintf(sum + 4 + 2 * i, 3, "%02x", d[i]);
+            for (int i = 0; i < 4; i++)
+                snprintf(sum + 4 + 2 * i, 3, "%02x", d[i]);
             sum[12] = '\n';
             CHECK_INT(sipreg_new_with_state(&x, &other, evil, (size_t)el), SIPREG_E_STATE_BLOB);
         }

@@ -29,7 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct sipreg_hdr hdrs[SIPREG_MAX_HEADERS];
     struct sipreg_msg m;
     size_t off;
-    if (sipreg_msg_parse(&m, (const char *)data, size, hdrs, SIPREG_MAX_HEADERS, &off) != 0) return 0;
+    if (sipreg_msg_parse(&m, (const char *)data, size, hdrs, SIPREG_MAX_HEADERS, &off) != 0)
+        return 0;
     /* libosip2 reads past embedded NULs badly (tabled in the oracle); compare NUL-free inputs */
     if (memchr(data, 0, size)) return 0;
     osip_message_t *o = NULL;
@@ -48,7 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         /* our value is a zero-copy view that keeps folded lines as written; libosip2 unfolds and
          * trims: compare both without whitespace */
         char a[1024], b[1024];
-        size_t an = squash(ours.p, ours.len, a, sizeof a), bn = squash(cid_text, strlen(cid_text), b, sizeof b);
+        size_t an = squash(ours.p, ours.len, a, sizeof a),
+               bn = squash(cid_text, strlen(cid_text), b, sizeof b);
         if (an != bn || memcmp(a, b, an) != 0) {
             fprintf(stderr, "Call-ID: ours '%.*s' theirs '%s'\n", (int)an, a, b);
             __builtin_trap();

@@ -12,12 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(c)                                                                              \
-    do {                                                                                      \
-        if (!(c)) {                                                                           \
-            fprintf(stderr, "invariant failed: %s (line %d)\n", #c, __LINE__);                \
-            __builtin_trap();                                                                 \
-        }                                                                                     \
+#define CHECK(c)                                                                                   \
+    do {                                                                                           \
+        if (!(c)) {                                                                                \
+            fprintf(stderr, "invariant failed: %s (line %d)\n", #c, __LINE__);                     \
+            __builtin_trap();                                                                      \
+        }                                                                                          \
     } while (0)
 
 /* Input reader. */
@@ -40,7 +40,8 @@ static void header(const char *msg, const char *name, char *out, size_t cap) {
     for (const char *p = strstr(msg, "\r\n"); p; p = strstr(p + 2, "\r\n")) {
         if (!strncmp(p + 2, name, n) && p[2 + n] == ':') {
             const char *v = p + 3 + n;
-            while (*v == ' ') v++;
+            while (*v == ' ')
+                v++;
             const char *e = strstr(v, "\r\n");
             size_t len = e ? (size_t)(e - v) : 0;
             if (len >= cap) len = cap - 1;
@@ -55,28 +56,39 @@ static void header(const char *msg, const char *name, char *out, size_t cap) {
 static int legal(int from, int to) {
     if (to == SIPREG_ST_UNREGISTERING || to == SIPREG_ST_REGISTERING) return 1; /* commands */
     switch (to) {
-    case SIPREG_ST_IDLE: return from == SIPREG_ST_UNREGISTERING || from == SIPREG_ST_FAILED ||
-                                from == SIPREG_ST_IDLE;
-    case SIPREG_ST_REGISTERED: return from == SIPREG_ST_REGISTERING || from == SIPREG_ST_REFRESHING;
-    case SIPREG_ST_REFRESHING: return from == SIPREG_ST_REGISTERED;
+    case SIPREG_ST_IDLE:
+        return from == SIPREG_ST_UNREGISTERING || from == SIPREG_ST_FAILED ||
+               from == SIPREG_ST_IDLE;
+    case SIPREG_ST_REGISTERED:
+        return from == SIPREG_ST_REGISTERING || from == SIPREG_ST_REFRESHING;
+    case SIPREG_ST_REFRESHING:
+        return from == SIPREG_ST_REGISTERED;
     case SIPREG_ST_BACKOFF:
         return from == SIPREG_ST_REGISTERING || from == SIPREG_ST_REFRESHING ||
                from == SIPREG_ST_REGISTERED || from == SIPREG_ST_BACKOFF;
-    case SIPREG_ST_FAILED: return from == SIPREG_ST_REGISTERING || from == SIPREG_ST_REFRESHING;
-    default: return 0;
+    case SIPREG_ST_FAILED:
+        return from == SIPREG_ST_REGISTERING || from == SIPREG_ST_REFRESHING;
+    default:
+        return 0;
     }
 }
 
-static const char *const STATUS_LINES[] = {
-    "SIP/2.0 100 Trying",      "SIP/2.0 200 OK",          "SIP/2.0 401 Unauthorized",
-    "SIP/2.0 407 Proxy Authentication Required",          "SIP/2.0 423 Interval Too Brief",
-    "SIP/2.0 439 First Hop Lacks Outbound Support",       "SIP/2.0 503 Service Unavailable",
-    "SIP/2.0 403 Forbidden",   "SIP/2.0 302 Moved",       "SIP/2.0 500 Server Error"};
+static const char *const STATUS_LINES[] = {"SIP/2.0 100 Trying",
+                                           "SIP/2.0 200 OK",
+                                           "SIP/2.0 401 Unauthorized",
+                                           "SIP/2.0 407 Proxy Authentication Required",
+                                           "SIP/2.0 423 Interval Too Brief",
+                                           "SIP/2.0 439 First Hop Lacks Outbound Support",
+                                           "SIP/2.0 503 Service Unavailable",
+                                           "SIP/2.0 403 Forbidden",
+                                           "SIP/2.0 302 Moved",
+                                           "SIP/2.0 500 Server Error"};
 
 static const char *const EXTRA_HEADERS[] = {
     "Contact: <sip:abc@xyz.invalid;transport=ws>;expires=600\r\n",
     "Contact: <sip:abc@xyz.invalid;transport=ws>;expires=0\r\n",
-    "Contact: <sip:other@x.invalid>;expires=30, <sip:abc@xyz.invalid;transport=ws>\r\nExpires: 70\r\n",
+    "Contact: <sip:other@x.invalid>;expires=30, <sip:abc@xyz.invalid;transport=ws>\r\nExpires: "
+    "70\r\n",
     "WWW-Authenticate: Digest realm=\"r\", nonce=\"n1\", qop=\"auth\"\r\n",
     "WWW-Authenticate: Digest realm=\"r\", nonce=\"n2\", stale=true, algorithm=SHA-256\r\n",
     "Proxy-Authenticate: Digest realm=\"p\", nonce=\"n3\"\r\n",
@@ -103,7 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cfg.transport = (mode & 1) ? SIPREG_TP_UDP : SIPREG_TP_WS;
     cfg.expires = (mode & 2) ? 30 : 600;
     cfg.policy.manual_refresh = (mode & 4) != 0;
-    for (int i = 0; i < 8; i++) cfg.seed[i] = next(&in);
+    for (int i = 0; i < 8; i++)
+        cfg.seed[i] = next(&in);
     struct sipreg *r;
     if (sipreg_new(&r, &cfg) != 0) return 0;
 
@@ -111,7 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static char msg[4096];
     int have_sent = 0;
     unsigned last_cseq = 0;
-    int tx_open = 0;   /* our view: a REGISTER is in flight */
+    int tx_open = 0; /* our view: a REGISTER is in flight */
     int64_t tx_sent = 0;
     int state = SIPREG_ST_IDLE;
     int64_t now = 0;
@@ -119,9 +132,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (int steps = 0; in.n && steps < 200; steps++) {
         uint8_t op = next(&in);
         switch (op % 10) {
-        case 0: sipreg_register(r, now); break;
-        case 1: sipreg_unregister(r, next(&in) & 1, now); break;
-        case 2: sipreg_fetch(r, now); break;
+        case 0:
+            sipreg_register(r, now);
+            break;
+        case 1:
+            sipreg_unregister(r, next(&in) & 1, now);
+            break;
+        case 2:
+            sipreg_fetch(r, now);
+            break;
         case 3: {
             int up = next(&in) & 1;
             sipreg_transport(r, up, now);
@@ -148,8 +167,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                              "%s\r\nVia: %s\r\nFrom: <sip:alice@example.test>;tag=1\r\n"
                              "To: <sip:alice@example.test>;tag=2\r\nCall-ID: %s\r\nCSeq: %s\r\n"
                              "%s%s\r\n",
-                             STATUS_LINES[b % 10], via, cid, cseq,
-                             EXTRA_HEADERS[h % 13], EXTRA_HEADERS[(h >> 4) % 13]);
+                             STATUS_LINES[b % 10], via, cid, cseq, EXTRA_HEADERS[h % 13],
+                             EXTRA_HEADERS[(h >> 4) % 13]);
             int rc = sipreg_recv(r, msg, (size_t)n, now);
             if (rc == 0 && b % 10 != 0) tx_open = 0; /* a final response ended it */
             break;
@@ -167,8 +186,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             /* time passes: a little, a lot, or to the deadline (a host timer firing) */
             uint8_t t = next(&in);
             sipreg_ms d = sipreg_deadline(r);
-            if ((t & 3) == 0 && d != SIPREG_NEVER) now = d > now ? d : now;
-            else now += (int64_t)(t >> 2) * ((t & 1) ? 1000 : 37);
+            if ((t & 3) == 0 && d != SIPREG_NEVER)
+                now = d > now ? d : now;
+            else
+                now += (int64_t)(t >> 2) * ((t & 1) ? 1000 : 37);
             sipreg_on_timeout(r, now);
             CHECK(sipreg_deadline(r) > now);
             if (tx_open && now >= tx_sent + 32000) tx_open = 0; /* Timer F */
