@@ -87,8 +87,8 @@ static const char *const STATUS_LINES[] = {"SIP/2.0 100 Trying",
 static const char *const EXTRA_HEADERS[] = {
     "Contact: <sip:abc@xyz.invalid;transport=ws>;expires=600\r\n",
     "Contact: <sip:abc@xyz.invalid;transport=ws>;expires=0\r\n",
-    "Contact: <sip:other@x.invalid>;expires=30, <sip:abc@xyz.invalid;transport=ws>\r\nExpires: "
-    "70\r\n",
+    ("Contact: <sip:other@x.invalid>;expires=30, <sip:abc@xyz.invalid;transport=ws>\r\n"
+     "Expires: 70\r\n"),
     "WWW-Authenticate: Digest realm=\"r\", nonce=\"n1\", qop=\"auth\"\r\n",
     "WWW-Authenticate: Digest realm=\"r\", nonce=\"n2\", stale=true, algorithm=SHA-256\r\n",
     "Proxy-Authenticate: Digest realm=\"p\", nonce=\"n3\"\r\n",
