@@ -32,9 +32,10 @@ static sipreg_ms ms(double t) { return (sipreg_ms)t; }
 EXPORT(sw_malloc) void *sw_malloc(size_t n) { return malloc(n); }
 EXPORT(sw_free) void sw_free(void *p) { free(p); }
 
-/* `sipreg parse` JSON of buf[0..len) into out; its length or a negative error. */
-EXPORT(sw_parse_json) int sw_parse_json(const char *buf, size_t len, char *out, size_t cap) {
-    return sipreg_parse_json(buf, len, out, cap);
+/* The `sipreg parse` view of buf[0..len) as a tape (sipreg.h) into out; its length in words or
+ * SIPREG_E_BUFFER. */
+EXPORT(sw_parse) int sw_parse(const char *buf, size_t len, uintptr_t *out, size_t cap) {
+    return sipreg_parse_tape(buf, len, out, cap);
 }
 
 /* §19.1.4: 1 equal, 0 different, negative when a URI does not parse (*err_off, *which set). */
@@ -167,16 +168,18 @@ EXPORT(sw_poll_send) int sw_poll_send(struct sipreg *r, char *buf, size_t cap) {
     return sipreg_poll_send(r, buf, cap);
 }
 
-/* Next event as JSON into out; its length, or SIPREG_E_DONE. */
-EXPORT(sw_poll_event) int sw_poll_event(struct sipreg *r, char *out, size_t cap) {
+/* Next event as a tape into out; its length in words, or SIPREG_E_DONE. Any event fits in 1 KiB
+ * (its only free text is a reason phrase of at most SIPREG__REASON_MAX bytes, 3x when every byte
+ * is replaced); the glue's output buffer is 64 KiB. */
+EXPORT(sw_poll_event) int sw_poll_event(struct sipreg *r, uintptr_t *out, size_t cap) {
     struct sipreg_event ev;
     int e = sipreg_poll_event(r, &ev);
-    return e < 0 ? e : sipreg_event_json(&ev, out, cap);
+    return e < 0 ? e : sipreg_event_tape(&ev, out, cap);
 }
 
-/* Snapshot (state, times, bindings) as JSON into out. */
-EXPORT(sw_info) int sw_info(const struct sipreg *r, char *out, size_t cap) {
-    return sipreg_info_json(r, out, cap);
+/* Snapshot (state, times, bindings) as a tape into out. */
+EXPORT(sw_info) int sw_info(const struct sipreg *r, uintptr_t *out, size_t cap) {
+    return sipreg_info_tape(r, out, cap);
 }
 
 EXPORT(sw_state) int sw_state(const struct sipreg *r) { return sipreg_state(r); }

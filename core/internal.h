@@ -14,20 +14,21 @@
 #define SIPREG__C_HEX 0x08        /* HEXDIG (either case) */
 #define SIPREG__C_UNRESERVED 0x10 /* alphanum / mark ("-_.!~*'()") */
 #define SIPREG__C_WS 0x20         /* SP / HTAB */
-#define SIPREG__C_PARAMCHAR 0x40  /* param-unreserved ("[]/:&+$") plus unreserved (escaped aside)  \
-                                   */
-#define SIPREG__C_HNVCHAR 0x80    /* hnv-unreserved ("[]/?:+$") plus unreserved */
+#define SIPREG__C_PARAMCHAR                                                                        \
+    0x40                       /* param-unreserved ("[]/:&+$") plus unreserved (escaped aside)     \
+                                */
+#define SIPREG__C_HNVCHAR 0x80 /* hnv-unreserved ("[]/?:+$") plus unreserved */
 
 /* Class bits of byte c (table in text.c). */
 extern const unsigned char sipreg__cclass[256];
 
 /* 1 when byte c has any of the class bits `cls`. */
-static inline int sipreg__is(unsigned char c, unsigned cls) {
+static inline __attribute__((always_inline)) int sipreg__is(unsigned char c, unsigned cls) {
     return (sipreg__cclass[c] & cls) != 0;
 }
 
 /* ASCII lowercase of c. */
-static inline unsigned char sipreg__lower(unsigned char c) {
+static inline __attribute__((always_inline)) unsigned char sipreg__lower(unsigned char c) {
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
 }
 
@@ -39,8 +40,10 @@ static inline int sipreg__hexval(unsigned char c) {
     return -1;
 }
 
-/* A view from a pointer and a length. */
-static inline struct sipreg_str sipreg__str(const char *p, size_t len) {
+/* A view from a pointer and a length (always inlined: -Oz would otherwise keep a call, and wasm
+ * passes the struct through memory). */
+static inline __attribute__((always_inline)) struct sipreg_str sipreg__str(const char *p,
+                                                                           size_t len) {
     struct sipreg_str s;
     s.p = p;
     s.len = len;
@@ -57,22 +60,53 @@ static inline int sipreg__eq(struct sipreg_str a, struct sipreg_str b) {
     return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
 }
 
-/* 1 when the views are equal ignoring ASCII case. */
-int sipreg__ieq(struct sipreg_str a, struct sipreg_str b);
+/* 1 when a[0..n) and b[0..n) are equal ignoring ASCII case. */
+int sipreg__ieq_n(const char *a, const char *b, size_t n);
 
-/* 1 when view a equals the NUL-terminated lowercase literal `lit` ignoring ASCII case. */
-int sipreg__ieq_lit(struct sipreg_str a, const char *lit);
+/* 1 when the views are equal ignoring ASCII case. (The inline wrappers keep views out of memory
+ * in wasm, where a struct argument is passed through the stack.) */
+static inline __attribute__((always_inline)) int sipreg__ieq(struct sipreg_str a,
+                                                             struct sipreg_str b) {
+    return a.len == b.len && sipreg__ieq_n(a.p, b.p, a.len);
+}
+
+/* 1 when view a equals the NUL-terminated lowercase literal `lit` ignoring ASCII case (the
+ * length is compared first, and is a constant for a literal). */
+static inline __attribute__((always_inline)) int sipreg__ieq_lit(struct sipreg_str a,
+                                                                 const char *lit) {
+    const size_t n = strlen(lit);
+    return a.len == n && sipreg__ieq_n(a.p, lit, n);
+}
+
+/* sipreg__skip_lws when s starts with SP, HTAB, CR or LF. */
+struct sipreg_str sipreg__skip_lws_slow(struct sipreg_str s);
+
+/* sipreg__trim when s starts or ends with SP, HTAB, CR or LF. */
+struct sipreg_str sipreg__trim_slow(struct sipreg_str s);
 
 /* Skip linear white space (SP, HTAB, and CRLF/LF followed by SP/HTAB: §7.3.1 folding) from the
- * front of s. */
-struct sipreg_str sipreg__skip_lws(struct sipreg_str s);
+ * front of s. (Inline: most views start with a visible byte.) */
+static inline __attribute__((always_inline)) struct sipreg_str
+sipreg__skip_lws(struct sipreg_str s) {
+    if (s.len == 0 || (unsigned char)s.p[0] > ' ') return s;
+    return sipreg__skip_lws_slow(s);
+}
 
 /* Trim linear white space from both ends. */
-struct sipreg_str sipreg__trim(struct sipreg_str s);
+static inline __attribute__((always_inline)) struct sipreg_str sipreg__trim(struct sipreg_str s) {
+    if (s.len == 0 || ((unsigned char)s.p[0] > ' ' && (unsigned char)s.p[s.len - 1] > ' '))
+        return s;
+    return sipreg__trim_slow(s);
+}
+
+/* sipreg__quoted_end on p[0..len). */
+long sipreg__quoted_end_n(const char *p, size_t len);
 
 /* Index of the end of a quoted string starting at s.p[0] == '"' (the index just past the closing
  * quote, honouring quoted-pair), or SIPREG_E_QUOTE. */
-long sipreg__quoted_end(struct sipreg_str s);
+static inline __attribute__((always_inline)) long sipreg__quoted_end(struct sipreg_str s) {
+    return sipreg__quoted_end_n(s.p, s.len);
+}
 
 /* Parse a run of decimal digits (all of s must be digits, 1..n of them). Saturates at `max`.
  * Returns 0 or SIPREG_E_HEADER_VALUE. */

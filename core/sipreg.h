@@ -181,8 +181,9 @@ int sipreg_uri_param(const struct sipreg_uri *u, const char *name, struct sipreg
 /* ------------------------------------------------------------------------------------------ */
 
 /* Iterate parameters in `*cursor` (a view starting at ';' or at the first name; the separator is
- * ';' or, with `sep` = ',', auth-params). Returns 1 and fills name/value (quotes stripped from
- * the value, *quoted set), 0 at the end, or a negative error. The cursor advances. */
+ * ';' or, with `sep` = ',', auth-params; '&' for URI headers). Returns 1 and fills name/value
+ * (quotes stripped from the value, *quoted set), 0 at the end, or a negative error. The cursor
+ * advances. */
 int sipreg_param_next(struct sipreg_str *cursor, char sep, struct sipreg_str *name,
                       struct sipreg_str *value, int *quoted);
 
@@ -758,8 +759,40 @@ const char *sipreg_match_name(int match);   /* see sipreg_state_name */
 const char *sipreg_op_name(int op);         /* see sipreg_state_name */
 
 /* ------------------------------------------------------------------------------------------ */
-/* JSON view of a parsed message (shared by the native CLI and the wasm build: parity)         */
+/* Views: a parsed message, an event, a snapshot — as JSON text or as a word tape             */
 /* ------------------------------------------------------------------------------------------ */
+
+/* The tape is the JSON view's structure as machine words (uintptr_t), for hosts that build
+ * their own objects (the wasm build: JavaScript reads it from linear memory, no JSON pass).
+ * Each item is one word, `op | x << 4` (op = the low 4 bits), sometimes followed by operands:
+ *   SIPREG_TAPE_END                     end of the innermost object or array
+ *   SIPREG_TAPE_OBJECT / _ARRAY         start one
+ *   SIPREG_TAPE_KEY, x = len; ptr       member name (the next item is its value)
+ *   SIPREG_TAPE_SKEY, x = ptr           member name, NUL-terminated in static memory
+ *   SIPREG_TAPE_STR, x = len; ptr       string bytes (into the input or the registration)
+ *   SIPREG_TAPE_SSTR, x = ptr           string, NUL-terminated in static memory
+ *   SIPREG_TAPE_INT, x                  integer 0 <= x < 2^28
+ *   SIPREG_TAPE_INT64; lo; hi           integer hi * 2^32 + lo (lo unsigned, hi signed 32-bit)
+ *   SIPREG_TAPE_DEC3, x                 x / 1000 (a q-value)
+ *   SIPREG_TAPE_NULL / _TRUE / _FALSE   literals
+ * Static strings never move, so a host may cache them by address. String bytes are passed as
+ * they are: decode them as UTF-8 replacing each maximal ill-formed subpart with U+FFFD (Unicode
+ * §3.9; what TextDecoder does), as the JSON view does. */
+enum sipreg_tape_op {
+    SIPREG_TAPE_END,
+    SIPREG_TAPE_OBJECT,
+    SIPREG_TAPE_ARRAY,
+    SIPREG_TAPE_KEY,
+    SIPREG_TAPE_SKEY,
+    SIPREG_TAPE_STR,
+    SIPREG_TAPE_SSTR,
+    SIPREG_TAPE_INT,
+    SIPREG_TAPE_INT64,
+    SIPREG_TAPE_DEC3,
+    SIPREG_TAPE_NULL,
+    SIPREG_TAPE_TRUE,
+    SIPREG_TAPE_FALSE
+};
 
 /* Write an event as JSON ({"type":"registered","state":...,"reason":...,"status":200,
  * "text":"OK","error":null,"at":ms|null,"value":N}). Returns the length or SIPREG_E_BUFFER. */
@@ -772,6 +805,16 @@ int sipreg_info_json(const struct sipreg *r, char *out, size_t cap);
 /* Write the `sipreg parse` JSON for buf[0..len) into out. Returns its length (>= 0) or
  * SIPREG_E_BUFFER; the JSON says "ok":false with the error when the message does not parse. */
 int sipreg_parse_json(const char *buf, size_t len, char *out, size_t cap);
+
+/* sipreg_event_json as a tape into out (aligned for uintptr_t): its length in words, or
+ * SIPREG_E_BUFFER. */
+int sipreg_event_tape(const struct sipreg_event *ev, uintptr_t *out, size_t cap_bytes);
+
+/* sipreg_info_json as a tape (see sipreg_event_tape). */
+int sipreg_info_tape(const struct sipreg *r, uintptr_t *out, size_t cap_bytes);
+
+/* sipreg_parse_json as a tape (see sipreg_event_tape); its strings point into buf. */
+int sipreg_parse_tape(const char *buf, size_t len, uintptr_t *out, size_t cap_bytes);
 
 #ifdef __cplusplus
 }

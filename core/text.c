@@ -169,18 +169,13 @@ const char *sipreg_strerror(int err) {
     return d ? d->text : "unknown error";
 }
 
-int sipreg__ieq(struct sipreg_str a, struct sipreg_str b) {
-    if (a.len != b.len) return 0;
-    for (size_t i = 0; i < a.len; i++)
-        if (sipreg__lower((unsigned char)a.p[i]) != sipreg__lower((unsigned char)b.p[i])) return 0;
+int sipreg__ieq_n(const char *a, const char *b, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (sipreg__lower((unsigned char)a[i]) != sipreg__lower((unsigned char)b[i])) return 0;
     return 1;
 }
 
-int sipreg__ieq_lit(struct sipreg_str a, const char *lit) {
-    return sipreg__ieq(a, sipreg__cstr(lit));
-}
-
-struct sipreg_str sipreg__skip_lws(struct sipreg_str s) {
+struct sipreg_str sipreg__skip_lws_slow(struct sipreg_str s) {
     size_t i = 0;
     while (i < s.len) {
         unsigned char c = (unsigned char)s.p[i];
@@ -198,8 +193,8 @@ struct sipreg_str sipreg__skip_lws(struct sipreg_str s) {
     return sipreg__str(s.p + i, s.len - i);
 }
 
-struct sipreg_str sipreg__trim(struct sipreg_str s) {
-    s = sipreg__skip_lws(s);
+struct sipreg_str sipreg__trim_slow(struct sipreg_str s) {
+    s = sipreg__skip_lws_slow(s);
     while (s.len > 0) {
         char c = s.p[s.len - 1];
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
@@ -210,12 +205,12 @@ struct sipreg_str sipreg__trim(struct sipreg_str s) {
     return s;
 }
 
-long sipreg__quoted_end(struct sipreg_str s) {
-    if (s.len == 0 || s.p[0] != '"') return SIPREG_E_QUOTE;
-    for (size_t i = 1; i < s.len; i++) {
-        if (s.p[i] == '\\') {
+long sipreg__quoted_end_n(const char *p, size_t len) {
+    if (len == 0 || p[0] != '"') return SIPREG_E_QUOTE;
+    for (size_t i = 1; i < len; i++) {
+        if (p[i] == '\\') {
             i++; /* quoted-pair: skip the escaped byte (§25.1) */
-        } else if (s.p[i] == '"') {
+        } else if (p[i] == '"') {
             return (long)(i + 1);
         }
     }
@@ -235,8 +230,15 @@ int sipreg__parse_u64(struct sipreg_str s, uint64_t max, uint64_t *out) {
     return 0;
 }
 
+/* Bytes that end a parameter name or value: ';' and white space (1), '=' (2), and the other
+ * separators: ',' (4), '&' (8, URI headers). */
+static const unsigned char PSTOP[256] = {
+    [';'] = 1, [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1, ['='] = 2, [','] = 4, ['&'] = 8};
+
 int sipreg_param_next(struct sipreg_str *cursor, char sep, struct sipreg_str *name,
                       struct sipreg_str *value, int *quoted) {
+    /* a value ends at ';', white space or sep; a name also at '=' (sep is ';', ',' or '&') */
+    const unsigned vstop = sep == ',' ? 5 : sep == '&' ? 9 : 1, nstop = vstop | 2;
     struct sipreg_str s = sipreg__skip_lws(*cursor);
     /* skip separators (and empty elements) */
     while (s.len > 0 && (s.p[0] == sep || s.p[0] == ';'))
@@ -246,8 +248,7 @@ int sipreg_param_next(struct sipreg_str *cursor, char sep, struct sipreg_str *na
         return 0;
     }
     size_t i = 0;
-    while (i < s.len && s.p[i] != '=' && s.p[i] != sep && s.p[i] != ';' && s.p[i] != ' ' &&
-           s.p[i] != '\t' && s.p[i] != '\r' && s.p[i] != '\n')
+    while (i < s.len && !(PSTOP[(unsigned char)s.p[i]] & nstop))
         i++;
     *name = sipreg__str(s.p, i);
     if (i == 0) return SIPREG_E_HEADER_VALUE;
@@ -264,8 +265,7 @@ int sipreg_param_next(struct sipreg_str *cursor, char sep, struct sipreg_str *na
             s = sipreg__str(s.p + end, s.len - (size_t)end);
         } else {
             size_t j = 0;
-            while (j < s.len && s.p[j] != sep && s.p[j] != ';' && s.p[j] != ' ' && s.p[j] != '\t' &&
-                   s.p[j] != '\r' && s.p[j] != '\n')
+            while (j < s.len && !(PSTOP[(unsigned char)s.p[j]] & vstop))
                 j++;
             *value = sipreg__str(s.p, j);
             s = sipreg__str(s.p + j, s.len - j);

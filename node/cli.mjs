@@ -74,9 +74,9 @@ async function main(argv) {
   if (cmd === 'parse') {
     let rc = 0;
     for (const f of rest.length ? rest : ['-']) {
-      const out = parse(new Uint8Array(readFileSync(f === '-' ? 0 : f)));
-      console.log(out);
-      if (!out.startsWith('{"ok":true')) rc = 1;
+      const view = parse(new Uint8Array(readFileSync(f === '-' ? 0 : f)));
+      console.log(JSON.stringify(view));
+      if (!view.ok) rc = 1;
     }
     return rc;
   }

@@ -15,7 +15,7 @@ module.exports = {
   createRegistration: async (options) => (await load()).createRegistration(options),
   /** A RegistrationPool (async here, since the wasm loads first). */
   createPool: async (options) => new (await load()).RegistrationPool(options),
-  /** `sipreg parse` JSON of a message. */
+  /** The `sipreg parse` view of a message (objects). */
   parse: async (message) => (await load()).parse(message),
   /** RFC 3261 §19.1.4 URI equality. */
   uriEqual: async (a, b) => (await load()).uriEqual(a, b),

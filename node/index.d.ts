@@ -138,6 +138,28 @@ export declare class RegistrationPool extends EventTarget {
 }
 
 export declare function createRegistration(options: RegistrationOptions): Promise<Registration>;
-export declare function parse(message: string | Uint8Array): string;
+/** One Contact of a parsed message (a "*" element is reported by `star`, not listed). */
+export interface ParsedContact {
+  uri: string; display: string | null; expires: number | null; q: number | null;
+  instance: string | null; reg_id: number | null; pub_gruu: string | null; temp_gruu: string | null;
+  /** every Contact parameter: its value, or true when it has none */
+  params: Record<string, string | true>;
+}
+/** One WWW-/Proxy-Authenticate challenge. */
+export interface ParsedChallenge {
+  scheme: string; proxy: boolean; realm: string | null; nonce: string | null;
+  algorithm: string | null; qop: string[]; stale: boolean; opaque: string | null;
+}
+/** The `sipreg parse` view (JSON.stringify of it prints what the native CLI prints). */
+export type ParsedMessage = {
+  ok: true; type: 'request' | 'response'; status: number | null; reason: string | null;
+  method: string | null; ruri: string | null; call_id: string; cseq: { seq: number; method: string };
+  expires: number | null; min_expires: number | null; flow_timer: number | null;
+  retry_after: number | null; date_epoch: number | null; star: boolean;
+  contacts: ParsedContact[]; challenges: ParsedChallenge[]; service_route: string[]; path: string[];
+  headers: number;
+} | { ok: false; error: string; offset: number; message: string };
+
+export declare function parse(message: string | Uint8Array): ParsedMessage;
 export declare function uriEqual(a: string, b: string): boolean;
 export declare const version: string;

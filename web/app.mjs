@@ -91,7 +91,7 @@ function formError(text) {
 function onEvent(type, d) {
   if (!current) return;
   if (type === 'message') {
-    const parsed = d.text.trim() === '' ? null : JSON.parse(sipreg.parse(d.text));
+    const parsed = d.text.trim() === '' ? null : sipreg.parse(d.text);
     addMessage(byId('ladder'), d, parsed);
     if (d.direction === 'in' && parsed?.ok) messageNotices(parsed).forEach(notice);
     return;

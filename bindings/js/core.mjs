@@ -5,6 +5,10 @@ const encoder = new TextEncoder();
 const E_BUFFER = -4;
 const decoder = new TextDecoder();
 
+// The core's view tape (enum sipreg_tape_op in core/sipreg.h): words of `op | x << 4`.
+const END = 0, OBJECT = 1, ARRAY = 2, KEY = 3, SKEY = 4, STR = 5, SSTR = 6, INT = 7, INT64 = 8,
+  DEC3 = 9, NULL = 10, TRUE = 11, FALSE = 12;
+
 /** An error reported by the core, with its symbolic name (e.g. "SIPREG_E_CONFIG"). */
 export class SipregError extends Error {
   /**
@@ -29,13 +33,25 @@ export class Core {
     this.inPtr = 0;
     this.outCap = 0;
     this.outPtr = 0;
+    this.mem = null; // the memory buffer the cached views below are over
+    this.u8 = null;
+    this.u32 = null;
+    this.statics = new Map(); // static strings of the core (names, keys) by address
     this.ints = this.x.sw_malloc(8); // two 32-bit out-parameters
     this.reserveIn(16 * 1024);
     this.reserveOut(64 * 1024);
   }
 
-  /** @returns {Uint8Array} a fresh view of linear memory (it moves when memory grows) */
-  bytes() { return new Uint8Array(this.x.memory.buffer); }
+  /** @returns {Uint8Array} a view of linear memory (renewed when memory grows) */
+  bytes() {
+    const buf = this.x.memory.buffer;
+    if (buf !== this.mem) {
+      this.mem = buf;
+      this.u8 = new Uint8Array(buf);
+      this.u32 = new Uint32Array(buf);
+    }
+    return this.u8;
+  }
 
   /** @param {number} n grow the input buffer to at least n bytes */
   reserveIn(n) {
@@ -66,8 +82,77 @@ export class Core {
     return encoder.encodeInto(s, this.bytes().subarray(this.inPtr + at, this.inPtr + this.inCap)).written;
   }
 
-  /** @param {number} ptr @param {number} len @returns {string} */
-  text(ptr, len) { return decoder.decode(this.bytes().subarray(ptr, ptr + len)); }
+  /** @param {number} ptr @param {number} len @returns {string} UTF-8 text in wasm memory */
+  text(ptr, len) {
+    const b = this.bytes();
+    if (len <= 24) { // short ASCII: cheaper than a TextDecoder call
+      let s = '';
+      for (let i = ptr; i < ptr + len; i++) {
+        const c = b[i];
+        if (c >= 0x80) return decoder.decode(b.subarray(ptr, ptr + len));
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return decoder.decode(b.subarray(ptr, ptr + len));
+  }
+
+  /**
+   * The value a view tape of n words at the output buffer describes (objects, arrays, strings,
+   * numbers, literals). Strings inside the input are sliced from `src` when it is the ASCII
+   * string that was written at `base`.
+   * @param {number} n @param {string} [src] @param {number} [base]
+   * @returns {any}
+   */
+  tape(n, src, base = 0) {
+    this.bytes();
+    const w = this.u32, statics = this.statics, limit = src === undefined ? 0 : base + src.length;
+    const stack = [];
+    let i = this.outPtr >>> 2, cur, key = '', arr = false, root, v;
+    const end = i + n;
+    while (i < end) {
+      const word = w[i++], x = word >>> 4;
+      switch (word & 15) {
+        case END: cur = stack.pop(); arr = Array.isArray(cur); continue;
+        case SKEY: key = statics.get(x) ?? this.static(x); continue;
+        case KEY: {
+          const p = w[i++];
+          key = p >= base && p + x <= limit ? src.slice(p - base, p - base + x) : this.text(p, x);
+          continue;
+        }
+        case STR: {
+          const p = w[i++];
+          v = p >= base && p + x <= limit ? src.slice(p - base, p - base + x) : this.text(p, x);
+          break;
+        }
+        case SSTR: v = statics.get(x) ?? this.static(x); break;
+        case INT: v = x; break;
+        case INT64: v = (w[i + 1] | 0) * 4294967296 + w[i]; i += 2; break;
+        case DEC3: v = x / 1000; break;
+        case NULL: v = null; break;
+        case TRUE: v = true; break;
+        case FALSE: v = false; break;
+        case OBJECT: case ARRAY: {
+          v = (word & 15) === ARRAY ? [] : {};
+          if (cur === undefined) root = v;
+          else if (arr) cur.push(v);
+          else cur[key] = v;
+          stack.push(cur);
+          cur = v;
+          arr = (word & 15) === ARRAY;
+          continue;
+        }
+        default: throw new SipregError('SIPREG_E_INVAL', `corrupt view tape (word ${word})`);
+      }
+      if (arr) cur.push(v);
+      else if (cur === undefined) root = v;
+      else cur[key] = v;
+    }
+    return root;
+  }
+
+  /** @param {number} ptr @returns {string} a static string of the core, cached by address */
+  static(ptr) { const s = this.cstring(ptr); this.statics.set(ptr, s); return s; }
 
   /** @param {number} ptr @returns {string} a NUL-terminated string in wasm memory */
   cstring(ptr) {
@@ -92,23 +177,25 @@ export class Core {
   version() { return this.cstring(this.x.sw_version()); }
 
   /**
-   * The `sipreg parse` JSON of a message, exactly as the native CLI prints it.
+   * The `sipreg parse` view of a message as objects (JSON.stringify of it prints the native
+   * CLI's bytes).
    * @param {string|Uint8Array} message
-   * @returns {string}
+   * @returns {object}
    */
-  parseJson(message) {
-    let len;
-    if (typeof message === 'string') len = this.put(message);
-    else {
+  parse(message) {
+    let len, src;
+    if (typeof message === 'string') {
+      len = this.put(message);
+      if (len === message.length) src = message; // ASCII: byte offsets are string offsets
+    } else {
       this.reserveIn(message.length);
       this.bytes().set(message, this.inPtr);
       len = message.length;
     }
-    this.reserveOut(len * 6 + 4096);
     for (;;) {
-      const n = this.x.sw_parse_json(this.inPtr, len, this.outPtr, this.outCap);
+      const n = this.x.sw_parse(this.inPtr, len, this.outPtr, this.outCap);
       if (n === E_BUFFER) { this.reserveOut(this.outCap * 2); continue; }
-      return this.text(this.outPtr, this.check(n));
+      return this.tape(this.check(n), src, this.inPtr);
     }
   }
 
@@ -233,7 +320,7 @@ export class Core {
     for (;;) {
       const n = this.x.sw_poll_event(h, this.outPtr, this.outCap);
       if (n < 0) return out;
-      out.push(JSON.parse(this.text(this.outPtr, n)));
+      out.push(this.tape(n));
     }
   }
 
@@ -242,7 +329,7 @@ export class Core {
     for (;;) {
       const n = this.x.sw_info(h, this.outPtr, this.outCap);
       if (n === E_BUFFER) { this.reserveOut(this.outCap * 2); continue; }
-      return JSON.parse(this.text(this.outPtr, this.check(n)));
+      return this.tape(this.check(n));
     }
   }
 }

@@ -31,8 +31,8 @@ export function bind(core, env) {
       return createSingle(core, options, { WebSocket: options.WebSocket ?? env.WebSocket });
     },
     RegistrationPool: Pool,
-    /** `sipreg parse` JSON of a message (same bytes as the native CLI). */
-    parse: (message) => core.parseJson(message),
+    /** The `sipreg parse` view of a message as objects (JSON.stringify prints the native CLI's bytes). */
+    parse: (message) => core.parse(message),
     /** RFC 3261 §19.1.4 URI equality. */
     uriEqual: (a, b) => core.uriEqual(a, b),
     version: core.version(),

@@ -7,7 +7,7 @@ import { ROOT, messageVectors, native, need } from './helpers.mjs';
 
 const { parse, uriEqual } = await import(need(`${ROOT}node/index.mjs`, 'node package'));
 
-test('every message vector: native CLI JSON === wasm JSON (byte for byte)', async () => {
+test('every message vector: native CLI JSON === JSON.stringify(wasm view) (byte for byte)', async () => {
   const vectors = messageVectors();
   assert.ok(vectors.length > 200, `only ${vectors.length} vectors`);
   const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
@@ -22,10 +22,13 @@ test('every message vector: native CLI JSON === wasm JSON (byte for byte)', asyn
     assert.equal(lines.length, vectors.length);
     let ok = 0;
     vectors.forEach((v, i) => {
-      const wasm = parse(new Uint8Array(v.bytes));
-      assert.equal(wasm, lines[i], `${v.label} differs`);
-      assert.doesNotThrow(() => JSON.parse(wasm), `${v.label}: not JSON`);
-      if (JSON.parse(wasm).ok) ok++;
+      const view = parse(new Uint8Array(v.bytes));
+      assert.equal(JSON.stringify(view), lines[i], `${v.label} differs`);
+      // a JS string gives the same view (ASCII strings take the slicing path, others decode)
+      const text = new TextDecoder().decode(v.bytes);
+      if (new TextEncoder().encode(text).length === v.bytes.length && Buffer.from(text).equals(Buffer.from(v.bytes)))
+        assert.deepEqual(parse(text), view, `${v.label}: string input differs`);
+      if (view.ok) ok++;
     });
     assert.ok(ok > 150, `only ${ok} vectors parsed`);
   } finally {
@@ -55,5 +58,43 @@ test('native and wasm agree on uri-equal exit codes for the CLI rows', () => {
   for (const [a, b, code] of pairs) {
     assert.equal(native(['uri-equal', a, b]).status, code);
     assert.equal(uriEqual(a, b), code === 0);
+  }
+});
+
+test('ill-formed UTF-8 and control bytes: the native JSON, the wasm view and TextDecoder agree', async () => {
+  // [bytes in a reason phrase and a display name, the text a UTF-8 decoder with replacement gives]
+  const rows = [
+    [[0x41, 0xe2, 0x82, 0x42], 'A\ufffdB'], // truncated 3-byte sequence: one U+FFFD (maximal subpart)
+    [[0xc0, 0xaf], '\ufffd\ufffd'], // overlong lead bytes are never valid: one each
+    [[0xed, 0xa0, 0x80], '\ufffd\ufffd\ufffd'], // a UTF-16 surrogate
+    [[0xf4, 0x90, 0x80, 0x80], '\ufffd\ufffd\ufffd\ufffd'], // above U+10FFFF
+    [[0xf0, 0x9f, 0x98], '\ufffd'], // truncated 4-byte sequence at the end
+    [[0xe0, 0x80, 0x80], '\ufffd\ufffd\ufffd'], // overlong 3-byte
+    [[0xff, 0x41], '\ufffdA'],
+    [[0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80], '\u20ac\u{1f600}'], // well-formed
+    [[0x09, 0x41], '\tA'], // HTAB: JSON's short escape on both sides
+  ];
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const dir = mkdtempSync('/tmp/sipreg-utf8-');
+  try {
+    const files = rows.map(([bytes], i) => {
+      const head = Buffer.from('SIP/2.0 486 ');
+      const mid = Buffer.from('\r\nVia: SIP/2.0/WSS h.invalid;branch=z9hG4bK1\r\nTo: "');
+      const rest = Buffer.from('" <sip:a@b>;tag=1\r\nFrom: <sip:a@b>;tag=2\r\nCall-ID: x\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n');
+      const f = `${dir}/${i}.sip`;
+      writeFileSync(f, Buffer.concat([head, Buffer.from(bytes), mid, Buffer.from(bytes.filter((b) => b !== 0x09)), rest]));
+      return f;
+    });
+    const lines = native(['parse', ...files]).stdout.trimEnd().split('\n');
+    rows.forEach(([bytes, want], i) => {
+      const raw = readFileSync(files[i]);
+      const view = parse(new Uint8Array(raw));
+      assert.equal(view.ok, true, `row ${i}: ${view.error}`);
+      assert.equal(view.reason, want, `row ${i}: reason phrase`);
+      assert.equal(view.reason, new TextDecoder().decode(new Uint8Array(bytes)), `row ${i}: TextDecoder`);
+      assert.equal(JSON.stringify(view), lines[i], `row ${i}: native JSON`);
+    });
+  } finally {
+    rmSync(dir, { recursive: true });
   }
 });

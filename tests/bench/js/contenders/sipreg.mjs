@@ -1,5 +1,5 @@
-// sipreg's wasm build through its public JS API (node/index.mjs): parse = core.parseJson (the
-// exported `parse`) + JSON.parse, so the result is JS objects; compose = a registration's
+// sipreg's wasm build through its public JS API (node/index.mjs): parse = the exported `parse`
+// (the core's view tape built into JS objects); compose = a registration's
 // refresh (the core composes REGISTER with the cached nonce, nc + 1) drained as a JS string.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,12 +13,12 @@ export async function load() {
 
   /**
    * Parse and read every binding (URI text, expires, q), challenge, Call-ID, CSeq, Expires.
-   * The JSON view gives each binding's URI as text (the core checks the name-addr, the public
+   * The view gives each binding's URI as text (the core checks the name-addr, the public
    * JS API has no URI decomposition), its expires and q as numbers.
    * @param {string} text @param {object} [info]
    */
   function walk(text, info) {
-    const m = JSON.parse(parse(text));
+    const m = parse(text);
     if (!m.ok) throw new Error(`${m.error} at offset ${m.offset}: ${m.message}`);
     let sum = (m.status ?? m.method.length) + m.call_id.length + m.cseq.seq;
     for (const c of m.contacts) sum += c.uri.length + (c.expires ?? 0) + (c.q ?? 0);

@@ -1,0 +1,257 @@
+/* view_msg.c — the `sipreg parse` view of a message, walked once and written as JSON (native
+ * CLI) or as a tape (the wasm build: JavaScript builds the same objects from it, and prints the
+ * same JSON bytes as the native CLI: parity). */
+#include "view.h"
+
+/* Error view: {"ok":false,"error":"SIPREG_E_...","offset":N,"message":"..."}. */
+static void put_error(struct sipreg__view *v, int err, size_t off) {
+    sipreg__view_reset(v);
+    sipreg__v_open(v);
+    sipreg__v_key(v, "ok");
+    sipreg__v_bool(v, 0);
+    sipreg__v_key(v, "error");
+    sipreg__v_cstr(v, sipreg_errname(err));
+    sipreg__v_key(v, "offset");
+    sipreg__v_int(v, (int64_t)off);
+    sipreg__v_key(v, "message");
+    sipreg__v_cstr(v, sipreg_strerror(err));
+    sipreg__v_close(v);
+}
+
+/* Contact parameters as an object: name -> value string, or true when valueless. */
+static int put_params(struct sipreg__view *v, struct sipreg_str params) {
+    sipreg__v_open(v);
+    struct sipreg_str n, val;
+    int quoted, r;
+    while ((r = sipreg_param_next(&params, ';', &n, &val, &quoted)) == 1) {
+        v->ops->key(v, n.p, n.len, 0);
+        if (val.len || quoted || (val.p && val.p > n.p + n.len))
+            sipreg__v_str(v, val);
+        else
+            sipreg__v_bool(v, 1);
+    }
+    sipreg__v_close(v);
+    return r;
+}
+
+/* Offset of the header an iterator stopped in (error reports point at that header's value). */
+static size_t iter_offset(const struct sipreg_iter *it, const char *buf) {
+    if (it->hdr < it->msg->nhdrs) return (size_t)(it->msg->hdrs[it->hdr].value.p - buf);
+    return 0;
+}
+
+/* 1 when the message has a "Contact: *" element (RFC 3261 §10.2.2: "*" stands alone in its
+ * header, so a look at each Contact header's first byte suffices; no second parse). */
+static int has_star(const struct sipreg_msg *m) {
+    size_t pos = 0;
+    const struct sipreg_hdr *h;
+    while ((h = sipreg_msg_find(m, SIPREG_H_CONTACT, &pos)) != NULL) {
+        struct sipreg_str v = sipreg__trim(h->value);
+        if (v.len && v.p[0] == '*') return 1;
+    }
+    return 0;
+}
+
+/* "contacts":[...] (a "*" element is reported by "star", not listed); 0 or negative. */
+static int put_contacts(struct sipreg__view *v, const struct sipreg_msg *m, const char *buf,
+                        size_t *eoff) {
+    struct sipreg_iter it;
+    struct sipreg_contact c;
+    size_t rel = 0;
+    int r;
+    sipreg_iter_init(&it, m, SIPREG_H_CONTACT);
+    sipreg__v_key(v, "contacts");
+    sipreg__v_aopen(v);
+    while ((r = sipreg_contact_next(&it, &c, &rel)) == 1) {
+        if (c.star) continue;
+        sipreg__v_open(v);
+        sipreg__v_key(v, "uri");
+        sipreg__v_str(v, c.na.uri);
+        sipreg__v_key(v, "display");
+        sipreg__v_str(v, c.na.display.len ? c.na.display : sipreg__str(NULL, 0));
+        sipreg__v_key(v, "expires");
+        sipreg__v_opt(v, c.expires);
+        sipreg__v_key(v, "q");
+        sipreg__v_q(v, c.q);
+        sipreg__v_key(v, "instance");
+        sipreg__v_str(v, c.instance.p ? c.instance : sipreg__str(NULL, 0));
+        sipreg__v_key(v, "reg_id");
+        sipreg__v_opt(v, c.reg_id);
+        sipreg__v_key(v, "pub_gruu");
+        sipreg__v_str(v, c.pub_gruu.p ? c.pub_gruu : sipreg__str(NULL, 0));
+        sipreg__v_key(v, "temp_gruu");
+        sipreg__v_str(v, c.temp_gruu.p ? c.temp_gruu : sipreg__str(NULL, 0));
+        sipreg__v_key(v, "params");
+        if (put_params(v, c.na.params) < 0) {
+            *eoff = (size_t)(c.na.params.p - buf);
+            return SIPREG_E_HEADER_VALUE;
+        }
+        sipreg__v_close(v);
+    }
+    sipreg__v_aclose(v);
+    if (r < 0) *eoff = iter_offset(&it, buf);
+    return r < 0 ? r : 0;
+}
+
+/* "challenges":[...]. */
+static int put_challenges(struct sipreg__view *v, const struct sipreg_msg *m, const char *buf,
+                          size_t *eoff) {
+    struct sipreg_iter it;
+    struct sipreg_challenge ch;
+    size_t rel = 0;
+    int r;
+    sipreg_challenge_iter_init(&it, m);
+    sipreg__v_key(v, "challenges");
+    sipreg__v_aopen(v);
+    while ((r = sipreg_challenge_next(&it, &ch, &rel)) == 1) {
+        sipreg__v_open(v);
+        sipreg__v_key(v, "scheme");
+        sipreg__v_str(v, ch.scheme);
+        sipreg__v_key(v, "proxy");
+        sipreg__v_bool(v, ch.proxy);
+        sipreg__v_key(v, "realm");
+        sipreg__v_str(v, ch.realm);
+        sipreg__v_key(v, "nonce");
+        sipreg__v_str(v, ch.nonce);
+        sipreg__v_key(v, "algorithm");
+        sipreg__v_str(v, ch.algorithm);
+        sipreg__v_key(v, "qop");
+        sipreg__v_aopen(v);
+        struct sipreg_str q = ch.qop, n, val;
+        while (sipreg_param_next(&q, ',', &n, &val, NULL) == 1)
+            sipreg__v_str(v, n);
+        sipreg__v_aclose(v);
+        sipreg__v_key(v, "stale");
+        sipreg__v_bool(v, ch.stale);
+        sipreg__v_key(v, "opaque");
+        sipreg__v_str(v, ch.opaque);
+        sipreg__v_close(v);
+    }
+    sipreg__v_aclose(v);
+    if (r < 0) *eoff = iter_offset(&it, buf);
+    return r < 0 ? r : 0;
+}
+
+/* An array of the URIs of a route-like header (Service-Route, Path). */
+static int put_routes(struct sipreg__view *v, const struct sipreg_msg *m, int id, const char *buf,
+                      size_t *eoff) {
+    struct sipreg_iter it;
+    struct sipreg_str elem;
+    int r;
+    sipreg_iter_init(&it, m, id);
+    sipreg__v_aopen(v);
+    while ((r = sipreg_iter_next(&it, &elem)) == 1) {
+        struct sipreg_nameaddr na;
+        size_t rel = 0;
+        int e = sipreg_nameaddr_parse(&na, elem, &rel);
+        if (e < 0) {
+            *eoff = (size_t)(elem.p - buf) + rel;
+            return e;
+        }
+        sipreg__v_str(v, na.uri);
+    }
+    sipreg__v_aclose(v);
+    return r < 0 ? r : 0;
+}
+
+/* The whole view of buf[0..len) (or its error view). */
+static int put_message(struct sipreg__view *v, const char *buf, size_t len) {
+    struct sipreg_hdr hdrs[SIPREG_MAX_HEADERS];
+    struct sipreg_msg m;
+    size_t eoff = 0;
+    int r = sipreg_msg_parse(&m, buf, len, hdrs, SIPREG_MAX_HEADERS, &eoff);
+    if (r < 0) goto fail;
+
+    int resp = m.type == SIPREG_RESPONSE;
+    sipreg__v_open(v);
+    sipreg__v_key(v, "ok");
+    sipreg__v_bool(v, 1);
+    sipreg__v_key(v, "type");
+    sipreg__v_cstr(v, resp ? "response" : "request");
+    sipreg__v_key(v, "status");
+    sipreg__v_opt(v, resp ? m.status : -1);
+    sipreg__v_key(v, "reason");
+    sipreg__v_str(v, resp ? m.reason : sipreg__str(NULL, 0));
+    sipreg__v_key(v, "method");
+    sipreg__v_str(v, resp ? sipreg__str(NULL, 0) : m.method);
+    sipreg__v_key(v, "ruri");
+    sipreg__v_str(v, resp ? sipreg__str(NULL, 0) : m.ruri);
+    sipreg__v_key(v, "call_id");
+    struct sipreg_str id = sipreg_msg_call_id(&m);
+    sipreg__v_str(v, id.p ? id : sipreg__str("", 0));
+
+    struct sipreg_cseq cs;
+    if ((r = sipreg_msg_cseq(&m, &cs)) < 0) goto fail;
+    sipreg__v_key(v, "cseq");
+    sipreg__v_open(v);
+    sipreg__v_key(v, "seq");
+    sipreg__v_int(v, (int64_t)cs.seq);
+    sipreg__v_key(v, "method");
+    sipreg__v_str(v, cs.method);
+    sipreg__v_close(v);
+
+    static const struct {
+        const char *key;
+        size_t len;
+        int id;
+    } DELTAS[] = {{"expires", 7, SIPREG_H_EXPIRES},
+                  {"min_expires", 11, SIPREG_H_MIN_EXPIRES},
+                  {"flow_timer", 10, SIPREG_H_FLOW_TIMER}};
+    for (size_t i = 0; i < sizeof DELTAS / sizeof DELTAS[0]; i++) {
+        int64_t d = sipreg_msg_delta(&m, DELTAS[i].id);
+        if (d < 0 && d != SIPREG_E_NOT_FOUND) {
+            r = (int)d;
+            eoff = (size_t)(sipreg_msg_find(&m, DELTAS[i].id, &(size_t){0})->value.p - buf);
+            goto fail;
+        }
+        v->ops->key(v, DELTAS[i].key, DELTAS[i].len, 1);
+        sipreg__v_opt(v, d);
+    }
+    int64_t ra = sipreg_msg_retry_after(&m);
+    if (ra < 0 && ra != SIPREG_E_NOT_FOUND) {
+        r = (int)ra;
+        eoff = (size_t)(sipreg_msg_find(&m, SIPREG_H_RETRY_AFTER, &(size_t){0})->value.p - buf);
+        goto fail;
+    }
+    sipreg__v_key(v, "retry_after");
+    sipreg__v_opt(v, ra);
+
+    size_t pos = 0;
+    const struct sipreg_hdr *date = sipreg_msg_find(&m, SIPREG_H_DATE, &pos);
+    int64_t epoch = -1;
+    if (date && (r = sipreg_parse_date(date->value, &epoch)) < 0) {
+        eoff = (size_t)(date->value.p - buf);
+        goto fail;
+    }
+    sipreg__v_key(v, "date_epoch");
+    sipreg__v_opt(v, epoch);
+
+    sipreg__v_key(v, "star");
+    sipreg__v_bool(v, has_star(&m));
+    if ((r = put_contacts(v, &m, buf, &eoff)) < 0) goto fail;
+    if ((r = put_challenges(v, &m, buf, &eoff)) < 0) goto fail;
+    sipreg__v_key(v, "service_route");
+    if ((r = put_routes(v, &m, SIPREG_H_SERVICE_ROUTE, buf, &eoff)) < 0) goto fail;
+    sipreg__v_key(v, "path");
+    if ((r = put_routes(v, &m, SIPREG_H_PATH, buf, &eoff)) < 0) goto fail;
+    sipreg__v_key(v, "headers");
+    sipreg__v_int(v, (int64_t)m.nhdrs);
+    sipreg__v_close(v);
+    return sipreg__view_end(v);
+
+fail:
+    put_error(v, r, eoff);
+    return sipreg__view_end(v);
+}
+
+int sipreg_parse_json(const char *buf, size_t len, char *out, size_t cap) {
+    struct sipreg__view v;
+    sipreg__view_init(&v, &sipreg__view_json, out, cap);
+    return put_message(&v, buf, len);
+}
+
+int sipreg_parse_tape(const char *buf, size_t len, uintptr_t *out, size_t cap_bytes) {
+    struct sipreg__view v;
+    sipreg__view_init(&v, &sipreg__view_tape, (char *)out, cap_bytes);
+    return put_message(&v, buf, len);
+}
