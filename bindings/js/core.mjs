@@ -37,6 +37,9 @@ export class Core {
     this.u8 = null;
     this.u32 = null;
     this.statics = new Map(); // static strings of the core (names, keys) by address
+    /** @type {string|undefined} the message whose bytes are in the input buffer (callId) */
+    this.staged = undefined;
+    this.stagedLen = 0;
     this.ints = this.x.sw_malloc(8); // two 32-bit out-parameters
     this.reserveIn(16 * 1024);
     this.reserveOut(64 * 1024);
@@ -56,6 +59,7 @@ export class Core {
   /** @param {number} n grow the input buffer to at least n bytes */
   reserveIn(n) {
     if (n <= this.inCap) return;
+    this.staged = undefined;
     if (this.inPtr) this.x.sw_free(this.inPtr);
     this.inCap = Math.max(n, this.inCap * 2);
     this.inPtr = this.x.sw_malloc(this.inCap);
@@ -78,6 +82,7 @@ export class Core {
    * @returns {number} bytes written
    */
   put(s, at = 0) {
+    this.staged = undefined;
     this.reserveIn(at + s.length * 3 + 1);
     return encoder.encodeInto(s, this.bytes().subarray(this.inPtr + at, this.inPtr + this.inCap)).written;
   }
@@ -189,6 +194,7 @@ export class Core {
       if (len === message.length) src = message; // ASCII: byte offsets are string offsets
     } else {
       this.reserveIn(message.length);
+      this.staged = undefined;
       this.bytes().set(message, this.inPtr);
       len = message.length;
     }
@@ -222,6 +228,9 @@ export class Core {
    */
   callId(message) {
     const len = this.put(message);
+    // keep it staged: recv() of the same message (the pool routes, then feeds) copies nothing
+    this.staged = message;
+    this.stagedLen = len;
     const n = this.x.sw_call_id(this.inPtr, len, this.ints);
     if (n <= 0) return null;
     const off = new Uint32Array(this.x.memory.buffer, this.ints, 1)[0];
@@ -252,6 +261,7 @@ export class Core {
         this.check(this.x.sw_cfg_contact(cfg, this.inPtr, ul, c.expires ?? -1, q), { contact: c.uri });
       }
       if (seed) {
+        this.staged = undefined;
         this.bytes().set(seed.subarray(0, 32), this.inPtr);
         this.x.sw_cfg_seed(cfg, this.inPtr);
       }
@@ -291,7 +301,7 @@ export class Core {
    * @returns {number} 0, or a negative code (the message was not ours / did not parse)
    */
   recv(h, message, now) {
-    const len = this.put(message);
+    const len = message === this.staged ? this.stagedLen : this.put(message);
     return this.x.sw_recv(h, this.inPtr, len, now);
   }
 

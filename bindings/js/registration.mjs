@@ -76,7 +76,7 @@ export class RegistrationError extends Error {
 
 /** One registration of one address-of-record. */
 export class Registration extends EventTarget {
-  #core; #h; #host; #pending = new Map(); #closed = false;
+  #core; #h; #host; #pending = new Map(); #closed = false; #heard = new Set();
 
   /**
    * @param {import('./core.mjs').Core} core
@@ -201,10 +201,12 @@ export class Registration extends EventTarget {
   receive(text) {
     if (this.#closed) return false;
     const r = this.#core.recv(this.#h, text, this.#host.now());
-    const result = r === 0 ? 'ok' : this.#core.error(r).code;
-    this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'in', text, result } }));
-    if (r < 0 && result !== NOT_OURS) {
-      const err = this.#core.error(r);
+    const err = r < 0 ? this.#core.error(r) : null;
+    if (this.#heard.has('message')) {
+      const result = err ? err.code : 'ok';
+      this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'in', text, result } }));
+    }
+    if (err && err.code !== NOT_OURS) {
       this.dispatchEvent(new CustomEvent('error', { detail: { code: err.code, message: err.message, text } }));
     }
     this.#pump();
@@ -246,16 +248,34 @@ export class Registration extends EventTarget {
   #pump() {
     if (this.#closed) return;
     const core = this.#core;
+    const tell = this.#heard.has('message');
     for (const text of core.drainSends(this.#h)) {
       this.#host.send(text);
-      this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'out', text } }));
+      if (tell) this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'out', text } }));
     }
     const events = core.drainEvents(this.#h);
     if (events.length) {
-      const info = this.info;
+      // the snapshot as of these events, taken once, and only when someone will see it
+      const info = events.some((ev) => this.#heard.has(EVENTS[ev.type]) || this.#settles(ev)) ? this.info : null;
       for (const ev of events) this.#dispatch(ev, info);
     }
     this.#host.arm(this, this.deadline());
+  }
+
+  /** @param {object} ev @returns {boolean} whether the event settles a pending promise */
+  #settles(ev) {
+    switch (ev.type) {
+      case 'registered': return this.#pending.has('register');
+      case 'unregistered': case 'failed': return this.#pending.has(ev.op);
+      case 'bindings': return ev.op === 'fetch' && this.#pending.has('fetch');
+      default: return false;
+    }
+  }
+
+  /** Remember which events have listeners (events nobody listens to are not built). */
+  addEventListener(type, listener, options) {
+    super.addEventListener(type, listener, options);
+    if (listener) this.#heard.add(type);
   }
 
   /** Dispatch one core event and settle promises it decides. */
@@ -265,9 +285,10 @@ export class Registration extends EventTarget {
       return;
     }
     if (ev.type === 'flowfailed') queueMicrotask(() => this.#host.fail());
+    const name = EVENTS[ev.type];
+    if (!this.#heard.has(name) && !this.#settles(ev)) return;
     const off = this.#host.wall() - this.#host.now();
     const detail = { ...ev, at: ev.at === null ? null : ev.at + off, info };
-    const name = EVENTS[ev.type];
     if (name) this.dispatchEvent(new CustomEvent(name, { detail }));
     if (ev.type === 'registered') this.#settle('register', true, detail);
     else if (ev.type === 'unregistered') this.#settle(ev.op, true, detail);
