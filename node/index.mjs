@@ -1,6 +1,12 @@
 // sipreg for Node (ESM). Loads the wasm next to this file; uses the global WebSocket when the
 // runtime has one (Node >= 22), else the `ws` package (Node 20).
-import { loadCore, bind } from './lib/index.mjs';
+import { readFileSync } from 'node:fs';
+
+// Start reading and compiling the wasm first: V8 compiles it on background threads while the
+// glue's modules load (a static import would load them all before any of this runs).
+const compiling = WebAssembly.compile(readFileSync(new URL('./sipreg.wasm', import.meta.url)));
+compiling.catch(() => {}); // awaited below; do not report it as unhandled meanwhile
+const lib = await import('./lib/index.mjs');
 
 /**
  * The `ws` WebSocket with batch(): cork the TCP socket until the end of the current task, so
@@ -35,7 +41,7 @@ const WebSocketImpl = globalThis.WebSocket ?? {
     return batching(createRequire(import.meta.url)('ws'));
   },
 };
-const api = bind(await loadCore(new URL('./sipreg.wasm', import.meta.url)), { WebSocket: WebSocketImpl });
+const api = lib.bind(await lib.loadCore(await compiling), { WebSocket: WebSocketImpl });
 
 export const { createRegistration, RegistrationPool, parse, uriEqual, version, core } = api;
-export { Registration, RegistrationError, SipregError, WebSocketFlow } from './lib/index.mjs';
+export const { Registration, RegistrationError, SipregError, WebSocketFlow } = lib;

@@ -98,3 +98,13 @@ test('ill-formed UTF-8 and control bytes: the native JSON, the wasm view and Tex
     rmSync(dir, { recursive: true });
   }
 });
+
+test('the sipreg/parse entry gives the same views and answers as the main entry', async () => {
+  const light = await import(`${ROOT}node/parse.mjs`);
+  const pkg = JSON.parse(readFileSync(`${ROOT}node/package.json`, 'utf8'));
+  assert.equal(pkg.exports['./parse'].import, './parse.mjs');
+  for (const v of messageVectors().slice(0, 40)) {
+    assert.deepEqual(light.parse(new Uint8Array(v.bytes)), parse(new Uint8Array(v.bytes)), v.label);
+  }
+  assert.equal(light.uriEqual('sip:a@B.example;transport=TCP', 'sip:a@b.example;transport=tcp'), true);
+});

@@ -1,6 +1,6 @@
 // startup-child.mjs — run in a fresh Node process by startup.mjs: load one stack, parse the first
 // 200 OK (and read its bindings), print the times as one JSON line.
-//   node tests/bench/js/startup-child.mjs sipreg|sipreg-core|sipreg-bytes|jssip|sipjs|sip
+//   node tests/bench/js/startup-child.mjs sipreg|sipreg-parse|jssip|sipjs|sip
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -14,21 +14,11 @@ let parseFirst;
 if (which === 'sipreg') {
   // the package entry: loads ws (Node 20 has no global WebSocket) and instantiates the wasm
   const { parse } = await import(new URL('node/index.mjs', ROOT).href);
-  parseFirst = () => JSON.parse(parse(text)).contacts.map((c) => [c.uri, c.expires, c.q]);
-} else if (which === 'sipreg-core') {
-  // the core alone (loader + Core), what a parse-only user needs
-  const { loadCore } = await import(new URL('node/lib/loader.mjs', ROOT).href);
-  const core = await loadCore(new URL('node/sipreg.wasm', ROOT));
-  parseFirst = () => JSON.parse(core.parseJson(text)).contacts.map((c) => [c.uri, c.expires, c.q]);
-} else if (which === 'sipreg-bytes') {
-  // what loadCore does for bytes, minus its `typeof Response` probe (on Node 20 that getter loads
-  // the fetch implementation, ~15 ms): read the file, instantiate, wrap in the glue's Core
-  const { Core } = await import(new URL('node/lib/index.mjs', ROOT).href);
-  const bytes = readFileSync(new URL('node/sipreg.wasm', ROOT));
-  const { instance } = await WebAssembly.instantiate(bytes, { env: { emscripten_notify_memory_growth() {} } });
-  instance.exports._initialize?.();
-  const core = new Core(instance.exports);
-  parseFirst = () => JSON.parse(core.parseJson(text)).contacts.map((c) => [c.uri, c.expires, c.q]);
+  parseFirst = () => parse(text).contacts.map((c) => [c.uri, c.expires, c.q]);
+} else if (which === 'sipreg-parse') {
+  // the parse-only entry (sipreg/parse: the loader and the core's parse/uriEqual, no registrations)
+  const { parse } = await import(new URL('node/parse.mjs', ROOT).href);
+  parseFirst = () => parse(text).contacts.map((c) => [c.uri, c.expires, c.q]);
 } else if (which === 'jssip') {
   require('jssip');
   const Parser = require('jssip/lib/Parser.js');

@@ -8,7 +8,7 @@ import { summarize, cliOptions } from './common.mjs';
 
 const opts = cliOptions({ runs: 15 });
 const CHILD = fileURLToPath(new URL('./startup-child.mjs', import.meta.url));
-const NAMES = ['sipreg', 'sipreg-core', 'sipreg-bytes', 'jssip', 'sipjs', 'sip'];
+const NAMES = ['sipreg', 'sipreg-parse', 'jssip', 'sipjs', 'sip'];
 
 const runs = Object.fromEntries(NAMES.map((n) => [n, []]));
 for (let r = -1; r < opts.runs; r++) { // round -1 warms the file cache, discarded
