@@ -306,11 +306,12 @@ void sipreg_free(struct sipreg *r) {
     if (!r) return;
     free(r->strings);
     free(r->contact_text);
+    free(r->store);
     free(r);
 }
 
 size_t sipreg_memory(const struct sipreg *r) {
-    return sizeof *r + r->strings_len + r->contact_text_len;
+    return sizeof *r + r->strings_len + r->contact_text_len + (r->store ? sizeof *r->store : 0);
 }
 
 int sipreg_set_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,

@@ -45,6 +45,14 @@ struct sipreg__other {
 };
 
 /* Cached digest state for nonce reuse (RFC 7616 §3.4: nc counts requests with one nonce). */
+/* Storage of the binding view (other devices' bindings; GRUU, route and URI text), allocated
+ * when a 2xx first needs it: a registration alone on its AOR without GRUUs or routes never does
+ * (memory per registration). */
+struct sipreg__store {
+    struct sipreg__other others[SIPREG_MAX_BINDINGS];
+    char arena[SIPREG__ARENA];
+};
+
 struct sipreg__auth {
     int valid;    /* 1 when a challenge is cached */
     int proxy;    /* 1: Proxy-Authorization (407) */
@@ -112,12 +120,11 @@ struct sipreg {
     int64_t granted; /* minimum granted over our bindings, or -1 */
 
     /* binding view of the last 2xx */
-    struct sipreg__other others[SIPREG_MAX_BINDINGS];
+    struct sipreg__store *store; /* others[] and arena[]: NULL until needed */
     size_t nothers, others_omitted;
     uint16_t route_off[SIPREG_MAX_ROUTES], route_len[SIPREG_MAX_ROUTES];
     uint16_t path_off[SIPREG_MAX_ROUTES], path_len[SIPREG_MAX_ROUTES];
     size_t nroutes, npaths;
-    char arena[SIPREG__ARENA];
     size_t arena_len;
 
     /* RFC 5626 §4.4.1 CRLF keep-alive */
@@ -169,6 +176,10 @@ void sipreg__schedule_retry(struct sipreg *r, int64_t retry_after_s, int reason,
 void sipreg__schedule_refresh(struct sipreg *r, int64_t granted, sipreg_ms base);
 
 /* Store bytes in the binding arena; returns the offset, or -1 when full. */
+/* The binding view's storage, allocated on first use; NULL when out of memory. */
+struct sipreg__store *sipreg__store(struct sipreg *r);
+
+/* Copy s into the arena: its offset, or -1 when it does not fit (or memory is out). */
 int sipreg__arena_put(struct sipreg *r, struct sipreg_str s);
 
 /* A view of arena bytes. */

@@ -2,6 +2,8 @@
  * into the host's buffer, so nothing is stored per message), events, the binding view, names. */
 #include "reg_internal.h"
 
+#include <stdlib.h>
+
 /* ---------------------------------------------------------------------------------------- */
 /* Events and state                                                                         */
 /* ---------------------------------------------------------------------------------------- */
@@ -159,16 +161,23 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
 /* Binding view                                                                             */
 /* ---------------------------------------------------------------------------------------- */
 
+struct sipreg__store *sipreg__store(struct sipreg *r) {
+    if (!r->store) r->store = calloc(1, sizeof *r->store);
+    return r->store;
+}
+
 int sipreg__arena_put(struct sipreg *r, struct sipreg_str s) {
     if (s.len > SIPREG__ARENA - r->arena_len) return -1;
     int off = (int)r->arena_len;
-    if (s.len) memcpy(r->arena + off, s.p, s.len);
+    if (!s.len) return off;
+    if (!sipreg__store(r)) return -1;
+    memcpy(r->store->arena + off, s.p, s.len);
     r->arena_len += s.len;
     return off;
 }
 
 struct sipreg_str sipreg__arena_str(const struct sipreg *r, uint16_t off, uint16_t len) {
-    return len ? sipreg__str(r->arena + off, len) : sipreg__str(NULL, 0);
+    return len ? sipreg__str(r->store->arena + off, len) : sipreg__str(NULL, 0);
 }
 
 int sipreg_bindings(const struct sipreg *r, struct sipreg_binding *out, size_t cap, size_t *n) {
@@ -196,7 +205,7 @@ int sipreg_bindings(const struct sipreg *r, struct sipreg_binding *out, size_t c
     }
     for (size_t i = 0; i < r->nothers; i++, k++) {
         if (k >= cap) continue;
-        const struct sipreg__other *o = &r->others[i];
+        const struct sipreg__other *o = &r->store->others[i];
         struct sipreg_binding *b = &out[k];
         b->ours = 0;
         b->contact = -1;

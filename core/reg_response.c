@@ -139,7 +139,7 @@ static size_t read_bindings(struct sipreg *r, const struct sipreg_msg *m, sipreg
     int64_t hdr_expires = sipreg_msg_delta(m, SIPREG_H_EXPIRES);
     /* keep our GRUUs across the arena reset: they are matched again below */
     char keep[SIPREG__ARENA];
-    memcpy(keep, r->arena, r->arena_len);
+    if (r->arena_len) memcpy(keep, r->store->arena, r->arena_len);
     for (size_t i = 0; i < r->ncontacts; i++) {
         r->contacts[i].matched_by = SIPREG_MATCH_NONE;
         r->contacts[i].granted = 0;
@@ -173,11 +173,11 @@ static size_t read_bindings(struct sipreg *r, const struct sipreg_msg *m, sipreg
             continue;
         }
         /* not ours, or a second binding that looks like ours (an old ghost): list it */
-        if (r->nothers == SIPREG_MAX_BINDINGS) {
-            r->others_omitted++;
+        if (r->nothers == SIPREG_MAX_BINDINGS || !sipreg__store(r)) {
+            r->others_omitted++; /* counted, and reported as othersOmitted */
             continue;
         }
-        struct sipreg__other *o = &r->others[r->nothers];
+        struct sipreg__other *o = &r->store->others[r->nothers];
         arena_keep(r, c.na.uri, &o->uri_off, &o->uri_len);
         if (!o->uri_len) {
             r->others_omitted++;

@@ -91,10 +91,10 @@ export class RegistrationPool extends EventTarget {
     });
   }
 
-  /** The host interface of registrations on one flow. */
+  /** The host interface of registrations on one flow (one object per flow, shared). */
   #host(flow) {
     const pool = this;
-    return {
+    flow.host ??= {
       kind: flow.kind,
       get flowUp() { return flow.up; },
       send: (text) => flow.send(text),
@@ -103,7 +103,13 @@ export class RegistrationPool extends EventTarget {
       now: this.#now,
       wall: this.#wall,
       arm: (reg, deadline) => pool.#arm(reg, deadline),
+      closed: (reg) => {
+        flow.members.delete(reg);
+        pool.#byCallId.delete(reg.callId);
+        pool.#deadlines.delete(reg);
+      },
     };
+    return flow.host;
   }
 
   /**
@@ -123,13 +129,6 @@ export class RegistrationPool extends EventTarget {
     flow.members.add(reg);
     this.#byCallId.set(reg.callId, reg);
     this.registrations.push(reg);
-    const close = reg.close.bind(reg);
-    reg.close = () => {
-      close();
-      flow.members.delete(reg);
-      this.#byCallId.delete(reg.callId);
-      this.#deadlines.delete(reg);
-    };
     return reg;
   }
 

@@ -21,6 +21,9 @@ const EVENTS = {
   failed: 'registrationfailed', retry: 'retry', expiring: 'expiring', lapsed: 'lapsed',
   bindings: 'bindings', nobinding: 'nobinding', flowfailed: 'flowfailed',
 };
+/** Shared empty collections: a registration makes its own on first use (memory per registration). */
+const NO_PENDING = new Map();
+const NO_LISTENERS = new Set();
 /** Core error code meaning "a message that is not for this registration". */
 const NOT_OURS = 'SIPREG_E_ASYMMETRIC';
 
@@ -76,7 +79,7 @@ export class RegistrationError extends Error {
 
 /** One registration of one address-of-record. */
 export class Registration extends EventTarget {
-  #core; #h; #host; #pending = new Map(); #closed = false; #heard = new Set();
+  #core; #h; #host; #pending = NO_PENDING; #closed = false; #heard = NO_LISTENERS;
 
   /**
    * @param {import('./core.mjs').Core} core
@@ -181,6 +184,7 @@ export class Registration extends EventTarget {
     if (this.#closed) return;
     this.#closed = true;
     this.#host.arm(this, -1);
+    this.#host.closed?.(this);
     this.#core.x.sw_reg_free(this.#h);
     for (const p of this.#pending.values()) p.reject(new Error('sipreg: registration closed'));
     this.#pending.clear();
@@ -224,6 +228,7 @@ export class Registration extends EventTarget {
       let resolve, reject;
       const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
       p = { promise, resolve, reject };
+      if (this.#pending === NO_PENDING) this.#pending = new Map();
       this.#pending.set(op, p);
     }
     const r = call(this.#core.x, this.#h, this.#host.now());
@@ -275,7 +280,9 @@ export class Registration extends EventTarget {
   /** Remember which events have listeners (events nobody listens to are not built). */
   addEventListener(type, listener, options) {
     super.addEventListener(type, listener, options);
-    if (listener) this.#heard.add(type);
+    if (!listener) return;
+    if (this.#heard === NO_LISTENERS) this.#heard = new Set();
+    this.#heard.add(type);
   }
 
   /** Dispatch one core event and settle promises it decides. */

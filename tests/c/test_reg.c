@@ -178,6 +178,53 @@ static void test_short_aor(void) {
 }
 
 /* Names of states, reasons, events and match rules are stable strings (used by the JS glue). */
+/* A 200 OK to the REGISTER req (its Via, From, To, Call-ID and CSeq echoed) listing contacts. */
+static size_t answer_200(const char *req, const char *contacts, char *out, size_t cap) {
+    static const char *const ECHO[] = {"Via:", "From:", "To:", "Call-ID:", "CSeq:"};
+    size_t n = (size_t)snprintf(out, cap, "SIP/2.0 200 OK\r\n");
+    for (size_t k = 0; k < sizeof ECHO / sizeof ECHO[0]; k++) {
+        const char *h = strstr(req, ECHO[k]), *e = h ? strstr(h, "\r\n") : NULL;
+        if (!e) return 0;
+        n += (size_t)snprintf(out + n, cap - n, "%.*s%s\r\n", (int)(e - h), h, k == 2 ? ";tag=t1" : "");
+    }
+    n += (size_t)snprintf(out + n, cap - n, "%sContent-Length: 0\r\n\r\n", contacts);
+    return n;
+}
+
+/* The binding view's storage is allocated only when a 2xx needs it (memory per registration):
+ * alone on its AOR a registration holds none; another device's binding brings it. */
+static void test_view_store(void) {
+    struct sipreg_config c;
+    base_config(&c);
+    struct sipreg *r;
+    char req[4096], res[4096];
+    CHECK_INT(sipreg_new(&r, &c), 0);
+    const size_t bare = sipreg_memory(r);
+    CHECK(bare <= 2560);
+    sipreg_transport(r, 1, 0);
+    sipreg_register(r, 0);
+    CHECK(sipreg_poll_send(r, req, sizeof req) > 0);
+    size_t n = answer_200(req, "Contact: <sip:abc@xyz.invalid;transport=ws>;expires=600\r\n", res, sizeof res);
+    CHECK_INT(sipreg_recv(r, res, n, 10), 0);
+    CHECK_INT(sipreg_state(r), SIPREG_ST_REGISTERED);
+    CHECK_INT((int)sipreg_memory(r), (int)bare);
+    sipreg_register(r, 20);
+    CHECK(sipreg_poll_send(r, req, sizeof req) > 0);
+    n = answer_200(req,
+                   "Contact: <sip:abc@xyz.invalid;transport=ws>;expires=600\r\n"
+                   "Contact: <sip:other@198.51.100.7>;expires=300\r\n",
+                   res, sizeof res);
+    CHECK_INT(sipreg_recv(r, res, n, 30), 0);
+    struct sipreg_binding b[4];
+    size_t nb = 0;
+    sipreg_bindings(r, b, 4, &nb);
+    CHECK_INT((int)nb, 2);
+    CHECK(nb == 2 && !b[1].ours);
+    CHECK_VIEW(b[1].uri, "sip:other@198.51.100.7");
+    CHECK(sipreg_memory(r) > bare + 1024);
+    sipreg_free(r);
+}
+
 static void test_names(void) {
     CHECK(!strcmp(sipreg_state_name(SIPREG_ST_REGISTERED), "registered"));
     CHECK(!strcmp(sipreg_state_name(99), "unknown"));
@@ -196,5 +243,6 @@ int main(void) {
     test_composer_rules();
     test_names();
     test_short_aor();
+    test_view_store();
     return check_done("reg");
 }

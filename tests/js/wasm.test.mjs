@@ -32,6 +32,8 @@ test('size and memory per registration', async () => {
   const cfg = core.buildConfig({ aor: 'sip:alice@example.test', password: 'secret' }, [{ uri: 'sip:a@b.invalid;transport=ws', q: 0.5 }]);
   const h = core.newRegistration(cfg);
   core.freeConfig(cfg);
-  assert.ok(core.x.sw_memory(h) <= 4096, `registration holds ${core.x.sw_memory(h)} bytes`);
+  // alone on its AOR (no other devices, GRUUs or routes) a registration holds no binding-view store
+  console.log(`# a registration holds ${core.x.sw_memory(h)} bytes of wasm memory`);
+  assert.ok(core.x.sw_memory(h) <= 2560, `registration holds ${core.x.sw_memory(h)} bytes`);
   core.x.sw_reg_free(h);
 });
