@@ -185,7 +185,8 @@ static size_t answer_200(const char *req, const char *contacts, char *out, size_
     for (size_t k = 0; k < sizeof ECHO / sizeof ECHO[0]; k++) {
         const char *h = strstr(req, ECHO[k]), *e = h ? strstr(h, "\r\n") : NULL;
         if (!e) return 0;
-        n += (size_t)snprintf(out + n, cap - n, "%.*s%s\r\n", (int)(e - h), h, k == 2 ? ";tag=t1" : "");
+        n += (size_t)snprintf(out + n, cap - n, "%.*s%s\r\n", (int)(e - h), h,
+                              k == 2 ? ";tag=t1" : "");
     }
     n += (size_t)snprintf(out + n, cap - n, "%sContent-Length: 0\r\n\r\n", contacts);
     return n;
@@ -204,7 +205,8 @@ static void test_view_store(void) {
     sipreg_transport(r, 1, 0);
     sipreg_register(r, 0);
     CHECK(sipreg_poll_send(r, req, sizeof req) > 0);
-    size_t n = answer_200(req, "Contact: <sip:abc@xyz.invalid;transport=ws>;expires=600\r\n", res, sizeof res);
+    size_t n = answer_200(req, "Contact: <sip:abc@xyz.invalid;transport=ws>;expires=600\r\n", res,
+                          sizeof res);
     CHECK_INT(sipreg_recv(r, res, n, 10), 0);
     CHECK_INT(sipreg_state(r), SIPREG_ST_REGISTERED);
     CHECK_INT((int)sipreg_memory(r), (int)bare);
