@@ -17,10 +17,10 @@ static inline struct sipreg_str from(struct sipreg_str s, size_t i) {
 }
 
 /* 1 when byte c is a token character (§25.1). */
-static inline int is_token(unsigned char c) { return (sipreg__cclass[c] & SIPREG__C_TOKEN) != 0; }
+SIPREG__INLINE int is_token(unsigned char c) { return (sipreg__cclass[c] & SIPREG__C_TOKEN) != 0; }
 
 /* 1 when byte c is SP or HTAB. */
-static inline int is_ws(unsigned char c) { return c == ' ' || c == '\t'; }
+SIPREG__INLINE int is_ws(unsigned char c) { return c == ' ' || c == '\t'; }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Element iteration (§7.3.1: rows of one name combine into one comma-separated list)         */
@@ -264,7 +264,7 @@ enum {
 
 /* Which registration parameter the name n is (SEEN_* bit), or 0 for any other (names are
  * case-insensitive, §7.3.1); one compare, chosen by length. */
-static unsigned contact_param_kind(struct sipreg_str n) {
+unsigned sipreg__contact_param_kind(struct sipreg_str n) {
     switch (n.len) {
     case 1:
         return (n.p[0] | 0x20) == 'q' ? SEEN_Q : 0;
@@ -289,7 +289,7 @@ static int contact_params(struct sipreg_contact *c, const char **bad) {
     unsigned seen = 0;
     int quoted = 0, r;
     while ((r = param_next_strict(&cur, &n, &v, &quoted, bad)) == 1) {
-        const unsigned bit = contact_param_kind(n);
+        const unsigned bit = sipreg__contact_param_kind(n);
         *bad = quoted ? v.p - 1 : v.p; /* a bad value: its first byte (or its opening quote) */
         switch (bit) {
         case SEEN_EXPIRES: /* c-p-expires = "expires" EQUAL delta-seconds (§20.10) */
@@ -317,6 +317,7 @@ static int contact_params(struct sipreg_contact *c, const char **bad) {
             c->temp_gruu = v;
             break;
         default:
+            c->other_params++;
             continue;
         }
         if (seen & bit) {
@@ -337,6 +338,7 @@ static int contact_at(struct sipreg_contact *out, struct sipreg_str elem, const 
     out->q = -1;
     out->instance = out->pub_gruu = out->temp_gruu = sipreg__str(NULL, 0);
     out->reg_id = -1;
+    out->other_params = 0;
     *bad = s.p;
     /* STAR (§20.10): "*" alone; "*;expires=0" is tolerated as Kamailio accepts it (its
      * fixture 09), while "* <sip:...>" is a name-addr with display name "*" */

@@ -40,6 +40,9 @@ static inline int sipreg__hexval(unsigned char c) {
     return -1;
 }
 
+/* For one-line helpers on hot paths: -Oz would keep them as calls. */
+#define SIPREG__INLINE static inline __attribute__((always_inline))
+
 /* A view from a pointer and a length (always inlined: -Oz would otherwise keep a call, and wasm
  * passes the struct through memory). */
 static inline __attribute__((always_inline)) struct sipreg_str sipreg__str(const char *p,
@@ -111,6 +114,10 @@ static inline __attribute__((always_inline)) long sipreg__quoted_end(struct sipr
 /* Parse a run of decimal digits (all of s must be digits, 1..n of them). Saturates at `max`.
  * Returns 0 or SIPREG_E_HEADER_VALUE. */
 int sipreg__parse_u64(struct sipreg_str s, uint64_t max, uint64_t *out);
+
+/* Which Contact registration parameter (expires, q, +sip.instance, reg-id, pub-gruu, temp-gruu)
+ * the name is: a nonzero bit, or 0 for any other parameter. */
+unsigned sipreg__contact_param_kind(struct sipreg_str n);
 
 /* Output buffer with sticky overflow: writes past cap set `overflow` and are dropped. */
 struct sipreg__buf {

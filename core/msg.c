@@ -163,7 +163,7 @@ static int hdr_id(const unsigned char *p, size_t n) {
 /* clang-format on */
 
 /* 1 when byte c is a token character (§25.1). */
-static inline int is_token(unsigned char c) { return (sipreg__cclass[c] & SIPREG__C_TOKEN) != 0; }
+SIPREG__INLINE int is_token(unsigned char c) { return (sipreg__cclass[c] & SIPREG__C_TOKEN) != 0; }
 
 /* 1 when byte c may appear in a Request-URI: visible ASCII except the bytes no URI may hold
  * (SP, '"', '<', '>', '\', '^', '`', '{', '|', '}': RFC 3986 §2, RFC 3261 §25.1). */

@@ -297,6 +297,7 @@ struct sipreg_contact {
     int64_t reg_id;              /* ;reg-id value, -1 if absent */
     struct sipreg_str pub_gruu;  /* ;pub-gruu, quotes stripped (RFC 5627) */
     struct sipreg_str temp_gruu; /* ;temp-gruu, quotes stripped (RFC 5627) */
+    int other_params;            /* how many parameters are none of the six above */
 };
 
 /* Next Contact of the message (across all Contact headers). 1, 0 at the end, or negative. */

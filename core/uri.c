@@ -17,10 +17,12 @@ static int fail(struct uparse *ps, size_t off, int code) {
 }
 
 /* 1 when c is an ASCII digit. */
-static int is_digit(unsigned char c) { return sipreg__is(c, SIPREG__C_DIGIT); }
+SIPREG__INLINE int is_digit(unsigned char c) { return sipreg__is(c, SIPREG__C_DIGIT); }
 
 /* 1 when c is an ASCII letter. */
-static int is_alpha(unsigned char c) { return sipreg__is(c, SIPREG__C_ALNUM) && !is_digit(c); }
+SIPREG__INLINE int is_alpha(unsigned char c) {
+    return sipreg__is(c, SIPREG__C_ALNUM) && !is_digit(c);
+}
 
 /* 1 when c is one of the NUL-terminated set `extra` (c != 0). */
 static int in_set(unsigned char c, const char *extra) {

@@ -18,12 +18,14 @@ static void put_error(struct sipreg__view *v, int err, size_t off) {
     sipreg__v_close(v);
 }
 
-/* Contact parameters as an object: name -> value string, or true when valueless. */
-static int put_params(struct sipreg__view *v, struct sipreg_str params) {
+/* The Contact parameters that have no field of their own, as an object: name -> value string,
+ * or true when valueless (the contact's walk counted them: none, no second walk). */
+static int put_params(struct sipreg__view *v, const struct sipreg_contact *c) {
+    struct sipreg_str params = c->na.params, n, val;
+    int quoted, r = 0;
     sipreg__v_open(v);
-    struct sipreg_str n, val;
-    int quoted, r;
-    while ((r = sipreg_param_next(&params, ';', &n, &val, &quoted)) == 1) {
+    while (c->other_params && (r = sipreg_param_next(&params, ';', &n, &val, &quoted)) == 1) {
+        if (sipreg__contact_param_kind(n)) continue;
         v->ops->key(v, n.p, n.len, 0);
         if (val.len || quoted || (val.p && val.p > n.p + n.len))
             sipreg__v_str(v, val);
@@ -82,7 +84,7 @@ static int put_contacts(struct sipreg__view *v, const struct sipreg_msg *m, cons
         sipreg__v_key(v, "temp_gruu");
         sipreg__v_str(v, c.temp_gruu.p ? c.temp_gruu : sipreg__str(NULL, 0));
         sipreg__v_key(v, "params");
-        if (put_params(v, c.na.params) < 0) {
+        if (put_params(v, &c) < 0) {
             *eoff = (size_t)(c.na.params.p - buf);
             return SIPREG_E_HEADER_VALUE;
         }

@@ -142,7 +142,7 @@ export declare function createRegistration(options: RegistrationOptions): Promis
 export interface ParsedContact {
   uri: string; display: string | null; expires: number | null; q: number | null;
   instance: string | null; reg_id: number | null; pub_gruu: string | null; temp_gruu: string | null;
-  /** every Contact parameter: its value, or true when it has none */
+  /** the other Contact parameters (not the six above): value, or true when it has none */
   params: Record<string, string | true>;
 }
 /** One WWW-/Proxy-Authenticate challenge. */
