@@ -69,13 +69,12 @@ export class RegistrationPool extends EventTarget {
   /** Route a flow's traffic and state to its registrations. */
   #wire(flow, index) {
     flow.members = new Set();
-    flow.addEventListener('message', (e) => {
-      const text = e.detail.text;
+    flow.ontext = (text) => {
       const id = this.#core.callId(text);
       const reg = id === null ? undefined : this.#byCallId.get(id);
       if (reg) reg.receive(text);
       else this.dispatchEvent(new CustomEvent('unrouted', { detail: { text, flow: index } }));
-    });
+    };
     // the first connect: members learn it at once (their commands are already paced); a
     // reconnect re-registers everyone on the flow, so that is paced (no REGISTER storm)
     flow.addEventListener('up', () => {

@@ -79,7 +79,7 @@ export class RegistrationError extends Error {
 
 /** One registration of one address-of-record. */
 export class Registration extends EventTarget {
-  #core; #h; #host; #pending = NO_PENDING; #closed = false; #heard = NO_LISTENERS;
+  #core; #h; #host; #pending = NO_PENDING; #closed = false; #heard = NO_LISTENERS; #callId;
 
   /**
    * @param {import('./core.mjs').Core} core
@@ -130,8 +130,8 @@ export class Registration extends EventTarget {
   /** @returns {object[]} the binding view (ours and other devices') */
   get bindings() { return this.info.bindings; }
 
-  /** @returns {string} the Call-ID (routing key) */
-  get callId() { return this.#core.info(this.#h).callId; }
+  /** @returns {string} the Call-ID (routing key; constant for a registration, RFC 3261 §10.2) */
+  get callId() { return (this.#callId ??= this.#core.info(this.#h).callId); }
 
   /** @returns {number} bytes of wasm memory this registration holds */
   get memory() { return this.#core.x.sw_memory(this.#h); }
@@ -260,8 +260,9 @@ export class Registration extends EventTarget {
     }
     const events = core.drainEvents(this.#h);
     if (events.length) {
-      // the snapshot as of these events, taken once, and only when someone will see it
-      const info = events.some((ev) => this.#heard.has(EVENTS[ev.type]) || this.#settles(ev)) ? this.info : null;
+      // the snapshot as of these events, taken once, and only when someone will see it: now for
+      // listeners (they read it at once), on first read for a promise's value (`info` getter)
+      const info = events.some((ev) => this.#heard.has(EVENTS[ev.type])) ? this.info : null;
       for (const ev of events) this.#dispatch(ev, info);
     }
     this.#host.arm(this, this.deadline());
@@ -296,10 +297,14 @@ export class Registration extends EventTarget {
     if (!this.#heard.has(name) && !this.#settles(ev)) return;
     const off = this.#host.wall() - this.#host.now();
     const detail = { ...ev, at: ev.at === null ? null : ev.at + off, info };
+    if (info === null) {
+      let snap = null;
+      Object.defineProperty(detail, 'info', { enumerable: true, get: () => (snap ??= this.info) });
+    }
     if (name) this.dispatchEvent(new CustomEvent(name, { detail }));
     if (ev.type === 'registered') this.#settle('register', true, detail);
     else if (ev.type === 'unregistered') this.#settle(ev.op, true, detail);
-    else if (ev.type === 'bindings' && ev.op === 'fetch') this.#settle('fetch', true, info.bindings);
+    else if (ev.type === 'bindings' && ev.op === 'fetch') this.#settle('fetch', true, detail.info.bindings);
     else if (ev.type === 'failed') this.#settle(ev.op, false, new RegistrationError(detail));
   }
 }

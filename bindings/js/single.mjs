@@ -40,7 +40,7 @@ export function createSingle(core, options, env) {
     reg.dispatchEvent(new CustomEvent('flowdown', { detail: e.detail }));
     reg.transport(false);
   });
-  flow.addEventListener('message', (e) => reg.receive(e.detail.text));
+  flow.ontext = (text) => reg.receive(text);
   flow.addEventListener('error', (e) => reg.dispatchEvent(new CustomEvent('error', { detail: e.detail })));
   const close = reg.close.bind(reg);
   reg.close = () => { close(); flow.close(); };

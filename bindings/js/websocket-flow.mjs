@@ -5,6 +5,10 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** A WebSocket connection carrying SIP, which connects only when asked. */
 export class WebSocketFlow extends EventTarget {
+  #heard = false;
+  /** @type {((text: string) => void) | null} the consumer of every received message */
+  ontext = null;
+
   /**
    * @param {string} url ws:// or wss:// address of the SIP edge
    * @param {{ WebSocket: typeof WebSocket | { load: () => Promise<typeof WebSocket> },
@@ -69,7 +73,14 @@ export class WebSocketFlow extends EventTarget {
         return;
       }
     }
-    this.dispatchEvent(new CustomEvent('message', { detail: { text } }));
+    this.ontext?.(text);
+    if (this.#heard) this.dispatchEvent(new CustomEvent('message', { detail: { text } }));
+  }
+
+  /** "message" events are built only once someone listens (`ontext` gets every frame). */
+  addEventListener(type, listener, options) {
+    super.addEventListener(type, listener, options);
+    if (type === 'message' && listener) this.#heard = true;
   }
 
   /** @param {number} code @param {string} reason */
