@@ -51,6 +51,7 @@ int sipreg__view_end(const struct sipreg__view *v) {
     return (int)(v->ops == &sipreg__view_tape ? v->b.len / sizeof(uintptr_t) : v->b.len);
 }
 
+#ifndef SIPREG_VIEW_TAPE_ONLY
 /* ---- JSON text ---- */
 
 /* Append s as a JSON string, escaped as JavaScript's JSON.stringify escapes, ill-formed UTF-8
@@ -156,6 +157,8 @@ static void json_lit(struct sipreg__view *v, int which) {
 const struct sipreg__view_ops sipreg__view_json = {json_open, json_close, json_key,
                                                    json_str,  json_num,   json_lit};
 
+#endif
+
 /* ---- word tape ---- */
 
 /* Append one word (dropped, but counted, when it does not fit: the caller sees
@@ -172,24 +175,24 @@ static void tape_text(struct sipreg__view *v, uintptr_t op, struct sipreg_str s)
     tape_word(v, (uintptr_t)s.p);
 }
 
-static void tape_open(struct sipreg__view *v, int array) {
+void sipreg__tape_open(struct sipreg__view *v, int array) {
     tape_word(v, array ? SIPREG_TAPE_ARRAY : SIPREG_TAPE_OBJECT);
 }
 
-static void tape_close(struct sipreg__view *v, int array) {
+void sipreg__tape_close(struct sipreg__view *v, int array) {
     (void)array;
     tape_word(v, SIPREG_TAPE_END);
 }
 
 /* Static strings (stat) are NUL-terminated and ASCII: one word, their address. */
-static void tape_key(struct sipreg__view *v, const char *k, size_t n, int stat) {
+void sipreg__tape_key(struct sipreg__view *v, const char *k, size_t n, int stat) {
     if (stat)
         tape_word(v, SIPREG_TAPE_SKEY | (uintptr_t)k << 4);
     else
         tape_text(v, SIPREG_TAPE_KEY, sipreg__str(k, n));
 }
 
-static void tape_str(struct sipreg__view *v, struct sipreg_str s, int stat) {
+void sipreg__tape_str(struct sipreg__view *v, struct sipreg_str s, int stat) {
     if (!s.p)
         tape_word(v, SIPREG_TAPE_NULL);
     else if (stat)
@@ -198,7 +201,7 @@ static void tape_str(struct sipreg__view *v, struct sipreg_str s, int stat) {
         tape_text(v, SIPREG_TAPE_STR, s);
 }
 
-static void tape_num(struct sipreg__view *v, int64_t x, int dec3) {
+void sipreg__tape_num(struct sipreg__view *v, int64_t x, int dec3) {
     if (dec3 || (x >= 0 && x < (int64_t)1 << 28)) {
         tape_word(v, (dec3 ? SIPREG_TAPE_DEC3 : SIPREG_TAPE_INT) | (uintptr_t)x << 4);
         return;
@@ -209,7 +212,8 @@ static void tape_num(struct sipreg__view *v, int64_t x, int dec3) {
     tape_word(v, (uintptr_t)(u >> 32 & 0xffffffffu));
 }
 
-static void tape_lit(struct sipreg__view *v, int which) { tape_word(v, (uintptr_t)which); }
+void sipreg__tape_lit(struct sipreg__view *v, int which) { tape_word(v, (uintptr_t)which); }
 
-const struct sipreg__view_ops sipreg__view_tape = {tape_open, tape_close, tape_key,
-                                                   tape_str,  tape_num,   tape_lit};
+const struct sipreg__view_ops sipreg__view_tape = {sipreg__tape_open, sipreg__tape_close,
+                                                   sipreg__tape_key,  sipreg__tape_str,
+                                                   sipreg__tape_num,  sipreg__tape_lit};

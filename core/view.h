@@ -30,6 +30,22 @@ struct sipreg__view {
 extern const struct sipreg__view_ops sipreg__view_json; /* JSON text */
 extern const struct sipreg__view_ops sipreg__view_tape; /* sipreg.h word tape */
 
+/* The tape's operations (what sipreg__view_tape points to). */
+void sipreg__tape_open(struct sipreg__view *v, int array);
+void sipreg__tape_close(struct sipreg__view *v, int array);
+void sipreg__tape_key(struct sipreg__view *v, const char *k, size_t n, int stat);
+void sipreg__tape_str(struct sipreg__view *v, struct sipreg_str s, int stat);
+void sipreg__tape_num(struct sipreg__view *v, int64_t x, int dec3);
+void sipreg__tape_lit(struct sipreg__view *v, int which);
+
+/* SIPREG__VIEW(v, op): the view's operation. A build that writes only tapes (the wasm build
+ * defines SIPREG_VIEW_TAPE_ONLY) calls the tape directly: no JSON writer, no indirect calls. */
+#ifdef SIPREG_VIEW_TAPE_ONLY
+#define SIPREG__VIEW(v, op) sipreg__tape_##op
+#else
+#define SIPREG__VIEW(v, op) (v)->ops->op
+#endif
+
 /* Start a view into out[0..cap). */
 void sipreg__view_init(struct sipreg__view *v, const struct sipreg__view_ops *ops, char *out,
                        size_t cap);
@@ -47,49 +63,53 @@ size_t sipreg__utf8_seq(const unsigned char *p, size_t n, size_t *skip);
 
 /* ---- shorthands used by the walkers ---- */
 
-static inline void sipreg__v_open(struct sipreg__view *v) { v->ops->open(v, 0); }
-static inline void sipreg__v_close(struct sipreg__view *v) { v->ops->close(v, 0); }
-static inline void sipreg__v_aopen(struct sipreg__view *v) { v->ops->open(v, 1); }
-static inline void sipreg__v_aclose(struct sipreg__view *v) { v->ops->close(v, 1); }
+static inline void sipreg__v_open(struct sipreg__view *v) { SIPREG__VIEW(v, open)(v, 0); }
+static inline void sipreg__v_close(struct sipreg__view *v) { SIPREG__VIEW(v, close)(v, 0); }
+static inline void sipreg__v_aopen(struct sipreg__view *v) { SIPREG__VIEW(v, open)(v, 1); }
+static inline void sipreg__v_aclose(struct sipreg__view *v) { SIPREG__VIEW(v, close)(v, 1); }
 
 /* "k": member name from a string literal. */
-#define sipreg__v_key(v, k) ((v)->ops->key((v), "" k, sizeof(k) - 1, 1))
+#define sipreg__v_key(v, k) (SIPREG__VIEW(v, key)((v), "" k, sizeof(k) - 1, 1))
 
 /* A string value (NULL p: null). */
 static inline void sipreg__v_str(struct sipreg__view *v, struct sipreg_str s) {
-    v->ops->str(v, s, 0);
+    SIPREG__VIEW(v, str)(v, s, 0);
 }
 
 /* A static NUL-terminated string value (NULL: null). */
 static inline void sipreg__v_cstr(struct sipreg__view *v, const char *s) {
-    v->ops->str(v, s ? sipreg__cstr(s) : sipreg__str(NULL, 0), 1);
+    SIPREG__VIEW(v, str)(v, s ? sipreg__cstr(s) : sipreg__str(NULL, 0), 1);
 }
 
 /* An integer value. */
-static inline void sipreg__v_int(struct sipreg__view *v, int64_t x) { v->ops->num(v, x, 0); }
+static inline void sipreg__v_int(struct sipreg__view *v, int64_t x) {
+    SIPREG__VIEW(v, num)(v, x, 0);
+}
 
 /* An integer value, or null when negative (absent). */
 static inline void sipreg__v_opt(struct sipreg__view *v, int64_t x) {
     if (x < 0)
-        v->ops->lit(v, SIPREG_TAPE_NULL);
+        SIPREG__VIEW(v, lit)(v, SIPREG_TAPE_NULL);
     else
-        v->ops->num(v, x, 0);
+        SIPREG__VIEW(v, num)(v, x, 0);
 }
 
 /* A q-value from thousandths (RFC 3261 §20.10), or null when negative. */
 static inline void sipreg__v_q(struct sipreg__view *v, int q) {
     if (q < 0)
-        v->ops->lit(v, SIPREG_TAPE_NULL);
+        SIPREG__VIEW(v, lit)(v, SIPREG_TAPE_NULL);
     else
-        v->ops->num(v, q, 1);
+        SIPREG__VIEW(v, num)(v, q, 1);
 }
 
 /* true / false. */
 static inline void sipreg__v_bool(struct sipreg__view *v, int b) {
-    v->ops->lit(v, b ? SIPREG_TAPE_TRUE : SIPREG_TAPE_FALSE);
+    SIPREG__VIEW(v, lit)(v, b ? SIPREG_TAPE_TRUE : SIPREG_TAPE_FALSE);
 }
 
 /* null. */
-static inline void sipreg__v_null(struct sipreg__view *v) { v->ops->lit(v, SIPREG_TAPE_NULL); }
+static inline void sipreg__v_null(struct sipreg__view *v) {
+    SIPREG__VIEW(v, lit)(v, SIPREG_TAPE_NULL);
+}
 
 #endif /* SIPREG_VIEW_H */

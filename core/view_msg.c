@@ -26,7 +26,7 @@ static int put_params(struct sipreg__view *v, const struct sipreg_contact *c) {
     sipreg__v_open(v);
     while (c->other_params && (r = sipreg_param_next(&params, ';', &n, &val, &quoted)) == 1) {
         if (sipreg__contact_param_kind(n)) continue;
-        v->ops->key(v, n.p, n.len, 0);
+        SIPREG__VIEW(v, key)(v, n.p, n.len, 0);
         if (val.len || quoted || (val.p && val.p > n.p + n.len))
             sipreg__v_str(v, val);
         else
@@ -206,7 +206,7 @@ static int put_message(struct sipreg__view *v, const char *buf, size_t len) {
             eoff = (size_t)(sipreg_msg_find(&m, DELTAS[i].id, &(size_t){0})->value.p - buf);
             goto fail;
         }
-        v->ops->key(v, DELTAS[i].key, DELTAS[i].len, 1);
+        SIPREG__VIEW(v, key)(v, DELTAS[i].key, DELTAS[i].len, 1);
         sipreg__v_opt(v, d);
     }
     int64_t ra = sipreg_msg_retry_after(&m);
@@ -246,11 +246,13 @@ fail:
     return sipreg__view_end(v);
 }
 
+#ifndef SIPREG_VIEW_TAPE_ONLY
 int sipreg_parse_json(const char *buf, size_t len, char *out, size_t cap) {
     struct sipreg__view v;
     sipreg__view_init(&v, &sipreg__view_json, out, cap);
     return put_message(&v, buf, len);
 }
+#endif
 
 int sipreg_parse_tape(const char *buf, size_t len, uintptr_t *out, size_t cap_bytes) {
     struct sipreg__view v;
