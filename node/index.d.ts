@@ -138,6 +138,18 @@ export declare class RegistrationPool extends EventTarget {
 }
 
 export declare function createRegistration(options: RegistrationOptions): Promise<Registration>;
+/** The RFC 6455 client used on Node 20 (node:net / node:tls); subclass it to pass TLS options. */
+export declare class NodeWebSocket {
+  constructor(url: string, protocols?: string | string[], options?: {
+    maxPayload?: number; handshakeTimeout?: number; closeTimeout?: number; [tlsOption: string]: unknown });
+  readonly url: string; readonly protocol: string; readonly readyState: number;
+  /** the TCP or TLS socket */
+  readonly socket: unknown;
+  onopen: ((e: object) => void) | null; onclose: ((e: { code: number; reason: string }) => void) | null;
+  onerror: ((e: { message: string }) => void) | null; onmessage: ((e: { data: string | ArrayBuffer }) => void) | null;
+  send(data: string | Uint8Array): void; close(code?: number, reason?: string): void; terminate(): void;
+}
+export declare function loadWebSocket(): Promise<typeof NodeWebSocket>;
 /** One Contact of a parsed message (a "*" element is reported by `star`, not listed). */
 export interface ParsedContact {
   uri: string; display: string | null; expires: number | null; q: number | null;

@@ -94,9 +94,6 @@ export class WebSocketFlow extends EventTarget {
   /** @param {string} text one SIP message */
   send(text) {
     if (!this.up || !this.socket) return false;
-    // an implementation that can batch (node/: corks the TCP socket until the end of the
-    // task) sends a burst of frames in one write; browsers' WebSocket sends as it sends
-    this.socket.batch?.();
     this.socket.send(text);
     return true;
   }

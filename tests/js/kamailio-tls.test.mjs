@@ -1,18 +1,17 @@
 // kamailio-tls.test.mjs — wss:// end to end: Kamailio's TLS WebSocket (kamailio-tls-modules) with a
 // throwaway CA and a server certificate for 127.0.0.1 made at test time (startRegistrar({ tls: true })
-// runs openssl in its run directory, removed by stop()). Node's `ws` reads NODE_EXTRA_CA_CERTS only
-// at process start, so the test CA goes in through a WebSocket subclass passed to createRegistration.
+// runs openssl in its run directory, removed by stop()). The test CA goes in through a subclass of
+// sipreg's own Node WebSocket client (node/websocket.mjs) passed to createRegistration.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
-import WebSocket from 'ws';
 import { ROOT, need } from './helpers.mjs';
 import { startRegistrar } from '../registrar/registrar.mjs';
 
 const sipreg = await import(need(`${ROOT}node/index.mjs`, 'node package'));
 let registrar;
-/** @type {WebSocket class trusting the test CA, recording each TLS session} */
+/** @type {the client class trusting the test CA, recording each TLS session} */
 let TestWS;
 const sessions = [];
 const open = [];
@@ -20,11 +19,13 @@ const open = [];
 before(async () => {
   registrar = await startRegistrar({ tls: true });
   const { ca } = registrar.pki;
-  TestWS = class extends WebSocket {
+  const NodeWebSocket = await sipreg.loadWebSocket();
+  TestWS = class extends NodeWebSocket {
     constructor(url, protocols) {
       super(url, protocols, { ca });
-      this.on('upgrade', (res) => sessions.push({ url, protocol: res.socket.getProtocol(),
-        authorized: res.socket.authorized, cert: res.socket.getPeerX509Certificate() }));
+      const s = this.socket;
+      s.once('secureConnect', () => sessions.push({ url, protocol: s.getProtocol(),
+        authorized: s.authorized, cert: s.getPeerX509Certificate() }));
     }
   };
 });
