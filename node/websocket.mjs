@@ -278,6 +278,14 @@ export class NodeWebSocket {
         return;
       }
       const code = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
+      // §7.4: codes a close frame may carry (1004-1006 and 1015 never travel; 0-999 and the rest
+      // of 1000-2999 are not assigned)
+      const valid = code === 1005 || (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
+        (code >= 3000 && code <= 4999);
+      if (!valid) {
+        this.#fail(1002, `close code ${code}`);
+        return;
+      }
       let reason = '';
       try {
         reason = utf8.decode(payload.subarray(2));

@@ -94,6 +94,7 @@ const rows = [
   ['a text message that is not UTF-8', [frame(1, Buffer.from([0xc3, 0x28]))], [['open', 'sip'], ['close', 1007]], 1007],
   ['a message above the limit (2 MiB announced)', [frame(1, '', { len: 2 << 20 })], [['open', 'sip'], ['close', 1009]], 1009],
   ['a close frame of one byte', [frame(8, Buffer.from([3]))], [['open', 'sip'], ['close', 1002]], 1002],
+  ['a close code no frame may carry (1006)', [frame(8, Buffer.from([3, 238]))], [['open', 'sip'], ['close', 1002]], 1002],
 ];
 
 for (const [what, bytes, want, closeCode] of rows) {
@@ -161,4 +162,26 @@ test('client with the ws server: subprotocol, both directions, one write per tas
   await new Promise((r) => setTimeout(r, 50));
   assert.equal(closeCode, 1000);
   await new Promise((r) => wss.close(r));
+});
+
+test('client: 150 random frame streams (seeded) never throw; each ends open or closed with a protocol code', async () => {
+  let seed = 0x5eed;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) / 16777216;
+  const codes = new Set([1000, 1001, 1002, 1005, 1006, 1007, 1009]);
+  for (let i = 0; i < 150; i++) {
+    // half well-formed frames with random fields, half raw noise
+    const bytes = [];
+    for (let k = 0, n = 1 + Math.floor(rand() * 4); k < n; k++) {
+      if (rand() < 0.5) {
+        const payload = Buffer.from(Array.from({ length: Math.floor(rand() * 40) }, () => Math.floor(rand() * 256)));
+        bytes.push(frame(Math.floor(rand() * 16), payload, { fin: rand() < 0.7, rsv: rand() < 0.1 ? 0x40 : 0, mask: rand() < 0.1 }));
+      } else {
+        bytes.push(Buffer.from(Array.from({ length: Math.floor(rand() * 30) }, () => Math.floor(rand() * 256))));
+      }
+    }
+    const { events } = await exchange({ bytes, waitMs: 150 });
+    assert.deepEqual(events[0], ['open', 'sip'], `case ${i}`);
+    const close = events.find(([t]) => t === 'close');
+    if (close) assert.ok(codes.has(close[1]) || (close[1] >= 3000 && close[1] <= 4999), `case ${i}: close code ${close[1]}`);
+  }
 });
