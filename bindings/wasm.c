@@ -168,13 +168,24 @@ EXPORT(sw_poll_send) int sw_poll_send(struct sipreg *r, char *buf, size_t cap) {
     return sipreg_poll_send(r, buf, cap);
 }
 
-/* Next event as a tape into out; its length in words, or SIPREG_E_DONE. Any event fits in 1 KiB
+/* Next event whose type has its bit set in `wanted` (1 << type), as a tape into out; its length
+ * in words, or SIPREG_E_DONE. Any event fits in 1 KiB
  * (its only free text is a reason phrase of at most SIPREG__REASON_MAX bytes, 3x when every byte
  * is replaced); the glue's output buffer is 64 KiB. */
-EXPORT(sw_poll_event) int sw_poll_event(struct sipreg *r, uintptr_t *out, size_t cap) {
+EXPORT(sw_poll_event)
+int sw_poll_event(struct sipreg *r, uintptr_t *out, size_t cap, uint32_t wanted) {
     struct sipreg_event ev;
-    int e = sipreg_poll_event(r, &ev);
-    return e < 0 ? e : sipreg_event_tape(&ev, out, cap);
+    int e;
+    /* events whose type bit is not in `wanted` are taken and dropped (nobody would see them) */
+    while ((e = sipreg_poll_event(r, &ev)) == 0)
+        if (wanted >> ev.type & 1) return sipreg_event_tape(&ev, out, cap);
+    return e;
+}
+
+/* Name of event type `type` (its bit in sw_poll_event's `wanted`), or NULL past the last. */
+EXPORT(sw_event_name) const char *sw_event_name(int type) {
+    const char *n = sipreg_event_name(type);
+    return type > 0 && type < 32 && strcmp(n, "unknown") != 0 ? n : NULL;
 }
 
 /* Snapshot (state, times, bindings) as a tape into out. */

@@ -40,6 +40,9 @@ export class Core {
     /** @type {string|undefined} the message whose bytes are in the input buffer (callId) */
     this.staged = undefined;
     this.stagedLen = 0;
+    /** @type {Map<string, number>} core event name → its bit in drainEvents' `wanted` */
+    this.eventBits = new Map();
+    for (let t = 1, p; (p = this.x.sw_event_name(t)); t++) this.eventBits.set(this.cstring(p), 2 ** t);
     this.ints = this.x.sw_malloc(8); // two 32-bit out-parameters
     this.reserveIn(16 * 1024);
     this.reserveOut(64 * 1024);
@@ -321,14 +324,15 @@ export class Core {
   }
 
   /**
-   * Take every pending event.
+   * Take every pending event; those whose bit (eventBits) is not in `wanted` are dropped unread.
    * @param {number} h
+   * @param {number} [wanted] a mask of eventBits values (default: all)
    * @returns {object[]} parsed event objects
    */
-  drainEvents(h) {
+  drainEvents(h, wanted = -1) {
     const out = [];
     for (;;) {
-      const n = this.x.sw_poll_event(h, this.outPtr, this.outCap);
+      const n = this.x.sw_poll_event(h, this.outPtr, this.outCap, wanted);
       if (n < 0) return out;
       out.push(this.tape(n));
     }

@@ -21,6 +21,8 @@ const EVENTS = {
   failed: 'registrationfailed', retry: 'retry', expiring: 'expiring', lapsed: 'lapsed',
   bindings: 'bindings', nobinding: 'nobinding', flowfailed: 'flowfailed',
 };
+/** Core events the glue reads even when nobody listens: they act, or settle a promise. */
+const ACTING = ['connect', 'flowfailed', 'registered', 'unregistered', 'failed', 'bindings'];
 /** Shared empty collections: a registration makes its own on first use (memory per registration). */
 const NO_PENDING = new Map();
 const NO_LISTENERS = new Set();
@@ -80,6 +82,8 @@ export class RegistrationError extends Error {
 /** One registration of one address-of-record. */
 export class Registration extends EventTarget {
   #core; #h; #host; #pending = NO_PENDING; #closed = false; #heard = NO_LISTENERS; #callId;
+  /** the core events read: those that act (connect, flowfailed) or settle, and any listened to */
+  #wanted = 0;
 
   /**
    * @param {import('./core.mjs').Core} core
@@ -106,6 +110,7 @@ export class Registration extends EventTarget {
       core.freeConfig(cfg);
     }
     this.#core = core;
+    for (const t of ACTING) this.#wanted |= core.eventBits.get(t) ?? 0;
     this.#host = host;
     this.aor = options.aor;
     core.x.sw_wallclock(this.#h, host.wall(), host.now());
@@ -258,7 +263,7 @@ export class Registration extends EventTarget {
       this.#host.send(text);
       if (tell) this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'out', text } }));
     }
-    const events = core.drainEvents(this.#h);
+    const events = core.drainEvents(this.#h, this.#wanted);
     if (events.length) {
       // the snapshot as of these events, taken once, and only when someone will see it: now for
       // listeners (they read it at once), on first read for a promise's value (`info` getter)
@@ -284,6 +289,7 @@ export class Registration extends EventTarget {
     if (!listener) return;
     if (this.#heard === NO_LISTENERS) this.#heard = new Set();
     this.#heard.add(type);
+    for (const [core, dom] of Object.entries(EVENTS)) if (dom === type) this.#wanted |= this.#core.eventBits.get(core) ?? 0;
   }
 
   /** Dispatch one core event and settle promises it decides. */
