@@ -10,6 +10,7 @@ import { createHash, randomFillSync } from 'node:crypto';
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'; // RFC 6455 §1.3
 const MAX_HEAD = 16 * 1024; // bytes of the server's handshake response we read
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Random bytes for masking keys (§5.3), drawn from a pool refilled by the CSPRNG. */
 let pool = Buffer.alloc(0);
@@ -323,7 +324,19 @@ export class NodeWebSocket {
     if (typeof data === 'string') f.write(data, o, 'utf8');
     else f.set(data, o);
     const m = [pool[k], pool[k + 1], pool[k + 2], pool[k + 3]];
-    for (let i = 0; i < len; i++) f[o + i] ^= m[i & 3];
+    // payload byte j is XORed with m[j & 3]: single bytes up to a 4-aligned address, then 32-bit
+    // words (the key rotated to that start), then the tail
+    let i = 0;
+    const lead = LITTLE_ENDIAN ? Math.min(len, (4 - ((f.byteOffset + o) & 3)) & 3) : len;
+    for (; i < lead; i++) f[o + i] ^= m[i & 3];
+    const words = (len - i) >>> 2;
+    if (words > 0) {
+      const w = new Int32Array(f.buffer, f.byteOffset + o + i, words);
+      const key = m[i & 3] | (m[(i + 1) & 3] << 8) | (m[(i + 2) & 3] << 16) | (m[(i + 3) & 3] << 24);
+      for (let j = 0; j < words; j++) w[j] ^= key;
+      i += words << 2;
+    }
+    for (; i < len; i++) f[o + i] ^= m[i & 3];
     if (this.queue) {
       this.queue.push(f);
       return;

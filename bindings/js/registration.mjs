@@ -302,11 +302,13 @@ export class Registration extends EventTarget {
     const name = EVENTS[ev.type];
     if (!this.#heard.has(name) && !this.#settles(ev)) return;
     const off = this.#host.wall() - this.#host.now();
-    const detail = { ...ev, at: ev.at === null ? null : ev.at + off, info };
-    if (info === null) {
-      let snap = null;
-      Object.defineProperty(detail, 'info', { enumerable: true, get: () => (snap ??= this.info) });
-    }
+    let snap = info;
+    const self = this;
+    // info: taken now for listeners, else on first read (a getter in the literal keeps the
+    // object's fast shape, unlike defineProperty)
+    const detail = info === null
+      ? { ...ev, at: ev.at === null ? null : ev.at + off, get info() { return (snap ??= self.info); } }
+      : { ...ev, at: ev.at === null ? null : ev.at + off, info };
     if (name) this.dispatchEvent(new CustomEvent(name, { detail }));
     if (ev.type === 'registered') this.#settle('register', true, detail);
     else if (ev.type === 'unregistered') this.#settle(ev.op, true, detail);

@@ -185,3 +185,23 @@ test('client: 150 random frame streams (seeded) never throw; each ends open or c
     if (close) assert.ok(codes.has(close[1]) || (close[1] >= 3000 && close[1] <= 4999), `case ${i}: close code ${close[1]}`);
   }
 });
+
+test('client masking: every length 0..80 and two long messages reach the ws server intact', async () => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => 'sip' });
+  await new Promise((r) => wss.once('listening', r));
+  const texts = [...Array.from({ length: 81 }, (_, n) => 'abcdefghijklmnopqrstuvwxyz€'.repeat(4).slice(0, n)),
+    'x'.repeat(1001), 'SIP/2.0 '.repeat(9000)];
+  const seen = [];
+  const all = new Promise((resolve) => wss.on('connection', (s) => s.on('message', (d) => {
+    seen.push(d.toString());
+    if (seen.length === texts.length) resolve();
+  })));
+  const ws = new NodeWebSocket(`ws://127.0.0.1:${wss.address().port}/`, ['sip']);
+  await new Promise((r) => { ws.onopen = r; });
+  for (const t of texts) ws.send(t);
+  await all;
+  assert.deepEqual(seen, texts);
+  ws.terminate();
+  for (const c of wss.clients) c.terminate();
+  await new Promise((r) => wss.close(r));
+});
