@@ -2,7 +2,9 @@
  *
  * Invariants (any violation traps): err_off never exceeds the input length; every view the
  * parser or an accessor returns lies inside the input (or is empty); iteration terminates;
- * a parsed message's body ends where `length` says. Seeds: tests/fuzz/seeds/fuzz_msg/ (the
+ * a parsed message's body ends where `length` says; the views (JSON and tape) fit their buffers or
+ * say SIPREG_E_BUFFER, agree on success, and the tape is well-formed: balanced, every string inside
+ * the input, nothing after the root. Seeds: tests/fuzz/seeds/fuzz_msg/ (the
  * RFC 4475 messages and the Kamailio responses). */
 #include "sipreg.h"
 
@@ -113,6 +115,74 @@ static void walk(const struct bounds *b, const struct sipreg_msg *m) {
     inside(b, sipreg_msg_tag(m, SIPREG_H_FROM));
 }
 
+/* Check the tape of words [0, n): structure and string bounds. Returns 1 for an "ok":true view. */
+static int tape_check(const struct bounds *b, const uintptr_t *w, size_t n) {
+    size_t i = 0, depth = 0;
+    int ok = -1, first_key = 1;
+    while (i < n) {
+        const uintptr_t op = w[i] & 15, x = w[i] >> 4;
+        i++;
+        if (i > 1 && depth == 0) __builtin_trap(); /* nothing after the root */
+        switch (op) {
+        case SIPREG_TAPE_OBJECT:
+        case SIPREG_TAPE_ARRAY:
+            if (++depth > 8) __builtin_trap();
+            break;
+        case SIPREG_TAPE_END:
+            if (depth-- == 0) __builtin_trap();
+            break;
+        case SIPREG_TAPE_KEY:
+        case SIPREG_TAPE_STR:
+            if (i >= n) __builtin_trap();
+            inside(b, (struct sipreg_str){(const char *)w[i], (size_t)x});
+            i++;
+            break;
+        case SIPREG_TAPE_SKEY:
+        case SIPREG_TAPE_SSTR:
+            if (!x) __builtin_trap();
+            if (op == SIPREG_TAPE_SKEY && first_key) {
+                first_key = 0;
+                if (strcmp((const char *)x, "ok") != 0) __builtin_trap(); /* the view starts "ok" */
+                if (i >= n) __builtin_trap();
+                ok = (int)(w[i] & 15) == SIPREG_TAPE_TRUE;
+            }
+            break;
+        case SIPREG_TAPE_INT64:
+            i += 2;
+            if (i > n) __builtin_trap();
+            break;
+        case SIPREG_TAPE_INT:
+        case SIPREG_TAPE_DEC3:
+        case SIPREG_TAPE_NULL:
+        case SIPREG_TAPE_TRUE:
+        case SIPREG_TAPE_FALSE:
+            break;
+        default:
+            __builtin_trap();
+        }
+    }
+    if (depth != 0 || ok < 0) __builtin_trap();
+    return ok;
+}
+
+/* The views of the input: JSON and tape agree, fit or report SIPREG_E_BUFFER. */
+static void views(const struct bounds *b, const char *buf, size_t size) {
+    static uintptr_t tape[1 << 16];
+    static char json[1 << 20];
+    const int n = sipreg_parse_tape(buf, size, tape, sizeof tape);
+    if (n < 0 || (size_t)n > sizeof tape / sizeof tape[0]) __builtin_trap();
+    const int ok = tape_check(b, tape, (size_t)n);
+    const int j = sipreg_parse_json(buf, size, json, sizeof json);
+    if (j < 0 || (size_t)j > sizeof json) __builtin_trap();
+    if ((j >= 10 && memcmp(json, "{\"ok\":true", 10) == 0) != ok) __builtin_trap();
+    /* too small: SIPREG_E_BUFFER, never a partial success */
+    if (n > 1 &&
+        sipreg_parse_tape(buf, size, tape, (size_t)(n - 1) * sizeof tape[0]) != SIPREG_E_BUFFER)
+        __builtin_trap();
+    if (j > 1 && sipreg_parse_json(buf, size, json, (size_t)j - 1) != SIPREG_E_BUFFER)
+        __builtin_trap();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -138,5 +208,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         __builtin_trap();
     int64_t t;
     (void)sipreg_parse_date(all, &t);
+    views(&b, buf, size);
     return 0;
 }
