@@ -333,11 +333,11 @@ static void put_escaped(struct sipreg__buf *b, struct sipreg_str s) {
 
 /* Append `, name="value"` with value written verbatim (already quoted-string content). */
 static void put_quoted(struct sipreg__buf *b, const char *name, struct sipreg_str v) {
-    sipreg__putc(b, ", ");
+    sipreg__putl(b, ", ");
     sipreg__putc(b, name);
-    sipreg__putc(b, "=\"");
+    sipreg__putl(b, "=\"");
     sipreg__puts(b, v);
-    sipreg__putc(b, "\"");
+    sipreg__putl(b, "\"");
 }
 
 int sipreg_compose_authorization(const struct sipreg_challenge *ch,
@@ -387,18 +387,18 @@ int sipreg_compose_authorization(const struct sipreg_challenge *ch,
     /* credentials = "Digest" LWS digest-response (RFC 3261 §25.1); username, realm, nonce, uri,
      * response, cnonce, opaque quoted; algorithm, qop, nc unquoted (RFC 7616 §3.4) */
     struct sipreg__buf b = {buf, cap, 0};
-    sipreg__putc(&b, "Digest username=\"");
+    sipreg__putl(&b, "Digest username=\"");
     if (ch->userhash)
         sipreg__putc(&b, uh);
     else
         put_escaped(&b, in->username);
-    sipreg__putc(&b, "\"");
+    sipreg__putl(&b, "\"");
     put_quoted(&b, "realm", ch->realm);
     put_quoted(&b, "nonce", ch->nonce);
     put_quoted(&b, "uri", in->uri); /* RFC 3261 §22.4 item 2: quoted in SIP */
     put_quoted(&b, "response", sipreg__cstr(resp));
     /* the algorithm as the challenge wrote it (RFC 7616 §3.4), "MD5" when it had none */
-    sipreg__putc(&b, ", algorithm=");
+    sipreg__putl(&b, ", algorithm=");
     if (sipreg_alg_parse(ch->algorithm) == ch->alg)
         sipreg__puts(&b, ch->algorithm);
     else
@@ -409,7 +409,7 @@ int sipreg_compose_authorization(const struct sipreg_challenge *ch,
         sipreg__putc(&b, qop == SIPREG_QOP_AUTH ? ", qop=auth, nc=" : ", qop=auth-int, nc=");
         sipreg__puthex(&b, in->nc, 8); /* nc-value = 8LHEX */
     }
-    if (ch->userhash) sipreg__putc(&b, ", userhash=true"); /* RFC 7616 §3.4.4 */
+    if (ch->userhash) sipreg__putl(&b, ", userhash=true"); /* RFC 7616 §3.4.4 */
     if (sipreg__overflow(&b) || b.len > (size_t)INT_MAX) return SIPREG_E_BUFFER;
     if (b.len < cap) buf[b.len] = '\0';
     return (int)b.len;

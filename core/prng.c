@@ -71,6 +71,11 @@ int64_t sipreg_prng_range(struct sipreg_prng *g, int64_t lo, int64_t hi) {
 
 void sipreg_prng_token(struct sipreg_prng *g, char *out, size_t n) {
     static const char ALPHABET[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-    for (size_t i = 0; i < n; i++)
-        out[i] = ALPHABET[sipreg_prng_range(g, 0, 35)];
+    /* four characters per 32-bit draw: a byte below 252 (= 7 * 36) maps to one without bias,
+     * the other four byte values are skipped (rejection sampling) */
+    for (size_t i = 0; i < n;) {
+        uint32_t w = sipreg_prng_u32(g);
+        for (int k = 0; k < 4 && i < n; k++, w >>= 8)
+            if ((w & 255) < 252) out[i++] = ALPHABET[(w & 255) % 36];
+    }
 }
