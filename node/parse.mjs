@@ -1,7 +1,7 @@
 // sipreg/parse — the message view and URI comparison only (no registrations, no WebSocket): the
 // smallest import for tools that parse. Same functions as the main entry's parse and uriEqual.
 import { readFileSync } from 'node:fs';
-import { loadCore } from './lib/loader.mjs';
+import { loadCore } from './lib/core.mjs';
 
 const core = await loadCore(readFileSync(new URL('./sipreg.wasm', import.meta.url)));
 

@@ -1,11 +1,9 @@
 // index.mjs — the public JS API over one loaded core. Entry points (node/, web/) pick the wasm
 // location and the WebSocket implementation, then call bind().
-import { loadCore } from './loader.mjs';
-import { Core, SipregError } from './core.mjs';
-import { Registration, RegistrationError } from './registration.mjs';
+import { loadCore, Core, SipregError } from './core.mjs';
+import { Registration, RegistrationError, createSingle } from './registration.mjs';
 import { RegistrationPool } from './pool.mjs';
 import { WebSocketFlow } from './websocket-flow.mjs';
-import { createSingle } from './single.mjs';
 
 export { loadCore, Core, SipregError, Registration, RegistrationError, RegistrationPool, WebSocketFlow };
 
