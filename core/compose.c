@@ -24,16 +24,11 @@ static const char *via_token(int transport) {
 
 /* 1 when s holds no CR, LF or NUL (no header injection through a field value). */
 static int single_line(struct sipreg_str s) {
-    /* eight bytes at a time: a lane equal to CR, LF or NUL sets its high bit (exact for existence;
-     * the values composed here are hundreds of bytes: digest credentials, URIs) */
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    /* eight bytes at a time (the values composed here are hundreds of bytes: credentials, URIs) */
     size_t i = 0;
     for (; s.len - i >= 8; i += 8) {
-        uint64_t w, cr, lf;
-        memcpy(&w, s.p + i, 8);
-        cr = w ^ (ones * '\r');
-        lf = w ^ (ones * '\n');
-        if (((w - ones) & ~w & highs) | ((cr - ones) & ~cr & highs) | ((lf - ones) & ~lf & highs))
+        const uint64_t w = sipreg__word(s.p + i);
+        if (sipreg__lanes_eq(w, '\r') | sipreg__lanes_eq(w, '\n') | sipreg__lanes_eq(w, 0))
             return 0;
     }
     for (; i < s.len; i++)

@@ -43,6 +43,28 @@ static inline int sipreg__hexval(unsigned char c) {
 /* For one-line helpers on hot paths: -Oz would keep them as calls. */
 #define SIPREG__INLINE static inline __attribute__((always_inline))
 
+/* SWAR (eight bytes in a 64-bit word): one byte of 0x01 / 0x80 in every lane. */
+#define SIPREG__LANES_01 0x0101010101010101ull
+#define SIPREG__LANES_80 0x8080808080808080ull
+
+/* Nonzero when some byte of w is below `below` (<= 0x80): the high bit of such a lane is set
+ * (exact for existence, not for position). */
+SIPREG__INLINE uint64_t sipreg__lanes_below(uint64_t w, unsigned char below) {
+    return (w - SIPREG__LANES_01 * below) & ~w & SIPREG__LANES_80;
+}
+
+/* Nonzero when some byte of w equals b. */
+SIPREG__INLINE uint64_t sipreg__lanes_eq(uint64_t w, unsigned char b) {
+    return sipreg__lanes_below(w ^ (SIPREG__LANES_01 * b), 1);
+}
+
+/* Eight bytes at p as a word (unaligned). */
+SIPREG__INLINE uint64_t sipreg__word(const void *p) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
 /* A view from a pointer and a length (always inlined: -Oz would otherwise keep a call, and wasm
  * passes the struct through memory). */
 static inline __attribute__((always_inline)) struct sipreg_str sipreg__str(const char *p,

@@ -12,19 +12,13 @@
 /* "no such header yet" marker for the mandatory-header indexes */
 #define NONE ((size_t)-1)
 
-/* SWAR constants: one byte of 0x01 / 0x80 in every lane of a 64-bit word. */
-#define LANES_01 0x0101010101010101ull
-#define LANES_80 0x8080808080808080ull
-
 /* Index of the first control byte (< 0x20 or DEL) in p[i..n), or n. Checks 8 bytes per step: a
  * lane below 0x20 or equal to 0x7f sets its high bit in the expression (exact for existence). */
 static size_t scan_ctl(const unsigned char *p, size_t i, size_t n) {
     for (;;) {
         while (n - i >= 8) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            const uint64_t del = w ^ (LANES_01 * 0x7f);
-            if ((((w - LANES_01 * 0x20) & ~w) | ((del - LANES_01) & ~del)) & LANES_80) break;
+            const uint64_t w = sipreg__word(p + i);
+            if (sipreg__lanes_below(w, 0x20) | sipreg__lanes_eq(w, 0x7f)) break;
             i += 8;
         }
         const size_t end = n - i >= 8 ? i + 8 : n;

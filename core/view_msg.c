@@ -76,13 +76,13 @@ static int put_contacts(struct sipreg__view *v, const struct sipreg_msg *m, cons
         sipreg__v_key(v, "q");
         sipreg__v_q(v, c.q);
         sipreg__v_key(v, "instance");
-        sipreg__v_str(v, c.instance.p ? c.instance : sipreg__str(NULL, 0));
+        sipreg__v_str(v, c.instance);
         sipreg__v_key(v, "reg_id");
         sipreg__v_opt(v, c.reg_id);
         sipreg__v_key(v, "pub_gruu");
-        sipreg__v_str(v, c.pub_gruu.p ? c.pub_gruu : sipreg__str(NULL, 0));
+        sipreg__v_str(v, c.pub_gruu);
         sipreg__v_key(v, "temp_gruu");
-        sipreg__v_str(v, c.temp_gruu.p ? c.temp_gruu : sipreg__str(NULL, 0));
+        sipreg__v_str(v, c.temp_gruu);
         sipreg__v_key(v, "params");
         if (put_params(v, &c) < 0) {
             *eoff = (size_t)(c.na.params.p - buf);

@@ -8,12 +8,13 @@ const compiling = WebAssembly.compile(readFileSync(new URL('./sipreg.wasm', impo
 compiling.catch(() => {}); // awaited below; do not report it as unhandled meanwhile
 const lib = await import('./lib/index.mjs');
 
+/** The WebSocket client used on Node 20 (subclass it to pass TLS options such as `ca`). */
+export const loadWebSocket = async () => (await import('./websocket.mjs')).NodeWebSocket;
+
 // Node >= 22 has a global WebSocket; on Node 20 our own client (websocket.mjs: node:net/tls),
 // loaded when a flow first connects, so that importing sipreg (and parsing) does not pay for it
-const WebSocketImpl = globalThis.WebSocket ?? { load: async () => (await import('./websocket.mjs')).NodeWebSocket };
+const WebSocketImpl = globalThis.WebSocket ?? { load: loadWebSocket };
 const api = lib.bind(await lib.loadCore(await compiling), { WebSocket: WebSocketImpl });
 
 export const { createRegistration, RegistrationPool, parse, uriEqual, version, core } = api;
 export const { Registration, RegistrationError, SipregError, WebSocketFlow } = lib;
-/** The WebSocket client used on Node 20 (subclass it to pass TLS options such as `ca`). */
-export const loadWebSocket = async () => (await import('./websocket.mjs')).NodeWebSocket;

@@ -125,8 +125,14 @@ export class NodeWebSocket {
   #fail(code, reason) {
     this.result ??= { code, reason };
     if (this.readyState === NodeWebSocket.OPEN) this.#sendClose(code, '');
+    this.#finish();
+  }
+
+  /** Stop reading the server, send what is queued (our close frame), end the TCP connection, and
+   * destroy it if the server does not end its side within closeTimeout. */
+  #finish() {
     this.readyState = NodeWebSocket.CLOSING;
-    this.done = true; // nothing more from the server is read
+    this.done = true;
     this.input = null;
     this.#flush();
     this.socket.end();
@@ -293,12 +299,7 @@ export class NodeWebSocket {
       } catch { /* a reason that is not UTF-8 is dropped */ }
       this.result ??= { code, reason };
       if (this.readyState === NodeWebSocket.OPEN) this.#sendClose(code === 1005 ? 1000 : code, ''); // §5.5.1 echo
-      this.readyState = NodeWebSocket.CLOSING;
-      this.done = true; // nothing after a close frame is read
-      this.#flush();
-      this.socket.end();
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.socket.destroy(), this.closeTimeout);
+      this.#finish(); // nothing after a close frame is read
     }
   }
 

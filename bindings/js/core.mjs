@@ -64,7 +64,6 @@ export class Core {
   /** @param {number} n grow the input buffer to at least n bytes */
   reserveIn(n) {
     if (n <= this.inCap) return;
-    this.staged = undefined;
     if (this.inPtr) this.x.sw_free(this.inPtr);
     this.inCap = Math.max(n, this.inCap * 2);
     this.inPtr = this.x.sw_malloc(this.inCap);
@@ -90,6 +89,16 @@ export class Core {
     this.staged = undefined;
     this.reserveIn(at + s.length * 3 + 1);
     return encoder.encodeInto(s, this.bytes().subarray(this.inPtr + at, this.inPtr + this.inCap)).written;
+  }
+
+  /**
+   * Copy bytes into the input buffer at `at`.
+   * @param {Uint8Array} bytes @param {number} [at]
+   */
+  putBytes(bytes, at = 0) {
+    this.staged = undefined;
+    this.reserveIn(at + bytes.length);
+    this.bytes().set(bytes, this.inPtr + at);
   }
 
   /** @param {number} ptr @param {number} len @returns {string} UTF-8 text in wasm memory */
@@ -198,9 +207,7 @@ export class Core {
       len = this.put(message);
       if (len === message.length) src = message; // ASCII: byte offsets are string offsets
     } else {
-      this.reserveIn(message.length);
-      this.staged = undefined;
-      this.bytes().set(message, this.inPtr);
+      this.putBytes(message);
       len = message.length;
     }
     for (;;) {
@@ -268,8 +275,7 @@ export class Core {
         this.check(this.x.sw_cfg_contact(cfg, this.inPtr, ul, c.expires ?? -1, q), { contact: c.uri });
       }
       if (seed) {
-        this.staged = undefined;
-        this.bytes().set(seed.subarray(0, 32), this.inPtr);
+        this.putBytes(seed.subarray(0, 32));
         this.x.sw_cfg_seed(cfg, this.inPtr);
       }
     } catch (e) {
