@@ -112,4 +112,12 @@ static inline void sipreg__v_null(struct sipreg__view *v) {
     SIPREG__VIEW(v, lit)(v, SIPREG_TAPE_NULL);
 }
 
+/* Object members: "k" and its value in one call (k a string literal). */
+#define sipreg__m_str(v, k, s) (sipreg__v_key(v, k), sipreg__v_str(v, s))
+#define sipreg__m_cstr(v, k, s) (sipreg__v_key(v, k), sipreg__v_cstr(v, s))
+#define sipreg__m_int(v, k, x) (sipreg__v_key(v, k), sipreg__v_int(v, x))
+#define sipreg__m_opt(v, k, x) (sipreg__v_key(v, k), sipreg__v_opt(v, x))
+#define sipreg__m_q(v, k, q) (sipreg__v_key(v, k), sipreg__v_q(v, q))
+#define sipreg__m_bool(v, k, b) (sipreg__v_key(v, k), sipreg__v_bool(v, b))
+
 #endif /* SIPREG_VIEW_H */

@@ -7,14 +7,10 @@
 static void put_error(struct sipreg__view *v, int err, size_t off) {
     sipreg__view_reset(v);
     sipreg__v_open(v);
-    sipreg__v_key(v, "ok");
-    sipreg__v_bool(v, 0);
-    sipreg__v_key(v, "error");
-    sipreg__v_cstr(v, sipreg_errname(err));
-    sipreg__v_key(v, "offset");
-    sipreg__v_int(v, (int64_t)off);
-    sipreg__v_key(v, "message");
-    sipreg__v_cstr(v, sipreg_strerror(err));
+    sipreg__m_bool(v, "ok", 0);
+    sipreg__m_cstr(v, "error", sipreg_errname(err));
+    sipreg__m_int(v, "offset", (int64_t)off);
+    sipreg__m_cstr(v, "message", sipreg_strerror(err));
     sipreg__v_close(v);
 }
 
@@ -67,22 +63,14 @@ static int put_contacts(struct sipreg__view *v, const struct sipreg_msg *m, cons
     while ((r = sipreg_contact_next(&it, &c, &rel)) == 1) {
         if (c.star) continue;
         sipreg__v_open(v);
-        sipreg__v_key(v, "uri");
-        sipreg__v_str(v, c.na.uri);
-        sipreg__v_key(v, "display");
-        sipreg__v_str(v, c.na.display.len ? c.na.display : sipreg__str(NULL, 0));
-        sipreg__v_key(v, "expires");
-        sipreg__v_opt(v, c.expires);
-        sipreg__v_key(v, "q");
-        sipreg__v_q(v, c.q);
-        sipreg__v_key(v, "instance");
-        sipreg__v_str(v, c.instance);
-        sipreg__v_key(v, "reg_id");
-        sipreg__v_opt(v, c.reg_id);
-        sipreg__v_key(v, "pub_gruu");
-        sipreg__v_str(v, c.pub_gruu);
-        sipreg__v_key(v, "temp_gruu");
-        sipreg__v_str(v, c.temp_gruu);
+        sipreg__m_str(v, "uri", c.na.uri);
+        sipreg__m_str(v, "display", c.na.display.len ? c.na.display : sipreg__str(NULL, 0));
+        sipreg__m_opt(v, "expires", c.expires);
+        sipreg__m_q(v, "q", c.q);
+        sipreg__m_str(v, "instance", c.instance);
+        sipreg__m_opt(v, "reg_id", c.reg_id);
+        sipreg__m_str(v, "pub_gruu", c.pub_gruu);
+        sipreg__m_str(v, "temp_gruu", c.temp_gruu);
         sipreg__v_key(v, "params");
         if (put_params(v, &c) < 0) {
             *eoff = (size_t)(c.na.params.p - buf);
@@ -107,26 +95,19 @@ static int put_challenges(struct sipreg__view *v, const struct sipreg_msg *m, co
     sipreg__v_aopen(v);
     while ((r = sipreg_challenge_next(&it, &ch, &rel)) == 1) {
         sipreg__v_open(v);
-        sipreg__v_key(v, "scheme");
-        sipreg__v_str(v, ch.scheme);
-        sipreg__v_key(v, "proxy");
-        sipreg__v_bool(v, ch.proxy);
-        sipreg__v_key(v, "realm");
-        sipreg__v_str(v, ch.realm);
-        sipreg__v_key(v, "nonce");
-        sipreg__v_str(v, ch.nonce);
-        sipreg__v_key(v, "algorithm");
-        sipreg__v_str(v, ch.algorithm);
+        sipreg__m_str(v, "scheme", ch.scheme);
+        sipreg__m_bool(v, "proxy", ch.proxy);
+        sipreg__m_str(v, "realm", ch.realm);
+        sipreg__m_str(v, "nonce", ch.nonce);
+        sipreg__m_str(v, "algorithm", ch.algorithm);
         sipreg__v_key(v, "qop");
         sipreg__v_aopen(v);
         struct sipreg_str q = ch.qop, n, val;
         while (sipreg_param_next(&q, ',', &n, &val, NULL) == 1)
             sipreg__v_str(v, n);
         sipreg__v_aclose(v);
-        sipreg__v_key(v, "stale");
-        sipreg__v_bool(v, ch.stale);
-        sipreg__v_key(v, "opaque");
-        sipreg__v_str(v, ch.opaque);
+        sipreg__m_bool(v, "stale", ch.stale);
+        sipreg__m_str(v, "opaque", ch.opaque);
         sipreg__v_close(v);
     }
     sipreg__v_aclose(v);
@@ -166,18 +147,12 @@ static int put_message(struct sipreg__view *v, const char *buf, size_t len) {
 
     int resp = m.type == SIPREG_RESPONSE;
     sipreg__v_open(v);
-    sipreg__v_key(v, "ok");
-    sipreg__v_bool(v, 1);
-    sipreg__v_key(v, "type");
-    sipreg__v_cstr(v, resp ? "response" : "request");
-    sipreg__v_key(v, "status");
-    sipreg__v_opt(v, resp ? m.status : -1);
-    sipreg__v_key(v, "reason");
-    sipreg__v_str(v, resp ? m.reason : sipreg__str(NULL, 0));
-    sipreg__v_key(v, "method");
-    sipreg__v_str(v, resp ? sipreg__str(NULL, 0) : m.method);
-    sipreg__v_key(v, "ruri");
-    sipreg__v_str(v, resp ? sipreg__str(NULL, 0) : m.ruri);
+    sipreg__m_bool(v, "ok", 1);
+    sipreg__m_cstr(v, "type", resp ? "response" : "request");
+    sipreg__m_opt(v, "status", resp ? m.status : -1);
+    sipreg__m_str(v, "reason", resp ? m.reason : sipreg__str(NULL, 0));
+    sipreg__m_str(v, "method", resp ? sipreg__str(NULL, 0) : m.method);
+    sipreg__m_str(v, "ruri", resp ? sipreg__str(NULL, 0) : m.ruri);
     sipreg__v_key(v, "call_id");
     struct sipreg_str id = sipreg_msg_call_id(&m);
     sipreg__v_str(v, id.p ? id : sipreg__str("", 0));
@@ -186,10 +161,8 @@ static int put_message(struct sipreg__view *v, const char *buf, size_t len) {
     if ((r = sipreg_msg_cseq(&m, &cs)) < 0) goto fail;
     sipreg__v_key(v, "cseq");
     sipreg__v_open(v);
-    sipreg__v_key(v, "seq");
-    sipreg__v_int(v, (int64_t)cs.seq);
-    sipreg__v_key(v, "method");
-    sipreg__v_str(v, cs.method);
+    sipreg__m_int(v, "seq", (int64_t)cs.seq);
+    sipreg__m_str(v, "method", cs.method);
     sipreg__v_close(v);
 
     static const struct {
@@ -215,8 +188,7 @@ static int put_message(struct sipreg__view *v, const char *buf, size_t len) {
         eoff = (size_t)(sipreg_msg_find(&m, SIPREG_H_RETRY_AFTER, &(size_t){0})->value.p - buf);
         goto fail;
     }
-    sipreg__v_key(v, "retry_after");
-    sipreg__v_opt(v, ra);
+    sipreg__m_opt(v, "retry_after", ra);
 
     size_t pos = 0;
     const struct sipreg_hdr *date = sipreg_msg_find(&m, SIPREG_H_DATE, &pos);
@@ -225,19 +197,16 @@ static int put_message(struct sipreg__view *v, const char *buf, size_t len) {
         eoff = (size_t)(date->value.p - buf);
         goto fail;
     }
-    sipreg__v_key(v, "date_epoch");
-    sipreg__v_opt(v, epoch);
+    sipreg__m_opt(v, "date_epoch", epoch);
 
-    sipreg__v_key(v, "star");
-    sipreg__v_bool(v, has_star(&m));
+    sipreg__m_bool(v, "star", has_star(&m));
     if ((r = put_contacts(v, &m, buf, &eoff)) < 0) goto fail;
     if ((r = put_challenges(v, &m, buf, &eoff)) < 0) goto fail;
     sipreg__v_key(v, "service_route");
     if ((r = put_routes(v, &m, SIPREG_H_SERVICE_ROUTE, buf, &eoff)) < 0) goto fail;
     sipreg__v_key(v, "path");
     if ((r = put_routes(v, &m, SIPREG_H_PATH, buf, &eoff)) < 0) goto fail;
-    sipreg__v_key(v, "headers");
-    sipreg__v_int(v, (int64_t)m.nhdrs);
+    sipreg__m_int(v, "headers", (int64_t)m.nhdrs);
     sipreg__v_close(v);
     return sipreg__view_end(v);
 

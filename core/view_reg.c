@@ -2,43 +2,36 @@
  * (native tools) or as a tape (the wasm build hands it to JavaScript). */
 #include "view.h"
 
-/* A time in ms, or null for SIPREG_NEVER. */
-static void put_time(struct sipreg__view *v, sipreg_ms t) {
+/* Member "k": a time in ms, or null for SIPREG_NEVER. */
+#define put_time(v, k, t) (sipreg__v_key(v, k), time_value(v, t))
+static void time_value(struct sipreg__view *v, sipreg_ms t) {
     if (t == SIPREG_NEVER)
         sipreg__v_null(v);
     else
         sipreg__v_int(v, t);
 }
 
-/* A view, or null when empty. */
-static void put_text(struct sipreg__view *v, struct sipreg_str s) {
-    sipreg__v_str(v, s.len ? s : sipreg__str(NULL, 0));
-}
+/* Member "k": x when known, else null. */
+#define put_known(v, k, known, x)                                                                  \
+    (sipreg__v_key(v, k), (known) ? sipreg__v_int(v, x) : sipreg__v_null(v))
+
+/* Member "k": a view, or null when empty. */
+#define put_text(v, k, s) sipreg__m_str(v, k, (s).len ? (s) : sipreg__str(NULL, 0))
 
 /* {"type":...,"state":...,"reason":...,"op":...,"status":N|null,"text":...,"error":...,
  * "message":...,"at":ms|null,"value":N}. */
 static int put_event(struct sipreg__view *v, const struct sipreg_event *ev) {
     sipreg__v_open(v);
-    sipreg__v_key(v, "type");
-    sipreg__v_cstr(v, sipreg_event_name(ev->type));
-    sipreg__v_key(v, "state");
-    sipreg__v_cstr(v, sipreg_state_name(ev->state));
-    sipreg__v_key(v, "reason");
-    sipreg__v_cstr(v, sipreg_reason_name(ev->reason));
-    sipreg__v_key(v, "op");
-    sipreg__v_cstr(v, sipreg_op_name(ev->op));
-    sipreg__v_key(v, "status");
-    sipreg__v_opt(v, ev->status ? ev->status : -1);
-    sipreg__v_key(v, "text");
-    put_text(v, ev->text);
-    sipreg__v_key(v, "error");
-    sipreg__v_cstr(v, ev->error ? sipreg_errname(ev->error) : NULL);
-    sipreg__v_key(v, "message");
-    sipreg__v_cstr(v, ev->error ? sipreg_strerror(ev->error) : NULL);
-    sipreg__v_key(v, "at");
-    put_time(v, ev->at);
-    sipreg__v_key(v, "value");
-    sipreg__v_int(v, ev->value);
+    sipreg__m_cstr(v, "type", sipreg_event_name(ev->type));
+    sipreg__m_cstr(v, "state", sipreg_state_name(ev->state));
+    sipreg__m_cstr(v, "reason", sipreg_reason_name(ev->reason));
+    sipreg__m_cstr(v, "op", sipreg_op_name(ev->op));
+    sipreg__m_opt(v, "status", ev->status ? ev->status : -1);
+    put_text(v, "text", ev->text);
+    sipreg__m_cstr(v, "error", ev->error ? sipreg_errname(ev->error) : NULL);
+    sipreg__m_cstr(v, "message", ev->error ? sipreg_strerror(ev->error) : NULL);
+    put_time(v, "at", ev->at);
+    sipreg__m_int(v, "value", ev->value);
     sipreg__v_close(v);
     return sipreg__view_end(v);
 }
@@ -46,28 +39,17 @@ static int put_event(struct sipreg__view *v, const struct sipreg_event *ev) {
 /* One binding object. */
 static void put_binding(struct sipreg__view *v, const struct sipreg_binding *x) {
     sipreg__v_open(v);
-    sipreg__v_key(v, "ours");
-    sipreg__v_bool(v, x->ours);
-    sipreg__v_key(v, "uri");
-    sipreg__v_str(v, x->uri);
-    sipreg__v_key(v, "matchedBy");
-    sipreg__v_cstr(v, x->ours ? sipreg_match_name(x->matched_by) : NULL);
-    sipreg__v_key(v, "instance");
-    put_text(v, x->instance);
-    sipreg__v_key(v, "regId");
-    sipreg__v_opt(v, x->reg_id);
-    sipreg__v_key(v, "q");
-    sipreg__v_q(v, x->q);
-    sipreg__v_key(v, "requested");
-    sipreg__v_opt(v, x->requested);
-    sipreg__v_key(v, "granted");
-    sipreg__v_opt(v, x->granted);
-    sipreg__v_key(v, "expiresAt");
-    put_time(v, x->expires_at);
-    sipreg__v_key(v, "pubGruu");
-    put_text(v, x->pub_gruu);
-    sipreg__v_key(v, "tempGruu");
-    put_text(v, x->temp_gruu);
+    sipreg__m_bool(v, "ours", x->ours);
+    sipreg__m_str(v, "uri", x->uri);
+    sipreg__m_cstr(v, "matchedBy", x->ours ? sipreg_match_name(x->matched_by) : NULL);
+    put_text(v, "instance", x->instance);
+    sipreg__m_opt(v, "regId", x->reg_id);
+    sipreg__m_q(v, "q", x->q);
+    sipreg__m_opt(v, "requested", x->requested);
+    sipreg__m_opt(v, "granted", x->granted);
+    put_time(v, "expiresAt", x->expires_at);
+    put_text(v, "pubGruu", x->pub_gruu);
+    put_text(v, "tempGruu", x->temp_gruu);
     sipreg__v_close(v);
 }
 
@@ -84,54 +66,29 @@ static int put_info(struct sipreg__view *v, const struct sipreg *r) {
     struct sipreg_info in;
     sipreg_get_info(r, &in);
     sipreg__v_open(v);
-    sipreg__v_key(v, "state");
-    sipreg__v_cstr(v, sipreg_state_name(in.state));
-    sipreg__v_key(v, "flowUp");
-    sipreg__v_bool(v, in.flow_up);
-    sipreg__v_key(v, "inFlight");
-    sipreg__v_bool(v, in.in_flight);
-    sipreg__v_key(v, "refreshAt");
-    put_time(v, in.refresh_at);
-    sipreg__v_key(v, "expiresAt");
-    put_time(v, in.expires_at);
-    sipreg__v_key(v, "retryAt");
-    put_time(v, in.retry_at);
-    sipreg__v_key(v, "requested");
-    sipreg__v_opt(v, in.requested);
-    sipreg__v_key(v, "granted");
-    sipreg__v_opt(v, in.granted);
-    sipreg__v_key(v, "failures");
-    sipreg__v_int(v, in.failures);
-    sipreg__v_key(v, "lastStatus");
-    sipreg__v_opt(v, in.last_status ? in.last_status : -1);
-    sipreg__v_key(v, "clockSkewMs");
-    if (in.has_skew)
-        sipreg__v_int(v, in.clock_skew_ms);
-    else
-        sipreg__v_null(v);
-    sipreg__v_key(v, "skewErrorMs");
-    if (in.has_skew)
-        sipreg__v_int(v, in.skew_error_ms);
-    else
-        sipreg__v_null(v);
-    sipreg__v_key(v, "callId");
-    sipreg__v_str(v, in.call_id);
-    sipreg__v_key(v, "cseq");
-    sipreg__v_int(v, (int64_t)in.cseq);
+    sipreg__m_cstr(v, "state", sipreg_state_name(in.state));
+    sipreg__m_bool(v, "flowUp", in.flow_up);
+    sipreg__m_bool(v, "inFlight", in.in_flight);
+    put_time(v, "refreshAt", in.refresh_at);
+    put_time(v, "expiresAt", in.expires_at);
+    put_time(v, "retryAt", in.retry_at);
+    sipreg__m_opt(v, "requested", in.requested);
+    sipreg__m_opt(v, "granted", in.granted);
+    sipreg__m_int(v, "failures", in.failures);
+    sipreg__m_opt(v, "lastStatus", in.last_status ? in.last_status : -1);
+    put_known(v, "clockSkewMs", in.has_skew, in.clock_skew_ms);
+    put_known(v, "skewErrorMs", in.has_skew, in.skew_error_ms);
+    sipreg__m_str(v, "callId", in.call_id);
+    sipreg__m_int(v, "cseq", (int64_t)in.cseq);
     sipreg__v_key(v, "serviceRoute");
     put_routes(v, in.service_route, in.nservice_route);
     sipreg__v_key(v, "path");
     put_routes(v, in.path, in.npath);
-    sipreg__v_key(v, "othersOmitted");
-    sipreg__v_int(v, (int64_t)in.others_omitted);
-    sipreg__v_key(v, "keepalive");
-    sipreg__v_bool(v, in.keepalive);
-    sipreg__v_key(v, "keepaliveS");
-    sipreg__v_int(v, in.keepalive_s);
-    sipreg__v_key(v, "pingAt");
-    put_time(v, in.ping_at);
-    sipreg__v_key(v, "pongDeadline");
-    put_time(v, in.pong_deadline);
+    sipreg__m_int(v, "othersOmitted", (int64_t)in.others_omitted);
+    sipreg__m_bool(v, "keepalive", in.keepalive);
+    sipreg__m_int(v, "keepaliveS", in.keepalive_s);
+    put_time(v, "pingAt", in.ping_at);
+    put_time(v, "pongDeadline", in.pong_deadline);
     sipreg__v_key(v, "bindings");
     sipreg__v_aopen(v);
     struct sipreg_binding bs[SIPREG_MAX_BINDINGS + SIPREG_MAX_CONTACTS * 2];
