@@ -518,7 +518,14 @@ enum sipreg_reason {
     SIPREG_R_INTERVAL = 9,     /* 423 that retrying cannot satisfy */
     SIPREG_R_NO_BINDING = 10,  /* 2xx that does not list our binding */
     SIPREG_R_RETRY_AFTER = 11, /* the registrar's Retry-After */
-    SIPREG_R_BACKOFF = 12      /* RFC 5626 §4.5 back-off */
+    SIPREG_R_BACKOFF = 12,     /* RFC 5626 §4.5 back-off */
+    SIPREG_R_CREDENTIALS = 13, /* credentials rejected: a fresh challenge of the same realm and
+                                * kind right after our answer (terminal unless retry-credentials) */
+    SIPREG_R_REDIRECT = 14,    /* a 3xx: the next attempt goes to one of its Contacts */
+    SIPREG_R_REFUSED = 15,     /* a final response that retrying cannot mend (failure table) */
+    SIPREG_R_NETWORK = 16,     /* the host reported a network change (sipreg_network_changed) */
+    SIPREG_R_GAVE_UP = 17,     /* a command's time bound passed without an answer */
+    SIPREG_R_EXTENSION = 18    /* 420/421 naming an option tag we sent: retried without it */
 };
 
 /* Event types (pulled with sipreg_poll_event). */
@@ -535,17 +542,58 @@ enum sipreg_event_type {
     SIPREG_EV_BINDINGS = 8, /* a 2xx updated the binding view (fetch result, or any 2xx) */
     SIPREG_EV_CONNECT = 9, /* the core needs a transport flow: connect, then sipreg_transport(up) */
     SIPREG_EV_NO_BINDING = 10, /* a 2xx to our REGISTER does not list (all) our bindings */
-    SIPREG_EV_FLOW_FAILED = 11 /* no pong within 10 s (RFC 5626 §4.4.1): close the flow, then
+    SIPREG_EV_FLOW_FAILED = 11,/* no pong within 10 s (RFC 5626 §4.4.1): close the flow, then
                                 * report sipreg_transport(down) */
+    SIPREG_EV_REDIRECT = 12,   /* a 3xx was followed: text = the new Request-URI, value = 1 when
+                                * it is permanent (301: later refreshes go there too) */
+    SIPREG_EV_PING = 13         /* probe mode "host": send a transport-level ping now (WebSocket
+                                * ping, RFC 6455 §5.5.2) and report its pong as sipreg_recv("\r\n") */
 };
 
 /* When to send CRLF keep-alive pings (RFC 5626 §4.4.1) over reliable flows. */
 enum sipreg_keepalive {
     SIPREG_KA_NEVER = 0, /* never */
-    SIPREG_KA_AUTO = 1,  /* after an outbound registration (2xx with Require: outbound or
-                          * Flow-Timer): the registrar promised pongs */
+    SIPREG_KA_AUTO = 1,  /* CRLF pings after an outbound registration (2xx with Require:
+                          * outbound or Flow-Timer: the registrar promised pongs); otherwise
+                          * liveness probes (policy.probe) while the flow is silent */
     SIPREG_KA_ALWAYS = 2 /* always while registered (configuration is the explicit indication) */
 };
+
+/* How liveness is probed on a reliable flow whose registrar promised no pongs (keepalive AUTO). */
+enum sipreg_probe {
+    SIPREG_PROBE_OPTIONS = 0, /* an OPTIONS to the registrar; any response is the pong (default) */
+    SIPREG_PROBE_HOST = 1,    /* SIPREG_EV_PING: the host pings its transport (WebSocket ping) */
+    SIPREG_PROBE_NONE = 2     /* no probes: a dead flow is found when a REGISTER times out */
+};
+
+/* What a final non-2xx response to a REGISTER leads to (the failure table, RFC 3261 §10.2.7,
+ * §8.1.3; RFC 5626 §4.5). */
+enum sipreg_action {
+    SIPREG_ACT_TRANSIENT = 0, /* retry later: Retry-After, else the back-off */
+    SIPREG_ACT_TERMINAL = 1,  /* stop (FAILED): retrying cannot mend it; the status is reported */
+    SIPREG_ACT_CHALLENGE = 2, /* 401/407: answer the challenge (RFC 3261 §22) */
+    SIPREG_ACT_REDIRECT = 3,  /* 3xx: try its Contacts in q order (RFC 3261 §8.1.3.4) */
+    SIPREG_ACT_INTERVAL = 4,  /* 423: ask again with Min-Expires (RFC 3261 §10.2.8) */
+    SIPREG_ACT_EXTENSION = 5, /* 420/421: retry once without the named option tag, else terminal */
+    SIPREG_ACT_OUTBOUND = 6   /* 439: retry once without reg-id (RFC 5626 §4.2.1) */
+};
+
+/* One row of the failure table: statuses lo..hi (inclusive) lead to `action`. */
+struct sipreg_failure_rule {
+    int lo, hi;       /* status range */
+    int action;       /* enum sipreg_action */
+    const char *why;  /* one line: the rule and its RFC section */
+};
+
+/* The failure table, most specific rows first (the first row containing a status applies);
+ * *n gets the row count. */
+const struct sipreg_failure_rule *sipreg_failure_rules(size_t *n);
+
+/* The action for a final status 300..699 (the first matching row of the table). */
+int sipreg_failure_action(int status);
+
+/* Name of an action ("transient", "terminal", ...). */
+const char *sipreg_action_name(int action);
 
 /* The operations one REGISTER can carry. */
 enum sipreg_op {
@@ -644,6 +692,12 @@ struct sipreg_policy {
     int keepalive;             /* enum sipreg_keepalive (default AUTO) */
     int64_t keepalive_s;       /* ping interval upper bound without Flow-Timer: 120 s (§4.4.1) */
     int64_t pong_timeout_ms;   /* pong deadline: 10000 ms (RFC 5626 §4.4.1) */
+    int probe;                 /* enum sipreg_probe (default OPTIONS) */
+    int64_t probe_s;           /* probe after this much silence on the flow: U[0.8, 1.0] of 30 s */
+    int retry_credentials;     /* 1: rejected credentials back off and retry (default 0: stop) */
+    int max_redirects;         /* 3xx followed per attempt: 5 */
+    int64_t command_ms;        /* unregister keeps trying (new flows) this long, then gives up;
+                                * fetch gives up at its first failed flow: 32000 ms */
 };
 
 /* Everything a registration needs; strings are copied by sipreg_new. */
@@ -674,7 +728,8 @@ struct sipreg_config {
  * instance, reg-id, outbound, via-host, user-agent, supported, extra-headers, manual-refresh,
  * other-flow-up, t1-ms, t2-ms, refresh-margin, short-margin, retry-base, retry-base-up,
  * retry-max, max-retry-after, max-auth-retries, keepalive (never|auto|always), keepalive-s,
- * pong-timeout-ms, min-grant). `value` must live until sipreg_new.
+ * pong-timeout-ms, min-grant, probe (options|host|none), probe-s, retry-credentials,
+ * max-redirects, command-ms). `value` must live until sipreg_new.
  * 0, SIPREG_E_NOT_FOUND (unknown key) or SIPREG_E_CONFIG (bad value). */
 int sipreg_config_set(struct sipreg_config *cfg, const char *key, const char *value);
 
@@ -718,6 +773,16 @@ int sipreg_fetch(struct sipreg *r, sipreg_ms now);
 /* Replace our Contacts; when registered, old and new go in one REGISTER (old with expires=0). */
 int sipreg_set_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
                         sipreg_ms now);
+
+/* The host's network changed (new interface or address, back online): forget the failure count,
+ * replace the flow (SIPREG_EV_FLOW_FAILED with reason NETWORK when one is up) and make one
+ * attempt at once when registered, registering or backing off (RFC 5626 §4.4, §4.5). */
+int sipreg_network_changed(struct sipreg *r, sipreg_ms now);
+
+/* A sentence naming the setting that makes cfg invalid and the value it refused
+ * ("expires must be at least 1 s, got 0 (unregister() removes bindings)"), or NULL when
+ * sipreg_new would accept it. Static or thread-unsafe storage: copy it before the next call. */
+const char *sipreg_config_problem(const struct sipreg_config *cfg);
 
 /* Report the transport flow up (1) or down (0). */
 int sipreg_transport(struct sipreg *r, int up, sipreg_ms now);
