@@ -307,11 +307,14 @@ void sipreg_free(struct sipreg *r) {
     free(r->strings);
     free(r->contact_text);
     free(r->store);
+    free(r->redir);
+    free(r->auth);
     free(r);
 }
 
 size_t sipreg_memory(const struct sipreg *r) {
-    return sizeof *r + r->strings_len + r->contact_text_len + (r->store ? sizeof *r->store : 0);
+    return sizeof *r + r->strings_len + r->contact_text_len + (r->store ? sizeof *r->store : 0) +
+           (r->redir ? sizeof *r->redir : 0) + (r->auth ? 2 * sizeof *r->auth : 0);
 }
 
 int sipreg_set_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,

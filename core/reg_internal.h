@@ -14,6 +14,8 @@
 #define SIPREG__MAX_423 3      /* 423 answers we follow per attempt (each must raise the ask) */
 #define SIPREG__CALL_ID_LEN 24 /* Call-ID characters (from the PRNG's token alphabet) */
 #define SIPREG__TAG_LEN 10     /* From tag characters */
+#define SIPREG__TARGET_MAX 256 /* longest 3xx Contact we follow as a Request-URI */
+#define SIPREG__VISITED 8      /* 3xx targets remembered per attempt (loop guard) */
 
 /* What the open (or queued) REGISTER does: the public enum sipreg_op. */
 #define SIPREG__OP_NONE SIPREG_OP_NONE
@@ -55,6 +57,8 @@ struct sipreg__store {
 
 struct sipreg__auth {
     int valid;    /* 1 when a challenge is cached */
+    int fresh;    /* 1: the challenge came in this attempt (not a nonce kept from before) */
+    int tries;    /* challenges of this kind answered in this attempt */
     int proxy;    /* 1: Proxy-Authorization (407) */
     int alg;      /* enum sipreg_alg */
     unsigned qop; /* chosen qop (0 = none) */
@@ -67,6 +71,13 @@ struct sipreg__auth {
     uint16_t nonce_len, opaque_len;
     char cnonce[16]; /* cnonce of the open request (kept for retransmissions) */
     uint32_t req_nc; /* nc of the open request (0: the request carries no credentials) */
+};
+
+/* Request-URIs learnt from 3xx responses (RFC 3261 §21.3), allocated by the first one followed. */
+struct sipreg__redirect {
+    char target[SIPREG__TARGET_MAX]; /* Request-URI of a 302/300, this attempt only */
+    char home[SIPREG__TARGET_MAX];   /* Request-URI of a 301, for every later attempt */
+    uint16_t target_len, home_len;   /* 0: none */
 };
 
 /* The registration. */
@@ -101,16 +112,22 @@ struct sipreg {
     uint32_t cseq;       /* CSeq of the last REGISTER (§10.2: +1 each) */
     char branch[7 + 20]; /* "z9hG4bK" + random */
     size_t branch_len;
-    sipreg_ms tx_start;   /* when the open REGISTER was first sent */
-    sipreg_ms timer_f;    /* transaction timeout (64*T1) */
-    sipreg_ms timer_e;    /* next retransmission (unreliable transports), or NEVER */
-    int64_t timer_e_ms;   /* current retransmission interval */
-    int send_pending;     /* the open request is waiting in poll_send */
-    int sent_once;        /* the open request went out at least once */
-    int auth_tries;       /* challenges answered in this attempt */
-    int interval_tries;   /* 423s followed in this attempt */
-    int outbound_refused; /* 439 seen: register without reg-id (RFC 5626 §4.2.1) */
-    struct sipreg__auth auth;
+    sipreg_ms tx_start;        /* when the open REGISTER was first sent */
+    sipreg_ms timer_f;         /* transaction timeout (64*T1) */
+    sipreg_ms timer_e;         /* next retransmission (unreliable transports), or NEVER */
+    int64_t timer_e_ms;        /* current retransmission interval */
+    int send_pending;          /* the open request is waiting in poll_send */
+    int sent_once;             /* the open request went out at least once */
+    int interval_tries;        /* 423s followed in this attempt */
+    int outbound_refused;      /* 439 seen: register without reg-id (RFC 5626 §4.2.1) */
+    struct sipreg__auth *auth; /* [0] WWW (401), [1] Proxy (407) (RFC 3261 §22.3): NULL until
+                                * the first challenge */
+
+    /* the failure table's retries within one attempt (reg_policy.c) */
+    struct sipreg__redirect *redir;    /* 3xx targets: NULL until a 3xx is followed */
+    int redirects;                     /* 3xx followed in this attempt */
+    uint32_t visited[SIPREG__VISITED]; /* hashes of the targets tried in this attempt */
+    int extension_tries;               /* 420/421 retries in this attempt */
 
     /* schedule */
     sipreg_ms refresh_at, expires_at, retry_at;
@@ -187,6 +204,29 @@ struct sipreg_str sipreg__arena_str(const struct sipreg *r, uint16_t off, uint16
 
 /* Schedule the next keep-alive ping (RFC 5626 §4.4.1: U[0.8, 1.0] of the interval). */
 void sipreg__schedule_ping(struct sipreg *r, sipreg_ms now);
+
+/* A new attempt begins (sipreg__start): per-attempt counters reset; a 302 target is forgotten. */
+void sipreg__new_attempt(struct sipreg *r);
+
+/* Fresh credentials for a new request (RFC 7616 §3.4: the next nc, a new cnonce per slot). */
+void sipreg__auth_next(struct sipreg *r);
+
+/* The Request-URI of the next request: a followed 3xx target, else the configured one. */
+struct sipreg_str sipreg__ruri(const struct sipreg *r);
+
+/* A failure of `op`: REGISTER retries later (or stops when `permanent`); unregister and fetch
+ * report and stop. */
+void sipreg__fail(struct sipreg *r, int op, int reason, int status, int error, int64_t retry_after,
+                  int permanent, sipreg_ms now);
+
+/* 401 / 407 (RFC 3261 §22.2, §22.3; RFC 7616): answer, or stop on rejected credentials. */
+void sipreg__on_challenge(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now);
+
+/* 3xx (RFC 3261 §8.1.3.4): follow the best usable Contact, or fail terminally. */
+void sipreg__on_redirect(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now);
+
+/* 420/421 (RFC 3261 §20.40, §20.32): retry once without the named option tag, else terminal. */
+void sipreg__on_extension(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now);
 
 /* Handle a parsed response to the open transaction. */
 void sipreg__on_response(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now);

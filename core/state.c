@@ -84,8 +84,10 @@ int sipreg_export(const struct sipreg *r, char *out, size_t cap) {
         put_escaped(&b, sipreg__arena_str(r, c->temp_off, c->temp_len));
         sipreg__putl(&b, "\n");
     }
-    const struct sipreg__auth *a = &r->auth;
-    if (a->valid) {
+    for (int k = 0; k < 2 && r->auth; k++) {
+        /* one line per cached challenge kind (RFC 3261 §22.3: WWW and Proxy), proxy field 0/1 */
+        const struct sipreg__auth *a = &r->auth[k];
+        if (!a->valid) continue;
         /* auth=alg|qop|nc|proxy|userhash|realm|nonce|opaque(or -) */
         sipreg__putl(&b, "auth=");
         sipreg__puti(&b, a->alg);
@@ -207,8 +209,8 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
     size_t nspecs = 0, tpos = 0;
     char text[2048];
     char buf[SIPREG__NONCE_MAX + 1];
-    struct sipreg__auth auth;
-    memset(&auth, 0, sizeof auth);
+    struct sipreg__auth auths[2], auth;
+    memset(auths, 0, sizeof auths);
     int64_t v;
     const char *p = state + sizeof STATE_MAGIC - 1, *end = sum;
     while (p < end) {
@@ -262,6 +264,7 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
         } else if (sipreg__eq(key, sipreg__cstr("auth"))) {
             int64_t alg, qop, nc, proxy, uh;
             struct sipreg_str rest = val;
+            memset(&auth, 0, sizeof auth);
             if (num(field(&rest), 1, 6, &alg) < 0 || num(field(&rest), 0, 3, &qop) < 0 ||
                 num(field(&rest), 0, 0x7fffffff, &nc) < 0 || num(field(&rest), 0, 1, &proxy) < 0 ||
                 num(field(&rest), 0, 1, &uh) < 0)
@@ -286,6 +289,8 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
             auth.nonce_len = (uint16_t)nl2;
             auth.has_opaque = ol >= 0;
             auth.opaque_len = ol >= 0 ? (uint16_t)ol : 0;
+            if (auths[auth.proxy].valid) goto bad; /* one line per kind */
+            auths[auth.proxy] = auth;
         } else {
             goto bad; /* an unknown key: another version or a foreign blob */
         }
@@ -307,7 +312,12 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
             }
         }
     }
-    r->auth = auth;
+    if (auths[0].valid || auths[1].valid) {
+        r->auth = calloc(2, sizeof *r->auth);
+        if (!r->auth) goto bad;
+        r->auth[0] = auths[0];
+        r->auth[1] = auths[1];
+    }
     return 0;
 bad:
     /* a corrupt, foreign or other-version blob: refuse it, the caller starts fresh */

@@ -1,0 +1,234 @@
+/* reg_policy.c — the failure table: what a final non-2xx response to a REGISTER leads to
+ * (RFC 3261 §8.1.3, §10.2.7, §21; RFC 5626 §4.2.1, §4.5). One static table, read by
+ * sipreg__on_response (reg_response.c) and listed by sipreg_failure_rules for tests and docs. */
+#include "reg_internal.h"
+
+#include <stdlib.h>
+
+/* Most specific rows first; the first row that contains a status applies. The class rows at
+ * the end follow RFC 3261 §8.1.3.2: an unknown status is treated as the x00 of its class. */
+static const struct sipreg_failure_rule RULES[] = {
+    {401, 401, SIPREG_ACT_CHALLENGE, "401: answer WWW-Authenticate (RFC 3261 §22.2)"},
+    {407, 407, SIPREG_ACT_CHALLENGE, "407: answer Proxy-Authenticate (RFC 3261 §22.3)"},
+    {423, 423, SIPREG_ACT_INTERVAL, "423: ask again with Min-Expires (RFC 3261 §10.2.8)"},
+    {439, 439, SIPREG_ACT_OUTBOUND,
+     "439: first hop lacks outbound, retry without reg-id "
+     "(RFC 5626 §4.2.1)"},
+    {420, 421, SIPREG_ACT_EXTENSION,
+     "420/421: retry once without the named option tag "
+     "(RFC 3261 §20.40 Unsupported, §20.32 Require)"},
+    {300, 302, SIPREG_ACT_REDIRECT,
+     "300-302: try the Contacts in q order (RFC 3261 §8.1.3.4, "
+     "§21.3)"},
+    {400, 400, SIPREG_ACT_TERMINAL,
+     "400: the request is malformed; repeating it cannot help "
+     "(RFC 3261 §21.4.1)"},
+    {403, 405, SIPREG_ACT_TERMINAL,
+     "403/404/405: refused, no such user or no REGISTER here; "
+     "do not repeat (RFC 3261 §21.4.4-§21.4.6)"},
+    {484, 485, SIPREG_ACT_TERMINAL,
+     "484/485: the address is incomplete or ambiguous "
+     "(RFC 3261 §21.4.22, §21.4.23)"},
+    {604, 604, SIPREG_ACT_TERMINAL, "604: the user does not exist anywhere (RFC 3261 §21.6.3)"},
+    {408, 408, SIPREG_ACT_TRANSIENT,
+     "408: no answer in time; retry later (RFC 3261 §21.4.9, "
+     "RFC 5626 §4.5)"},
+    {480, 480, SIPREG_ACT_TRANSIENT,
+     "480: temporarily unavailable; Retry-After, else back off "
+     "(RFC 3261 §21.4.18)"},
+    {500, 500, SIPREG_ACT_TRANSIENT,
+     "500: server error; Retry-After, else back off "
+     "(RFC 3261 §21.5.1)"},
+    {503, 504, SIPREG_ACT_TRANSIENT,
+     "503/504: overloaded or timed out upstream; Retry-After, "
+     "else back off (RFC 3261 §21.5.4, §21.5.5)"},
+    {300, 399, SIPREG_ACT_TERMINAL,
+     "other 3xx (305 Use Proxy, 380 Alternative Service): "
+     "nothing to follow for a REGISTER (RFC 3261 §8.1.3.2, §21.3)"},
+    {400, 499, SIPREG_ACT_TERMINAL,
+     "other 4xx: treated as 400, the request will not succeed "
+     "unmodified (RFC 3261 §8.1.3.2, §21.4)"},
+    {500, 599, SIPREG_ACT_TRANSIENT,
+     "other 5xx: treated as 500, the server may recover "
+     "(RFC 3261 §8.1.3.2, §21.5)"},
+    {600, 699, SIPREG_ACT_TRANSIENT,
+     "other 6xx: treated as 600, retry later "
+     "(RFC 3261 §8.1.3.2, §21.6; 604 is terminal above)"},
+};
+
+const struct sipreg_failure_rule *sipreg_failure_rules(size_t *n) {
+    if (n) *n = sizeof RULES / sizeof RULES[0];
+    return RULES;
+}
+
+int sipreg_failure_action(int status) {
+    for (size_t i = 0; i < sizeof RULES / sizeof RULES[0]; i++)
+        if (status >= RULES[i].lo && status <= RULES[i].hi) return RULES[i].action;
+    /* below 300 or above 699 is no failure status: a malformed code, treat as 500 (§8.1.3.2) */
+    return SIPREG_ACT_TRANSIENT;
+}
+
+const char *sipreg_action_name(int action) {
+    static const char *const N[] = {"transient", "terminal",  "challenge", "redirect",
+                                    "interval",  "extension", "outbound"};
+    return action >= 0 && (size_t)action < sizeof N / sizeof N[0] ? N[action] : "unknown";
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Per-attempt state                                                                        */
+/* ---------------------------------------------------------------------------------------- */
+
+void sipreg__new_attempt(struct sipreg *r) {
+    r->interval_tries = 0;
+    r->extension_tries = 0;
+    r->redirects = 0;
+    memset(r->visited, 0, sizeof r->visited);
+    for (int k = 0; k < 2 && r->auth; k++) {
+        r->auth[k].tries = 0;
+        r->auth[k].fresh = 0;
+    }
+    if (r->redir) r->redir->target_len = 0; /* RFC 3261 §21.3.3: a 302 holds for this request */
+}
+
+struct sipreg_str sipreg__ruri(const struct sipreg *r) {
+    const struct sipreg__redirect *d = r->redir;
+    if (d && d->target_len) return sipreg__str(d->target, d->target_len);
+    if (d && d->home_len) return sipreg__str(d->home, d->home_len); /* §21.3.2: moved for good */
+    return r->ruri;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* 3xx                                                                                      */
+/* ---------------------------------------------------------------------------------------- */
+
+/* FNV-1a of a target's text, never 0 (0 marks a free slot of r->visited). */
+static uint32_t target_hash(struct sipreg_str s) {
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < s.len; i++)
+        h = (h ^ (unsigned char)s.p[i]) * 16777619u;
+    return h ? h : 1;
+}
+
+/* 1 when the target was tried in this attempt; else remember it (when there is room). */
+static int visited(struct sipreg *r, struct sipreg_str s, int remember) {
+    uint32_t h = target_hash(s);
+    for (size_t i = 0; i < SIPREG__VISITED; i++) {
+        if (r->visited[i] == h) return 1;
+        if (!r->visited[i]) {
+            if (remember) r->visited[i] = h;
+            return 0;
+        }
+    }
+    return 0;
+}
+
+void sipreg__on_redirect(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now) {
+    if (r->redirects >= r->pol.max_redirects) {
+        /* a chain of redirects longer than the policy allows: a loop we did not see */
+        sipreg__fail(r, op, SIPREG_R_REFUSED, m->status, SIPREG_E_LIMIT, -1, 1, now);
+        return;
+    }
+    struct sipreg_str cur = sipreg__ruri(r), best = {NULL, 0};
+    int best_q = -1;
+    struct sipreg_iter it;
+    struct sipreg_contact c;
+    size_t off;
+    int rc;
+    sipreg_iter_init(&it, m, SIPREG_H_CONTACT);
+    while ((rc = sipreg_contact_next(&it, &c, &off)) > 0) {
+        struct sipreg_uri u;
+        /* §8.1.3.4: Contacts in q order, highest first, ties in the order given (no q = 1) */
+        int q = c.q < 0 ? 1000 : c.q;
+        if (c.star || q <= best_q || !c.na.uri.len || c.na.uri.len > SIPREG__TARGET_MAX ||
+            sipreg_uri_parse(&u, c.na.uri.p, c.na.uri.len, NULL) < 0 ||
+            (u.scheme != SIPREG_SCHEME_SIP && u.scheme != SIPREG_SCHEME_SIPS))
+            continue; /* a REGISTER goes to SIP registrars only (§10.2) */
+        if (sipreg_uri_equal_str(c.na.uri.p, c.na.uri.len, cur.p, cur.len) == 1 ||
+            visited(r, c.na.uri, 0))
+            continue; /* loop guard: never back to where we are or have been */
+        best = c.na.uri;
+        best_q = q;
+    }
+    if (best.len && !r->redir) r->redir = calloc(1, sizeof *r->redir);
+    if (!best.len || !r->redir) {
+        sipreg__fail(r, op, SIPREG_R_REFUSED, m->status, 0, -1, 1, now);
+        return;
+    }
+    visited(r, cur, 1);
+    visited(r, best, 1);
+    r->redirects++;
+    struct sipreg__redirect *d = r->redir;
+    if (m->status == 301) {
+        memcpy(d->home, best.p, best.len); /* §21.3.2: later refreshes go there too */
+        d->home_len = (uint16_t)best.len;
+        d->target_len = 0;
+    } else {
+        memcpy(d->target, best.p, best.len);
+        d->target_len = (uint16_t)best.len;
+    }
+    sipreg__emit(r, SIPREG_EV_REDIRECT, SIPREG_R_REDIRECT, m->status, 0, SIPREG_NEVER,
+                 m->status == 301);
+    /* the event's text is the new Request-URI (not the reason phrase) */
+    r->events[(r->ev_head + r->ev_count - 1) % SIPREG__EVENTS].text = sipreg__ruri(r);
+    r->op = op;
+    sipreg__restart(r, now); /* a new request: CSeq+1, new branch (§8.1.3.4) */
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* 420 / 421                                                                                */
+/* ---------------------------------------------------------------------------------------- */
+
+/* Rewrite r->supported without the option tags of `m`'s header `id` (in place: it only
+ * shrinks). How many tags were dropped; *outbound set when "outbound" was one. */
+static int drop_tags(struct sipreg *r, const struct sipreg_msg *m, int id, int *outbound) {
+    char out[256];
+    size_t n = 0;
+    int dropped = 0;
+    struct sipreg_str rest = r->supported;
+    if (rest.len > sizeof out) return 0;
+    while (rest.len) {
+        const char *comma = memchr(rest.p, ',', rest.len);
+        size_t len = comma ? (size_t)(comma - rest.p) : rest.len;
+        struct sipreg_str tag = sipreg__trim(sipreg__str(rest.p, len));
+        rest = comma ? sipreg__str(comma + 1, rest.len - len - 1) : sipreg__str(NULL, 0);
+        int named = 0;
+        struct sipreg_iter it;
+        struct sipreg_str e;
+        sipreg_iter_init(&it, m, id);
+        while (!named && tag.len && sipreg_iter_next(&it, &e) == 1)
+            named = sipreg__ieq(e, tag);
+        if (named) {
+            dropped++;
+            *outbound |= sipreg__ieq_lit(tag, "outbound");
+            continue;
+        }
+        if (!tag.len) continue;
+        if (n) {
+            memcpy(out + n, ", ", 2);
+            n += 2;
+        }
+        memcpy(out + n, tag.p, tag.len);
+        n += tag.len;
+    }
+    if (dropped) {
+        if (n) memcpy((char *)r->supported.p, out, n);
+        r->supported.len = n;
+    }
+    return dropped;
+}
+
+void sipreg__on_extension(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now) {
+    int outbound = 0;
+    /* §20.40: a 420 lists what it does not support in Unsupported; §20.32: a 421 lists in
+     * Require what it wants from us. Either way, a tag we advertise is one we can stop using */
+    int id = m->status == 420 ? SIPREG_H_UNSUPPORTED : SIPREG_H_REQUIRE;
+    if (r->extension_tries >= 3 || !drop_tags(r, m, id, &outbound)) {
+        sipreg__fail(r, op, SIPREG_R_REFUSED, m->status, 0, -1, 1, now);
+        return;
+    }
+    if (outbound) r->outbound = 0; /* RFC 5626 §4.2.1: no reg-id or +sip.instance without it */
+    r->extension_tries++;
+    sipreg__emit(r, SIPREG_EV_RETRY, SIPREG_R_EXTENSION, m->status, 0, now, 0);
+    r->op = op;
+    sipreg__restart(r, now);
+}
