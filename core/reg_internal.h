@@ -228,6 +228,10 @@ void sipreg__on_redirect(struct sipreg *r, const struct sipreg_msg *m, int op, s
 /* 420/421 (RFC 3261 §20.40, §20.32): retry once without the named option tag, else terminal. */
 void sipreg__on_extension(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now);
 
+/* The sentence that refuses a contact list (bad URI, q, expires; every contact at expires 0), or
+ * NULL (config.c, shared by sipreg_config_problem and sipreg_set_contacts). */
+const char *sipreg__contacts_problem(const struct sipreg_contact_spec *c, size_t n);
+
 /* Handle a parsed response to the open transaction. */
 void sipreg__on_response(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now);
 

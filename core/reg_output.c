@@ -283,9 +283,9 @@ const char *sipreg_reason_name(int reason) {
 }
 
 const char *sipreg_event_name(int type) {
-    static const char *const N[] = {NULL,       "statechange", "registered", "unregistered",
-                                    "failed",   "retry",       "expiring",   "lapsed",
-                                    "bindings", "connect",     "nobinding",  "flowfailed"};
+    static const char *const N[] = {
+        NULL,     "statechange", "registered", "unregistered", "failed",     "retry",    "expiring",
+        "lapsed", "bindings",    "connect",    "nobinding",    "flowfailed", "redirect", "ping"};
     return name_of(N, sizeof N / sizeof N[0], type);
 }
 
