@@ -306,18 +306,14 @@ size_t sipreg_memory(const struct sipreg *r) {
            (r->redir ? sizeof *r->redir : 0) + (r->auth ? 2 * sizeof *r->auth : 0);
 }
 
-int sipreg_set_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
-                        sipreg_ms now) {
-    if (!r || (!c && n)) return SIPREG_E_INVAL;
-    if (n == 0 || n > SIPREG_MAX_CONTACTS) return SIPREG_E_LIMIT;
-    if (sipreg__contacts_problem(c, n)) return SIPREG_E_CONFIG;
+int sipreg__swap_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
+                          int remove_old) {
     /* atomic swap: every live binding of ours that the new list drops goes out with expires=0
      * in the same REGISTER that adds the new ones (§10.2.2 + §10.2.1) */
     struct sipreg__contact gone[SIPREG_MAX_CONTACTS];
     size_t ngone = 0;
     memset(gone, 0, sizeof gone);
-    int registered = r->state == SIPREG_ST_REGISTERED || r->state == SIPREG_ST_REFRESHING;
-    for (size_t i = 0; registered && i < r->ncontacts; i++) {
+    for (size_t i = 0; remove_old && i < r->ncontacts; i++) {
         const struct sipreg__contact *old = &r->contacts[i];
         struct sipreg_uri ou;
         int kept = 0;
@@ -329,7 +325,16 @@ int sipreg_set_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, s
         }
         if (!kept && ngone < SIPREG_MAX_CONTACTS) gone[ngone++] = *old;
     }
-    int err = set_contact_list(r, c, n, gone, ngone);
+    return set_contact_list(r, c, n, gone, ngone);
+}
+
+int sipreg_set_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
+                        sipreg_ms now) {
+    if (!r || (!c && n)) return SIPREG_E_INVAL;
+    if (n == 0 || n > SIPREG_MAX_CONTACTS) return SIPREG_E_LIMIT;
+    if (sipreg__contacts_problem(c, n)) return SIPREG_E_CONFIG;
+    int registered = r->state == SIPREG_ST_REGISTERED || r->state == SIPREG_ST_REFRESHING;
+    int err = sipreg__swap_contacts(r, c, n, registered);
     if (err < 0) return err;
     if (registered || r->op == SIPREG__OP_REGISTER)
         sipreg__start(r, SIPREG__OP_REGISTER, SIPREG_R_COMMAND, now);

@@ -232,6 +232,11 @@ void sipreg__on_extension(struct sipreg *r, const struct sipreg_msg *m, int op, 
  * NULL (config.c, shared by sipreg_config_problem and sipreg_set_contacts). */
 const char *sipreg__contacts_problem(const struct sipreg_contact_spec *c, size_t n);
 
+/* Replace our contacts by c[0..n); with remove_old, our live contacts the new list drops stay as
+ * one-shot removals (expires=0 in the next REGISTER, RFC 3261 §10.2.2). */
+int sipreg__swap_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
+                          int remove_old);
+
 /* Handle a parsed response to the open transaction. */
 void sipreg__on_response(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now);
 

@@ -242,10 +242,13 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
         } else if (sipreg__eq(key, sipreg__cstr("instance"))) {
             /* RFC 5626 §4.1: the instance is the device's; it must be the one we hold */
             n = unescape(val, buf, sizeof buf);
-            if (n < 0 || (size_t)n != r->instance.len || !printable(buf, (size_t)n)) goto bad;
-            if (n && memcmp(buf, r->instance.p, (size_t)n) != 0) {
-                if (cfg->instance_id) goto bad; /* configured: another device's blob */
-                memcpy((char *)r->instance.p, buf, (size_t)n); /* generated: take the saved one */
+            if (n < 0 || !printable(buf, (size_t)n)) goto bad;
+            /* a configured instance wins (options over the blob); a generated one gives way
+             * to the saved one, which fits its room (a generated URN's 45 bytes) */
+            if (!cfg->instance_id && n) {
+                if ((size_t)n > r->instance.len) goto bad;
+                memcpy((char *)r->instance.p, buf, (size_t)n);
+                r->instance.len = (size_t)n;
             }
         } else if (sipreg__eq(key, sipreg__cstr("reg-id"))) {
             if (num(val, 1, 0x7fffffff, &v) < 0 || v != r->reg_id) goto bad;
@@ -253,8 +256,8 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
             if (num(val, 0, 1, &v) < 0) goto bad;
             r->outbound_refused = (int)v;
         } else if (sipreg__eq(key, sipreg__cstr("requested"))) {
+            /* the configured expires wins (options over the blob): a 423 asks again */
             if (num(val, 0, 0xffffffffLL, &v) < 0) goto bad;
-            if (v > r->requested) r->requested = v; /* a 423 raise survives the reload */
         } else if (sipreg__eq(key, sipreg__cstr("contact"))) {
             if (nspecs == SIPREG_MAX_CONTACTS ||
                 load_contact(val, &specs[nspecs], text, &tpos, sizeof text, &carriers[nspecs],
@@ -312,6 +315,14 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
             }
         }
     }
+    if (nspecs && cfg->ncontacts) {
+        /* contacts given with the blob win: the saved ones they drop are removed once (expires=0
+         * in the first REGISTER), so the registrar ends with our new set only (§10.2.2) */
+        for (size_t i = 0; i < cfg->ncontacts; i++)
+            if (!cfg->contacts[i].uri) goto keep; /* a generated contact: nothing to compare */
+        if (sipreg__swap_contacts(r, cfg->contacts, cfg->ncontacts, 1) < 0) goto bad;
+    }
+keep:
     if (auths[0].valid || auths[1].valid) {
         r->auth = calloc(2, sizeof *r->auth);
         if (!r->auth) goto bad;
