@@ -296,14 +296,16 @@ void sipreg_free(struct sipreg *r) {
     free(r->strings);
     free(r->contact_text);
     free(r->store);
-    free(r->redir);
-    free(r->auth);
+    free(r->target);
+    free(r->home);
+    free(r->auth[0]);
+    free(r->auth[1]);
     free(r);
 }
 
 size_t sipreg_memory(const struct sipreg *r) {
     return sizeof *r + r->strings_len + r->contact_text_len + (r->store ? sizeof *r->store : 0) +
-           (r->redir ? sizeof *r->redir : 0) + (r->auth ? 2 * sizeof *r->auth : 0);
+           sipreg__extra_memory(r);
 }
 
 int sipreg__swap_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,

@@ -8,40 +8,58 @@
 #include <stdlib.h>
 
 void sipreg__auth_next(struct sipreg *r) {
-    for (int k = 0; k < 2 && r->auth; k++) {
-        struct sipreg__auth *a = &r->auth[k];
-        if (a->valid) {
-            a->nc++;
-            a->req_nc = a->nc;
-            sipreg_prng_token(&r->prng, a->cnonce, sizeof a->cnonce);
-        } else {
-            a->req_nc = 0;
-        }
+    for (int k = 0; k < 2; k++) {
+        struct sipreg__auth *a = r->auth[k];
+        if (!a) continue;
+        a->nc++;
+        a->req_nc = a->nc;
+        sipreg_prng_token(&r->prng, a->cnonce, sizeof a->cnonce);
     }
 }
 
-/* Copy a challenge into its slot (RFC 7616 §3.4: the nonce is reused with nc+1). */
-static int cache_challenge(struct sipreg__auth *a, const struct sipreg_challenge *ch) {
-    if (ch->realm.len > sizeof a->realm || ch->nonce.len > sizeof a->nonce ||
-        ch->opaque.len > sizeof a->opaque)
+void sipreg__auth_drop(struct sipreg *r, int kind) {
+    free(r->auth[kind]);
+    r->auth[kind] = NULL;
+}
+
+int sipreg__auth_store(struct sipreg *r, const struct sipreg_challenge *ch) {
+    if (ch->realm.len > SIPREG__REALM_MAX || ch->nonce.len > SIPREG__NONCE_MAX ||
+        ch->opaque.len > SIPREG__OPAQUE_MAX)
         return SIPREG_E_LIMIT;
-    a->valid = 1;
-    a->proxy = ch->proxy;
+    int kind = ch->proxy != 0;
+    size_t text = ch->realm.len + ch->nonce.len + ch->opaque.len;
+    int fresh = r->auth[kind] ? r->auth[kind]->fresh : 0;
+    int tries = r->auth[kind] ? r->auth[kind]->tries : 0;
+    struct sipreg__auth *a = realloc(r->auth[kind], sizeof *a + (text ? text : 1));
+    if (!a) return SIPREG_E_NOMEM; /* the old slot (if any) stays as it was */
+    r->auth[kind] = a;
+    memset(a, 0, sizeof *a);
+    a->fresh = fresh; /* per-attempt counters survive a new nonce of the same kind */
+    a->tries = tries;
+    a->proxy = kind;
     a->alg = ch->alg;
     /* we send no body, so auth and auth-int cost the same; prefer auth (RFC 7616 §3.3) */
     a->qop = (ch->qop_mask & SIPREG_QOP_AUTH)       ? SIPREG_QOP_AUTH
              : (ch->qop_mask & SIPREG_QOP_AUTH_INT) ? SIPREG_QOP_AUTH_INT
                                                     : 0;
     a->userhash = ch->userhash;
-    a->nc = 0;
-    memcpy(a->realm, ch->realm.p, ch->realm.len);
-    a->realm_len = (uint8_t)ch->realm.len;
-    if (ch->nonce.len) memcpy(a->nonce, ch->nonce.p, ch->nonce.len);
+    a->realm_len = (uint16_t)ch->realm.len;
     a->nonce_len = (uint16_t)ch->nonce.len;
-    a->has_opaque = ch->opaque.p != NULL;
-    if (ch->opaque.len) memcpy(a->opaque, ch->opaque.p, ch->opaque.len);
     a->opaque_len = (uint16_t)ch->opaque.len;
+    a->has_opaque = ch->opaque.p != NULL;
+    if (ch->realm.len) memcpy(a->text, ch->realm.p, ch->realm.len);
+    if (ch->nonce.len) memcpy(a->text + a->realm_len, ch->nonce.p, ch->nonce.len);
+    if (ch->opaque.len) memcpy(a->text + a->realm_len + a->nonce_len, ch->opaque.p, ch->opaque.len);
     return 0;
+}
+
+size_t sipreg__extra_memory(const struct sipreg *r) {
+    size_t n = r->target_len + r->home_len;
+    for (int k = 0; k < 2; k++)
+        if (r->auth[k])
+            n += sizeof *r->auth[k] + r->auth[k]->realm_len + r->auth[k]->nonce_len +
+                 r->auth[k]->opaque_len;
+    return n;
 }
 
 /* 1 when a challenge says our last answer of its kind was wrong: the request carried
@@ -51,9 +69,9 @@ static int cache_challenge(struct sipreg__auth *a, const struct sipreg_challenge
  * in this very attempt (a server that issues a new nonce each time). A nonce kept from an
  * earlier attempt and refused with a new one is not a verdict on the password. */
 static int rejected(const struct sipreg__auth *a, const struct sipreg_challenge *ch) {
-    if (!a->valid || !a->req_nc || ch->stale) return 0;
-    if (!sipreg__eq(ch->realm, sipreg__str(a->realm, a->realm_len))) return 0;
-    return a->fresh || sipreg__eq(ch->nonce, sipreg__str(a->nonce, a->nonce_len));
+    if (!a || !a->req_nc || ch->stale) return 0;
+    if (!sipreg__eq(ch->realm, SIPREG__AUTH_REALM(a))) return 0;
+    return a->fresh || sipreg__eq(ch->nonce, SIPREG__AUTH_NONCE(a));
 }
 
 void sipreg__on_challenge(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now) {
@@ -69,32 +87,28 @@ void sipreg__on_challenge(struct sipreg *r, const struct sipreg_msg *m, int op, 
         sipreg__fail(r, op, SIPREG_R_AUTH, m->status, SIPREG_E_AUTH_NO_CREDENTIALS, -1, 1, now);
         return;
     }
-    if (!r->auth) r->auth = calloc(2, sizeof *r->auth);
-    if (!r->auth) {
-        sipreg__fail(r, op, SIPREG_R_AUTH, m->status, SIPREG_E_NOMEM, -1, 0, now);
-        return;
-    }
-    struct sipreg__auth *a = &r->auth[kind];
+    struct sipreg__auth *a = r->auth[kind];
     if (rejected(a, &ch)) {
         /* wrong credentials: retrying locks accounts and trips fail2ban; stop unless the
          * policy asks to keep trying with back-off (unattended services) */
-        a->valid = 0; /* forget the nonce; a later attempt starts clean */
+        sipreg__auth_drop(r, kind); /* forget the nonce; a later attempt starts clean */
         sipreg__fail(r, op, SIPREG_R_CREDENTIALS, m->status, SIPREG_E_AUTH_LOOP, -1,
                      !r->pol.retry_credentials, now);
         return;
     }
-    if (a->tries >= r->pol.max_auth_retries) {
+    if (a && a->tries >= r->pol.max_auth_retries) {
         /* no loop: stale after stale within one attempt */
-        a->valid = 0;
+        sipreg__auth_drop(r, kind);
         sipreg__fail(r, op, SIPREG_R_AUTH, m->status, SIPREG_E_AUTH_LOOP, -1, 0, now);
         return;
     }
-    int err = cache_challenge(a, &ch);
+    int err = sipreg__auth_store(r, &ch);
     if (err < 0) {
-        a->valid = 0;
-        sipreg__fail(r, op, SIPREG_R_AUTH, m->status, err, -1, 1, now);
+        sipreg__auth_drop(r, kind);
+        sipreg__fail(r, op, SIPREG_R_AUTH, m->status, err, -1, err == SIPREG_E_LIMIT, now);
         return;
     }
+    a = r->auth[kind];
     a->fresh = 1;
     a->tries++;
     r->op = op;

@@ -56,7 +56,6 @@ struct sipreg__store {
 };
 
 struct sipreg__auth {
-    int valid;    /* 1 when a challenge is cached */
     int fresh;    /* 1: the challenge came in this attempt (not a nonce kept from before) */
     int tries;    /* challenges of this kind answered in this attempt */
     int proxy;    /* 1: Proxy-Authorization (407) */
@@ -64,21 +63,18 @@ struct sipreg__auth {
     unsigned qop; /* chosen qop (0 = none) */
     int userhash; /* userhash=true */
     uint32_t nc;  /* last nonce count used */
-    char realm[SIPREG__REALM_MAX];
-    char nonce[SIPREG__NONCE_MAX];
-    char opaque[SIPREG__OPAQUE_MAX];
-    uint8_t realm_len, has_opaque;
-    uint16_t nonce_len, opaque_len;
+    uint16_t realm_len, nonce_len, opaque_len;
+    uint8_t has_opaque;
     char cnonce[16]; /* cnonce of the open request (kept for retransmissions) */
     uint32_t req_nc; /* nc of the open request (0: the request carries no credentials) */
+    char text[];     /* realm, nonce, opaque: allocated to their exact size */
 };
 
-/* Request-URIs learnt from 3xx responses (RFC 3261 §21.3), allocated by the first one followed. */
-struct sipreg__redirect {
-    char target[SIPREG__TARGET_MAX]; /* Request-URI of a 302/300, this attempt only */
-    char home[SIPREG__TARGET_MAX];   /* Request-URI of a 301, for every later attempt */
-    uint16_t target_len, home_len;   /* 0: none */
-};
+/* Views of a cached challenge's strings. */
+#define SIPREG__AUTH_REALM(a) sipreg__str((a)->text, (a)->realm_len)
+#define SIPREG__AUTH_NONCE(a) sipreg__str((a)->text + (a)->realm_len, (a)->nonce_len)
+#define SIPREG__AUTH_OPAQUE(a)                                                                     \
+    sipreg__str((a)->text + (a)->realm_len + (a)->nonce_len, (a)->opaque_len)
 
 /* The registration. */
 struct sipreg {
@@ -112,19 +108,21 @@ struct sipreg {
     uint32_t cseq;       /* CSeq of the last REGISTER (§10.2: +1 each) */
     char branch[7 + 20]; /* "z9hG4bK" + random */
     size_t branch_len;
-    sipreg_ms tx_start;        /* when the open REGISTER was first sent */
-    sipreg_ms timer_f;         /* transaction timeout (64*T1) */
-    sipreg_ms timer_e;         /* next retransmission (unreliable transports), or NEVER */
-    int64_t timer_e_ms;        /* current retransmission interval */
-    int send_pending;          /* the open request is waiting in poll_send */
-    int sent_once;             /* the open request went out at least once */
-    int interval_tries;        /* 423s followed in this attempt */
-    int outbound_refused;      /* 439 seen: register without reg-id (RFC 5626 §4.2.1) */
-    struct sipreg__auth *auth; /* [0] WWW (401), [1] Proxy (407) (RFC 3261 §22.3): NULL until
-                                * the first challenge */
+    sipreg_ms tx_start;           /* when the open REGISTER was first sent */
+    sipreg_ms timer_f;            /* transaction timeout (64*T1) */
+    sipreg_ms timer_e;            /* next retransmission (unreliable transports), or NEVER */
+    int64_t timer_e_ms;           /* current retransmission interval */
+    int send_pending;             /* the open request is waiting in poll_send */
+    int sent_once;                /* the open request went out at least once */
+    int interval_tries;           /* 423s followed in this attempt */
+    int outbound_refused;         /* 439 seen: register without reg-id (RFC 5626 §4.2.1) */
+    struct sipreg__auth *auth[2]; /* [0] WWW (401), [1] Proxy (407) (RFC 3261 §22.3): NULL
+                                   * until a challenge of that kind is cached */
 
     /* the failure table's retries within one attempt (reg_policy.c) */
-    struct sipreg__redirect *redir;    /* 3xx targets: NULL until a 3xx is followed */
+    char *target, *home; /* Request-URIs from a 302/300 (this attempt) and a 301 (for good),
+                          * allocated to size (RFC 3261 §21.3); NULL: none */
+    uint16_t target_len, home_len;
     int redirects;                     /* 3xx followed in this attempt */
     uint32_t visited[SIPREG__VISITED]; /* hashes of the targets tried in this attempt */
     int extension_tries;               /* 420/421 retries in this attempt */
@@ -207,6 +205,16 @@ void sipreg__schedule_ping(struct sipreg *r, sipreg_ms now);
 
 /* A new attempt begins (sipreg__start): per-attempt counters reset; a 302 target is forgotten. */
 void sipreg__new_attempt(struct sipreg *r);
+
+/* Cache a challenge in slot ch->proxy (exact-size allocation): 0, SIPREG_E_LIMIT (a string too
+ * long) or SIPREG_E_NOMEM. nc restarts at 0. */
+int sipreg__auth_store(struct sipreg *r, const struct sipreg_challenge *ch);
+
+/* Forget the cached challenge of slot `kind`. */
+void sipreg__auth_drop(struct sipreg *r, int kind);
+
+/* Bytes held by the cached challenges and 3xx targets (for sipreg_memory). */
+size_t sipreg__extra_memory(const struct sipreg *r);
 
 /* Fresh credentials for a new request (RFC 7616 §3.4: the next nc, a new cnonce per slot). */
 void sipreg__auth_next(struct sipreg *r);

@@ -56,15 +56,15 @@ int64_t sipreg__contact_request(const struct sipreg *r, size_t i) {
 /* The credentials of slot `kind` (0 Authorization, 1 Proxy-Authorization: RFC 3261 §22.3)
  * for the open request (RFC 7616 §3.4), or length 0. */
 static int compose_credentials(const struct sipreg *r, int kind, char *buf, size_t cap) {
-    const struct sipreg__auth *a = r->auth ? &r->auth[kind] : NULL;
-    if (!a || !a->valid || a->req_nc == 0) return 0;
+    const struct sipreg__auth *a = r->auth[kind];
+    if (!a || a->req_nc == 0) return 0;
     struct sipreg_challenge ch;
     memset(&ch, 0, sizeof ch);
     ch.proxy = a->proxy;
     ch.scheme = sipreg__cstr("Digest");
-    ch.realm = sipreg__str(a->realm, a->realm_len);
-    ch.nonce = sipreg__str(a->nonce, a->nonce_len);
-    ch.opaque = a->has_opaque ? sipreg__str(a->opaque, a->opaque_len) : sipreg__str(NULL, 0);
+    ch.realm = SIPREG__AUTH_REALM(a);
+    ch.nonce = SIPREG__AUTH_NONCE(a);
+    ch.opaque = a->has_opaque ? SIPREG__AUTH_OPAQUE(a) : sipreg__str(NULL, 0);
     ch.algorithm = sipreg__cstr(sipreg_alg_name(a->alg));
     ch.alg = a->alg;
     ch.qop_mask = a->qop;

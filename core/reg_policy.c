@@ -83,18 +83,31 @@ void sipreg__new_attempt(struct sipreg *r) {
     r->extension_tries = 0;
     r->redirects = 0;
     memset(r->visited, 0, sizeof r->visited);
-    for (int k = 0; k < 2 && r->auth; k++) {
-        r->auth[k].tries = 0;
-        r->auth[k].fresh = 0;
+    for (int k = 0; k < 2; k++) {
+        if (!r->auth[k]) continue;
+        r->auth[k]->tries = 0;
+        r->auth[k]->fresh = 0;
     }
-    if (r->redir) r->redir->target_len = 0; /* RFC 3261 §21.3.3: a 302 holds for this request */
+    /* RFC 3261 §21.3.3: a 302 holds for this request only */
+    free(r->target);
+    r->target = NULL;
+    r->target_len = 0;
 }
 
 struct sipreg_str sipreg__ruri(const struct sipreg *r) {
-    const struct sipreg__redirect *d = r->redir;
-    if (d && d->target_len) return sipreg__str(d->target, d->target_len);
-    if (d && d->home_len) return sipreg__str(d->home, d->home_len); /* §21.3.2: moved for good */
+    if (r->target_len) return sipreg__str(r->target, r->target_len);
+    if (r->home_len) return sipreg__str(r->home, r->home_len); /* §21.3.2: moved for good */
     return r->ruri;
+}
+
+/* Copy s into *dst (allocated to size); 0 or SIPREG_E_NOMEM (then *dst is unchanged). */
+static int keep_uri(char **dst, uint16_t *len, struct sipreg_str s) {
+    char *p = realloc(*dst, s.len);
+    if (!p) return SIPREG_E_NOMEM;
+    memcpy(p, s.p, s.len);
+    *dst = p;
+    *len = (uint16_t)s.len;
+    return 0;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -149,23 +162,22 @@ void sipreg__on_redirect(struct sipreg *r, const struct sipreg_msg *m, int op, s
         best = c.na.uri;
         best_q = q;
     }
-    if (best.len && !r->redir) r->redir = calloc(1, sizeof *r->redir);
-    if (!best.len || !r->redir) {
-        sipreg__fail(r, op, SIPREG_R_REFUSED, m->status, 0, -1, 1, now);
+    visited(r, cur, 1); /* before cur's storage is replaced below */
+    int err = !best.len          ? SIPREG_E_NOT_FOUND
+              : m->status == 301 ? keep_uri(&r->home, &r->home_len, best) /* §21.3.2: for good */
+                                 : keep_uri(&r->target, &r->target_len, best);
+    if (err < 0) {
+        sipreg__fail(r, op, SIPREG_R_REFUSED, m->status, err == SIPREG_E_NOMEM ? err : 0, -1,
+                     err != SIPREG_E_NOMEM, now);
         return;
     }
-    visited(r, cur, 1);
+    if (m->status == 301) {
+        free(r->target); /* a 301 after a 302 in one attempt: the permanent one applies */
+        r->target = NULL;
+        r->target_len = 0;
+    }
     visited(r, best, 1);
     r->redirects++;
-    struct sipreg__redirect *d = r->redir;
-    if (m->status == 301) {
-        memcpy(d->home, best.p, best.len); /* §21.3.2: later refreshes go there too */
-        d->home_len = (uint16_t)best.len;
-        d->target_len = 0;
-    } else {
-        memcpy(d->target, best.p, best.len);
-        d->target_len = (uint16_t)best.len;
-    }
     sipreg__emit(r, SIPREG_EV_REDIRECT, SIPREG_R_REDIRECT, m->status, 0, SIPREG_NEVER,
                  m->status == 301);
     /* the event's text is the new Request-URI (not the reason phrase) */

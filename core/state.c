@@ -84,10 +84,10 @@ int sipreg_export(const struct sipreg *r, char *out, size_t cap) {
         put_escaped(&b, sipreg__arena_str(r, c->temp_off, c->temp_len));
         sipreg__putl(&b, "\n");
     }
-    for (int k = 0; k < 2 && r->auth; k++) {
+    for (int k = 0; k < 2; k++) {
         /* one line per cached challenge kind (RFC 3261 §22.3: WWW and Proxy), proxy field 0/1 */
-        const struct sipreg__auth *a = &r->auth[k];
-        if (!a->valid) continue;
+        const struct sipreg__auth *a = r->auth[k];
+        if (!a) continue;
         /* auth=alg|qop|nc|proxy|userhash|realm|nonce|opaque(or -) */
         sipreg__putl(&b, "auth=");
         sipreg__puti(&b, a->alg);
@@ -97,12 +97,12 @@ int sipreg_export(const struct sipreg *r, char *out, size_t cap) {
         sipreg__putu(&b, a->nc);
         sipreg__putc(&b, a->proxy ? "|1" : "|0");
         sipreg__putc(&b, a->userhash ? "|1|" : "|0|");
-        put_escaped(&b, sipreg__str(a->realm, a->realm_len));
+        put_escaped(&b, SIPREG__AUTH_REALM(a));
         sipreg__putl(&b, "|");
-        put_escaped(&b, sipreg__str(a->nonce, a->nonce_len));
+        put_escaped(&b, SIPREG__AUTH_NONCE(a));
         sipreg__putl(&b, "|");
         if (a->has_opaque)
-            put_escaped(&b, sipreg__str(a->opaque, a->opaque_len));
+            put_escaped(&b, SIPREG__AUTH_OPAQUE(a));
         else
             sipreg__putl(&b, "-");
         sipreg__putl(&b, "\n");
@@ -209,8 +209,6 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
     size_t nspecs = 0, tpos = 0;
     char text[2048];
     char buf[SIPREG__NONCE_MAX + 1];
-    struct sipreg__auth auths[2], auth;
-    memset(auths, 0, sizeof auths);
     int64_t v;
     const char *p = state + sizeof STATE_MAGIC - 1, *end = sum;
     while (p < end) {
@@ -265,35 +263,32 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
                 goto bad;
             nspecs++;
         } else if (sipreg__eq(key, sipreg__cstr("auth"))) {
+            /* one line per challenge kind; a second line of one kind is not ours */
             int64_t alg, qop, nc, proxy, uh;
             struct sipreg_str rest = val;
-            memset(&auth, 0, sizeof auth);
+            char realm[SIPREG__REALM_MAX], nonce[SIPREG__NONCE_MAX], opaque[SIPREG__OPAQUE_MAX];
             if (num(field(&rest), 1, 6, &alg) < 0 || num(field(&rest), 0, 3, &qop) < 0 ||
                 num(field(&rest), 0, 0x7fffffff, &nc) < 0 || num(field(&rest), 0, 1, &proxy) < 0 ||
-                num(field(&rest), 0, 1, &uh) < 0)
+                num(field(&rest), 0, 1, &uh) < 0 || r->auth[proxy])
                 goto bad;
-            long rl = unescape(field(&rest), auth.realm, sizeof auth.realm);
-            long nl2 = unescape(field(&rest), auth.nonce, sizeof auth.nonce);
+            long rl = unescape(field(&rest), realm, sizeof realm);
+            long nl2 = unescape(field(&rest), nonce, sizeof nonce);
             struct sipreg_str op = field(&rest);
-            long ol = sipreg__eq(op, sipreg__cstr("-"))
-                          ? -2
-                          : unescape(op, auth.opaque, sizeof auth.opaque);
-            if (rl < 0 || nl2 <= 0 || ol == -1 || !printable(auth.realm, (size_t)rl) ||
-                !printable(auth.nonce, (size_t)nl2) ||
-                (ol > 0 && !printable(auth.opaque, (size_t)ol)))
+            long ol = sipreg__eq(op, sipreg__cstr("-")) ? -2 : unescape(op, opaque, sizeof opaque);
+            if (rl < 0 || nl2 <= 0 || ol == -1 || !printable(realm, (size_t)rl) ||
+                !printable(nonce, (size_t)nl2) || (ol > 0 && !printable(opaque, (size_t)ol)))
                 goto bad;
-            auth.valid = 1;
-            auth.alg = (int)alg;
-            auth.qop = (unsigned)qop;
-            auth.nc = (uint32_t)nc;
-            auth.proxy = (int)proxy;
-            auth.userhash = (int)uh;
-            auth.realm_len = (uint8_t)rl;
-            auth.nonce_len = (uint16_t)nl2;
-            auth.has_opaque = ol >= 0;
-            auth.opaque_len = ol >= 0 ? (uint16_t)ol : 0;
-            if (auths[auth.proxy].valid) goto bad; /* one line per kind */
-            auths[auth.proxy] = auth;
+            struct sipreg_challenge ch;
+            memset(&ch, 0, sizeof ch);
+            ch.proxy = (int)proxy;
+            ch.alg = (int)alg;
+            ch.qop_mask = (unsigned)qop; /* the chosen qop, kept as it was */
+            ch.userhash = (int)uh;
+            ch.realm = sipreg__str(realm, (size_t)rl);
+            ch.nonce = sipreg__str(nonce, (size_t)nl2);
+            ch.opaque = ol >= 0 ? sipreg__str(opaque, (size_t)ol) : sipreg__str(NULL, 0);
+            if (sipreg__auth_store(r, &ch) < 0) goto bad;
+            r->auth[proxy]->nc = (uint32_t)nc;
         } else {
             goto bad; /* an unknown key: another version or a foreign blob */
         }
@@ -323,12 +318,6 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
         if (sipreg__swap_contacts(r, cfg->contacts, cfg->ncontacts, 1) < 0) goto bad;
     }
 keep:
-    if (auths[0].valid || auths[1].valid) {
-        r->auth = calloc(2, sizeof *r->auth);
-        if (!r->auth) goto bad;
-        r->auth[0] = auths[0];
-        r->auth[1] = auths[1];
-    }
     return 0;
 bad:
     /* a corrupt, foreign or other-version blob: refuse it, the caller starts fresh */
