@@ -1,6 +1,7 @@
 /* reg_response.c — responses to our REGISTER: matching them to the open transaction
- * (RFC 3261 §17.1.3), the 2xx binding list (§10.2.4), 401/407 (§22, RFC 7616), 423 (§10.2.8),
- * 439 (RFC 5626 §4.2.1), and every other failure (§10.2.7, RFC 5626 §4.5). */
+ * (RFC 3261 §17.1.3), the 2xx binding list (§10.2.4), 423 (§10.2.8), 439 (RFC 5626 §4.2.1),
+ * and the dispatch of every failure through the failure table (reg_policy.c: challenges, 3xx,
+ * 420/421, terminal and transient rows; §10.2.7, RFC 5626 §4.5). */
 #include "reg_internal.h"
 
 /* Remember the reason phrase for events (truncated to SIPREG__REASON_MAX). */
