@@ -298,6 +298,7 @@ void sipreg_free(struct sipreg *r) {
     free(r->store);
     free(r->target);
     free(r->home);
+    free(r->alts);
     free(r->auth[0]);
     free(r->auth[1]);
     free(r);

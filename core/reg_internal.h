@@ -16,6 +16,7 @@
 #define SIPREG__TAG_LEN 10     /* From tag characters */
 #define SIPREG__TARGET_MAX 256 /* longest 3xx Contact we follow as a Request-URI */
 #define SIPREG__VISITED 8      /* 3xx targets remembered per attempt (loop guard) */
+#define SIPREG__ALTS 3         /* further Contacts of a 3xx kept, tried when the first fails */
 
 /* What the open (or queued) REGISTER does: the public enum sipreg_op. */
 #define SIPREG__OP_NONE SIPREG_OP_NONE
@@ -123,7 +124,10 @@ struct sipreg {
     char *target, *home; /* Request-URIs from a 302/300 (this attempt) and a 301 (for good),
                           * allocated to size (RFC 3261 §21.3); NULL: none */
     uint16_t target_len, home_len;
-    int redirects;                     /* 3xx followed in this attempt */
+    char *alts;        /* the last 3xx's other usable Contacts, best first, one per line */
+    uint16_t alts_len; /* 0: none (this attempt only) */
+    int alts_status;   /* the 3xx they came from (301: a move for good) */
+    int redirects;     /* 3xx followed in this attempt */
     uint32_t visited[SIPREG__VISITED]; /* hashes of the targets tried in this attempt */
     int extension_tries;               /* 420/421 retries in this attempt */
 
@@ -232,6 +236,10 @@ void sipreg__on_challenge(struct sipreg *r, const struct sipreg_msg *m, int op, 
 
 /* 3xx (RFC 3261 §8.1.3.4): follow the best usable Contact, or fail terminally. */
 void sipreg__on_redirect(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now);
+
+/* A redirected request failed: try the 3xx's next Contact (RFC 3261 §8.1.3.4). 1 when a new
+ * REGISTER went out, 0 when none is left (or the redirect limit is reached). */
+int sipreg__next_contact(struct sipreg *r, int op, sipreg_ms now);
 
 /* 420/421 (RFC 3261 §20.40, §20.32): retry once without the named option tag, else terminal. */
 void sipreg__on_extension(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now);

@@ -92,7 +92,10 @@ void sipreg__new_attempt(struct sipreg *r) {
         r->auth[k]->tries = 0;
         r->auth[k]->fresh = 0;
     }
-    /* RFC 3261 §21.3.3: a 302 holds for this request only */
+    /* RFC 3261 §21.3.3: a 302 holds for this request only; so do a 3xx's other Contacts */
+    free(r->alts);
+    r->alts = NULL;
+    r->alts_len = 0;
     free(r->target);
     r->target = NULL;
     r->target_len = 0;
@@ -139,55 +142,103 @@ static int visited(struct sipreg *r, struct sipreg_str s, int remember) {
     return 0;
 }
 
+/* Go to target t (a 301: for good, else this attempt only): a new REGISTER with CSeq+1 and a
+ * new branch (§8.1.3.4) and a redirect event. 0, or SIPREG_E_NOMEM (nothing changed). */
+static int follow(struct sipreg *r, struct sipreg_str t, int status, int op, sipreg_ms now) {
+    visited(r, sipreg__ruri(r), 1); /* before the current target's storage is replaced */
+    int err = status == 301 ? keep_uri(&r->home, &r->home_len, t) /* §21.3.2: for good */
+                            : keep_uri(&r->target, &r->target_len, t);
+    if (err < 0) return err;
+    if (status == 301) {
+        free(r->target); /* a 301 after a 302 in one attempt: the permanent one applies */
+        r->target = NULL;
+        r->target_len = 0;
+    }
+    visited(r, t, 1);
+    r->redirects++;
+    sipreg__emit(r, SIPREG_EV_REDIRECT, SIPREG_R_REDIRECT, status, 0, SIPREG_NEVER, status == 301);
+    /* the event's text is the new Request-URI (not the reason phrase) */
+    r->events[(r->ev_head + r->ev_count - 1) % SIPREG__EVENTS].text = sipreg__ruri(r);
+    r->op = op;
+    sipreg__restart(r, now);
+    return 0;
+}
+
+/* 1 when t may be tried now: not where we are, not tried in this attempt. */
+static int usable(struct sipreg *r, struct sipreg_str t) {
+    struct sipreg_str cur = sipreg__ruri(r);
+    return sipreg_uri_equal_str(t.p, t.len, cur.p, cur.len) != 1 && !visited(r, t, 0);
+}
+
 void sipreg__on_redirect(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now) {
     if (r->redirects >= r->pol.max_redirects) {
         /* a chain of redirects longer than the policy allows: a loop we did not see */
         sipreg__fail(r, op, SIPREG_R_REFUSED, m->status, SIPREG_E_LIMIT, -1, 1, now);
         return;
     }
-    struct sipreg_str cur = sipreg__ruri(r), best = {NULL, 0};
-    int best_q = -1;
+    /* §8.1.3.4: the Contacts in q order, highest first, ties in the order given (no q = 1.0) */
+    struct {
+        struct sipreg_str uri;
+        int q;
+    } cand[SIPREG__ALTS + 1];
+    size_t n = 0;
     struct sipreg_iter it;
     struct sipreg_contact c;
     size_t off;
-    int rc;
     sipreg_iter_init(&it, m, SIPREG_H_CONTACT);
-    while ((rc = sipreg_contact_next(&it, &c, &off)) > 0) {
+    while (sipreg_contact_next(&it, &c, &off) > 0) {
         struct sipreg_uri u;
-        /* §8.1.3.4: Contacts in q order, highest first, ties in the order given (no q = 1) */
         int q = c.q < 0 ? 1000 : c.q;
-        if (c.star || q <= best_q || !c.na.uri.len || c.na.uri.len > SIPREG__TARGET_MAX ||
+        if (c.star || !c.na.uri.len || c.na.uri.len > SIPREG__TARGET_MAX ||
             sipreg_uri_parse(&u, c.na.uri.p, c.na.uri.len, NULL) < 0 ||
-            (u.scheme != SIPREG_SCHEME_SIP && u.scheme != SIPREG_SCHEME_SIPS))
-            continue; /* a REGISTER goes to SIP registrars only (§10.2) */
-        if (sipreg_uri_equal_str(c.na.uri.p, c.na.uri.len, cur.p, cur.len) == 1 ||
-            visited(r, c.na.uri, 0))
-            continue; /* loop guard: never back to where we are or have been */
-        best = c.na.uri;
-        best_q = q;
+            (u.scheme != SIPREG_SCHEME_SIP && u.scheme != SIPREG_SCHEME_SIPS) ||
+            !usable(r, c.na.uri))
+            continue;  /* a REGISTER goes to SIP registrars only (§10.2); loop guard */
+        size_t at = n; /* insertion: after every candidate of the same or a higher q */
+        while (at > 0 && cand[at - 1].q < q)
+            at--;
+        if (at > SIPREG__ALTS) continue; /* below the ones we keep */
+        if (n <= SIPREG__ALTS) n++;
+        for (size_t k = n - 1; k > at; k--)
+            cand[k] = cand[k - 1];
+        cand[at].uri = c.na.uri;
+        cand[at].q = q;
     }
-    visited(r, cur, 1); /* before cur's storage is replaced below */
-    int err = !best.len          ? SIPREG_E_NOT_FOUND
-              : m->status == 301 ? keep_uri(&r->home, &r->home_len, best) /* §21.3.2: for good */
-                                 : keep_uri(&r->target, &r->target_len, best);
-    if (err < 0) {
+    /* the rest wait in r->alts, one per line, for a failure of the first (§8.1.3.4) */
+    free(r->alts);
+    r->alts = NULL;
+    r->alts_len = 0;
+    size_t total = 0;
+    for (size_t k = 1; k < n; k++)
+        total += cand[k].uri.len + 1;
+    if (total && (r->alts = malloc(total)) != NULL) {
+        for (size_t k = 1; k < n; k++) {
+            memcpy(r->alts + r->alts_len, cand[k].uri.p, cand[k].uri.len);
+            r->alts_len += (uint16_t)cand[k].uri.len;
+            r->alts[r->alts_len++] = '\n';
+        }
+        r->alts_status = m->status;
+    }
+    int err = n ? follow(r, cand[0].uri, m->status, op, now) : SIPREG_E_NOT_FOUND;
+    if (err < 0)
         sipreg__fail(r, op, SIPREG_R_REFUSED, m->status, err == SIPREG_E_NOMEM ? err : 0, -1,
                      err != SIPREG_E_NOMEM, now);
-        return;
+}
+
+int sipreg__next_contact(struct sipreg *r, int op, sipreg_ms now) {
+    while (r->alts_len && r->redirects < r->pol.max_redirects) {
+        /* take the first line off (a copy: the list is rewritten below) */
+        const char *nl = memchr(r->alts, '\n', r->alts_len);
+        size_t len = nl ? (size_t)(nl - r->alts) : r->alts_len;
+        char t[SIPREG__TARGET_MAX];
+        memcpy(t, r->alts, len);
+        size_t rest = r->alts_len - len - (nl != NULL);
+        memmove(r->alts, r->alts + (r->alts_len - rest), rest);
+        r->alts_len = (uint16_t)rest;
+        struct sipreg_str ts = sipreg__str(t, len);
+        if (len && usable(r, ts) && follow(r, ts, r->alts_status, op, now) == 0) return 1;
     }
-    if (m->status == 301) {
-        free(r->target); /* a 301 after a 302 in one attempt: the permanent one applies */
-        r->target = NULL;
-        r->target_len = 0;
-    }
-    visited(r, best, 1);
-    r->redirects++;
-    sipreg__emit(r, SIPREG_EV_REDIRECT, SIPREG_R_REDIRECT, m->status, 0, SIPREG_NEVER,
-                 m->status == 301);
-    /* the event's text is the new Request-URI (not the reason phrase) */
-    r->events[(r->ev_head + r->ev_count - 1) % SIPREG__EVENTS].text = sipreg__ruri(r);
-    r->op = op;
-    sipreg__restart(r, now); /* a new request: CSeq+1, new branch (§8.1.3.4) */
+    return 0;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -300,7 +351,7 @@ int sipreg__auth_store(struct sipreg *r, const struct sipreg_challenge *ch) {
 }
 
 size_t sipreg__extra_memory(const struct sipreg *r) {
-    size_t n = r->target_len + r->home_len;
+    size_t n = r->target_len + r->home_len + r->alts_len;
     for (int k = 0; k < 2; k++)
         if (r->auth[k])
             n += sizeof *r->auth[k] + r->auth[k]->realm_len + r->auth[k]->nonce_len +

@@ -386,12 +386,15 @@ void sipreg__on_response(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms
         }
         break; /* again: transient */
     case SIPREG_ACT_TERMINAL:
+        if (sipreg__next_contact(r, op, now)) return; /* §8.1.3.4: the 3xx's next Contact */
         sipreg__fail(r, op, SIPREG_R_REFUSED, m->status, 0, -1, 1, now);
         return;
     default:
         break;
     }
-    /* transient (RFC 3261 §21.5.4 Retry-After, else RFC 5626 §4.5 back-off) */
+    /* transient (RFC 3261 §21.5.4 Retry-After, else RFC 5626 §4.5 back-off), unless a 3xx
+     * left another Contact to try (§8.1.3.4) */
+    if (sipreg__next_contact(r, op, now)) return;
     int64_t ra = sipreg_msg_retry_after(m);
     sipreg__fail(r, op, SIPREG_R_STATUS, m->status, 0, ra >= 0 ? ra : -1, 0, now);
 }
