@@ -460,7 +460,7 @@ struct sipreg_register_req {
     struct sipreg_str authorization; /* full credentials value ("Digest username=..."), or empty */
     int proxy_auth;                  /* 1: send it as Proxy-Authorization */
     struct sipreg_str proxy_authorization; /* Proxy-Authorization value besides it, or empty */
-    struct sipreg_str extra;         /* extra header lines, each ending CRLF, or empty */
+    struct sipreg_str extra;               /* extra header lines, each ending CRLF, or empty */
 };
 
 /* Compose the REGISTER into buf. Returns its length, or SIPREG_E_BUFFER / SIPREG_E_INVAL. */

@@ -213,6 +213,15 @@ static void test_composer_rules(void) {
     CHECK_INT(sipreg_compose_register(&q, buf, sizeof buf), SIPREG_E_INVAL);
     q.cseq = 2;
     CHECK_INT(sipreg_compose_register(&q, buf, 20), SIPREG_E_BUFFER);
+    /* §22.3: a proxy's and the registrar's credentials side by side, each one line */
+    q.authorization = (struct sipreg_str){"Digest w", 8};
+    q.proxy_authorization = (struct sipreg_str){"Digest p", 8};
+    n = sipreg_compose_register(&q, buf, sizeof buf);
+    CHECK(n > 0);
+    buf[n > 0 ? n : 0] = 0;
+    CHECK(strstr(buf, "\r\nProxy-Authorization: Digest p\r\nAuthorization: Digest w\r\n") != NULL);
+    q.proxy_authorization = (struct sipreg_str){"Digest p\r\nX: 1", 15};
+    CHECK_INT(sipreg_compose_register(&q, buf, sizeof buf), SIPREG_E_INVAL);
 }
 
 /* Regression (ASan): a short AOR with default User-Agent and Supported overflowed the string
