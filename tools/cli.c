@@ -1,4 +1,5 @@
-/* cli.c — the native `sipreg` command line: parse, uri-equal, compose, digest, simulate. */
+/* cli.c — the native `sipreg` command line: parse, uri-equal, compose, digest, simulate,
+ * policy. */
 #define _POSIX_C_SOURCE 200809L
 #include "scenario.h"
 #include "sipreg.h"
@@ -20,6 +21,7 @@ static const char USAGE[] =
     "  sipreg digest --algorithm A --qop auth|auth-int|- --username U --realm R --password P\n"
     "                --method M --uri URI --nonce N --nc HEX --cnonce C [--body B]\n"
     "  sipreg simulate [-v] SCRIPT              run a scenario script and print the log\n"
+    "  sipreg policy                            the failure table (Markdown, as in the README)\n"
     "  sipreg version\n";
 
 /* Read a whole file ("-" = stdin) into a malloc'd buffer. */
@@ -263,6 +265,23 @@ static int cmd_simulate(int argc, char **argv) {
     return r == 0 ? 0 : r < 0 ? 2 : 1;
 }
 
+/* sipreg policy: the core's failure table as a Markdown table (the README's copy is checked
+ * against this output by tests/cli/run.sh: the rule lives in one place). */
+static int cmd_policy(void) {
+    size_t n;
+    const struct sipreg_failure_rule *rules = sipreg_failure_rules(&n);
+    puts("| status | action | rule |");
+    puts("|---|---|---|");
+    for (size_t i = 0; i < n; i++) {
+        if (rules[i].lo == rules[i].hi)
+            printf("| %d |", rules[i].lo);
+        else
+            printf("| %d-%d |", rules[i].lo, rules[i].hi);
+        printf(" %s | %s |\n", sipreg_action_name(rules[i].action), rules[i].why);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fputs(USAGE, stderr);
@@ -274,6 +293,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "compose")) return cmd_compose(argc - 2, argv + 2);
     if (!strcmp(cmd, "digest")) return cmd_digest(argc - 2, argv + 2);
     if (!strcmp(cmd, "simulate")) return cmd_simulate(argc - 2, argv + 2);
+    if (!strcmp(cmd, "policy")) return cmd_policy();
     if (!strcmp(cmd, "version")) {
         puts(SIPREG_VERSION);
         return 0;

@@ -33,4 +33,11 @@ expect "digest rfc2617" 0 "6629fae49393a05397450978507c4ef1" -- "$BIN" digest --
 expect "simulate ok" 0 "event registered" -- "$BIN" simulate tests/scenarios/01-register-through-401.scn
 printf 'set aor sip:a@b.test\nt=0 transport up\nt=0 register\nexpect state registered\n' > /tmp/sipreg-cli-fail.scn
 expect "simulate failing" 1 "FAIL" -- "$BIN" simulate /tmp/sipreg-cli-fail.scn
+# policy: the README's failure table is exactly the core's (one rule, one place)
+readme_table=$(sed -n '/<!-- failure-table:begin/,/<!-- failure-table:end/p' README.md | sed '1d;$d')
+if [ "$readme_table" == "$("$BIN" policy)" ] && [ -n "$readme_table" ]; then
+  echo "ok   policy table in README"
+else
+  echo "FAIL policy: README's failure table differs from 'sipreg policy' (regenerate it)"; fail=1
+fi
 exit $fail
