@@ -51,7 +51,7 @@ static int64_t *int_field(struct sipreg_config *c, const char *key, int64_t *lo,
     static const char *const KEYS[] = {
         "expires",         "t1-ms",         "t2-ms",     "refresh-margin",  "short-margin",
         "retry-base",      "retry-base-up", "retry-max", "max-retry-after", "keepalive-s",
-        "pong-timeout-ms", "min-grant",     NULL};
+        "pong-timeout-ms", "min-grant",     "probe-s",   "command-ms",      NULL};
     int64_t *fields[] = {&c->expires,
                          &c->policy.t1_ms,
                          &c->policy.t2_ms,
@@ -63,7 +63,9 @@ static int64_t *int_field(struct sipreg_config *c, const char *key, int64_t *lo,
                          &c->policy.max_retry_after_s,
                          &c->policy.keepalive_s,
                          &c->policy.pong_timeout_ms,
-                         &c->policy.min_grant_s};
+                         &c->policy.min_grant_s,
+                         &c->policy.probe_s,
+                         &c->policy.command_ms};
     int i = one_of(key, KEYS);
     *lo = i == 0 ? 0 : 1;
     *hi = 0xffffffffLL; /* RFC 3261 §10.2.1: expiry values up to 2^32-1 */
@@ -100,6 +102,11 @@ int sipreg_config_set(struct sipreg_config *c, const char *key, const char *valu
         int i = one_of(value, K);
         if (i < 0) return SIPREG_E_CONFIG;
         c->policy.keepalive = i;
+    } else if (!strcmp(key, "probe")) {
+        static const char *const P[] = {"options", "host", "none", NULL};
+        int i = one_of(value, P);
+        if (i < 0) return SIPREG_E_CONFIG;
+        c->policy.probe = i;
     } else if (!strcmp(key, "reg-id")) {
         if (parse_int(value, 1, 0x7fffffff, &v) < 0) return SIPREG_E_CONFIG; /* RFC 5626 §11.4 */
         c->reg_id = (int)v;

@@ -5,15 +5,18 @@
 
 #include "internal.h"
 
-#define SIPREG__EVENTS 8       /* queued events before the oldest is dropped */
-#define SIPREG__ARENA 768      /* bytes for strings of the binding view (URIs, GRUUs, routes) */
-#define SIPREG__REALM_MAX 96   /* longest realm we keep for nonce reuse */
-#define SIPREG__NONCE_MAX 192  /* longest nonce we keep */
-#define SIPREG__OPAQUE_MAX 96  /* longest opaque we keep */
-#define SIPREG__REASON_MAX 64  /* reason phrase kept for events */
-#define SIPREG__MAX_423 3      /* 423 answers we follow per attempt (each must raise the ask) */
-#define SIPREG__CALL_ID_LEN 24 /* Call-ID characters (from the PRNG's token alphabet) */
-#define SIPREG__TAG_LEN 10     /* From tag characters */
+#define SIPREG__EVENTS 8        /* queued events before the oldest is dropped */
+#define SIPREG__ARENA 768       /* bytes for strings of the binding view (URIs, GRUUs, routes) */
+#define SIPREG__REALM_MAX 96    /* longest realm we keep for nonce reuse */
+#define SIPREG__NONCE_MAX 192   /* longest nonce we keep */
+#define SIPREG__OPAQUE_MAX 96   /* longest opaque we keep */
+#define SIPREG__REASON_MAX 64   /* reason phrase kept for events */
+#define SIPREG__MAX_423 3       /* 423 answers we follow per attempt (each must raise the ask) */
+#define SIPREG__CALL_ID_LEN 24  /* Call-ID characters (from the PRNG's token alphabet) */
+#define SIPREG__TAG_LEN 10      /* From tag characters */
+#define SIPREG__PROBE_BRANCH 17 /* "z9hG4bK" + 10 random characters */
+#define SIPREG__QUEUE 4         /* commands waiting behind the open one (one per op kind) */
+#define SIPREG__CONNECT_MAX_MS 8000 /* cap of the delay between connect requests (unregister) */
 
 /* What the open (or queued) REGISTER does: the public enum sipreg_op. */
 #define SIPREG__OP_NONE SIPREG_OP_NONE
@@ -94,12 +97,18 @@ struct sipreg {
     int64_t requested; /* Expires we ask for (raised by 423, never shrunk to the grant) */
 
     /* the transaction (RFC 3261 §17.1.2) */
-    int op;              /* enum sipreg_op of the open transaction, or NONE */
-    int last_op;         /* the op events refer to: the one running, or that just ended */
-    int queued;          /* enum sipreg__op to start when the open one ends */
-    int wants_transport; /* an op waits for the flow */
-    uint32_t cseq;       /* CSeq of the last REGISTER (§10.2: +1 each) */
-    char branch[7 + 20]; /* "z9hG4bK" + random */
+    int op;                       /* enum sipreg_op of the open transaction, or NONE */
+    int last_op;                  /* the op events refer to: the one running, or that just ended */
+    int wants_transport;          /* SIPREG_EV_CONNECT emitted: waiting for the host's up/down */
+    sipreg_ms unreg_until;        /* an unregister gives up at this time (policy.command_ms) */
+    sipreg_ms connect_at;         /* ask for a flow again at this time (unregister), or NEVER */
+    uint8_t queue[SIPREG__QUEUE]; /* ops to start when the open one ends, oldest first (FIFO) */
+    uint8_t nqueue;               /* how many wait in queue[] */
+    uint8_t quick_retry;          /* the one immediate retry of a first REGISTER was used */
+    uint8_t renew;                /* the next down report starts a REGISTER at once (network) */
+    uint8_t connect_tries;        /* connect requests for the pending unregister */
+    uint32_t cseq;                /* CSeq of the last REGISTER (§10.2: +1 each) */
+    char branch[7 + 20];          /* "z9hG4bK" + random */
     size_t branch_len;
     sipreg_ms tx_start;   /* when the open REGISTER was first sent */
     sipreg_ms timer_f;    /* transaction timeout (64*T1) */
@@ -135,6 +144,14 @@ struct sipreg {
     int ping_pending;        /* a ping waits in poll_send */
     int flow_failed;         /* no pong: nothing goes out until the host reports the flow down */
 
+    /* liveness probes without outbound (keepalive AUTO, no promised pongs): OPTIONS or host ping
+     * after probe_s of silence; ping_at / pong_deadline above time them */
+    uint8_t probe_on;        /* probes run on this flow (its registration promised no pongs) */
+    uint8_t probe_open;      /* a probe waits for its answer (pong_deadline runs) */
+    uint8_t options_pending; /* the OPTIONS probe waits in poll_send */
+    char options_branch[SIPREG__PROBE_BRANCH]; /* its Via branch: "z9hG4bK" + random */
+    uint32_t options_cseq;                     /* CSeq of the open OPTIONS */
+
     /* clock */
     int has_wall, has_skew;
     int64_t wall_ms;
@@ -157,6 +174,10 @@ void sipreg__set_state(struct sipreg *r, int state, int reason);
 
 /* Close the open transaction (no more retransmissions; late responses are dropped). */
 void sipreg__end_transaction(struct sipreg *r);
+
+/* Emit an event that concerns `op` (its op field), whatever last_op says. */
+void sipreg__emit_op(struct sipreg *r, int op, int type, int reason, int status, int error,
+                     sipreg_ms at, int64_t value);
 
 /* Start the queued operation, if any, else nothing. */
 void sipreg__start_queued(struct sipreg *r, sipreg_ms now);
@@ -187,6 +208,24 @@ struct sipreg_str sipreg__arena_str(const struct sipreg *r, uint16_t off, uint16
 
 /* Schedule the next keep-alive ping (RFC 5626 §4.4.1: U[0.8, 1.0] of the interval). */
 void sipreg__schedule_ping(struct sipreg *r, sipreg_ms now);
+
+/* Start liveness probes after a REGISTER 2xx that promised no pongs (keepalive AUTO). */
+void sipreg__probe_start(struct sipreg *r, sipreg_ms now);
+
+/* Something arrived on the flow: it is alive; the silence before the next probe starts again. */
+void sipreg__probe_heard(struct sipreg *r, sipreg_ms now);
+
+/* The probe timers (send the probe when due, the flow failed when its answer is late). */
+void sipreg__probe_timeout(struct sipreg *r, sipreg_ms now);
+
+/* 1 when m answers the open OPTIONS probe (branch, Call-ID, CSeq number and method). */
+int sipreg__probe_answer(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now);
+
+/* Compose the pending OPTIONS probe into buf: its length, or a negative error. */
+int sipreg__probe_compose(struct sipreg *r, char *buf, size_t cap);
+
+/* Forget the probes of the flow (it went down or failed). */
+void sipreg__probe_stop(struct sipreg *r);
 
 /* Handle a parsed response to the open transaction. */
 void sipreg__on_response(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now);
