@@ -77,10 +77,14 @@ static int unregister_queued(const struct sipreg *r) {
 }
 
 /* Append op; a repeated op moves to the end instead of being queued twice (one entry per op
- * kind, so the queue never overflows). */
+ * kind, so the queue never overflows). An unregister drops a REGISTER queued before it: that
+ * one would be undone at once (a register after an unregister does run, after it). */
 static void enqueue(struct sipreg *r, int op) {
     int i = queued_at(r, op);
     if (i >= 0) dequeue_at(r, (unsigned)i);
+    if ((op == SIPREG__OP_UNREGISTER || op == SIPREG__OP_UNREGISTER_ALL) &&
+        (i = queued_at(r, SIPREG__OP_REGISTER)) >= 0)
+        dequeue_at(r, (unsigned)i);
     if (r->nqueue < SIPREG__QUEUE) r->queue[r->nqueue++] = (uint8_t)op;
 }
 
@@ -466,12 +470,14 @@ int sipreg_network_changed(struct sipreg *r, sipreg_ms now) {
     int st = r->state;
     int active = st == SIPREG_ST_REGISTERED || st == SIPREG_ST_REFRESHING ||
                  st == SIPREG_ST_REGISTERING || st == SIPREG_ST_BACKOFF;
+    if (st == SIPREG_ST_IDLE || st == SIPREG_ST_FAILED) return 0; /* nothing to replace */
     if (flow_usable(r)) {
-        /* the old flow's path may be gone (RFC 5626 §4.4): the host replaces it */
+        /* the old flow's path may be gone (RFC 5626 §4.4): the host replaces it (an open
+         * unregister or fetch goes again on the new flow) */
         fail_flow(r, SIPREG_R_NETWORK, now);
         if (active) r->renew = 1;
     }
-    if (!active) return 0; /* IDLE stays idle, FAILED stays failed */
+    if (!active) return 0;
     if (st == SIPREG_ST_BACKOFF && r->op == SIPREG__OP_NONE)
         r->retry_at = now; /* one attempt at once (on_timeout starts it: the deadline is now) */
     else if (st == SIPREG_ST_REGISTERED && !r->flow_up && r->op == SIPREG__OP_NONE)
