@@ -306,7 +306,11 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now) {
                 run_queue(r, SIPREG_R_TIMEOUT, now);
             } else {
                 sipreg__emit(r, SIPREG_EV_FAILED, SIPREG_R_TIMEOUT, 408, 0, SIPREG_NEVER, 0);
-                if (op != SIPREG__OP_FETCH) sipreg__set_state(r, SIPREG_ST_IDLE, SIPREG_R_TIMEOUT);
+                if (op != SIPREG__OP_FETCH) {
+                    /* the app wanted out: stop refreshing; bindings expire on their own */
+                    r->expires_at = r->refresh_at = SIPREG_NEVER;
+                    sipreg__set_state(r, SIPREG_ST_IDLE, SIPREG_R_TIMEOUT);
+                }
                 sipreg__start_queued(r, now);
             }
         } else if (now >= r->timer_e) {
@@ -479,7 +483,7 @@ int sipreg_network_changed(struct sipreg *r, sipreg_ms now) {
     }
     if (!active) return 0;
     if (st == SIPREG_ST_BACKOFF && r->op == SIPREG__OP_NONE)
-        r->retry_at = now; /* one attempt at once (on_timeout starts it: the deadline is now) */
+        sipreg__start(r, SIPREG__OP_REGISTER, SIPREG_R_NETWORK, now); /* at once, new flow */
     else if (st == SIPREG_ST_REGISTERED && !r->flow_up && r->op == SIPREG__OP_NONE)
         sipreg__start(r, SIPREG__OP_REGISTER, SIPREG_R_NETWORK, now);
     return 0;
