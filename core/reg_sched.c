@@ -88,8 +88,10 @@ static void enqueue(struct sipreg *r, int op) {
     if (r->nqueue < SIPREG__QUEUE) r->queue[r->nqueue++] = (uint8_t)op;
 }
 
-/* Put op first: the open op that lost its flow goes again before later commands. */
+/* Put op first: the open op that lost its flow goes again before later commands (a REGISTER
+ * not when an unregister waits: that would undo it at once). */
 static void requeue_front(struct sipreg *r, int op) {
+    if (op == SIPREG__OP_REGISTER && unregister_queued(r)) return;
     int i = queued_at(r, op);
     if (i >= 0) dequeue_at(r, (unsigned)i);
     if (r->nqueue == SIPREG__QUEUE) r->nqueue--;
@@ -114,8 +116,16 @@ static void run_queue(struct sipreg *r, int reason, sipreg_ms now) {
     int op = r->queue[0];
     int st = state_for_op(r, op);
     if (!flow_usable(r)) {
+        /* waiting for a flow: show the state of the first queued op that changes it (a
+         * register behind a fetch is "registering") */
+        int shown = st;
+        for (unsigned i = 0; i < r->nqueue; i++)
+            if (r->queue[i] != SIPREG__OP_FETCH) {
+                shown = state_for_op(r, r->queue[i]);
+                break;
+            }
         r->last_op = op;
-        if (st != r->state) sipreg__set_state(r, st, reason);
+        if (shown != r->state) sipreg__set_state(r, shown, reason);
         want_flow(r);
         return;
     }
@@ -325,7 +335,8 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now) {
     keepalive(r, now);
     sipreg__probe_timeout(r, now);
     /* the unregister's bound, and its next request for a flow */
-    if (unregister_queued(r) && now >= r->unreg_until) give_up_unregister(r, now);
+    if (unregister_queued(r) && r->op == SIPREG__OP_NONE && now >= r->unreg_until)
+        give_up_unregister(r, now);
     if (r->connect_at != SIPREG_NEVER && now >= r->connect_at) {
         r->connect_at = SIPREG_NEVER;
         want_flow(r);
@@ -378,7 +389,7 @@ sipreg_ms sipreg_deadline(const struct sipreg *r) {
             d = r->ping_at;
     }
     if (r->connect_at < d) d = r->connect_at;
-    if (unregister_queued(r) && r->unreg_until < d) d = r->unreg_until;
+    if (unregister_queued(r) && r->op == SIPREG__OP_NONE && r->unreg_until < d) d = r->unreg_until;
     return d;
 }
 
