@@ -209,6 +209,28 @@ struct sipreg_str sipreg__arena_str(const struct sipreg *r, uint16_t off, uint16
 /* Schedule the next keep-alive ping (RFC 5626 §4.4.1: U[0.8, 1.0] of the interval). */
 void sipreg__schedule_ping(struct sipreg *r, sipreg_ms now);
 
+/* 1 when requests can go out: a flow is up and not known to be dead. */
+static inline int sipreg__flow_usable(const struct sipreg *r) {
+    return r->flow_up && !r->flow_failed;
+}
+
+/* The command queue (reg_sched.c): position of op or -1; remove entry i; 1 when an unregister
+ * waits; put op first (the open op that lost its flow); ask the host for a flow once; start the
+ * first queued op when nothing is open, or show its state and wait for a flow. */
+int sipreg__queued_at(const struct sipreg *r, int op);
+void sipreg__dequeue_at(struct sipreg *r, unsigned i);
+int sipreg__unregister_queued(const struct sipreg *r);
+void sipreg__requeue_front(struct sipreg *r, int op);
+void sipreg__want_flow(struct sipreg *r);
+void sipreg__run_queue(struct sipreg *r, int reason, sipreg_ms now);
+
+/* The flow is dead (reason FLOW, TIMEOUT or NETWORK): SIPREG_EV_FLOW_FAILED, nothing goes out on
+ * it until the host reports it down (reg_flow.c). */
+void sipreg__fail_flow(struct sipreg *r, int reason, sipreg_ms now);
+
+/* CRLF keep-alive timers: send a ping when due, fail the flow when its pong is late. */
+void sipreg__keepalive_timeout(struct sipreg *r, sipreg_ms now);
+
 /* Start liveness probes after a REGISTER 2xx that promised no pongs (keepalive AUTO). */
 void sipreg__probe_start(struct sipreg *r, sipreg_ms now);
 

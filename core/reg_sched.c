@@ -1,6 +1,8 @@
-/* reg_sched.c — commands, the REGISTER transaction (RFC 3261 §17.1.2: Timer E retransmissions
- * over unreliable transports, Timer F timeout), and the schedule: refresh (§10.2.4), expiry,
- * and retry after failures (RFC 3261 §10.2.7, RFC 5626 §4.5). */
+/* reg_sched.c — commands and their queue (FIFO behind the open REGISTER, RFC 3261 §10.2: never
+ * two in flight; the unregister's time bound), the REGISTER transaction (RFC 3261 §17.1.2: Timer E
+ * retransmissions over unreliable transports, Timer F timeout), and the schedule: refresh
+ * (§10.2.4), expiry, and retry after failures (RFC 3261 §10.2.7, RFC 5626 §4.5). The flow and
+ * its liveness are in reg_flow.c. */
 #include "reg_internal.h"
 
 /* ---------------------------------------------------------------------------------------- */
@@ -55,45 +57,43 @@ static int state_for_op(const struct sipreg *r, int op) {
     }
 }
 
-/* 1 when requests can go out: a flow is up and not known to be dead. */
-static int flow_usable(const struct sipreg *r) { return r->flow_up && !r->flow_failed; }
-
 /* Position of op in the command queue, or -1. */
-static int queued_at(const struct sipreg *r, int op) {
+int sipreg__queued_at(const struct sipreg *r, int op) {
     for (unsigned i = 0; i < r->nqueue; i++)
         if (r->queue[i] == op) return (int)i;
     return -1;
 }
 
 /* Remove queue entry i. */
-static void dequeue_at(struct sipreg *r, unsigned i) {
+void sipreg__dequeue_at(struct sipreg *r, unsigned i) {
     memmove(r->queue + i, r->queue + i + 1, (r->nqueue - i - 1) * sizeof r->queue[0]);
     r->nqueue--;
 }
 
 /* 1 when an unregister waits in the queue (for a flow, or behind the open op). */
-static int unregister_queued(const struct sipreg *r) {
-    return queued_at(r, SIPREG__OP_UNREGISTER) >= 0 || queued_at(r, SIPREG__OP_UNREGISTER_ALL) >= 0;
+int sipreg__unregister_queued(const struct sipreg *r) {
+    return sipreg__queued_at(r, SIPREG__OP_UNREGISTER) >= 0 ||
+           sipreg__queued_at(r, SIPREG__OP_UNREGISTER_ALL) >= 0;
 }
 
 /* Append op; a repeated op moves to the end instead of being queued twice (one entry per op
  * kind, so the queue never overflows). An unregister drops a REGISTER queued before it: that
  * one would be undone at once (a register after an unregister does run, after it). */
 static void enqueue(struct sipreg *r, int op) {
-    int i = queued_at(r, op);
-    if (i >= 0) dequeue_at(r, (unsigned)i);
+    int i = sipreg__queued_at(r, op);
+    if (i >= 0) sipreg__dequeue_at(r, (unsigned)i);
     if ((op == SIPREG__OP_UNREGISTER || op == SIPREG__OP_UNREGISTER_ALL) &&
-        (i = queued_at(r, SIPREG__OP_REGISTER)) >= 0)
-        dequeue_at(r, (unsigned)i);
+        (i = sipreg__queued_at(r, SIPREG__OP_REGISTER)) >= 0)
+        sipreg__dequeue_at(r, (unsigned)i);
     if (r->nqueue < SIPREG__QUEUE) r->queue[r->nqueue++] = (uint8_t)op;
 }
 
 /* Put op first: the open op that lost its flow goes again before later commands (a REGISTER
  * not when an unregister waits: that would undo it at once). */
-static void requeue_front(struct sipreg *r, int op) {
-    if (op == SIPREG__OP_REGISTER && unregister_queued(r)) return;
-    int i = queued_at(r, op);
-    if (i >= 0) dequeue_at(r, (unsigned)i);
+void sipreg__requeue_front(struct sipreg *r, int op) {
+    if (op == SIPREG__OP_REGISTER && sipreg__unregister_queued(r)) return;
+    int i = sipreg__queued_at(r, op);
+    if (i >= 0) sipreg__dequeue_at(r, (unsigned)i);
     if (r->nqueue == SIPREG__QUEUE) r->nqueue--;
     memmove(r->queue + 1, r->queue, r->nqueue * sizeof r->queue[0]);
     r->queue[0] = (uint8_t)op;
@@ -102,7 +102,7 @@ static void requeue_front(struct sipreg *r, int op) {
 
 /* Ask the host for a flow (SIPREG_EV_CONNECT) once; not while a failed flow is being closed
  * (its down report asks again). */
-static void want_flow(struct sipreg *r) {
+void sipreg__want_flow(struct sipreg *r) {
     if (r->wants_transport || r->flow_up || !r->nqueue) return;
     r->wants_transport = 1;
     r->last_op = r->queue[0];
@@ -111,11 +111,11 @@ static void want_flow(struct sipreg *r) {
 
 /* Start the queue's first op when nothing is open (§10.2: never two REGISTERs in flight), or
  * show its state and wait for a flow. */
-static void run_queue(struct sipreg *r, int reason, sipreg_ms now) {
+void sipreg__run_queue(struct sipreg *r, int reason, sipreg_ms now) {
     if (r->op != SIPREG__OP_NONE || !r->nqueue) return;
     int op = r->queue[0];
     int st = state_for_op(r, op);
-    if (!flow_usable(r)) {
+    if (!sipreg__flow_usable(r)) {
         /* waiting for a flow: show the state of the first queued op that changes it (a
          * register behind a fetch is "registering") */
         int shown = st;
@@ -126,10 +126,10 @@ static void run_queue(struct sipreg *r, int reason, sipreg_ms now) {
             }
         r->last_op = op;
         if (shown != r->state) sipreg__set_state(r, shown, reason);
-        want_flow(r);
+        sipreg__want_flow(r);
         return;
     }
-    dequeue_at(r, 0);
+    sipreg__dequeue_at(r, 0);
     r->wants_transport = 0;
     r->op = op;
     r->last_op = op;
@@ -143,65 +143,30 @@ static void run_queue(struct sipreg *r, int reason, sipreg_ms now) {
 
 void sipreg__start(struct sipreg *r, int op, int reason, sipreg_ms now) {
     enqueue(r, op);
-    run_queue(r, reason, now);
+    sipreg__run_queue(r, reason, now);
 }
 
 void sipreg__restart(struct sipreg *r, sipreg_ms now) { open_transaction(r, now); }
 
-void sipreg__start_queued(struct sipreg *r, sipreg_ms now) { run_queue(r, SIPREG_R_COMMAND, now); }
-
-/* The flow is dead (no pong, a transaction timeout on it, a network change): nothing goes out
- * on it; the host closes it and reports sipreg_transport(down). */
-static void fail_flow(struct sipreg *r, int reason, sipreg_ms now) {
-    r->flow_failed = 1;
-    r->ping_pending = 0;
-    r->ping_at = r->pong_deadline = SIPREG_NEVER;
-    sipreg__probe_stop(r);
-    sipreg__emit(r, SIPREG_EV_FLOW_FAILED, reason, 0, 0, now, 0);
+void sipreg__start_queued(struct sipreg *r, sipreg_ms now) {
+    sipreg__run_queue(r, SIPREG_R_COMMAND, now);
 }
 
 /* The pending unregister waited for a flow until policy.command_ms after the command: stop
  * (IDLE; our bindings expire on their own at the registrar). */
 static void give_up_unregister(struct sipreg *r, sipreg_ms now) {
-    int i = queued_at(r, SIPREG__OP_UNREGISTER);
+    int i = sipreg__queued_at(r, SIPREG__OP_UNREGISTER);
     int op = i >= 0 ? SIPREG__OP_UNREGISTER : SIPREG__OP_UNREGISTER_ALL;
-    if (i < 0) i = queued_at(r, SIPREG__OP_UNREGISTER_ALL);
-    if (i >= 0) dequeue_at(r, (unsigned)i);
-    if ((i = queued_at(r, SIPREG__OP_UNREGISTER_ALL)) >= 0) dequeue_at(r, (unsigned)i);
+    if (i < 0) i = sipreg__queued_at(r, SIPREG__OP_UNREGISTER_ALL);
+    if (i >= 0) sipreg__dequeue_at(r, (unsigned)i);
+    if ((i = sipreg__queued_at(r, SIPREG__OP_UNREGISTER_ALL)) >= 0)
+        sipreg__dequeue_at(r, (unsigned)i);
     r->connect_at = SIPREG_NEVER;
     r->expires_at = r->refresh_at = r->retry_at = SIPREG_NEVER;
     sipreg__emit_op(r, op, SIPREG_EV_FAILED, SIPREG_R_GAVE_UP, 0, 0, SIPREG_NEVER, 0);
     r->last_op = op;
     sipreg__set_state(r, SIPREG_ST_IDLE, SIPREG_R_GAVE_UP);
-    run_queue(r, SIPREG_R_COMMAND, now);
-}
-
-/* A connection attempt failed (down reported while no flow was up). Fetch fails now (its
- * outcome); an unregister asks again after 1, 2, 4, 8 s ... until its bound; a REGISTER is a
- * failed attempt and backs off (RFC 5626 §4.5). */
-static void failed_connect(struct sipreg *r, sipreg_ms now) {
-    if (!r->wants_transport) return; /* nobody asked for this flow */
-    r->wants_transport = 0;
-    int i = queued_at(r, SIPREG__OP_FETCH);
-    if (i >= 0) {
-        dequeue_at(r, (unsigned)i);
-        sipreg__emit_op(r, SIPREG__OP_FETCH, SIPREG_EV_FAILED, SIPREG_R_FLOW, 0, 0, SIPREG_NEVER,
-                        0);
-    }
-    if (unregister_queued(r)) {
-        int shift = r->connect_tries < 3 ? r->connect_tries : 3;
-        int64_t d = (int64_t)1000 << shift;
-        if (d > SIPREG__CONNECT_MAX_MS) d = SIPREG__CONNECT_MAX_MS;
-        r->connect_tries++;
-        r->connect_at = now + d;
-        return;
-    }
-    if ((i = queued_at(r, SIPREG__OP_REGISTER)) >= 0) {
-        dequeue_at(r, (unsigned)i);
-        sipreg__schedule_retry(r, -1, SIPREG_R_FLOW, 0, 0, now);
-        return;
-    }
-    run_queue(r, SIPREG_R_FLOW, now);
+    sipreg__run_queue(r, SIPREG_R_COMMAND, now);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -252,31 +217,12 @@ void sipreg__schedule_retry(struct sipreg *r, int64_t retry_after_s, int reason,
     r->retry_at = now + delay_ms;
     r->refresh_at = SIPREG_NEVER; /* the retry replaces the refresh */
     /* a REGISTER queued behind the failed one is the retry itself: it waits for the back-off */
-    int i = queued_at(r, SIPREG__OP_REGISTER);
-    if (i >= 0) dequeue_at(r, (unsigned)i);
+    int i = sipreg__queued_at(r, SIPREG__OP_REGISTER);
+    if (i >= 0) sipreg__dequeue_at(r, (unsigned)i);
     sipreg__set_state(r, SIPREG_ST_BACKOFF, reason);
     sipreg__emit(r, SIPREG_EV_FAILED, reason, status, error, r->retry_at, r->failures);
     sipreg__emit(r, SIPREG_EV_RETRY, why, status, error, r->retry_at, delay_ms);
-    run_queue(r, SIPREG_R_COMMAND, now); /* other commands (fetch, unregister) go on */
-}
-
-void sipreg__schedule_ping(struct sipreg *r, sipreg_ms now) {
-    int64_t hi = r->ka_interval_s * 1000;
-    r->ping_at = now + sipreg_prng_range(&r->prng, hi * 8 / 10, hi);
-}
-
-/* RFC 5626 §4.4.1: send a ping when due; no pong within the timeout means the flow failed. */
-static void keepalive(struct sipreg *r, sipreg_ms now) {
-    if (!r->ka_on || !r->flow_up || r->flow_failed) return;
-    if (now >= r->pong_deadline) {
-        fail_flow(r, SIPREG_R_FLOW, now);
-    } else if (now >= r->ping_at) {
-        r->ping_pending = 1;
-        /* the deadline runs from the first unanswered ping: later pings do not move it, or a
-         * Flow-Timer shorter than the pong timeout would hide a dead flow forever */
-        if (r->pong_deadline == SIPREG_NEVER) r->pong_deadline = now + r->pol.pong_timeout_ms;
-        sipreg__schedule_ping(r, now);
-    }
+    sipreg__run_queue(r, SIPREG_R_COMMAND, now); /* other commands (fetch, unregister) go on */
 }
 
 /* The binding is gone before we could refresh it: say so, and register again. */
@@ -305,15 +251,15 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now) {
             r->reason_len = sizeof TIMEOUT_TEXT - 1;
             /* no answer on a reliable flow: the flow is suspect (half-open, frozen NAT or
              * proxy); the host replaces it and the next attempt goes on a new one */
-            if (sipreg_transport_reliable(r->transport) && flow_usable(r))
-                fail_flow(r, SIPREG_R_TIMEOUT, now);
+            if (sipreg_transport_reliable(r->transport) && sipreg__flow_usable(r))
+                sipreg__fail_flow(r, SIPREG_R_TIMEOUT, now);
             if (op == SIPREG__OP_REGISTER) {
                 /* §10.2.7: no immediate re-attempt after a timeout */
                 sipreg__schedule_retry(r, -1, SIPREG_R_TIMEOUT, 408, 0, now);
             } else if (op != SIPREG__OP_FETCH && now < r->unreg_until) {
                 /* an unregister tries again within its bound (on a new flow when reliable) */
-                requeue_front(r, op);
-                run_queue(r, SIPREG_R_TIMEOUT, now);
+                sipreg__requeue_front(r, op);
+                sipreg__run_queue(r, SIPREG_R_TIMEOUT, now);
             } else {
                 sipreg__emit(r, SIPREG_EV_FAILED, SIPREG_R_TIMEOUT, 408, 0, SIPREG_NEVER, 0);
                 if (op != SIPREG__OP_FETCH) {
@@ -332,14 +278,14 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now) {
                 r->timer_e += r->timer_e_ms; /* a very late wake-up */
         }
     }
-    keepalive(r, now);
+    sipreg__keepalive_timeout(r, now);
     sipreg__probe_timeout(r, now);
     /* the unregister's bound, and its next request for a flow */
-    if (unregister_queued(r) && r->op == SIPREG__OP_NONE && now >= r->unreg_until)
+    if (sipreg__unregister_queued(r) && r->op == SIPREG__OP_NONE && now >= r->unreg_until)
         give_up_unregister(r, now);
     if (r->connect_at != SIPREG_NEVER && now >= r->connect_at) {
         r->connect_at = SIPREG_NEVER;
-        want_flow(r);
+        sipreg__want_flow(r);
     }
     /* 2. our binding's lifetime: lapse when it expired unrefreshed */
     if (r->expires_at != SIPREG_NEVER && now >= r->expires_at) {
@@ -389,7 +335,8 @@ sipreg_ms sipreg_deadline(const struct sipreg *r) {
             d = r->ping_at;
     }
     if (r->connect_at < d) d = r->connect_at;
-    if (unregister_queued(r) && r->op == SIPREG__OP_NONE && r->unreg_until < d) d = r->unreg_until;
+    if (sipreg__unregister_queued(r) && r->op == SIPREG__OP_NONE && r->unreg_until < d)
+        d = r->unreg_until;
     return d;
 }
 
@@ -424,79 +371,6 @@ int sipreg_unregister(struct sipreg *r, int all, sipreg_ms now) {
 int sipreg_fetch(struct sipreg *r, sipreg_ms now) {
     if (!r) return SIPREG_E_INVAL;
     sipreg__start(r, SIPREG__OP_FETCH, SIPREG_R_COMMAND, now);
-    return 0;
-}
-
-int sipreg_transport(struct sipreg *r, int up, sipreg_ms now) {
-    if (!r) return SIPREG_E_INVAL;
-    if (up) {
-        r->flow_up = 1;
-        r->wants_transport = 0;
-        r->connect_at = SIPREG_NEVER;
-        /* what waits goes now (a back-off retry enters the queue only when it is due) */
-        run_queue(r, SIPREG_R_COMMAND, now);
-        return 0;
-    }
-    int was_up = r->flow_up;
-    r->flow_up = 0;
-    /* keep-alives and probes belong to a flow: a new flow starts them after its registration */
-    r->ka_on = 0;
-    r->flow_failed = 0;
-    r->ping_pending = 0;
-    r->ping_at = r->pong_deadline = SIPREG_NEVER;
-    sipreg__probe_stop(r);
-    if (!was_up) {
-        /* a connection attempt failed: that is a failed attempt (RFC 5626 §4.5) */
-        failed_connect(r, now);
-        return 0;
-    }
-    int op = r->op;
-    if (op != SIPREG__OP_NONE) sipreg__end_transaction(r); /* its responses cannot arrive now */
-    int flow_ok = r->flow_ok, renew = r->renew;
-    r->flow_ok = r->renew = 0;
-    r->wants_transport = 0;
-    if (op == SIPREG__OP_REGISTER) {
-        if (flow_ok || renew) {
-            /* RFC 5626 §4.5: a flow that worked failed: replace it at once and register again */
-            requeue_front(r, op);
-        } else if (r->failures == 0 && !r->quick_retry) {
-            /* the first REGISTER lost its flow (the registrar may hold the binding already):
-             * one immediate attempt on a new flow; back-off after that */
-            r->quick_retry = 1;
-            requeue_front(r, op);
-        } else {
-            /* the flow never carried a registration: a failed attempt, back off */
-            sipreg__schedule_retry(r, -1, SIPREG_R_FLOW, 0, 0, now);
-        }
-    } else if (op != SIPREG__OP_NONE) {
-        requeue_front(r, op); /* unregister / fetch go again on the next flow */
-    } else if (r->state == SIPREG_ST_REGISTERED && (flow_ok || renew)) {
-        requeue_front(r, SIPREG__OP_REGISTER); /* RFC 5626 §4.5: register again at once */
-    }
-    run_queue(r, SIPREG_R_FLOW, now);
-    return 0;
-}
-
-int sipreg_network_changed(struct sipreg *r, sipreg_ms now) {
-    if (!r) return SIPREG_E_INVAL;
-    /* a new network is a new situation: the failures counted on the old one say nothing */
-    r->failures = 0;
-    r->quick_retry = 0;
-    int st = r->state;
-    int active = st == SIPREG_ST_REGISTERED || st == SIPREG_ST_REFRESHING ||
-                 st == SIPREG_ST_REGISTERING || st == SIPREG_ST_BACKOFF;
-    if (st == SIPREG_ST_IDLE || st == SIPREG_ST_FAILED) return 0; /* nothing to replace */
-    if (flow_usable(r)) {
-        /* the old flow's path may be gone (RFC 5626 §4.4): the host replaces it (an open
-         * unregister or fetch goes again on the new flow) */
-        fail_flow(r, SIPREG_R_NETWORK, now);
-        if (active) r->renew = 1;
-    }
-    if (!active) return 0;
-    if (st == SIPREG_ST_BACKOFF && r->op == SIPREG__OP_NONE)
-        sipreg__start(r, SIPREG__OP_REGISTER, SIPREG_R_NETWORK, now); /* at once, new flow */
-    else if (st == SIPREG_ST_REGISTERED && !r->flow_up && r->op == SIPREG__OP_NONE)
-        sipreg__start(r, SIPREG__OP_REGISTER, SIPREG_R_NETWORK, now);
     return 0;
 }
 
