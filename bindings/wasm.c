@@ -159,6 +159,10 @@ EXPORT(sw_recv) int sw_recv(struct sipreg *r, const char *buf, size_t len, doubl
 EXPORT(sw_timeout) int sw_timeout(struct sipreg *r, double now) {
     return sipreg_on_timeout(r, ms(now));
 }
+/* The host's network changed (online, new interface or address): see sipreg_network_changed. */
+EXPORT(sw_network) int sw_network(struct sipreg *r, double now) {
+    return sipreg_network_changed(r, ms(now));
+}
 
 /* Replace the contacts with those of builder b (atomic swap when registered). */
 EXPORT(sw_set_contacts) int sw_set_contacts(struct sipreg *r, const struct sw_cfg *b, double now) {

@@ -30,10 +30,10 @@ void sipreg_config_init(struct sipreg_config *cfg) {
     cfg->policy.keepalive_s = 120;       /* RFC 5626 §4.4.1: 95..120 s without Flow-Timer */
     cfg->policy.pong_timeout_ms = 10000; /* RFC 5626 §4.4.1 */
     cfg->policy.probe = SIPREG_PROBE_OPTIONS;
-    cfg->policy.probe_s = 30;
+    cfg->policy.probe_s = 30;          /* probe a silent flow (no outbound) after U[24, 30] s */
     cfg->policy.retry_credentials = 0; /* rejected credentials stop (account lock-outs) */
     cfg->policy.max_redirects = 5;     /* 3xx followed per attempt (RFC 3261 §8.1.3.4) */
-    cfg->policy.command_ms = 32000;
+    cfg->policy.command_ms = 32000;    /* = Timer F: an unregister's bound without a flow */
 }
 
 /* Defaults of the string settings (RFC 3327 path, RFC 5627 gruu, RFC 5626 outbound). */
@@ -217,7 +217,7 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
     r->requested = cfg->expires;
     r->granted = -1;
     r->refresh_at = r->expires_at = r->retry_at = r->timer_f = r->timer_e = SIPREG_NEVER;
-    r->ping_at = r->pong_deadline = SIPREG_NEVER;
+    r->ping_at = r->pong_deadline = r->connect_at = r->unreg_until = SIPREG_NEVER;
 
     size_t pos = 0;
     r->aor = copy_str(r, &pos, cfg->aor, strlen(cfg->aor));

@@ -5,18 +5,21 @@
 
 #include "internal.h"
 
-#define SIPREG__EVENTS 8       /* queued events before the oldest is dropped */
-#define SIPREG__ARENA 768      /* bytes for strings of the binding view (URIs, GRUUs, routes) */
-#define SIPREG__REALM_MAX 96   /* longest realm we keep for nonce reuse */
-#define SIPREG__NONCE_MAX 192  /* longest nonce we keep */
-#define SIPREG__OPAQUE_MAX 96  /* longest opaque we keep */
-#define SIPREG__REASON_MAX 64  /* reason phrase kept for events */
-#define SIPREG__MAX_423 3      /* 423 answers we follow per attempt (each must raise the ask) */
-#define SIPREG__CALL_ID_LEN 24 /* Call-ID characters (from the PRNG's token alphabet) */
-#define SIPREG__TAG_LEN 10     /* From tag characters */
-#define SIPREG__TARGET_MAX 256 /* longest 3xx Contact we follow as a Request-URI */
-#define SIPREG__VISITED 8      /* 3xx targets remembered per attempt (loop guard) */
-#define SIPREG__ALTS 3         /* further Contacts of a 3xx kept, tried when the first fails */
+#define SIPREG__EVENTS 8        /* queued events before the oldest is dropped */
+#define SIPREG__ARENA 768       /* bytes for strings of the binding view (URIs, GRUUs, routes) */
+#define SIPREG__REALM_MAX 96    /* longest realm we keep for nonce reuse */
+#define SIPREG__NONCE_MAX 192   /* longest nonce we keep */
+#define SIPREG__OPAQUE_MAX 96   /* longest opaque we keep */
+#define SIPREG__REASON_MAX 64   /* reason phrase kept for events */
+#define SIPREG__MAX_423 3       /* 423 answers we follow per attempt (each must raise the ask) */
+#define SIPREG__CALL_ID_LEN 24  /* Call-ID characters (from the PRNG's token alphabet) */
+#define SIPREG__TAG_LEN 10      /* From tag characters */
+#define SIPREG__TARGET_MAX 256  /* longest 3xx Contact we follow as a Request-URI */
+#define SIPREG__VISITED 8       /* 3xx targets remembered per attempt (loop guard) */
+#define SIPREG__ALTS 3          /* further Contacts of a 3xx kept, tried when the first fails */
+#define SIPREG__PROBE_BRANCH 17 /* "z9hG4bK" + 10 random characters */
+#define SIPREG__QUEUE 4         /* commands waiting behind the open one (one per op kind) */
+#define SIPREG__CONNECT_MAX_MS 8000 /* cap of the delay between connect requests (unregister) */
 
 /* What the open (or queued) REGISTER does: the public enum sipreg_op. */
 #define SIPREG__OP_NONE SIPREG_OP_NONE
@@ -102,12 +105,18 @@ struct sipreg {
     int64_t requested; /* Expires we ask for (raised by 423, never shrunk to the grant) */
 
     /* the transaction (RFC 3261 §17.1.2) */
-    int op;              /* enum sipreg_op of the open transaction, or NONE */
-    int last_op;         /* the op events refer to: the one running, or that just ended */
-    int queued;          /* enum sipreg__op to start when the open one ends */
-    int wants_transport; /* an op waits for the flow */
-    uint32_t cseq;       /* CSeq of the last REGISTER (§10.2: +1 each) */
-    char branch[7 + 20]; /* "z9hG4bK" + random */
+    int op;                       /* enum sipreg_op of the open transaction, or NONE */
+    int last_op;                  /* the op events refer to: the one running, or that just ended */
+    int wants_transport;          /* SIPREG_EV_CONNECT emitted: waiting for the host's up/down */
+    sipreg_ms unreg_until;        /* an unregister gives up at this time (policy.command_ms) */
+    sipreg_ms connect_at;         /* ask for a flow again at this time (unregister), or NEVER */
+    uint8_t queue[SIPREG__QUEUE]; /* ops to start when the open one ends, oldest first (FIFO) */
+    uint8_t nqueue;               /* how many wait in queue[] */
+    uint8_t quick_retry;          /* the one immediate retry of a first REGISTER was used */
+    uint8_t renew;                /* the next down report starts a REGISTER at once (network) */
+    uint8_t connect_tries;        /* connect requests for the pending unregister */
+    uint32_t cseq;                /* CSeq of the last REGISTER (§10.2: +1 each) */
+    char branch[7 + 20];          /* "z9hG4bK" + random */
     size_t branch_len;
     sipreg_ms tx_start;           /* when the open REGISTER was first sent */
     sipreg_ms timer_f;            /* transaction timeout (64*T1) */
@@ -154,6 +163,14 @@ struct sipreg {
     int ping_pending;        /* a ping waits in poll_send */
     int flow_failed;         /* no pong: nothing goes out until the host reports the flow down */
 
+    /* liveness probes without outbound (keepalive AUTO, no promised pongs): OPTIONS or host ping
+     * after probe_s of silence; ping_at / pong_deadline above time them */
+    uint8_t probe_on;        /* probes run on this flow (its registration promised no pongs) */
+    uint8_t probe_open;      /* a probe waits for its answer (pong_deadline runs) */
+    uint8_t options_pending; /* the OPTIONS probe waits in poll_send */
+    char options_branch[SIPREG__PROBE_BRANCH]; /* its Via branch: "z9hG4bK" + random */
+    uint32_t options_cseq;                     /* CSeq of the open OPTIONS */
+
     /* clock */
     int has_wall, has_skew;
     int64_t wall_ms;
@@ -176,6 +193,10 @@ void sipreg__set_state(struct sipreg *r, int state, int reason);
 
 /* Close the open transaction (no more retransmissions; late responses are dropped). */
 void sipreg__end_transaction(struct sipreg *r);
+
+/* Emit an event that concerns `op` (its op field), whatever last_op says. */
+void sipreg__emit_op(struct sipreg *r, int op, int type, int reason, int status, int error,
+                     sipreg_ms at, int64_t value);
 
 /* Start the queued operation, if any, else nothing. */
 void sipreg__start_queued(struct sipreg *r, sipreg_ms now);
@@ -252,6 +273,46 @@ const char *sipreg__contacts_problem(const struct sipreg_contact_spec *c, size_t
  * one-shot removals (expires=0 in the next REGISTER, RFC 3261 §10.2.2). */
 int sipreg__swap_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
                           int remove_old);
+
+/* 1 when requests can go out: a flow is up and not known to be dead. */
+static inline int sipreg__flow_usable(const struct sipreg *r) {
+    return r->flow_up && !r->flow_failed;
+}
+
+/* The command queue (reg_sched.c): position of op or -1; remove entry i; 1 when an unregister
+ * waits; put op first (the open op that lost its flow); ask the host for a flow once; start the
+ * first queued op when nothing is open, or show its state and wait for a flow. */
+int sipreg__queued_at(const struct sipreg *r, int op);
+void sipreg__dequeue_at(struct sipreg *r, unsigned i);
+int sipreg__unregister_queued(const struct sipreg *r);
+void sipreg__requeue_front(struct sipreg *r, int op);
+void sipreg__want_flow(struct sipreg *r);
+void sipreg__run_queue(struct sipreg *r, int reason, sipreg_ms now);
+
+/* The flow is dead (reason FLOW, TIMEOUT or NETWORK): SIPREG_EV_FLOW_FAILED, nothing goes out on
+ * it until the host reports it down (reg_flow.c). */
+void sipreg__fail_flow(struct sipreg *r, int reason, sipreg_ms now);
+
+/* CRLF keep-alive timers: send a ping when due, fail the flow when its pong is late. */
+void sipreg__keepalive_timeout(struct sipreg *r, sipreg_ms now);
+
+/* Start liveness probes after a REGISTER 2xx that promised no pongs (keepalive AUTO). */
+void sipreg__probe_start(struct sipreg *r, sipreg_ms now);
+
+/* Something arrived on the flow: it is alive; the silence before the next probe starts again. */
+void sipreg__probe_heard(struct sipreg *r, sipreg_ms now);
+
+/* The probe timers (send the probe when due, the flow failed when its answer is late). */
+void sipreg__probe_timeout(struct sipreg *r, sipreg_ms now);
+
+/* 1 when m answers the open OPTIONS probe (branch, Call-ID, CSeq number and method). */
+int sipreg__probe_answer(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now);
+
+/* Compose the pending OPTIONS probe into buf: its length, or a negative error. */
+int sipreg__probe_compose(struct sipreg *r, char *buf, size_t cap);
+
+/* Forget the probes of the flow (it went down or failed). */
+void sipreg__probe_stop(struct sipreg *r);
 
 /* Handle a parsed response to the open transaction. */
 void sipreg__on_response(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now);

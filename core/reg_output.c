@@ -28,6 +28,14 @@ void sipreg__emit(struct sipreg *r, int type, int reason, int status, int error,
     ev->text = status ? sipreg__str(r->reason_text, r->reason_len) : sipreg__str(NULL, 0);
 }
 
+void sipreg__emit_op(struct sipreg *r, int op, int type, int reason, int status, int error,
+                     sipreg_ms at, int64_t value) {
+    int last = r->last_op;
+    r->last_op = op;
+    sipreg__emit(r, type, reason, status, error, at, value);
+    r->last_op = last;
+}
+
 void sipreg__set_state(struct sipreg *r, int state, int reason) {
     if (r->state == state) return;
     r->state = state;
@@ -99,6 +107,8 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
         r->ping_pending = 0;
         return 4;
     }
+    /* the OPTIONS probe first: its CSeq is below that of a REGISTER opened after it */
+    if (r->options_pending) return sipreg__probe_compose(r, buf, cap);
     if (!r->send_pending || r->op == SIPREG__OP_NONE) return SIPREG_E_DONE;
 
     struct sipreg_contact_out out[SIPREG_MAX_CONTACTS * 2];
@@ -186,9 +196,13 @@ struct sipreg_str sipreg__arena_str(const struct sipreg *r, uint16_t off, uint16
 int sipreg_bindings(const struct sipreg *r, struct sipreg_binding *out, size_t cap, size_t *n) {
     if (!r || (!out && cap)) return SIPREG_E_INVAL;
     size_t k = 0;
+    /* after an unregistration (IDLE, a REGISTER sent, none of ours matched or granted) our
+     * contacts are not bindings: the view lists only what the registrar holds */
+    int gone = r->state == SIPREG_ST_IDLE && r->cseq > 0;
     for (size_t i = 0; i < r->ncontacts; i++) {
         const struct sipreg__contact *c = &r->contacts[i];
         if (c->removing) continue;
+        if (gone && c->matched_by == SIPREG_MATCH_NONE && c->granted == 0) continue;
         if (k < cap) {
             struct sipreg_binding *b = &out[k];
             b->ours = 1;
@@ -255,8 +269,13 @@ void sipreg_get_info(const struct sipreg *r, struct sipreg_info *info) {
     info->others_omitted = r->others_omitted;
     info->keepalive = r->ka_on && r->flow_up;
     info->keepalive_s = r->ka_interval_s;
-    info->ping_at = info->keepalive ? r->ping_at : SIPREG_NEVER;
-    info->pong_deadline = info->keepalive ? r->pong_deadline : SIPREG_NEVER;
+    int probing = r->probe_on && r->flow_up;
+    info->liveness =
+        info->keepalive ? SIPREG_LIVE_CRLF
+        : probing ? (r->pol.probe == SIPREG_PROBE_HOST ? SIPREG_LIVE_HOST : SIPREG_LIVE_OPTIONS)
+                  : SIPREG_LIVE_NONE;
+    info->ping_at = info->keepalive || probing ? r->ping_at : SIPREG_NEVER;
+    info->pong_deadline = info->keepalive || probing ? r->pong_deadline : SIPREG_NEVER;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -292,6 +311,11 @@ const char *sipreg_event_name(int type) {
 const char *sipreg_op_name(int op) {
     static const char *const N[] = {"none", "register", "unregister", "unregister-all", "fetch"};
     return name_of(N, sizeof N / sizeof N[0], op);
+}
+
+const char *sipreg_liveness_name(int liveness) {
+    static const char *const N[] = {"none", "crlf", "options", "host"};
+    return name_of(N, sizeof N / sizeof N[0], liveness);
 }
 
 const char *sipreg_match_name(int match) {

@@ -21,14 +21,20 @@ static int only_crlf(const char *buf, size_t len) {
 int sipreg_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now) {
     if (!r || (!msg && len)) return SIPREG_E_INVAL;
     if (only_crlf(msg, len)) {
-        r->pong_deadline = SIPREG_NEVER; /* the pong: the flow is alive */
+        /* the pong (RFC 5626 §4.4.1 CRLF, or the host's transport pong): the flow is alive */
+        if (r->ka_on) r->pong_deadline = SIPREG_NEVER;
+        sipreg__probe_heard(r, now);
         return 0;
     }
     struct sipreg_hdr hdrs[SIPREG_MAX_HEADERS];
     struct sipreg_msg m;
     size_t off;
     int err = sipreg_msg_parse(&m, msg, len, hdrs, SIPREG_MAX_HEADERS, &off);
+    /* anything that arrived proves the flow delivers: the probe's silence starts again */
+    int pong = err == 0 && sipreg__probe_answer(r, &m, now);
+    if (len) sipreg__probe_heard(r, now);
     if (err < 0) return err; /* garbage is dropped; the transaction keeps waiting */
+    if (pong) return 0;      /* any response to the OPTIONS probe, 200 or 404/405: the flow lives */
     if (m.type != SIPREG_RESPONSE) return SIPREG_E_ASYMMETRIC;
     /* §17.1.3: a response belongs to our transaction by branch and CSeq method; we also
      * check the Call-ID and CSeq number, which are ours alone (§10.2) */
@@ -235,14 +241,22 @@ static int requires(const struct sipreg_msg *m, const char *tag) {
 static void start_keepalive(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now) {
     int64_t ft = sipreg_msg_delta(m, SIPREG_H_FLOW_TIMER);
     int promised = ft > 0 || requires(m, "outbound");
-    int on =
-        sipreg_transport_reliable(r->transport) &&
-        (r->pol.keepalive == SIPREG_KA_ALWAYS || (r->pol.keepalive == SIPREG_KA_AUTO && promised));
+    int reliable = sipreg_transport_reliable(r->transport);
+    int on = reliable && (r->pol.keepalive == SIPREG_KA_ALWAYS ||
+                          (r->pol.keepalive == SIPREG_KA_AUTO && promised));
+    /* no promise: liveness probes while the flow is silent (reg_probe.c) */
+    int probe =
+        reliable && !on && r->pol.keepalive == SIPREG_KA_AUTO && r->pol.probe != SIPREG_PROBE_NONE;
     r->ka_interval_s = ft > 0 ? ft : r->pol.keepalive_s;
     if (!on) {
+        if (r->ka_on) r->ping_at = r->pong_deadline = SIPREG_NEVER;
         r->ka_on = 0;
-        r->ping_at = r->pong_deadline = SIPREG_NEVER;
+        if (probe)
+            sipreg__probe_start(r, now);
+        else
+            sipreg__probe_stop(r);
     } else if (!r->ka_on) {
+        sipreg__probe_stop(r);
         r->ka_on = 1;
         sipreg__schedule_ping(r, now);
     }

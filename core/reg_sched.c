@@ -1,6 +1,8 @@
-/* reg_sched.c — commands, the REGISTER transaction (RFC 3261 §17.1.2: Timer E retransmissions
- * over unreliable transports, Timer F timeout), and the schedule: refresh (§10.2.4), expiry,
- * and retry after failures (RFC 3261 §10.2.7, RFC 5626 §4.5). */
+/* reg_sched.c — commands and their queue (FIFO behind the open REGISTER, RFC 3261 §10.2: never
+ * two in flight; the unregister's time bound), the REGISTER transaction (RFC 3261 §17.1.2: Timer E
+ * retransmissions over unreliable transports, Timer F timeout), and the schedule: refresh
+ * (§10.2.4), expiry, and retry after failures (RFC 3261 §10.2.7, RFC 5626 §4.5). The flow and
+ * its liveness are in reg_flow.c. */
 #include "reg_internal.h"
 
 /* ---------------------------------------------------------------------------------------- */
@@ -49,40 +51,115 @@ static int state_for_op(const struct sipreg *r, int op) {
     }
 }
 
-void sipreg__start(struct sipreg *r, int op, int reason, sipreg_ms now) {
-    if (r->op != SIPREG__OP_NONE) {
-        /* §10.2: never a second REGISTER while one is open; the last command wins */
-        r->queued = op;
+/* Position of op in the command queue, or -1. */
+int sipreg__queued_at(const struct sipreg *r, int op) {
+    for (unsigned i = 0; i < r->nqueue; i++)
+        if (r->queue[i] == op) return (int)i;
+    return -1;
+}
+
+/* Remove queue entry i. */
+void sipreg__dequeue_at(struct sipreg *r, unsigned i) {
+    memmove(r->queue + i, r->queue + i + 1, (r->nqueue - i - 1) * sizeof r->queue[0]);
+    r->nqueue--;
+}
+
+/* 1 when an unregister waits in the queue (for a flow, or behind the open op). */
+int sipreg__unregister_queued(const struct sipreg *r) {
+    return sipreg__queued_at(r, SIPREG__OP_UNREGISTER) >= 0 ||
+           sipreg__queued_at(r, SIPREG__OP_UNREGISTER_ALL) >= 0;
+}
+
+/* Append op; a repeated op moves to the end instead of being queued twice (one entry per op
+ * kind, so the queue never overflows). An unregister drops a REGISTER queued before it: that
+ * one would be undone at once (a register after an unregister does run, after it). */
+static void enqueue(struct sipreg *r, int op) {
+    int i = sipreg__queued_at(r, op);
+    if (i >= 0) sipreg__dequeue_at(r, (unsigned)i);
+    if ((op == SIPREG__OP_UNREGISTER || op == SIPREG__OP_UNREGISTER_ALL) &&
+        (i = sipreg__queued_at(r, SIPREG__OP_REGISTER)) >= 0)
+        sipreg__dequeue_at(r, (unsigned)i);
+    if (r->nqueue < SIPREG__QUEUE) r->queue[r->nqueue++] = (uint8_t)op;
+}
+
+/* Put op first: the open op that lost its flow goes again before later commands (a REGISTER
+ * not when an unregister waits: that would undo it at once). */
+void sipreg__requeue_front(struct sipreg *r, int op) {
+    if (op == SIPREG__OP_REGISTER && sipreg__unregister_queued(r)) return;
+    int i = sipreg__queued_at(r, op);
+    if (i >= 0) sipreg__dequeue_at(r, (unsigned)i);
+    if (r->nqueue == SIPREG__QUEUE) r->nqueue--;
+    memmove(r->queue + 1, r->queue, r->nqueue * sizeof r->queue[0]);
+    r->queue[0] = (uint8_t)op;
+    r->nqueue++;
+}
+
+/* Ask the host for a flow (SIPREG_EV_CONNECT) once; not while a failed flow is being closed
+ * (its down report asks again). */
+void sipreg__want_flow(struct sipreg *r) {
+    if (r->wants_transport || r->flow_up || !r->nqueue) return;
+    r->wants_transport = 1;
+    r->last_op = r->queue[0];
+    sipreg__emit(r, SIPREG_EV_CONNECT, SIPREG_R_FLOW, 0, 0, SIPREG_NEVER, 0);
+}
+
+/* Start the queue's first op when nothing is open (§10.2: never two REGISTERs in flight), or
+ * show its state and wait for a flow. */
+void sipreg__run_queue(struct sipreg *r, int reason, sipreg_ms now) {
+    if (r->op != SIPREG__OP_NONE || !r->nqueue) return;
+    int op = r->queue[0];
+    int st = state_for_op(r, op);
+    if (!sipreg__flow_usable(r)) {
+        /* waiting for a flow: show the state of the first queued op that changes it (a
+         * register behind a fetch is "registering") */
+        int shown = st;
+        for (unsigned i = 0; i < r->nqueue; i++)
+            if (r->queue[i] != SIPREG__OP_FETCH) {
+                shown = state_for_op(r, r->queue[i]);
+                break;
+            }
+        r->last_op = op;
+        if (shown != r->state) sipreg__set_state(r, shown, reason);
+        sipreg__want_flow(r);
         return;
     }
-    if (!r->flow_up) {
-        /* wait for a flow; ask the host for one once */
-        if (r->queued != op || !r->wants_transport) {
-            r->queued = op;
-            r->last_op = op;
-            r->wants_transport = 1;
-            sipreg__emit(r, SIPREG_EV_CONNECT, SIPREG_R_FLOW, 0, 0, SIPREG_NEVER, 0);
-        }
-        int st = state_for_op(r, op);
-        if (st != r->state) sipreg__set_state(r, st, reason);
-        return;
-    }
-    r->queued = SIPREG__OP_NONE;
+    sipreg__dequeue_at(r, 0);
     r->wants_transport = 0;
     r->op = op;
     r->last_op = op;
     sipreg__new_attempt(r);
-    r->retry_at = SIPREG_NEVER;
-    int st = state_for_op(r, op);
+    /* a REGISTER is the retry; a fetch during back-off leaves the retry where it is */
+    if (op == SIPREG__OP_REGISTER) r->retry_at = SIPREG_NEVER;
     if (st != r->state) sipreg__set_state(r, st, reason);
     open_transaction(r, now);
+}
+
+void sipreg__start(struct sipreg *r, int op, int reason, sipreg_ms now) {
+    enqueue(r, op);
+    sipreg__run_queue(r, reason, now);
 }
 
 void sipreg__restart(struct sipreg *r, sipreg_ms now) { open_transaction(r, now); }
 
 void sipreg__start_queued(struct sipreg *r, sipreg_ms now) {
-    if (r->queued != SIPREG__OP_NONE && r->op == SIPREG__OP_NONE && r->flow_up)
-        sipreg__start(r, r->queued, SIPREG_R_COMMAND, now);
+    sipreg__run_queue(r, SIPREG_R_COMMAND, now);
+}
+
+/* The pending unregister waited for a flow until policy.command_ms after the command: stop
+ * (IDLE; our bindings expire on their own at the registrar). */
+static void give_up_unregister(struct sipreg *r, sipreg_ms now) {
+    int i = sipreg__queued_at(r, SIPREG__OP_UNREGISTER);
+    int op = i >= 0 ? SIPREG__OP_UNREGISTER : SIPREG__OP_UNREGISTER_ALL;
+    if (i < 0) i = sipreg__queued_at(r, SIPREG__OP_UNREGISTER_ALL);
+    if (i >= 0) sipreg__dequeue_at(r, (unsigned)i);
+    if ((i = sipreg__queued_at(r, SIPREG__OP_UNREGISTER_ALL)) >= 0)
+        sipreg__dequeue_at(r, (unsigned)i);
+    r->connect_at = SIPREG_NEVER;
+    r->expires_at = r->refresh_at = r->retry_at = SIPREG_NEVER;
+    sipreg__emit_op(r, op, SIPREG_EV_FAILED, SIPREG_R_GAVE_UP, 0, 0, SIPREG_NEVER, 0);
+    r->last_op = op;
+    sipreg__set_state(r, SIPREG_ST_IDLE, SIPREG_R_GAVE_UP);
+    sipreg__run_queue(r, SIPREG_R_COMMAND, now);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -106,6 +183,7 @@ void sipreg__schedule_refresh(struct sipreg *r, int64_t granted, sipreg_ms base)
     r->refresh_at = base + at;
     r->expires_at = base + e_ms;
     r->expiring_sent = 0;
+    r->quick_retry = 0; /* a registration succeeded: a first-REGISTER drop may retry at once */
 }
 
 void sipreg__schedule_retry(struct sipreg *r, int64_t retry_after_s, int reason, int status,
@@ -131,31 +209,13 @@ void sipreg__schedule_retry(struct sipreg *r, int64_t retry_after_s, int reason,
     }
     r->retry_at = now + delay_ms;
     r->refresh_at = SIPREG_NEVER; /* the retry replaces the refresh */
+    /* a REGISTER queued behind the failed one is the retry itself: it waits for the back-off */
+    int i = sipreg__queued_at(r, SIPREG__OP_REGISTER);
+    if (i >= 0) sipreg__dequeue_at(r, (unsigned)i);
     sipreg__set_state(r, SIPREG_ST_BACKOFF, reason);
     sipreg__emit(r, SIPREG_EV_FAILED, reason, status, error, r->retry_at, r->failures);
     sipreg__emit(r, SIPREG_EV_RETRY, why, status, error, r->retry_at, delay_ms);
-}
-
-void sipreg__schedule_ping(struct sipreg *r, sipreg_ms now) {
-    int64_t hi = r->ka_interval_s * 1000;
-    r->ping_at = now + sipreg_prng_range(&r->prng, hi * 8 / 10, hi);
-}
-
-/* RFC 5626 §4.4.1: send a ping when due; no pong within the timeout means the flow failed. */
-static void keepalive(struct sipreg *r, sipreg_ms now) {
-    if (!r->ka_on || !r->flow_up || r->flow_failed) return;
-    if (now >= r->pong_deadline) {
-        r->flow_failed = 1;
-        r->pong_deadline = r->ping_at = SIPREG_NEVER;
-        r->ping_pending = 0;
-        sipreg__emit(r, SIPREG_EV_FLOW_FAILED, SIPREG_R_FLOW, 0, 0, now, 0);
-    } else if (now >= r->ping_at) {
-        r->ping_pending = 1;
-        /* the deadline runs from the first unanswered ping: later pings do not move it, or a
-         * Flow-Timer shorter than the pong timeout would hide a dead flow forever */
-        if (r->pong_deadline == SIPREG_NEVER) r->pong_deadline = now + r->pol.pong_timeout_ms;
-        sipreg__schedule_ping(r, now);
-    }
+    sipreg__run_queue(r, SIPREG_R_COMMAND, now); /* other commands (fetch, unregister) go on */
 }
 
 /* The binding is gone before we could refresh it: say so, and register again. */
@@ -166,7 +226,7 @@ static void lapse(struct sipreg *r, sipreg_ms now) {
     r->granted = -1;
     for (size_t i = 0; i < r->ncontacts; i++)
         r->contacts[i].expires_at = SIPREG_NEVER;
-    sipreg__emit(r, SIPREG_EV_LAPSED, SIPREG_R_LAPSED, 0, 0, now, late);
+    sipreg__emit_op(r, SIPREG__OP_REGISTER, SIPREG_EV_LAPSED, SIPREG_R_LAPSED, 0, 0, now, late);
     if (r->state == SIPREG_ST_REGISTERED || r->state == SIPREG_ST_REFRESHING)
         sipreg__set_state(r, SIPREG_ST_REGISTERING, SIPREG_R_LAPSED);
 }
@@ -182,12 +242,24 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now) {
             sipreg__end_transaction(r);
             memcpy(r->reason_text, TIMEOUT_TEXT, sizeof TIMEOUT_TEXT - 1);
             r->reason_len = sizeof TIMEOUT_TEXT - 1;
+            /* no answer on a reliable flow: the flow is suspect (half-open, frozen NAT or
+             * proxy); the host replaces it and the next attempt goes on a new one */
+            if (sipreg_transport_reliable(r->transport) && sipreg__flow_usable(r))
+                sipreg__fail_flow(r, SIPREG_R_TIMEOUT, now);
             if (op == SIPREG__OP_REGISTER) {
                 /* §10.2.7: no immediate re-attempt after a timeout */
                 sipreg__schedule_retry(r, -1, SIPREG_R_TIMEOUT, 408, 0, now);
+            } else if (op != SIPREG__OP_FETCH && now < r->unreg_until) {
+                /* an unregister tries again within its bound (on a new flow when reliable) */
+                sipreg__requeue_front(r, op);
+                sipreg__run_queue(r, SIPREG_R_TIMEOUT, now);
             } else {
                 sipreg__emit(r, SIPREG_EV_FAILED, SIPREG_R_TIMEOUT, 408, 0, SIPREG_NEVER, 0);
-                if (op != SIPREG__OP_FETCH) sipreg__set_state(r, SIPREG_ST_IDLE, SIPREG_R_TIMEOUT);
+                if (op != SIPREG__OP_FETCH) {
+                    /* the app wanted out: stop refreshing; bindings expire on their own */
+                    r->expires_at = r->refresh_at = SIPREG_NEVER;
+                    sipreg__set_state(r, SIPREG_ST_IDLE, SIPREG_R_TIMEOUT);
+                }
                 sipreg__start_queued(r, now);
             }
         } else if (now >= r->timer_e) {
@@ -199,7 +271,15 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now) {
                 r->timer_e += r->timer_e_ms; /* a very late wake-up */
         }
     }
-    keepalive(r, now);
+    sipreg__keepalive_timeout(r, now);
+    sipreg__probe_timeout(r, now);
+    /* the unregister's bound, and its next request for a flow */
+    if (sipreg__unregister_queued(r) && r->op == SIPREG__OP_NONE && now >= r->unreg_until)
+        give_up_unregister(r, now);
+    if (r->connect_at != SIPREG_NEVER && now >= r->connect_at) {
+        r->connect_at = SIPREG_NEVER;
+        sipreg__want_flow(r);
+    }
     /* 2. our binding's lifetime: lapse when it expired unrefreshed */
     if (r->expires_at != SIPREG_NEVER && now >= r->expires_at) {
         lapse(r, now);
@@ -211,7 +291,8 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now) {
         if (!r->expiring_sent) {
             r->expiring_sent = 1;
             int64_t left = r->expires_at == SIPREG_NEVER ? 0 : (r->expires_at - now) / 1000;
-            sipreg__emit(r, SIPREG_EV_EXPIRING, SIPREG_R_REFRESH, 0, 0, r->expires_at, left);
+            sipreg__emit_op(r, SIPREG__OP_REGISTER, SIPREG_EV_EXPIRING, SIPREG_R_REFRESH, 0, 0,
+                            r->expires_at, left);
         }
         if (!r->pol.manual_refresh) sipreg__start(r, SIPREG__OP_REGISTER, SIPREG_R_REFRESH, now);
     }
@@ -240,6 +321,15 @@ sipreg_ms sipreg_deadline(const struct sipreg *r) {
         if (r->ping_at < d) d = r->ping_at;
         if (r->pong_deadline < d) d = r->pong_deadline;
     }
+    if (r->probe_on && r->flow_up && !r->flow_failed) {
+        if (r->probe_open && r->pong_deadline < d) d = r->pong_deadline;
+        if (!r->probe_open && r->op == SIPREG__OP_NONE && r->state == SIPREG_ST_REGISTERED &&
+            r->ping_at < d)
+            d = r->ping_at;
+    }
+    if (r->connect_at < d) d = r->connect_at;
+    if (sipreg__unregister_queued(r) && r->op == SIPREG__OP_NONE && r->unreg_until < d)
+        d = r->unreg_until;
     return d;
 }
 
@@ -249,7 +339,11 @@ sipreg_ms sipreg_deadline(const struct sipreg *r) {
 
 int sipreg_register(struct sipreg *r, sipreg_ms now) {
     if (!r) return SIPREG_E_INVAL;
-    if (r->state == SIPREG_ST_FAILED || r->state == SIPREG_ST_IDLE) r->failures = 0;
+    if (r->state == SIPREG_ST_FAILED || r->state == SIPREG_ST_IDLE) {
+        r->failures = 0;
+        r->quick_retry = 0;
+    }
+    /* during back-off: an attempt now (the app asked), the failure count kept */
     sipreg__start(r, SIPREG__OP_REGISTER, SIPREG_R_COMMAND, now);
     return 0;
 }
@@ -258,6 +352,10 @@ int sipreg_unregister(struct sipreg *r, int all, sipreg_ms now) {
     if (!r) return SIPREG_E_INVAL;
     r->retry_at = SIPREG_NEVER;
     r->refresh_at = SIPREG_NEVER;
+    /* the bound: without a flow (or an answer) the unregister gives up command_ms from now */
+    r->unreg_until = now + r->pol.command_ms;
+    r->connect_tries = 0;
+    r->connect_at = SIPREG_NEVER;
     sipreg__start(r, all ? SIPREG__OP_UNREGISTER_ALL : SIPREG__OP_UNREGISTER, SIPREG_R_COMMAND,
                   now);
     return 0;
@@ -266,45 +364,6 @@ int sipreg_unregister(struct sipreg *r, int all, sipreg_ms now) {
 int sipreg_fetch(struct sipreg *r, sipreg_ms now) {
     if (!r) return SIPREG_E_INVAL;
     sipreg__start(r, SIPREG__OP_FETCH, SIPREG_R_COMMAND, now);
-    return 0;
-}
-
-int sipreg_transport(struct sipreg *r, int up, sipreg_ms now) {
-    if (!r) return SIPREG_E_INVAL;
-    if (up) {
-        r->flow_up = 1;
-        /* a retry waits for its time (RFC 5626 §4.5); anything else goes now */
-        if (!(r->state == SIPREG_ST_BACKOFF && r->retry_at != SIPREG_NEVER && now < r->retry_at))
-            sipreg__start_queued(r, now);
-        return 0;
-    }
-    int was_up = r->flow_up;
-    r->flow_up = 0;
-    /* keep-alives belong to a flow: a new flow starts them after its registration */
-    r->ka_on = 0;
-    r->flow_failed = 0;
-    r->ping_pending = 0;
-    r->ping_at = r->pong_deadline = SIPREG_NEVER;
-    int op = r->op;
-    if (op != SIPREG__OP_NONE) sipreg__end_transaction(r); /* its responses cannot arrive now */
-    if (!was_up) {
-        /* a connection attempt failed: that is a failed attempt (RFC 5626 §4.5) */
-        if (r->wants_transport && r->queued == SIPREG__OP_REGISTER) {
-            r->wants_transport = 0;
-            sipreg__schedule_retry(r, -1, SIPREG_R_FLOW, 0, 0, now);
-        }
-        return 0;
-    }
-    if (r->flow_ok && (op == SIPREG__OP_REGISTER || r->state == SIPREG_ST_REGISTERED)) {
-        /* RFC 5626 §4.5: a flow that worked failed: replace it at once and register again */
-        r->flow_ok = 0;
-        sipreg__start(r, SIPREG__OP_REGISTER, SIPREG_R_FLOW, now);
-    } else if (op == SIPREG__OP_REGISTER) {
-        /* the flow never carried a registration: a failed attempt, back off */
-        sipreg__schedule_retry(r, -1, SIPREG_R_FLOW, 0, 0, now);
-    } else if (op != SIPREG__OP_NONE) {
-        sipreg__start(r, op, SIPREG_R_FLOW, now); /* unregister / fetch wait for the next flow */
-    }
     return 0;
 }
 

@@ -486,6 +486,14 @@ int sipreg_compose_authorization(const struct sipreg_challenge *ch,
 /*  FAILED: a failure no retry can mend (bad config, no credentials); register() starts again. */
 /* ------------------------------------------------------------------------------------------ */
 
+/* How the current flow's liveness is watched (sipreg_info.liveness). */
+enum sipreg_liveness {
+    SIPREG_LIVE_NONE = 0,    /* not watched (no flow, UDP, keepalive never, or probe none) */
+    SIPREG_LIVE_CRLF = 1,    /* RFC 5626 §4.4.1 CRLF pings (the registrar promised pongs) */
+    SIPREG_LIVE_OPTIONS = 2, /* OPTIONS probes after probe_s of silence */
+    SIPREG_LIVE_HOST = 3     /* SIPREG_EV_PING after probe_s of silence (host transport ping) */
+};
+
 /* Registration states. */
 enum sipreg_state {
     SIPREG_ST_IDLE = 0,          /* nothing registered, nothing scheduled */
@@ -542,13 +550,15 @@ enum sipreg_event_type {
     SIPREG_EV_LAPSED = 7,   /* our binding expired before refresh; value = ms since expiry */
     SIPREG_EV_BINDINGS = 8, /* a 2xx updated the binding view (fetch result, or any 2xx) */
     SIPREG_EV_CONNECT = 9, /* the core needs a transport flow: connect, then sipreg_transport(up) */
-    SIPREG_EV_NO_BINDING = 10, /* a 2xx to our REGISTER does not list (all) our bindings */
-    SIPREG_EV_FLOW_FAILED = 11,/* no pong within 10 s (RFC 5626 §4.4.1): close the flow, then
-                                * report sipreg_transport(down) */
-    SIPREG_EV_REDIRECT = 12,   /* a 3xx was followed: text = the new Request-URI, value = 1 when
-                                * it is permanent (301: later refreshes go there too) */
+    SIPREG_EV_NO_BINDING = 10,  /* a 2xx to our REGISTER does not list (all) our bindings */
+    SIPREG_EV_FLOW_FAILED = 11, /* the flow is dead: close it, then report sipreg_transport(down).
+                                 * reason FLOW: no pong / probe answer within pong_timeout_ms
+                                 * (RFC 5626 §4.4.1); TIMEOUT: Timer F on a reliable flow;
+                                 * NETWORK: sipreg_network_changed */
+    SIPREG_EV_REDIRECT = 12,    /* a 3xx was followed: text = the new Request-URI, value = 1 when
+                                 * it is permanent (301: later refreshes go there too) */
     SIPREG_EV_PING = 13         /* probe mode "host": send a transport-level ping now (WebSocket
-                                * ping, RFC 6455 §5.5.2) and report its pong as sipreg_recv("\r\n") */
+                                 * ping, RFC 6455 §5.5.2) and report its pong as sipreg_recv("\r\n") */
 };
 
 /* When to send CRLF keep-alive pings (RFC 5626 §4.4.1) over reliable flows. */
@@ -581,9 +591,9 @@ enum sipreg_action {
 
 /* One row of the failure table: statuses lo..hi (inclusive) lead to `action`. */
 struct sipreg_failure_rule {
-    int lo, hi;       /* status range */
-    int action;       /* enum sipreg_action */
-    const char *why;  /* one line: the rule and its RFC section */
+    int lo, hi;      /* status range */
+    int action;      /* enum sipreg_action */
+    const char *why; /* one line: the rule and its RFC section */
 };
 
 /* The failure table, most specific rows first (the first row containing a status applies);
@@ -658,6 +668,7 @@ struct sipreg_info {
     size_t others_omitted;   /* other devices' bindings not stored (limits) */
     int keepalive;           /* 1 when CRLF keep-alives run on this flow */
     int64_t keepalive_s;     /* their interval upper bound (Flow-Timer or the default) */
+    int liveness;            /* enum sipreg_liveness: how this flow is watched */
     sipreg_ms ping_at;       /* next ping, or SIPREG_NEVER */
     sipreg_ms pong_deadline; /* the open ping's deadline, or SIPREG_NEVER */
 };
@@ -769,13 +780,28 @@ void sipreg_free(struct sipreg *r);
 /* Bytes of memory this registration holds (struct plus copied strings). */
 size_t sipreg_memory(const struct sipreg *r);
 
-/* Register now (first time, or refresh now). Queued if a REGISTER is in flight. */
+/* Commands queue behind each other (FIFO, at most one entry per op; repeating a queued op moves
+ * it to the end) and start when the open REGISTER ended: never two in flight (§10.2). A command
+ * that needs a flow emits SIPREG_EV_CONNECT. How each one ends (its events carry its op):
+ *   register:   SIPREG_EV_REGISTERED, or SIPREG_EV_FAILED per failed attempt (a failed connect
+ *               is reason FLOW) and the back-off retries (BACKOFF), or FAILED state when
+ *               retrying cannot mend it. During back-off it makes an attempt now.
+ *   unregister: SIPREG_EV_UNREGISTERED (IDLE); or, with no flow, it asks for one again after
+ *               1, 2, 4, 8 s ... until policy.command_ms after the command, then SIPREG_EV_FAILED
+ *               reason GAVE_UP and IDLE (no refresh: the bindings expire on their own); a
+ *               Timer F within the bound tries again (on a new flow when reliable), after it
+ *               SIPREG_EV_FAILED reason TIMEOUT and IDLE.
+ *   fetch:      SIPREG_EV_BINDINGS, or SIPREG_EV_FAILED (reason FLOW at the first failed
+ *               connect, TIMEOUT, STATUS ...); the state does not change. */
+
+/* Register now (first time, or refresh now). Queued behind an open transaction. */
 int sipreg_register(struct sipreg *r, sipreg_ms now);
 
 /* Remove our bindings (all = 0) or every binding of the AOR with "Contact: *" (all = 1). */
 int sipreg_unregister(struct sipreg *r, int all, sipreg_ms now);
 
-/* Query the bindings: REGISTER without Contact (RFC 3261 §10.2.3). */
+/* Query the bindings: REGISTER without Contact (RFC 3261 §10.2.3); during back-off it runs
+ * without moving the retry. */
 int sipreg_fetch(struct sipreg *r, sipreg_ms now);
 
 /* Replace our Contacts; when registered, old and new go in one REGISTER (old with expires=0). */
@@ -792,7 +818,10 @@ int sipreg_network_changed(struct sipreg *r, sipreg_ms now);
  * sipreg_new would accept it. Static or thread-unsafe storage: copy it before the next call. */
 const char *sipreg_config_problem(const struct sipreg_config *cfg);
 
-/* Report the transport flow up (1) or down (0). */
+/* Report the transport flow up (1) or down (0). Down while no flow was up is a failed connect.
+ * Down with a REGISTER open: a flow that carried a registration is replaced at once (RFC 5626
+ * §4.5); the first REGISTER gets one immediate retry on a new flow, later ones back off. A
+ * Timer F on a reliable flow emits SIPREG_EV_FLOW_FAILED (reason TIMEOUT): close that flow. */
 int sipreg_transport(struct sipreg *r, int up, sipreg_ms now);
 
 /* Tell the core the wall clock (Unix ms) at monotonic `now`, for clock-skew estimates. */
@@ -831,6 +860,7 @@ const char *sipreg_reason_name(int reason); /* see sipreg_state_name */
 const char *sipreg_event_name(int type);    /* see sipreg_state_name */
 const char *sipreg_match_name(int match);   /* see sipreg_state_name */
 const char *sipreg_op_name(int op);         /* see sipreg_state_name */
+const char *sipreg_liveness_name(int l);    /* "none", "crlf", "options", "host" */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Views: a parsed message, an event, a snapshot — as JSON text or as a word tape             */

@@ -87,6 +87,7 @@ static int put_info(struct sipreg__view *v, const struct sipreg *r) {
     sipreg__m_int(v, "othersOmitted", (int64_t)in.others_omitted);
     sipreg__m_bool(v, "keepalive", in.keepalive);
     sipreg__m_int(v, "keepaliveS", in.keepalive_s);
+    sipreg__m_str(v, "liveness", sipreg__cstr(sipreg_liveness_name(in.liveness)));
     put_time(v, "pingAt", in.ping_at);
     put_time(v, "pongDeadline", in.pong_deadline);
     sipreg__v_key(v, "bindings");

@@ -38,8 +38,9 @@ struct sim {
     int failures;
     int lineno;
     int last_recv;
-    char last_sent[MAX_SENT];
-    char *history[8]; /* the last REGISTERs sent, newest first (malloc) */
+    char last_sent[MAX_SENT];    /* the last REGISTER sent (what `recv` answers) */
+    char last_options[MAX_SENT]; /* the last OPTIONS probe sent (what `recv options` answers) */
+    char *history[8];            /* the last REGISTERs sent, newest first (malloc) */
     struct item items[MAX_ITEMS];
     size_t nitems;
 };
@@ -99,17 +100,23 @@ static void drain(struct sim *s) {
         it->text = malloc((size_t)n + 1);
         memcpy(it->text, buf, (size_t)n);
         it->text[n] = 0;
-        memcpy(s->last_sent, buf, (size_t)n);
-        s->last_sent[n] = 0;
-        free(s->history[7]);
-        memmove(s->history + 1, s->history, 7 * sizeof s->history[0]);
-        s->history[0] = strdup(it->text);
+        int options = !strncmp(buf, "OPTIONS ", 8);
+        if (options) {
+            memcpy(s->last_options, buf, (size_t)n);
+            s->last_options[n] = 0;
+        } else if (!strncmp(buf, "REGISTER ", 9)) {
+            memcpy(s->last_sent, buf, (size_t)n);
+            s->last_sent[n] = 0;
+            free(s->history[7]);
+            memmove(s->history + 1, s->history, 7 * sizeof s->history[0]);
+            s->history[0] = strdup(it->text);
+        }
         const char *cs = strstr(it->text, "\r\nCSeq: ");
         it->cseq = cs ? (uint32_t)strtoul(cs + 8, NULL, 10) : 0;
         if (s->log) {
             if (it->cseq)
-                fprintf(s->log, "t=%" PRId64 " send REGISTER cseq=%u bytes=%d\n", s->now, it->cseq,
-                        n);
+                fprintf(s->log, "t=%" PRId64 " send %s cseq=%u bytes=%d\n", s->now,
+                        options ? "OPTIONS" : "REGISTER", it->cseq, n);
             else
                 fprintf(s->log, "t=%" PRId64 " send keep-alive ping (%d bytes)\n", s->now, n);
             if (s->verbose) fprintf(s->log, "%s", it->text);
@@ -296,9 +303,9 @@ static void expand(const struct sim *s, const char *line, size_t n, char *out, s
     }
 }
 
-/* Build a response from script lines (LF) answering the last REGISTER. */
-static size_t build_response(const struct sim *s, const char *body, size_t blen, int raw, char *out,
-                             size_t cap) {
+/* Build a response from script lines (LF) answering `sent` (the last REGISTER or OPTIONS). */
+static size_t build_response(const struct sim *s, const char *sent, const char *body, size_t blen,
+                             int raw, char *out, size_t cap) {
     size_t len = 0;
     static const char *const COPY[] = {"Via", "From", "To", "Call-ID", "CSeq"};
     const char *p = body, *end = body + blen;
@@ -318,7 +325,7 @@ static size_t build_response(const struct sim *s, const char *body, size_t blen,
                         q[strlen(COPY[k])] == ':')
                         given = 1;
                 if (given) continue;
-                header_of(s->last_sent, COPY[k], v, sizeof v);
+                header_of(sent, COPY[k], v, sizeof v);
                 const char *extra = k == 0   ? ";received=127.0.0.1"
                                     : k == 2 ? ";tag=registrar1"
                                              : "";
@@ -596,6 +603,8 @@ static int step(struct sim *s, const char *cmd, const char *heredoc, size_t hlen
         sipreg_transport(s->r, 0, s->now);
     else if (!strcmp(cmd, "timeout"))
         sipreg_on_timeout(s->r, s->now);
+    else if (!strcmp(cmd, "network"))
+        sipreg_network_changed(s->r, s->now);
     else if (!strncmp(cmd, "wallclock ", 10))
         sipreg_wallclock(s->r, strtoll(cmd + 10, NULL, 10), s->now);
     else if (!strncmp(cmd, "contacts ", 9)) {
@@ -627,7 +636,10 @@ static int step(struct sim *s, const char *cmd, const char *heredoc, size_t hlen
                 return -1;
             }
         } else if (heredoc) {
-            len = build_response(s, heredoc, hlen, strstr(cmd, "raw") != NULL, msg, sizeof msg);
+            /* "recv options <<END" answers the last OPTIONS probe, else the last REGISTER */
+            const char *sent = !strncmp(cmd, "recv options", 12) ? s->last_options : s->last_sent;
+            len =
+                build_response(s, sent, heredoc, hlen, strstr(cmd, "raw") != NULL, msg, sizeof msg);
         } else {
             return -1;
         }

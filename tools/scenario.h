@@ -5,21 +5,26 @@
  *   set KEY VALUE            configuration before the first step: aor, registrar, discovery
  *                            (configured|aor|multicast), expires, transport (ws|wss|udp|tcp|tls),
  *                            username, password, ha1, instance, reg-id, outbound (0|1), seed (N),
- *                            user-agent, manual-refresh (0|1), other-flow-up (0|1)
+ *                            user-agent, manual-refresh (0|1), other-flow-up (0|1), keepalive
+ *                            (never|auto|always), probe (options|host|none), probe-s,
+ *                            pong-timeout-ms, command-ms, ... (any sipreg_config_set key)
  *   contact URI [expires=N] [q=X]   one of our contacts (before the first step; "-" = generated)
  *   timers on|off            whether the simulated host fires the core's deadline (default on);
  *                            off models a sleeping tab or machine
  *   t=TIME COMMAND           a step at TIME (ms, or with an "s" suffix seconds). Before the step,
  *                            the host fires every deadline up to TIME (when timers are on).
  *       register | unregister | unregister all | fetch | transport up | transport down |
- *       timeout | wallclock UNIX_MS | contacts URI [expires=N] [q=X] [, URI ...] |
+ *       timeout | network (sipreg_network_changed) | wallclock UNIX_MS |
+ *       contacts URI [expires=N] [q=X] [, URI ...] |
  *       recv <<END ... END   a response; Via/From/To/Call-ID/CSeq that are missing are copied
  *                            from the last REGISTER sent; ${contact0} ${instance} expand
+ *       recv options <<END ... END   the same, answering the last OPTIONS probe sent
  *       recv raw <<END ... END   a message fed verbatim (LF becomes CRLF)
  *       recv file PATH N     the Nth (1-based) registrar message of a Kamailio transcript, with its
  *                            Via branch, Call-ID and CSeq rewritten to answer our last REGISTER
  *   expect ...               checks against the output since the previous step:
- *       expect send [cseq=N] [at=A..B] [has="TEXT"] [lacks="TEXT"]   (consumes one send)
+ *       expect send [cseq=N] [at=A..B] [has="TEXT"] [lacks="TEXT"]   (consumes one send;
+ *                            has="OPTIONS " picks a probe)
  *       expect nosend
  *       expect event NAME [state=S] [reason=R] [status=N] [error=E] [value=A[..B]] [at=A..B]
  *       expect noevent NAME

@@ -1,7 +1,12 @@
 /* fuzz_reg.c — drives one registration with random commands, responses and time steps, and
  * checks the state machine's invariants after every step:
- *   - never two REGISTERs in flight: a new CSeq goes out only after the previous transaction
+ *   - never two REGISTERs in flight: a new REGISTER goes out only after the previous transaction
  *     ended (a final response we fed, Timer F, or the flow going down);
+ *   - every message sent (REGISTER or OPTIONS probe) carries the registration's Call-ID and a
+ *     CSeq above every earlier one (RFC 3261 §10.2.4, §8.1.1.5), retransmissions (same branch
+ *     and CSeq) excepted;
+ *   - every fetch and unregister command ends (an outcome event for its op) within a bound, given
+ *     a host that answers SIPREG_EV_CONNECT within 2 s and closes a failed flow;
  *   - after on_timeout(now) the deadline is later than now, or never (no busy loop);
  *   - every state change is a legal transition;
  *   - memory stays within the documented budget.
@@ -51,6 +56,10 @@ static void header(const char *msg, const char *name, char *out, size_t cap) {
         }
     }
 }
+
+/* The longest a fetch or an unregister may stay without its outcome (fuzz time): the open
+ * transaction and the commands ahead of it, each a few Timer F (32 s) or the 32 s bound. */
+#define COMMAND_BOUND_MS (20 * 60 * 1000)
 
 /* Legal state transitions (from -> to), see the diagram in sipreg.h. */
 static int legal(int from, int to) {
@@ -115,36 +124,53 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cfg.transport = (mode & 1) ? SIPREG_TP_UDP : SIPREG_TP_WS;
     cfg.expires = (mode & 2) ? 30 : 600;
     cfg.policy.manual_refresh = (mode & 4) != 0;
+    cfg.policy.keepalive = (mode >> 3) % 3;
+    cfg.policy.probe = (mode >> 5) % 3;
     for (int i = 0; i < 8; i++)
         cfg.seed[i] = next(&in);
     struct sipreg *r;
     if (sipreg_new(&r, &cfg) != 0) return 0;
+    struct sipreg_info info;
+    sipreg_get_info(r, &info);
+    char call_id[128];
+    snprintf(call_id, sizeof call_id, "%.*s", (int)info.call_id.len, info.call_id.p);
 
-    static char sent[SIPREG_MAX_MESSAGE];
+    static char sent[SIPREG_MAX_MESSAGE];     /* the last message sent */
+    static char reg_sent[SIPREG_MAX_MESSAGE]; /* the last REGISTER sent */
+    static char opt_sent[SIPREG_MAX_MESSAGE]; /* the last OPTIONS sent */
     static char msg[4096];
-    int have_sent = 0;
+    char last_branch[128] = "";
+    int have_reg = 0, have_opt = 0;
     unsigned last_cseq = 0;
     int tx_open = 0; /* our view: a REGISTER is in flight */
     int64_t tx_sent = 0;
     int state = SIPREG_ST_IDLE;
     int64_t now = 0;
+    /* the host: answers a connect request within 2 s, closes a failed flow */
+    int64_t connect_asked = -1, close_asked = -1;
+    /* commands waiting for their outcome, since when (-1: none) */
+    int64_t fetch_since = -1, unreg_since = -1;
 
     for (int steps = 0; in.n && steps < 200; steps++) {
         uint8_t op = next(&in);
-        switch (op % 10) {
+        switch (op % 12) {
         case 0:
             sipreg_register(r, now);
             break;
         case 1:
             sipreg_unregister(r, next(&in) & 1, now);
+            if (unreg_since < 0) unreg_since = now;
             break;
         case 2:
             sipreg_fetch(r, now);
+            if (fetch_since < 0) fetch_since = now;
             break;
         case 3: {
             int up = next(&in) & 1;
             sipreg_transport(r, up, now);
             if (!up) tx_open = 0; /* a flow going down ends the transaction */
+            if (!up) close_asked = -1;
+            connect_asked = -1;
             break;
         }
         case 4: {
@@ -155,13 +181,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         case 5:
         case 6: {
-            /* a response, built to match the last REGISTER unless the byte says otherwise */
-            if (!have_sent) break;
+            /* a response, built to match the last REGISTER (or OPTIONS) unless the byte says
+             * otherwise */
             uint8_t b = next(&in), h = next(&in);
+            int to_opt = (h & 8) && have_opt;
+            if (!have_reg && !to_opt) break;
+            const char *req = to_opt ? opt_sent : reg_sent;
             char via[512], cid[128], cseq[64];
-            header(sent, "Via", via, sizeof via);
-            header(sent, "Call-ID", cid, sizeof cid);
-            header(sent, "CSeq", cseq, sizeof cseq);
+            header(req, "Via", via, sizeof via);
+            header(req, "Call-ID", cid, sizeof cid);
+            header(req, "CSeq", cseq, sizeof cseq);
             if (b & 0x80) cid[0] = 'X';
             int n = snprintf(msg, sizeof msg,
                              "%s\r\nVia: %s\r\nFrom: <sip:alice@example.test>;tag=1\r\n"
@@ -170,7 +199,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                              STATUS_LINES[b % 10], via, cid, cseq, EXTRA_HEADERS[h % 13],
                              EXTRA_HEADERS[(h >> 4) % 13]);
             int rc = sipreg_recv(r, msg, (size_t)n, now);
-            if (rc == 0 && b % 10 != 0) tx_open = 0; /* a final response ended it */
+            if (rc == 0 && b % 10 != 0 && !to_opt) tx_open = 0; /* a final response ended it */
             break;
         }
         case 7: {
@@ -182,6 +211,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             in.n -= n;
             break;
         }
+        case 8:
+            sipreg_network_changed(r, now);
+            break;
+        case 9:
+            sipreg_recv(r, "\r\n", 2, now); /* a pong */
+            break;
         default: {
             /* time passes: a little, a lot, or to the deadline (a host timer firing) */
             uint8_t t = next(&in);
@@ -193,23 +228,55 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             sipreg_on_timeout(r, now);
             CHECK(sipreg_deadline(r) > now);
             if (tx_open && now >= tx_sent + 32000) tx_open = 0; /* Timer F */
+            /* the host acts: a failed flow is closed, a connect completes or fails */
+            if (close_asked >= 0) {
+                sipreg_transport(r, 0, now);
+                tx_open = 0;
+                close_asked = -1;
+            } else if (connect_asked >= 0 && now >= connect_asked + 2000) {
+                int up = t & 2 ? 1 : 0;
+                sipreg_transport(r, up, now);
+                connect_asked = -1;
+            }
         }
         }
-        /* drain: every new CSeq needs the previous transaction to have ended */
+        /* drain: every new REGISTER needs the previous transaction to have ended */
         int n;
         while ((n = sipreg_poll_send(r, sent, sizeof sent - 1)) > 0) {
             sent[n] = 0;
-            have_sent = 1;
             const char *cs = strstr(sent, "\r\nCSeq: ");
-            CHECK(cs != NULL);
+            if (!cs) {
+                CHECK(n == 4 && !memcmp(sent, "\r\n\r\n", 4)); /* a keep-alive ping */
+                continue;
+            }
+            int is_options = !strncmp(sent, "OPTIONS ", 8);
+            CHECK(is_options || !strncmp(sent, "REGISTER ", 9));
+            char cid[128], via[512];
+            header(sent, "Call-ID", cid, sizeof cid);
+            CHECK(!strcmp(cid, call_id)); /* one Call-ID per registration (§10.2) */
+            header(sent, "Via", via, sizeof via);
+            const char *br = strstr(via, ";branch=");
+            CHECK(br != NULL);
             unsigned seq = (unsigned)strtoul(cs + 8, NULL, 10);
-            CHECK(seq >= last_cseq);
-            if (seq > last_cseq) {
-                CHECK(!tx_open); /* never two REGISTERs in flight (RFC 3261 §10.2) */
-                tx_open = 1;
-                tx_sent = now;
+            if (seq == last_cseq && !strcmp(br, last_branch)) {
+                CHECK(!is_options); /* a retransmission (UDP REGISTER only) */
+            } else {
+                CHECK(seq > last_cseq); /* CSeq only increases within the Call-ID (§10.2.4) */
+                if (!is_options) {
+                    CHECK(!tx_open); /* never two REGISTERs in flight (RFC 3261 §10.2) */
+                    tx_open = 1;
+                    tx_sent = now;
+                }
             }
             last_cseq = seq;
+            snprintf(last_branch, sizeof last_branch, "%s", br);
+            if (is_options) {
+                memcpy(opt_sent, sent, (size_t)n + 1);
+                have_opt = 1;
+            } else {
+                memcpy(reg_sent, sent, (size_t)n + 1);
+                have_reg = 1;
+            }
         }
         struct sipreg_event ev;
         while (sipreg_poll_event(r, &ev) == 0) {
@@ -218,7 +285,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 state = (int)ev.value;
             }
             CHECK(ev.at == SIPREG_NEVER || ev.at >= 0);
+            if (ev.type == SIPREG_EV_CONNECT && connect_asked < 0) connect_asked = now;
+            if (ev.type == SIPREG_EV_FLOW_FAILED) close_asked = now;
+            int outcome = ev.type == SIPREG_EV_FAILED || ev.type == SIPREG_EV_BINDINGS ||
+                          ev.type == SIPREG_EV_UNREGISTERED;
+            if (outcome && ev.op == SIPREG_OP_FETCH) fetch_since = -1;
+            if (outcome && (ev.op == SIPREG_OP_UNREGISTER || ev.op == SIPREG_OP_UNREGISTER_ALL))
+                unreg_since = -1;
         }
+        /* every command ends (issue 11): no fetch or unregister waits past the bound */
+        CHECK(fetch_since < 0 || now - fetch_since <= COMMAND_BOUND_MS);
+        CHECK(unreg_since < 0 || now - unreg_since <= COMMAND_BOUND_MS);
         CHECK(sipreg_memory(r) <= 4096 + 256);
         struct sipreg_binding b[SIPREG_MAX_BINDINGS + SIPREG_MAX_CONTACTS];
         size_t nb;

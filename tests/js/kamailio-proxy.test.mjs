@@ -52,15 +52,19 @@ test('duplicated responses: the second copy of every final response is dropped',
   assert.equal((await held('p1')).length, 1);
 });
 
-test('responses delayed past Timer F arrive after the client gave up: dropped; back-off; then success', { timeout: 30_000 }, async () => {
+test('responses delayed past Timer F arrive after the client gave up: flow replaced; back-off; then success', { timeout: 30_000 }, async () => {
   reset();
   const { reg, log } = await make('p2');
   await reg.register();
   proxy.toClient = { delayMs: 4000 };   // Timer F is 64 x 50 ms = 3.2 s
+  const flowFailed = once(reg, 'flowfailed');
   const failed = await reg.register().catch((e) => e);
   assert.equal(failed.reason, 'timeout');
-  await sleep(1000);                      // the late 200 comes in meanwhile
-  assert.ok(log.dropped >= 1, 'the late final response was dropped');
+  // Timer F on a WebSocket makes the flow suspect (issue 11): the core asks the host to close it,
+  // so the late 200 dies with the old flow instead of being taken as an answer
+  assert.equal((await flowFailed).reason, 'timeout');
+  await sleep(1000);                      // the late 200 would have come in meanwhile
+  assert.equal(log.dropped, 0, 'nothing late reached the client on the new flow');
   reset();
   await once(reg, 'registered');
   assert.equal((await held('p2')).length, 1, 'one binding, the same contact');

@@ -1,0 +1,268 @@
+/* reg_flow.c — the transport flow: up and down reports (a failed connect, a flow lost with a
+ * REGISTER open, RFC 5626 §4.5), network changes, and liveness: RFC 5626 §4.4.1 CRLF keep-alives
+ * when the registrar promised pongs, else probes on a reliable flow (keepalive AUTO: RFC 5626
+ * §4.4.1 lets a UA expect CRLF pongs only after Require: outbound or Flow-Timer). A probe runs
+ * after policy.probe_s of silence on the flow (U[0.8, 1.0] of it, reset by anything received):
+ * an OPTIONS to the registrar (RFC 3261 §11; any response to it proves the flow) or a host-level
+ * ping (SIPREG_EV_PING: a WebSocket ping, RFC 6455 §5.5.2, whose pong the host reports as
+ * sipreg_recv("\r\n")). No answer within policy.pong_timeout_ms: the flow failed. */
+#include "reg_internal.h"
+
+/* ---------------------------------------------------------------------------------------- */
+/* Flow reports                                                                             */
+/* ---------------------------------------------------------------------------------------- */
+
+/* The flow is dead (no pong, a transaction timeout on it, a network change): nothing goes out
+ * on it; the host closes it and reports sipreg_transport(down). */
+void sipreg__fail_flow(struct sipreg *r, int reason, sipreg_ms now) {
+    r->flow_failed = 1;
+    r->ping_pending = 0;
+    r->ping_at = r->pong_deadline = SIPREG_NEVER;
+    sipreg__probe_stop(r);
+    sipreg__emit(r, SIPREG_EV_FLOW_FAILED, reason, 0, 0, now, 0);
+}
+
+/* A connection attempt failed (down reported while no flow was up). Fetch fails now (its
+ * outcome); an unregister asks again after 1, 2, 4, 8 s ... until its bound; a REGISTER is a
+ * failed attempt and backs off (RFC 5626 §4.5). */
+static void failed_connect(struct sipreg *r, sipreg_ms now) {
+    if (!r->wants_transport) return; /* nobody asked for this flow */
+    r->wants_transport = 0;
+    int i = sipreg__queued_at(r, SIPREG__OP_FETCH);
+    if (i >= 0) {
+        sipreg__dequeue_at(r, (unsigned)i);
+        sipreg__emit_op(r, SIPREG__OP_FETCH, SIPREG_EV_FAILED, SIPREG_R_FLOW, 0, 0, SIPREG_NEVER,
+                        0);
+    }
+    if (sipreg__unregister_queued(r)) {
+        int shift = r->connect_tries < 3 ? r->connect_tries : 3;
+        int64_t d = (int64_t)1000 << shift;
+        if (d > SIPREG__CONNECT_MAX_MS) d = SIPREG__CONNECT_MAX_MS;
+        r->connect_tries++;
+        r->connect_at = now + d;
+        return;
+    }
+    if ((i = sipreg__queued_at(r, SIPREG__OP_REGISTER)) >= 0) {
+        sipreg__dequeue_at(r, (unsigned)i);
+        sipreg__schedule_retry(r, -1, SIPREG_R_FLOW, 0, 0, now);
+        return;
+    }
+    sipreg__run_queue(r, SIPREG_R_FLOW, now);
+}
+
+int sipreg_transport(struct sipreg *r, int up, sipreg_ms now) {
+    if (!r) return SIPREG_E_INVAL;
+    if (up) {
+        r->flow_up = 1;
+        r->wants_transport = 0;
+        r->connect_at = SIPREG_NEVER;
+        /* what waits goes now (a back-off retry enters the queue only when it is due) */
+        sipreg__run_queue(r, SIPREG_R_COMMAND, now);
+        return 0;
+    }
+    int was_up = r->flow_up;
+    r->flow_up = 0;
+    /* keep-alives and probes belong to a flow: a new flow starts them after its registration */
+    r->ka_on = 0;
+    r->flow_failed = 0;
+    r->ping_pending = 0;
+    r->ping_at = r->pong_deadline = SIPREG_NEVER;
+    sipreg__probe_stop(r);
+    if (!was_up) {
+        /* a connection attempt failed: that is a failed attempt (RFC 5626 §4.5) */
+        failed_connect(r, now);
+        return 0;
+    }
+    int op = r->op;
+    if (op != SIPREG__OP_NONE) sipreg__end_transaction(r); /* its responses cannot arrive now */
+    int flow_ok = r->flow_ok, renew = r->renew;
+    r->flow_ok = r->renew = 0;
+    r->wants_transport = 0;
+    if (op == SIPREG__OP_REGISTER) {
+        if (flow_ok || renew) {
+            /* RFC 5626 §4.5: a flow that worked failed: replace it at once and register again */
+            sipreg__requeue_front(r, op);
+        } else if (r->failures == 0 && !r->quick_retry) {
+            /* the first REGISTER lost its flow (the registrar may hold the binding already):
+             * one immediate attempt on a new flow; back-off after that */
+            r->quick_retry = 1;
+            sipreg__requeue_front(r, op);
+        } else {
+            /* the flow never carried a registration: a failed attempt, back off */
+            sipreg__schedule_retry(r, -1, SIPREG_R_FLOW, 0, 0, now);
+        }
+    } else if (op != SIPREG__OP_NONE) {
+        sipreg__requeue_front(r, op); /* unregister / fetch go again on the next flow */
+    } else if (r->state == SIPREG_ST_REGISTERED && (flow_ok || renew)) {
+        sipreg__requeue_front(r, SIPREG__OP_REGISTER); /* RFC 5626 §4.5: register again at once */
+    }
+    sipreg__run_queue(r, SIPREG_R_FLOW, now);
+    return 0;
+}
+
+int sipreg_network_changed(struct sipreg *r, sipreg_ms now) {
+    if (!r) return SIPREG_E_INVAL;
+    /* a new network is a new situation: the failures counted on the old one say nothing */
+    r->failures = 0;
+    r->quick_retry = 0;
+    int st = r->state;
+    int active = st == SIPREG_ST_REGISTERED || st == SIPREG_ST_REFRESHING ||
+                 st == SIPREG_ST_REGISTERING || st == SIPREG_ST_BACKOFF;
+    if (st == SIPREG_ST_IDLE || st == SIPREG_ST_FAILED) return 0; /* nothing to replace */
+    if (sipreg__flow_usable(r)) {
+        /* the old flow's path may be gone (RFC 5626 §4.4): the host replaces it (an open
+         * unregister or fetch goes again on the new flow) */
+        sipreg__fail_flow(r, SIPREG_R_NETWORK, now);
+        if (active) r->renew = 1;
+    }
+    if (!active) return 0;
+    if (st == SIPREG_ST_BACKOFF) /* at once on the new flow (after an open fetch) */
+        sipreg__start(r, SIPREG__OP_REGISTER, SIPREG_R_NETWORK, now);
+    else if (st == SIPREG_ST_REGISTERED && !r->flow_up && r->op == SIPREG__OP_NONE)
+        sipreg__start(r, SIPREG__OP_REGISTER, SIPREG_R_NETWORK, now);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* CRLF keep-alive (RFC 5626 §4.4.1)                                                        */
+/* ---------------------------------------------------------------------------------------- */
+
+void sipreg__schedule_ping(struct sipreg *r, sipreg_ms now) {
+    int64_t hi = r->ka_interval_s * 1000;
+    r->ping_at = now + sipreg_prng_range(&r->prng, hi * 8 / 10, hi);
+}
+
+/* RFC 5626 §4.4.1: send a ping when due; no pong within the timeout means the flow failed. */
+void sipreg__keepalive_timeout(struct sipreg *r, sipreg_ms now) {
+    if (!r->ka_on || !r->flow_up || r->flow_failed) return;
+    if (now >= r->pong_deadline) {
+        sipreg__fail_flow(r, SIPREG_R_FLOW, now);
+    } else if (now >= r->ping_at) {
+        r->ping_pending = 1;
+        /* the deadline runs from the first unanswered ping: later pings do not move it, or a
+         * Flow-Timer shorter than the pong timeout would hide a dead flow forever */
+        if (r->pong_deadline == SIPREG_NEVER) r->pong_deadline = now + r->pol.pong_timeout_ms;
+        sipreg__schedule_ping(r, now);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Probes (no outbound)                                                                     */
+/* ---------------------------------------------------------------------------------------- */
+
+/* The next probe after U[0.8, 1.0] * probe_s of silence from now. */
+static void schedule_probe(struct sipreg *r, sipreg_ms now) {
+    int64_t hi = r->pol.probe_s * 1000;
+    r->ping_at = now + sipreg_prng_range(&r->prng, hi * 8 / 10, hi);
+}
+
+void sipreg__probe_start(struct sipreg *r, sipreg_ms now) {
+    if (r->probe_on) return; /* already running on this flow: its silence timer stands */
+    r->probe_on = 1;
+    r->probe_open = 0;
+    r->options_pending = 0;
+    r->pong_deadline = SIPREG_NEVER;
+    schedule_probe(r, now);
+}
+
+void sipreg__probe_stop(struct sipreg *r) {
+    if (!r->probe_on) return;
+    r->probe_on = r->probe_open = r->options_pending = 0;
+    r->ping_at = r->pong_deadline = SIPREG_NEVER;
+}
+
+void sipreg__probe_heard(struct sipreg *r, sipreg_ms now) {
+    if (!r->probe_on || !r->flow_up || r->flow_failed) return;
+    /* bytes arrived: the flow delivers, whatever they were; an unsent OPTIONS is not needed */
+    r->probe_open = r->options_pending = 0;
+    r->pong_deadline = SIPREG_NEVER;
+    schedule_probe(r, now);
+}
+
+void sipreg__probe_timeout(struct sipreg *r, sipreg_ms now) {
+    if (!r->probe_on || !r->flow_up || r->flow_failed) return;
+    if (r->probe_open) {
+        if (now >= r->pong_deadline) {
+            /* no answer: the flow is dead (the host closes it, then reports it down, and the
+             * core registers again at once on a new flow, RFC 5626 §4.5) */
+            sipreg__fail_flow(r, SIPREG_R_FLOW, now);
+        }
+        return;
+    }
+    /* never while a REGISTER transaction is open: its Timer F watches the flow then */
+    if (r->op != SIPREG__OP_NONE || r->state != SIPREG_ST_REGISTERED || now < r->ping_at) return;
+    r->probe_open = 1;
+    r->ping_at = SIPREG_NEVER;
+    r->pong_deadline = now + r->pol.pong_timeout_ms;
+    if (r->pol.probe == SIPREG_PROBE_HOST) {
+        sipreg__emit_op(r, SIPREG__OP_REGISTER, SIPREG_EV_PING, SIPREG_R_NONE, 0, 0,
+                        r->pong_deadline, 0);
+        return;
+    }
+    /* RFC 3261 §11: an OPTIONS within the registration's Call-ID takes the next CSeq, so CSeq
+     * keeps increasing within the Call-ID (§8.1.1.5, §10.2.4); a branch of its own (§8.1.1.7) */
+    r->cseq++;
+    r->options_cseq = r->cseq;
+    memcpy(r->options_branch, "z9hG4bK", 7);
+    sipreg_prng_token(&r->prng, r->options_branch + 7, SIPREG__PROBE_BRANCH - 7);
+    r->options_pending = 1;
+}
+
+int sipreg__probe_answer(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now) {
+    (void)now;
+    struct sipreg_cseq cs;
+    /* §17.1.3: matched by branch and CSeq method; the Call-ID and number are ours alone */
+    return r->probe_open && r->pol.probe == SIPREG_PROBE_OPTIONS && m->type == SIPREG_RESPONSE &&
+           sipreg_msg_cseq(m, &cs) == 0 && cs.seq == r->options_cseq &&
+           sipreg__ieq_lit(cs.method, "options") &&
+           sipreg__eq(sipreg_msg_call_id(m), sipreg__str(r->call_id, SIPREG__CALL_ID_LEN)) &&
+           sipreg__eq(sipreg_msg_via_branch(m),
+                      sipreg__str(r->options_branch, SIPREG__PROBE_BRANCH));
+}
+
+/* Via transport token (RFC 3261 §20.42, RFC 7118 §5.1); probes run on reliable flows only. */
+static const char *via_token(int transport) {
+    switch (transport) {
+    case SIPREG_TP_WSS:
+        return "WSS";
+    case SIPREG_TP_TCP:
+        return "TCP";
+    case SIPREG_TP_TLS:
+        return "TLS";
+    default:
+        return "WS";
+    }
+}
+
+int sipreg__probe_compose(struct sipreg *r, char *buf, size_t cap) {
+    struct sipreg__buf b = {buf, cap, 0};
+    /* RFC 3261 §11.1: OPTIONS to the registrar's Request-URI, To = that URI, no body */
+    sipreg__putl(&b, "OPTIONS ");
+    sipreg__puts(&b, r->ruri);
+    sipreg__putl(&b, " SIP/2.0\r\nVia: SIP/2.0/");
+    sipreg__putc(&b, via_token(r->transport));
+    sipreg__putl(&b, " ");
+    sipreg__puts(&b, r->via_host);
+    sipreg__putl(&b, ";branch=");
+    sipreg__puts(&b, sipreg__str(r->options_branch, SIPREG__PROBE_BRANCH));
+    sipreg__putl(&b, "\r\nMax-Forwards: 70\r\nTo: <"); /* §8.1.1.6 */
+    sipreg__puts(&b, r->ruri);
+    sipreg__putl(&b, ">\r\nFrom: <");
+    sipreg__puts(&b, r->aor);
+    sipreg__putl(&b, ">;tag=");
+    sipreg__puts(&b, sipreg__str(r->from_tag, SIPREG__TAG_LEN));
+    sipreg__putl(&b, "\r\nCall-ID: ");
+    sipreg__puts(&b, sipreg__str(r->call_id, SIPREG__CALL_ID_LEN));
+    sipreg__putl(&b, "\r\nCSeq: ");
+    sipreg__putu(&b, r->options_cseq);
+    sipreg__putl(&b, " OPTIONS\r\n");
+    if (r->user_agent.len) {
+        sipreg__putl(&b, "User-Agent: ");
+        sipreg__puts(&b, r->user_agent);
+        sipreg__putl(&b, "\r\n");
+    }
+    sipreg__putl(&b, "Content-Length: 0\r\n\r\n");
+    if (sipreg__overflow(&b)) return SIPREG_E_BUFFER;
+    r->options_pending = 0;
+    return (int)b.len;
+}
