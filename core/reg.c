@@ -22,7 +22,8 @@ void sipreg_config_init(struct sipreg_config *cfg) {
     cfg->policy.short_margin_s = 5;
     cfg->policy.base_s = 30; /* RFC 5626 §4.5 defaults */
     cfg->policy.base_up_s = 90;
-    cfg->policy.max_s = 1800;
+    cfg->policy.max_s = 300; /* RFC 5626 §4.5 max-time is configurable (1800 s there): a
+                              * short outage must not cost a user half an hour */
     cfg->policy.max_retry_after_s = 86400;
     cfg->policy.max_auth_retries = 2;
     cfg->policy.min_grant_s = 30;

@@ -695,7 +695,7 @@ struct sipreg_policy {
     int64_t short_margin_s;    /* E <= 64: refresh at E - this, not before E/2; 5 s */
     int64_t base_s;            /* RFC 5626 §4.5 base-time, all flows failed: 30 s */
     int64_t base_up_s;         /* base-time while another flow is up: 90 s */
-    int64_t max_s;             /* RFC 5626 §4.5 max-time: 1800 s */
+    int64_t max_s;             /* RFC 5626 §4.5 max-time: 300 s (the RFC: 1800) */
     int64_t max_retry_after_s; /* cap on an honoured Retry-After: 86400 s */
     int other_flow_up;         /* 1: the host has another working flow (base_up_s applies) */
     int manual_refresh;        /* 1: at the refresh point only emit EXPIRING; the app refreshes */
