@@ -93,6 +93,7 @@ const REASONS = {
  */
 
 const CFG = fileURLToPath(new URL('./kamailio.cfg', import.meta.url));
+const EDGE_CFG = fileURLToPath(new URL('./edge.cfg', import.meta.url));
 const SETUP_HINT = 'run scripts/setup.sh (installs kamailio, kamailio-websocket-modules, '
   + 'kamailio-outbound-modules, kamailio-tls-modules)';
 const MODULE_DIRS = ['/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aarch64-linux-gnu/kamailio/modules',
@@ -229,6 +230,75 @@ function tail(file, n = 20) {
  * @returns {Promise<Registrar>}
  */
 export async function startRegistrar(options = {}) {
+  return startKamailio(CFG, [], options);
+}
+
+/**
+ * @typedef {object} EdgeOptions
+ * @property {string} [realm]  the proxy's Digest realm (default "edge.test"; password "secret")
+ * @property {boolean} [debug]
+ * @property {number} [startTimeoutMs]
+ * @property {number} [stopTimeoutMs]
+ */
+
+/**
+ * @typedef {object} EdgeProxy
+ * @property {string} wsUrl    "ws://127.0.0.1:<wsPort>": where the client connects
+ * @property {number} wsPort
+ * @property {number} udpPort  the proxy's side towards the registrar (and its Path URI)
+ * @property {string} realm
+ * @property {number} pid
+ * @property {string} logFile
+ * @property {string} runDir
+ * @property {string} ctlSocket
+ * @property {(method: string, ...args: string[]) => Promise<string>} rpc
+ * @property {() => void} freeze
+ * @property {() => void} thaw
+ * @property {() => Promise<void>} restart
+ * @property {() => Promise<void>} stop
+ */
+
+/**
+ * Start an edge proxy (a second Kamailio, edge.cfg) in front of `registrar`: WebSocket towards
+ * the client, 407 until the REGISTER carries proxy credentials for `realm` (password "secret"),
+ * then the credentials are consumed, a Path added and the REGISTER relayed over UDP to the
+ * registrar, which challenges with its own 401 (realm = To domain). Own run dir (-Y), ctl
+ * socket and ports; stop it before (or with) the registrar.
+ * @param {Registrar} registrar
+ * @param {EdgeOptions} [options]
+ * @returns {Promise<EdgeProxy>}
+ */
+export async function startEdgeProxy(registrar, options = {}) {
+  const realm = options.realm ?? 'edge.test';
+  if (!/^[\w.-]+$/.test(realm)) throw new Error(`startEdgeProxy: bad realm ${realm}`);
+  const k = await startKamailio(EDGE_CFG, ['-A', `REG_URI="sip:127.0.0.1:${registrar.udpPort};transport=udp"`,
+    '-A', `EDGE_REALM="${realm}"`], { debug: options.debug, startTimeoutMs: options.startTimeoutMs,
+    stopTimeoutMs: options.stopTimeoutMs });
+  return {
+    get wsUrl() { return k.wsUrl; },
+    get wsPort() { return k.wsPort; },
+    get udpPort() { return k.udpPort; },
+    realm,
+    get pid() { return k.pid; },
+    logFile: k.logFile,
+    runDir: k.runDir,
+    ctlSocket: k.ctlSocket,
+    rpc: k.rpc,
+    freeze: k.freeze,
+    thaw: k.thaw,
+    restart: k.restart,
+    stop: k.stop,
+  };
+}
+
+/**
+ * Start one Kamailio with `cfg` (kamailio.cfg or edge.cfg) and the registrar's machinery.
+ * @param {string} cfg
+ * @param {string[]} extraArgs more command-line arguments (defines)
+ * @param {RegistrarOptions} options
+ * @returns {Promise<Registrar>}
+ */
+async function startKamailio(cfg, extraArgs, options) {
   const kamailio = findBinary('kamailio');
   const kamcmd = findBinary('kamcmd');
   const startTimeoutMs = options.startTimeoutMs ?? 10000;
@@ -240,7 +310,7 @@ export async function startRegistrar(options = {}) {
 
   // unix socket paths are limited to 107 bytes: fall back to /tmp for long TMPDIRs
   const base = tmpdir().length > 60 ? '/tmp' : tmpdir();
-  const runDir = mkdtempSync(join(base, 'sipreg-registrar-'));
+  const runDir = mkdtempSync(join(base, cfg === EDGE_CFG ? 'sipreg-edge-' : 'sipreg-registrar-'));
   const logFile = join(runDir, 'kamailio.log');
   const pidFile = join(runDir, 'kamailio.pid');
   const ctlPath = join(runDir, 'ctl');
@@ -265,8 +335,9 @@ export async function startRegistrar(options = {}) {
 
   /** @returns {string[]} */
   const args = () => {
-    const a = ['-f', CFG, '-DD', '-E', '-P', pidFile, '-Y', runDir,
+    const a = ['-f', cfg, '-DD', '-E', '-P', pidFile, '-Y', runDir,
       '-A', `UDPPORT=${udpPort}`, '-A', `WSPORT=${wsPort}`, '-A', `CTL_SOCK="${ctlSocket}"`];
+    a.push(...extraArgs);
     if (options.tcpChildren) a.push('-A', `TCP_CHILDREN=${options.tcpChildren}`);
     if (options.fault503) a.push('-A', 'FAULT_503');
     if (options.debug) a.push('-A', 'DEBUG');
@@ -513,4 +584,4 @@ export function chromiumTlsArgs(registrar) {
 }
 
 export { parseUlDump } from './uldump.mjs';
-export { CFG as REGISTRAR_CFG };
+export { CFG as REGISTRAR_CFG, EDGE_CFG };
