@@ -88,7 +88,9 @@ const REASONS = {
  *           answer every REGISTER with `code` from now on (0 = normal again); see FaultOptions
  * @property {() => void} freeze   SIGSTOP every Kamailio process (registrar stops answering)
  * @property {() => void} thaw     SIGCONT them
- * @property {() => Promise<void>} restart  stop and start again on the same ports (bindings lost)
+ * @property {(opts?: { downMs?: number }) => Promise<void>} restart  stop and start again on the
+ *           same ports (bindings lost); with downMs, stay down that long first (an outage:
+ *           connections refused meanwhile). Resolves once the WS port accepts again.
  * @property {() => Promise<void>} stop     end every Kamailio process, remove runDir; idempotent
  */
 
@@ -254,7 +256,7 @@ export async function startRegistrar(options = {}) {
  * @property {(method: string, ...args: string[]) => Promise<string>} rpc
  * @property {() => void} freeze
  * @property {() => void} thaw
- * @property {() => Promise<void>} restart
+ * @property {(opts?: { downMs?: number }) => Promise<void>} restart
  * @property {() => Promise<void>} stop
  */
 
@@ -554,9 +556,11 @@ async function startKamailio(cfg, extraArgs, options) {
     thaw() {
       if (child?.pid) signalAll([child.pid, ...descendants(child.pid)], 'SIGCONT', runDir);
     },
-    async restart() {
+    async restart({ downMs = 0 } = {}) {
       if (stopped) throw new Error('registrar was stopped');
       await shutdown();
+      if (downMs > 0) await sleep(downMs);
+      if (stopped) throw new Error('registrar was stopped');
       await start(true);
     },
     async stop() {
