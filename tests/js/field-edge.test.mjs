@@ -35,7 +35,7 @@ test('edge proxy 407 then registrar 401: both answered, registered, the registra
   const h = (await registrar.dump()).filter((b) => b.aor === 'edgy@example.test');
   recordField('edge-407-401', {
     scenario: 'edge proxy (407, realm edge.test) + registrar (401, realm example.test), two Kamailios',
-    expect: 'registered, 3 REGISTERs', recoverMs: took, registers: sent.length, bindings: h.length,
+    expect: 'registered, 3 REGISTERs', recoverMs: result.d ? took : null, registers: sent.length, bindings: h.length,
     outcome: result.d ? result.d.info.state : `rejected (${result.e.reason}${result.e.code ? ` ${result.e.code}` : ''})`,
   });
   assert.ok(result.d, `register() rejected: ${result.e?.message} | ${t.summary(t0)}`);

@@ -40,9 +40,9 @@ async function make(server, user, extra = {}) {
 
 test('register, fetch and unregister reject within the bound, naming the cause (closed port, HTTP 200, silent TCP)', { timeout: 30_000 }, async () => {
   const places = [
-    { name: 'closed port', url: () => `ws://127.0.0.1:${port}`, code: 'ECONNREFUSED' },
-    { name: 'HTTP server', url: () => http.url, code: 'http-status', status: 200 },
-    { name: 'silent TCP server', url: () => silent.url, code: 'handshake-timeout' },
+    { article: 'a', name: 'closed port', url: () => `ws://127.0.0.1:${port}`, code: 'ECONNREFUSED' },
+    { article: 'an', name: 'HTTP server', url: () => http.url, code: 'http-status', status: 200 },
+    { article: 'a', name: 'silent TCP server', url: () => silent.url, code: 'handshake-timeout' },
   ];
   const ops = ['register', 'fetch', 'unregister'];
   const runs = [];
@@ -69,7 +69,7 @@ test('register, fetch and unregister reject within the bound, naming the cause (
   for (const p of places) {
     const mine = results.filter((x) => x.p === p);
     recordField(`promise-${p.code.toLowerCase()}`, {
-      scenario: `register/fetch/unregister on a ${p.name} (connectTimeout ${CONNECT_MS} ms, commandMs ${COMMAND_MS} ms)`,
+      scenario: `register/fetch/unregister on ${p.article} ${p.name} (connectTimeout ${CONNECT_MS} ms, commandMs ${COMMAND_MS} ms)`,
       expect: `each rejects, cause ${p.code}, within ${BOUND.register / 1000} s / ${BOUND.unregister / 1000} s`,
       detectMs: Math.max(...mine.map((x) => x.r.ms)),
       registers: 0,
