@@ -148,10 +148,14 @@ test('edge proxy: 407 (realm edge.test), then the registrar\'s 401 relayed back,
   assert.equal(held[0].socket, `udp:127.0.0.1:${inner.udpPort}`, 'it came over UDP from the proxy');
 });
 
-test('restart({ downMs }): connections refused while down, same ports after, bindings gone', { timeout: 20_000 }, async () => {
-  const r = await startRegistrar();
+test('startRegistrar({ fault503 }), then restart({ downMs }): refused while down, same ports after, bindings gone', { timeout: 20_000 }, async () => {
+  const r = await startRegistrar({ fault503: true, tcpChildren: 2 });
   try {
     const c = await rawClient(r.wsUrl, 'down');
+    const f = await c.register();
+    assert.equal(f.status, 503, 'started in fault mode');
+    assert.equal(f.get('retry-after'), '2');
+    await r.setFault(0);
     const r1 = await c.register();
     assert.equal((await c.register({ authorization: answer(r1, 'down') })).status, 200);
     const { wsUrl, udpPort } = r;
