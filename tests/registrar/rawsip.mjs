@@ -57,6 +57,9 @@ export function parseResponse(raw) {
  * @property {string} [authorization]  Authorization header value
  * @property {string} [transport]   Via transport, default "WS"
  * @property {string} [viaHost]     default "client.invalid"
+ * @property {string} [requestUri]  default "sip:<domain>"
+ * @property {string} [proxyAuthorization]  Proxy-Authorization header value
+ * @property {string[]} [headers]   more header lines ("Supported: outbound", ...)
  */
 
 /**
@@ -68,7 +71,7 @@ export function registerRequest(r) {
   const domain = r.domain ?? 'example.test';
   const aor = `sip:${r.user}@${domain}`;
   const lines = [
-    `REGISTER sip:${domain} SIP/2.0`,
+    `REGISTER ${r.requestUri ?? `sip:${domain}`} SIP/2.0`,
     `Via: SIP/2.0/${r.transport ?? 'WS'} ${r.viaHost ?? 'client.invalid'};branch=z9hG4bK${randomHex()}`,
     'Max-Forwards: 70',
     `To: <${aor}>`,
@@ -79,6 +82,8 @@ export function registerRequest(r) {
   ];
   if (r.expires !== undefined) lines.push(`Expires: ${r.expires}`);
   if (r.authorization) lines.push(`Authorization: ${r.authorization}`);
+  if (r.proxyAuthorization) lines.push(`Proxy-Authorization: ${r.proxyAuthorization}`);
+  lines.push(...(r.headers ?? []));
   lines.push('Content-Length: 0', '', '');
   return lines.join('\r\n');
 }

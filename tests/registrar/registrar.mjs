@@ -41,6 +41,32 @@ import { makeTestPki } from './testca.mjs';
  */
 
 /**
+ * How the registrar answers in fault mode (`setFault(code, opts)`); kamailio.cfg's route[FAULT].
+ * @typedef {object} FaultOptions
+ * @property {string} [reason]      reason phrase (default: the usual one for the code)
+ * @property {number} [retryAfter]  Retry-After seconds with a 503 (default 2; 0 = none)
+ * @property {string} [contact]     the Contact URI of a 3xx (default sip:redirected.example.test)
+ * @property {string} [header]      one more header line, e.g. "Unsupported: outbound"
+ *           (a 420 gets that one by default)
+ * @property {'always' | 'not-redirected' | 'extension'} [when]  'always' (default, but 3xx:
+ *           'not-redirected'): 'not-redirected' answers only while the Request-URI host is not
+ *           the 3xx Contact's host, so the REGISTER that follows the redirect is served normally;
+ *           'extension' only while Supported or Require lists `extension` (420 default)
+ * @property {string} [extension]   for 'extension' (default "outbound")
+ * @property {boolean} [afterAuth]  answer only once the digest check passed (the first REGISTER
+ *           still gets its 401); default false: before the challenge
+ */
+
+/** Reason phrases for the fault statuses (RFC 3261 §21, RFC 5626). */
+const REASONS = {
+  301: 'Moved Permanently', 302: 'Moved Temporarily', 400: 'Bad Request', 403: 'Forbidden',
+  404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 420: 'Bad Extension',
+  421: 'Extension Required', 480: 'Temporarily Unavailable', 484: 'Address Incomplete',
+  485: 'Ambiguous', 500: 'Server Internal Error', 503: 'Service Unavailable',
+  504: 'Server Time-out', 600: 'Busy Everywhere', 604: 'Does Not Exist Anywhere',
+};
+
+/**
  * @typedef {object} Registrar
  * @property {string} wsUrl        "ws://127.0.0.1:<wsPort>" (WebSocket subprotocol "sip")
  * @property {number} wsPort
@@ -58,13 +84,18 @@ import { makeTestPki } from './testca.mjs';
  * @property {(method: string, ...args: string[]) => Promise<string>} rpc  raw kamcmd call
  * @property {(on: boolean, retryAfter?: number) => Promise<void>} setFault503
  *           switch the 503 fault mode at run time (retryAfter 0 = no Retry-After header)
+ * @property {(code: number, opts?: FaultOptions) => Promise<void>} setFault
+ *           answer every REGISTER with `code` from now on (0 = normal again); see FaultOptions
  * @property {() => void} freeze   SIGSTOP every Kamailio process (registrar stops answering)
  * @property {() => void} thaw     SIGCONT them
- * @property {() => Promise<void>} restart  stop and start again on the same ports (bindings lost)
+ * @property {(opts?: { downMs?: number }) => Promise<void>} restart  stop and start again on the
+ *           same ports (bindings lost); with downMs, stay down that long first (an outage:
+ *           connections refused meanwhile). Resolves once the WS port accepts again.
  * @property {() => Promise<void>} stop     end every Kamailio process, remove runDir; idempotent
  */
 
 const CFG = fileURLToPath(new URL('./kamailio.cfg', import.meta.url));
+const EDGE_CFG = fileURLToPath(new URL('./edge.cfg', import.meta.url));
 const SETUP_HINT = 'run scripts/setup.sh (installs kamailio, kamailio-websocket-modules, '
   + 'kamailio-outbound-modules, kamailio-tls-modules)';
 const MODULE_DIRS = ['/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aarch64-linux-gnu/kamailio/modules',
@@ -201,6 +232,75 @@ function tail(file, n = 20) {
  * @returns {Promise<Registrar>}
  */
 export async function startRegistrar(options = {}) {
+  return startKamailio(CFG, [], options);
+}
+
+/**
+ * @typedef {object} EdgeOptions
+ * @property {string} [realm]  the proxy's Digest realm (default "edge.test"; password "secret")
+ * @property {boolean} [debug]
+ * @property {number} [startTimeoutMs]
+ * @property {number} [stopTimeoutMs]
+ */
+
+/**
+ * @typedef {object} EdgeProxy
+ * @property {string} wsUrl    "ws://127.0.0.1:<wsPort>": where the client connects
+ * @property {number} wsPort
+ * @property {number} udpPort  the proxy's side towards the registrar (and its Path URI)
+ * @property {string} realm
+ * @property {number} pid
+ * @property {string} logFile
+ * @property {string} runDir
+ * @property {string} ctlSocket
+ * @property {(method: string, ...args: string[]) => Promise<string>} rpc
+ * @property {() => void} freeze
+ * @property {() => void} thaw
+ * @property {(opts?: { downMs?: number }) => Promise<void>} restart
+ * @property {() => Promise<void>} stop
+ */
+
+/**
+ * Start an edge proxy (a second Kamailio, edge.cfg) in front of `registrar`: WebSocket towards
+ * the client, 407 until the REGISTER carries proxy credentials for `realm` (password "secret"),
+ * then the credentials are consumed, a Path added and the REGISTER relayed over UDP to the
+ * registrar, which challenges with its own 401 (realm = To domain). Own run dir (-Y), ctl
+ * socket and ports; stop it before (or with) the registrar.
+ * @param {Registrar} registrar
+ * @param {EdgeOptions} [options]
+ * @returns {Promise<EdgeProxy>}
+ */
+export async function startEdgeProxy(registrar, options = {}) {
+  const realm = options.realm ?? 'edge.test';
+  if (!/^[\w.-]+$/.test(realm)) throw new Error(`startEdgeProxy: bad realm ${realm}`);
+  const k = await startKamailio(EDGE_CFG, ['-A', `REG_URI="sip:127.0.0.1:${registrar.udpPort};transport=udp"`,
+    '-A', `EDGE_REALM="${realm}"`], { debug: options.debug, startTimeoutMs: options.startTimeoutMs,
+    stopTimeoutMs: options.stopTimeoutMs });
+  return {
+    get wsUrl() { return k.wsUrl; },
+    get wsPort() { return k.wsPort; },
+    get udpPort() { return k.udpPort; },
+    realm,
+    get pid() { return k.pid; },
+    logFile: k.logFile,
+    runDir: k.runDir,
+    ctlSocket: k.ctlSocket,
+    rpc: k.rpc,
+    freeze: k.freeze,
+    thaw: k.thaw,
+    restart: k.restart,
+    stop: k.stop,
+  };
+}
+
+/**
+ * Start one Kamailio with `cfg` (kamailio.cfg or edge.cfg) and the registrar's machinery.
+ * @param {string} cfg
+ * @param {string[]} extraArgs more command-line arguments (defines)
+ * @param {RegistrarOptions} options
+ * @returns {Promise<Registrar>}
+ */
+async function startKamailio(cfg, extraArgs, options) {
   const kamailio = findBinary('kamailio');
   const kamcmd = findBinary('kamcmd');
   const startTimeoutMs = options.startTimeoutMs ?? 10000;
@@ -212,7 +312,7 @@ export async function startRegistrar(options = {}) {
 
   // unix socket paths are limited to 107 bytes: fall back to /tmp for long TMPDIRs
   const base = tmpdir().length > 60 ? '/tmp' : tmpdir();
-  const runDir = mkdtempSync(join(base, 'sipreg-registrar-'));
+  const runDir = mkdtempSync(join(base, cfg === EDGE_CFG ? 'sipreg-edge-' : 'sipreg-registrar-'));
   const logFile = join(runDir, 'kamailio.log');
   const pidFile = join(runDir, 'kamailio.pid');
   const ctlPath = join(runDir, 'ctl');
@@ -237,8 +337,9 @@ export async function startRegistrar(options = {}) {
 
   /** @returns {string[]} */
   const args = () => {
-    const a = ['-f', CFG, '-DD', '-E', '-P', pidFile, '-Y', runDir,
+    const a = ['-f', cfg, '-DD', '-E', '-P', pidFile, '-Y', runDir,
       '-A', `UDPPORT=${udpPort}`, '-A', `WSPORT=${wsPort}`, '-A', `CTL_SOCK="${ctlSocket}"`];
+    a.push(...extraArgs);
     if (options.tcpChildren) a.push('-A', `TCP_CHILDREN=${options.tcpChildren}`);
     if (options.fault503) a.push('-A', 'FAULT_503');
     if (options.debug) a.push('-A', 'DEBUG');
@@ -413,7 +514,41 @@ export async function startRegistrar(options = {}) {
     dump,
     async setFault503(on, retryAfter = 2) {
       await kamcmdRun(['pv.shvSet', 'retry_after', 'int', String(retryAfter)]);
+      await kamcmdRun(['pv.shvSet', 'fault_if', 'int', '0']);
+      await kamcmdRun(['pv.shvSet', 'fault_auth', 'int', '0']);
+      await kamcmdRun(['pv.shvSet', 'fault_hdr', 'str', '']);
+      await kamcmdRun(['pv.shvSet', 'fault_reason', 'str', REASONS[503]]);
       await kamcmdRun(['pv.shvSet', 'fault', 'int', on ? '503' : '0']);
+    },
+    async setFault(code, opts = {}) {
+      if (!Number.isInteger(code) || (code !== 0 && (code < 300 || code > 699))) {
+        throw new Error(`setFault: code must be 0 or a status 300-699, not ${code}`);
+      }
+      const redirect = code >= 300 && code < 400;
+      const contact = opts.contact ?? 'sip:redirected.example.test';
+      const host = /^sips?:(?:[^@;>]*@)?(\[[^\]]*\]|[^:;>?]+)/i.exec(contact)?.[1];
+      if (redirect && !host) throw new Error(`setFault: no host in the contact ${contact}`);
+      const when = opts.when ?? (redirect ? 'not-redirected' : code === 420 ? 'extension' : 'always');
+      const whenCode = { always: 0, 'not-redirected': 1, extension: 2 }[when];
+      if (whenCode === undefined) throw new Error(`setFault: unknown when ${when}`);
+      const extension = opts.extension ?? 'outbound';
+      if (!/^[\w.!%*+`'~-]+$/.test(extension)) throw new Error(`setFault: bad extension ${extension}`);
+      const header = opts.header ?? (code === 420 || code === 421 ? `${code === 420 ? 'Unsupported' : 'Require'}: ${extension}` : '');
+      if (/[\r\n]/.test(header) || /[\r\n]/.test(opts.reason ?? '')) throw new Error('setFault: no line breaks in header/reason');
+      // one kamcmd per variable (interactive kamcmd splits a line at blanks, quotes and all),
+      // the status last: the others are in place before a REGISTER sees the new status
+      const vars = [
+        ['retry_after', 'int', String(Math.trunc(opts.retryAfter ?? 2))],
+        ['fault_reason', 'str', opts.reason ?? REASONS[/** @type {keyof REASONS} */ (code)] ?? 'Fault'],
+        ['fault_contact', 'str', contact],
+        ['fault_host', 'str', host ?? ''],
+        ['fault_ext', 'str', extension],
+        ['fault_hdr', 'str', header],
+        ['fault_if', 'int', String(whenCode)],
+        ['fault_auth', 'int', opts.afterAuth ? '1' : '0'],
+        ['fault', 'int', String(code)],
+      ];
+      for (const v of vars) await kamcmdRun(['pv.shvSet', ...v]);
     },
     freeze() {
       if (child?.pid) signalAll([child.pid, ...descendants(child.pid)], 'SIGSTOP', runDir);
@@ -421,9 +556,11 @@ export async function startRegistrar(options = {}) {
     thaw() {
       if (child?.pid) signalAll([child.pid, ...descendants(child.pid)], 'SIGCONT', runDir);
     },
-    async restart() {
+    async restart({ downMs = 0 } = {}) {
       if (stopped) throw new Error('registrar was stopped');
       await shutdown();
+      if (downMs > 0) await sleep(downMs);
+      if (stopped) throw new Error('registrar was stopped');
       await start(true);
     },
     async stop() {
@@ -451,4 +588,4 @@ export function chromiumTlsArgs(registrar) {
 }
 
 export { parseUlDump } from './uldump.mjs';
-export { CFG as REGISTRAR_CFG };
+export { CFG as REGISTRAR_CFG, EDGE_CFG };
