@@ -13,7 +13,7 @@ export const loadWebSocket = async () => (await import('./websocket.mjs')).NodeW
 
 // Node >= 22 has a global WebSocket; on Node 20 our own client (websocket.mjs: node:net/tls),
 // loaded when a flow first connects, so that importing sipreg (and parsing) does not pay for it
-const WebSocketImpl = globalThis.WebSocket ?? { load: loadWebSocket };
+const WebSocketImpl = globalThis.WebSocket ?? { load: loadWebSocket, ping: true };
 const api = lib.bind(await lib.loadCore(await compiling), { WebSocket: WebSocketImpl });
 
 export const { createRegistration, RegistrationPool, parse, uriEqual, version, core } = api;
