@@ -68,7 +68,7 @@ export function randomSeed() {
 function failureWords(d, cause, url) {
   if (d.reason === 'no-binding') return `${d.status ?? ''} ${d.text ?? ''} did not list our binding`.replace(/^ +/, '');
   if (d.status) return `${d.status} ${d.text ?? ''}`.trim();
-  if (d.reason === 'flow' && cause) {
+  if (cause) {
     const why = cause.code === 'http-status' ? `HTTP ${cause.status}` : cause.code === 'tls' ? `tls ${cause.tls}` : cause.code;
     return `no flow to ${url ?? 'the server'} (${why})`;
   }
@@ -81,16 +81,15 @@ function failureWords(d, cause, url) {
  */
 export class RegistrationError extends Error {
   /**
-   * @param {object} detail the "registrationfailed" event detail
-   * @param {{code: string, message: string}|null} [cause] the last flow failure
+   * @param {object} detail the "registrationfailed" event detail (its `cause`: the flow failure)
    * @param {string} [url] the flow's address
    */
-  constructor(detail, cause = null, url = undefined) {
-    const flow = detail.reason === 'flow' && cause ? cause : null;
+  constructor(detail, url = undefined) {
+    const flow = detail.cause ?? null;
     const words = failureWords(detail, flow, url);
     super(`sipreg: ${detail.op} failed: ${words}${detail.error ? ` (${detail.message})` : ''}`, flow ? { cause: flow } : undefined);
     this.name = 'RegistrationError';
-    const { message, ...fields } = detail; // keep Error#message: the sentence above
+    const { message, cause: _, ...fields } = detail; // keep Error#message: the sentence above
     Object.assign(this, fields);
     this.description = message;
   }
@@ -402,6 +401,10 @@ export class Registration extends EventTarget {
     const detail = info === null
       ? { ...ev, at: ev.at === null ? null : ev.at + off, get info() { return (snap ??= self.info); } }
       : { ...ev, at: ev.at === null ? null : ev.at + off, info };
+    // a failure for want of a flow names the flow's last failure (ECONNREFUSED, http-status, ...)
+    if (ev.type === 'failed' && (ev.reason === 'flow' || (ev.reason === 'gave-up' && !this.#host.flowUp))) {
+      detail.cause = this.#host.cause ?? null;
+    }
     if (name) this.dispatchEvent(new CustomEvent(name, { detail }));
     if (ev.type === 'registered') {
       this.#settle('register', true, detail);
@@ -409,7 +412,7 @@ export class Registration extends EventTarget {
     } else if (ev.type === 'unregistered') this.#settle(ev.op, true, detail);
     else if (ev.type === 'bindings' && ev.op === 'fetch') this.#settle('fetch', true, detail.info.bindings);
     else if (ev.type === 'failed') {
-      const error = () => new RegistrationError(detail, this.#host.cause ?? null, this.#host.url);
+      const error = () => new RegistrationError(detail, this.#host.url);
       this.#settle(ev.op, false, error());
       if (ev.state === 'failed') this.#wake(false, error());
     }
