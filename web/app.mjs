@@ -182,7 +182,7 @@ async function registrationFor(s, { renew = false } = {}) {
   for (const type of EVENTS) {
     reg.addEventListener(type, (e) => onEvent(type, /** @type {CustomEvent} */ (e).detail), { signal: listeners.signal });
   }
-  addSeparator(byId('ladder'), same ? `settings changed: ${s.aor} continues (same Call-ID)` : `new registration of ${s.aor}`);
+  addSeparator(byId('ladder'), same ? `settings changed: the registration of ${s.aor} continues` : `new registration of ${s.aor}`);
   current = { reg, key, identity, server: s.server, contacts: JSON.stringify(s.contacts), aor: s.aor, listeners, unwake: sipreg.wakeOnResume(reg), lastFailure: null };
   reg.addEventListener('registered', saveState, { signal: listeners.signal });
   window.sipregDemo.registration = reg;
