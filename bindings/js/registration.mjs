@@ -137,6 +137,8 @@ export class Registration extends EventTarget {
       try {
         this.#h = core.newRegistration(cfg, options.state);
       } catch (e) {
+        // a refused configuration: the core's sentence names the setting and the value
+        if (e.code === 'SIPREG_E_CONFIG') throw core.configError(e, cfg);
         if (options.state === undefined || e.code === undefined) throw e;
         // a corrupt, foreign or old blob: say so, and start a fresh registration
         this.stateError = e;
@@ -204,7 +206,7 @@ export class Registration extends EventTarget {
   setContacts(contacts) {
     const cfg = this.#core.buildConfig({}, contacts);
     try {
-      return this.#command('register', (x, h, now) => x.sw_set_contacts(h, cfg, now));
+      return this.#command('register', (x, h, now) => x.sw_set_contacts(h, cfg, now), cfg);
     } finally {
       this.#core.freeConfig(cfg);
     }
@@ -310,13 +312,13 @@ export class Registration extends EventTarget {
    * commands: a fetch during back-off runs after it). A command the core refuses at once rejects
    * only its own promise.
    */
-  #command(op, call) {
+  #command(op, call, cfg = 0) {
     if (this.#closed) return Promise.reject(closedError());
     let resolve, reject;
     const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
     const r = call(this.#core.x, this.#h, this.#host.now());
     if (r < 0) {
-      reject(this.#core.error(r));
+      reject(cfg ? this.#core.configError(this.#core.error(r), cfg) : this.#core.error(r));
       return promise;
     }
     if (this.#pending === NO_PENDING) this.#pending = new Map();

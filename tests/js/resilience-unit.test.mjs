@@ -285,3 +285,13 @@ test('browser entry: wakeOnResume maps page events to wake(), and the instance c
   assert.equal(await instanceSent(await web.createRegistration(opts)), first, 'a reopened page keeps the instance');
   assert.notEqual(await instanceSent(await web.createRegistration({ ...opts, instanceStore: false })), first, 'opted out');
 });
+
+test('a configuration the core refuses is named in its words (sipreg_config_problem), and the CLI exits 2', async () => {
+  await assert.rejects(
+    sipreg.createRegistration({ server: 'ws://registrar.invalid', aor: 'sip:alice@example.test', WebSocket: FakeSocket, expires: 0 }),
+    (e) => e.code === 'SIPREG_E_CONFIG' && /expires/.test(e.message) && e.problem === e.message.replace(/^SIPREG_E_CONFIG: /, ''));
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync('node', [`${ROOT}node/cli.mjs`, 'bindings', '--server', 'ws://registrar.invalid', '--aor', 'sip:a@example.test', '--expires', '0'], { encoding: 'utf8' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr.trim(), /^sipreg: SIPREG_E_CONFIG: .*expires/);
+});
