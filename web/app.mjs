@@ -93,6 +93,9 @@ function formError(text) {
 function onEvent(type, d) {
   if (!current) return;
   if (type === 'message') {
+    // the saved state follows every request sent: a crashed tab's reload continues after the
+    // last one sent, never repeating a sequence number within the same Call-ID
+    if (d.direction === 'out') saveState();
     const parsed = d.text.trim() === '' ? null : sipreg.parse(d.text);
     addMessage(byId('ladder'), d, parsed);
     if (d.direction === 'in' && parsed?.ok) messageNotices(parsed).forEach(notice);
