@@ -71,11 +71,14 @@ export class RegistrationPool extends EventTarget {
   /** Route a flow's traffic and state to its registrations. */
   #wire(flow, index) {
     flow.members = new Set();
+    /** @type {Registration|null} the member that keeps the flow alive (its pings, probes) */
+    flow.keeper = null;
     flow.ontext = (text) => {
       const id = this.#core.callId(text);
-      const reg = id === null ? undefined : this.#byCallId.get(id);
-      if (reg) reg.receive(text);
-      else this.dispatchEvent(new CustomEvent('unrouted', { detail: { text, flow: index } }));
+      // what carries no Call-ID (a keep-alive pong, a WebSocket pong) is the keeper's
+      const reg = id === null ? flow.keeper : this.#byCallId.get(id);
+      if (reg && (reg.receive(text) || id !== null)) return;
+      this.dispatchEvent(new CustomEvent('unrouted', { detail: { text, flow: index } }));
     };
     // the first connect: members learn it at once (their commands are already paced); a
     // reconnect re-registers everyone on the flow, so that is paced (no REGISTER storm)
@@ -109,6 +112,7 @@ export class RegistrationPool extends EventTarget {
       arm: (reg, deadline) => pool.#arm(reg, deadline),
       closed: (reg) => {
         flow.members.delete(reg);
+        if (flow.keeper === reg) flow.keeper = null;
         pool.#byCallId.delete(reg.callId);
         pool.#deadlines.delete(reg);
       },
@@ -131,6 +135,7 @@ export class RegistrationPool extends EventTarget {
     const keeper = flow.members.size === 0;
     const reg = new Registration(this.#core, keeper ? withProbe(options, flow) : { ...options, keepalive: 'never' }, this.#host(flow));
     flow.members.add(reg);
+    if (keeper) flow.keeper = reg;
     this.#byCallId.set(reg.callId, reg);
     this.registrations.push(reg);
     return reg;

@@ -295,3 +295,30 @@ test('a configuration the core refuses is named in its words (sipreg_config_prob
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr.trim(), /^sipreg: SIPREG_E_CONFIG: .*expires/);
 });
+
+test('RegistrationPool: a pong (no Call-ID) reaches the flow\'s keeper, so its keep-alive holds', { timeout: 10_000 }, async () => {
+  const pool = new sipreg.RegistrationPool({ server: 'ws://registrar.invalid', WebSocket: FakeSocket });
+  try {
+    const reg = pool.add({ aor: 'sip:kept@example.test', keepalive: 'always', policy: { keepaliveS: 1, pongTimeoutMs: 300 },
+      contacts: [{ uri: 'sip:kept@xyz.invalid;transport=ws' }] });
+    const failed = [];
+    reg.addEventListener('flowfailed', (e) => failed.push(e.detail));
+    const unrouted = [];
+    pool.addEventListener('unrouted', (e) => unrouted.push(e.detail.text));
+    const done = reg.register();
+    await sleep(20);
+    const sock = FakeSocket.last;
+    for (let i = 0; i < 100 && !sock.sent.length; i++) await sleep(5);
+    sock.deliver(answer(sock.sent[0], '200 OK', 'Contact: <sip:kept@xyz.invalid;transport=ws>;expires=600\r\n'));
+    await done;
+    for (let i = 0; i < 200 && sock.sent.length < 2; i++) await sleep(10);
+    assert.equal(sock.sent[1], '\r\n\r\n', 'a keep-alive ping');
+    sock.deliver('\r\n');
+    await sleep(500); // past the pong deadline
+    assert.deepEqual(failed, [], 'the pong was heard');
+    assert.deepEqual(unrouted, []);
+    assert.equal(FakeSocket.last, sock, 'the flow was kept');
+  } finally {
+    pool.close();
+  }
+});
