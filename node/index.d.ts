@@ -180,7 +180,11 @@ export declare class RegistrationError extends Error {
   /** The flow's failure when the attempt failed for want of a flow. */
   cause?: FlowCause;
 }
-export declare class SipregError extends Error { code: string; }
+export declare class SipregError extends Error {
+  code: string;
+  /** SIPREG_E_CONFIG: the core's sentence naming the setting and the value it refused. */
+  problem?: string;
+}
 
 export declare class RegistrationPool extends EventTarget {
   constructor(options: { server: string; flows?: number; rate?: number; maxRegistrations?: number;

@@ -3,8 +3,10 @@
 //
 //   import { createRegistration, wakeOnResume } from './sipreg.mjs';
 //   const reg = await createRegistration({ server: 'wss://edge.example.com', aor, auth, contacts });
-//   wakeOnResume(reg);            // catch up after the tab slept, was hidden or went offline
+//   const unwake = wakeOnResume(reg); // catch up after sleep, a hidden tab, a new network
 //   await reg.register();
+//   …
+//   await reg.unregister(); unwake(); reg.close();
 import { loadCore, bind, storedInstance } from './lib/index.mjs';
 
 const api = bind(await loadCore(new URL('./sipreg.wasm', import.meta.url)), { WebSocket: globalThis.WebSocket });
