@@ -109,6 +109,12 @@ EXPORT(sw_cfg_seed) void sw_cfg_seed(struct sw_cfg *b, const uint8_t *seed) {
     memcpy(b->cfg.seed, seed, 32);
 }
 
+/* The sentence that makes the builder's configuration invalid (NUL-terminated, valid until
+ * the next call), or 0 when sipreg_new would accept it. */
+EXPORT(sw_config_problem) const char *sw_config_problem(const struct sw_cfg *b) {
+    return sipreg_config_problem(&b->cfg);
+}
+
 /* ---- registrations ---- */
 
 /* Create a registration from a builder (which stays the caller's). Returns the handle, or a

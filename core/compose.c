@@ -62,9 +62,9 @@ static int request_valid(const struct sipreg_register_req *req) {
     if (!req->ruri.len || !req->aor.len || !req->call_id.len || !req->from_tag.len ||
         !req->branch.len || !req->via_host.len || !via_token(req->transport))
         return 0;
-    const struct sipreg_str one_line[] = {req->ruri,      req->aor,        req->from_tag,
-                                          req->call_id,   req->via_host,   req->branch,
-                                          req->supported, req->user_agent, req->authorization};
+    const struct sipreg_str one_line[] = {
+        req->ruri,   req->aor,       req->from_tag,   req->call_id,       req->via_host,
+        req->branch, req->supported, req->user_agent, req->authorization, req->proxy_authorization};
     for (size_t i = 0; i < sizeof one_line / sizeof one_line[0]; i++)
         if (!single_line(one_line[i])) return 0;
     if (!header_lines(req->extra)) return 0;
@@ -165,6 +165,12 @@ int sipreg_compose_register(const struct sipreg_register_req *req, char *buf, si
     if (req->user_agent.len) {
         sipreg__putl(&b, "User-Agent: ");
         sipreg__puts(&b, req->user_agent);
+        sipreg__putl(&b, "\r\n");
+    }
+    if (req->proxy_authorization.len) {
+        /* §22.3: a proxy's credentials, next to the registrar's (both when both challenged) */
+        sipreg__putl(&b, "Proxy-Authorization: ");
+        sipreg__puts(&b, req->proxy_authorization);
         sipreg__putl(&b, "\r\n");
     }
     if (req->authorization.len) {

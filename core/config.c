@@ -1,7 +1,7 @@
 /* config.c — set configuration fields by name (for hosts that speak strings: the wasm shim, the
  * scenario scripts, the CLI). Values are NUL-terminated strings the caller keeps alive until
  * sipreg_new() has copied them. */
-#include "internal.h"
+#include "reg_internal.h"
 
 /* Parse a whole decimal integer (optional '-') into *out; 0 or SIPREG_E_CONFIG. */
 static int parse_int(const char *v, int64_t lo, int64_t hi, int64_t *out) {
@@ -51,7 +51,7 @@ static int64_t *int_field(struct sipreg_config *c, const char *key, int64_t *lo,
     static const char *const KEYS[] = {
         "expires",         "t1-ms",         "t2-ms",     "refresh-margin",  "short-margin",
         "retry-base",      "retry-base-up", "retry-max", "max-retry-after", "keepalive-s",
-        "pong-timeout-ms", "min-grant",     NULL};
+        "pong-timeout-ms", "min-grant",     "probe-s",   "command-ms",      NULL};
     int64_t *fields[] = {&c->expires,
                          &c->policy.t1_ms,
                          &c->policy.t2_ms,
@@ -63,7 +63,9 @@ static int64_t *int_field(struct sipreg_config *c, const char *key, int64_t *lo,
                          &c->policy.max_retry_after_s,
                          &c->policy.keepalive_s,
                          &c->policy.pong_timeout_ms,
-                         &c->policy.min_grant_s};
+                         &c->policy.min_grant_s,
+                         &c->policy.probe_s,
+                         &c->policy.command_ms};
     int i = one_of(key, KEYS);
     *lo = i == 0 ? 0 : 1;
     *hi = 0xffffffffLL; /* RFC 3261 §10.2.1: expiry values up to 2^32-1 */
@@ -100,6 +102,17 @@ int sipreg_config_set(struct sipreg_config *c, const char *key, const char *valu
         int i = one_of(value, K);
         if (i < 0) return SIPREG_E_CONFIG;
         c->policy.keepalive = i;
+    } else if (!strcmp(key, "probe")) {
+        static const char *const P[] = {"options", "host", "none", NULL};
+        int i = one_of(value, P);
+        if (i < 0) return SIPREG_E_CONFIG;
+        c->policy.probe = i;
+    } else if (!strcmp(key, "retry-credentials")) {
+        if (parse_flag(value, &flag) < 0) return SIPREG_E_CONFIG;
+        c->policy.retry_credentials = flag;
+    } else if (!strcmp(key, "max-redirects")) {
+        if (parse_int(value, 0, 20, &v) < 0) return SIPREG_E_CONFIG;
+        c->policy.max_redirects = (int)v;
     } else if (!strcmp(key, "reg-id")) {
         if (parse_int(value, 1, 0x7fffffff, &v) < 0) return SIPREG_E_CONFIG; /* RFC 5626 §11.4 */
         c->reg_id = (int)v;
@@ -130,4 +143,144 @@ int sipreg_config_add_contact(struct sipreg_config *c, const char *uri, int64_t 
     s->expires = expires;
     s->q = q;
     return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Configuration problems: one sentence per refusal of sipreg_new                          */
+/* ---------------------------------------------------------------------------------------- */
+
+static char problem[400]; /* the last sentence (documented as static storage) */
+
+/* Start a sentence. */
+static struct sipreg__buf say(void) {
+    struct sipreg__buf b = {problem, sizeof problem - 1, 0};
+    return b;
+}
+
+/* Append a value in quotes, cut at 80 bytes. */
+static void quoted(struct sipreg__buf *b, const char *v) {
+    size_t n = v ? strlen(v) : 0;
+    sipreg__putl(b, "\"");
+    sipreg__put(b, v ? v : "", n > 80 ? 80 : n);
+    sipreg__putc(b, n > 80 ? "...\"" : "\"");
+}
+
+/* End the sentence: NUL-terminate what fits. */
+static const char *done(struct sipreg__buf *b) {
+    problem[b->len < b->cap ? b->len : b->cap] = 0;
+    return problem;
+}
+
+const char *sipreg__contacts_problem(const struct sipreg_contact_spec *c, size_t n) {
+    struct sipreg__buf b = say();
+    size_t live = 0;
+    if (n > SIPREG_MAX_CONTACTS) {
+        sipreg__putl(&b, "at most ");
+        sipreg__putu(&b, SIPREG_MAX_CONTACTS);
+        sipreg__putl(&b, " contacts, got ");
+        sipreg__putu(&b, n);
+        return done(&b);
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct sipreg_uri u;
+        const char *what = NULL;
+        /* §10.2.1: a Contact may be any URI scheme, but it must parse */
+        if (c[i].uri && sipreg_uri_parse(&u, c[i].uri, strlen(c[i].uri), NULL) < 0)
+            what = "URI does not parse: ";
+        else if (c[i].uri && strpbrk(c[i].uri, "\r\n"))
+            what = "URI must be one line (no CR or LF)";
+        else if (c[i].q > 1000 || c[i].q < -1)
+            what = "q must be 0..1000 thousandths (q=0.000..1.000, RFC 3261 §20.10), got ";
+        else if (c[i].expires < -1 || c[i].expires > 0xffffffffLL)
+            what = "expires must be 0..4294967295 s (RFC 3261 §10.2.1), got ";
+        if (what) {
+            sipreg__putl(&b, "contact ");
+            sipreg__putu(&b, i);
+            sipreg__putl(&b, ": ");
+            sipreg__putc(&b, what);
+            if (what[0] == 'U' && what[4] == 'd') quoted(&b, c[i].uri);
+            if (what[0] == 'q') sipreg__puti(&b, c[i].q);
+            if (what[0] == 'e') sipreg__puti(&b, c[i].expires);
+            return done(&b);
+        }
+        live += c[i].expires != 0;
+    }
+    if (n && !live)
+        return "every contact has expires 0: nothing would stay registered (a contact with expires "
+               "0 is a one-shot removal; unregister() removes bindings)";
+    return NULL;
+}
+
+/* 1 when s has no CR/LF (values that go into a header line). */
+static int one_line(const char *s) { return !s || !strpbrk(s, "\r\n"); }
+
+const char *sipreg_config_problem(const struct sipreg_config *cfg) {
+    struct sipreg__buf b = say();
+    struct sipreg_uri u;
+    if (!cfg) return "no configuration";
+    if (!cfg->aor) return "aor is required (the address-of-record, e.g. sip:alice@example.com)";
+    /* §10.2: the AOR in To MUST be a SIP or SIPS URI */
+    if (sipreg_uri_parse(&u, cfg->aor, strlen(cfg->aor), NULL) < 0 ||
+        (u.scheme != SIPREG_SCHEME_SIP && u.scheme != SIPREG_SCHEME_SIPS)) {
+        sipreg__putl(&b, "aor must be a sip: or sips: URI (RFC 3261 §10.2), got ");
+        quoted(&b, cfg->aor);
+        return done(&b);
+    }
+    if (cfg->discovery == SIPREG_DISCOVER_CONFIGURED && cfg->registrar && cfg->registrar[0] &&
+        (sipreg_uri_parse(&u, cfg->registrar, strlen(cfg->registrar), NULL) < 0 ||
+         (u.scheme != SIPREG_SCHEME_SIP && u.scheme != SIPREG_SCHEME_SIPS) || u.has_user)) {
+        sipreg__putl(&b, "registrar must be a sip: or sips: URI without a user part (RFC 3261 "
+                         "§10.2), got ");
+        quoted(&b, cfg->registrar);
+        return done(&b);
+    }
+    const char *cp = sipreg__contacts_problem(cfg->contacts, cfg->ncontacts);
+    if (cp) return cp;
+    if (cfg->transport < SIPREG_TP_WS || cfg->transport > SIPREG_TP_TLS) {
+        sipreg__putl(&b, "transport must be ws, wss, udp, tcp or tls, got ");
+        sipreg__puti(&b, cfg->transport);
+        return done(&b);
+    }
+    if (cfg->expires < 1 || cfg->expires > 0xffffffffLL) {
+        sipreg__putc(&b, cfg->expires < 1 ? "expires must be at least 1 s, got "
+                                          : "expires must be at most 4294967295 s, got ");
+        sipreg__puti(&b, cfg->expires);
+        if (cfg->expires == 0) sipreg__putl(&b, " (unregister() removes bindings)");
+        return done(&b);
+    }
+    if (cfg->reg_id < 1 || cfg->reg_id > 0x7fffffff) {
+        sipreg__putl(&b, "reg-id must be 1..2147483647 (RFC 5626 §4.2), got ");
+        sipreg__puti(&b, cfg->reg_id);
+        return done(&b);
+    }
+    static const char *const LINES[] = {"aor",       "username", "user-agent",
+                                        "supported", "instance", "via-host"};
+    const char *vals[] = {cfg->aor,       cfg->username,    cfg->user_agent,
+                          cfg->supported, cfg->instance_id, cfg->via_host};
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+        if (!one_line(vals[i])) {
+            sipreg__putc(&b, LINES[i]);
+            sipreg__putl(&b, " must be one line (no CR or LF): it goes into a header");
+            return done(&b);
+        }
+    const struct sipreg_policy *p = &cfg->policy;
+    if (p->t1_ms <= 0 || p->t2_ms < p->t1_ms) {
+        sipreg__putc(&b, p->t1_ms <= 0 ? "t1-ms must be above 0, got "
+                                       : "t2-ms must be at least "
+                                         "t1-ms, got ");
+        sipreg__puti(&b, p->t1_ms <= 0 ? p->t1_ms : p->t2_ms);
+        return done(&b);
+    }
+    if (p->base_s <= 0 || p->max_s < p->base_s) {
+        sipreg__putc(&b, p->base_s <= 0 ? "retry-base must be above 0 s, got "
+                                        : "retry-max must be at least retry-base, got ");
+        sipreg__puti(&b, p->base_s <= 0 ? p->base_s : p->max_s);
+        return done(&b);
+    }
+    if (p->max_redirects < 0) {
+        sipreg__putl(&b, "max-redirects must be 0 or more, got ");
+        sipreg__puti(&b, p->max_redirects);
+        return done(&b);
+    }
+    return NULL;
 }

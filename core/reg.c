@@ -29,6 +29,11 @@ void sipreg_config_init(struct sipreg_config *cfg) {
     cfg->policy.keepalive = SIPREG_KA_AUTO;
     cfg->policy.keepalive_s = 120;       /* RFC 5626 §4.4.1: 95..120 s without Flow-Timer */
     cfg->policy.pong_timeout_ms = 10000; /* RFC 5626 §4.4.1 */
+    cfg->policy.probe = SIPREG_PROBE_OPTIONS;
+    cfg->policy.probe_s = 30;
+    cfg->policy.retry_credentials = 0; /* rejected credentials stop (account lock-outs) */
+    cfg->policy.max_redirects = 5;     /* 3xx followed per attempt (RFC 3261 §8.1.3.4) */
+    cfg->policy.command_ms = 32000;
 }
 
 /* Defaults of the string settings (RFC 3327 path, RFC 5627 gruu, RFC 5626 outbound). */
@@ -139,6 +144,9 @@ static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *
         ct->expires = c[i].expires;
         ct->q = c[i].q;
         ct->expires_at = SIPREG_NEVER;
+        /* expires 0 among live contacts: a one-shot removal (§10.2.2), sent once with
+         * expires=0 and dropped after the 2xx, never a binding we expect back */
+        ct->removing = c[i].expires == 0;
     }
     for (size_t i = 0; i < nkeep; i++) {
         struct sipreg__contact *ct = &list[count++];
@@ -164,10 +172,13 @@ static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *
                     was |= r->contacts[j].carrier && !r->contacts[j].removing;
                 }
             }
+            if (list[i].removing) continue; /* a one-shot removal carries no flow */
             if (was && carrier < 0) carrier = (long)i;
             if (!known && fresh < 0) fresh = (long)i;
         }
-        if (!r->contact_text) carrier = 0; /* the first list: contact 0 */
+        if (!r->contact_text) /* the first list: its first live contact */
+            for (size_t i = 0; i < n && carrier < 0; i++)
+                if (!list[i].removing) carrier = (long)i;
         if (carrier < 0) carrier = fresh;
         if (carrier >= 0) list[carrier].carrier = 1;
     }
@@ -179,37 +190,15 @@ static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *
     return 0;
 }
 
-/* Check one contact spec: a parsable URI (any scheme, §10.2.1), expires and q in range. */
-static int contact_spec_ok(const struct sipreg_contact_spec *c) {
-    struct sipreg_uri u;
-    if (c->uri && sipreg_uri_parse(&u, c->uri, strlen(c->uri), NULL) < 0) return 0;
-    if (c->q > 1000 || c->q < -1) return 0;
-    return c->expires >= -1 && c->expires <= 0xffffffffLL;
-}
-
-/* 1 when s has no CR/LF (values that go into a header line). */
-static int one_line(const char *s) { return !s || !strpbrk(s, "\r\n"); }
-
 int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
     struct sipreg_uri aor;
     if (!out || !cfg || !cfg->aor) return SIPREG_E_INVAL;
     *out = NULL;
-    /* §10.2: the AOR in To MUST be a SIP or SIPS URI */
-    if (sipreg_uri_parse(&aor, cfg->aor, strlen(cfg->aor), NULL) < 0 ||
-        (aor.scheme != SIPREG_SCHEME_SIP && aor.scheme != SIPREG_SCHEME_SIPS))
-        return SIPREG_E_CONFIG;
+    /* §10.2: the AOR in To MUST be a SIP or SIPS URI (checked again below, with a sentence) */
+    if (sipreg_uri_parse(&aor, cfg->aor, strlen(cfg->aor), NULL) < 0) return SIPREG_E_CONFIG;
     if (cfg->ncontacts > SIPREG_MAX_CONTACTS) return SIPREG_E_LIMIT;
-    for (size_t i = 0; i < cfg->ncontacts; i++)
-        if (!contact_spec_ok(&cfg->contacts[i])) return SIPREG_E_CONFIG;
-    if (cfg->transport < SIPREG_TP_WS || cfg->transport > SIPREG_TP_TLS) return SIPREG_E_CONFIG;
-    if (cfg->expires < 0 || cfg->expires > 0xffffffffLL) return SIPREG_E_CONFIG;
-    if (cfg->reg_id < 1 || cfg->reg_id > 0x7fffffff) return SIPREG_E_CONFIG; /* RFC 5626 §11.4 */
-    if (!one_line(cfg->aor) || !one_line(cfg->username) || !one_line(cfg->user_agent) ||
-        !one_line(cfg->supported) || !one_line(cfg->instance_id) || !one_line(cfg->via_host))
-        return SIPREG_E_CONFIG;
-    if (cfg->policy.t1_ms <= 0 || cfg->policy.t2_ms < cfg->policy.t1_ms ||
-        cfg->policy.base_s <= 0 || cfg->policy.max_s < cfg->policy.base_s)
-        return SIPREG_E_CONFIG;
+    /* every other check in one place, with the sentence the host can show (config.c) */
+    if (sipreg_config_problem(cfg)) return SIPREG_E_CONFIG;
 
     struct sipreg *r = calloc(1, sizeof *r);
     if (!r) return SIPREG_E_NOMEM;
@@ -307,26 +296,27 @@ void sipreg_free(struct sipreg *r) {
     free(r->strings);
     free(r->contact_text);
     free(r->store);
+    free(r->target);
+    free(r->home);
+    free(r->alts);
+    free(r->auth[0]);
+    free(r->auth[1]);
     free(r);
 }
 
 size_t sipreg_memory(const struct sipreg *r) {
-    return sizeof *r + r->strings_len + r->contact_text_len + (r->store ? sizeof *r->store : 0);
+    return sizeof *r + r->strings_len + r->contact_text_len + (r->store ? sizeof *r->store : 0) +
+           sipreg__extra_memory(r);
 }
 
-int sipreg_set_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
-                        sipreg_ms now) {
-    if (!r || (!c && n)) return SIPREG_E_INVAL;
-    if (n == 0 || n > SIPREG_MAX_CONTACTS) return SIPREG_E_LIMIT;
-    for (size_t i = 0; i < n; i++)
-        if (!contact_spec_ok(&c[i])) return SIPREG_E_CONFIG;
+int sipreg__swap_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
+                          int remove_old) {
     /* atomic swap: every live binding of ours that the new list drops goes out with expires=0
      * in the same REGISTER that adds the new ones (§10.2.2 + §10.2.1) */
     struct sipreg__contact gone[SIPREG_MAX_CONTACTS];
     size_t ngone = 0;
     memset(gone, 0, sizeof gone);
-    int registered = r->state == SIPREG_ST_REGISTERED || r->state == SIPREG_ST_REFRESHING;
-    for (size_t i = 0; registered && i < r->ncontacts; i++) {
+    for (size_t i = 0; remove_old && i < r->ncontacts; i++) {
         const struct sipreg__contact *old = &r->contacts[i];
         struct sipreg_uri ou;
         int kept = 0;
@@ -338,7 +328,16 @@ int sipreg_set_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, s
         }
         if (!kept && ngone < SIPREG_MAX_CONTACTS) gone[ngone++] = *old;
     }
-    int err = set_contact_list(r, c, n, gone, ngone);
+    return set_contact_list(r, c, n, gone, ngone);
+}
+
+int sipreg_set_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
+                        sipreg_ms now) {
+    if (!r || (!c && n)) return SIPREG_E_INVAL;
+    if (n == 0 || n > SIPREG_MAX_CONTACTS) return SIPREG_E_LIMIT;
+    if (sipreg__contacts_problem(c, n)) return SIPREG_E_CONFIG;
+    int registered = r->state == SIPREG_ST_REGISTERED || r->state == SIPREG_ST_REFRESHING;
+    int err = sipreg__swap_contacts(r, c, n, registered);
     if (err < 0) return err;
     if (registered || r->op == SIPREG__OP_REGISTER)
         sipreg__start(r, SIPREG__OP_REGISTER, SIPREG_R_COMMAND, now);

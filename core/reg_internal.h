@@ -14,6 +14,9 @@
 #define SIPREG__MAX_423 3      /* 423 answers we follow per attempt (each must raise the ask) */
 #define SIPREG__CALL_ID_LEN 24 /* Call-ID characters (from the PRNG's token alphabet) */
 #define SIPREG__TAG_LEN 10     /* From tag characters */
+#define SIPREG__TARGET_MAX 256 /* longest 3xx Contact we follow as a Request-URI */
+#define SIPREG__VISITED 8      /* 3xx targets remembered per attempt (loop guard) */
+#define SIPREG__ALTS 3         /* further Contacts of a 3xx kept, tried when the first fails */
 
 /* What the open (or queued) REGISTER does: the public enum sipreg_op. */
 #define SIPREG__OP_NONE SIPREG_OP_NONE
@@ -54,20 +57,25 @@ struct sipreg__store {
 };
 
 struct sipreg__auth {
-    int valid;    /* 1 when a challenge is cached */
+    int fresh;    /* 1: the challenge came in this attempt (not a nonce kept from before) */
+    int tries;    /* challenges of this kind answered in this attempt */
     int proxy;    /* 1: Proxy-Authorization (407) */
     int alg;      /* enum sipreg_alg */
     unsigned qop; /* chosen qop (0 = none) */
     int userhash; /* userhash=true */
     uint32_t nc;  /* last nonce count used */
-    char realm[SIPREG__REALM_MAX];
-    char nonce[SIPREG__NONCE_MAX];
-    char opaque[SIPREG__OPAQUE_MAX];
-    uint8_t realm_len, has_opaque;
-    uint16_t nonce_len, opaque_len;
+    uint16_t realm_len, nonce_len, opaque_len;
+    uint8_t has_opaque;
     char cnonce[16]; /* cnonce of the open request (kept for retransmissions) */
     uint32_t req_nc; /* nc of the open request (0: the request carries no credentials) */
+    char text[];     /* realm, nonce, opaque: allocated to their exact size */
 };
+
+/* Views of a cached challenge's strings. */
+#define SIPREG__AUTH_REALM(a) sipreg__str((a)->text, (a)->realm_len)
+#define SIPREG__AUTH_NONCE(a) sipreg__str((a)->text + (a)->realm_len, (a)->nonce_len)
+#define SIPREG__AUTH_OPAQUE(a)                                                                     \
+    sipreg__str((a)->text + (a)->realm_len + (a)->nonce_len, (a)->opaque_len)
 
 /* The registration. */
 struct sipreg {
@@ -101,16 +109,27 @@ struct sipreg {
     uint32_t cseq;       /* CSeq of the last REGISTER (§10.2: +1 each) */
     char branch[7 + 20]; /* "z9hG4bK" + random */
     size_t branch_len;
-    sipreg_ms tx_start;   /* when the open REGISTER was first sent */
-    sipreg_ms timer_f;    /* transaction timeout (64*T1) */
-    sipreg_ms timer_e;    /* next retransmission (unreliable transports), or NEVER */
-    int64_t timer_e_ms;   /* current retransmission interval */
-    int send_pending;     /* the open request is waiting in poll_send */
-    int sent_once;        /* the open request went out at least once */
-    int auth_tries;       /* challenges answered in this attempt */
-    int interval_tries;   /* 423s followed in this attempt */
-    int outbound_refused; /* 439 seen: register without reg-id (RFC 5626 §4.2.1) */
-    struct sipreg__auth auth;
+    sipreg_ms tx_start;           /* when the open REGISTER was first sent */
+    sipreg_ms timer_f;            /* transaction timeout (64*T1) */
+    sipreg_ms timer_e;            /* next retransmission (unreliable transports), or NEVER */
+    int64_t timer_e_ms;           /* current retransmission interval */
+    int send_pending;             /* the open request is waiting in poll_send */
+    int sent_once;                /* the open request went out at least once */
+    int interval_tries;           /* 423s followed in this attempt */
+    int outbound_refused;         /* 439 seen: register without reg-id (RFC 5626 §4.2.1) */
+    struct sipreg__auth *auth[2]; /* [0] WWW (401), [1] Proxy (407) (RFC 3261 §22.3): NULL
+                                   * until a challenge of that kind is cached */
+
+    /* the failure table's retries within one attempt (reg_policy.c) */
+    char *target, *home; /* Request-URIs from a 302/300 (this attempt) and a 301 (for good),
+                          * allocated to size (RFC 3261 §21.3); NULL: none */
+    uint16_t target_len, home_len;
+    char *alts;        /* the last 3xx's other usable Contacts, best first, one per line */
+    uint16_t alts_len; /* 0: none (this attempt only) */
+    int alts_status;   /* the 3xx they came from (301: a move for good) */
+    int redirects;     /* 3xx followed in this attempt */
+    uint32_t visited[SIPREG__VISITED]; /* hashes of the targets tried in this attempt */
+    int extension_tries;               /* 420/421 retries in this attempt */
 
     /* schedule */
     sipreg_ms refresh_at, expires_at, retry_at;
@@ -187,6 +206,52 @@ struct sipreg_str sipreg__arena_str(const struct sipreg *r, uint16_t off, uint16
 
 /* Schedule the next keep-alive ping (RFC 5626 §4.4.1: U[0.8, 1.0] of the interval). */
 void sipreg__schedule_ping(struct sipreg *r, sipreg_ms now);
+
+/* A new attempt begins (sipreg__start): per-attempt counters reset; a 302 target is forgotten. */
+void sipreg__new_attempt(struct sipreg *r);
+
+/* Cache a challenge in slot ch->proxy (exact-size allocation): 0, SIPREG_E_LIMIT (a string too
+ * long) or SIPREG_E_NOMEM. nc restarts at 0. */
+int sipreg__auth_store(struct sipreg *r, const struct sipreg_challenge *ch);
+
+/* Forget the cached challenge of slot `kind`. */
+void sipreg__auth_drop(struct sipreg *r, int kind);
+
+/* Bytes held by the cached challenges and 3xx targets (for sipreg_memory). */
+size_t sipreg__extra_memory(const struct sipreg *r);
+
+/* Fresh credentials for a new request (RFC 7616 §3.4: the next nc, a new cnonce per slot). */
+void sipreg__auth_next(struct sipreg *r);
+
+/* The Request-URI of the next request: a followed 3xx target, else the configured one. */
+struct sipreg_str sipreg__ruri(const struct sipreg *r);
+
+/* A failure of `op`: REGISTER retries later (or stops when `permanent`); unregister and fetch
+ * report and stop. */
+void sipreg__fail(struct sipreg *r, int op, int reason, int status, int error, int64_t retry_after,
+                  int permanent, sipreg_ms now);
+
+/* 401 / 407 (RFC 3261 §22.2, §22.3; RFC 7616): answer, or stop on rejected credentials. */
+void sipreg__on_challenge(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now);
+
+/* 3xx (RFC 3261 §8.1.3.4): follow the best usable Contact, or fail terminally. */
+void sipreg__on_redirect(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now);
+
+/* A redirected request failed: try the 3xx's next Contact (RFC 3261 §8.1.3.4). 1 when a new
+ * REGISTER went out, 0 when none is left (or the redirect limit is reached). */
+int sipreg__next_contact(struct sipreg *r, int op, sipreg_ms now);
+
+/* 420/421 (RFC 3261 §20.40, §20.32): retry once without the named option tag, else terminal. */
+void sipreg__on_extension(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now);
+
+/* The sentence that refuses a contact list (bad URI, q, expires; every contact at expires 0), or
+ * NULL (config.c, shared by sipreg_config_problem and sipreg_set_contacts). */
+const char *sipreg__contacts_problem(const struct sipreg_contact_spec *c, size_t n);
+
+/* Replace our contacts by c[0..n); with remove_old, our live contacts the new list drops stay as
+ * one-shot removals (expires=0 in the next REGISTER, RFC 3261 §10.2.2). */
+int sipreg__swap_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
+                          int remove_old);
 
 /* Handle a parsed response to the open transaction. */
 void sipreg__on_response(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now);

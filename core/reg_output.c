@@ -53,17 +53,18 @@ int64_t sipreg__contact_request(const struct sipreg *r, size_t i) {
     return r->contacts[i].expires >= 0 ? r->contacts[i].expires : r->requested;
 }
 
-/* The Authorization credentials for the open request (RFC 7616 §3.4), or length 0. */
-static int compose_credentials(const struct sipreg *r, char *buf, size_t cap) {
-    const struct sipreg__auth *a = &r->auth;
-    if (!a->valid || a->req_nc == 0) return 0;
+/* The credentials of slot `kind` (0 Authorization, 1 Proxy-Authorization: RFC 3261 §22.3)
+ * for the open request (RFC 7616 §3.4), or length 0. */
+static int compose_credentials(const struct sipreg *r, int kind, char *buf, size_t cap) {
+    const struct sipreg__auth *a = r->auth[kind];
+    if (!a || a->req_nc == 0) return 0;
     struct sipreg_challenge ch;
     memset(&ch, 0, sizeof ch);
     ch.proxy = a->proxy;
     ch.scheme = sipreg__cstr("Digest");
-    ch.realm = sipreg__str(a->realm, a->realm_len);
-    ch.nonce = sipreg__str(a->nonce, a->nonce_len);
-    ch.opaque = a->has_opaque ? sipreg__str(a->opaque, a->opaque_len) : sipreg__str(NULL, 0);
+    ch.realm = SIPREG__AUTH_REALM(a);
+    ch.nonce = SIPREG__AUTH_NONCE(a);
+    ch.opaque = a->has_opaque ? SIPREG__AUTH_OPAQUE(a) : sipreg__str(NULL, 0);
     ch.algorithm = sipreg__cstr(sipreg_alg_name(a->alg));
     ch.alg = a->alg;
     ch.qop_mask = a->qop;
@@ -80,7 +81,7 @@ static int compose_credentials(const struct sipreg *r, char *buf, size_t cap) {
     in.password = r->password;
     in.ha1_hex = r->ha1;
     in.method = sipreg__cstr("REGISTER");
-    in.uri = r->ruri; /* §22.4: digest-uri = the Request-URI */
+    in.uri = sipreg__ruri(r); /* §22.4: digest-uri = the Request-URI */
     in.nonce = ch.nonce;
     in.cnonce = sipreg__str(a->cnonce, sizeof a->cnonce);
     in.nc = a->req_nc;
@@ -103,7 +104,7 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
     struct sipreg_contact_out out[SIPREG_MAX_CONTACTS * 2];
     struct sipreg_register_req q;
     memset(&q, 0, sizeof q);
-    q.ruri = r->ruri;
+    q.ruri = sipreg__ruri(r); /* a followed 3xx target, else the configured one */
     q.aor = r->aor;
     q.from_tag = sipreg__str(r->from_tag, SIPREG__TAG_LEN);
     q.call_id = sipreg__str(r->call_id, SIPREG__CALL_ID_LEN);
@@ -116,7 +117,6 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
     q.supported = r->supported;
     q.user_agent = r->user_agent;
     q.extra = r->extra;
-    q.proxy_auth = r->auth.proxy;
 
     size_t n = 0;
     if (r->op == SIPREG__OP_UNREGISTER_ALL) {
@@ -145,10 +145,13 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
     q.contacts = out;
     q.ncontacts = n;
 
-    char cred[1024];
-    int clen = compose_credentials(r, cred, sizeof cred);
+    char cred[1024], pcred[1024];
+    int clen = compose_credentials(r, 0, cred, sizeof cred);
     if (clen < 0) return clen;
     q.authorization = sipreg__str(cred, (size_t)clen);
+    clen = compose_credentials(r, 1, pcred, sizeof pcred);
+    if (clen < 0) return clen;
+    q.proxy_authorization = sipreg__str(pcred, (size_t)clen);
 
     int len = sipreg_compose_register(&q, buf, cap);
     if (len < 0) return len; /* stays pending: the host may retry with a bigger buffer */
@@ -272,16 +275,17 @@ const char *sipreg_state_name(int state) {
 }
 
 const char *sipreg_reason_name(int reason) {
-    static const char *const N[] = {"none",       "command",     "ok",     "refresh", "lapsed",
-                                    "status",     "timeout",     "flow",   "auth",    "interval",
-                                    "no-binding", "retry-after", "backoff"};
+    static const char *const N[] = {
+        "none",     "command", "ok",       "refresh",    "lapsed",      "status",  "timeout",
+        "flow",     "auth",    "interval", "no-binding", "retry-after", "backoff", "credentials",
+        "redirect", "refused", "network",  "gave-up",    "extension"};
     return name_of(N, sizeof N / sizeof N[0], reason);
 }
 
 const char *sipreg_event_name(int type) {
-    static const char *const N[] = {NULL,       "statechange", "registered", "unregistered",
-                                    "failed",   "retry",       "expiring",   "lapsed",
-                                    "bindings", "connect",     "nobinding",  "flowfailed"};
+    static const char *const N[] = {
+        NULL,     "statechange", "registered", "unregistered", "failed",     "retry",    "expiring",
+        "lapsed", "bindings",    "connect",    "nobinding",    "flowfailed", "redirect", "ping"};
     return name_of(N, sizeof N / sizeof N[0], type);
 }
 

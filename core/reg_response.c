@@ -1,6 +1,7 @@
 /* reg_response.c — responses to our REGISTER: matching them to the open transaction
- * (RFC 3261 §17.1.3), the 2xx binding list (§10.2.4), 401/407 (§22, RFC 7616), 423 (§10.2.8),
- * 439 (RFC 5626 §4.2.1), and every other failure (§10.2.7, RFC 5626 §4.5). */
+ * (RFC 3261 §17.1.3), the 2xx binding list (§10.2.4), 423 (§10.2.8), 439 (RFC 5626 §4.2.1),
+ * and the dispatch of every failure through the failure table (reg_policy.c: challenges, 3xx,
+ * 420/421, terminal and transient rows; §10.2.7, RFC 5626 §4.5). */
 #include "reg_internal.h"
 
 /* Remember the reason phrase for events (truncated to SIPREG__REASON_MAX). */
@@ -306,10 +307,9 @@ static void on_success(struct sipreg *r, const struct sipreg_msg *m, int op, sip
 /* Failures                                                                                 */
 /* ---------------------------------------------------------------------------------------- */
 
-/* A failure of `op`: REGISTER retries later (or stops when `permanent`: retrying cannot mend
- * it, e.g. no credentials); unregister and fetch report and stop. */
-static void fail_op(struct sipreg *r, int op, int reason, int status, int error,
-                    int64_t retry_after, int permanent, sipreg_ms now) {
+/* Retrying cannot mend a permanent failure (e.g. no credentials, a 403). */
+void sipreg__fail(struct sipreg *r, int op, int reason, int status, int error, int64_t retry_after,
+                  int permanent, sipreg_ms now) {
     if (op == SIPREG__OP_REGISTER && permanent) {
         r->refresh_at = r->retry_at = SIPREG_NEVER;
         sipreg__set_state(r, SIPREG_ST_FAILED, reason);
@@ -330,62 +330,6 @@ static void fail_op(struct sipreg *r, int op, int reason, int status, int error,
     sipreg__start_queued(r, now);
 }
 
-/* Copy a challenge into the cache (RFC 7616 §3.4: the nonce is reused with nc+1). */
-static int cache_challenge(struct sipreg *r, const struct sipreg_challenge *ch) {
-    struct sipreg__auth *a = &r->auth;
-    if (ch->realm.len > sizeof a->realm || ch->nonce.len > sizeof a->nonce ||
-        ch->opaque.len > sizeof a->opaque)
-        return SIPREG_E_LIMIT;
-    a->valid = 1;
-    a->proxy = ch->proxy;
-    a->alg = ch->alg;
-    /* we send no body, so auth and auth-int cost the same; prefer auth (RFC 7616 §3.3) */
-    a->qop = (ch->qop_mask & SIPREG_QOP_AUTH)       ? SIPREG_QOP_AUTH
-             : (ch->qop_mask & SIPREG_QOP_AUTH_INT) ? SIPREG_QOP_AUTH_INT
-                                                    : 0;
-    a->userhash = ch->userhash;
-    a->nc = 0;
-    memcpy(a->realm, ch->realm.p, ch->realm.len);
-    a->realm_len = (uint8_t)ch->realm.len;
-    if (ch->nonce.len) memcpy(a->nonce, ch->nonce.p, ch->nonce.len);
-    a->nonce_len = (uint16_t)ch->nonce.len;
-    a->has_opaque = ch->opaque.p != NULL;
-    if (ch->opaque.len) memcpy(a->opaque, ch->opaque.p, ch->opaque.len);
-    a->opaque_len = (uint16_t)ch->opaque.len;
-    return 0;
-}
-
-/* 401 / 407 (RFC 3261 §22.2, §22.3; RFC 7616). */
-static void on_challenge(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now) {
-    struct sipreg_challenge ch;
-    int got = sipreg_challenge_pick(m, m->status == 407, &ch);
-    if (got <= 0) {
-        fail_op(r, op, SIPREG_R_AUTH, m->status, got < 0 ? got : SIPREG_E_AUTH_ALGORITHM, -1, 1,
-                now);
-        return;
-    }
-    if (!r->password.len && !r->ha1.len) {
-        fail_op(r, op, SIPREG_R_AUTH, m->status, SIPREG_E_AUTH_NO_CREDENTIALS, -1, 1, now);
-        return;
-    }
-    /* no loop: the same nonce rejected again without stale=true means wrong credentials */
-    int same_nonce = r->auth.valid && r->auth.req_nc &&
-                     sipreg__eq(ch.nonce, sipreg__str(r->auth.nonce, r->auth.nonce_len));
-    if ((same_nonce && !ch.stale) || r->auth_tries >= r->pol.max_auth_retries) {
-        r->auth.valid = 0; /* forget the nonce; the next attempt starts clean */
-        fail_op(r, op, SIPREG_R_AUTH, m->status, SIPREG_E_AUTH_LOOP, -1, 0, now);
-        return;
-    }
-    int err = cache_challenge(r, &ch);
-    if (err < 0) {
-        fail_op(r, op, SIPREG_R_AUTH, m->status, err, -1, 1, now);
-        return;
-    }
-    r->auth_tries++;
-    r->op = op;
-    sipreg__restart(r, now);
-}
-
 /* 423 Interval Too Brief (§10.2.8): ask again with at least Min-Expires, with a loop guard. */
 static void on_interval(struct sipreg *r, const struct sipreg_msg *m, int op, sipreg_ms now) {
     int64_t min = sipreg_msg_delta(m, SIPREG_H_MIN_EXPIRES);
@@ -397,7 +341,7 @@ static void on_interval(struct sipreg *r, const struct sipreg_msg *m, int op, si
     if (op != SIPREG__OP_REGISTER || min <= 0 || min <= asked ||
         r->interval_tries >= SIPREG__MAX_423) {
         /* nothing we can raise, or it keeps asking: do not loop */
-        fail_op(r, op, SIPREG_R_INTERVAL, m->status, 0, -1, 1, now);
+        sipreg__fail(r, op, SIPREG_R_INTERVAL, m->status, 0, -1, 1, now);
         return;
     }
     r->interval_tries++;
@@ -417,16 +361,22 @@ void sipreg__on_response(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms
         sipreg__start_queued(r, now);
         return;
     }
-    /* a failure keeps requested and granted apart: nothing here shrinks the request */
-    switch (m->status) {
-    case 401:
-    case 407:
-        on_challenge(r, m, op, now);
+    /* a failure keeps requested and granted apart: nothing here shrinks the request. Every
+     * final failure goes through the one table (reg_policy.c) */
+    switch (sipreg_failure_action(m->status)) {
+    case SIPREG_ACT_CHALLENGE:
+        sipreg__on_challenge(r, m, op, now);
         return;
-    case 423:
+    case SIPREG_ACT_INTERVAL:
         on_interval(r, m, op, now);
         return;
-    case 439:
+    case SIPREG_ACT_REDIRECT:
+        sipreg__on_redirect(r, m, op, now);
+        return;
+    case SIPREG_ACT_EXTENSION:
+        sipreg__on_extension(r, m, op, now);
+        return;
+    case SIPREG_ACT_OUTBOUND:
         /* RFC 5626 §4.2.1: the first hop lacks outbound; register without reg-id once */
         if (!r->outbound_refused) {
             r->outbound_refused = 1;
@@ -434,10 +384,17 @@ void sipreg__on_response(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms
             sipreg__restart(r, now);
             return;
         }
-        break;
+        break; /* again: transient */
+    case SIPREG_ACT_TERMINAL:
+        if (sipreg__next_contact(r, op, now)) return; /* §8.1.3.4: the 3xx's next Contact */
+        sipreg__fail(r, op, SIPREG_R_REFUSED, m->status, 0, -1, 1, now);
+        return;
     default:
         break;
     }
+    /* transient (RFC 3261 §21.5.4 Retry-After, else RFC 5626 §4.5 back-off), unless a 3xx
+     * left another Contact to try (§8.1.3.4) */
+    if (sipreg__next_contact(r, op, now)) return;
     int64_t ra = sipreg_msg_retry_after(m);
-    fail_op(r, op, SIPREG_R_STATUS, m->status, 0, ra >= 0 ? ra : -1, 0, now);
+    sipreg__fail(r, op, SIPREG_R_STATUS, m->status, 0, ra >= 0 ? ra : -1, 0, now);
 }

@@ -14,13 +14,7 @@ static void open_transaction(struct sipreg *r, sipreg_ms now) {
     memcpy(r->branch, "z9hG4bK", 7); /* RFC 3261 §8.1.1.7 magic cookie */
     sipreg_prng_token(&r->prng, r->branch + 7, 16);
     r->branch_len = 23;
-    if (r->auth.valid) {
-        r->auth.nc++;
-        r->auth.req_nc = r->auth.nc;
-        sipreg_prng_token(&r->prng, r->auth.cnonce, sizeof r->auth.cnonce);
-    } else {
-        r->auth.req_nc = 0;
-    }
+    sipreg__auth_next(r);
     r->tx_start = now;
     r->timer_f = now + 64 * r->pol.t1_ms; /* §17.1.2.2 Timer F */
     if (sipreg_transport_reliable(r->transport)) {
@@ -77,8 +71,7 @@ void sipreg__start(struct sipreg *r, int op, int reason, sipreg_ms now) {
     r->wants_transport = 0;
     r->op = op;
     r->last_op = op;
-    r->auth_tries = 0;
-    r->interval_tries = 0;
+    sipreg__new_attempt(r);
     r->retry_at = SIPREG_NEVER;
     int st = state_for_op(r, op);
     if (st != r->state) sipreg__set_state(r, st, reason);

@@ -459,7 +459,8 @@ struct sipreg_register_req {
     struct sipreg_str user_agent;    /* User-Agent value, or empty */
     struct sipreg_str authorization; /* full credentials value ("Digest username=..."), or empty */
     int proxy_auth;                  /* 1: send it as Proxy-Authorization */
-    struct sipreg_str extra;         /* extra header lines, each ending CRLF, or empty */
+    struct sipreg_str proxy_authorization; /* Proxy-Authorization value besides it, or empty */
+    struct sipreg_str extra;               /* extra header lines, each ending CRLF, or empty */
 };
 
 /* Compose the REGISTER into buf. Returns its length, or SIPREG_E_BUFFER / SIPREG_E_INVAL. */
@@ -745,9 +746,16 @@ void sipreg_config_init(struct sipreg_config *cfg);
 /* Create a registration from cfg (strings copied). 0, SIPREG_E_CONFIG, or SIPREG_E_NOMEM. */
 int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg);
 
-/* Create a registration from cfg and a blob saved by sipreg_export (same AOR; the Call-ID,
- * next CSeq, contacts, instance, GRUUs and cached nonce continue). SIPREG_E_STATE_BLOB (and no
- * registration) when the blob is corrupt, foreign or of another version: start fresh then. */
+/* Create a registration from cfg and a blob saved by sipreg_export (same AOR): the Call-ID and
+ * next CSeq (RFC 3261 §10.2), the From tag, GRUUs and cached nonces continue. Precedence, options
+ * given in cfg over the blob:
+ *   - expires: cfg->expires is the requested expiry (the blob's value is not kept);
+ *   - contacts: cfg's contacts (ncontacts > 0, all with a URI) replace the blob's, and the blob's
+ *     contacts they drop are sent once with expires=0 in the first REGISTER (the registrar ends
+ *     with the new set only); with no contacts (or a generated one) in cfg, the blob's continue;
+ *   - instance: cfg->instance_id wins; without it the blob's instance continues (RFC 5626 §4.1).
+ * SIPREG_E_STATE_BLOB (and no registration) when the blob is corrupt, foreign or of another
+ * version: start fresh then. */
 int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, const char *state,
                           size_t len);
 

@@ -84,8 +84,10 @@ int sipreg_export(const struct sipreg *r, char *out, size_t cap) {
         put_escaped(&b, sipreg__arena_str(r, c->temp_off, c->temp_len));
         sipreg__putl(&b, "\n");
     }
-    const struct sipreg__auth *a = &r->auth;
-    if (a->valid) {
+    for (int k = 0; k < 2; k++) {
+        /* one line per cached challenge kind (RFC 3261 §22.3: WWW and Proxy), proxy field 0/1 */
+        const struct sipreg__auth *a = r->auth[k];
+        if (!a) continue;
         /* auth=alg|qop|nc|proxy|userhash|realm|nonce|opaque(or -) */
         sipreg__putl(&b, "auth=");
         sipreg__puti(&b, a->alg);
@@ -95,12 +97,12 @@ int sipreg_export(const struct sipreg *r, char *out, size_t cap) {
         sipreg__putu(&b, a->nc);
         sipreg__putc(&b, a->proxy ? "|1" : "|0");
         sipreg__putc(&b, a->userhash ? "|1|" : "|0|");
-        put_escaped(&b, sipreg__str(a->realm, a->realm_len));
+        put_escaped(&b, SIPREG__AUTH_REALM(a));
         sipreg__putl(&b, "|");
-        put_escaped(&b, sipreg__str(a->nonce, a->nonce_len));
+        put_escaped(&b, SIPREG__AUTH_NONCE(a));
         sipreg__putl(&b, "|");
         if (a->has_opaque)
-            put_escaped(&b, sipreg__str(a->opaque, a->opaque_len));
+            put_escaped(&b, SIPREG__AUTH_OPAQUE(a));
         else
             sipreg__putl(&b, "-");
         sipreg__putl(&b, "\n");
@@ -207,8 +209,6 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
     size_t nspecs = 0, tpos = 0;
     char text[2048];
     char buf[SIPREG__NONCE_MAX + 1];
-    struct sipreg__auth auth;
-    memset(&auth, 0, sizeof auth);
     int64_t v;
     const char *p = state + sizeof STATE_MAGIC - 1, *end = sum;
     while (p < end) {
@@ -240,10 +240,13 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
         } else if (sipreg__eq(key, sipreg__cstr("instance"))) {
             /* RFC 5626 §4.1: the instance is the device's; it must be the one we hold */
             n = unescape(val, buf, sizeof buf);
-            if (n < 0 || (size_t)n != r->instance.len || !printable(buf, (size_t)n)) goto bad;
-            if (n && memcmp(buf, r->instance.p, (size_t)n) != 0) {
-                if (cfg->instance_id) goto bad; /* configured: another device's blob */
-                memcpy((char *)r->instance.p, buf, (size_t)n); /* generated: take the saved one */
+            if (n < 0 || !printable(buf, (size_t)n)) goto bad;
+            /* a configured instance wins (options over the blob); a generated one gives way
+             * to the saved one, which fits its room (a generated URN's 45 bytes) */
+            if (!cfg->instance_id && n) {
+                if ((size_t)n > r->instance.len) goto bad;
+                memcpy((char *)r->instance.p, buf, (size_t)n);
+                r->instance.len = (size_t)n;
             }
         } else if (sipreg__eq(key, sipreg__cstr("reg-id"))) {
             if (num(val, 1, 0x7fffffff, &v) < 0 || v != r->reg_id) goto bad;
@@ -251,8 +254,8 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
             if (num(val, 0, 1, &v) < 0) goto bad;
             r->outbound_refused = (int)v;
         } else if (sipreg__eq(key, sipreg__cstr("requested"))) {
+            /* the configured expires wins (options over the blob): a 423 asks again */
             if (num(val, 0, 0xffffffffLL, &v) < 0) goto bad;
-            if (v > r->requested) r->requested = v; /* a 423 raise survives the reload */
         } else if (sipreg__eq(key, sipreg__cstr("contact"))) {
             if (nspecs == SIPREG_MAX_CONTACTS ||
                 load_contact(val, &specs[nspecs], text, &tpos, sizeof text, &carriers[nspecs],
@@ -260,32 +263,32 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
                 goto bad;
             nspecs++;
         } else if (sipreg__eq(key, sipreg__cstr("auth"))) {
+            /* one line per challenge kind; a second line of one kind is not ours */
             int64_t alg, qop, nc, proxy, uh;
             struct sipreg_str rest = val;
+            char realm[SIPREG__REALM_MAX], nonce[SIPREG__NONCE_MAX], opaque[SIPREG__OPAQUE_MAX];
             if (num(field(&rest), 1, 6, &alg) < 0 || num(field(&rest), 0, 3, &qop) < 0 ||
                 num(field(&rest), 0, 0x7fffffff, &nc) < 0 || num(field(&rest), 0, 1, &proxy) < 0 ||
-                num(field(&rest), 0, 1, &uh) < 0)
+                num(field(&rest), 0, 1, &uh) < 0 || r->auth[proxy])
                 goto bad;
-            long rl = unescape(field(&rest), auth.realm, sizeof auth.realm);
-            long nl2 = unescape(field(&rest), auth.nonce, sizeof auth.nonce);
+            long rl = unescape(field(&rest), realm, sizeof realm);
+            long nl2 = unescape(field(&rest), nonce, sizeof nonce);
             struct sipreg_str op = field(&rest);
-            long ol = sipreg__eq(op, sipreg__cstr("-"))
-                          ? -2
-                          : unescape(op, auth.opaque, sizeof auth.opaque);
-            if (rl < 0 || nl2 <= 0 || ol == -1 || !printable(auth.realm, (size_t)rl) ||
-                !printable(auth.nonce, (size_t)nl2) ||
-                (ol > 0 && !printable(auth.opaque, (size_t)ol)))
+            long ol = sipreg__eq(op, sipreg__cstr("-")) ? -2 : unescape(op, opaque, sizeof opaque);
+            if (rl < 0 || nl2 <= 0 || ol == -1 || !printable(realm, (size_t)rl) ||
+                !printable(nonce, (size_t)nl2) || (ol > 0 && !printable(opaque, (size_t)ol)))
                 goto bad;
-            auth.valid = 1;
-            auth.alg = (int)alg;
-            auth.qop = (unsigned)qop;
-            auth.nc = (uint32_t)nc;
-            auth.proxy = (int)proxy;
-            auth.userhash = (int)uh;
-            auth.realm_len = (uint8_t)rl;
-            auth.nonce_len = (uint16_t)nl2;
-            auth.has_opaque = ol >= 0;
-            auth.opaque_len = ol >= 0 ? (uint16_t)ol : 0;
+            struct sipreg_challenge ch;
+            memset(&ch, 0, sizeof ch);
+            ch.proxy = (int)proxy;
+            ch.alg = (int)alg;
+            ch.qop_mask = (unsigned)qop; /* the chosen qop, kept as it was */
+            ch.userhash = (int)uh;
+            ch.realm = sipreg__str(realm, (size_t)rl);
+            ch.nonce = sipreg__str(nonce, (size_t)nl2);
+            ch.opaque = ol >= 0 ? sipreg__str(opaque, (size_t)ol) : sipreg__str(NULL, 0);
+            if (sipreg__auth_store(r, &ch) < 0) goto bad;
+            r->auth[proxy]->nc = (uint32_t)nc;
         } else {
             goto bad; /* an unknown key: another version or a foreign blob */
         }
@@ -307,7 +310,14 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
             }
         }
     }
-    r->auth = auth;
+    if (nspecs && cfg->ncontacts) {
+        /* contacts given with the blob win: the saved ones they drop are removed once (expires=0
+         * in the first REGISTER), so the registrar ends with our new set only (§10.2.2) */
+        for (size_t i = 0; i < cfg->ncontacts; i++)
+            if (!cfg->contacts[i].uri) goto keep; /* a generated contact: nothing to compare */
+        if (sipreg__swap_contacts(r, cfg->contacts, cfg->ncontacts, 1) < 0) goto bad;
+    }
+keep:
     return 0;
 bad:
     /* a corrupt, foreign or other-version blob: refuse it, the caller starts fresh */

@@ -69,6 +69,59 @@ static void test_config_errors(void) {
     CHECK_INT(sipreg_new(&r, NULL), SIPREG_E_INVAL);
 }
 
+/* sipreg_config_problem: every refusal of sipreg_new has a sentence naming the setting and the
+ * value; an accepted configuration has none. Each row breaks one rule. */
+static void test_config_problems(void) {
+    static const struct {
+        const char *what;
+        const char *key, *value; /* through sipreg_config_set, or key NULL: see `field` */
+        int field;               /* 1 contact 1 expires 0 / 2 every contact 0 / 3 contact q */
+        const char *says;        /* a fragment the sentence must contain */
+    } ROWS[] = {
+        {"expires 0", "expires", "0", 0,
+         "expires must be at least 1 s, got 0 (unregister() removes bindings)"},
+        {"AOR tel:", "aor", "tel:+15551234", 0, "aor must be a sip: or sips: URI"},
+        {"registrar with user", "registrar", "sip:bob@r.test", 0, "registrar must be"},
+        {"User-Agent CRLF", "user-agent", "x\r\nEvil: 1", 0, "user-agent must be one line"},
+        {"t2 below t1", "t2-ms", "100", 0, "t2-ms must be at least t1-ms, got 100"},
+        {"every contact at expires 0", NULL, NULL, 2, "every contact has expires 0"},
+        {"contact 1 q 1001", NULL, NULL, 3, "contact 1: q must be 0..1000"},
+        {"contact 0 URI", "aor", "sip:alice@example.test", 4, "contact 0: URI does not parse"},
+        {"one contact at 0 among live: fine", NULL, NULL, 1, NULL},
+        {"fine", "expires", "1", 0, NULL},
+    };
+    for (size_t i = 0; i < sizeof ROWS / sizeof ROWS[0]; i++) {
+        struct sipreg_config c;
+        base_config(&c);
+        sipreg_config_add_contact(&c, "sip:second@xyz.invalid", -1, -1);
+        if (ROWS[i].key) CHECK_INT(sipreg_config_set(&c, ROWS[i].key, ROWS[i].value), 0);
+        if (ROWS[i].field == 1) c.contacts[1].expires = 0;
+        if (ROWS[i].field == 2) c.contacts[0].expires = c.contacts[1].expires = 0;
+        if (ROWS[i].field == 3) c.contacts[1].q = 1001;
+        if (ROWS[i].field == 4) c.contacts[0].uri = "sip:";
+        const char *p = sipreg_config_problem(&c);
+        struct sipreg *r = NULL;
+        int err = sipreg_new(&r, &c);
+        if (ROWS[i].says) {
+            CHECK_MSG(p && strstr(p, ROWS[i].says), "%s: got \"%s\"", ROWS[i].what,
+                      p ? p : "(none)");
+            CHECK_MSG(err == SIPREG_E_CONFIG, "%s: sipreg_new gave %s", ROWS[i].what,
+                      sipreg_errname(err));
+        } else {
+            CHECK_MSG(!p && err == 0, "%s: %s", ROWS[i].what, p ? p : sipreg_errname(err));
+        }
+        sipreg_free(r);
+    }
+    /* sipreg_set_contacts refuses the same way */
+    struct sipreg_config c;
+    base_config(&c);
+    struct sipreg *r = NULL;
+    CHECK_INT(sipreg_new(&r, &c), 0);
+    struct sipreg_contact_spec zero = {"sip:abc@xyz.invalid", 0, -1};
+    CHECK_INT(sipreg_set_contacts(r, &zero, 1, 0), SIPREG_E_CONFIG);
+    sipreg_free(r);
+}
+
 /* Same seed and inputs: same bytes. Another seed: another Call-ID, tag, branch. */
 static void test_determinism(void) {
     struct sipreg_config c;
@@ -160,6 +213,15 @@ static void test_composer_rules(void) {
     CHECK_INT(sipreg_compose_register(&q, buf, sizeof buf), SIPREG_E_INVAL);
     q.cseq = 2;
     CHECK_INT(sipreg_compose_register(&q, buf, 20), SIPREG_E_BUFFER);
+    /* §22.3: a proxy's and the registrar's credentials side by side, each one line */
+    q.authorization = (struct sipreg_str){"Digest w", 8};
+    q.proxy_authorization = (struct sipreg_str){"Digest p", 8};
+    n = sipreg_compose_register(&q, buf, sizeof buf);
+    CHECK(n > 0);
+    buf[n > 0 ? n : 0] = 0;
+    CHECK(strstr(buf, "\r\nProxy-Authorization: Digest p\r\nAuthorization: Digest w\r\n") != NULL);
+    q.proxy_authorization = (struct sipreg_str){"Digest p\r\nX: 1", 15};
+    CHECK_INT(sipreg_compose_register(&q, buf, sizeof buf), SIPREG_E_INVAL);
 }
 
 /* Regression (ASan): a short AOR with default User-Agent and Supported overflowed the string
@@ -239,6 +301,7 @@ static void test_names(void) {
 
 int main(void) {
     test_config_errors();
+    test_config_problems();
     test_determinism();
     test_small_buffer();
     test_event_bound();
