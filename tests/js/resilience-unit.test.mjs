@@ -322,3 +322,18 @@ test('RegistrationPool: a pong (no Call-ID) reaches the flow\'s keeper, so its k
     pool.close();
   }
 });
+
+test('a 2xx without our binding rejects saying so, not "register failed: 200 OK"', async () => {
+  const reg = await sipreg.createRegistration({ server: 'ws://registrar.invalid', aor: 'sip:alice@example.test',
+    WebSocket: FakeSocket, contacts: [{ uri: 'sip:abc@xyz.invalid;transport=ws' }] });
+  try {
+    const done = reg.register();
+    await sleep(5);
+    const sock = FakeSocket.last;
+    for (let i = 0; i < 100 && !sock.sent.length; i++) await sleep(2);
+    sock.deliver(answer(sock.sent[0], '200 OK', 'Contact: <sip:someone-else@xyz.invalid>;expires=600\r\n'));
+    await assert.rejects(done, { message: 'sipreg: register failed: 200 OK did not list our binding' });
+  } finally {
+    reg.close();
+  }
+});
