@@ -160,8 +160,9 @@ export declare class Registration extends EventTarget {
   fetch(): Promise<Binding[]>;
   setContacts(contacts: ContactOptions[]): Promise<RegistrationEventDetail>;
   /** Resolves at the next "registered" (at once when registered now), waiting through retries;
-   *  rejects when the registration stops for good (state "failed"), on close() (code "closed"),
-   *  or with signal.reason. Starts nothing: call register() too. */
+   *  rejects when the registration stops for good (state "failed"; at once with code "stopped"
+   *  when already failed), on close() (code "closed"), or with signal.reason. Starts nothing:
+   *  call register() too. */
   whenRegistered(options?: { signal?: AbortSignal }): Promise<RegistrationEventDetail>;
   /** Act on due deadlines now; network: true when the network changed (failures forgotten, a
    *  fresh flow, one attempt at once). */

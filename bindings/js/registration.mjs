@@ -223,8 +223,9 @@ export class Registration extends EventTarget {
    * Resolve once registered: at once when registered now, else at the next "registered", waiting
    * through retries and back-off. Does not start anything: call register() too.
    * Rejects (RegistrationError) when the registration stops for good (state "failed": a refusal
-   * the failure table calls terminal, rejected credentials), with an Error of code "closed" on
-   * close(), and with `signal.reason` when the signal aborts.
+   * the failure table calls terminal, rejected credentials) - at once, with code "stopped", when
+   * it is in that state already - with an Error of code "closed" on close(), and with
+   * `signal.reason` when the signal aborts.
    * @param {{signal?: AbortSignal}} [options]
    * @returns {Promise<object>} the "registered" detail
    */
@@ -235,6 +236,11 @@ export class Registration extends EventTarget {
     if (info.state === 'registered' || info.state === 'refreshing') {
       return Promise.resolve({ type: 'registered', state: info.state, reason: 'ok', op: 'register',
         at: info.refreshAt, value: info.granted, info });
+    }
+    if (info.state === 'failed') {
+      // stopped for good already (register() starts it again)
+      return Promise.reject(Object.assign(new Error('sipreg: the registration has stopped (state failed); call register() to try again'),
+        { code: 'stopped', lastStatus: info.lastStatus }));
     }
     return new Promise((resolve, reject) => {
       const onAbort = () => { this.#waiters.delete(w); reject(signal.reason); };

@@ -134,6 +134,9 @@ test('whenRegistered(): resolves on "registered", rejects when the registration 
   reg.wake();
   await assert.rejects(stopped, (e) => e.name === 'RegistrationError' && e.status === 403 && e.state === 'failed');
 
+  await assert.rejects(reg.whenRegistered(), { code: 'stopped' }, 'at once while stopped');
+
+  core.state = 'backoff';
   const ac = new AbortController();
   const aborted = reg.whenRegistered({ signal: ac.signal });
   ac.abort(new Error('user gave up'));
@@ -333,6 +336,24 @@ test('a 2xx without our binding rejects saying so, not "register failed: 200 OK"
     for (let i = 0; i < 100 && !sock.sent.length; i++) await sleep(2);
     sock.deliver(answer(sock.sent[0], '200 OK', 'Contact: <sip:someone-else@xyz.invalid>;expires=600\r\n'));
     await assert.rejects(done, { message: 'sipreg: register failed: 200 OK did not list our binding' });
+  } finally {
+    reg.close();
+  }
+});
+
+test('whenRegistered() rejects when the registrar refuses for good (403 is terminal), and at once afterwards', async () => {
+  const reg = await sipreg.createRegistration({ server: 'ws://registrar.invalid', aor: 'sip:alice@example.test',
+    WebSocket: FakeSocket, contacts: [{ uri: 'sip:abc@xyz.invalid;transport=ws' }] });
+  try {
+    reg.register().catch(() => {});
+    const eventually = reg.whenRegistered();
+    await sleep(5);
+    const sock = FakeSocket.last;
+    for (let i = 0; i < 100 && !sock.sent.length; i++) await sleep(2);
+    sock.deliver(answer(sock.sent[0], '403 Forbidden'));
+    await assert.rejects(eventually, (e) => e.name === 'RegistrationError' && e.status === 403 && e.state === 'failed');
+    assert.equal(reg.state, 'failed');
+    await assert.rejects(reg.whenRegistered(), { code: 'stopped' });
   } finally {
     reg.close();
   }
