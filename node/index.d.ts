@@ -194,7 +194,9 @@ export declare class RegistrationPool extends EventTarget {
   /** add() throws a RangeError beyond this many (default 100,000). */
   maxRegistrations: number;
   readonly registrations: Registration[];
-  add(options: Omit<RegistrationOptions, 'server'>): Registration;
+  /** store, instanceStore and connectTimeout are not read here (the pool's constructor takes
+   *  connectTimeout; pass `instance` for a stable instance-id). */
+  add(options: Omit<RegistrationOptions, 'server' | 'store' | 'instanceStore' | 'connectTimeout' | 'WebSocket'>): Registration;
   registerAll(): Promise<PromiseSettledResult<unknown>[]>;
   unregisterAll(options?: { all?: boolean }): Promise<PromiseSettledResult<unknown>[]>;
   wake(options?: { network?: boolean }): void;
