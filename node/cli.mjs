@@ -3,12 +3,13 @@
 // the same `parse` / `uri-equal` as the native CLI (identical JSON).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createRegistration, parse, uriEqual, RegistrationError } from './index.mjs';
+import { createRegistration, parse, uriEqual, RegistrationError, watchNetwork } from './index.mjs';
 
 const USAGE = `usage:
   sipreg register   --server ws://HOST:PORT --aor sip:USER@DOMAIN [--user U] [--password P]
                     [--expires N] [--contact URI[;q=X][;expires=N]]... [--json]
-                    stays registered, prints state changes and the bindings; Ctrl-C unregisters
+                    stays registered, prints state changes and the bindings; Ctrl-C unregisters;
+                    a new local address re-registers at once (checked every 5 s)
   sipreg unregister --server URL --aor AOR [--all] [auth options]
   sipreg bindings   --server URL --aor AOR [auth options]       fetch and print the bindings
   sipreg parse [FILE|-]...                                       JSON per message (as native)
@@ -167,10 +168,12 @@ async function run(cmd, reg, values) {
     return EXIT.OK;
   }
   await reg.register();
+  const unwatch = watchNetwork(reg);
   await new Promise((resolve) => {
     const stop = async () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      unwatch();
       try { await reg.unregister(); console.log('unregistered'); } catch (e) { console.error(e.message); }
       resolve();
     };
