@@ -3,18 +3,26 @@
 // the same `parse` / `uri-equal` as the native CLI (identical JSON).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createRegistration, parse, uriEqual } from './index.mjs';
+import { createRegistration, parse, uriEqual, RegistrationError, watchNetwork } from './index.mjs';
 
 const USAGE = `usage:
   sipreg register   --server ws://HOST:PORT --aor sip:USER@DOMAIN [--user U] [--password P]
                     [--expires N] [--contact URI[;q=X][;expires=N]]... [--json]
-                    stays registered, prints state changes and the bindings; Ctrl-C unregisters
+                    stays registered, prints state changes and the bindings; Ctrl-C unregisters;
+                    a new local address re-registers at once (checked every 5 s)
   sipreg unregister --server URL --aor AOR [--all] [auth options]
   sipreg bindings   --server URL --aor AOR [auth options]       fetch and print the bindings
   sipreg parse [FILE|-]...                                       JSON per message (as native)
   sipreg uri-equal A B                                           RFC 3261 §19.1.4
 credentials: --user/--password, or SIPREG_USER / SIPREG_PASSWORD in the environment
-(the password is never printed)`;
+(the password is never printed)
+--connect-timeout MS   bound of one connection attempt (TCP + TLS + WebSocket handshake), 10000
+exit codes: 0 done; 1 other failure; 2 usage or configuration error; 3 the server is unreachable
+(no flow: refused, no answer, not a WebSocket server, TLS error, timed out); 4 refused by the
+registrar (a final status); 5 credentials rejected. A failure prints one line on stderr.`;
+
+/** Exit codes (documented in USAGE and the README). */
+const EXIT = { OK: 0, FAILED: 1, USAGE: 2, UNREACHABLE: 3, REFUSED: 4, CREDENTIALS: 5 };
 
 /** @param {string} spec "uri;q=0.5;expires=300" → contact options (q/expires are ours, not the URI's) */
 function contactOf(spec) {
@@ -41,10 +49,14 @@ function table(bindings) {
   console.table(rows);
 }
 
+/** A usage error (exit 2). */
+class UsageError extends Error {}
+
 /** Registration options from the command line. */
 function options(values) {
-  if (!values.server || !values.aor) throw new Error('--server and --aor are required');
+  if (!values.server || !values.aor) throw new UsageError('--server and --aor are required');
   const o = { server: values.server, aor: values.aor };
+  if (values['connect-timeout']) o.connectTimeout = Number(values['connect-timeout']);
   const username = values.user ?? process.env.SIPREG_USER;
   const password = values.password ?? process.env.SIPREG_PASSWORD;
   if (username || password) o.auth = { username, password };
@@ -60,13 +72,42 @@ function narrate(reg, json) {
   reg.addEventListener('registrationfailed', (e) => {
     const d = e.detail;
     const retry = d.at ? `, next try ${new Date(d.at).toISOString()}` : '';
-    say({ event: 'failed', ...d, info: undefined, line: `failed: ${d.status ?? ''} ${d.text ?? d.reason}${d.message ? ` (${d.message})` : ''}${retry}` });
+    const cause = d.reason === 'flow' ? reg.flow?.lastCause ?? null : null;
+    const why = d.status ? `${d.status} ${d.text ?? ''}` : `${d.reason}${cause ? ` (${cause.code})` : ''}`;
+    say({ event: 'failed', ...d, info: undefined, cause, line: `failed: ${why}${d.message ? ` (${d.message})` : ''}${retry}` });
   });
   reg.addEventListener('registered', (e) => {
     const i = e.detail.info;
     say({ event: 'registered', granted: i.granted, refreshAt: i.refreshAt, bindings: i.bindings, line: `registered: granted ${i.granted} s, refresh at ${new Date(i.refreshAt).toISOString()}` });
     if (!json) table(i.bindings);
   });
+}
+
+/**
+ * One line naming why a command failed, and the exit code.
+ * @param {any} e what the command rejected with
+ * @param {{code: string, message: string, status?: number, tls?: string}|null} flowCause the flow's last failure
+ * @param {string} server
+ * @returns {{line: string, code: number}}
+ */
+export function verdict(e, flowCause, server) {
+  if (e instanceof RegistrationError) {
+    const cause = e.cause ?? flowCause;
+    if (['credentials', 'auth'].includes(e.reason)) return { line: `sipreg: credentials rejected: ${e.message.replace(/^sipreg: /, '')}`, code: EXIT.CREDENTIALS };
+    if (e.status) return { line: `sipreg: refused by the registrar: ${e.status} ${e.text ?? ''}`.trim(), code: EXIT.REFUSED };
+    if (cause && ['flow', 'timeout', 'gave-up', 'network'].includes(e.reason)) {
+      const why = cause.code === 'http-status' ? `http-status ${cause.status} (not a WebSocket server)`
+        : cause.code === 'tls' ? `tls ${cause.tls}` : cause.code;
+      return { line: `sipreg: no flow to ${server}: ${why}`, code: EXIT.UNREACHABLE };
+    }
+    if (['timeout', 'gave-up'].includes(e.reason)) return { line: `sipreg: no answer from ${server} (${e.reason})`, code: EXIT.UNREACHABLE };
+    return { line: e.message, code: EXIT.FAILED };
+  }
+  if (e instanceof UsageError || e?.code === 'SIPREG_E_CONFIG' || e?.code === 'SIPREG_E_NOT_FOUND' ||
+    e?.code?.startsWith?.('ERR_PARSE_ARGS')) {
+    return { line: `sipreg: ${e.message}`, code: EXIT.USAGE };
+  }
+  return { line: `sipreg: ${e?.message ?? e}`, code: EXIT.FAILED };
 }
 
 async function main(argv) {
@@ -91,45 +132,63 @@ async function main(argv) {
       return 2;
     }
   }
-  if (!['register', 'unregister', 'bindings'].includes(cmd)) { console.error(USAGE); return 2; }
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      server: { type: 'string' }, aor: { type: 'string' }, user: { type: 'string' },
-      password: { type: 'string' }, expires: { type: 'string' }, contact: { type: 'string', multiple: true },
-      all: { type: 'boolean' }, json: { type: 'boolean' },
-    },
-  });
-  const reg = await createRegistration(options(values));
-  narrate(reg, values.json);
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(USAGE); return EXIT.OK; }
+  if (!['register', 'unregister', 'bindings'].includes(cmd)) { console.error(USAGE); return EXIT.USAGE; }
+  let reg, values;
   try {
-    if (cmd === 'bindings') {
-      table(await reg.fetch());
-      return 0;
-    }
-    if (cmd === 'unregister') {
-      await reg.unregister({ all: values.all });
-      console.log(values.all ? 'all bindings removed' : 'our bindings removed');
-      return 0;
-    }
-    await reg.register();
-    await new Promise((resolve) => {
-      const stop = async () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        try { await reg.unregister(); console.log('unregistered'); } catch (e) { console.error(e.message); }
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
-    return 0;
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        server: { type: 'string' }, aor: { type: 'string' }, user: { type: 'string' },
+        password: { type: 'string' }, expires: { type: 'string' }, contact: { type: 'string', multiple: true },
+        all: { type: 'boolean' }, json: { type: 'boolean' }, 'connect-timeout': { type: 'string' },
+      },
+    }));
+    reg = await createRegistration(options(values));
+    return await run(cmd, reg, values);
   } catch (e) {
-    console.error(e.message);
-    return 1;
+    const { line, code } = verdict(e, reg?.flow?.lastCause ?? null, values?.server ?? '');
+    console.error(line);
+    return code;
   } finally {
-    reg.close();
+    reg?.close();
   }
 }
 
+/** Run a registration command to its outcome (throws what it rejected with). */
+async function run(cmd, reg, values) {
+  narrate(reg, values.json);
+  if (cmd === 'bindings') {
+    table(await reg.fetch());
+    return EXIT.OK;
+  }
+  if (cmd === 'unregister') {
+    await reg.unregister({ all: values.all });
+    console.log(values.all ? 'all bindings removed' : 'our bindings removed');
+    return EXIT.OK;
+  }
+  await reg.register();
+  const unwatch = watchNetwork(reg);
+  await new Promise((resolve) => {
+    const stop = async () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      unwatch();
+      try { await reg.unregister(); console.log('unregistered'); } catch (e) { console.error(e.message); }
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return EXIT.OK;
+}
+
+// a command whose promise could never settle would end as Node's exit 13: say so instead
+let finished = false;
+process.on('beforeExit', () => {
+  if (finished) return;
+  console.error('sipreg: the command ended without an outcome (nothing left to wait for)');
+  process.exit(EXIT.FAILED);
+});
 process.exitCode = await main(process.argv.slice(2));
+finished = true;

@@ -19,4 +19,7 @@ module.exports = {
   parse: async (message) => (await load()).parse(message),
   /** RFC 3261 §19.1.4 URI equality. */
   uriEqual: async (a, b) => (await load()).uriEqual(a, b),
+  /** Re-register at once when a local address changes (polls every intervalMs, 5000); returns a
+   *  promise of the stop function. */
+  watchNetwork: async (target, options) => (await load()).watchNetwork(target, options),
 };

@@ -21,8 +21,19 @@ export interface RegistrationOptions {
   /** Request-URI override (default: the AOR's host). */
   registrar?: string;
   discovery?: 'configured' | 'aor' | 'multicast';
-  /** "urn:uuid:..." instance id (RFC 5626); generated when omitted. */
+  /** "urn:uuid:..." instance id (RFC 5626 §4.1). When omitted: the one kept in `store`, else the
+   *  one in `state`, else a random one for this registration (a new binding per process). */
   instance?: string;
+  /** Node: a JSON file keeping one instance-id per AOR (created mode 0600, replaced atomically),
+   *  so a restarted process replaces its own binding. */
+  store?: string;
+  /** Browser entry (web/sipreg.mjs): where the instance-id per AOR is kept when neither
+   *  `instance` nor `state` is given (default localStorage, key "sipreg.instance:<aor>"); false:
+   *  a random one. Storage errors (private mode) fall back to a random one. */
+  instanceStore?: false | { getItem(key: string): string | null; setItem(key: string, value: string): void };
+  /** ms a connection attempt may take (TCP connect + TLS + WebSocket handshake), then it is
+   *  abandoned and the flow reported down with cause "handshake-timeout" (default 10000). */
+  connectTimeout?: number;
   regId?: number;
   outbound?: boolean;
   userAgent?: string;
@@ -35,6 +46,19 @@ export interface RegistrationOptions {
     retryBase?: number; retryBaseUp?: number; retryMax?: number; maxRetryAfter?: number;
     maxAuthRetries?: number; otherFlowUp?: boolean; keepaliveS?: number; pongTimeoutMs?: number;
     minGrant?: number;
+    /** Liveness probes while the flow is silent and the registrar promised no pongs: 'options'
+     *  (default; a request the registrar answers), 'host' (a WebSocket ping; chosen by default
+     *  when the WebSocket implementation can ping, i.e. Node's own client), 'none'. */
+    probe?: 'options' | 'host' | 'none';
+    /** Silence (s) before a probe (default 30). */
+    probeS?: number;
+    /** Keep retrying with back-off after rejected credentials (default false: stop, state "failed"). */
+    retryCredentials?: boolean;
+    /** 3xx redirects followed per attempt (default 5). */
+    maxRedirects?: number;
+    /** How long unregister() keeps trying (new flows) before it rejects; fetch() gives up at its
+     *  first failed flow (default 32000 ms). */
+    commandMs?: number;
   };
   /** 32 bytes of entropy (default: crypto.getRandomValues). */
   seed?: Uint8Array;
@@ -84,6 +108,27 @@ export interface RegistrationInfo {
   bindings: Binding[];
 }
 
+/** Why a flow failed or ended ("flowdown" detail.cause, RegistrationError.cause). */
+export interface FlowCause {
+  /** A system error (ECONNREFUSED, ENOTFOUND, ECONNRESET, …), or 'http-status', 'handshake',
+   *  'handshake-timeout', 'tls', 'closed', 'failed' (dropped by sipreg), 'unreachable' (browsers). */
+  code: string;
+  message: string;
+  /** 'http-status': the HTTP status the server answered the upgrade with. */
+  status?: number;
+  /** 'tls': the TLS error's code, e.g. DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED. */
+  tls?: string;
+  /** 'closed': the WebSocket close code and reason. */
+  closeCode?: number;
+  reason?: string;
+  /** 'failed': the registration's reason (timeout, network, …). */
+  why?: string;
+}
+
+export interface FlowDownDetail {
+  code: number; reason: string; wasUp: boolean; requested: boolean; cause: FlowCause;
+}
+
 export interface RegistrationEventDetail {
   type: string;
   state: RegistrationInfo['state'];
@@ -97,6 +142,8 @@ export interface RegistrationEventDetail {
   at: number | null;
   value: number;
   info: RegistrationInfo;
+  /** "registrationfailed" for want of a flow: the flow's last failure. */
+  cause?: FlowCause | null;
 }
 
 export declare class Registration extends EventTarget {
@@ -106,12 +153,21 @@ export declare class Registration extends EventTarget {
   readonly bindings: Binding[];
   readonly callId: string;
   readonly memory: number;
-  /** Resolves when registered; rejects with the attempt's RegistrationError. */
+  /** Resolves when registered; rejects with the attempt's RegistrationError (the core keeps
+   *  retrying after a transient failure: see whenRegistered). Each call has its own promise. */
   register(): Promise<RegistrationEventDetail>;
   unregister(options?: { all?: boolean }): Promise<RegistrationEventDetail>;
   fetch(): Promise<Binding[]>;
   setContacts(contacts: ContactOptions[]): Promise<RegistrationEventDetail>;
-  wake(): void;
+  /** Resolves at the next "registered" (at once when registered now), waiting through retries;
+   *  rejects when the registration stops for good (state "failed"; at once with code "stopped"
+   *  when already failed), on close() (code "closed"), or with signal.reason. Starts nothing:
+   *  call register() too. */
+  whenRegistered(options?: { signal?: AbortSignal }): Promise<RegistrationEventDetail>;
+  /** Act on due deadlines now; network: true when the network changed (failures forgotten, a
+   *  fresh flow, one attempt at once). */
+  wake(options?: { network?: boolean }): void;
+  /** Free the registration (no unregister); pending promises reject with code "closed". */
   close(): void;
   /** Opaque state blob for createRegistration({ state }). */
   export(): string;
@@ -120,24 +176,49 @@ export declare class Registration extends EventTarget {
 }
 
 export declare class RegistrationError extends Error {
-  op: string; status: number | null; reason: string; at: number | null;
+  op: string; status: number | null; reason: string; at: number | null; state: RegistrationInfo['state'];
+  text: string | null; error: string | null; description: string | null;
+  /** The flow's failure when the attempt failed for want of a flow. */
+  cause?: FlowCause;
 }
-export declare class SipregError extends Error { code: string; }
+export declare class SipregError extends Error {
+  code: string;
+  /** SIPREG_E_CONFIG: the core's sentence naming the setting and the value it refused. */
+  problem?: string;
+}
 
 export declare class RegistrationPool extends EventTarget {
-  constructor(options: { server: string; flows?: number; rate?: number; maxRegistrations?: number; WebSocket?: unknown });
+  constructor(options: { server: string; flows?: number; rate?: number; maxRegistrations?: number;
+    connectTimeout?: number; WebSocket?: unknown });
   rate: number;
   /** add() throws a RangeError beyond this many (default 100,000). */
   maxRegistrations: number;
   readonly registrations: Registration[];
-  add(options: Omit<RegistrationOptions, 'server'>): Registration;
+  /** store, instanceStore and connectTimeout are not read here (the pool's constructor takes
+   *  connectTimeout; pass `instance` for a stable instance-id). */
+  add(options: Omit<RegistrationOptions, 'server' | 'store' | 'instanceStore' | 'connectTimeout' | 'WebSocket'>): Registration;
   registerAll(): Promise<PromiseSettledResult<unknown>[]>;
   unregisterAll(options?: { all?: boolean }): Promise<PromiseSettledResult<unknown>[]>;
-  wake(): void;
+  wake(options?: { network?: boolean }): void;
   close(): void;
 }
 
+/** One WebSocket flow (RFC 7118); "down" events carry FlowDownDetail. */
+export declare class WebSocketFlow extends EventTarget {
+  constructor(url: string, options: { WebSocket: unknown; protocols?: string[]; connectTimeout?: number });
+  readonly url: string; readonly up: boolean; readonly canPing: boolean; readonly lastCause: FlowCause | null;
+  ontext: ((text: string) => void) | null;
+  connect(): void; send(text: string): boolean;
+  /** A WebSocket ping (RFC 6455 §5.5.2); its pong reaches ontext as "\r\n". false: cannot ping. */
+  ping(): boolean;
+  fail(why?: string): void; close(): void;
+}
+
 export declare function createRegistration(options: RegistrationOptions): Promise<Registration>;
+/** Poll the local addresses every intervalMs (default 5000) and call target.wake({ network: true })
+ *  when the set of non-internal addresses changes; the timer is unref()'d. Returns a stop function. */
+export declare function watchNetwork(target: { wake(options: { network: boolean }): void },
+  options?: { intervalMs?: number; interfaces?: () => Record<string, { address: string; internal: boolean }[] | undefined> }): () => void;
 /** The RFC 6455 client used on Node 20 (node:net / node:tls); subclass it to pass TLS options. */
 export declare class NodeWebSocket {
   constructor(url: string, protocols?: string | string[], options?: {
@@ -145,7 +226,13 @@ export declare class NodeWebSocket {
   readonly url: string; readonly protocol: string; readonly readyState: number;
   /** the TCP or TLS socket */
   readonly socket: unknown;
-  onopen: ((e: object) => void) | null; onclose: ((e: { code: number; reason: string }) => void) | null;
+  onopen: ((e: object) => void) | null;
+  /** cause: why a failed connection failed (null after a normal close). */
+  onclose: ((e: { code: number; reason: string; wasClean: boolean; cause: FlowCause | null }) => void) | null;
+  /** The server's pong to ping(). */
+  onpong: ((payload: Uint8Array) => void) | null;
+  /** Send a ping frame (only while open). */
+  ping(data?: string | Uint8Array): boolean;
   onerror: ((e: { message: string }) => void) | null; onmessage: ((e: { data: string | ArrayBuffer }) => void) | null;
   send(data: string | Uint8Array): void; close(code?: number, reason?: string): void; terminate(): void;
 }

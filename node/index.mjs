@@ -13,8 +13,25 @@ export const loadWebSocket = async () => (await import('./websocket.mjs')).NodeW
 
 // Node >= 22 has a global WebSocket; on Node 20 our own client (websocket.mjs: node:net/tls),
 // loaded when a flow first connects, so that importing sipreg (and parsing) does not pay for it
-const WebSocketImpl = globalThis.WebSocket ?? { load: loadWebSocket };
+const WebSocketImpl = globalThis.WebSocket ?? { load: loadWebSocket, ping: true };
 const api = lib.bind(await lib.loadCore(await compiling), { WebSocket: WebSocketImpl });
 
-export const { createRegistration, RegistrationPool, parse, uriEqual, version, core } = api;
+export const { RegistrationPool, parse, uriEqual, version, core } = api;
 export const { Registration, RegistrationError, SipregError, WebSocketFlow } = lib;
+export { watchNetwork } from './network.mjs';
+
+/**
+ * Create a registration with its own WebSocket flow (nothing is sent until register()).
+ * The instance-id (RFC 5626 §4.1) is `instance` when given; else, with `store` (a file path), the
+ * one kept there for this AOR (made and saved on first use: a restarted process replaces its own
+ * binding); else the one in `state`; else a random one for this process.
+ * @param {object} options README "Options"
+ * @returns {Promise<lib.Registration>}
+ */
+export async function createRegistration(options) {
+  if (options?.store !== undefined && options.instance === undefined && options.aor) {
+    const { instanceFromStore } = await import('./instance-store.mjs');
+    options = { ...options, instance: instanceFromStore(options.store, options.aor) };
+  }
+  return api.createRegistration(options);
+}

@@ -1,6 +1,8 @@
 // websocket.mjs — a WebSocket client (RFC 6455) on node:net / node:tls for Node versions without
 // a global WebSocket (Node 20). It offers what WebSocketFlow uses: onopen / onmessage / onclose /
-// onerror, protocol, readyState, send(text), close(code, reason), terminate(). Frames queued in
+// onerror, protocol, readyState, send(text), close(code, reason), terminate(), and ping() / onpong
+// (RFC 6455 §5.5.2, §5.5.3), which browsers' WebSocket lacks. A close event that ends a failed
+// connection carries `cause` ({ code, message, status?, tls? }: why it failed). Frames queued in
 // one task leave in one write. Server input is checked (§5.2 framing, §8.1 UTF-8, a size limit)
 // and a violation closes the connection with the matching code; it never throws.
 import net from 'node:net';
@@ -47,7 +49,11 @@ export class NodeWebSocket {
     this.protocol = '';
     this.binaryType = 'arraybuffer';
     this.readyState = NodeWebSocket.CONNECTING;
-    this.onopen = this.onmessage = this.onclose = this.onerror = null;
+    this.onopen = this.onmessage = this.onclose = this.onerror = this.onpong = null;
+    /** @type {{code: string, message: string, status?: number, tls?: string} | null} why it failed */
+    this.cause = null;
+    this.secure = u.protocol === 'wss:';
+    this.secured = false; // the TLS handshake completed
     this.maxPayload = maxPayload;
     this.closeTimeout = closeTimeout;
     this.key = randomFillSync(Buffer.allocUnsafe(16)).toString('base64');
@@ -70,14 +76,21 @@ export class NodeWebSocket {
       ? tls.connect({ host, port, servername: net.isIP(host) ? '' : host, ALPNProtocols: ['http/1.1'], ...tlsOptions })
       : net.connect({ host, port });
     this.socket.setNoDelay(true);
-    this.socket.once(u.protocol === 'wss:' ? 'secureConnect' : 'connect', () => this.socket.write(request));
+    this.socket.once(u.protocol === 'wss:' ? 'secureConnect' : 'connect', () => {
+      this.secured = true;
+      this.socket.write(request);
+    });
     this.socket.on('data', (chunk) => this.#data(chunk));
     this.socket.on('error', (e) => {
       this.result ??= { code: 1006, reason: e.message };
+      this.cause ??= this.#causeOf(e);
       this.onerror?.({ message: e.message, error: e });
     });
     this.socket.on('close', () => this.#ended());
-    this.timer = setTimeout(() => this.#abort(1006, 'opening handshake timed out'), handshakeTimeout);
+    this.timer = setTimeout(() => {
+      this.cause ??= { code: 'handshake-timeout', message: `no WebSocket handshake within ${handshakeTimeout} ms` };
+      this.#abort(1006, 'opening handshake timed out');
+    }, handshakeTimeout);
   }
 
   /** @param {string|Uint8Array} data one message: text frame for a string, binary otherwise */
@@ -87,9 +100,32 @@ export class NodeWebSocket {
     else this.#frame(2, data);
   }
 
+  /**
+   * Send a ping frame (§5.5.2); the server's pong arrives as onpong(payload).
+   * @param {string|Uint8Array} [data] at most 125 bytes of application data
+   * @returns {boolean} whether it was sent (only while open)
+   */
+  ping(data = '') {
+    if (this.readyState !== NodeWebSocket.OPEN) return false;
+    this.#frame(9, data);
+    return true;
+  }
+
+  /**
+   * What made the connection fail, from a socket error: the TLS handshake's verdict (its code,
+   * e.g. DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED) or the system's (ECONNREFUSED, ENOTFOUND,
+   * ECONNRESET, ...).
+   * @param {Error & {code?: string, syscall?: string}} e
+   */
+  #causeOf(e) {
+    if (this.secure && !this.secured && !e.syscall) return { code: 'tls', tls: e.code ?? 'unknown', message: e.message };
+    return { code: e.code ?? 'error', message: e.message };
+  }
+
   /** Start the closing handshake (§7.1.2); before open, abandon the connection. */
   close(code = 1000, reason = '') {
     if (this.readyState === NodeWebSocket.CONNECTING) {
+      this.abandoned = true;
       this.#abort(1006, 'closed before the connection opened');
       return;
     }
@@ -102,7 +138,10 @@ export class NodeWebSocket {
   }
 
   /** Drop the connection at once (no closing handshake). */
-  terminate() { this.#abort(1006, ''); }
+  terminate() {
+    this.abandoned = true;
+    this.#abort(1006, '');
+  }
 
   /** @param {number} code @param {string} reason end the connection now, reporting code/reason */
   #abort(code, reason) {
@@ -115,10 +154,13 @@ export class NodeWebSocket {
   /** The TCP connection is gone: report it once. */
   #ended() {
     if (this.readyState === NodeWebSocket.CLOSED) return;
+    if (this.readyState === NodeWebSocket.CONNECTING && !this.cause && !this.abandoned) {
+      this.cause = { code: 'closed', message: 'the server closed the connection before the WebSocket handshake' };
+    }
     this.readyState = NodeWebSocket.CLOSED;
     clearTimeout(this.timer);
     const { code, reason } = this.result ?? { code: 1006, reason: '' };
-    this.onclose?.({ code, reason, wasClean: code !== 1006 });
+    this.onclose?.({ code, reason, wasClean: code !== 1006, cause: this.cause });
   }
 
   /** A protocol violation by the server: close with `code` (§7.1.7) and report it. */
@@ -159,12 +201,19 @@ export class NodeWebSocket {
     if (this.readyState === NodeWebSocket.CONNECTING) {
       const end = b.indexOf('\r\n\r\n');
       if (end < 0) {
-        if (b.length > MAX_HEAD) this.#abort(1002, 'handshake response too long');
+        if (b.length > MAX_HEAD) {
+          this.cause ??= { code: 'handshake', message: 'handshake response too long' };
+          this.#abort(1002, 'handshake response too long');
+        }
         else this.input = Buffer.from(b);
         return;
       }
       const problem = this.#handshake(b.latin1Slice(0, end));
       if (problem) {
+        const status = /^HTTP\/\d\.\d (\d{3})/.exec(b.latin1Slice(0, Math.min(end, 40)))?.[1];
+        this.cause ??= status && status !== '101'
+          ? { code: 'http-status', status: Number(status), message: problem }
+          : { code: 'handshake', message: problem };
         this.#abort(1002, problem);
         return;
       }
@@ -279,6 +328,8 @@ export class NodeWebSocket {
   #control(op, payload) {
     if (op === 9) {
       this.#frame(10, Buffer.from(payload)); // §5.5.2: a pong with the ping's payload
+    } else if (op === 10) {
+      this.onpong?.(Buffer.from(payload)); // §5.5.3: an answer to our ping (or unsolicited)
     } else if (op === 8) {
       if (payload.length === 1) {
         this.#fail(1002, 'a close frame of one byte');

@@ -22,6 +22,8 @@ const MAX_NOTICES = 100;
  * @typedef {object} Current
  * @property {import('./sipreg.mjs').Registration} reg
  * @property {string} key the account settings it was created with
+ * @property {string} identity what makes it the same registration (server, AOR): the same identity
+ *   continues one Call-ID with an increasing CSeq (RFC 3261 §10.2.4); another one starts afresh
  * @property {string} contacts the contacts it registers
  * @property {string} aor
  * @property {AbortController} listeners
@@ -91,6 +93,9 @@ function formError(text) {
 function onEvent(type, d) {
   if (!current) return;
   if (type === 'message') {
+    // the saved state follows every request sent: a crashed tab's reload continues after the
+    // last one sent, never repeating a sequence number within the same Call-ID
+    if (d.direction === 'out') saveState();
     const parsed = d.text.trim() === '' ? null : sipreg.parse(d.text);
     addMessage(byId('ladder'), d, parsed);
     if (d.direction === 'in' && parsed?.ok) messageNotices(parsed).forEach(notice);
@@ -119,12 +124,17 @@ function saveState() {
 }
 
 /**
- * Stop driving a registration: unregister it if it holds a binding, then release it.
+ * Stop driving a registration of another identity: unregister it if it holds a binding, then
+ * release it. Its saved state is dropped: it continued past the last save (the unregister took a
+ * CSeq), so a later registration of that identity starts with a new Call-ID.
  * @param {Current} old
  */
 function retire(old) {
   old.listeners.abort();
   old.unwake();
+  try {
+    sessionStorage.removeItem(stateKey(old));
+  } catch { /* storage disabled */ }
   const release = () => old.reg.close();
   if (HOLDING.includes(old.reg.state)) {
     old.reg.unregister().then(release, release);
@@ -135,19 +145,39 @@ function retire(old) {
 }
 
 /**
- * The registration for these settings: the current one when the account is the same, else a
- * new one (the old one is unregistered and released).
+ * Stop driving a registration of the same identity without a word on the wire: its successor
+ * continues its binding from a state exported just now (same Call-ID, the next CSeq).
+ * @param {Current} old
+ */
+function handOver(old) {
+  old.listeners.abort();
+  old.unwake();
+  old.reg.close();
+}
+
+/**
+ * The registration for these settings: the current one when nothing changed; a successor that
+ * continues it (its state exported now: the same Call-ID, never a lower CSeq) when only the
+ * password, expiry or contacts changed; a fresh one (new Call-ID; the old one is unregistered and
+ * released) when the server or AOR changed. On a reload, the state saved in this tab continues.
+ * The instance-id comes from localStorage (sipreg.mjs): one binding per device, even after a crash.
  * @param {import('./demo/settings-form.mjs').Settings} s
+ * @param {{renew?: boolean}} [opts] renew: make a successor even when the settings are the same
  * @returns {Promise<Current>}
  */
-async function registrationFor(s) {
+async function registrationFor(s, { renew = false } = {}) {
   const key = JSON.stringify([s.server, s.aor, s.auth, s.expires]);
-  if (current?.key === key) return current;
-  // a reload continues the same binding (same Call-ID, next CSeq, same contact and instance)
-  const saved = sessionStorage.getItem(stateKey(s));
-  const reg = await sipreg.createRegistration({ ...s, state: saved ?? undefined });
+  if (current?.key === key && !renew) return current;
+  const identity = JSON.stringify([s.server, s.aor]);
+  const same = current?.identity === identity;
+  let state;
+  if (same) state = current.reg.export();
+  else if (!current) state = sessionStorage.getItem(stateKey(s)) ?? undefined; // a reload
+  const reg = await sipreg.createRegistration({ ...s, state });
   if (reg.stateError) notice({ level: 'info', text: 'The saved registration state could not be used; a fresh registration was started.' });
-  if (current) {
+  if (current && same) {
+    handOver(current);
+  } else if (current) {
     retire(current);
     notice({ level: 'info', text: 'The account changed: the previous registration was removed and a new one started.' });
   }
@@ -155,8 +185,8 @@ async function registrationFor(s) {
   for (const type of EVENTS) {
     reg.addEventListener(type, (e) => onEvent(type, /** @type {CustomEvent} */ (e).detail), { signal: listeners.signal });
   }
-  addSeparator(byId('ladder'), `new registration of ${s.aor}`);
-  current = { reg, key, server: s.server, contacts: JSON.stringify(s.contacts), aor: s.aor, listeners, unwake: sipreg.wakeOnResume(reg), lastFailure: null };
+  addSeparator(byId('ladder'), same ? `settings changed: the registration of ${s.aor} continues` : `new registration of ${s.aor}`);
+  current = { reg, key, identity, server: s.server, contacts: JSON.stringify(s.contacts), aor: s.aor, listeners, unwake: sipreg.wakeOnResume(reg), lastFailure: null };
   reg.addEventListener('registered', saveState, { signal: listeners.signal });
   window.sipregDemo.registration = reg;
   render();
@@ -202,6 +232,7 @@ async function act(action) {
     await action(await made, s);
   } catch (e) {
     if (e instanceof sipreg.RegistrationError) return; // already shown from its event
+    if (/** @type {any} */ (e).code === 'closed') return; // its registration was handed over
     formError(`sipreg did not accept this: ${/** @type {Error} */ (e).message}`);
   }
 }
@@ -218,9 +249,8 @@ function register() {
       cur.contacts = contacts;
       return cur.reg.setContacts(s.contacts);
     }
-    retire(cur);
-    current = null;
-    return (await registrationFor(s)).reg.register();
+    // not holding a binding: a successor with the new contacts continues the Call-ID and CSeq
+    return (await registrationFor(s, { renew: true })).reg.register();
   });
 }
 

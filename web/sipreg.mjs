@@ -3,35 +3,69 @@
 //
 //   import { createRegistration, wakeOnResume } from './sipreg.mjs';
 //   const reg = await createRegistration({ server: 'wss://edge.example.com', aor, auth, contacts });
-//   wakeOnResume(reg);            // catch up after the tab slept, was hidden or went offline
+//   const unwake = wakeOnResume(reg); // catch up after sleep, a hidden tab, a new network
 //   await reg.register();
-import { loadCore, bind } from './lib/index.mjs';
+//   …
+//   await reg.unregister(); unwake(); reg.close();
+import { loadCore, bind, storedInstance } from './lib/index.mjs';
 
 const api = bind(await loadCore(new URL('./sipreg.wasm', import.meta.url)), { WebSocket: globalThis.WebSocket });
 
-export const { createRegistration, RegistrationPool, parse, uriEqual, version, core } = api;
-export { Registration, RegistrationError, SipregError, WebSocketFlow } from './lib/index.mjs';
+export const { RegistrationPool, parse, uriEqual, version, core } = api;
+export { Registration, RegistrationError, SipregError, WebSocketFlow, storedInstance } from './lib/index.mjs';
 
 /**
- * Let a registration (or a RegistrationPool) act on its deadlines as soon as the page may have
- * missed them: browsers throttle or stop timers in hidden tabs and while the machine sleeps.
- * wake() is cheap and idempotent; the core refreshes at once when the refresh point has passed,
- * or reports the lapse and registers again.
- * @param {{ wake(): void }} target a Registration or RegistrationPool
+ * Create a registration with its own WebSocket flow (nothing is sent until register()).
+ * One binding per device (RFC 5626 §4.1): without `instance` and `state`, the instance-id is the
+ * one kept in localStorage under "sipreg.instance:<aor>" (made on first use), so a reopened tab
+ * or a restarted browser replaces its own binding. `instanceStore: false` opts out (a random
+ * instance-id per registration); where storage fails (private mode) a random one is used.
+ * @param {object} options README "Options", plus `instanceStore` (a Storage; default
+ *   localStorage; false: none)
+ * @returns {Promise<import('./lib/index.mjs').Registration>}
+ */
+export async function createRegistration(options) {
+  const { instanceStore, ...rest } = options ?? {};
+  if (rest.instance === undefined && rest.state === undefined && instanceStore !== false && rest.aor) {
+    let storage = instanceStore;
+    try {
+      storage ??= globalThis.localStorage;
+    } catch { /* access denied (sandboxed frame): no stable instance */ }
+    if (storage) rest.instance = storedInstance(rest.aor, storage);
+  }
+  return api.createRegistration(rest);
+}
+
+/**
+ * Let a registration (or a RegistrationPool) act as soon as the page may have missed something:
+ * browsers throttle or stop timers in hidden tabs and while the machine sleeps, and a new network
+ * needs a new flow. Listens to:
+ *   online                          the network is back: wake({ network: true }) (a fresh flow, the
+ *                                   failure count reset, one attempt at once)
+ *   navigator.connection "change"   (where present) a new network type/path: wake({ network: true })
+ *   pageshow, visibilitychange      (visible) the page is back: wake() (deadlines that passed run)
+ *   offline                         nothing is done: the flow's failure is noticed by itself, and
+ *                                   the "online" that follows re-registers
+ * wake() is cheap and idempotent.
+ * @param {{ wake(options?: {network?: boolean}): void }} target a Registration or RegistrationPool
  * @param {Window} [win] the window to listen on (default: this page's)
  * @returns {() => void} removes the listeners
  */
 export function wakeOnResume(target, win = globalThis) {
   const wake = () => target.wake();
+  const network = () => target.wake({ network: true });
   const whenVisible = () => {
     if (win.document.visibilityState === 'visible') wake();
   };
+  const connection = win.navigator?.connection;
   win.document.addEventListener('visibilitychange', whenVisible);
-  win.addEventListener('online', wake);
+  win.addEventListener('online', network);
   win.addEventListener('pageshow', wake);
+  connection?.addEventListener?.('change', network);
   return () => {
     win.document.removeEventListener('visibilitychange', whenVisible);
-    win.removeEventListener('online', wake);
+    win.removeEventListener('online', network);
     win.removeEventListener('pageshow', wake);
+    connection?.removeEventListener?.('change', network);
   };
 }

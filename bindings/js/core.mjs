@@ -289,6 +289,29 @@ export class Core {
   freeConfig(cfg) { this.x.sw_cfg_free(cfg); }
 
   /**
+   * The core's sentence naming what makes a configuration invalid, or null when it is valid.
+   * @param {number} cfg @returns {string|null}
+   */
+  configProblem(cfg) {
+    const p = this.x.sw_config_problem(cfg);
+    return p ? this.cstring(p) : null;
+  }
+
+  /**
+   * An error of the core, worded by the configuration's problem when it refused the configuration.
+   * @param {SipregError} e @param {number} cfg @returns {SipregError}
+   */
+  configError(e, cfg) {
+    if (e.code !== 'SIPREG_E_CONFIG') return e;
+    const problem = this.configProblem(cfg);
+    if (problem) {
+      e.message = `${e.code}: ${problem}`;
+      e.problem = problem;
+    }
+    return e;
+  }
+
+  /**
    * @param {number} cfg
    * @param {string} [state] a blob from exportState(); refused blobs throw SIPREG_E_STATE_BLOB
    * @returns {number} a registration handle

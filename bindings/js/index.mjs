@@ -4,8 +4,10 @@ import { loadCore, Core, SipregError } from './core.mjs';
 import { Registration, RegistrationError, createSingle } from './registration.mjs';
 import { RegistrationPool } from './pool.mjs';
 import { WebSocketFlow } from './websocket-flow.mjs';
+import { storedInstance, instanceKey } from './instance.mjs';
 
-export { loadCore, Core, SipregError, Registration, RegistrationError, RegistrationPool, WebSocketFlow };
+export { loadCore, Core, SipregError, Registration, RegistrationError, RegistrationPool, WebSocketFlow,
+  storedInstance, instanceKey };
 
 /**
  * The API of one loaded core.

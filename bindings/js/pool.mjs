@@ -1,6 +1,6 @@
 // pool.mjs — thousands of registrations over a few shared WebSocket flows, one timer, responses
 // routed by Call-ID, and paced bursts (first registration, re-registration after a reconnect).
-import { Registration } from './registration.mjs';
+import { Registration, withProbe } from './registration.mjs';
 import { WebSocketFlow } from './websocket-flow.mjs';
 
 /** A binary min-heap of [deadline, registration] with lazy deletion. */
@@ -48,8 +48,10 @@ export class RegistrationPool extends EventTarget {
   /**
    * @param {import('./core.mjs').Core} core
    * @param {{ server: string, WebSocket: typeof WebSocket, flows?: number, rate?: number,
-   *           maxRegistrations?: number, now?: () => number, wall?: () => number }} options
-   *   rate: commands started per second in bursts (default 200); maxRegistrations (default 100,000)
+   *           maxRegistrations?: number, connectTimeout?: number, now?: () => number,
+   *           wall?: () => number }} options
+   *   rate: commands started per second in bursts (default 200); maxRegistrations (default
+   *   100,000); connectTimeout: ms a flow's connection attempt may take (default 10000)
    */
   constructor(core, options) {
     super();
@@ -60,7 +62,7 @@ export class RegistrationPool extends EventTarget {
     /** Most registrations this pool takes (memory is bounded: about 4 KiB of wasm each). */
     this.maxRegistrations = options.maxRegistrations ?? 100_000;
     this.#flows = Array.from({ length: options.flows ?? 1 }, () =>
-      new WebSocketFlow(options.server, { WebSocket: options.WebSocket }));
+      new WebSocketFlow(options.server, { WebSocket: options.WebSocket, connectTimeout: options.connectTimeout }));
     this.#flows.forEach((flow, i) => this.#wire(flow, i));
     /** @type {Registration[]} */
     this.registrations = [];
@@ -69,11 +71,14 @@ export class RegistrationPool extends EventTarget {
   /** Route a flow's traffic and state to its registrations. */
   #wire(flow, index) {
     flow.members = new Set();
+    /** @type {Registration|null} the member that keeps the flow alive (its pings, probes) */
+    flow.keeper = null;
     flow.ontext = (text) => {
       const id = this.#core.callId(text);
-      const reg = id === null ? undefined : this.#byCallId.get(id);
-      if (reg) reg.receive(text);
-      else this.dispatchEvent(new CustomEvent('unrouted', { detail: { text, flow: index } }));
+      // what carries no Call-ID (a keep-alive pong, a WebSocket pong) is the keeper's
+      const reg = id === null ? flow.keeper : this.#byCallId.get(id);
+      if (reg && (reg.receive(text) || id !== null)) return;
+      this.dispatchEvent(new CustomEvent('unrouted', { detail: { text, flow: index } }));
     };
     // the first connect: members learn it at once (their commands are already paced); a
     // reconnect re-registers everyone on the flow, so that is paced (no REGISTER storm)
@@ -96,14 +101,18 @@ export class RegistrationPool extends EventTarget {
     flow.host ??= {
       kind: flow.kind,
       get flowUp() { return flow.up; },
+      url: flow.url,
+      get cause() { return flow.lastCause; },
       send: (text) => flow.send(text),
       connect: () => flow.connect(),
-      fail: () => flow.fail(),
+      fail: (why) => flow.fail(why),
+      ping: () => flow.ping(),
       now: this.#now,
       wall: this.#wall,
       arm: (reg, deadline) => pool.#arm(reg, deadline),
       closed: (reg) => {
         flow.members.delete(reg);
+        if (flow.keeper === reg) flow.keeper = null;
         pool.#byCallId.delete(reg.callId);
         pool.#deadlines.delete(reg);
       },
@@ -124,8 +133,9 @@ export class RegistrationPool extends EventTarget {
     // one keep-alive per flow (RFC 5626 §4.4.1 pings are per flow, not per registration): the
     // flow's first registration keeps it; its "flowfailed" drops the flow for every member
     const keeper = flow.members.size === 0;
-    const reg = new Registration(this.#core, keeper ? options : { ...options, keepalive: 'never' }, this.#host(flow));
+    const reg = new Registration(this.#core, keeper ? withProbe(options, flow) : { ...options, keepalive: 'never' }, this.#host(flow));
     flow.members.add(reg);
+    if (keeper) flow.keeper = reg;
     this.#byCallId.set(reg.callId, reg);
     this.registrations.push(reg);
     return reg;
@@ -201,8 +211,16 @@ export class RegistrationPool extends EventTarget {
     if (next) this.#schedule(next[0]);
   }
 
-  /** Wake everyone now (after sleep, when the page becomes visible, when back online). */
-  wake() { for (const reg of this.registrations) reg.wake(); }
+  /**
+   * Wake everyone now (after sleep, when the page becomes visible, when back online).
+   * @param {{network?: boolean}} [options] network: true when the network changed (each
+   *   registration resets its failures and makes one attempt on a fresh flow; see Registration.wake)
+   */
+  wake({ network = false } = {}) {
+    // with network: the flow is dropped once (its first member's wake); the re-registrations
+    // after its reconnect are paced like any reconnect's
+    for (const reg of this.registrations) reg.wake({ network });
+  }
 
   /** Close every registration and flow (no unregister). */
   close() {

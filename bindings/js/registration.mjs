@@ -16,15 +16,17 @@ const POLICY = {
   retryBase: 'retry-base', retryBaseUp: 'retry-base-up', retryMax: 'retry-max',
   maxRetryAfter: 'max-retry-after', maxAuthRetries: 'max-auth-retries', otherFlowUp: 'other-flow-up',
   keepaliveS: 'keepalive-s', pongTimeoutMs: 'pong-timeout-ms', minGrant: 'min-grant',
+  probe: 'probe', probeS: 'probe-s', retryCredentials: 'retry-credentials', maxRedirects: 'max-redirects',
+  commandMs: 'command-ms',
 };
 /** Core event type → DOM event name. */
 const EVENTS = {
   statechange: 'statechange', registered: 'registered', unregistered: 'unregistered',
   failed: 'registrationfailed', retry: 'retry', expiring: 'expiring', lapsed: 'lapsed',
-  bindings: 'bindings', nobinding: 'nobinding', flowfailed: 'flowfailed',
+  bindings: 'bindings', nobinding: 'nobinding', flowfailed: 'flowfailed', redirect: 'redirect',
 };
 /** Core events the glue reads even when nobody listens: they act, or settle a promise. */
-const ACTING = ['connect', 'flowfailed', 'registered', 'unregistered', 'failed', 'bindings'];
+const ACTING = ['connect', 'flowfailed', 'ping', 'registered', 'unregistered', 'failed', 'bindings'];
 /** Shared empty collections: a registration makes its own on first use (memory per registration). */
 const NO_PENDING = new Map();
 const NO_LISTENERS = new Set();
@@ -56,17 +58,46 @@ export function randomSeed() {
   return globalThis.crypto.getRandomValues(new Uint8Array(32));
 }
 
-/** A failure as an Error carrying the event's fields. */
+/**
+ * What a failure event says in words: the status and its text, what a 2xx lacked, or the flow's
+ * failure with its cause.
+ * @param {object} d the "registrationfailed" detail
+ * @param {{code: string, message: string}|null} cause the last flow failure
+ * @param {string} [url] where the flow goes
+ */
+function failureWords(d, cause, url) {
+  if (d.reason === 'no-binding') return `${d.status ?? ''} ${d.text ?? ''} did not list our binding`.replace(/^ +/, '');
+  if (d.status) return `${d.status} ${d.text ?? ''}`.trim();
+  if (cause) {
+    const why = cause.code === 'http-status' ? `HTTP ${cause.status}` : cause.code === 'tls' ? `tls ${cause.tls}` : cause.code;
+    return `no flow to ${url ?? 'the server'} (${why})`;
+  }
+  return d.reason;
+}
+
+/**
+ * A failure as an Error carrying the event's fields; `cause` is the last flow failure
+ * ({ code, message, ... }, see websocket-flow.mjs) when the attempt failed for want of a flow.
+ */
 export class RegistrationError extends Error {
-  /** @param {object} detail the "registrationfailed" event detail */
-  constructor(detail) {
-    const what = detail.status ? `${detail.status} ${detail.text ?? ''}`.trim() : detail.reason;
-    super(`sipreg: ${detail.op} failed: ${what}${detail.error ? ` (${detail.message})` : ''}`);
+  /**
+   * @param {object} detail the "registrationfailed" event detail (its `cause`: the flow failure)
+   * @param {string} [url] the flow's address
+   */
+  constructor(detail, url = undefined) {
+    const flow = detail.cause ?? null;
+    const words = failureWords(detail, flow, url);
+    super(`sipreg: ${detail.op} failed: ${words}${detail.error ? ` (${detail.message})` : ''}`, flow ? { cause: flow } : undefined);
     this.name = 'RegistrationError';
-    const { message, ...fields } = detail; // keep Error#message: the sentence above
+    const { message, cause: _, ...fields } = detail; // keep Error#message: the sentence above
     Object.assign(this, fields);
     this.description = message;
   }
+}
+
+/** The error of promises a close() ends. */
+function closedError() {
+  return Object.assign(new Error('sipreg: registration closed'), { code: 'closed' });
 }
 
 /**
@@ -74,7 +105,10 @@ export class RegistrationError extends Error {
  * @typedef {object} Host
  * @property {(text: string) => boolean} send hand one message to the flow
  * @property {() => void} connect the core wants a flow
- * @property {() => void} fail the core found the flow dead (no keep-alive pong): drop it
+ * @property {(why: string) => void} fail the core found the flow dead or replaced it: drop it
+ * @property {() => boolean} [ping] send a transport-level ping (its pong comes back as "\r\n")
+ * @property {string} [url] where the flow goes (named in errors)
+ * @property {{code: string, message: string}|null} [cause] the flow's last failure
  * @property {boolean} flowUp whether the flow is up now
  * @property {() => number} now monotonic ms
  * @property {() => number} wall Unix ms
@@ -84,6 +118,8 @@ export class RegistrationError extends Error {
 /** One registration of one address-of-record. */
 export class Registration extends EventTarget {
   #core; #h; #host; #pending = NO_PENDING; #closed = false; #heard = NO_LISTENERS; #callId;
+  /** @type {Set<{resolve: Function, reject: Function}>} whenRegistered() waiters */
+  #waiters = new Set();
   /** the core events read: those that act (connect, flowfailed) or settle, and any listened to */
   #wanted = 0;
 
@@ -101,6 +137,8 @@ export class Registration extends EventTarget {
       try {
         this.#h = core.newRegistration(cfg, options.state);
       } catch (e) {
+        // a refused configuration: the core's sentence names the setting and the value
+        if (e.code === 'SIPREG_E_CONFIG') throw core.configError(e, cfg);
         if (options.state === undefined || e.code === undefined) throw e;
         // a corrupt, foreign or old blob: say so, and start a fresh registration
         this.stateError = e;
@@ -143,7 +181,11 @@ export class Registration extends EventTarget {
   /** @returns {number} bytes of wasm memory this registration holds */
   get memory() { return this.#core.x.sw_memory(this.#h); }
 
-  /** Register, or refresh now. Resolves when registered; rejects with the attempt's failure. */
+  /**
+   * Register, or refresh now. Resolves when registered; rejects with the attempt's failure (a
+   * RegistrationError; `cause` names the flow failure). The core keeps retrying after a
+   * transient failure: whenRegistered() waits for that.
+   */
   register() { return this.#command('register', (x, h, now) => x.sw_register(h, now)); }
 
   /**
@@ -164,7 +206,7 @@ export class Registration extends EventTarget {
   setContacts(contacts) {
     const cfg = this.#core.buildConfig({}, contacts);
     try {
-      return this.#command('register', (x, h, now) => x.sw_set_contacts(h, cfg, now));
+      return this.#command('register', (x, h, now) => x.sw_set_contacts(h, cfg, now), cfg);
     } finally {
       this.#core.freeConfig(cfg);
     }
@@ -177,24 +219,67 @@ export class Registration extends EventTarget {
    */
   export() { return this.#core.exportState(this.#h); }
 
-  /** Let the core act on its deadlines now (timer fired, tab visible again, back online). */
-  wake() {
+  /**
+   * Resolve once registered: at once when registered now, else at the next "registered", waiting
+   * through retries and back-off. Does not start anything: call register() too.
+   * Rejects (RegistrationError) when the registration stops for good (state "failed": a refusal
+   * the failure table calls terminal, rejected credentials) - at once, with code "stopped", when
+   * it is in that state already - with an Error of code "closed" on close(), and with
+   * `signal.reason` when the signal aborts.
+   * @param {{signal?: AbortSignal}} [options]
+   * @returns {Promise<object>} the "registered" detail
+   */
+  whenRegistered({ signal } = {}) {
+    if (this.#closed) return Promise.reject(closedError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const info = this.info;
+    if (info.state === 'registered' || info.state === 'refreshing') {
+      return Promise.resolve({ type: 'registered', state: info.state, reason: 'ok', op: 'register',
+        at: info.refreshAt, value: info.granted, info });
+    }
+    if (info.state === 'failed') {
+      // stopped for good already (register() starts it again)
+      return Promise.reject(Object.assign(new Error('sipreg: the registration has stopped (state failed); call register() to try again'),
+        { code: 'stopped', lastStatus: info.lastStatus }));
+    }
+    return new Promise((resolve, reject) => {
+      const onAbort = () => { this.#waiters.delete(w); reject(signal.reason); };
+      const done = (f) => (v) => { signal?.removeEventListener('abort', onAbort); f(v); };
+      const w = { resolve: done(resolve), reject: done(reject) };
+      this.#waiters.add(w);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /**
+   * Let the core act on its deadlines now (timer fired, tab visible again, back online).
+   * With `network: true` the host's network changed (new address, back online): the core forgets
+   * its failure count, replaces the flow and makes one attempt at once.
+   * @param {{network?: boolean}} [options]
+   */
+  wake({ network = false } = {}) {
     if (this.#closed) return;
     const x = this.#core.x;
     x.sw_wallclock(this.#h, this.#host.wall(), this.#host.now());
+    if (network) x.sw_network(this.#h, this.#host.now());
     x.sw_timeout(this.#h, this.#host.now());
     this.#pump();
   }
 
-  /** Release the core's memory (does not unregister; call unregister() first for that). */
+  /** Release the core's memory (does not unregister; call unregister() first for that). Every
+   * pending promise rejects with an Error of code "closed". */
   close() {
     if (this.#closed) return;
     this.#closed = true;
     this.#host.arm(this, -1);
     this.#host.closed?.(this);
     this.#core.x.sw_reg_free(this.#h);
-    for (const p of this.#pending.values()) p.reject(new Error('sipreg: registration closed'));
+    const pending = [...this.#pending.values()].flat();
     this.#pending.clear();
+    for (const p of pending) p.reject(closedError());
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    for (const w of waiters) w.reject(closedError());
   }
 
   /** @param {boolean} up the flow went up or down */
@@ -227,33 +312,41 @@ export class Registration extends EventTarget {
   /** @returns {number} the core's next deadline (monotonic ms) or -1 */
   deadline() { return this.#closed ? -1 : this.#core.x.sw_deadline(this.#h); }
 
-  /** Run a command and return the promise of its outcome. */
-  #command(op, call) {
-    if (this.#closed) return Promise.reject(new Error('sipreg: registration closed'));
-    let p = this.#pending.get(op);
-    if (!p) {
-      let resolve, reject;
-      const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
-      p = { promise, resolve, reject };
-      if (this.#pending === NO_PENDING) this.#pending = new Map();
-      this.#pending.set(op, p);
-    }
+  /**
+   * Run a command and return the promise of its outcome. Each call has its own promise; the
+   * calls of one op waiting together settle together on that op's next outcome (the core queues
+   * commands: a fetch during back-off runs after it). A command the core refuses at once rejects
+   * only its own promise.
+   */
+  #command(op, call, cfg = 0) {
+    if (this.#closed) return Promise.reject(closedError());
+    let resolve, reject;
+    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
     const r = call(this.#core.x, this.#h, this.#host.now());
     if (r < 0) {
-      this.#pending.delete(op);
-      p.reject(this.#core.error(r));
-      return p.promise;
+      reject(cfg ? this.#core.configError(this.#core.error(r), cfg) : this.#core.error(r));
+      return promise;
     }
+    if (this.#pending === NO_PENDING) this.#pending = new Map();
+    const list = this.#pending.get(op);
+    if (list) list.push({ resolve, reject }); else this.#pending.set(op, [{ resolve, reject }]);
     this.#pump();
-    return p.promise;
+    return promise;
   }
 
-  /** Settle the promise of `op`. */
+  /** Settle the promises of `op`. */
   #settle(op, ok, value) {
-    const p = this.#pending.get(op);
-    if (!p) return;
+    const list = this.#pending.get(op);
+    if (!list) return;
     this.#pending.delete(op);
-    if (ok) p.resolve(value); else p.reject(value);
+    for (const p of list) if (ok) p.resolve(value); else p.reject(value);
+  }
+
+  /** Settle whenRegistered() waiters: resolve on registered, reject when stopped for good. */
+  #wake(ok, value) {
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    for (const w of waiters) if (ok) w.resolve(value); else w.reject(value);
   }
 
   /** Move the core's output out: messages to the flow, events to listeners, the deadline to the timer. */
@@ -278,8 +371,9 @@ export class Registration extends EventTarget {
   /** @param {object} ev @returns {boolean} whether the event settles a pending promise */
   #settles(ev) {
     switch (ev.type) {
-      case 'registered': return this.#pending.has('register');
-      case 'unregistered': case 'failed': return this.#pending.has(ev.op);
+      case 'registered': return this.#pending.has('register') || this.#waiters.size > 0;
+      case 'unregistered': return this.#pending.has(ev.op);
+      case 'failed': return this.#pending.has(ev.op) || (ev.state === 'failed' && this.#waiters.size > 0);
       case 'bindings': return ev.op === 'fetch' && this.#pending.has('fetch');
       default: return false;
     }
@@ -300,7 +394,11 @@ export class Registration extends EventTarget {
       this.#host.connect();
       return;
     }
-    if (ev.type === 'flowfailed') queueMicrotask(() => this.#host.fail());
+    if (ev.type === 'ping') {
+      this.#host.ping?.();
+      return;
+    }
+    if (ev.type === 'flowfailed') queueMicrotask(() => this.#host.fail(ev.reason));
     const name = EVENTS[ev.type];
     if (!this.#heard.has(name) && !this.#settles(ev)) return;
     const off = this.#host.wall() - this.#host.now();
@@ -311,15 +409,36 @@ export class Registration extends EventTarget {
     const detail = info === null
       ? { ...ev, at: ev.at === null ? null : ev.at + off, get info() { return (snap ??= self.info); } }
       : { ...ev, at: ev.at === null ? null : ev.at + off, info };
+    // a failure for want of a flow names the flow's last failure (ECONNREFUSED, http-status, ...)
+    if (ev.type === 'failed' && (ev.reason === 'flow' || (ev.reason === 'gave-up' && !this.#host.flowUp))) {
+      detail.cause = this.#host.cause ?? null;
+    }
     if (name) this.dispatchEvent(new CustomEvent(name, { detail }));
-    if (ev.type === 'registered') this.#settle('register', true, detail);
-    else if (ev.type === 'unregistered') this.#settle(ev.op, true, detail);
+    if (ev.type === 'registered') {
+      this.#settle('register', true, detail);
+      this.#wake(true, detail);
+    } else if (ev.type === 'unregistered') this.#settle(ev.op, true, detail);
     else if (ev.type === 'bindings' && ev.op === 'fetch') this.#settle('fetch', true, detail.info.bindings);
-    else if (ev.type === 'failed') this.#settle(ev.op, false, new RegistrationError(detail));
+    else if (ev.type === 'failed') {
+      const error = () => new RegistrationError(detail, this.#host.url);
+      this.#settle(ev.op, false, error());
+      if (ev.state === 'failed') this.#wake(false, error());
+    }
   }
 }
 
 // ---- a registration with its own flow and timer ----
+
+/**
+ * Liveness probes where the registrar promised no pongs: a WebSocket ping when the implementation
+ * can send one (Node's own client), else the core's default (a light request the registrar
+ * answers; browsers cannot ping). An explicit policy.probe wins.
+ * @param {object} options @param {WebSocketFlow} flow @returns {object}
+ */
+export function withProbe(options, flow) {
+  if (options.policy?.probe !== undefined || !flow.canPing) return options;
+  return { ...options, policy: { ...options.policy, probe: 'host' } };
+}
 
 /** Longest single setTimeout we arm; later deadlines are reached by re-arming (wake is idempotent). */
 const MAX_TIMER_MS = 3600_000;
@@ -333,16 +452,20 @@ const MAX_TIMER_MS = 3600_000;
  */
 export function createSingle(core, options, env) {
   if (!options?.server) throw new TypeError('sipreg: options.server (ws:// or wss:// URL) is required');
-  const flow = new WebSocketFlow(options.server, { WebSocket: env.WebSocket });
+  const flow = new WebSocketFlow(options.server, { WebSocket: env.WebSocket, connectTimeout: options.connectTimeout });
+  options = withProbe(options, flow);
   const now = env.now ?? (() => performance.now());
   const wall = env.wall ?? (() => Date.now());
   let timer = null;
   const host = {
     kind: flow.kind,
     get flowUp() { return flow.up; },
+    url: options.server,
+    get cause() { return flow.lastCause; },
     send: (text) => flow.send(text),
     connect: () => flow.connect(),
-    fail: () => flow.fail(),
+    fail: (why) => flow.fail(why),
+    ping: () => flow.ping(),
     now,
     wall,
     arm(reg, deadline) {

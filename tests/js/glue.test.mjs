@@ -57,12 +57,12 @@ test('register() connects with subprotocol sip, answers the 401, and resolves on
   reg.close();
 });
 
-test('register() rejects with the final failure (403) and the retry time is in the detail', async () => {
+test('register() rejects with the final failure (503) and the retry time is in the detail', async () => {
   const { reg, events } = await setup();
   const done = reg.register();
   const sock = (await sleep(5), FakeSocket.last);
-  sock.deliver(answer(await sent(sock, 1), '403 Forbidden'));
-  await assert.rejects(done, (e) => e.name === 'RegistrationError' && e.status === 403 && e.at > Date.now() + 25_000);
+  sock.deliver(answer(await sent(sock, 1), '503 Service Unavailable'));
+  await assert.rejects(done, (e) => e.name === 'RegistrationError' && e.status === 503 && e.at > Date.now() + 10_000);
   assert.equal(reg.state, 'backoff');
   assert.ok(events.some((e) => e.type === 'retry' && e.detail.reason === 'backoff'));
   reg.close();

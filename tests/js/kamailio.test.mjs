@@ -94,11 +94,11 @@ test('wrong password: one answered challenge, then a failure (no loop)', async (
   open.push(reg);
   const sent = [];
   reg.addEventListener('message', (e) => { if (e.detail.direction === 'out') sent.push(e.detail.text); });
-  await assert.rejects(reg.register(), (e) => e.status === 401 && e.error === 'SIPREG_E_AUTH_LOOP');
+  await assert.rejects(reg.register(), (e) => e.status === 401 && e.error === 'SIPREG_E_AUTH_LOOP' && e.reason === 'credentials');
   await sleep(300);
   assert.equal(sent.length, 2, 'first REGISTER and one answer to the challenge');
-  assert.equal(reg.state, 'backoff');
-  assert.ok(reg.info.retryAt > Date.now() + 25_000);
+  assert.equal(reg.state, 'failed', 'rejected credentials stop (the failure table; retryCredentials keeps trying)');
+  assert.equal(reg.info.retryAt, null);
   assert.equal((await held('k6')).length, 0);
 });
 

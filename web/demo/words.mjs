@@ -26,6 +26,12 @@ const REASON_WORDS = {
   interval: 'The registrar wants a different expiry than sipreg can offer.',
   'no-binding': "The registrar's answer did not list this page's binding.",
   lapsed: 'The binding expired before it could be refreshed.',
+  credentials: 'The registrar did not accept the user name or password.',
+  refused: 'The registrar refused, and asking again would not change its answer.',
+  redirect: 'The registrar sent sipreg elsewhere, and that did not work out.',
+  network: 'The network changed: sipreg tries again on a new connection.',
+  'gave-up': 'No answer within the time allowed for this request.',
+  extension: 'The registrar did not support an extension sipreg asked for.',
 };
 
 /** What each operation is called in a sentence. */
