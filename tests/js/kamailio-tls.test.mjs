@@ -89,7 +89,7 @@ test('ws:// and wss:// listeners of one registrar: two devices of one AOR, each 
 test('a certificate from an unknown CA is refused: no REGISTER is sent, the attempt fails as a flow failure', async () => {
   // the default WebSocket (no test CA): the TLS handshake fails before any SIP
   const reg = await sipreg.createRegistration({ server: registrar.wssUrl, aor: 'sip:s3@example.test',
-    auth: { password: 'secret' }, policy: { retryBase: 600 } });
+    auth: { password: 'secret' }, policy: { retryBase: 600, retryMax: 1800 } });
   open.push(reg);
   const out = [];
   const downs = [];
