@@ -47,6 +47,7 @@ function row(b) {
  */
 export function renderBindings(tbody, note, bindings, othersOmitted = 0) {
   tbody.replaceChildren();
+  tbody.dataset.known = bindings ? 'true' : 'false'; // a view exists, even an empty one
   if (!bindings || bindings.length === 0) {
     tbody.append(el('tr', { className: 'empty' }, el('td', { colspan: 6 },
       bindings ? 'The registrar lists no bindings for this address of record.' : 'Nothing yet: press Register or Fetch bindings.')));
@@ -83,6 +84,8 @@ export function tickBindings(tbody, note, now) {
     }
   }
   const rows = tbody.querySelectorAll('tr[data-ours]').length;
-  note.textContent = rows === 0 ? '' : live === 0 ? 'no live bindings'
+  // the core lists no binding of ours after an unregister: an empty view is "no live bindings"
+  const known = rows > 0 || tbody.dataset.known === 'true';
+  note.textContent = !known ? '' : live === 0 ? 'no live bindings'
     : `${plural(live, 'live binding')}: ${ours} of this page, ${live - ours} of other devices`;
 }
