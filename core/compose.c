@@ -22,6 +22,43 @@ static const char *via_token(int transport) {
     }
 }
 
+void sipreg__compose_head(struct sipreg__buf *b, const char *method, const struct sipreg__head *h) {
+    sipreg__putc(b, method);
+    sipreg__putl(b, " ");
+    sipreg__puts(b, h->ruri);
+    sipreg__putl(b, " SIP/2.0\r\n");
+
+    /* §8.1.1.7 Via with a z9hG4bK branch; RFC 7118 §5: WS/WSS and a random .invalid host;
+     * RFC 3581 §3: ask for rport over UDP, where NAT rewrites the source port */
+    sipreg__putl(b, "Via: SIP/2.0/");
+    sipreg__putc(b, via_token(h->transport));
+    sipreg__putl(b, " ");
+    sipreg__puts(b, h->via_host);
+    if (h->via_port > 0) {
+        sipreg__putl(b, ":");
+        sipreg__puti(b, h->via_port);
+    }
+    if (h->transport == SIPREG_TP_UDP) sipreg__putl(b, ";rport");
+    sipreg__putl(b, ";branch=");
+    sipreg__puts(b, h->branch);
+    sipreg__putl(b, "\r\nMax-Forwards: 70\r\n"); /* §8.1.1.6 */
+
+    /* §8.1.1.2, §8.1.1.3: To, From with our tag; §8.1.1.4 Call-ID; §8.1.1.5 CSeq */
+    sipreg__putl(b, "To: <");
+    sipreg__puts(b, h->to);
+    sipreg__putl(b, ">\r\nFrom: <");
+    sipreg__puts(b, h->from);
+    sipreg__putl(b, ">;tag=");
+    sipreg__puts(b, h->from_tag);
+    sipreg__putl(b, "\r\nCall-ID: ");
+    sipreg__puts(b, h->call_id);
+    sipreg__putl(b, "\r\nCSeq: ");
+    sipreg__putu(b, h->cseq);
+    sipreg__putl(b, " ");
+    sipreg__putc(b, method);
+    sipreg__putl(b, "\r\n");
+}
+
 /* 1 when s holds no CR, LF or NUL (no header injection through a field value). */
 static int single_line(struct sipreg_str s) {
     /* eight bytes at a time (the values composed here are hundreds of bytes: credentials, URIs) */
@@ -111,38 +148,11 @@ int sipreg_compose_register(const struct sipreg_register_req *req, char *buf, si
     if (!req || (!buf && cap) || !request_valid(req)) return SIPREG_E_INVAL;
     struct sipreg__buf b = {buf, cap, 0};
 
-    /* §10.2: Request-URI names the registrar's domain, no userinfo */
-    sipreg__putl(&b, "REGISTER ");
-    sipreg__puts(&b, req->ruri);
-    sipreg__putl(&b, " SIP/2.0\r\n");
-
-    /* §8.1.1.7 Via with a z9hG4bK branch; RFC 7118 §5: WS/WSS and a random .invalid host;
-     * RFC 3581 §3: ask for rport over UDP, where NAT rewrites the source port */
-    sipreg__putl(&b, "Via: SIP/2.0/");
-    sipreg__putc(&b, via_token(req->transport));
-    sipreg__putl(&b, " ");
-    sipreg__puts(&b, req->via_host);
-    if (req->via_port > 0) {
-        sipreg__putl(&b, ":");
-        sipreg__puti(&b, req->via_port);
-    }
-    if (req->transport == SIPREG_TP_UDP) sipreg__putl(&b, ";rport");
-    sipreg__putl(&b, ";branch=");
-    sipreg__puts(&b, req->branch);
-    sipreg__putl(&b, "\r\nMax-Forwards: 70\r\n"); /* §8.1.1.6 */
-
-    /* §10.2: To = address-of-record; From = AOR (first-party registration) + tag */
-    sipreg__putl(&b, "To: <");
-    sipreg__puts(&b, req->aor);
-    sipreg__putl(&b, ">\r\nFrom: <");
-    sipreg__puts(&b, req->aor);
-    sipreg__putl(&b, ">;tag=");
-    sipreg__puts(&b, req->from_tag);
-    sipreg__putl(&b, "\r\nCall-ID: ");
-    sipreg__puts(&b, req->call_id);
-    sipreg__putl(&b, "\r\nCSeq: ");
-    sipreg__putu(&b, req->cseq);
-    sipreg__putl(&b, " REGISTER\r\n");
+    /* §10.2: Request-URI names the registrar's domain, no userinfo; To = From = the AOR
+     * (first-party registration) */
+    struct sipreg__head h = {req->ruri, req->aor,       req->aor,      req->from_tag, req->call_id,
+                             req->cseq, req->transport, req->via_host, req->via_port, req->branch};
+    sipreg__compose_head(&b, "REGISTER", &h);
 
     if (req->star) {
         /* §10.2.2: remove all bindings: Contact "*" with Expires 0 */

@@ -175,4 +175,19 @@ void sipreg__puthex(struct sipreg__buf *b, uint64_t v, unsigned n);
 /* 1 when the buffer overflowed. */
 static inline int sipreg__overflow(const struct sipreg__buf *b) { return b->len > b->cap; }
 
+/* The lines every request we send starts with (RFC 3261 §8.1.1): request line, Via, Max-Forwards,
+ * To, From, Call-ID, CSeq. */
+struct sipreg__head {
+    struct sipreg_str ruri, to, from, from_tag, call_id;
+    uint32_t cseq;
+    int transport; /* enum sipreg_transport */
+    struct sipreg_str via_host;
+    int via_port; /* or -1 */
+    struct sipreg_str branch;
+};
+
+/* Write the head of a `method` request (compose.c: one composer for REGISTER and the OPTIONS
+ * probe). */
+void sipreg__compose_head(struct sipreg__buf *b, const char *method, const struct sipreg__head *h);
+
 #endif /* SIPREG_INTERNAL_H */

@@ -220,42 +220,20 @@ int sipreg__probe_answer(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms
                       sipreg__str(r->options_branch, SIPREG__PROBE_BRANCH));
 }
 
-/* Via transport token (RFC 3261 §20.42, RFC 7118 §5.1); probes run on reliable flows only. */
-static const char *via_token(int transport) {
-    switch (transport) {
-    case SIPREG_TP_WSS:
-        return "WSS";
-    case SIPREG_TP_TCP:
-        return "TCP";
-    case SIPREG_TP_TLS:
-        return "TLS";
-    default:
-        return "WS";
-    }
-}
-
 int sipreg__probe_compose(struct sipreg *r, char *buf, size_t cap) {
     struct sipreg__buf b = {buf, cap, 0};
     /* RFC 3261 §11.1: OPTIONS to the registrar's Request-URI, To = that URI, no body */
-    sipreg__putl(&b, "OPTIONS ");
-    sipreg__puts(&b, r->ruri);
-    sipreg__putl(&b, " SIP/2.0\r\nVia: SIP/2.0/");
-    sipreg__putc(&b, via_token(r->transport));
-    sipreg__putl(&b, " ");
-    sipreg__puts(&b, r->via_host);
-    sipreg__putl(&b, ";branch=");
-    sipreg__puts(&b, sipreg__str(r->options_branch, SIPREG__PROBE_BRANCH));
-    sipreg__putl(&b, "\r\nMax-Forwards: 70\r\nTo: <"); /* §8.1.1.6 */
-    sipreg__puts(&b, r->ruri);
-    sipreg__putl(&b, ">\r\nFrom: <");
-    sipreg__puts(&b, r->aor);
-    sipreg__putl(&b, ">;tag=");
-    sipreg__puts(&b, sipreg__str(r->from_tag, SIPREG__TAG_LEN));
-    sipreg__putl(&b, "\r\nCall-ID: ");
-    sipreg__puts(&b, sipreg__str(r->call_id, SIPREG__CALL_ID_LEN));
-    sipreg__putl(&b, "\r\nCSeq: ");
-    sipreg__putu(&b, r->options_cseq);
-    sipreg__putl(&b, " OPTIONS\r\n");
+    struct sipreg__head h = {r->ruri,
+                             r->ruri,
+                             r->aor,
+                             sipreg__str(r->from_tag, SIPREG__TAG_LEN),
+                             sipreg__str(r->call_id, SIPREG__CALL_ID_LEN),
+                             r->options_cseq,
+                             r->transport,
+                             r->via_host,
+                             -1,
+                             sipreg__str(r->options_branch, SIPREG__PROBE_BRANCH)};
+    sipreg__compose_head(&b, "OPTIONS", &h);
     if (r->user_agent.len) {
         sipreg__putl(&b, "User-Agent: ");
         sipreg__puts(&b, r->user_agent);
