@@ -163,6 +163,11 @@ EXPORT(sw_timeout) int sw_timeout(struct sipreg *r, double now) {
 EXPORT(sw_network) int sw_network(struct sipreg *r, double now) {
     return sipreg_network_changed(r, ms(now));
 }
+/* The transport's own ping was answered (probe mode host, SIPREG_EV_PING): the core takes it as
+ * a pong, the way it takes a CRLF (RFC 5626 §4.4.1), so the host needs no SIP bytes of its own. */
+EXPORT(sw_pong) int sw_pong(struct sipreg *r, double now) {
+    return sipreg_recv(r, "\r\n", 2, ms(now));
+}
 
 /* Replace the contacts with those of builder b (atomic swap when registered). */
 EXPORT(sw_set_contacts) int sw_set_contacts(struct sipreg *r, const struct sw_cfg *b, double now) {

@@ -167,6 +167,8 @@ export declare class Registration extends EventTarget {
   /** Act on due deadlines now; network: true when the network changed (failures forgotten, a
    *  fresh flow, one attempt at once). */
   wake(options?: { network?: boolean }): void;
+  /** The flow's transport-level ping was answered (hosts of their own flows call this). */
+  pong(): void;
   /** Free the registration (no unregister); pending promises reject with code "closed". */
   close(): void;
   /** Opaque state blob for createRegistration({ state }). */
@@ -208,8 +210,10 @@ export declare class WebSocketFlow extends EventTarget {
   constructor(url: string, options: { WebSocket: unknown; protocols?: string[]; connectTimeout?: number });
   readonly url: string; readonly up: boolean; readonly canPing: boolean; readonly lastCause: FlowCause | null;
   ontext: ((text: string) => void) | null;
+  /** Called when the server answers ping(). */
+  onpong: (() => void) | null;
   connect(): void; send(text: string): boolean;
-  /** A WebSocket ping (RFC 6455 §5.5.2); its pong reaches ontext as "\r\n". false: cannot ping. */
+  /** A WebSocket ping (RFC 6455 §5.5.2); its pong calls onpong. false: cannot ping. */
   ping(): boolean;
   fail(why?: string): void; close(): void;
 }

@@ -73,6 +73,7 @@ export class RegistrationPool extends EventTarget {
     flow.members = new Set();
     /** @type {Registration|null} the member that keeps the flow alive (its pings, probes) */
     flow.keeper = null;
+    flow.onpong = () => flow.keeper?.pong();
     flow.ontext = (text) => {
       const id = this.#core.callId(text);
       // what carries no Call-ID (a keep-alive pong, a WebSocket pong) is the keeper's

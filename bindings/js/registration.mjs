@@ -106,7 +106,7 @@ function closedError() {
  * @property {(text: string) => boolean} send hand one message to the flow
  * @property {() => void} connect the core wants a flow
  * @property {(why: string) => void} fail the core found the flow dead or replaced it: drop it
- * @property {() => boolean} [ping] send a transport-level ping (its pong comes back as "\r\n")
+ * @property {() => boolean} [ping] send a transport-level ping (its pong: Registration#pong)
  * @property {string} [url] where the flow goes (named in errors)
  * @property {{code: string, message: string}|null} [cause] the flow's last failure
  * @property {boolean} flowUp whether the flow is up now
@@ -280,6 +280,13 @@ export class Registration extends EventTarget {
     const waiters = [...this.#waiters];
     this.#waiters.clear();
     for (const w of waiters) w.reject(closedError());
+  }
+
+  /** The flow's transport-level ping was answered (the core asked for it with a 'ping' event). */
+  pong() {
+    if (this.#closed) return;
+    this.#core.x.sw_pong(this.#h, this.#host.now());
+    this.#pump();
   }
 
   /** @param {boolean} up the flow went up or down */
@@ -483,6 +490,7 @@ export function createSingle(core, options, env) {
     reg.transport(false);
   });
   flow.ontext = (text) => reg.receive(text);
+  flow.onpong = () => reg.pong();
   flow.addEventListener('error', (e) => reg.dispatchEvent(new CustomEvent('error', { detail: e.detail })));
   const close = reg.close.bind(reg);
   reg.close = () => { close(); flow.close(); };

@@ -19,6 +19,8 @@ export class WebSocketFlow extends EventTarget {
   #timer = null;
   /** @type {((text: string) => void) | null} the consumer of every received message */
   ontext = null;
+  /** @type {(() => void) | null} called when the server answers ping() */
+  onpong = null;
 
   /**
    * @param {string} url ws:// or wss:// address of the SIP edge
@@ -98,7 +100,7 @@ export class WebSocketFlow extends EventTarget {
       errorCode = e?.error?.code ?? e?.error?.cause?.code;
     };
     ws.onmessage = (e) => { if (ws === this.socket) this.#frame(e.data); };
-    const pong = () => { if (ws === this.socket) this.ontext?.('\r\n'); };
+    const pong = () => { if (ws === this.socket) this.onpong?.(); };
     if (typeof ws.ping === 'function') {
       if (typeof ws.on === 'function') ws.on('pong', pong); else ws.onpong = pong;
     }
@@ -140,7 +142,7 @@ export class WebSocketFlow extends EventTarget {
   }
 
   /**
-   * Send a WebSocket ping (RFC 6455 §5.5.2); its pong is handed to `ontext` as "\r\n".
+   * Send a WebSocket ping (RFC 6455 §5.5.2); its pong calls `onpong`.
    * @returns {boolean} false when the implementation cannot ping (browsers) or the flow is down
    */
   ping() {
