@@ -4,53 +4,32 @@
 // Never skips: a missing Chromium, Kamailio or build output is a failure.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startRegistrar } from '../registrar/registrar.mjs';
-import { startStaticServer } from '../../scripts/static-server.mjs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { ROOT, need } from '../js/helpers.mjs';
+import { ARTIFACTS, startRig, stopRig } from './rig.mjs';
 
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const DOMAIN = 'example.test';
 
-let registrar;
-let server;
-let browser;
+/** @type {import('./rig.mjs').Rig} registrar, static server, Chromium */
+const rig = {};
 /** @type {typeof import('../../node/index.mjs')} */
 let sipreg;
 /** Node-side registrations ("other devices") to close at the end. */
 const devices = [];
 
 before(async () => {
-  need(CHROMIUM, 'Chromium (Debian package "chromium", installed by scripts/setup.sh)');
-  need(`${ROOT}web/sipreg.wasm`, 'the web package (wasm build)');
-  need(`${ROOT}web/lib/index.mjs`, 'the web package (JS glue)');
   sipreg = await import(need(`${ROOT}node/index.mjs`, 'the node package'));
-  mkdirSync(ARTIFACTS, { recursive: true });
-  // all three at once; whatever did start is kept for after() to stop, even when another failed
-  const started = await Promise.allSettled([
-    startRegistrar().then((r) => { registrar = r; }),
-    startStaticServer(`${ROOT}web`).then((s) => { server = s; }),
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }).then((b) => { browser = b; }),
-  ]);
-  const failed = started.find((r) => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  await startRig(rig);
 });
 
 after(async () => {
   for (const d of devices) d.close();
-  await browser?.close();
-  await server?.close();
-  await registrar?.stop();
+  await stopRig(rig);
 });
 
 /** @param {string} user @returns {Promise<object[]>} the registrar's bindings of sip:user@example.test */
 async function held(user) {
-  return (await registrar.dump()).filter((b) => b.aor === `${user}@${DOMAIN}` || b.aor === `sip:${user}@${DOMAIN}`);
+  return (await rig.registrar.dump()).filter((b) => b.aor === `${user}@${DOMAIN}` || b.aor === `sip:${user}@${DOMAIN}`);
 }
 
 /** Wait until `check` returns a truthy value (polling). */
@@ -67,7 +46,7 @@ async function until(check, what, ms = 5000) {
 /** Another device of the AOR, registered from Node. */
 async function otherDevice(user) {
   const d = await sipreg.createRegistration({
-    server: registrar.wsUrl, aor: `sip:${user}@${DOMAIN}`, auth: { password: 'secret' },
+    server: rig.registrar.wsUrl, aor: `sip:${user}@${DOMAIN}`, auth: { password: 'secret' },
     contacts: [{ uri: `sip:second-device@${user}.invalid;transport=ws`, q: 0.5, expires: 300 }],
   });
   devices.push(d);
@@ -85,7 +64,7 @@ async function otherDevice(user) {
  */
 function pageTest(shot, name, fn, query = {}) {
   test(name, async () => {
-    const context = await browser.newContext({ viewport: { width: 1360, height: 1000 } });
+    const context = await rig.browser.newContext({ viewport: { width: 1360, height: 1000 } });
     const page = await context.newPage();
     const problems = [];
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
@@ -93,8 +72,8 @@ function pageTest(shot, name, fn, query = {}) {
     page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
     page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
     try {
-      const q = new URLSearchParams({ ws: registrar.wsUrl, password: 'secret', ...query });
-      await page.goto(`${server.url}/?${q}`);
+      const q = new URLSearchParams({ ws: rig.registrar.wsUrl, password: 'secret', ...query });
+      await page.goto(`${rig.server.url}/?${q}`);
       await page.waitForSelector('body[data-ready="yes"]', { timeout: 10000 });
       await fn(page);
     } finally {
@@ -120,13 +99,13 @@ test('the static server serves the web package with the right MIME types', async
   const types = { '/': 'text/html', '/sipreg.mjs': 'text/javascript', '/lib/index.mjs': 'text/javascript',
     '/app.mjs': 'text/javascript', '/style.css': 'text/css', '/sipreg.wasm': 'application/wasm' };
   for (const [path, type] of Object.entries(types)) {
-    const r = await fetch(server.url + path);
+    const r = await fetch(rig.server.url + path);
     assert.equal(r.status, 200, path);
     assert.equal(r.headers.get('content-type').split(';')[0], type, path);
     await r.arrayBuffer();
   }
-  assert.equal((await fetch(`${server.url}/nope.mjs`)).status, 404);
-  assert.equal((await fetch(`${server.url}/%2e%2e/package.json`)).status, 404, 'nothing outside web/');
+  assert.equal((await fetch(`${rig.server.url}/nope.mjs`)).status, 404);
+  assert.equal((await fetch(`${rig.server.url}/%2e%2e/package.json`)).status, 404, 'nothing outside web/');
 });
 
 test('the demo page holds no SIP knowledge: no header names, methods or status codes', () => {
@@ -225,7 +204,7 @@ pageTest('05-wrong-password', 'wrong password: said in plain words, and sipreg s
 pageTest('06-connection-drop', 'the WebSocket drops and the registrar forgot us: the page reconnects and registers again', async (page) => {
   await register(page);
   const before = (await ladder(page)).length;
-  await registrar.rpc('ul.rm', 'location', `frank@${DOMAIN}`);
+  await rig.registrar.rpc('ul.rm', 'location', `frank@${DOMAIN}`);
   assert.deepEqual(await held('frank'), []);
   // Drop the socket under the glue (the test hook; not flow.close(), which would be a requested
   // close). Kamailio's own `ws.close` RPC now and then sends a second Close frame, which Chromium

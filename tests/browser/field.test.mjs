@@ -9,46 +9,19 @@
 // own table and writes its record for tests/field-table.mjs.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startRegistrar } from '../registrar/registrar.mjs';
-import { startStaticServer } from '../../scripts/static-server.mjs';
-import { ROOT, need } from '../js/helpers.mjs';
 import { recordField } from '../js/field-kit.mjs';
+import { ARTIFACTS, startRig, stopRig } from './rig.mjs';
 
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const OFFLINE_MS = 60_000;
 const CRASHES = 5;
 
-let registrar;
-let server;
-let browser;
-
-before(async () => {
-  need(CHROMIUM, 'Chromium (Debian package "chromium", installed by scripts/setup.sh)');
-  need(`${ROOT}web/sipreg.wasm`, 'the web package (wasm build)');
-  need(`${ROOT}web/lib/index.mjs`, 'the web package (JS glue)');
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const started = await Promise.allSettled([
-    startRegistrar().then((r) => { registrar = r; }),
-    startStaticServer(`${ROOT}web`).then((s) => { server = s; }),
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }).then((b) => { browser = b; }),
-  ]);
-  const failed = started.find((r) => r.status === 'rejected');
-  if (failed) throw failed.reason;
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await registrar?.stop();
-});
+/** @type {import('./rig.mjs').Rig} registrar, static server, Chromium */
+const rig = {};
+before(() => startRig(rig));
+after(() => stopRig(rig));
 
 /** @param {string} user the registrar's bindings of sip:user@example.test */
-const held = async (user) => (await registrar.dump()).filter((b) => b.aor === `${user}@example.test`);
+const held = async (user) => (await rig.registrar.dump()).filter((b) => b.aor === `${user}@example.test`);
 /** @param {string} received @returns {number | null} */
 const receivedPort = (received) => Number(/127\.0\.0\.1:(\d+)/.exec(received ?? '')?.[1] ?? NaN) || null;
 
@@ -77,8 +50,8 @@ async function openDemo(context, user, allow = []) {
     if ((m.type() === 'error' || m.type() === 'warning') && !expected(s)) problems.push(s);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  const q = new URLSearchParams({ ws: registrar.wsUrl, password: 'secret', aor: `sip:${user}@example.test` });
-  await page.goto(`${server.url}/?${q}`);
+  const q = new URLSearchParams({ ws: rig.registrar.wsUrl, password: 'secret', aor: `sip:${user}@example.test` });
+  await page.goto(`${rig.server.url}/?${q}`);
   await page.waitForSelector('body[data-ready="yes"]', { timeout: 10_000 });
   return { page, problems };
 }
@@ -107,7 +80,7 @@ function logEvents(page) {
 
 describe('the demo in Chromium, in the field', { concurrency: true }, () => {
   it('offline for 60 s, then online: the page registers again on a fresh flow within 2 s', { timeout: 150_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1360, height: 1000 } });
+    const context = await rig.browser.newContext({ viewport: { width: 1360, height: 1000 } });
     // while offline, connection attempts fail by design: Chromium logs them
     const { page, problems } = await openDemo(context, 'offline', [/WebSocket connection to .* failed/, /ERR_INTERNET_DISCONNECTED/]);
     try {
@@ -159,7 +132,7 @@ describe('the demo in Chromium, in the field', { concurrency: true }, () => {
   });
 
   it(`a tab crash and a reopened tab, ${CRASHES} times, never unregistered: one binding of the device`, { timeout: 120_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1360, height: 1000 } });
+    const context = await rig.browser.newContext({ viewport: { width: 1360, height: 1000 } });
     const seen = [];
     const instances = new Set();
     let registers = 0;

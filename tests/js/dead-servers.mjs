@@ -8,6 +8,7 @@
 //   await http.close(); await silent.close();
 import net from 'node:net';
 import http from 'node:http';
+import { freeTcpPort } from '../registrar/registrar.mjs';
 
 const HOST = '127.0.0.1';
 
@@ -16,16 +17,7 @@ const HOST = '127.0.0.1';
  * else takes it, which the kernel makes unlikely soon after).
  * @returns {Promise<number>}
  */
-export function closedPort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => {
-      const { port } = /** @type {net.AddressInfo} */ (srv.address());
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export const closedPort = freeTcpPort;
 
 /**
  * @typedef {object} DeadServer

@@ -164,7 +164,7 @@ function needModule(module, pkg) {
 }
 
 /** @returns {Promise<number>} a TCP port that was free on 127.0.0.1 a moment ago */
-function freeTcpPort() {
+export function freeTcpPort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
