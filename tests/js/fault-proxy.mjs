@@ -146,29 +146,22 @@ export async function startFaultProxy(upstream) {
       if (flow.frozen) { counters.frozen.frames++; return; }
       forward(client, data.toString(), binary, proxy.toClient, counters.toClient);
     });
-    // control frames: passed through (neither end of the proxy answers a ping itself)
-    client.on('ping', (data) => {
-      if (flow.frozen) { counters.frozen.pings++; return; }
-      counters.pings.toServer++;
-      if (server.readyState === WebSocket.OPEN) server.ping(data);
-      else pending.push(() => server.ping(data));
-    });
-    server.on('ping', (data) => {
-      if (flow.frozen) { counters.frozen.pings++; return; }
-      counters.pings.toClient++;
-      client.ping(data);
-    });
-    client.on('pong', (data) => {
-      if (flow.frozen) { counters.frozen.pongs++; return; }
-      counters.pongs.toServer++;
-      if (server.readyState === WebSocket.OPEN) server.pong(data);
-      else pending.push(() => server.pong(data));
-    });
-    server.on('pong', (data) => {
-      if (flow.frozen) { counters.frozen.pongs++; return; }
-      counters.pongs.toClient++;
-      client.pong(data);
-    });
+    // control frames: passed through (neither end of the proxy answers a ping itself); towards
+    // the server they wait for its connection like data frames do
+    for (const kind of /** @type {const} */ (['ping', 'pong'])) {
+      const counted = kind === 'ping' ? counters.pings : counters.pongs;
+      client.on(kind, (data) => {
+        if (flow.frozen) { counters.frozen[`${kind}s`]++; return; }
+        counted.toServer++;
+        if (server.readyState === WebSocket.OPEN) server[kind](data);
+        else pending.push(() => server[kind](data));
+      });
+      server.on(kind, (data) => {
+        if (flow.frozen) { counters.frozen[`${kind}s`]++; return; }
+        counted.toClient++;
+        client[kind](data);
+      });
+    }
     const end = () => {
       proxy.flows.delete(flow);
       proxy.sockets.delete(client);
