@@ -28,7 +28,7 @@ export function bind(core, env) {
      * @returns {Promise<Registration>}
      */
     async createRegistration(options) {
-      return createSingle(core, options, { WebSocket: options.WebSocket ?? env.WebSocket });
+      return createSingle(core, options, { WebSocket: options.WebSocket ?? env.WebSocket, makeFlow: env.makeFlow });
     },
     RegistrationPool: Pool,
     /** The `sipreg parse` view of a message as objects (JSON.stringify prints the native CLI's bytes). */

@@ -447,6 +447,15 @@ export function withProbe(options, flow) {
   return { ...options, policy: { ...options.policy, probe: 'host' } };
 }
 
+/**
+ * The WebSocket flow of options.server.
+ * @param {object} options @param {{ WebSocket: typeof WebSocket }} env @returns {WebSocketFlow}
+ */
+function webSocketFlow(options, env) {
+  if (!options?.server) throw new TypeError('sipreg: options.server (ws:// or wss:// URL) is required');
+  return new WebSocketFlow(options.server, { WebSocket: env.WebSocket, connectTimeout: options.connectTimeout });
+}
+
 /** Longest single setTimeout we arm; later deadlines are reached by re-arming (wake is idempotent). */
 const MAX_TIMER_MS = 3600_000;
 
@@ -458,19 +467,20 @@ const MAX_TIMER_MS = 3600_000;
  * @returns {Registration}
  */
 export function createSingle(core, options, env) {
-  if (!options?.server) throw new TypeError('sipreg: options.server (ws:// or wss:// URL) is required');
-  const flow = new WebSocketFlow(options.server, { WebSocket: env.WebSocket, connectTimeout: options.connectTimeout });
+  // a host may bring its own flows (Node: sip: URIs over UDP/TCP/TLS, RFC 3263, multicast); it
+  // returns undefined for what it leaves to the WebSocket flow
+  const flow = env.makeFlow?.(options) ?? webSocketFlow(options, env);
   options = withProbe(options, flow);
   const now = env.now ?? (() => performance.now());
   const wall = env.wall ?? (() => Date.now());
   let timer = null;
   const host = {
-    kind: flow.kind,
+    get kind() { return flow.kind; },
     get flowUp() { return flow.up; },
     url: options.server,
     get cause() { return flow.lastCause; },
     send: (text) => flow.send(text),
-    connect: () => flow.connect(),
+    connect: (kind) => flow.connect(kind),
     fail: (why) => flow.fail(why),
     ping: () => flow.ping(),
     now,
@@ -484,7 +494,11 @@ export function createSingle(core, options, env) {
     },
   };
   const reg = new Registration(core, options, host);
-  flow.addEventListener('up', () => reg.transport(true));
+  flow.addEventListener('up', () => {
+    // a flow with a local address of its own (UDP, TCP, TLS) tells the core its kind and address
+    if (flow.local) reg.setFlow?.(flow.kind, flow.local);
+    reg.transport(true);
+  });
   flow.addEventListener('down', (e) => {
     reg.dispatchEvent(new CustomEvent('flowdown', { detail: e.detail }));
     reg.transport(false);
