@@ -173,7 +173,8 @@ int sipreg_transport(struct sipreg *r, int up, sipreg_ms now) {
     if (op != SIPREG__OP_NONE) sipreg__end_transaction(r); /* its responses cannot arrive now */
     int flow_ok = r->flow_ok, renew = r->renew;
     r->flow_ok = r->renew = 0;
-    r->wants_transport = 0;
+    /* the UDP flow left for the stream flow asked for (§18.1.1): that request stands */
+    r->wants_transport &= sipreg__stream_wanted(r);
     if (op == SIPREG__OP_REGISTER) {
         if (flow_ok || renew) {
             /* RFC 5626 §4.5: a flow that worked failed: replace it at once and register again */

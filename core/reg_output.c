@@ -174,6 +174,7 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
          * attempt goes on (same counters) as a new request on the new flow. */
         int op = r->op;
         sipreg__end_transaction(r);
+        r->cseq--; /* it never went out: the request on the new flow takes its CSeq */
         r->need_stream = 1;
         r->resume = 1;
         sipreg__requeue_front(r, op);
