@@ -151,6 +151,9 @@ int sipreg_transport(struct sipreg *r, int up, sipreg_ms now) {
     if (up) {
         r->flow_up = 1;
         r->wants_transport = 0;
+        /* a stream flow was asked for (§18.1.1) and the host reported UDP again: it has none
+         * for us (multicast, say): the request goes over UDP after all rather than never */
+        if (sipreg__stream_wanted(r)) r->need_stream = 2;
         r->connect_at = SIPREG_NEVER;
         /* what waits goes now (a back-off retry enters the queue only when it is due) */
         sipreg__run_queue(r, SIPREG_R_COMMAND, now);
