@@ -38,7 +38,6 @@ struct sipreg__contact {
     uint8_t removing;      /* 1: swapped out; sent once with expires=0, then dropped */
     uint8_t carrier;       /* 1: carries +sip.instance and reg-id (one contact: the UA's flow) */
     uint8_t generated;     /* 1: our URI (sipreg_set_flow rewrites its host), not configured */
-    uint8_t sent;          /* 1: went out in a REGISTER that adds it (the registrar may hold it) */
     int matched_by;        /* enum sipreg_match from the last 2xx */
     int64_t granted;       /* seconds granted by the last 2xx (0: missing) */
     sipreg_ms expires_at;  /* monotonic expiry, or SIPREG_NEVER */

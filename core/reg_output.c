@@ -183,9 +183,6 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
     }
     r->send_pending = 0;
     r->sent_once = 1;
-    if (r->op == SIPREG__OP_REGISTER)
-        for (size_t i = 0; i < r->ncontacts; i++)
-            r->contacts[i].sent |= !r->contacts[i].removing;
     return len;
 }
 

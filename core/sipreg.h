@@ -718,7 +718,7 @@ struct sipreg_policy {
     int max_redirects;         /* 3xx followed per attempt: 5 */
     int64_t command_ms;        /* unregister keeps trying (new flows) this long, then gives up;
                                 * fetch gives up at its first failed flow: 32000 ms */
-    int alternates;            /* other servers the host can fail over to (RFC 3263 §4.3): a Timer
+    int64_t alternates;        /* other servers the host can fail over to (RFC 3263 §4.3): a Timer
                                 * F or a 503 retries the attempt at once on a new flow, at most
                                 * this many times per attempt; 0 (default): none */
     int64_t udp_max;           /* largest REGISTER sent over UDP (RFC 3261 §18.1.1): 1300 bytes;
