@@ -225,8 +225,10 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
     }
     /* digest user defaults to the user part of the one responsible: `from` (third-party
      * registration, §10.2; sipreg_config_problem checked it), else the AOR */
-    struct sipreg_uri who = aor;
-    if (cfg->from) sipreg_uri_parse(&who, cfg->from, strlen(cfg->from), NULL);
+    struct sipreg_uri who;
+    if (!cfg->from || sipreg_uri_parse(&who, cfg->from, strlen(cfg->from), NULL) < 0 ||
+        !who.user.len)
+        who = aor;
     r->user = cfg->username ? copy_str(r, &pos, cfg->username, strlen(cfg->username))
                             : copy_str(r, &pos, who.user.p, who.user.len);
     /* without outbound we must not advertise it: registrars key RFC 5626 handling on it */

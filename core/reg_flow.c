@@ -37,7 +37,7 @@ int sipreg__failover(struct sipreg *r, int op, int status, sipreg_ms now) {
         (op == SIPREG__OP_REGISTER && sipreg__unregister_queued(r)))
         return 0;
     r->alt_tries++;
-    r->resume = 1;
+    r->resume = (uint8_t)op;
     sipreg__requeue_front(r, op);
     if (r->flow_up && !r->flow_failed)
         drop_flow(r, status ? SIPREG_R_STATUS : SIPREG_R_TIMEOUT, status, now);

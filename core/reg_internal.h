@@ -104,9 +104,9 @@ struct sipreg {
     uint8_t flow_host_len; /* bytes at flow_host */
     uint8_t need_stream;   /* a REGISTER exceeded policy.udp_max: 1 TCP from now on
                             * (§18.1.1); 2 the host had none (UDP after all) */
-    uint8_t resume;        /* the queued op continues its attempt (failover, stream switch) */
-    uint8_t alt_tries;     /* failovers to another server used in this attempt (RFC 3263) */
-    uint16_t flow_port;    /* local port */
+    uint8_t resume; /* the op whose attempt continues on the next flow (failover, stream switch) */
+    uint8_t alt_tries;  /* failovers to another server used in this attempt (RFC 3263) */
+    uint16_t flow_port; /* local port */
     char call_id[SIPREG__CALL_ID_LEN]; /* random, constant for the registration (§10.2) */
     char from_tag[SIPREG__TAG_LEN];    /* random From tag (§8.1.1.3) */
 

@@ -176,7 +176,7 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
         sipreg__end_transaction(r);
         r->cseq--; /* it never went out: the request on the new flow takes its CSeq */
         r->need_stream = 1;
-        r->resume = 1;
+        r->resume = (uint8_t)op;
         sipreg__requeue_front(r, op);
         sipreg__run_queue(r, SIPREG_R_FLOW, r->tx_start);
         return SIPREG_E_DONE;

@@ -851,11 +851,12 @@ int sipreg_transport(struct sipreg *r, int up, sipreg_ms now);
  * an IPv6 address with or without brackets, or a name; at most 64 bytes) and port (1..65535).
  * They become the Via transport and sent-by (RFC 3261 §18.1.1; UDP keeps ;rport, RFC 3581 §3)
  * and, for UDP/TCP/TLS, the host part of GENERATED Contacts: "sip:<user>@host:port" with
- * ";transport=tcp|tls" (none for UDP); configured Contact URIs are never rewritten. A generated
- * Contact that changes after it went out in a REGISTER is sent once more with expires=0 in the
- * next REGISTER (as sipreg_set_contacts does); when registered that REGISTER starts. WS/WSS: only
- * the Via transport changes (RFC 7118 §5 keeps the .invalid host). 0, or SIPREG_E_INVAL (an
- * unknown transport, a host that is not a URI host, a port out of range). */
+ * ";transport=tcp|tls" (none for UDP) and a new random user; configured Contact URIs are never
+ * rewritten. Once the registration sent a REGISTER (or continues a saved state), a generated
+ * Contact that changes is sent once more with expires=0 in the next REGISTER (as
+ * sipreg_set_contacts does). The same address again changes nothing. WS/WSS: only the Via
+ * transport changes (RFC 7118 §5 keeps the .invalid host). 0, or SIPREG_E_INVAL (an unknown
+ * transport, a host that is not a URI host or longer than 64 bytes, a port out of range). */
 int sipreg_set_flow(struct sipreg *r, int transport, const char *host, size_t host_len, int port,
                     sipreg_ms now);
 
