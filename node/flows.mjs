@@ -116,7 +116,7 @@ export class SipFlow extends EventTarget {
   get target() {
     if (this.#inner?.target) return this.#inner.target;
     const t = this.#targets;
-    return t?.length ? t[this.#index % t.length] : null;
+    return t?.length ? t[this.#index % t.length] : (this.#last?.target ?? null);
   }
   /** @returns {string} the target in words (errors, CLI) */
   get url() { return targetWords(this.target); }
