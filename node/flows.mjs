@@ -99,9 +99,12 @@ export class SipFlow extends EventTarget {
    *   one target (default: UdpFlow / StreamFlow with `options`)
    * @param {'udp'|'tcp'|'tls'} [how.kind] the kind expected before the first target is known
    * @param {object} [how.options] connectTimeout, tls, limits
+   * @param {boolean} [how.streams] false: no TCP to these targets (multicast): connect('tcp')
+   *   reports the UDP flow up again, and the core sends over UDP after all
    */
-  constructor({ locate, open, kind = 'udp', options = {} }) {
+  constructor({ locate, open, kind = 'udp', options = {}, streams = true }) {
     super();
+    this.streams = streams;
     this.locate = locate;
     this.open = open ?? ((target, k) => (k === 'udp' ? new UdpFlow(target) : new StreamFlow(k, target, options)));
     this.expected = kind;
@@ -134,6 +137,10 @@ export class SipFlow extends EventTarget {
    */
   connect(kind) {
     this.#closed = false;
+    if (kind === 'tcp' && !this.streams) {
+      if (this.up) queueMicrotask(() => { if (this.up) this.dispatchEvent(new CustomEvent('up')); });
+      kind = undefined;
+    }
     if (kind === 'tcp' && !this.#streamOnly) {
       this.#streamOnly = true;
       if (this.#inner?.kind === 'udp') {
@@ -266,6 +273,7 @@ export function makeFlow(options) {
   if (options.discovery === 'multicast' && server === undefined) {
     return new SipFlow({
       kind: 'udp',
+      streams: false,
       locate: () => [{ transport: 'udp', host: 'sip.mcast.net', port: 5060, source: 'multicast' }],
       open: async () => new (await import('./multicast-flow.mjs')).MulticastFlow(options),
     });
