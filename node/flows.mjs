@@ -59,6 +59,17 @@ function literalTarget(u, preferred) {
   return { transport, host: u.host, port: u.port ?? DEFAULT_PORT[transport], address: u.host, source: 'literal' };
 }
 
+/**
+ * The Request-URI the core uses without a configured registrar: sip:<AOR host>[:port] (§10.2).
+ * @param {string | undefined} aor @returns {string | undefined}
+ */
+function requestUri(aor) {
+  const u = aor ? sipUriParts(aor) : null;
+  if (!u) return undefined;
+  const host = net.isIPv6(u.host) ? `[${u.host}]` : u.host;
+  return `${u.secure ? 'sips' : 'sip'}:${host}${u.port ? `:${u.port}` : ''}`;
+}
+
 /** One line for a target: "tcp 127.0.0.1:5060". */
 export function targetWords(t) {
   if (!t) return 'no target';
@@ -278,7 +289,7 @@ export function makeFlow(options) {
       open: async () => new (await import('./multicast-flow.mjs')).MulticastFlow(options),
     });
   }
-  const ruri = options.registrar ?? (options.aor ? `sip:${sipUriParts(options.aor)?.host ?? ''}` : undefined);
+  const ruri = options.registrar ?? requestUri(options.aor);
   if (options.targets) {
     // a fixed target list (tests; callers that located the servers themselves)
     const targets = options.targets.map((t) => ({ source: 'configured', ...t }));
