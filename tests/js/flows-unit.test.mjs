@@ -160,3 +160,11 @@ test('SipFlow: a locate failure is a down with its code; the next connect locate
   assert.deepEqual(downs.map((d) => [d.cause.code, d.wasUp]), [['ENOTFOUND', false], ['ENOTFOUND', false]]);
   assert.match(downs[0].cause.message, /nowhere\.test/);
 });
+
+test('RegistrationPool keeps to WebSocket: a sip: server is a clear configuration error', async () => {
+  const { RegistrationPool } = await import(`${ROOT}node/index.mjs`);
+  assert.throws(() => new RegistrationPool({ server: 'sip:127.0.0.1;transport=tcp' }),
+    (e) => e.code === 'SIPREG_E_CONFIG' && /ws:\/\/ or wss:\/\/ server, got "sip:127\.0\.0\.1;transport=tcp"/.test(e.message));
+  const pool = new RegistrationPool({ server: 'ws://127.0.0.1:1' });
+  pool.close();
+});
