@@ -157,9 +157,10 @@ export class SipFlow extends EventTarget {
       if (this.#inner?.kind === 'udp') {
         // the UDP flow gives way: 'down' (requested), then TCP to the same target
         const old = this.#inner;
+        const wasUp = old.up;
         this.#detach(old);
         old.close();
-        this.#emitDown({ code: 'closed', message: 'UDP flow replaced by TCP (RFC 3261 §18.1.1)' }, true, true);
+        if (wasUp) this.#emitDown({ code: 'closed', message: 'UDP flow replaced by TCP (RFC 3261 §18.1.1)' }, true, true);
       }
     }
     if (this.#inner || this.#opening) return;
