@@ -2,19 +2,8 @@
 // records served by an in-memory resolver: inputs (URI, records) → the expected target order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { seeded } from './seeded-random.mjs';
 import { locate, orderSrv, describeTarget, parseTargetUri, MAX_TARGETS } from '../../node/locate.mjs';
-
-/** A seeded uniform [0, 1) generator (mulberry32): the same draws on every run. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dnsError = (code, name) => Object.assign(new Error(`${code} ${name}`), { code, hostname: name });
 
