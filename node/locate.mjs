@@ -51,8 +51,10 @@ export const MAX_TARGETS = 24;
 /** Records considered per NAPTR or SRV answer, addresses per name. */
 const MAX_RECORDS = 16;
 const MAX_ADDRESSES = 8;
-/** Non-terminal NAPTR records followed at most this deep (RFC 3403 §4; loops end here). */
+/** Non-terminal NAPTR records followed at most this deep, and this many NAPTR names asked in
+ * all (RFC 3403 §4; loops and fan-outs end here). */
 const MAX_NAPTR_DEPTH = 4;
+const MAX_NAPTR_NAMES = 8;
 
 /** RFC 3261 §19.1.2: default ports per transport. */
 const DEFAULT_PORT = { udp: 5060, tcp: 5060, tls: 5061 };
@@ -249,7 +251,7 @@ function allowedTransports(sips, secure) {
 /**
  * RFC 3263 §4: the ordered targets for a SIP or SIPS URI. Rejects with an Error whose `code` is
  * EINVAL (bad URI or options), ENOTFOUND (no NAPTR, SRV or A/AAAA records), ENOTARGET (SRV
- * records, but no target with an address), ELOOP (NAPTR records that only lead in a circle), or
+ * records, but no target with an address), ELOOP (NAPTR records that lead in a circle, too deep or too wide), or
  * the DNS failure (ETIMEOUT, ECONNREFUSED, ESERVFAIL, …); `hostname` names the name queried.
  * @param {string} uri  the Request-URI (or a Route URI): sip:…, sips:…
  * @param {LocateOptions} [options]
@@ -266,7 +268,7 @@ export async function locate(uri, options = {}) {
   /** @type {Transport | null} the transport fixed by the URI or the options (§4.1 first rule) */
   let fixed = null;
   if (asked !== null) {
-    // §19.1: sips: with transport=tcp means TLS over TCP; sip: with transport=tls asks for TLS
+    // RFC 3261 §19.1: sips: with transport=tcp means TLS over TCP; sip: with transport=tls asks for TLS
     const t = asked === 'tcp' && (u.secure || options.secure === true) ? 'tls' : asked;
     if (t !== 'udp' && t !== 'tcp' && t !== 'tls') {
       throw locateError('EINVAL', `locate: unsupported transport "${asked}" (udp, tcp or tls)`, u.host);
@@ -341,7 +343,7 @@ export async function locate(uri, options = {}) {
     // §4.1: NAPTR first; only services this client supports, SIPS only for a sips: URI
     const viaNaptr = await naptrTargets(u.host, q, allowed, bySrv);
     if (viaNaptr.loop && viaNaptr.targets.length === 0) {
-      throw locateError('ELOOP', `NAPTR records of ${u.host} lead in a circle (${viaNaptr.loop}) (queried ${q.queries.join(', ')})`, u.host, q.queries);
+      throw locateError('ELOOP', `NAPTR records of ${u.host} never end in a usable record (${viaNaptr.loop}) (queried ${q.queries.join(', ')})`, u.host, q.queries);
     }
     if (viaNaptr.targets.length > 0) return finish(viaNaptr.targets);
   }
@@ -380,8 +382,9 @@ async function naptrTargets(domain, q, allowed, bySrv) {
    */
   const walk = async (name, depth) => {
     const key = name.toLowerCase().replace(/\.$/, '');
-    if (visited.has(key) || depth > MAX_NAPTR_DEPTH) {
-      loop ??= visited.has(key) ? `${[...visited, key].join(' → ')}` : `deeper than ${MAX_NAPTR_DEPTH} at ${key}`;
+    if (visited.has(key) || depth > MAX_NAPTR_DEPTH || visited.size >= MAX_NAPTR_NAMES) {
+      loop ??= visited.has(key) ? `${[...visited, key].join(' → ')}`
+        : depth > MAX_NAPTR_DEPTH ? `deeper than ${MAX_NAPTR_DEPTH} at ${key}` : `more than ${MAX_NAPTR_NAMES} NAPTR names`;
       return [];
     }
     visited.add(key);
@@ -404,6 +407,7 @@ async function naptrTargets(domain, q, allowed, bySrv) {
         } else if (flags === '' && (service === '' || /^SIPS?(\+D2[A-Z])?$/.test(service))) {
           out.push(...await walk(r.replacement, depth + 1));
         }
+        if (out.length >= MAX_TARGETS) break;
       }
       if (out.length > 0) return out;
     }

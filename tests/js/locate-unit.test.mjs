@@ -201,6 +201,16 @@ test('locate error names the host queried (hostname) and the queries made', asyn
     'SRV _sip._udp.nothing.test', 'A nothing.test', 'AAAA nothing.test']);
 });
 
+test('bounded: a NAPTR fan-out (16 non-terminal records per name) stops after 8 NAPTR names and depth 4: ELOOP', async () => {
+  const fan = (name) => Array.from({ length: 16 }, (_, i) => naptr(1, i, 'SIP+D2U', `${name.split('.')[0]}x${i}.example.test`, ''));
+  const resolver = zoneResolver({});
+  resolver.resolveNaptr = async (name) => { resolver.asked.push(`NAPTR ${name}`); return fan(name); };
+  const err = await locate('sip:example.test', { resolver }).catch((e) => e);
+  assert.equal(err.code, 'ELOOP');
+  assert.match(err.message, /never end in a usable record \((deeper than 4|more than 8 NAPTR names)/);
+  assert.equal(resolver.asked.filter((q) => q.startsWith('NAPTR')).length, 8);
+});
+
 test('bounded: 100 SRV records with 8 addresses each give at most MAX_TARGETS targets', async () => {
   const records = Array.from({ length: 100 }, (_, i) => srv(i, 1, 5060, `h${i}.example.test`));
   const a = Object.fromEntries(records.map((r, i) => [r.name, Array.from({ length: 8 }, (_, j) => `10.${i}.0.${j}`)]));
