@@ -218,3 +218,33 @@ test('failover on 503 (policy.alternates): the registration drops the flow and t
     await second.stop();
   }
 });
+
+test('a REGISTER over policy.udpMax goes over TCP to the same host and port (RFC 3261 §18.1.1); the UDP Contact is removed', async () => {
+  assert.equal(registrar.tcpPort, registrar.udpPort, 'the registrar takes TCP on its UDP port number');
+  const reg = await make('tp-big', { server: `sip:127.0.0.1:${registrar.udpPort}`, registrar: 'sip:127.0.0.1',
+    policy: { udpMax: 560 } });
+  await reg.register();
+  const [first, second] = sent(reg);
+  assert.match(first, /^Via: SIP\/2\.0\/UDP /m);
+  assert.ok(first.length <= 560, `${first.length} bytes over UDP`);
+  assert.match(second, /^Via: SIP\/2\.0\/TCP /m);
+  assert.ok(second.length > 560, `${second.length} bytes over TCP`);
+  assert.equal(reg.flow.kind, 'tcp');
+  const h = await held('tp-big@example.test');
+  assert.equal(h.length, 1, 'only the TCP binding (the UDP one was never granted or was removed)');
+  assert.equal(h[0].socket, `tcp:127.0.0.1:${registrar.tcpPort}`);
+  assert.match(h[0].contact, new RegExp(`@127\\.0\\.0\\.1:${reg.flow.local.port};transport=tcp$`));
+  await reg.unregister();
+  assert.equal((await held('tp-big@example.test')).length, 0);
+});
+
+test('TLS: a certificate that does not name the server is refused before any SIP (cause tls)', async () => {
+  const reg = await make('tp-badname', { server: `sips:127.0.0.1:${registrar.tlsPort}`, registrar: 'sip:127.0.0.1',
+    tls: { ca: registrar.pki.ca, servername: 'wrong.example.test' }, policy: { retryBase: 600, retryMax: 1800 } });
+  const err = await reg.register().catch((e) => e);
+  assert.equal(err.reason, 'flow');
+  assert.equal(err.cause.code, 'tls');
+  assert.equal(err.cause.tls, 'ERR_TLS_CERT_ALTNAME_INVALID');
+  assert.deepEqual(sent(reg), [], 'nothing sent');
+  assert.equal((await held('tp-badname@example.test')).length, 0);
+});
