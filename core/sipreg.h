@@ -740,7 +740,8 @@ struct sipreg_config {
     const char *ha1;           /* precomputed H(user:realm:password) hex, instead of password */
     int64_t expires;           /* requested expiry in seconds (default 600) */
     int transport;             /* enum sipreg_transport (default WS) */
-    const char *via_host;      /* Via sent-by host; NULL: "<random>.invalid" (RFC 7118 §5) */
+    const char *via_host;      /* Via sent-by host; NULL: "<random>.invalid" (RFC 7118 §5); the
+                                * address of sipreg_set_flow (UDP/TCP/TLS) replaces it */
     const char *user_agent;    /* User-Agent (default "sipreg/<version>"); "" to omit */
     const char *supported;     /* Supported (default "path, gruu, outbound"); "" to omit */
     const char *extra_headers; /* extra header lines, each "Name: value\r\n" */
@@ -790,10 +791,10 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
 
 /* Save what a reload needs (no credentials) as an opaque text blob; its length, or
  * SIPREG_E_BUFFER (then retry with more room; SIPREG_MAX_MESSAGE always suffices). A generated
- * Contact is saved as it is now (with the flow's address after sipreg_set_flow) and marked
- * generated: after a reload it goes out again until the host's sipreg_set_flow reports another
- * local address, then it is replaced and the saved one removed once (expires=0). The `from`,
- * `route` and flow are not saved (the host passes them again). */
+ * Contact is saved as it is (with the flow's address after sipreg_set_flow) and marked generated:
+ * after a reload it continues over WS/WSS; the first UDP/TCP/TLS flow the host reports
+ * (sipreg_set_flow) replaces it by one at that flow's address and removes the saved one once
+ * (expires=0). The `from`, `route` and the flow are not saved (the host passes them again). */
 int sipreg_export(const struct sipreg *r, char *out, size_t cap);
 
 /* Free a registration (NULL is fine). */

@@ -82,8 +82,8 @@ int sipreg_export(const struct sipreg *r, char *out, size_t cap) {
         put_escaped(&b, sipreg__arena_str(r, c->pub_off, c->pub_len));
         sipreg__putl(&b, "|");
         put_escaped(&b, sipreg__arena_str(r, c->temp_off, c->temp_len));
-        /* generated: sipreg_set_flow may give it the next flow's address (the flow is not
-         * saved: after a reload this URI goes out until the host reports its address) */
+        /* generated: sipreg_set_flow gives it the flow's address (the flow is not saved: after
+         * a reload the first UDP/TCP/TLS flow reported replaces it, see sipreg_export) */
         sipreg__putc(&b, c->generated ? "|1\n" : "|0\n");
     }
     for (int k = 0; k < 2; k++) {
