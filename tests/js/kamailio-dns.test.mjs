@@ -100,6 +100,7 @@ test('a domain without NAPTR, SRV or A records: register() rejects, its cause EN
   const err = await reg.register().then(() => null, (e) => e);
   assert.ok(err, 'rejected');
   assert.equal(err.cause?.code, 'ENOTFOUND', JSON.stringify(err.cause));
+  assert.match(err.message, /no flow to sip:nowhere\.example\.test \(ENOTFOUND\)/);
   assert.match(err.cause.message, /no NAPTR, SRV or A\/AAAA records for nowhere\.example\.test/, JSON.stringify(err.cause));
   reg.close();
   for (const r of [first, second]) assert.equal((await held(r, 'd6', 'nowhere.example.test')).length, 0);
