@@ -9,6 +9,7 @@ APT_PACKAGES=(
   emscripten binaryen node-acorn                                                # wasm build
   kamailio kamailio-websocket-modules kamailio-outbound-modules kamailio-tls-modules  # the test registrar
   openssl                                                                       # its throwaway wss:// test CA
+  dnsmasq-base                                                                  # local DNS (NAPTR/SRV) for RFC 3263 tests
   chromium                                                                      # browser tests
 )
 

@@ -1,0 +1,17 @@
+// seeded-random.mjs — a seeded uniform [0, 1) generator (mulberry32) for tests that draw at
+// random (RFC 2782 SRV weights): the same draws on every run.
+
+/**
+ * @param {number} seed
+ * @returns {() => number}
+ */
+export function seeded(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
