@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createRegistration, parse, uriEqual, RegistrationError, watchNetwork } from './index.mjs';
+import { MULTICAST_FLAGS, multicastFlags, listenCommand } from './listen-cli.mjs';
 
 const USAGE = `usage:
   sipreg register   --server ws://HOST:PORT --aor sip:USER@DOMAIN [--user U] [--password P]
@@ -13,6 +14,12 @@ const USAGE = `usage:
   sipreg unregister --server URL --aor AOR [--all] [auth options]
   sipreg bindings   --server URL --aor AOR [auth options]       fetch and print the bindings
   sipreg parse [FILE|-]...                                       JSON per message (as native)
+  sipreg listen [--group 224.0.1.75] [--port 5060] [--interface ADDR] [--json]
+                    observe REGISTERs on the multicast group (RFC 3261 §10.2.6) and print the
+                    bindings local users ask for as they come and go; never answers
+  register/unregister/bindings --discovery multicast [--group G] [--port P] [--ttl 1]
+                    [--interface ADDR] (no --server): the REGISTER goes to the group, the
+                    registrar that answers gets the rest (refreshes, unregister)
   sipreg uri-equal A B                                           RFC 3261 §19.1.4
 credentials: --user/--password, or SIPREG_USER / SIPREG_PASSWORD in the environment
 (the password is never printed)
@@ -54,8 +61,12 @@ class UsageError extends Error {}
 
 /** Registration options from the command line. */
 function options(values) {
-  if (!values.server || !values.aor) throw new UsageError('--server and --aor are required');
+  const multicast = values.discovery === 'multicast';
+  if ((!values.server && !multicast) || !values.aor) throw new UsageError('--server and --aor are required');
   const o = { server: values.server, aor: values.aor };
+  // multicast registration (RFC 3261 §10.2.6): no server, the group's answer picks the registrar
+  if (values.discovery) o.discovery = values.discovery;
+  if (multicast) o.multicast = multicastFlags(values);
   if (values['connect-timeout']) o.connectTimeout = Number(values['connect-timeout']);
   const username = values.user ?? process.env.SIPREG_USER;
   const password = values.password ?? process.env.SIPREG_PASSWORD;
@@ -81,6 +92,8 @@ function narrate(reg, json) {
     say({ event: 'registered', granted: i.granted, refreshAt: i.refreshAt, bindings: i.bindings, line: `registered: granted ${i.granted} s, refresh at ${new Date(i.refreshAt).toISOString()}` });
     if (!json) table(i.bindings);
   });
+  // multicast: the registrar that answered the group gets everything after (RFC 3261 §10.2.6)
+  reg.flow?.addEventListener?.('responder', (e) => say({ event: 'responder', ...e.detail, line: `registrar: ${e.detail.address}:${e.detail.port} (answered on the multicast group)` }));
 }
 
 /**
@@ -133,6 +146,15 @@ async function main(argv) {
     }
   }
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(USAGE); return EXIT.OK; }
+  if (cmd === 'listen') {
+    try {
+      return await listenCommand(rest);
+    } catch (e) {
+      const { line, code } = verdict(e, null, '');
+      console.error(line.replace(/^sipreg: sipreg: /, 'sipreg: '));
+      return code;
+    }
+  }
   if (!['register', 'unregister', 'bindings'].includes(cmd)) { console.error(USAGE); return EXIT.USAGE; }
   let reg, values;
   try {
@@ -142,12 +164,13 @@ async function main(argv) {
         server: { type: 'string' }, aor: { type: 'string' }, user: { type: 'string' },
         password: { type: 'string' }, expires: { type: 'string' }, contact: { type: 'string', multiple: true },
         all: { type: 'boolean' }, json: { type: 'boolean' }, 'connect-timeout': { type: 'string' },
+        discovery: { type: 'string' }, ...MULTICAST_FLAGS,
       },
     }));
     reg = await createRegistration(options(values));
     return await run(cmd, reg, values);
   } catch (e) {
-    const { line, code } = verdict(e, reg?.flow?.lastCause ?? null, values?.server ?? '');
+    const { line, code } = verdict(e, reg?.flow?.lastCause ?? null, values?.server ?? (values?.discovery === 'multicast' ? 'the multicast group' : ''));
     console.error(line);
     return code;
   } finally {

@@ -34,16 +34,18 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * @returns {{group: string, port: number, ttl: number, interface: string | undefined}}
  */
 export function multicastOptions(m = {}) {
-  if (m === null || typeof m !== 'object') throw new TypeError('sipreg: options.multicast must be an object');
+  /** @param {string} message a configuration error (code SIPREG_E_CONFIG, as the core's) */
+  const bad = (message) => Object.assign(new TypeError(`sipreg: ${message}`), { code: 'SIPREG_E_CONFIG' });
+  if (m === null || typeof m !== 'object') throw bad('options.multicast must be an object');
   const group = m.group ?? SIP_MCAST_GROUP;
   const port = m.port ?? 5060;
   const ttl = m.ttl ?? 1;
   const first = isIPv4(group) ? Number(group.split('.')[0]) : 0;
-  if (first < 224 || first > 239) throw new TypeError(`sipreg: multicast.group must be an IPv4 multicast address (224.0.0.0/4), not ${group}`);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new TypeError(`sipreg: multicast.port must be 1-65535, not ${port}`);
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 255) throw new TypeError(`sipreg: multicast.ttl must be 1-255, not ${ttl}`);
+  if (first < 224 || first > 239) throw bad(`multicast.group must be an IPv4 multicast address (224.0.0.0/4), not ${group}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw bad(`multicast.port must be 1-65535, not ${port}`);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 255) throw bad(`multicast.ttl must be 1-255, not ${ttl}`);
   if (m.interface !== undefined && !isIPv4(m.interface)) {
-    throw new TypeError(`sipreg: multicast.interface must be a local IPv4 address, not ${m.interface}`);
+    throw bad(`multicast.interface must be a local IPv4 address, not ${m.interface}`);
   }
   return { group, port, ttl, interface: m.interface };
 }

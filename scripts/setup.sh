@@ -10,6 +10,7 @@ APT_PACKAGES=(
   kamailio kamailio-websocket-modules kamailio-outbound-modules kamailio-tls-modules  # the test registrar
   openssl                                                                       # its throwaway wss:// test CA
   chromium                                                                      # browser tests
+  iproute2 util-linux strace                # multicast test: own network namespace (ip, unshare), syscall observer
 )
 
 missing=()

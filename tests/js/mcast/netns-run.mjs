@@ -1,0 +1,179 @@
+// netns-run.mjs — the multicast scenario (RFC 3261 §10.2.6), run INSIDE a network namespace of
+// its own: tests/js/multicast.test.mjs starts it as `unshare -n -- node netns-run.mjs`. It refuses
+// to run where any link but `lo` exists, so no multicast can leave the machine. In there:
+//   lo up + multicast + route 224.0.0.0/4 → Kamailio on the group and on its unicast UDP port →
+//   an observer on the group (every datagram sent to it) → `sipreg listen --json` under strace
+//   (every socket send it makes) and an in-process listenMulticast() → client A registers to the
+//   group, is challenged, adopts the registrar and refreshes → client B registers while the
+//   listeners run → the registrar's table → A unregisters → the table again.
+// Prints one JSON result on stdout; everything started here is stopped by PID at the end.
+import dgram from 'node:dgram';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startRegistrar, onlyLoopback } from '../../registrar/registrar.mjs';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const GROUP = '224.0.1.75';
+const HOST = '127.0.0.1';
+
+if (!onlyLoopback()) {
+  console.error('netns-run: refusing: this network namespace has links other than lo (run it under unshare -n)');
+  process.exit(2);
+}
+const ip = (...a) => execFileSync('ip', a);
+ip('link', 'set', 'lo', 'up');
+ip('link', 'set', 'lo', 'multicast', 'on');
+ip('route', 'add', '224.0.0.0/4', 'dev', 'lo');
+
+const sipreg = await import(`${ROOT}node/index.mjs`);
+// TEMPORARY until node/flows.mjs (branch i12-tp) wires makeFlow into the package: the same
+// registration with the MulticastFlow given directly
+const { existsSync } = await import('node:fs');
+let createRegistration = sipreg.createRegistration;
+if (!existsSync(`${ROOT}node/flows.mjs`)) {
+  const lib = await import(`${ROOT}node/lib/index.mjs`);
+  const { MulticastFlow } = await import(`${ROOT}node/multicast-flow.mjs`);
+  const api = lib.bind(sipreg.core, { makeFlow: (o) => new MulticastFlow(o) });
+  createRegistration = (o) => api.createRegistration(o);
+}
+const { listenMulticast } = await import(`${ROOT}node/listen.mjs`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** @param {() => boolean} cond @param {number} ms @param {string} what */
+async function until(cond, ms, what) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`netns-run: timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** First line, CSeq and Call-ID of a SIP datagram. @param {Buffer} buf */
+function summary(buf) {
+  const text = buf.toString('latin1');
+  const line = text.slice(0, text.indexOf('\r\n'));
+  return {
+    line,
+    cseq: Number(/^CSeq:[ \t]*(\d+)/im.exec(text)?.[1] ?? NaN),
+    callId: /^(?:Call-ID|i):[ \t]*(\S+)/im.exec(text)?.[1] ?? null,
+    to: /^(?:To|t):[^\r\n]*<([^>]*)>/im.exec(text)?.[1] ?? null,
+  };
+}
+
+const result = { ok: false, steps: [] };
+/** @param {string} name a milestone (on stderr too with MC_DEBUG=1) */
+const step = (name) => {
+  result.steps.push(name);
+  if (process.env.MC_DEBUG) console.error(`netns-run: ${name}`);
+};
+const work = mkdtempSync(join(tmpdir(), 'sipreg-mcast-'));
+let registrar = null;
+let observer = null;
+let cliListener = null;
+let listener = null;
+const regs = [];
+
+try {
+  registrar = await startRegistrar({ multicast: true, tcpChildren: 1 });
+  const port = registrar.udpPort;
+  result.registrar = { address: HOST, port };
+
+  // the packet observer: every datagram sent to the group:port, with its source
+  observer = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+  await new Promise((resolve, reject) => { observer.once('error', reject); observer.bind(port, GROUP, resolve); });
+  observer.addMembership(GROUP, HOST);
+  result.group = [];
+  observer.on('message', (buf, ri) => result.group.push({ from: `${ri.address}:${ri.port}`, ...summary(buf) }));
+
+  // the CLI listener, its socket sends traced by strace
+  const trace = join(work, 'listen.strace');
+  cliListener = spawn('strace', ['-f', '-qq', '-e', 'trace=bind,sendto,sendmsg,sendmmsg', '-o', trace,
+    process.execPath, `${ROOT}node/cli.mjs`, 'listen', '--port', String(port), '--interface', HOST, '--json'],
+  { stdio: ['ignore', 'pipe', 'pipe'] });
+  let cliOut = '';
+  let cliErr = '';
+  cliListener.stdout.on('data', (d) => { cliOut += d; });
+  cliListener.stderr.on('data', (d) => { cliErr += d; });
+  const cliEvents = () => cliOut.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  await until(() => cliEvents().some((e) => e.event === 'listening'), 10000, `sipreg listen (${cliErr})`);
+
+  // the in-process listener
+  listener = await listenMulticast({ port, interface: HOST });
+  result.listener = { events: [] };
+  listener.addEventListener('binding', (e) => result.listener.events.push({ type: 'binding', ...e.detail }));
+  listener.addEventListener('expired', (e) => result.listener.events.push({ type: 'expired', ...e.detail }));
+
+  const client = async (user) => {
+    const reg = await createRegistration({
+      discovery: 'multicast', aor: `sip:${user}@example.test`, auth: { username: user, password: 'secret' },
+      multicast: { port, interface: HOST }, expires: 120, policy: { t1Ms: 200 },
+    });
+    regs.push(reg);
+    const seen = { responders: [], sent: [] };
+    reg.flow.addEventListener('responder', (e) => seen.responders.push(e.detail));
+    reg.addEventListener('message', (e) => { if (e.detail.direction === 'out') seen.sent.push(summary(Buffer.from(e.detail.text))); });
+    return { reg, seen };
+  };
+
+  // client A: the group, the 401, then the registrar that answered
+  const a = await client('alice');
+  const first = await a.reg.register();
+  step('a registered');
+  const targetAfterRegister = a.reg.flow.target;
+  await a.reg.register(); // a refresh now
+  step('a refreshed');
+  result.a = {
+    responders: a.seen.responders, target: targetAfterRegister, local: a.reg.flow.local,
+    cseq: a.reg.info.cseq, granted: first.info.granted, sent: a.seen.sent,
+    ours: first.info.bindings.filter((b) => b.ours).map((b) => b.uri),
+  };
+  result.heldAfterRefresh = await registrar.dump();
+
+  // client B while the listeners run
+  const b = await client('bob');
+  await b.reg.register();
+  step('b registered');
+  result.b = { responders: b.seen.responders, local: b.reg.flow.local, cseq: b.reg.info.cseq,
+    ours: b.reg.info.bindings.filter((x) => x.ours).map((x) => x.uri) };
+  const bobHeard = (events) => events.some((e) => (e.event ?? e.type) === 'binding' && e.aor === 'sip:bob@example.test');
+  await until(() => bobHeard(cliEvents()) && bobHeard(result.listener.events), 5000, 'the listeners to report bob');
+  result.listener.bindings = listener.bindings();
+  result.listener.stats = listener.stats;
+  result.held = await registrar.dump();
+
+  // A leaves (unicast, to the registrar that answered)
+  await a.reg.unregister();
+  step('a unregistered');
+  result.a.sentAfterUnregister = a.seen.sent.length;
+  await sleep(300); // anything the unregister might have sent to the group would be seen by now
+  result.heldAtEnd = await registrar.dump();
+
+  // stop the CLI listener (SIGINT: it prints its stats) and read what it sent
+  const exited = new Promise((r) => cliListener.once('exit', (code, sig) => r({ code, sig })));
+  const straced = readFileSync(`/proc/${cliListener.pid}/task/${cliListener.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+  for (const pid of straced) process.kill(pid, 'SIGINT'); // the listener (strace's child) says goodbye
+  result.cli = { exit: await exited, events: cliEvents(), stderr: cliErr };
+  cliListener = null;
+  const traced = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+  // bind calls show that strace watched the listener's sockets; send* calls would be packets
+  result.cli.binds = traced.filter((l) => /^\d+\s+bind\(/.test(l) && /AF_INET/.test(l));
+  result.cli.sends = traced.filter((l) => /^\d+\s+send/.test(l));
+  result.ok = true;
+} catch (e) {
+  result.error = String(e?.stack ?? e);
+  if (registrar) result.log = readFileSync(registrar.logFile, 'utf8').split('\n').slice(-30).join('\n');
+} finally {
+  for (const r of regs) r.close();
+  listener?.close();
+  observer?.close();
+  if (cliListener?.pid) {
+    try { process.kill(cliListener.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+  await registrar?.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(JSON.stringify(result));
+process.exit(0);

@@ -1,0 +1,107 @@
+// multicast.test.mjs — registration by multicast (RFC 3261 §10.2.6) against a real Kamailio on
+// the group 224.0.1.75, inside a network namespace of the test's own (`unshare -n`: only `lo`,
+// up, with a multicast route; nothing can leave it). The scenario runs in tests/js/mcast/
+// netns-run.mjs, which prints what it saw as JSON; the assertions are here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { ROOT, need } from './helpers.mjs';
+import { onlyLoopback, startRegistrar } from '../registrar/registrar.mjs';
+
+need(`${ROOT}node/sipreg.wasm`, 'node package wasm');
+
+/** @returns {Promise<any>} the runner's JSON result */
+function runInNamespace() {
+  return new Promise((resolve, reject) => {
+    execFile('unshare', ['-n', '--', process.execPath, `${ROOT}tests/js/mcast/netns-run.mjs`],
+      { timeout: 60000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+        if (err) return reject(new Error(`netns-run failed: ${err.message}\n${stderr}`));
+        try {
+          resolve(JSON.parse(stdout));
+        } catch {
+          reject(new Error(`netns-run printed no JSON: ${stdout}\n${stderr}`));
+        }
+      });
+  });
+}
+
+test('safety: this namespace has other links, and the harness refuses a multicast registrar here', async () => {
+  assert.equal(onlyLoopback(), false, 'the tests run in a namespace with a real link');
+  await assert.rejects(startRegistrar({ multicast: true }), /only inside a network namespace/);
+});
+
+test('multicast registration: the group, the registrar that answers, refreshes unicast; a listener that never sends', async (t) => {
+  const r = await runInNamespace();
+  assert.equal(r.ok, true, `${r.error}\n${r.log ?? ''}`);
+  const registrar = `${r.registrar.address}:${r.registrar.port}`;
+  const aor = (user) => `sip:${user}@example.test`;
+
+  await t.test('§10.2.6: the first REGISTER goes to 224.0.1.75, and only that one', () => {
+    const fromA = r.group.filter((d) => d.to === aor('alice'));
+    assert.ok(fromA.length >= 1, 'the group heard alice');
+    assert.deepEqual([...new Set(fromA.map((d) => d.cseq))], [1], 'only CSeq 1 (and its Timer E copies) went to the group');
+    assert.ok(fromA.every((d) => d.from === `${r.a.local.address}:${r.a.local.port}` && d.line === 'REGISTER sip:sip.mcast.net SIP/2.0'));
+    assert.deepEqual(r.a.sent.map((m) => m.cseq), [1, 2, 3, 4], 'challenged, answered, refreshed, unregistered');
+  });
+
+  await t.test('the registrar that answered is adopted: its unicast address', () => {
+    assert.deepEqual(r.a.responders, [r.registrar], 'one responder: Kamailio, from its unicast port');
+    assert.deepEqual(r.a.target, { transport: 'udp', host: r.registrar.address, port: r.registrar.port,
+      address: r.registrar.address, source: 'responder' });
+  });
+
+  await t.test('the credentials and the refresh reach the unicast socket (Kamailio\'s own table)', () => {
+    const held = r.heldAfterRefresh.filter((b) => b.aor === 'alice@example.test');
+    assert.equal(held.length, 1);
+    assert.equal(held[0].cseq, 3, 'the refresh (CSeq 3) was applied');
+    assert.equal(held[0].socket, `udp:${registrar}`, 'received on the unicast socket, not udp:224.0.1.75');
+    assert.equal(held[0].callId, r.group.find((d) => d.to === aor('alice')).callId);
+    assert.deepEqual(r.a.ours, [held[0].contact]);
+    assert.equal(r.a.granted, 120);
+  });
+
+  await t.test('Via/Contact carry the flow\'s local address (set_flow)', () => {
+    const contact = r.heldAfterRefresh.find((b) => b.aor === 'alice@example.test').contact;
+    assert.match(contact, new RegExp(`^sip:[^@]+@${r.a.local.address.replaceAll('.', '\\.')}:${r.a.local.port}$`));
+  });
+
+  await t.test('a second client: registered through the group too', () => {
+    assert.deepEqual(r.b.responders, [r.registrar]);
+    assert.equal(r.b.cseq, 2);
+    const held = r.held.filter((b) => b.aor === 'bob@example.test');
+    assert.deepEqual(held.map((b) => [b.contact, b.socket]), [[r.b.ours[0], `udp:${registrar}`]]);
+  });
+
+  await t.test('listenMulticast() reports both users\' bindings as they asked for them', () => {
+    const want = (user, who) => ({
+      aor: aor(user), contact: who.ours[0], q: null, expires: 120, cseq: 1,
+      source: { address: who.local.address, port: who.local.port }, change: 'added',
+    });
+    const got = r.listener.events.map(({ aor: a, contact, q, expires, cseq, source, change }) => ({ aor: a, contact, q, expires, cseq, source, change }));
+    assert.deepEqual(got, [want('alice', r.a), want('bob', r.b)]);
+    assert.deepEqual(r.listener.bindings.map((b) => b.aor), [aor('alice'), aor('bob')]);
+    assert.ok(r.listener.bindings.every((b) => b.expires > 100 && b.expires <= 120), 'counting down from 120');
+    assert.deepEqual(r.listener.stats, { datagrams: 2, registers: 2, ignored: 0, dropped: 0 });
+  });
+
+  await t.test('`sipreg listen --json` reports the same and sends nothing (strace: no send calls)', () => {
+    const bound = r.cli.binds.filter((l) => l.includes(`htons(${r.registrar.port})`) && l.includes('224.0.1.75'));
+    assert.equal(bound.length, 1, `strace saw the listener bind the group: ${r.cli.binds}`);
+    assert.deepEqual(r.cli.sends, [], 'no sendto/sendmsg/sendmmsg at all');
+    assert.deepEqual(r.cli.exit, { code: 0, sig: null });
+    const ev = r.cli.events;
+    assert.deepEqual(ev[0], { event: 'listening', group: '224.0.1.75', port: r.registrar.port });
+    assert.deepEqual(ev.filter((e) => e.event === 'binding').map((e) => [e.aor, e.contact, e.expires]),
+      [[aor('alice'), r.a.ours[0], 120], [aor('bob'), r.b.ours[0], 120]]);
+    assert.deepEqual(ev.at(-1), { event: 'closed', stats: { datagrams: 2, registers: 2, ignored: 0, dropped: 0 } });
+  });
+
+  await t.test('nothing but the clients\' first REGISTERs reached the group', () => {
+    const clients = new Set([`${r.a.local.address}:${r.a.local.port}`, `${r.b.local.address}:${r.b.local.port}`]);
+    assert.ok(r.group.every((d) => clients.has(d.from) && d.cseq === 1), JSON.stringify(r.group));
+  });
+
+  await t.test('the unregister went unicast; the registrar holds bob only', () => {
+    assert.deepEqual(r.heldAtEnd.map((b) => b.aor), ['bob@example.test']);
+  });
+});
