@@ -60,9 +60,11 @@ test('multicast registration: the group, the registrar that answers, refreshes u
     assert.equal(r.a.granted, 120);
   });
 
-  await t.test('Via/Contact carry the flow\'s local address (set_flow)', () => {
+  await t.test('Via/Contact carry the flow\'s local address (§18.1.1 sent-by, RFC 3581 rport)', () => {
+    const local = `${r.a.local.address.replaceAll('.', '\\.')}:${r.a.local.port}`;
     const contact = r.heldAfterRefresh.find((b) => b.aor === 'alice@example.test').contact;
-    assert.match(contact, new RegExp(`^sip:[^@]+@${r.a.local.address.replaceAll('.', '\\.')}:${r.a.local.port}$`));
+    assert.match(contact, new RegExp(`^sip:[^@]+@${local}$`));
+    for (const m of r.a.sent) assert.match(m.via, new RegExp(`^SIP/2\\.0/UDP ${local};rport;branch=z9hG4bK`));
   });
 
   await t.test('a second client: registered through the group too', () => {

@@ -51,7 +51,7 @@ async function until(cond, ms, what) {
   }
 }
 
-/** First line, CSeq and Call-ID of a SIP datagram. @param {Buffer} buf */
+/** First line, CSeq, Call-ID, To URI and top Via of a SIP message. @param {Buffer} buf */
 function summary(buf) {
   const text = buf.toString('latin1');
   const line = text.slice(0, text.indexOf('\r\n'));
@@ -60,6 +60,7 @@ function summary(buf) {
     cseq: Number(/^CSeq:[ \t]*(\d+)/im.exec(text)?.[1] ?? NaN),
     callId: /^(?:Call-ID|i):[ \t]*(\S+)/im.exec(text)?.[1] ?? null,
     to: /^(?:To|t):[^\r\n]*<([^>]*)>/im.exec(text)?.[1] ?? null,
+    via: /^(?:Via|v):[ \t]*([^\r\n]*)/im.exec(text)?.[1] ?? null,
   };
 }
 
