@@ -10,10 +10,10 @@ import { onlyLoopback, startRegistrar } from '../registrar/registrar.mjs';
 
 need(`${ROOT}node/sipreg.wasm`, 'node package wasm');
 
-/** @returns {Promise<any>} the runner's JSON result */
-function runInNamespace() {
+/** @param {string} [script] in tests/js/mcast/ @returns {Promise<any>} its JSON result */
+function runInNamespace(script = 'netns-run.mjs') {
   return new Promise((resolve, reject) => {
-    execFile('unshare', ['-n', '--', process.execPath, `${ROOT}tests/js/mcast/netns-run.mjs`],
+    execFile('unshare', ['-n', '--', process.execPath, `${ROOT}tests/js/mcast/${script}`],
       { timeout: 60000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
         if (err) return reject(new Error(`netns-run failed: ${err.message}\n${stderr}`));
         try {
@@ -105,5 +105,59 @@ test('multicast registration: the group, the registrar that answers, refreshes u
 
   await t.test('the unregister went unicast; the registrar holds bob only', () => {
     assert.deepEqual(r.heldAtEnd.map((b) => b.aor), ['bob@example.test']);
+  });
+});
+
+test('MulticastFlow: the first responder is adopted, strangers are not heard, fail() asks the group again; nobody on the group → Timer F', async (t) => {
+  const r = await runInNamespace('netns-flow.mjs');
+  assert.equal(r.ok, true, r.error);
+  const local = `${r.local.address}:${r.local.port}`;
+  const [r1, r2] = r.responders;
+
+  await t.test('until a responder is known the target is the group; nothing is sent before up', () => {
+    assert.deepEqual(r.initialTarget, { transport: 'udp', host: '224.0.1.75', port: r.initialTarget.port, address: '224.0.1.75', source: 'multicast' });
+    assert.equal(r.sentBeforeUp, false);
+  });
+
+  await t.test('§17.1.3: the first answer counts; the later one from another server is dropped', () => {
+    assert.deepEqual(r.afterAnswers.texts, ['SIP/2.0 200 OK\r\nX-Responder: r1\r\n\r\n']);
+    assert.deepEqual(r.afterAnswers.responder, { address: '127.0.0.1', port: r1.port });
+    assert.equal(r.afterAnswers.target.source, 'responder');
+  });
+
+  await t.test('after adoption: sends go unicast to it alone; a stranger and non-UTF-8 are not delivered, a request from it is', () => {
+    assert.deepEqual(r.afterStrays.heard, [['REQ-2'], []]);
+    assert.deepEqual(r.afterStrays.texts, ['OPTIONS sip:x@127.0.0.1 SIP/2.0\r\n\r\n']);
+    assert.deepEqual(r.events.filter((e) => e.type === 'error').map((e) => e.detail.reason),
+      [`datagram from 127.0.0.1:${r1.port} is not UTF-8 text`]);
+    assert.ok(r2.port !== r1.port);
+  });
+
+  await t.test('the group heard REQ-1 and (after fail) REQ-3, never REQ-2; all from the flow\'s socket', () => {
+    assert.deepEqual(r.flowGroup.map((d) => [d.from, d.text]), [[local, 'REQ-1'], [local, 'REQ-3']]);
+  });
+
+  await t.test('fail(): down with cause failed, target the group again; connect(): up on the same port', () => {
+    assert.deepEqual(r.afterFail, { up: false, lastCause: { code: 'failed', message: 'the flow was dropped (timeout)', why: 'timeout' },
+      target: { ...r.initialTarget } });
+    assert.deepEqual(r.afterReconnect.local, r.local);
+  });
+
+  await t.test('connect("tcp") (§18.1.1 size rule): no stream to a group, down with cause unsupported', () => {
+    assert.equal(r.afterTcp.up, false);
+    assert.equal(r.afterTcp.lastCause.code, 'unsupported');
+  });
+
+  await t.test('close(): down (requested), send() false; the event sequence', () => {
+    assert.deepEqual(r.afterClose, { up: false, send: false, lastCause: { code: 'closed', message: 'closed by this client' } });
+    assert.deepEqual(r.events.map((e) => e.type), ['up', 'responder', 'error', 'down', 'up', 'responder', 'down', 'up', 'down']);
+    assert.equal(r.events.at(-1).detail.requested, true);
+  });
+
+  await t.test('nobody on the group: Timer E copies of CSeq 1 go to the group, Timer F (64·T1) ends the attempt', () => {
+    assert.equal(r.silent.error?.reason, 'timeout', JSON.stringify(r.silent));
+    assert.ok(r.silent.copies.length >= 5 && r.silent.copies.every((c) => c === '1'), `copies: ${r.silent.copies}`);
+    assert.ok(r.silent.ms >= 3000 && r.silent.ms < 4500, `${r.silent.ms} ms (64 × 50 ms = 3.2 s)`);
+    assert.equal(r.silent.target.source, 'multicast');
   });
 });

@@ -8,25 +8,16 @@
 //   listeners run → the registrar's table → A unregisters → the table again.
 // Prints one JSON result on stdout; everything started here is stopped by PID at the end.
 import dgram from 'node:dgram';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRegistrar, onlyLoopback } from '../../registrar/registrar.mjs';
+import { startRegistrar } from '../../registrar/registrar.mjs';
+import { GROUP, HOST, enterTestNamespace, until } from './netns.mjs';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const GROUP = '224.0.1.75';
-const HOST = '127.0.0.1';
-
-if (!onlyLoopback()) {
-  console.error('netns-run: refusing: this network namespace has links other than lo (run it under unshare -n)');
-  process.exit(2);
-}
-const ip = (...a) => execFileSync('ip', a);
-ip('link', 'set', 'lo', 'up');
-ip('link', 'set', 'lo', 'multicast', 'on');
-ip('route', 'add', '224.0.0.0/4', 'dev', 'lo');
+enterTestNamespace();
 
 const sipreg = await import(`${ROOT}node/index.mjs`);
 // TEMPORARY until node/flows.mjs (branch i12-tp) wires makeFlow into the package: the same
@@ -41,15 +32,6 @@ if (!existsSync(`${ROOT}node/flows.mjs`)) {
 }
 const { listenMulticast } = await import(`${ROOT}node/listen.mjs`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** @param {() => boolean} cond @param {number} ms @param {string} what */
-async function until(cond, ms, what) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`netns-run: timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** First line, CSeq, Call-ID, To URI and top Via of a SIP message. @param {Buffer} buf */
 function summary(buf) {
