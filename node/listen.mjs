@@ -18,7 +18,8 @@ const MAX_TIMER_MS = 3600_000;
 
 /**
  * The To URI of a message (the AOR of a REGISTER, §10.2): the header section's To (or compact
- * "t") value, unfolded; the URI inside <>, or the addr-spec before its header parameters.
+ * "t") value, unfolded; the URI inside <> (past a quoted display-name), or the addr-spec before
+ * its header parameters (§20.10). null when there is none.
  * @param {string} text @returns {string | null}
  */
 export function toUri(text) {
@@ -29,6 +30,7 @@ export function toUri(text) {
     if (!m) continue;
     let value = m[1];
     while (i + 1 < lines.length && /^[ \t]/.test(lines[i + 1])) value += ` ${lines[++i].trim()}`; // §7.3.1 folding
+    value = value.replace(/"(?:[^"\\]|\\.)*"/g, '""'); // a quoted display-name may hold < > ; (§25.1)
     const lt = value.indexOf('<');
     if (lt >= 0) {
       const gt = value.indexOf('>', lt);

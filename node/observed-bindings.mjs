@@ -92,7 +92,8 @@ export class ObservedBindings {
       changes.push({ c, expires, existing });
     }
     const adds = changes.filter((x) => !x.existing && x.expires > 0).length;
-    if (this.#count + adds > this.max) {
+    const removes = changes.filter((x) => x.existing && x.expires === 0).length;
+    if (this.#count + adds - removes > this.max) {
       this.dropped++;
       return { ok: false, why: 'full', ...none };
     }
