@@ -122,3 +122,25 @@ test('ObservedBindings: what apply() reports, and the bound (max) on the table',
   assert.throws(() => new ObservedBindings({ uriEqual, max: 0 }), /max must be a positive integer/);
   assert.throws(() => new ObservedBindings({ uriEqual, defaultExpires: -1 }), /defaultExpires/);
 });
+
+test('`sipreg listen`: bad flags are usage errors (exit 2) before any socket is opened', async () => {
+  const { execFile } = await import('node:child_process');
+  const run = (args) => new Promise((resolve) => {
+    execFile(process.execPath, [`${ROOT}node/cli.mjs`, 'listen', ...args], { timeout: 10000 },
+      (err, stdout, stderr) => resolve({ code: err?.code ?? 0, stdout, stderr }));
+  });
+  const table = [
+    [['--group', '10.0.0.1'], /^sipreg: multicast\.group must be an IPv4 multicast address \(224\.0\.0\.0\/4\), not 10\.0\.0\.1\n$/],
+    [['--port', 'x'], /^sipreg: --port must be a number, not x\n$/],
+    [['--port', '70000'], /^sipreg: multicast\.port must be 1-65535, not 70000\n$/],
+    [['--interface', 'eth0'], /^sipreg: multicast\.interface must be a local IPv4 address, not eth0\n$/],
+    [['--ttl', '2'], /^sipreg: --ttl: a listener sends nothing\n$/],
+    [['--bogus'], /^sipreg: Unknown option '--bogus'/],
+  ];
+  for (const [args, re] of table) {
+    const r = await run(args);
+    assert.equal(r.code, 2, `${args}: ${r.stderr}`);
+    assert.match(r.stderr, re, args.join(' '));
+    assert.equal(r.stdout, '');
+  }
+});

@@ -5,7 +5,8 @@
 //   an observer on the group (every datagram sent to it) → `sipreg listen --json` under strace
 //   (every socket send it makes) and an in-process listenMulticast() → client A registers to the
 //   group, is challenged, adopts the registrar and refreshes → client B registers while the
-//   listeners run → the registrar's table → A unregisters → the table again.
+//   listeners run → the registrar's table → raw datagrams to the group (noise, a 1-s binding, an
+//   unregister) → A unregisters → the table again.
 // Prints one JSON result on stdout; everything started here is stopped by PID at the end.
 import dgram from 'node:dgram';
 import { spawn } from 'node:child_process';
@@ -123,9 +124,33 @@ try {
     ours: b.reg.info.bindings.filter((x) => x.ours).map((x) => x.uri) };
   const bobHeard = (events) => events.some((e) => (e.event ?? e.type) === 'binding' && e.aor === 'sip:bob@example.test');
   await until(() => bobHeard(cliEvents()) && bobHeard(result.listener.events), 5000, 'the listeners to report bob');
+  result.held = await registrar.dump();
+
+  // raw datagrams to the group: noise the listeners ignore, a 1-s binding that runs out, and a
+  // binding removed by its own REGISTER (expires=0); Kamailio's answers to them go to `raw`
+  const raw = dgram.createSocket('udp4');
+  await new Promise((resolve) => raw.bind(0, HOST, resolve));
+  raw.setMulticastInterface(HOST);
+  const rawPort = raw.address().port;
+  result.raw = { address: HOST, port: rawPort };
+  const rawRegister = (user, cseq, contact) => ['REGISTER sip:sip.mcast.net SIP/2.0',
+    `Via: SIP/2.0/UDP ${HOST}:${rawPort};rport;branch=z9hG4bK-raw-${user}-${cseq}`, 'Max-Forwards: 70',
+    `To: <sip:${user}@example.test>`, `From: <sip:${user}@example.test>;tag=raw`, `Call-ID: raw-${user}`,
+    `CSeq: ${cseq} REGISTER`, `Contact: ${contact}`, 'Content-Length: 0', '', ''].join('\r\n');
+  const noise = ['not SIP at all', `OPTIONS sip:sip.mcast.net SIP/2.0\r\nVia: SIP/2.0/UDP ${HOST}:${rawPort};branch=z9hG4bK-o\r\n`
+    + 'To: <sip:x@example.test>\r\nFrom: <sip:y@example.test>;tag=1\r\nCall-ID: o1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n'];
+  for (const text of [...noise, rawRegister('dave', 1, `<sip:dave@${HOST}:${rawPort}>;expires=1`),
+    rawRegister('erin', 1, `<sip:erin@${HOST}:${rawPort}>;q=0.3;expires=90`), rawRegister('erin', 2, `<sip:erin@${HOST}:${rawPort}>;expires=0`)]) {
+    await new Promise((resolve) => raw.send(text, port, GROUP, resolve));
+    await sleep(30); // in order
+  }
+  const gone = (events, user, reason) => events.some((e) => (e.event ?? e.type) === 'expired' && e.aor === `sip:${user}@example.test` && e.reason === reason);
+  await until(() => [cliEvents(), result.listener.events].every((ev) => gone(ev, 'dave', 'expired') && gone(ev, 'erin', 'unregistered')),
+    5000, 'the listeners to drop dave (expired) and erin (unregistered)');
+  raw.close();
+  step('raw datagrams');
   result.listener.bindings = listener.bindings();
   result.listener.stats = listener.stats;
-  result.held = await registrar.dump();
 
   // A leaves (unicast, to the registrar that answered)
   await a.reg.unregister();
