@@ -134,17 +134,17 @@ export class MulticastFlow extends EventTarget {
     const sock = dgram.createSocket({ type: 'udp4' });
     sock.on('message', (buf, rinfo) => this.#datagram(sock, buf, rinfo));
     sock.on('error', (e) => this.#socketError(sock, e));
-    await new Promise((resolve, reject) => {
-      sock.once('error', reject);
-      sock.bind(0, '0.0.0.0', () => { sock.off('error', reject); resolve(undefined); });
-    });
     try {
+      await new Promise((resolve, reject) => {
+        sock.once('error', reject);
+        sock.bind(0, '0.0.0.0', () => { sock.off('error', reject); resolve(undefined); });
+      });
       sock.setMulticastInterface(iface);
       sock.setMulticastTTL(ttl);
       sock.setMulticastLoopback(true); // registrars and listeners on this host hear it too
       sock.addMembership(group, iface); // §18.1.1: responses may come to the group on our port
     } catch (e) {
-      sock.close();
+      try { sock.close(); } catch { /* never bound */ }
       throw e;
     }
     this.#opening = null;

@@ -171,6 +171,11 @@ test('MulticastFlow: the first responder is adopted, strangers are not heard, fa
     assert.equal(r.events.at(-1).detail.requested, true);
   });
 
+  await t.test('an interface address the host lacks: down, cause EADDRNOTAVAIL, never up', () => {
+    assert.deepEqual(r.badInterface, { up: false, down: { code: 0, reason: 'no multicast socket: setMulticastInterface EADDRNOTAVAIL',
+      wasUp: false, requested: false, cause: { code: 'EADDRNOTAVAIL', message: 'no multicast socket: setMulticastInterface EADDRNOTAVAIL' } } });
+  });
+
   await t.test('nobody on the group: Timer E copies of CSeq 1 go to the group, Timer F (64·T1) ends the attempt', () => {
     assert.equal(r.silent.error?.reason, 'timeout', JSON.stringify(r.silent));
     assert.ok(r.silent.copies.length >= 5 && r.silent.copies.every((c) => c === '1'), `copies: ${r.silent.copies}`);

@@ -103,6 +103,13 @@ try {
   result.finalTexts = texts.length;
   result.flowGroup = result.group.map((d) => ({ from: d.from, text: d.text }));
 
+  // an interface address this host does not have: the flow cannot come up, and says why
+  const stranger = new MulticastFlow({ multicast: { port, interface: '192.0.2.1' } });
+  const down = new Promise((resolve) => stranger.addEventListener('down', (e) => resolve(e.detail), { once: true }));
+  stranger.connect();
+  result.badInterface = { down: await down, up: stranger.up };
+  stranger.close();
+
   // nobody answers on the group: Timer E copies go there until Timer F ends the attempt
   for (const s of sockets.slice(1)) s.close();
   sockets.length = 1;
