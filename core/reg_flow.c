@@ -151,6 +151,9 @@ int sipreg_transport(struct sipreg *r, int up, sipreg_ms now) {
     if (up) {
         r->flow_up = 1;
         r->wants_transport = 0;
+        /* a stream flow was asked for (§18.1.1) and the host reported UDP again: it has none
+         * for us (multicast, say): the request goes over UDP after all rather than never */
+        if (sipreg__stream_wanted(r)) r->need_stream = 2;
         r->connect_at = SIPREG_NEVER;
         /* what waits goes now (a back-off retry enters the queue only when it is due) */
         sipreg__run_queue(r, SIPREG_R_COMMAND, now);
@@ -173,7 +176,8 @@ int sipreg_transport(struct sipreg *r, int up, sipreg_ms now) {
     if (op != SIPREG__OP_NONE) sipreg__end_transaction(r); /* its responses cannot arrive now */
     int flow_ok = r->flow_ok, renew = r->renew;
     r->flow_ok = r->renew = 0;
-    r->wants_transport = 0;
+    /* the UDP flow left for the stream flow asked for (§18.1.1): that request stands */
+    r->wants_transport &= sipreg__stream_wanted(r);
     if (op == SIPREG__OP_REGISTER) {
         if (flow_ok || renew) {
             /* RFC 5626 §4.5: a flow that worked failed: replace it at once and register again */

@@ -103,7 +103,8 @@ struct sipreg {
      * Contacts (UDP/TCP/TLS), allocated to size; NULL until reported */
     char *flow_host;       /* IPv6 with brackets */
     uint8_t flow_host_len; /* bytes at flow_host */
-    uint8_t need_stream;   /* a REGISTER exceeded policy.udp_max: TCP from now on (§18.1.1) */
+    uint8_t need_stream;   /* a REGISTER exceeded policy.udp_max: 1 TCP from now on
+                            * (§18.1.1); 2 the host had none (UDP after all) */
     uint8_t resume;        /* the queued op continues its attempt (failover, stream switch) */
     uint8_t alt_tries;     /* failovers to another server used in this attempt (RFC 3263) */
     uint16_t flow_port;    /* local port */
@@ -289,7 +290,7 @@ int sipreg__swap_contacts(struct sipreg *r, const struct sipreg_contact_spec *c,
 
 /* 1 when the REGISTER must wait for a stream flow: it outgrew UDP (RFC 3261 §18.1.1). */
 static inline int sipreg__stream_wanted(const struct sipreg *r) {
-    return r->need_stream && r->transport == SIPREG_TP_UDP;
+    return r->need_stream == 1 && r->transport == SIPREG_TP_UDP;
 }
 
 /* 1 when requests can go out: a flow is up, not known to be dead, and of a kind that fits. */

@@ -98,12 +98,13 @@ void sipreg__requeue_front(struct sipreg *r, int op) {
  * (its down report asks again). value: SIPREG_TP_TCP once a REGISTER outgrew UDP (RFC 3261
  * §18.1.1; then also while the UDP flow is up), else 0 (any flow). */
 void sipreg__want_flow(struct sipreg *r) {
-    int stream = r->need_stream && r->transport == SIPREG_TP_UDP;
-    if (r->wants_transport || !r->nqueue || (r->flow_up && !(stream && !r->flow_failed))) return;
+    if (r->wants_transport || !r->nqueue ||
+        (r->flow_up && !(sipreg__stream_wanted(r) && !r->flow_failed)))
+        return;
     r->wants_transport = 1;
     r->last_op = r->queue[0];
     sipreg__emit(r, SIPREG_EV_CONNECT, SIPREG_R_FLOW, 0, 0, SIPREG_NEVER,
-                 r->need_stream ? SIPREG_TP_TCP : 0);
+                 r->need_stream == 1 ? SIPREG_TP_TCP : 0);
 }
 
 /* Start the queue's first op when nothing is open (§10.2: never two REGISTERs in flight), or

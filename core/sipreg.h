@@ -554,7 +554,8 @@ enum sipreg_event_type {
     SIPREG_EV_CONNECT = 9,  /* the core needs a transport flow: connect, then sipreg_transport(up).
                              * value 0: any flow; SIPREG_TP_TCP: a stream flow (a REGISTER larger
                              * than policy.udp_max, RFC 3261 §18.1.1): sipreg_set_flow(TCP) and
-                             * sipreg_transport(up) on it (the UDP flow may go down first) */
+                             * sipreg_transport(up) on it (the UDP flow may go down first; up
+                             * on UDP again: the host has no TCP, the request goes over UDP) */
     SIPREG_EV_NO_BINDING = 10,  /* a 2xx to our REGISTER does not list (all) our bindings */
     SIPREG_EV_FLOW_FAILED = 11, /* the flow is dead: close it, then report sipreg_transport(down).
                                  * reason FLOW: no pong / probe answer within pong_timeout_ms

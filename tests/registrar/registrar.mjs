@@ -1,5 +1,5 @@
 // Real SIP registrar for the JS and browser tests: Kamailio 5.6 (kamailio.cfg beside this file)
-// with SIP over WebSocket (RFC 7118) and UDP, on 127.0.0.1 only, on free ports.
+// with SIP over WebSocket (RFC 7118), UDP and TCP (TLS too with { tls: true }), on 127.0.0.1 only, on free ports.
 //
 //   import { startRegistrar } from '../registrar/registrar.mjs';
 //   const reg = await startRegistrar();          // reg.wsUrl = 'ws://127.0.0.1:<port>'
@@ -75,6 +75,9 @@ const REASONS = {
  * @property {string} wsUrl        "ws://127.0.0.1:<wsPort>" (WebSocket subprotocol "sip")
  * @property {number} wsPort
  * @property {number} udpPort      SIP over UDP on 127.0.0.1
+ * @property {number} tcpPort      SIP over TCP on 127.0.0.1 (RFC 3261 §18; not WebSocket): the
+ *           same number as udpPort, as servers do
+ * @property {number | null} tlsPort  SIP over TLS on 127.0.0.1 with { tls: true }, else null
  * @property {string | null} wssUrl   "wss://127.0.0.1:<wssPort>" with { tls: true }, else null
  * @property {number | null} wssPort
  * @property {import('./testca.mjs').TestPki | null} pki  with { tls: true }: caFile / ca (PEM) to
@@ -194,6 +197,15 @@ function freeUdpPort() {
       const { port } = sock.address();
       sock.close(() => resolve(port));
     });
+  });
+}
+
+/** @param {number} port @returns {Promise<boolean>} whether TCP `port` on 127.0.0.1 is free */
+function tcpFree(port) {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, HOST, () => srv.close(() => resolve(true)));
   });
 }
 
@@ -338,6 +350,8 @@ async function startKamailio(cfg, extraArgs, options) {
   let wsPort = 0;
   let udpPort = 0;
   let wssPort = 0;
+  let tcpPort = 0;
+  let tlsPort = 0;
   let stopped = false;
   /** @type {import('./testca.mjs').TestPki | null} */
   let pki = null;
@@ -351,7 +365,7 @@ async function startKamailio(cfg, extraArgs, options) {
   /** @returns {string[]} */
   const args = () => {
     const a = ['-f', cfg, '-DD', '-E', '-P', pidFile, '-Y', runDir,
-      '-A', `UDPPORT=${udpPort}`, '-A', `WSPORT=${wsPort}`, '-A', `CTL_SOCK="${ctlSocket}"`];
+      '-A', `UDPPORT=${udpPort}`, '-A', `WSPORT=${wsPort}`, '-A', `TCPPORT=${tcpPort}`, '-A', `CTL_SOCK="${ctlSocket}"`];
     a.push(...extraArgs);
     if (options.tcpChildren) a.push('-A', `TCP_CHILDREN=${options.tcpChildren}`);
     if (options.fault503) a.push('-A', 'FAULT_503');
@@ -359,7 +373,7 @@ async function startKamailio(cfg, extraArgs, options) {
     if (options.multicast) a.push('-A', 'MULTICAST', '-A', `MCAST_PORT=${udpPort}`);
     if (flowTimer !== null) a.push('-A', 'OUTBOUND', '-A', `FLOW_TIMER=${flowTimer}`);
     if (pki) {
-      a.push('-A', 'TLS', '-A', `WSSPORT=${wssPort}`, '-A', `TLS_CERT="${pki.certFile}"`,
+      a.push('-A', 'TLS', '-A', `WSSPORT=${wssPort}`, '-A', `TLSPORT=${tlsPort}`, '-A', `TLS_CERT="${pki.certFile}"`,
         '-A', `TLS_KEY="${pki.keyFile}"`);
     }
     return a;
@@ -447,8 +461,13 @@ async function startKamailio(cfg, extraArgs, options) {
       if (!samePorts) {
         wsPort = await freeTcpPort();
         udpPort = await freeUdpPort();
+        // SIP over TCP on the UDP port's number, as servers do (5060 for both): a request that
+        // outgrows UDP goes over TCP to the same host and port (RFC 3261 §18.1.1)
+        for (let i = 0; i < 20 && (udpPort === wsPort || !(await tcpFree(udpPort))); i++) udpPort = await freeUdpPort();
+        tcpPort = udpPort;
         if (pki) {
-          do wssPort = await freeTcpPort(); while (wssPort === wsPort);
+          do wssPort = await freeTcpPort(); while (wssPort === wsPort || wssPort === tcpPort);
+          do tlsPort = await freeTcpPort(); while ([wsPort, tcpPort, wssPort].includes(tlsPort));
         }
       }
       const r = await launch();
@@ -516,6 +535,8 @@ async function startKamailio(cfg, extraArgs, options) {
     get wsUrl() { return `ws://${HOST}:${wsPort}`; },
     get wsPort() { return wsPort; },
     get udpPort() { return udpPort; },
+    get tcpPort() { return tcpPort; },
+    get tlsPort() { return pki ? tlsPort : null; },
     get wssUrl() { return pki ? `wss://${HOST}:${wssPort}` : null; },
     get wssPort() { return pki ? wssPort : null; },
     pki,
