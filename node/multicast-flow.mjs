@@ -107,12 +107,11 @@ export class MulticastFlow extends EventTarget {
   /**
    * Open the socket unless it is open or opening ('up' follows).
    * @param {string} [kind] 'tcp' when the core needs a stream flow (§18.1.1 size rule): there is
-   *   none to a group, so the flow goes 'down' with cause 'unsupported'
+   *   none to a group, so the UDP flow reports 'up' again and the core sends over UDP after all
    */
   connect(kind) {
-    if (kind === 'tcp') {
-      const message = 'multicast registration is UDP only: the REGISTER is larger than udp-max (RFC 3261 §18.1.1); use a smaller request or a configured server';
-      queueMicrotask(() => this.#down(0, message, { code: 'unsupported', message }));
+    if (kind === 'tcp' && this.up) {
+      queueMicrotask(() => { if (this.up) this.dispatchEvent(new CustomEvent('up')); });
       return;
     }
     this.#closing = false;

@@ -6,10 +6,10 @@
 //   (every socket send it makes) and an in-process listenMulticast() → client A registers to the
 //   group, is challenged, adopts the registrar and refreshes → client B registers while the
 //   listeners run → the registrar's table → raw datagrams to the group (noise, a 1-s binding, an
-//   unregister) → A unregisters → the table again.
+//   unregister) → A unregisters → the table again → the CLI lists and removes B's bindings.
 // Prints one JSON result on stdout; everything started here is stopped by PID at the end.
 import dgram from 'node:dgram';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,17 +21,6 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 enterTestNamespace();
 
 const sipreg = await import(`${ROOT}node/index.mjs`);
-// TEMPORARY until node/flows.mjs (branch i12-tp) wires makeFlow into the package: the same
-// registration with the MulticastFlow given directly
-const { existsSync } = await import('node:fs');
-let createRegistration = sipreg.createRegistration;
-if (!existsSync(`${ROOT}node/flows.mjs`)) {
-  const lib = await import(`${ROOT}node/lib/index.mjs`);
-  const { MulticastFlow } = await import(`${ROOT}node/multicast-flow.mjs`);
-  const api = lib.bind(sipreg.core, { makeFlow: (o) => new MulticastFlow(o) });
-  createRegistration = (o) => api.createRegistration(o);
-}
-const { listenMulticast } = await import(`${ROOT}node/listen.mjs`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** First line, CSeq, Call-ID, To URI and top Via of a SIP message. @param {Buffer} buf */
@@ -85,19 +74,18 @@ try {
   await until(() => cliEvents().some((e) => e.event === 'listening'), 10000, `sipreg listen (${cliErr})`);
 
   // the in-process listener
-  listener = await listenMulticast({ port, interface: HOST });
+  listener = await sipreg.listenMulticast({ port, interface: HOST });
   result.listener = { events: [] };
   listener.addEventListener('binding', (e) => result.listener.events.push({ type: 'binding', ...e.detail }));
   listener.addEventListener('expired', (e) => result.listener.events.push({ type: 'expired', ...e.detail }));
 
   const client = async (user) => {
-    const reg = await createRegistration({
+    const reg = await sipreg.createRegistration({
       discovery: 'multicast', aor: `sip:${user}@example.test`, auth: { username: user, password: 'secret' },
       multicast: { port, interface: HOST }, expires: 120, policy: { t1Ms: 200 },
     });
     regs.push(reg);
-    const seen = { responders: [], sent: [] };
-    reg.flow.addEventListener('responder', (e) => seen.responders.push(e.detail));
+    const seen = { sent: [] };
     reg.addEventListener('message', (e) => { if (e.detail.direction === 'out') seen.sent.push(summary(Buffer.from(e.detail.text))); });
     return { reg, seen };
   };
@@ -110,7 +98,7 @@ try {
   await a.reg.register(); // a refresh now
   step('a refreshed');
   result.a = {
-    responders: a.seen.responders, target: targetAfterRegister, local: a.reg.flow.local,
+    target: targetAfterRegister, local: a.reg.flow.local,
     cseq: a.reg.info.cseq, granted: first.info.granted, sent: a.seen.sent,
     ours: first.info.bindings.filter((b) => b.ours).map((b) => b.uri),
   };
@@ -120,7 +108,7 @@ try {
   const b = await client('bob');
   await b.reg.register();
   step('b registered');
-  result.b = { responders: b.seen.responders, local: b.reg.flow.local, cseq: b.reg.info.cseq,
+  result.b = { target: b.reg.flow.target, local: b.reg.flow.local, cseq: b.reg.info.cseq,
     ours: b.reg.info.bindings.filter((x) => x.ours).map((x) => x.uri) };
   const bobHeard = (events) => events.some((e) => (e.event ?? e.type) === 'binding' && e.aor === 'sip:bob@example.test');
   await until(() => bobHeard(cliEvents()) && bobHeard(result.listener.events), 5000, 'the listeners to report bob');
@@ -150,7 +138,7 @@ try {
   raw.close();
   step('raw datagrams');
   result.listener.bindings = listener.bindings();
-  result.listener.stats = listener.stats;
+  result.listener.stats = { ...listener.stats };
 
   // A leaves (unicast, to the registrar that answered)
   await a.reg.unregister();
@@ -169,6 +157,21 @@ try {
   // bind calls show that strace watched the listener's sockets; send* calls would be packets
   result.cli.binds = traced.filter((l) => /^\d+\s+bind\(/.test(l) && /AF_INET/.test(l));
   result.cli.sends = traced.filter((l) => /^\d+\s+send/.test(l));
+
+  // the CLI: bob's bindings, then all of them removed ("*"), each through the group
+  const cli = (...args) => new Promise((resolve) => {
+    execFile(process.execPath, [`${ROOT}node/cli.mjs`, ...args, '--discovery', 'multicast', '--aor', 'sip:bob@example.test',
+      '--user', 'bob', '--password', 'secret', '--port', String(port), '--interface', HOST],
+    { timeout: 15000 }, (err, stdout, stderr) => resolve({ code: err?.code ?? 0, stdout, stderr }));
+  });
+  const mark = result.group.length;
+  const heard = result.listener.events.length;
+  result.cliBindings = await cli('bindings');
+  result.cliUnregister = await cli('unregister', '--all', '--json');
+  result.cliGroup = result.group.splice(mark);
+  result.listener.afterCli = result.listener.events.splice(heard);
+  result.heldFinal = await registrar.dump();
+  step('cli');
   result.ok = true;
 } catch (e) {
   result.error = String(e?.stack ?? e);
