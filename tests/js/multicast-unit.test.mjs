@@ -144,3 +144,11 @@ test('`sipreg listen`: bad flags are usage errors (exit 2) before any socket is 
     assert.equal(r.stdout, '');
   }
 });
+
+test('the package ships the multicast modules (package.json "files")', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { files } = JSON.parse(readFileSync(`${ROOT}node/package.json`, 'utf8'));
+  for (const f of ['multicast-flow.mjs', 'listen.mjs', 'listen-cli.mjs', 'observed-bindings.mjs']) {
+    assert.ok(files.includes(f), `${f} missing from node/package.json files`);
+  }
+});

@@ -133,10 +133,26 @@ test('multicast registration: the group, the registrar that answers, refreshes u
     assert.ok(r.cliBindings.stdout.includes(r.b.ours[0]), r.cliBindings.stdout);
     assert.equal(r.cliUnregister.code, 0, r.cliUnregister.stderr);
     assert.match(r.cliUnregister.stdout, /^all bindings removed$/m);
-    assert.deepEqual(r.cliGroup.map((d) => [d.cseq, d.to]), [[1, aor('bob')], [1, aor('bob')]], 'only each first REGISTER went to the group');
     assert.deepEqual(r.heldFinal, []);
-    assert.deepEqual(r.listener.afterCli.map((e) => [e.type, e.aor, e.contact, e.reason]),
-      [['expired', aor('bob'), r.b.ours[0], 'unregistered']], 'the listener heard the "*" on the group');
+  });
+
+  await t.test('CLI `register --discovery multicast`: names the registrar that answered; SIGINT unregisters there', () => {
+    const c = r.cliRegister;
+    const responder = c.events.find((e) => e.event === 'responder');
+    assert.deepEqual(responder?.target, { transport: 'udp', host: r.registrar.address, port: r.registrar.port,
+      address: r.registrar.address, source: 'responder' }, c.out);
+    assert.equal(responder.line, `registrar: udp ${registrar} (answered on the multicast group)`);
+    assert.deepEqual(c.held.map((b) => [b.cseq, b.socket]), [[2, `udp:${registrar}`]]);
+    assert.equal(c.exit, 0);
+    assert.match(c.out, /^unregistered$/m);
+    assert.deepEqual(r.heldAfterCarol, []);
+  });
+
+  await t.test('the CLI runs: only each process\'s first REGISTER reached the group; the listener heard them', () => {
+    assert.deepEqual(r.cliGroup.map((d) => [d.cseq, d.to]), [[1, aor('bob')], [1, aor('bob')], [1, aor('carol')]]);
+    assert.deepEqual(r.listener.afterCli.map((e) => [e.type, e.aor, e.reason ?? e.change]),
+      [['expired', aor('bob'), 'unregistered'], ['binding', aor('carol'), 'added']], 'the "*" for bob; carol\'s binding');
+    assert.equal(r.listener.afterCli[0].contact, r.b.ours[0]);
   });
 });
 

@@ -168,9 +168,28 @@ try {
   const heard = result.listener.events.length;
   result.cliBindings = await cli('bindings');
   result.cliUnregister = await cli('unregister', '--all', '--json');
+  result.heldFinal = await registrar.dump();
+
+  // `sipreg register --discovery multicast` stays registered until SIGINT, then unregisters
+  const carol = spawn(process.execPath, [`${ROOT}node/cli.mjs`, 'register', '--discovery', 'multicast', '--json',
+    '--aor', 'sip:carol@example.test', '--user', 'carol', '--password', 'secret', '--port', String(port), '--interface', HOST],
+  { stdio: ['ignore', 'pipe', 'pipe'] });
+  let carolOut = '';
+  carol.stdout.on('data', (d) => { carolOut += d; });
+  carol.stderr.on('data', (d) => { carolOut += d; });
+  const carolEvents = () => carolOut.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  try {
+    await until(() => carolEvents().some((e) => e.event === 'responder'), 10000, `sipreg register (${carolOut})`);
+    const heldCarol = (await registrar.dump()).filter((b) => b.aor === 'carol@example.test');
+    const exited = new Promise((r) => carol.once('exit', (code) => r(code)));
+    process.kill(/** @type {number} */ (carol.pid), 'SIGINT');
+    result.cliRegister = { events: carolEvents(), held: heldCarol, exit: await exited, out: carolOut };
+  } finally {
+    if (carol.exitCode === null) carol.kill('SIGKILL');
+  }
+  result.heldAfterCarol = await registrar.dump();
   result.cliGroup = result.group.splice(mark);
   result.listener.afterCli = result.listener.events.splice(heard);
-  result.heldFinal = await registrar.dump();
   step('cli');
   result.ok = true;
 } catch (e) {
