@@ -1,6 +1,7 @@
 // multicast-flow.mjs — registration by multicast (RFC 3261 §10.2.6): the REGISTER goes over UDP
 // to the "all SIP servers" group sip.mcast.net (224.0.1.75:5060, TTL 1); the registrar that
-// answers is used from then on ("the first response received ... will be used", §17.1.3): every
+// answers is used from then on ("the first response received ... will be used", §17.1.3: the
+// first response whose top Via carries the branch of a request we sent to the group): every
 // later request (the credentials after a 401, refreshes, the unregister) goes unicast to the
 // source of that first response. fail() forgets it: the next request asks the group again.
 //
@@ -18,6 +19,19 @@ import { networkInterfaces } from 'node:os';
 export const SIP_MCAST_GROUP = '224.0.1.75';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
+/** how many branches sent to the group are remembered for matching the answer */
+const ASKED_MAX = 16;
+
+/**
+ * The branch parameter of a message's top Via (§8.1.1.7), null when there is none.
+ * @param {string} text @returns {string | null}
+ */
+export function branchOf(text) {
+  const end = text.search(/\r?\n\r?\n/);
+  const head = end < 0 ? text : text.slice(0, end);
+  const via = /^(?:via|v)[ \t]*:([^\r\n]*)/im.exec(head)?.[1];
+  return via ? (/;[ \t]*branch[ \t]*=[ \t]*([^;,\s]+)/i.exec(via.split(',')[0])?.[1] ?? null) : null;
+}
 
 /**
  * @typedef {object} MulticastOptions
@@ -75,6 +89,8 @@ export class MulticastFlow extends EventTarget {
   #opening = null;
   /** @type {{address: string, port: number} | null} the registrar that answered */
   #responder = null;
+  /** @type {Set<string>} Via branches of the latest requests sent to the group */
+  #asked = new Set();
   #closing = false;
 
   /**
@@ -174,8 +190,10 @@ export class MulticastFlow extends EventTarget {
       this.dispatchEvent(new CustomEvent('error', { detail: { reason: `datagram from ${rinfo.address}:${rinfo.port} is not UTF-8 text` } }));
       return;
     }
-    // the first response adopts its source (§10.2.6: "the registrar that answers")
-    if (!r && text.startsWith('SIP/2.0 ')) {
+    // the first response to a request we sent to the group adopts its source (§10.2.6: "the
+    // registrar that answers"); §17.1.3 matches it by the branch of its top Via, so a stray
+    // datagram cannot take the registration elsewhere
+    if (!r && text.startsWith('SIP/2.0 ') && this.#asked.has(branchOf(text) ?? '')) {
       this.#responder = { address: rinfo.address, port: rinfo.port };
       this.dispatchEvent(new CustomEvent('responder', { detail: { ...this.#responder } }));
     }
@@ -194,6 +212,7 @@ export class MulticastFlow extends EventTarget {
     const wasUp = this.up;
     this.up = false;
     this.#responder = null;
+    this.#asked.clear();
     if (this.#closing) cause = { code: 'closed', message: 'closed by this client' };
     this.lastCause = cause;
     this.dispatchEvent(new CustomEvent('down', { detail: { code, reason, wasUp, requested: this.#closing, cause } }));
@@ -204,6 +223,11 @@ export class MulticastFlow extends EventTarget {
     const sock = this.#socket;
     if (!this.up || !sock) return false;
     const to = this.#responder ?? { address: this.options.group, port: this.options.port };
+    if (!this.#responder) {
+      const branch = branchOf(text);
+      if (branch) this.#asked.add(branch);
+      if (this.#asked.size > ASKED_MAX) this.#asked.delete(this.#asked.values().next().value);
+    }
     sock.send(text, to.port, to.address, (e) => {
       if (!e || sock !== this.#socket || !this.up) return;
       // e.g. ENETUNREACH: no route to the group on this host

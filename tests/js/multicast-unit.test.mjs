@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { ROOT, need } from './helpers.mjs';
 
 const { parse, uriEqual } = await import(need(`${ROOT}node/index.mjs`, 'node package'));
-const { multicastOptions, SIP_MCAST_GROUP } = await import(`${ROOT}node/multicast-flow.mjs`);
+const { multicastOptions, branchOf, SIP_MCAST_GROUP } = await import(`${ROOT}node/multicast-flow.mjs`);
 const { toUri } = await import(`${ROOT}node/listen.mjs`);
 const { ObservedBindings } = await import(`${ROOT}node/observed-bindings.mjs`);
 
@@ -50,6 +50,18 @@ test('toUri: the AOR of an observed REGISTER (To, §20.39)', () => {
   ];
   for (const [to, want] of table) assert.equal(toUri(msg(to)), want, to);
   assert.equal(toUri('REGISTER sip:x SIP/2.0\r\nVia: v\r\n\r\nTo: <sip:body@e.test>'), null, 'not from the body');
+});
+
+test('branchOf: the top Via\'s branch, which adopts a responder (§17.1.3)', () => {
+  const table = [
+    ['SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h:5;rport=5;branch=z9hG4bKa1\r\nVia: SIP/2.0/UDP p;branch=z9hG4bKb2\r\n\r\n', 'z9hG4bKa1'],
+    ['SIP/2.0 200 OK\r\nv: SIP/2.0/UDP h ; branch = z9hG4bKc3 ;received=1.2.3.4\r\n\r\n', 'z9hG4bKc3'],
+    ['SIP/2.0 200 OK\r\nVIA: SIP/2.0/UDP h;BRANCH=z9hG4bKd4, SIP/2.0/UDP p;branch=z9hG4bKe5\r\n\r\n', 'z9hG4bKd4'],
+    ['SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h, SIP/2.0/UDP p;branch=z9hG4bKf6\r\n\r\n', null],
+    ['SIP/2.0 200 OK\r\nX-Via: SIP/2.0/UDP h;branch=z9hG4bKg7\r\n\r\n', null],
+    ['SIP/2.0 200 OK\r\n\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKh8', null],
+  ];
+  for (const [text, want] of table) assert.equal(branchOf(text), want, JSON.stringify(text));
 });
 
 /**

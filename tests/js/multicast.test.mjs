@@ -167,14 +167,19 @@ test('MulticastFlow: the first responder is adopted, strangers are not heard, fa
     assert.equal(r.sentBeforeUp, false);
   });
 
-  await t.test('§17.1.3: the first answer counts; the later one from another server is dropped', () => {
-    assert.deepEqual(r.afterAnswers.texts, ['SIP/2.0 200 OK\r\nX-Responder: r1\r\n\r\n']);
+  await t.test('a response to nothing we asked (another branch) is delivered but not adopted', () => {
+    assert.deepEqual(r.afterStray.texts, ['SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-stray\r\n\r\n']);
+    assert.equal(r.afterStray.target.source, 'multicast');
+  });
+
+  await t.test('§17.1.3: the first answer with our branch counts; the later one from another server is dropped', () => {
+    assert.deepEqual(r.afterAnswers.texts.slice(1), ['SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK-1\r\nX-Responder: r1\r\n\r\n']);
     assert.deepEqual(r.afterAnswers.responder, { address: '127.0.0.1', port: r1.port });
     assert.equal(r.afterAnswers.target.source, 'responder');
   });
 
   await t.test('after adoption: sends go unicast to it alone; a stranger and non-UTF-8 are not delivered, a request from it is', () => {
-    assert.deepEqual(r.afterStrays.heard, [['REQ-2'], []]);
+    assert.deepEqual(r.afterStrays.heard, [[r.req[1]], []]);
     assert.deepEqual(r.afterStrays.texts, ['OPTIONS sip:x@127.0.0.1 SIP/2.0\r\n\r\n']);
     assert.deepEqual(r.events.filter((e) => e.type === 'error').map((e) => e.detail.reason),
       [`datagram from 127.0.0.1:${r1.port} is not UTF-8 text`]);
@@ -182,7 +187,7 @@ test('MulticastFlow: the first responder is adopted, strangers are not heard, fa
   });
 
   await t.test('the group heard REQ-1 and (after fail) REQ-3, never REQ-2; all from the flow\'s socket', () => {
-    assert.deepEqual(r.flowGroup.map((d) => [d.from, d.text]), [[local, 'REQ-1'], [local, 'REQ-3']]);
+    assert.deepEqual(r.flowGroup.map((d) => [d.from, d.text]), [[local, r.req[0]], [local, r.req[2]]]);
   });
 
   await t.test('fail(): down with cause failed, target the group again; connect(): up on the same port', () => {

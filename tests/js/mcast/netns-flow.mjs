@@ -43,7 +43,9 @@ try {
     const mouth = await socket(0, HOST);
     sockets.push(ear, mouth);
     const r = { name, port: mouth.address().port, heard: [], mouth };
-    ear.on('message', (b, ri) => setTimeout(() => mouth.send(`SIP/2.0 200 OK\r\nX-Responder: ${name}\r\n\r\n`, ri.port, ri.address), delay));
+    // the answer carries the request's Via (its branch is what the flow matches, §17.1.3)
+    const answer = (b) => `SIP/2.0 200 OK\r\n${/^Via:[^\r\n]*/m.exec(b.toString())?.[0] ?? 'Via: none'}\r\nX-Responder: ${name}\r\n\r\n`;
+    ear.on('message', (b, ri) => setTimeout(() => mouth.send(answer(b), ri.port, ri.address), delay));
     mouth.on('message', (b) => r.heard.push(b.toString()));
     responders.push(r);
   }
@@ -51,6 +53,9 @@ try {
 
   const flow = new MulticastFlow({ multicast: { port, interface: HOST } });
   result.initialTarget = flow.target;
+  /** @param {number} n a request as the flow sees it: text with a Via branch */
+  const req = (n) => `REQ-${n} sip:x SIP/2.0\r\nVia: SIP/2.0/UDP ${HOST};branch=z9hG4bK-${n}\r\n\r\n`;
+  result.req = [1, 2, 3].map(req);
   const texts = [];
   const events = [];
   flow.ontext = (t) => texts.push(t);
@@ -62,26 +67,33 @@ try {
   result.local = flow.local;
   result.sentBeforeUp = new MulticastFlow({ multicast: { port } }).send('x');
 
-  flow.send('REQ-1');
-  await until(() => texts.length >= 1, 2000, 'an answer');
+  // a stray response before anything was asked: delivered (the core matches transactions) but
+  // not adopted
+  const stray = await socket(0, HOST);
+  sockets.push(stray);
+  stray.send('SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-stray\r\n\r\n', flow.local.port, HOST);
+  await until(() => texts.length >= 1, 2000, 'the stray response');
+  result.afterStray = { texts: [...texts], target: flow.target };
+  flow.send(req(1));
+  await until(() => texts.length >= 2, 2000, 'an answer');
   await sleep(300); // r2's answer arrives meanwhile
   result.afterAnswers = { texts: [...texts], target: flow.target, responder: flow.responder };
 
-  flow.send('REQ-2');
+  flow.send(req(2));
   await until(() => responders[0].heard.length >= 1, 2000, 'r1 hears REQ-2');
   responders[1].mouth.send('SIP/2.0 200 OK\r\nX-Responder: r2-stray\r\n\r\n', flow.local.port, HOST);
   responders[0].mouth.send(Buffer.from([0x53, 0xff, 0xfe]), flow.local.port, HOST);
   responders[0].mouth.send('OPTIONS sip:x@127.0.0.1 SIP/2.0\r\n\r\n', flow.local.port, HOST);
-  await until(() => texts.length >= 2, 2000, 'the request from r1');
+  await until(() => texts.length >= 3, 2000, 'the request from r1');
   await sleep(100);
-  result.afterStrays = { texts: texts.slice(1), heard: responders.map((r) => r.heard) };
+  result.afterStrays = { texts: texts.slice(2), heard: responders.map((r) => r.heard) };
 
   flow.fail('timeout');
   result.afterFail = { up: flow.up, target: flow.target, lastCause: flow.lastCause };
   flow.connect();
   await until(() => flow.up, 2000, 'up again');
   result.afterReconnect = { local: flow.local };
-  flow.send('REQ-3');
+  flow.send(req(3));
   await sleep(200);
 
   const ups = events.filter((e) => e.type === 'up').length;
