@@ -176,16 +176,13 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
         sipreg__end_transaction(r);
         r->cseq--; /* it never went out: the request on the new flow takes its CSeq */
         r->need_stream = 1;
-        r->resume = 1;
+        r->resume = (uint8_t)op;
         sipreg__requeue_front(r, op);
         sipreg__run_queue(r, SIPREG_R_FLOW, r->tx_start);
         return SIPREG_E_DONE;
     }
     r->send_pending = 0;
     r->sent_once = 1;
-    if (r->op == SIPREG__OP_REGISTER)
-        for (size_t i = 0; i < r->ncontacts; i++)
-            r->contacts[i].sent |= !r->contacts[i].removing;
     return len;
 }
 

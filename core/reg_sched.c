@@ -131,10 +131,11 @@ void sipreg__run_queue(struct sipreg *r, int reason, sipreg_ms now) {
     r->wants_transport = 0;
     r->op = op;
     r->last_op = op;
-    if (r->resume) {
+    int resume = r->resume == op;
+    r->resume = 0;
+    if (resume) {
         /* the same attempt on a new flow (failover, RFC 3263 §4.3; TCP, §18.1.1): its counters
          * stay, but a new server's challenge is answered afresh */
-        r->resume = 0;
         for (int k = 0; k < 2; k++)
             if (r->auth[k]) r->auth[k]->tries = r->auth[k]->fresh = 0;
     } else {

@@ -59,6 +59,17 @@ function literalTarget(u, preferred) {
   return { transport, host: u.host, port: u.port ?? DEFAULT_PORT[transport], address: u.host, source: 'literal' };
 }
 
+/**
+ * The Request-URI the core uses without a configured registrar: sip:<AOR host>[:port] (§10.2).
+ * @param {string | undefined} aor @returns {string | undefined}
+ */
+function requestUri(aor) {
+  const u = aor ? sipUriParts(aor) : null;
+  if (!u) return undefined;
+  const host = net.isIPv6(u.host) ? `[${u.host}]` : u.host;
+  return `${u.secure ? 'sips' : 'sip'}:${host}${u.port ? `:${u.port}` : ''}`;
+}
+
 /** One line for a target: "tcp 127.0.0.1:5060". */
 export function targetWords(t) {
   if (!t) return 'no target';
@@ -101,10 +112,12 @@ export class SipFlow extends EventTarget {
    * @param {object} [how.options] connectTimeout, tls, limits
    * @param {boolean} [how.streams] false: no TCP to these targets (multicast): connect('tcp')
    *   reports the UDP flow up again, and the core sends over UDP after all
+   * @param {string} [how.name] what is located (the URI), named while no target is known
    */
-  constructor({ locate, open, kind = 'udp', options = {}, streams = true }) {
+  constructor({ locate, open, kind = 'udp', options = {}, streams = true, name }) {
     super();
     this.streams = streams;
+    this.name = name;
     this.locate = locate;
     this.open = open ?? ((target, k) => (k === 'udp' ? new UdpFlow(target) : new StreamFlow(k, target, options)));
     this.expected = kind;
@@ -122,7 +135,7 @@ export class SipFlow extends EventTarget {
     return t?.length ? t[this.#index % t.length] : (this.#last?.target ?? null);
   }
   /** @returns {string} the target in words (errors, CLI) */
-  get url() { return targetWords(this.target); }
+  get url() { return this.target || !this.name ? targetWords(this.target) : this.name; }
 
   /** @param {Target | null} t @returns {'udp'|'tcp'|'tls'|null} */
   #kindFor(t) {
@@ -146,9 +159,10 @@ export class SipFlow extends EventTarget {
       if (this.#inner?.kind === 'udp') {
         // the UDP flow gives way: 'down' (requested), then TCP to the same target
         const old = this.#inner;
+        const wasUp = old.up;
         this.#detach(old);
         old.close();
-        this.#emitDown({ code: 'closed', message: 'UDP flow replaced by TCP (RFC 3261 §18.1.1)' }, true, true);
+        if (wasUp) this.#emitDown({ code: 'closed', message: 'UDP flow replaced by TCP (RFC 3261 §18.1.1)' }, true, true);
       }
     }
     if (this.#inner || this.#opening) return;
@@ -278,7 +292,7 @@ export function makeFlow(options) {
       open: async () => new (await import('./multicast-flow.mjs')).MulticastFlow(options),
     });
   }
-  const ruri = options.registrar ?? (options.aor ? `sip:${sipUriParts(options.aor)?.host ?? ''}` : undefined);
+  const ruri = options.registrar ?? requestUri(options.aor);
   if (options.targets) {
     // a fixed target list (tests; callers that located the servers themselves)
     const targets = options.targets.map((t) => ({ source: 'configured', ...t }));
@@ -305,6 +319,7 @@ export function makeFlow(options) {
   const kind = u.secure ? 'tls' : (u.transport ?? preferred ?? 'udp');
   return new SipFlow({
     kind,
+    name: where,
     options: flowOptions,
     locate: async () => {
       const { locate } = await import('./locate.mjs');
