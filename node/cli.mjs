@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createRegistration, parse, uriEqual, RegistrationError, watchNetwork } from './index.mjs';
+import { MULTICAST_FLAGS, multicastFlags, listenCommand } from './listen-cli.mjs';
 
 const USAGE = `usage:
   sipreg register   --server ws://HOST:PORT --aor sip:USER@DOMAIN [--user U] [--password P]
@@ -13,6 +14,12 @@ const USAGE = `usage:
   sipreg unregister --server URL --aor AOR [--all] [auth options]
   sipreg bindings   --server URL --aor AOR [auth options]       fetch and print the bindings
   sipreg parse [FILE|-]...                                       JSON per message (as native)
+  sipreg listen [--group 224.0.1.75] [--port 5060] [--interface ADDR] [--json]
+                    observe REGISTERs on the multicast group (RFC 3261 §10.2.6) and print the
+                    bindings local users ask for as they come and go; never answers
+  register/unregister/bindings --discovery multicast [--group G] [--port P] [--ttl 1]
+                    [--interface ADDR] (no --server): the REGISTER goes to the group, the
+                    registrar that answers gets the rest (refreshes, unregister)
   sipreg uri-equal A B                                           RFC 3261 §19.1.4
 where (Node): --server is a ws:// or wss:// URL, or a SIP URI sip:HOST[:PORT][;transport=udp|tcp|tls]
   or sips:HOST[:PORT] (TLS); a SIP server on another host than the registrar's is an outbound
@@ -75,6 +82,9 @@ function options(values) {
       throw new UsageError(`--ca ${values.ca}: ${e.code ?? e.message}`);
     }
   }
+  // multicast registration (RFC 3261 §10.2.6): no server, the group's answer picks the registrar
+  if (values.discovery) o.discovery = values.discovery;
+  if (values.discovery === 'multicast') o.multicast = multicastFlags(values);
   if (values['connect-timeout']) o.connectTimeout = Number(values['connect-timeout']);
   const username = values.user ?? process.env.SIPREG_USER;
   const password = values.password ?? process.env.SIPREG_PASSWORD;
@@ -103,6 +113,14 @@ function narrate(reg, json) {
     const i = e.detail.info;
     say({ event: 'registered', granted: i.granted, refreshAt: i.refreshAt, bindings: i.bindings, line: `registered: granted ${i.granted} s, refresh at ${new Date(i.refreshAt).toISOString()}` });
     if (!json) table(i.bindings);
+  });
+  // multicast: the registrar that answered the group gets everything after (RFC 3261 §10.2.6)
+  let responder = '';
+  reg.addEventListener('registered', () => {
+    const target = reg.flow?.target;
+    if (target?.source !== 'responder' || reg.flow.url === responder) return;
+    responder = reg.flow.url;
+    say({ event: 'responder', target, line: `registrar: ${responder} (answered on the multicast group)` });
   });
 }
 
@@ -156,6 +174,15 @@ async function main(argv) {
     }
   }
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(USAGE); return EXIT.OK; }
+  if (cmd === 'listen') {
+    try {
+      return await listenCommand(rest);
+    } catch (e) {
+      const { line, code } = verdict(e, null, '');
+      console.error(line.replace(/^sipreg: sipreg: /, 'sipreg: '));
+      return code;
+    }
+  }
   if (!['register', 'unregister', 'bindings'].includes(cmd)) { console.error(USAGE); return EXIT.USAGE; }
   let reg, values;
   try {
@@ -167,6 +194,7 @@ async function main(argv) {
         all: { type: 'boolean' }, json: { type: 'boolean' }, 'connect-timeout': { type: 'string' },
         registrar: { type: 'string' }, transport: { type: 'string' }, dns: { type: 'string', multiple: true },
         ca: { type: 'string' }, from: { type: 'string' },
+        discovery: { type: 'string' }, ...MULTICAST_FLAGS,
       },
     }));
     reg = await createRegistration(options(values));

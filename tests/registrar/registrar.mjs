@@ -10,7 +10,7 @@
 // Kamailio runs in the foreground (-DD) and forks worker processes; stop() ends all of them by
 // PID and removes the run directory (ctl socket, pid file, log). Set SIPREG_KEEP_REGISTRAR=1 to
 // keep the run directory (and its kamailio.log) for debugging.
-import { spawn, execFile } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -38,6 +38,10 @@ import { makeTestPki } from './testca.mjs';
  * @property {number} [flowTimer]     Flow-Timer (s) in outbound 2xx responses (default 25)
  * @property {boolean} [tls]          also WebSocket over TLS (wss://127.0.0.1:<wssPort>, Debian
  *           kamailio-tls-modules) with a throwaway CA + server certificate made in runDir
+ * @property {boolean} [multicast] also listen on the group 224.0.1.75 (RFC 3261 §10.2.6) on `lo`,
+ *           on the unicast UDP port (kamailio.cfg MULTICAST; replies to the group leave from that
+ *           port, so refreshes sent there reach the unicast socket): ONLY inside a network
+ *           namespace of the test's own (tests/js/mcast/netns-run.mjs), never in the root one
  */
 
 /**
@@ -164,6 +168,12 @@ function needModule(module, pkg) {
   if (MODULE_DIRS.some((d) => existsSync(join(d, `${module}.so`)))) return;
   throw new Error(`Kamailio module ${module}.so not found (in ${MODULE_DIRS.join(', ')}): install the Debian `
     + `package ${pkg} (scripts/setup.sh does)`);
+}
+
+/** @returns {boolean} whether `lo` is the only network link here (a test's own namespace: nothing leaves it) */
+export function onlyLoopback() {
+  const links = execFileSync(findBinary('ip'), ['-o', 'link', 'show'], { encoding: 'utf8' }).trim().split('\n');
+  return links.every((l) => /^\d+: lo:/.test(l));
 }
 
 /** @returns {Promise<number>} a TCP port that was free on 127.0.0.1 a moment ago */
@@ -319,6 +329,9 @@ async function startKamailio(cfg, extraArgs, options) {
   const stopTimeoutMs = options.stopTimeoutMs ?? 5000;
   if (options.outbound) needModule('outbound', 'kamailio-outbound-modules');
   if (options.tls) needModule('tls', 'kamailio-tls-modules');
+  if (options.multicast && !onlyLoopback()) {
+    throw new Error('startRegistrar: multicast only inside a network namespace of the test whose only link is lo (unshare -n)');
+  }
   const flowTimer = options.outbound ? Math.trunc(options.flowTimer ?? 25) : null;
   if (flowTimer !== null && !(flowTimer > 0)) throw new Error(`flowTimer must be a positive number of seconds, not ${options.flowTimer}`);
 
@@ -357,6 +370,7 @@ async function startKamailio(cfg, extraArgs, options) {
     if (options.tcpChildren) a.push('-A', `TCP_CHILDREN=${options.tcpChildren}`);
     if (options.fault503) a.push('-A', 'FAULT_503');
     if (options.debug) a.push('-A', 'DEBUG');
+    if (options.multicast) a.push('-A', 'MULTICAST', '-A', `MCAST_PORT=${udpPort}`);
     if (flowTimer !== null) a.push('-A', 'OUTBOUND', '-A', `FLOW_TIMER=${flowTimer}`);
     if (pki) {
       a.push('-A', 'TLS', '-A', `WSSPORT=${wssPort}`, '-A', `TLSPORT=${tlsPort}`, '-A', `TLS_CERT="${pki.certFile}"`,
