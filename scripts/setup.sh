@@ -10,6 +10,7 @@ APT_PACKAGES=(
   kamailio kamailio-websocket-modules kamailio-outbound-modules kamailio-tls-modules  # the test registrar
   openssl                                                                       # its throwaway wss:// test CA
   chromium                                                                      # browser tests
+  sip-tester                                                                    # SIPp: scripted registrars (tests/sipp)
 )
 
 missing=()

@@ -176,7 +176,7 @@ export function freeTcpPort() {
 }
 
 /** @returns {Promise<number>} a UDP port that was free on 127.0.0.1 a moment ago */
-function freeUdpPort() {
+export function freeUdpPort() {
   return new Promise((resolve, reject) => {
     const sock = dgram.createSocket('udp4');
     sock.once('error', reject);
