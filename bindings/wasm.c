@@ -150,6 +150,13 @@ EXPORT(sw_fetch) int sw_fetch(struct sipreg *r, double now) { return sipreg_fetc
 EXPORT(sw_transport) int sw_transport(struct sipreg *r, int up, double now) {
     return sipreg_transport(r, up, ms(now));
 }
+/* The flow coming up: its transport (enum sipreg_transport) and local address; see
+ * sipreg_set_flow. */
+EXPORT(sw_set_flow)
+int sw_set_flow(struct sipreg *r, int transport, const char *host, size_t len, int port,
+                double now) {
+    return sipreg_set_flow(r, transport, host, len, port, ms(now));
+}
 EXPORT(sw_wallclock) int sw_wallclock(struct sipreg *r, double unix_ms, double now) {
     return sipreg_wallclock(r, (int64_t)unix_ms, ms(now));
 }

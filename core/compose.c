@@ -42,6 +42,13 @@ void sipreg__compose_head(struct sipreg__buf *b, const char *method, const struc
     sipreg__putl(b, ";branch=");
     sipreg__puts(b, h->branch);
     sipreg__putl(b, "\r\nMax-Forwards: 70\r\n"); /* §8.1.1.6 */
+    if (h->route.len) {
+        /* §8.1.2: a UA with an outbound proxy puts it in a pre-existing route set, as a Route
+         * header of every request outside a dialog (loose routing: the URI carries ;lr) */
+        sipreg__putl(b, "Route: <");
+        sipreg__puts(b, h->route);
+        sipreg__putl(b, ">\r\n");
+    }
 
     /* §8.1.1.2, §8.1.1.3: To, From with our tag; §8.1.1.4 Call-ID; §8.1.1.5 CSeq */
     sipreg__putl(b, "To: <");
@@ -101,7 +108,8 @@ static int request_valid(const struct sipreg_register_req *req) {
         return 0;
     const struct sipreg_str one_line[] = {
         req->ruri,   req->aor,       req->from_tag,   req->call_id,       req->via_host,
-        req->branch, req->supported, req->user_agent, req->authorization, req->proxy_authorization};
+        req->branch, req->supported, req->user_agent, req->authorization, req->proxy_authorization,
+        req->from,   req->route};
     for (size_t i = 0; i < sizeof one_line / sizeof one_line[0]; i++)
         if (!single_line(one_line[i])) return 0;
     if (!header_lines(req->extra)) return 0;
@@ -148,10 +156,12 @@ int sipreg_compose_register(const struct sipreg_register_req *req, char *buf, si
     if (!req || (!buf && cap) || !request_valid(req)) return SIPREG_E_INVAL;
     struct sipreg__buf b = {buf, cap, 0};
 
-    /* §10.2: Request-URI names the registrar's domain, no userinfo; To = From = the AOR
-     * (first-party registration) */
-    struct sipreg__head h = {req->ruri, req->aor,       req->aor,      req->from_tag, req->call_id,
-                             req->cseq, req->transport, req->via_host, req->via_port, req->branch};
+    /* §10.2: Request-URI names the registrar's domain, no userinfo; To = the AOR; From = the
+     * AOR (first-party registration) or the one responsible for it (third-party) */
+    struct sipreg__head h = {req->ruri,      req->aor,      req->from.len ? req->from : req->aor,
+                             req->from_tag,  req->call_id,  req->cseq,
+                             req->transport, req->via_host, req->via_port,
+                             req->branch,    req->route};
     sipreg__compose_head(&b, "REGISTER", &h);
 
     if (req->star) {

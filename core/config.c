@@ -36,12 +36,12 @@ static int one_of(const char *v, const char *const *names) {
 
 /* String-valued keys and where they go. */
 static const char **str_field(struct sipreg_config *c, const char *key) {
-    static const char *const KEYS[] = {"aor",       "registrar",     "username", "password",
-                                       "ha1",       "instance",      "via-host", "user-agent",
-                                       "supported", "extra-headers", NULL};
-    const char **fields[] = {&c->aor,       &c->registrar,    &c->username, &c->password,
-                             &c->ha1,       &c->instance_id,  &c->via_host, &c->user_agent,
-                             &c->supported, &c->extra_headers};
+    static const char *const KEYS[] = {
+        "aor",        "registrar", "username",      "password", "ha1",   "instance", "via-host",
+        "user-agent", "supported", "extra-headers", "from",     "route", NULL};
+    const char **fields[] = {&c->aor,       &c->registrar,     &c->username, &c->password,
+                             &c->ha1,       &c->instance_id,   &c->via_host, &c->user_agent,
+                             &c->supported, &c->extra_headers, &c->from,     &c->route};
     int i = one_of(key, KEYS);
     return i < 0 ? NULL : fields[i];
 }
@@ -110,6 +110,12 @@ int sipreg_config_set(struct sipreg_config *c, const char *key, const char *valu
     } else if (!strcmp(key, "retry-credentials")) {
         if (parse_flag(value, &flag) < 0) return SIPREG_E_CONFIG;
         c->policy.retry_credentials = flag;
+    } else if (!strcmp(key, "alternates")) {
+        if (parse_int(value, 0, 20, &v) < 0) return SIPREG_E_CONFIG; /* RFC 3263 §4.3 */
+        c->policy.alternates = (int)v;
+    } else if (!strcmp(key, "udp-max")) {
+        if (parse_int(value, 0, SIPREG_MAX_MESSAGE, &v) < 0) return SIPREG_E_CONFIG;
+        c->policy.udp_max = v; /* RFC 3261 §18.1.1 */
     } else if (!strcmp(key, "max-redirects")) {
         if (parse_int(value, 0, 20, &v) < 0) return SIPREG_E_CONFIG;
         c->policy.max_redirects = (int)v;
@@ -234,6 +240,19 @@ const char *sipreg_config_problem(const struct sipreg_config *cfg) {
         quoted(&b, cfg->registrar);
         return done(&b);
     }
+    /* §10.2: From (third party) names the one responsible; §8.1.2: the outbound proxy goes
+     * into a Route header: SIP or SIPS URIs (a Route without URI headers) */
+    const char *uris[] = {cfg->from, cfg->route};
+    for (int i = 0; i < 2; i++)
+        if (uris[i] && (sipreg_uri_parse(&u, uris[i], strlen(uris[i]), NULL) < 0 ||
+                        (u.scheme != SIPREG_SCHEME_SIP && u.scheme != SIPREG_SCHEME_SIPS) ||
+                        (i && u.headers.len))) {
+            sipreg__putc(&b, i ? "route (the outbound proxy, RFC 3261 §8.1.2)"
+                               : "from (RFC 3261 §10.2)");
+            sipreg__putl(&b, " must be a sip: or sips: URI, got ");
+            quoted(&b, uris[i]);
+            return done(&b);
+        }
     const char *cp = sipreg__contacts_problem(cfg->contacts, cfg->ncontacts);
     if (cp) return cp;
     if (cfg->transport < SIPREG_TP_WS || cfg->transport > SIPREG_TP_TLS) {

@@ -184,6 +184,7 @@ struct sipreg__head {
     struct sipreg_str via_host;
     int via_port; /* or -1 */
     struct sipreg_str branch;
+    struct sipreg_str route; /* outbound proxy URI (with ;lr), or empty */
 };
 
 /* Write the head of a `method` request (compose.c: one composer for REGISTER and the OPTIONS

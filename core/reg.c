@@ -35,6 +35,8 @@ void sipreg_config_init(struct sipreg_config *cfg) {
     cfg->policy.retry_credentials = 0; /* rejected credentials stop (account lock-outs) */
     cfg->policy.max_redirects = 5;     /* 3xx followed per attempt (RFC 3261 §8.1.3.4) */
     cfg->policy.command_ms = 32000;    /* = Timer F: an unregister's bound without a flow */
+    cfg->policy.alternates = 0;        /* RFC 3263 §4.3 failover: the host's server list */
+    cfg->policy.udp_max = 1300;        /* RFC 3261 §18.1.1: larger requests go over TCP */
 }
 
 /* Defaults of the string settings (RFC 3327 path, RFC 5627 gruu, RFC 5626 outbound). */
@@ -52,14 +54,16 @@ static size_t config_strings_len(const struct sipreg_config *c) {
                        c->instance_id,
                        c->extra_headers,
                        c->via_host,
+                       c->from,
+                       c->route,
                        c->user_agent ? c->user_agent : DEFAULT_USER_AGENT,
                        c->supported ? c->supported : DEFAULT_SUPPORTED};
     size_t n = 0;
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
         n += (s[i] ? strlen(s[i]) : 0) + 1;
     /* what we derive: the Request-URI and digest user from the AOR (each at most the AOR's
-     * length + 8), a generated instance URN (45 + 1) and Via host (20 + 1) */
-    return n + 2 * (strlen(c->aor) + 8) + 46 + 21;
+     * length + 8), a generated instance URN (45 + 1) and Via host (20 + 1), ";lr" on the route */
+    return n + 2 * (strlen(c->aor) + 8) + 46 + 21 + 3;
 }
 
 /* Copy s into the string block at *pos and return its view. */
@@ -106,7 +110,7 @@ static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *
                             const struct sipreg__contact *keep, size_t nkeep) {
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
-        total += (c[i].uri ? strlen(c[i].uri) : 48) + 1;
+        total += (c[i].uri ? strlen(c[i].uri) : SIPREG__GEN_URI_MAX) + 1;
     for (size_t i = 0; i < nkeep; i++)
         total += keep[i].uri.len + 1;
     char *text = malloc(total ? total : 1);
@@ -119,27 +123,18 @@ static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *
         char *dst = text + pos;
         if (c[i].uri) {
             size_t len = strlen(c[i].uri);
-            memcpy(dst, c[i].uri, len);
+            memcpy(dst, c[i].uri, len + 1); /* with its NUL: sipreg_set_flow reads it back */
             ct->uri = sipreg__str(dst, len);
         } else {
-            /* RFC 7118 §5: a random user and a random ".invalid" host; the registrar
-             * reaches us over the WebSocket flow, not at this address */
-            struct sipreg__buf b = {dst, 48, 0};
-            char user[8], host[12];
+            /* a random user at the flow's address (sipreg_set_flow), or at a random ".invalid"
+             * host (RFC 7118 §5: the registrar reaches us over the flow, not at this address) */
+            struct sipreg__buf b = {dst, SIPREG__GEN_URI_MAX, 0};
+            char user[8];
             sipreg_prng_token(&r->prng, user, sizeof user);
-            sipreg_prng_token(&r->prng, host, sizeof host);
-            sipreg__putc(&b, "sip:");
-            sipreg__put(&b, user, sizeof user);
-            sipreg__putc(&b, "@");
-            sipreg__put(&b, host, sizeof host);
-            sipreg__putc(&b, ".invalid");
-            if (r->transport == SIPREG_TP_WS || r->transport == SIPREG_TP_WSS)
-                sipreg__putc(&b, ";transport=ws");
-            else if (r->transport == SIPREG_TP_TCP)
-                sipreg__putc(&b, ";transport=tcp");
-            else if (r->transport == SIPREG_TP_TLS)
-                sipreg__putc(&b, ";transport=tls");
+            sipreg__generated_uri(r, &b, user, sizeof user);
+            dst[b.len] = 0;
             ct->uri = sipreg__str(dst, b.len);
+            ct->generated = 1;
         }
         pos += ct->uri.len + 1;
         ct->expires = c[i].expires;
@@ -153,6 +148,7 @@ static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *
         struct sipreg__contact *ct = &list[count++];
         *ct = keep[i];
         memcpy(text + pos, keep[i].uri.p, keep[i].uri.len);
+        text[pos + keep[i].uri.len] = 0;
         ct->uri = sipreg__str(text + pos, keep[i].uri.len);
         ct->removing = 1;
         ct->pub_len = ct->temp_len = 0;
@@ -227,11 +223,22 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
         sipreg_free(r);
         return err;
     }
-    /* digest user defaults to the AOR's user part */
-    if (cfg->username)
-        r->user = copy_str(r, &pos, cfg->username, strlen(cfg->username));
-    else
-        r->user = copy_str(r, &pos, aor.user.p, aor.user.len);
+    /* digest user defaults to the user part of the one responsible: `from` (third-party
+     * registration, §10.2; sipreg_config_problem checked it), else the AOR */
+    struct sipreg_uri who = aor;
+    const char *from = cfg->from ? cfg->from : "", *route = cfg->route ? cfg->route : "";
+    if (*from) sipreg_uri_parse(&who, from, strlen(from), NULL);
+    r->user = cfg->username ? copy_str(r, &pos, cfg->username, strlen(cfg->username))
+                            : copy_str(r, &pos, who.user.p, who.user.len);
+    r->from = copy_str(r, &pos, from, strlen(from));
+    /* §8.1.2, §16.12.1.1: the outbound proxy is a loose router: its URI carries ;lr */
+    r->route = copy_str(r, &pos, route, strlen(route));
+    if (*route && (sipreg_uri_parse(&who, route, r->route.len, NULL) < 0 ||
+                   sipreg_uri_param(&who, "lr", NULL, NULL) != 1)) {
+        memcpy((char *)r->route.p + r->route.len, ";lr", 4);
+        r->route.len += 3;
+        pos += 3;
+    }
     r->password = copy_str(r, &pos, cfg->password ? cfg->password : "",
                            cfg->password ? strlen(cfg->password) : 0);
     r->ha1 = copy_str(r, &pos, cfg->ha1 ? cfg->ha1 : "", cfg->ha1 ? strlen(cfg->ha1) : 0);
@@ -296,6 +303,7 @@ void sipreg_free(struct sipreg *r) {
     if (!r) return;
     free(r->strings);
     free(r->contact_text);
+    free(r->flow_host);
     free(r->store);
     free(r->target);
     free(r->home);
@@ -307,7 +315,7 @@ void sipreg_free(struct sipreg *r) {
 
 size_t sipreg_memory(const struct sipreg *r) {
     return sizeof *r + r->strings_len + r->contact_text_len + (r->store ? sizeof *r->store : 0) +
-           sipreg__extra_memory(r);
+           r->flow_host_len + sipreg__extra_memory(r);
 }
 
 int sipreg__swap_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,

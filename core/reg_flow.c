@@ -8,18 +8,114 @@
  * sipreg_recv("\r\n")). No answer within policy.pong_timeout_ms: the flow failed. */
 #include "reg_internal.h"
 
+#include <stdlib.h>
+
 /* ---------------------------------------------------------------------------------------- */
 /* Flow reports                                                                             */
 /* ---------------------------------------------------------------------------------------- */
 
-/* The flow is dead (no pong, a transaction timeout on it, a network change): nothing goes out
- * on it; the host closes it and reports sipreg_transport(down). */
-void sipreg__fail_flow(struct sipreg *r, int reason, sipreg_ms now) {
+/* The flow is dead or must be left (`status`: the 503 that says so): nothing goes out on it; the
+ * host closes it and reports sipreg_transport(down). */
+static void drop_flow(struct sipreg *r, int reason, int status, sipreg_ms now) {
     r->flow_failed = 1;
     r->ping_pending = 0;
     r->ping_at = r->pong_deadline = SIPREG_NEVER;
     sipreg__probe_stop(r);
-    sipreg__emit(r, SIPREG_EV_FLOW_FAILED, reason, 0, 0, now, 0);
+    sipreg__emit(r, SIPREG_EV_FLOW_FAILED, reason, status, 0, now, 0);
+}
+
+/* The flow is dead (no pong, a transaction timeout on it, a network change). */
+void sipreg__fail_flow(struct sipreg *r, int reason, sipreg_ms now) {
+    drop_flow(r, reason, 0, now);
+}
+
+int sipreg__failover(struct sipreg *r, int op, int status, sipreg_ms now) {
+    /* RFC 3263 §4.3: a timeout or a 503 sends the request to the next server of the list; the
+     * host holds the list, we ask for a new flow. A REGISTER behind which an unregister waits
+     * is not repeated (the unregister would undo it at once). */
+    if (op == SIPREG__OP_NONE || r->alt_tries >= r->pol.alternates ||
+        (op == SIPREG__OP_REGISTER && sipreg__unregister_queued(r)))
+        return 0;
+    r->alt_tries++;
+    r->resume = 1;
+    sipreg__requeue_front(r, op);
+    if (r->flow_up && !r->flow_failed)
+        drop_flow(r, status ? SIPREG_R_STATUS : SIPREG_R_TIMEOUT, status, now);
+    sipreg__run_queue(r, SIPREG_R_FLOW, now); /* the new flow's request: after the down report */
+    return 1;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The flow's local address (sipreg_set_flow)                                               */
+/* ---------------------------------------------------------------------------------------- */
+
+void sipreg__generated_uri(struct sipreg *r, struct sipreg__buf *b, const char *user, size_t n) {
+    sipreg__putl(b, "sip:");
+    sipreg__put(b, user, n);
+    sipreg__putl(b, "@");
+    if (r->flow_host) {
+        /* §18.1.1 / §10.2.1: where this flow reaches us (a stream flow's own port) */
+        sipreg__put(b, r->flow_host, r->flow_host_len);
+        sipreg__putl(b, ":");
+        sipreg__puti(b, r->flow_port);
+    } else {
+        /* RFC 7118 §5: a random ".invalid" host; the registrar reaches us over the flow */
+        char host[12];
+        sipreg_prng_token(&r->prng, host, sizeof host);
+        sipreg__put(b, host, sizeof host);
+        sipreg__putl(b, ".invalid");
+        if (r->transport == SIPREG_TP_WS || r->transport == SIPREG_TP_WSS)
+            sipreg__putl(b, ";transport=ws");
+    }
+    if (r->transport == SIPREG_TP_TCP) sipreg__putl(b, ";transport=tcp");
+    if (r->transport == SIPREG_TP_TLS) sipreg__putl(b, ";transport=tls");
+}
+
+int sipreg_set_flow(struct sipreg *r, int transport, const char *host, size_t host_len, int port,
+                    sipreg_ms now) {
+    (void)now;
+    if (!r || transport < SIPREG_TP_WS || transport > SIPREG_TP_TLS) return SIPREG_E_INVAL;
+    char h[SIPREG__FLOW_HOST_MAX + 8] = "sip:[";
+    size_t n = 0; /* host length (WS/WSS: none, RFC 7118 §5: Via and Contact keep .invalid) */
+    if (transport > SIPREG_TP_WSS) {
+        /* a URI host (§19.1.1 hostport): IPv4, a name, or IPv6 in brackets (§25.1) */
+        struct sipreg_uri u;
+        if (!host || !host_len || host_len > SIPREG__FLOW_HOST_MAX || port < 1 || port > 65535)
+            return SIPREG_E_INVAL;
+        int v6 = memchr(host, ':', host_len) && host[0] != '[';
+        memcpy(h + 4 + v6, host, host_len);
+        n = (size_t)v6 * 2 + host_len;
+        h[4 + n - 1] = v6 ? ']' : h[4 + n - 1];
+        if (sipreg_uri_parse(&u, h, n + 4, NULL) < 0 || u.host.len != n) return SIPREG_E_INVAL;
+    }
+    int same = n == r->flow_host_len && (!n || (transport == r->transport && port == r->flow_port &&
+                                                !memcmp(h + 4, r->flow_host, n)));
+    r->transport = transport;
+    if (sipreg_transport_reliable(transport)) r->timer_e = SIPREG_NEVER; /* §17.1.2.2 */
+    if (same) return 0; /* the same address: the contacts stay */
+    char *copy = n ? malloc(n) : NULL;
+    if (n && !copy) return SIPREG_E_NOMEM;
+    if (n) memcpy(copy, h + 4, n);
+    free(r->flow_host);
+    r->flow_host = copy;
+    r->flow_host_len = (uint8_t)n;
+    r->flow_port = (uint16_t)port;
+    /* generated contacts get the new address (and a new random user); those that went out are
+     * removed once in the next REGISTER (expires=0, §10.2.2); configured ones stay. The host
+     * reports a flow before it is up: the REGISTER that carries them follows on it. */
+    struct sipreg_contact_spec c[SIPREG_MAX_CONTACTS];
+    size_t k = 0, gen = 0;
+    int sent = 0;
+    for (size_t i = 0; i < r->ncontacts && k < SIPREG_MAX_CONTACTS; i++) {
+        const struct sipreg__contact *o = &r->contacts[i];
+        if (o->removing) continue;
+        c[k].expires = o->expires;
+        c[k].q = o->q;
+        c[k++].uri = o->generated ? NULL : o->uri.p; /* NUL-terminated in contact_text */
+        gen += o->generated;
+        sent |= o->generated && o->sent;
+    }
+    return gen ? sipreg__swap_contacts(r, c, k, sent) : 0;
 }
 
 /* A connection attempt failed (down reported while no flow was up). Fetch fails now (its
@@ -77,7 +173,8 @@ int sipreg_transport(struct sipreg *r, int up, sipreg_ms now) {
     if (op != SIPREG__OP_NONE) sipreg__end_transaction(r); /* its responses cannot arrive now */
     int flow_ok = r->flow_ok, renew = r->renew;
     r->flow_ok = r->renew = 0;
-    r->wants_transport = 0;
+    /* the UDP flow left for the stream flow asked for (§18.1.1): that request stands */
+    r->wants_transport &= sipreg__stream_wanted(r);
     if (op == SIPREG__OP_REGISTER) {
         if (flow_ok || renew) {
             /* RFC 5626 §4.5: a flow that worked failed: replace it at once and register again */
@@ -223,16 +320,19 @@ int sipreg__probe_answer(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms
 int sipreg__probe_compose(struct sipreg *r, char *buf, size_t cap) {
     struct sipreg__buf b = {buf, cap, 0};
     /* RFC 3261 §11.1: OPTIONS to the registrar's Request-URI, To = that URI, no body */
+    /* From as in our REGISTERs (§10.2 third party); the outbound proxy's Route too (§8.1.2) */
     struct sipreg__head h = {r->ruri,
                              r->ruri,
-                             r->aor,
+                             r->from.len ? r->from : r->aor,
                              sipreg__str(r->from_tag, SIPREG__TAG_LEN),
                              sipreg__str(r->call_id, SIPREG__CALL_ID_LEN),
                              r->options_cseq,
                              r->transport,
-                             r->via_host,
-                             -1,
-                             sipreg__str(r->options_branch, SIPREG__PROBE_BRANCH)};
+                             r->flow_host ? sipreg__str(r->flow_host, r->flow_host_len)
+                                          : r->via_host,
+                             r->flow_host ? r->flow_port : -1,
+                             sipreg__str(r->options_branch, SIPREG__PROBE_BRANCH),
+                             r->route};
     sipreg__compose_head(&b, "OPTIONS", &h);
     if (r->user_agent.len) {
         sipreg__putl(&b, "User-Agent: ");

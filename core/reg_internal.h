@@ -20,6 +20,8 @@
 #define SIPREG__PROBE_BRANCH 17 /* "z9hG4bK" + 10 random characters */
 #define SIPREG__QUEUE 4         /* commands waiting behind the open one (one per op kind) */
 #define SIPREG__CONNECT_MAX_MS 8000 /* cap of the delay between connect requests (unregister) */
+#define SIPREG__FLOW_HOST_MAX 64    /* longest local host sipreg_set_flow takes */
+#define SIPREG__GEN_URI_MAX 112 /* a generated Contact URI: sip:user@[host]:port;transport=tls */
 
 /* What the open (or queued) REGISTER does: the public enum sipreg_op. */
 #define SIPREG__OP_NONE SIPREG_OP_NONE
@@ -33,8 +35,10 @@ struct sipreg__contact {
     struct sipreg_str uri; /* into r->contact_text */
     int64_t expires;       /* per-binding request, or -1 for r->requested */
     int q;                 /* thousandths, or -1 */
-    int removing;          /* 1: swapped out; sent once with expires=0, then dropped */
-    int carrier;           /* 1: carries +sip.instance and reg-id (one contact: the UA's flow) */
+    uint8_t removing;      /* 1: swapped out; sent once with expires=0, then dropped */
+    uint8_t carrier;       /* 1: carries +sip.instance and reg-id (one contact: the UA's flow) */
+    uint8_t generated;     /* 1: our URI (sipreg_set_flow rewrites its host), not configured */
+    uint8_t sent;          /* 1: went out in a REGISTER that adds it (the registrar may hold it) */
     int matched_by;        /* enum sipreg_match from the last 2xx */
     int64_t granted;       /* seconds granted by the last 2xx (0: missing) */
     sipreg_ms expires_at;  /* monotonic expiry, or SIPREG_NEVER */
@@ -93,7 +97,16 @@ struct sipreg {
     char *strings;
     size_t strings_len;
     struct sipreg_str aor, ruri, user, password, ha1, instance, user_agent, supported, extra,
-        via_host;
+        via_host, from, route; /* from: empty = the AOR; route: with ;lr, or empty */
+
+    /* the flow the host reported (sipreg_set_flow): local address for Via and generated
+     * Contacts (UDP/TCP/TLS), allocated to size; NULL until reported */
+    char *flow_host;       /* IPv6 with brackets */
+    uint8_t flow_host_len; /* bytes at flow_host */
+    uint8_t need_stream;   /* a REGISTER exceeded policy.udp_max: TCP from now on (§18.1.1) */
+    uint8_t resume;        /* the queued op continues its attempt (failover, stream switch) */
+    uint8_t alt_tries;     /* failovers to another server used in this attempt (RFC 3263) */
+    uint16_t flow_port;    /* local port */
     char call_id[SIPREG__CALL_ID_LEN]; /* random, constant for the registration (§10.2) */
     char from_tag[SIPREG__TAG_LEN];    /* random From tag (§8.1.1.3) */
 
@@ -274,10 +287,25 @@ const char *sipreg__contacts_problem(const struct sipreg_contact_spec *c, size_t
 int sipreg__swap_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
                           int remove_old);
 
-/* 1 when requests can go out: a flow is up and not known to be dead. */
-static inline int sipreg__flow_usable(const struct sipreg *r) {
-    return r->flow_up && !r->flow_failed;
+/* 1 when the REGISTER must wait for a stream flow: it outgrew UDP (RFC 3261 §18.1.1). */
+static inline int sipreg__stream_wanted(const struct sipreg *r) {
+    return r->need_stream && r->transport == SIPREG_TP_UDP;
 }
+
+/* 1 when requests can go out: a flow is up, not known to be dead, and of a kind that fits. */
+static inline int sipreg__flow_usable(const struct sipreg *r) {
+    return r->flow_up && !r->flow_failed && !sipreg__stream_wanted(r);
+}
+
+/* Fail over to the host's next server (RFC 3263 §4.3) after a Timer F (status 0) or a 503, when
+ * policy.alternates allows one more in this attempt: the flow is dropped (SIPREG_EV_FLOW_FAILED)
+ * and `op` goes again at once on a new one. 1 when it did, 0 when the caller handles the
+ * failure (reg_flow.c). */
+int sipreg__failover(struct sipreg *r, int op, int status, sipreg_ms now);
+
+/* Write a generated Contact URI for `user` into b: the flow's address for UDP/TCP/TLS after
+ * sipreg_set_flow, else a random ".invalid" host (RFC 7118 §5) (reg_flow.c). */
+void sipreg__generated_uri(struct sipreg *r, struct sipreg__buf *b, const char *user, size_t n);
 
 /* The command queue (reg_sched.c): position of op or -1; remove entry i; 1 when an unregister
  * waits; put op first (the open op that lost its flow); ask the host for a flow once; start the

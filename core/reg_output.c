@@ -120,8 +120,11 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
     q.call_id = sipreg__str(r->call_id, SIPREG__CALL_ID_LEN);
     q.cseq = r->cseq;
     q.transport = r->transport;
-    q.via_host = r->via_host;
-    q.via_port = -1;
+    /* §18.1.1: sent-by is the flow's local address once the host reported it */
+    q.via_host = r->flow_host ? sipreg__str(r->flow_host, r->flow_host_len) : r->via_host;
+    q.via_port = r->flow_host ? r->flow_port : -1;
+    q.from = r->from;   /* §10.2: third-party registration; empty: the AOR */
+    q.route = r->route; /* §8.1.2: the outbound proxy */
     q.branch = sipreg__str(r->branch, r->branch_len);
     q.expires = -1;
     q.supported = r->supported;
@@ -165,8 +168,24 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
 
     int len = sipreg_compose_register(&q, buf, cap);
     if (len < 0) return len; /* stays pending: the host may retry with a bigger buffer */
+    if (r->transport == SIPREG_TP_UDP && len > r->pol.udp_max && !r->sent_once) {
+        /* RFC 3261 §18.1.1: a request larger than 1300 bytes (the path MTU unknown) MUST go
+         * over a congestion-controlled transport: ask for a TCP flow and send it there. The
+         * attempt goes on (same counters) as a new request on the new flow. */
+        int op = r->op;
+        sipreg__end_transaction(r);
+        r->cseq--; /* it never went out: the request on the new flow takes its CSeq */
+        r->need_stream = 1;
+        r->resume = 1;
+        sipreg__requeue_front(r, op);
+        sipreg__run_queue(r, SIPREG_R_FLOW, r->tx_start);
+        return SIPREG_E_DONE;
+    }
     r->send_pending = 0;
     r->sent_once = 1;
+    if (r->op == SIPREG__OP_REGISTER)
+        for (size_t i = 0; i < r->ncontacts; i++)
+            r->contacts[i].sent |= !r->contacts[i].removing;
     return len;
 }
 

@@ -86,6 +86,7 @@ void sipreg__new_attempt(struct sipreg *r) {
     r->interval_tries = 0;
     r->extension_tries = 0;
     r->redirects = 0;
+    r->alt_tries = 0; /* RFC 3263 §4.3: failovers are counted per attempt */
     memset(r->visited, 0, sizeof r->visited);
     for (int k = 0; k < 2; k++) {
         if (!r->auth[k]) continue;

@@ -409,6 +409,8 @@ void sipreg__on_response(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms
     /* transient (RFC 3261 §21.5.4 Retry-After, else RFC 5626 §4.5 back-off), unless a 3xx
      * left another Contact to try (§8.1.3.4) */
     if (sipreg__next_contact(r, op, now)) return;
+    /* RFC 3263 §4.3: a 503 sends the request to the next server (policy.alternates) */
+    if (m->status == 503 && sipreg__failover(r, op, 503, now)) return;
     int64_t ra = sipreg_msg_retry_after(m);
     sipreg__fail(r, op, SIPREG_R_STATUS, m->status, 0, ra >= 0 ? ra : -1, 0, now);
 }

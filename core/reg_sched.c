@@ -95,12 +95,15 @@ void sipreg__requeue_front(struct sipreg *r, int op) {
 }
 
 /* Ask the host for a flow (SIPREG_EV_CONNECT) once; not while a failed flow is being closed
- * (its down report asks again). */
+ * (its down report asks again). value: SIPREG_TP_TCP once a REGISTER outgrew UDP (RFC 3261
+ * §18.1.1; then also while the UDP flow is up), else 0 (any flow). */
 void sipreg__want_flow(struct sipreg *r) {
-    if (r->wants_transport || r->flow_up || !r->nqueue) return;
+    int stream = r->need_stream && r->transport == SIPREG_TP_UDP;
+    if (r->wants_transport || !r->nqueue || (r->flow_up && !(stream && !r->flow_failed))) return;
     r->wants_transport = 1;
     r->last_op = r->queue[0];
-    sipreg__emit(r, SIPREG_EV_CONNECT, SIPREG_R_FLOW, 0, 0, SIPREG_NEVER, 0);
+    sipreg__emit(r, SIPREG_EV_CONNECT, SIPREG_R_FLOW, 0, 0, SIPREG_NEVER,
+                 r->need_stream ? SIPREG_TP_TCP : 0);
 }
 
 /* Start the queue's first op when nothing is open (§10.2: never two REGISTERs in flight), or
@@ -127,7 +130,15 @@ void sipreg__run_queue(struct sipreg *r, int reason, sipreg_ms now) {
     r->wants_transport = 0;
     r->op = op;
     r->last_op = op;
-    sipreg__new_attempt(r);
+    if (r->resume) {
+        /* the same attempt on a new flow (failover, RFC 3263 §4.3; TCP, §18.1.1): its counters
+         * stay, but a new server's challenge is answered afresh */
+        r->resume = 0;
+        for (int k = 0; k < 2; k++)
+            if (r->auth[k]) r->auth[k]->tries = r->auth[k]->fresh = 0;
+    } else {
+        sipreg__new_attempt(r);
+    }
     /* a REGISTER is the retry; a fetch during back-off leaves the retry where it is */
     if (op == SIPREG__OP_REGISTER) r->retry_at = SIPREG_NEVER;
     if (st != r->state) sipreg__set_state(r, st, reason);
@@ -242,6 +253,8 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now) {
             sipreg__end_transaction(r);
             memcpy(r->reason_text, TIMEOUT_TEXT, sizeof TIMEOUT_TEXT - 1);
             r->reason_len = sizeof TIMEOUT_TEXT - 1;
+            /* RFC 3263 §4.3: the next server, at once (policy.alternates) */
+            if (sipreg__failover(r, op, 0, now)) return sipreg_on_timeout(r, now);
             /* no answer on a reliable flow: the flow is suspect (half-open, frozen NAT or
              * proxy); the host replaces it and the next attempt goes on a new one */
             if (sipreg_transport_reliable(r->transport) && sipreg__flow_usable(r))

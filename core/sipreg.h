@@ -461,6 +461,8 @@ struct sipreg_register_req {
     int proxy_auth;                  /* 1: send it as Proxy-Authorization */
     struct sipreg_str proxy_authorization; /* Proxy-Authorization value besides it, or empty */
     struct sipreg_str extra;               /* extra header lines, each ending CRLF, or empty */
+    struct sipreg_str from;  /* From URI when not the AOR (third-party registration, §10.2) */
+    struct sipreg_str route; /* Route URI (outbound proxy, §8.1.2, with ;lr), or empty */
 };
 
 /* Compose the REGISTER into buf. Returns its length, or SIPREG_E_BUFFER / SIPREG_E_INVAL. */
@@ -549,12 +551,17 @@ enum sipreg_event_type {
         6, /* refresh point reached (value = s left); manual mode waits for register() */
     SIPREG_EV_LAPSED = 7,   /* our binding expired before refresh; value = ms since expiry */
     SIPREG_EV_BINDINGS = 8, /* a 2xx updated the binding view (fetch result, or any 2xx) */
-    SIPREG_EV_CONNECT = 9, /* the core needs a transport flow: connect, then sipreg_transport(up) */
+    SIPREG_EV_CONNECT = 9,  /* the core needs a transport flow: connect, then sipreg_transport(up).
+                             * value 0: any flow; SIPREG_TP_TCP: a stream flow (a REGISTER larger
+                             * than policy.udp_max, RFC 3261 §18.1.1): sipreg_set_flow(TCP) and
+                             * sipreg_transport(up) on it (the UDP flow may go down first) */
     SIPREG_EV_NO_BINDING = 10,  /* a 2xx to our REGISTER does not list (all) our bindings */
     SIPREG_EV_FLOW_FAILED = 11, /* the flow is dead: close it, then report sipreg_transport(down).
                                  * reason FLOW: no pong / probe answer within pong_timeout_ms
-                                 * (RFC 5626 §4.4.1); TIMEOUT: Timer F on a reliable flow;
-                                 * NETWORK: sipreg_network_changed */
+                                 * (RFC 5626 §4.4.1); TIMEOUT: Timer F on a reliable flow (any
+                                 * flow with policy.alternates); STATUS: a 503 with
+                                 * policy.alternates (RFC 3263 §4.3: the host moves to its next
+                                 * server); NETWORK: sipreg_network_changed */
     SIPREG_EV_REDIRECT = 12,    /* a 3xx was followed: text = the new Request-URI, value = 1 when
                                  * it is permanent (301: later refreshes go there too) */
     SIPREG_EV_PING = 13         /* probe mode "host": send a transport-level ping now (WebSocket
@@ -710,6 +717,11 @@ struct sipreg_policy {
     int max_redirects;         /* 3xx followed per attempt: 5 */
     int64_t command_ms;        /* unregister keeps trying (new flows) this long, then gives up;
                                 * fetch gives up at its first failed flow: 32000 ms */
+    int alternates;            /* other servers the host can fail over to (RFC 3263 §4.3): a Timer
+                                * F or a 503 retries the attempt at once on a new flow, at most
+                                * this many times per attempt; 0 (default): none */
+    int64_t udp_max;           /* largest REGISTER sent over UDP (RFC 3261 §18.1.1): 1300 bytes;
+                                * a larger one asks for a TCP flow (SIPREG_EV_CONNECT) */
 };
 
 /* Everything a registration needs; strings are copied by sipreg_new. */
@@ -731,18 +743,23 @@ struct sipreg_config {
     const char *user_agent;    /* User-Agent (default "sipreg/<version>"); "" to omit */
     const char *supported;     /* Supported (default "path, gruu, outbound"); "" to omit */
     const char *extra_headers; /* extra header lines, each "Name: value\r\n" */
-    uint8_t seed[32];          /* entropy for the PRNG (the host's crypto RNG) */
+    const char *from;  /* third-party registration (§10.2): the From URI, the one responsible for
+                        * it (To stays the AOR; the digest user defaults to its user part);
+                        * NULL: From = the AOR */
+    const char *route; /* outbound proxy (§8.1.2): every request carries "Route: <route>", ;lr
+                        * added when missing (loose routing, §16.12.1.1); NULL: none */
+    uint8_t seed[32];  /* entropy for the PRNG (the host's crypto RNG) */
     struct sipreg_policy policy; /* timers and retry */
 };
 
 /* Set one configuration field by name from a string (keys: aor, registrar, discovery
  * (configured|aor|multicast), expires, transport (ws|wss|udp|tcp|tls), username, password, ha1,
- * instance, reg-id, outbound, via-host, user-agent, supported, extra-headers, manual-refresh,
- * other-flow-up, t1-ms, t2-ms, refresh-margin, short-margin, retry-base, retry-base-up,
- * retry-max, max-retry-after, max-auth-retries, keepalive (never|auto|always), keepalive-s,
- * pong-timeout-ms, min-grant, probe (options|host|none), probe-s, retry-credentials,
- * max-redirects, command-ms). `value` must live until sipreg_new.
- * 0, SIPREG_E_NOT_FOUND (unknown key) or SIPREG_E_CONFIG (bad value). */
+ * instance, reg-id, outbound, via-host, user-agent, supported, extra-headers, from, route,
+ * manual-refresh, other-flow-up, t1-ms, t2-ms, refresh-margin, short-margin, retry-base,
+ * retry-base-up, retry-max, max-retry-after, max-auth-retries, keepalive (never|auto|always),
+ * keepalive-s, pong-timeout-ms, min-grant, probe (options|host|none), probe-s,
+ * retry-credentials, max-redirects, command-ms, alternates, udp-max). `value` must live until
+ * sipreg_new. 0, SIPREG_E_NOT_FOUND (unknown key) or SIPREG_E_CONFIG (bad value). */
 int sipreg_config_set(struct sipreg_config *cfg, const char *key, const char *value);
 
 /* Append a Contact (uri NULL or "" = generated; expires -1 / q -1 = none). */
@@ -771,7 +788,11 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
                           size_t len);
 
 /* Save what a reload needs (no credentials) as an opaque text blob; its length, or
- * SIPREG_E_BUFFER (then retry with more room; SIPREG_MAX_MESSAGE always suffices). */
+ * SIPREG_E_BUFFER (then retry with more room; SIPREG_MAX_MESSAGE always suffices). A generated
+ * Contact is saved as it is now (with the flow's address after sipreg_set_flow) and marked
+ * generated: after a reload it goes out again until the host's sipreg_set_flow reports another
+ * local address, then it is replaced and the saved one removed once (expires=0). The `from`,
+ * `route` and flow are not saved (the host passes them again). */
 int sipreg_export(const struct sipreg *r, char *out, size_t cap);
 
 /* Free a registration (NULL is fine). */
@@ -823,6 +844,19 @@ const char *sipreg_config_problem(const struct sipreg_config *cfg);
  * §4.5); the first REGISTER gets one immediate retry on a new flow, later ones back off. A
  * Timer F on a reliable flow emits SIPREG_EV_FLOW_FAILED (reason TIMEOUT): close that flow. */
 int sipreg_transport(struct sipreg *r, int up, sipreg_ms now);
+
+/* The host reports the flow that is coming up (call it before sipreg_transport(up)): its
+ * transport (enum sipreg_transport) and its LOCAL address host[0..host_len) (an IPv4 address,
+ * an IPv6 address with or without brackets, or a name; at most 64 bytes) and port (1..65535).
+ * They become the Via transport and sent-by (RFC 3261 §18.1.1; UDP keeps ;rport, RFC 3581 §3)
+ * and, for UDP/TCP/TLS, the host part of GENERATED Contacts: "sip:<user>@host:port" with
+ * ";transport=tcp|tls" (none for UDP); configured Contact URIs are never rewritten. A generated
+ * Contact that changes after it went out in a REGISTER is sent once more with expires=0 in the
+ * next REGISTER (as sipreg_set_contacts does); when registered that REGISTER starts. WS/WSS: only
+ * the Via transport changes (RFC 7118 §5 keeps the .invalid host). 0, or SIPREG_E_INVAL (an
+ * unknown transport, a host that is not a URI host, a port out of range). */
+int sipreg_set_flow(struct sipreg *r, int transport, const char *host, size_t host_len, int port,
+                    sipreg_ms now);
 
 /* Tell the core the wall clock (Unix ms) at monotonic `now`, for clock-skew estimates. */
 int sipreg_wallclock(struct sipreg *r, int64_t unix_ms, sipreg_ms now);

@@ -71,7 +71,7 @@ int sipreg_export(const struct sipreg *r, char *out, size_t cap) {
     for (size_t i = 0; i < r->ncontacts; i++) {
         const struct sipreg__contact *c = &r->contacts[i];
         if (c->removing) continue;
-        /* contact=uri|expires|q|carrier|pub-gruu|temp-gruu */
+        /* contact=uri|expires|q|carrier|pub-gruu|temp-gruu|generated */
         sipreg__putl(&b, "contact=");
         put_escaped(&b, c->uri);
         sipreg__putl(&b, "|");
@@ -82,7 +82,9 @@ int sipreg_export(const struct sipreg *r, char *out, size_t cap) {
         put_escaped(&b, sipreg__arena_str(r, c->pub_off, c->pub_len));
         sipreg__putl(&b, "|");
         put_escaped(&b, sipreg__arena_str(r, c->temp_off, c->temp_len));
-        sipreg__putl(&b, "\n");
+        /* generated: sipreg_set_flow may give it the next flow's address (the flow is not
+         * saved: after a reload this URI goes out until the host reports its address) */
+        sipreg__putc(&b, c->generated ? "|1\n" : "|0\n");
     }
     for (int k = 0; k < 2; k++) {
         /* one line per cached challenge kind (RFC 3261 §22.3: WWW and Proxy), proxy field 0/1 */
@@ -168,7 +170,8 @@ static int num(struct sipreg_str s, int64_t lo, int64_t hi, int64_t *out) {
 
 /* Apply one saved contact line to the list being rebuilt. */
 static int load_contact(struct sipreg_str v, struct sipreg_contact_spec *spec, char *text,
-                        size_t *pos, size_t cap, int *carrier, struct sipreg_str gruu[2]) {
+                        size_t *pos, size_t cap, int *carrier, struct sipreg_str gruu[2],
+                        int *generated) {
     struct sipreg_str uri = field(&v), ex = field(&v), q = field(&v), car = field(&v);
     int64_t e, qv, cv;
     long n = unescape(uri, text + *pos, cap - *pos - 1);
@@ -184,7 +187,10 @@ static int load_contact(struct sipreg_str v, struct sipreg_contact_spec *spec, c
     *carrier = (int)cv;
     gruu[0] = field(&v);
     gruu[1] = field(&v);
-    return 0;
+    /* absent in blobs saved before sipreg_set_flow existed: a configured contact */
+    struct sipreg_str g = field(&v);
+    *generated = sipreg__eq(g, sipreg__cstr("1"));
+    return g.len && !*generated && !sipreg__eq(g, sipreg__cstr("0")) ? SIPREG_E_STATE_BLOB : 0;
 }
 
 int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, const char *state,
@@ -204,7 +210,7 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
 #endif
 
     struct sipreg_contact_spec specs[SIPREG_MAX_CONTACTS];
-    int carriers[SIPREG_MAX_CONTACTS];
+    int carriers[SIPREG_MAX_CONTACTS], generated[SIPREG_MAX_CONTACTS];
     struct sipreg_str gruus[SIPREG_MAX_CONTACTS][2];
     size_t nspecs = 0, tpos = 0;
     char text[2048];
@@ -259,7 +265,7 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
         } else if (sipreg__eq(key, sipreg__cstr("contact"))) {
             if (nspecs == SIPREG_MAX_CONTACTS ||
                 load_contact(val, &specs[nspecs], text, &tpos, sizeof text, &carriers[nspecs],
-                             gruus[nspecs]) < 0)
+                             gruus[nspecs], &generated[nspecs]) < 0)
                 goto bad;
             nspecs++;
         } else if (sipreg__eq(key, sipreg__cstr("auth"))) {
@@ -298,7 +304,9 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
         if (err < 0) goto bad;
         for (size_t i = 0; i < nspecs; i++) {
             struct sipreg__contact *c = &r->contacts[i];
-            c->carrier = carriers[i];
+            c->carrier = (uint8_t)carriers[i];
+            c->generated = (uint8_t)generated[i];
+            c->sent = 1; /* saved after it went out: the registrar may hold it */
             char g[256];
             for (int k = 0; k < 2; k++) {
                 long gl = unescape(gruus[i][k], g, sizeof g);

@@ -255,10 +255,13 @@ static void header_of(const char *msg, const char *name, char *out, size_t cap) 
     }
 }
 
-/* Our contact 0 URI from the last REGISTER (for ${contact0}). */
-static void contact0(const char *sent, char *out, size_t cap) {
+/* The URI of the nth Contact header of the last REGISTER (for ${contact0} .. ${contact7}). */
+static void contact_n(const char *sent, int nth, char *out, size_t cap) {
     char v[1024];
-    header_of(sent, "Contact", v, sizeof v);
+    const char *p = sent;
+    for (int i = 0; i <= nth && p; i++)
+        if ((p = strstr(p, "\r\nContact:"))) p += 2;
+    header_of(p ? p : "", "Contact", v, sizeof v);
     const char *a = strchr(v, '<'), *b = a ? strchr(a, '>') : NULL;
     size_t n = (a && b) ? (size_t)(b - a - 1) : 0;
     if (n >= cap) n = cap - 1;
@@ -278,7 +281,6 @@ static void app(char *dst, size_t cap, size_t *len, const char *s, size_t n) {
 static void expand(const struct sim *s, const char *line, size_t n, char *out, size_t cap,
                    size_t *len) {
     char c0[512], inst[256];
-    contact0(s->last_sent, c0, sizeof c0);
     header_of(s->last_sent, "Contact", inst, sizeof inst);
     const char *ip = strstr(inst, "+sip.instance=\"");
     char instv[256] = "";
@@ -290,7 +292,9 @@ static void expand(const struct sim *s, const char *line, size_t n, char *out, s
         instv[k] = 0;
     }
     for (size_t i = 0; i < n;) {
-        if (!strncmp(line + i, "${contact0}", 11)) {
+        if (!strncmp(line + i, "${contact", 9) && line[i + 9] >= '0' && line[i + 9] <= '7' &&
+            line[i + 10] == '}') {
+            contact_n(s->last_sent, line[i + 9] - '0', c0, sizeof c0);
             app(out, cap, len, c0, strlen(c0));
             i += 11;
         } else if (!strncmp(line + i, "${instance}", 11)) {
@@ -605,7 +609,17 @@ static int step(struct sim *s, const char *cmd, const char *heredoc, size_t hlen
         sipreg_on_timeout(s->r, s->now);
     else if (!strcmp(cmd, "network"))
         sipreg_network_changed(s->r, s->now);
-    else if (!strncmp(cmd, "wallclock ", 10))
+    else if (!strncmp(cmd, "flow ", 5)) {
+        /* "flow KIND [HOST PORT]": sipreg_set_flow with the flow's local address */
+        static const char *const KINDS[] = {"ws", "wss", "udp", "tcp", "tls"};
+        char kind[8], host[128] = "";
+        int port = 0, t = 0;
+        if (sscanf(cmd + 5, "%7s %127s %d", kind, host, &port) < 1) return -1;
+        for (int i = 0; i < 5; i++)
+            if (!strcmp(kind, KINDS[i])) t = SIPREG_TP_WS + i;
+        int err = sipreg_set_flow(s->r, t, host, strlen(host), port, s->now);
+        if (err < 0) fail(s, "set_flow: %s", sipreg_errname(err));
+    } else if (!strncmp(cmd, "wallclock ", 10))
         sipreg_wallclock(s->r, strtoll(cmd + 10, NULL, 10), s->now);
     else if (!strncmp(cmd, "contacts ", 9)) {
         struct sipreg_contact_spec c[SIPREG_MAX_CONTACTS + 1];

@@ -15,9 +15,11 @@
  *                            the host fires every deadline up to TIME (when timers are on).
  *       register | unregister | unregister all | fetch | transport up | transport down |
  *       timeout | network (sipreg_network_changed) | wallclock UNIX_MS |
+ *       flow ws|wss|udp|tcp|tls [HOST PORT]   sipreg_set_flow (the flow's local address) |
  *       contacts URI [expires=N] [q=X] [, URI ...] |
  *       recv <<END ... END   a response; Via/From/To/Call-ID/CSeq that are missing are copied
- *                            from the last REGISTER sent; ${contact0} ${instance} expand
+ *                            from the last REGISTER sent; ${contact0}..${contact7} (the URIs
+ *                            of its Contacts in order) and ${instance} expand
  *       recv options <<END ... END   the same, answering the last OPTIONS probe sent
  *       recv raw <<END ... END   a message fed verbatim (LF becomes CRLF)
  *       recv file PATH N     the Nth (1-based) registrar message of a Kamailio transcript, with its

@@ -8,7 +8,7 @@ const SETTINGS = {
   aor: 'aor', registrar: 'registrar', discovery: 'discovery', expires: 'expires',
   instance: 'instance', regId: 'reg-id', outbound: 'outbound', viaHost: 'via-host',
   userAgent: 'user-agent', supported: 'supported', manualRefresh: 'manual-refresh',
-  keepalive: 'keepalive',
+  keepalive: 'keepalive', from: 'from', route: 'route',
 };
 /** Retry/timer policy option names → core keys. */
 const POLICY = {
@@ -17,8 +17,11 @@ const POLICY = {
   maxRetryAfter: 'max-retry-after', maxAuthRetries: 'max-auth-retries', otherFlowUp: 'other-flow-up',
   keepaliveS: 'keepalive-s', pongTimeoutMs: 'pong-timeout-ms', minGrant: 'min-grant',
   probe: 'probe', probeS: 'probe-s', retryCredentials: 'retry-credentials', maxRedirects: 'max-redirects',
-  commandMs: 'command-ms',
+  commandMs: 'command-ms', alternates: 'alternates', udpMax: 'udp-max',
 };
+/** Flow kinds → the core's transport numbers (enum sipreg_transport), and back for connect. */
+const KINDS = { ws: 1, wss: 2, udp: 3, tcp: 4, tls: 5 };
+const KIND_OF = ['', 'ws', 'wss', 'udp', 'tcp', 'tls'];
 /** Core event type → DOM event name. */
 const EVENTS = {
   statechange: 'statechange', registered: 'registered', unregistered: 'unregistered',
@@ -104,7 +107,7 @@ function closedError() {
  * The host a registration runs in: where messages go, who connects, what time it is.
  * @typedef {object} Host
  * @property {(text: string) => boolean} send hand one message to the flow
- * @property {() => void} connect the core wants a flow
+ * @property {(kind?: 'tcp') => void} connect the core wants a flow ('tcp': a stream flow)
  * @property {(why: string) => void} fail the core found the flow dead or replaced it: drop it
  * @property {() => boolean} [ping] send a transport-level ping (its pong: Registration#pong)
  * @property {string} [url] where the flow goes (named in errors)
@@ -289,6 +292,23 @@ export class Registration extends EventTarget {
     this.#pump();
   }
 
+  /**
+   * The flow coming up: its kind and local address (call before transport(true)). The core takes
+   * them for the messages it writes; a WebSocket flow has no address of its own (local null).
+   * @param {'udp'|'tcp'|'tls'|'ws'|'wss'} kind
+   * @param {{address: string, port: number}|null} [local]
+   */
+  setFlow(kind, local = null) {
+    if (this.#closed) return;
+    const t = KINDS[kind];
+    if (!t) throw new TypeError(`sipreg: unknown flow kind ${kind}`);
+    const core = this.#core;
+    const len = local?.address ? core.put(String(local.address)) : 0;
+    core.check(core.x.sw_set_flow(this.#h, t, core.inPtr, len, local?.port ?? 0, this.#host.now()),
+      { kind, local });
+    this.#pump();
+  }
+
   /** @param {boolean} up the flow went up or down */
   transport(up) {
     if (this.#closed) return;
@@ -398,7 +418,8 @@ export class Registration extends EventTarget {
   /** Dispatch one core event and settle promises it decides. */
   #dispatch(ev, info) {
     if (ev.type === 'connect') {
-      this.#host.connect();
+      // value: the kind of flow the core needs (a stream flow for a large message), 0 = any
+      this.#host.connect(KIND_OF[ev.value] || undefined);
       return;
     }
     if (ev.type === 'ping') {
@@ -496,7 +517,7 @@ export function createSingle(core, options, env) {
   const reg = new Registration(core, options, host);
   flow.addEventListener('up', () => {
     // a flow with a local address of its own (UDP, TCP, TLS) tells the core its kind and address
-    if (flow.local) reg.setFlow?.(flow.kind, flow.local);
+    if (flow.local) reg.setFlow(flow.kind, flow.local);
     reg.transport(true);
   });
   flow.addEventListener('down', (e) => {

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sipreg.h"
+
 static int check_failures;
 static int check_count;
 
@@ -104,6 +106,22 @@ static inline void check_header(const char *msg, const char *name, char *out, si
             return;
         }
     }
+}
+
+/* Feed r a response to the request `req` with `status` ("200 OK") and extra header lines
+ * (Via, Call-ID and CSeq copied from req); the core must take it. */
+static inline void check_answer(struct sipreg *r, const char *req, const char *status,
+                                const char *extra, int64_t now) {
+    char via[512], cid[64], cseq[64], resp[2048];
+    check_header(req, "Via", via, sizeof via);
+    check_header(req, "Call-ID", cid, sizeof cid);
+    check_header(req, "CSeq", cseq, sizeof cseq);
+    int n = snprintf(
+        resp, sizeof resp,
+        "SIP/2.0 %s\r\nVia: %s\r\nFrom: <sip:alice@example.test>;tag=a\r\nTo: "
+        "<sip:alice@example.test>;tag=b\r\nCall-ID: %s\r\nCSeq: %s\r\n%sContent-Length: 0\r\n\r\n",
+        status, via, cid, cseq, extra);
+    CHECK_INT(sipreg_recv(r, resp, (size_t)n, now), 0);
 }
 
 #endif

@@ -75,8 +75,9 @@ static void test_config_problems(void) {
     static const struct {
         const char *what;
         const char *key, *value; /* through sipreg_config_set, or key NULL: see `field` */
-        int field;               /* 1 contact 1 expires 0 / 2 every contact 0 / 3 contact q */
-        const char *says;        /* a fragment the sentence must contain */
+        int field; /* 1 contact 1 expires 0 / 2 every contact 0 / 3 contact q / 4 contact URI /
+                    * 5 a third-party from */
+        const char *says; /* a fragment the sentence must contain */
     } ROWS[] = {
         {"expires 0", "expires", "0", 0,
          "expires must be at least 1 s, got 0 (unregister() removes bindings)"},
@@ -87,6 +88,14 @@ static void test_config_problems(void) {
         {"every contact at expires 0", NULL, NULL, 2, "every contact has expires 0"},
         {"contact 1 q 1001", NULL, NULL, 3, "contact 1: q must be 0..1000"},
         {"contact 0 URI", "aor", "sip:alice@example.test", 4, "contact 0: URI does not parse"},
+        {"from tel: (§10.2)", "from", "tel:+15551234", 0,
+         "from (RFC 3261 §10.2) must be a sip: or sips: URI, got \"tel:+15551234\""},
+        {"route http:", "route", "http://proxy.test", 0,
+         "route (the outbound proxy, RFC 3261 §8.1.2) must be a sip: or sips: URI, got "
+         "\"http://proxy.test\""},
+        {"route with URI headers", "route", "sip:proxy.test?Subject=x", 0,
+         "got \"sip:proxy.test?Subject=x\""},
+        {"route and from: fine", "route", "sips:proxy.test:5061;lr", 5, NULL},
         {"one contact at 0 among live: fine", NULL, NULL, 1, NULL},
         {"fine", "expires", "1", 0, NULL},
     };
@@ -99,6 +108,7 @@ static void test_config_problems(void) {
         if (ROWS[i].field == 2) c.contacts[0].expires = c.contacts[1].expires = 0;
         if (ROWS[i].field == 3) c.contacts[1].q = 1001;
         if (ROWS[i].field == 4) c.contacts[0].uri = "sip:";
+        if (ROWS[i].field == 5) c.from = "sip:assistant@example.test";
         const char *p = sipreg_config_problem(&c);
         struct sipreg *r = NULL;
         int err = sipreg_new(&r, &c);

@@ -5,21 +5,6 @@
 #include "hash.h"
 #include "sipreg.h"
 
-/* Answer `req` with `status` and extra header lines. */
-static void answer(struct sipreg *r, const char *req, const char *status, const char *extra,
-                   int64_t now) {
-    char via[512], cid[64], cseq[64], resp[2048];
-    check_header(req, "Via", via, sizeof via);
-    check_header(req, "Call-ID", cid, sizeof cid);
-    check_header(req, "CSeq", cseq, sizeof cseq);
-    int n = snprintf(
-        resp, sizeof resp,
-        "SIP/2.0 %s\r\nVia: %s\r\nFrom: <sip:alice@example.test>;tag=a\r\nTo: "
-        "<sip:alice@example.test>;tag=b\r\nCall-ID: %s\r\nCSeq: %s\r\n%sContent-Length: 0\r\n\r\n",
-        status, via, cid, cseq, extra);
-    CHECK_INT(sipreg_recv(r, resp, (size_t)n, now), 0);
-}
-
 static void config(struct sipreg_config *c, uint8_t seed) {
     sipreg_config_init(c);
     c->aor = "sip:alice@example.test";
@@ -84,19 +69,21 @@ static void two_slots(void) {
     sipreg_register(r, 0);
     int n = sipreg_poll_send(r, req, sizeof req - 1);
     req[n > 0 ? n : 0] = 0;
-    answer(r, req, "407 Proxy Authentication Required",
-           "Proxy-Authenticate: Digest realm=\"proxy.test\", nonce=\"P1\", qop=\"auth\"\r\n", 10);
+    check_answer(r, req, "407 Proxy Authentication Required",
+                 "Proxy-Authenticate: Digest realm=\"proxy.test\", nonce=\"P1\", qop=\"auth\"\r\n",
+                 10);
     n = sipreg_poll_send(r, req, sizeof req - 1);
     req[n > 0 ? n : 0] = 0;
-    answer(r, req, "401 Unauthorized",
-           "WWW-Authenticate: Digest realm=\"example.test\", nonce=\"W1\", qop=\"auth\"\r\n", 20);
+    check_answer(r, req, "401 Unauthorized",
+                 "WWW-Authenticate: Digest realm=\"example.test\", nonce=\"W1\", qop=\"auth\"\r\n",
+                 20);
     n = sipreg_poll_send(r, req, sizeof req - 1);
     req[n > 0 ? n : 0] = 0;
     CHECK(strstr(req, "Proxy-Authorization: Digest ") && strstr(req, "\r\nAuthorization: Digest "));
     char contact[256], ok[400];
     check_header(req, "Contact", contact, sizeof contact);
     snprintf(ok, sizeof ok, "Contact: %s;expires=600\r\n", contact);
-    answer(r, req, "200 OK", ok, 30);
+    check_answer(r, req, "200 OK", ok, 30);
     CHECK_INT(sipreg_state(r), SIPREG_ST_REGISTERED);
     int blen = sipreg_export(r, blob, sizeof blob - 1);
     sipreg_free(r);
@@ -120,15 +107,16 @@ int main(void) {
     sipreg_register(r, 0);
     int n = sipreg_poll_send(r, req, sizeof req - 1);
     req[n] = 0;
-    answer(r, req, "401 Unauthorized",
-           "WWW-Authenticate: Digest realm=\"example.test\", nonce=\"N1\", qop=\"auth\"\r\n", 10);
+    check_answer(r, req, "401 Unauthorized",
+                 "WWW-Authenticate: Digest realm=\"example.test\", nonce=\"N1\", qop=\"auth\"\r\n",
+                 10);
     n = sipreg_poll_send(r, req, sizeof req - 1);
     req[n] = 0;
     char contact[256], c2[256];
     check_header(req, "Contact", contact, sizeof contact);
     char ok[400];
     snprintf(ok, sizeof ok, "Contact: %s;expires=600\r\n", contact);
-    answer(r, req, "200 OK", ok, 20);
+    check_answer(r, req, "200 OK", ok, 20);
     CHECK_INT(sipreg_state(r), SIPREG_ST_REGISTERED);
 
     int blen = sipreg_export(r, blob, sizeof blob - 1);
