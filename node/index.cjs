@@ -22,4 +22,8 @@ module.exports = {
   /** Re-register at once when a local address changes (polls every intervalMs, 5000); returns a
    *  promise of the stop function. */
   watchNetwork: async (target, options) => (await load()).watchNetwork(target, options),
+  /** RFC 3263 server location for a sip:/sips: URI (the ordered targets). */
+  locate: async (uri, options) => (await load()).locate(uri, options),
+  /** Observe REGISTERs on the multicast group (never answers). */
+  listenMulticast: async (options) => (await load()).listenMulticast(options),
 };

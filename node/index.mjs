@@ -14,11 +14,27 @@ export const loadWebSocket = async () => (await import('./websocket.mjs')).NodeW
 // Node >= 22 has a global WebSocket; on Node 20 our own client (websocket.mjs: node:net/tls),
 // loaded when a flow first connects, so that importing sipreg (and parsing) does not pay for it
 const WebSocketImpl = globalThis.WebSocket ?? { load: loadWebSocket, ping: true };
-const api = lib.bind(await lib.loadCore(await compiling), { WebSocket: WebSocketImpl });
+// SIP over UDP/TCP/TLS (flows.mjs), loaded by createRegistration when a server is not ws:/wss:
+/** @type {typeof import('./flows.mjs') | null} */
+let flows = null;
+const makeFlow = (options) => flows?.makeFlow(options);
+const api = lib.bind(await lib.loadCore(await compiling), { WebSocket: WebSocketImpl, makeFlow });
 
 export const { RegistrationPool, parse, uriEqual, version, core } = api;
 export const { Registration, RegistrationError, SipregError, WebSocketFlow } = lib;
 export { watchNetwork } from './network.mjs';
+
+/**
+ * RFC 3263 server location: the ordered targets ({transport, host, port, address, source}) for a
+ * sip:/sips: URI (node/locate.mjs; loaded on first use).
+ * @param {string} uri @param {object} [options] dns, transport, ...
+ */
+export const locate = async (uri, options) => (await import('./locate.mjs')).locate(uri, options);
+/**
+ * Observe REGISTERs on the multicast group (RFC 3261 §10.2.6; never answers): node/listen.mjs.
+ * @param {object} [options]
+ */
+export const listenMulticast = async (options) => (await import('./listen.mjs')).listenMulticast(options);
 
 /**
  * Create a registration with its own WebSocket flow (nothing is sent until register()).
@@ -29,6 +45,9 @@ export { watchNetwork } from './network.mjs';
  * @returns {Promise<lib.Registration>}
  */
 export async function createRegistration(options) {
+  // a copy: makeFlow sets `route` for an outbound proxy
+  options = { ...options };
+  if (!/^wss?:/i.test(options.server ?? '')) flows ??= await import('./flows.mjs');
   if (options?.store !== undefined && options.instance === undefined && options.aor) {
     const { instanceFromStore } = await import('./instance-store.mjs');
     options = { ...options, instance: instanceFromStore(options.store, options.aor) };

@@ -172,6 +172,8 @@ export class Registration extends EventTarget {
     };
     wall(info);
     info.bindings.forEach(wall);
+    // where the flow goes (hosts with flows of their own: transport, host, port, address)
+    if (this.#host.target !== undefined) info.target = this.#host.target;
     return info;
   }
 
@@ -498,7 +500,8 @@ export function createSingle(core, options, env) {
   const host = {
     get kind() { return flow.kind; },
     get flowUp() { return flow.up; },
-    url: options.server,
+    get url() { return flow.url ?? options.server; },
+    get target() { return flow.target ?? null; },
     get cause() { return flow.lastCause; },
     send: (text) => flow.send(text),
     connect: (kind) => flow.connect(kind),

@@ -1,5 +1,5 @@
 // Real SIP registrar for the JS and browser tests: Kamailio 5.6 (kamailio.cfg beside this file)
-// with SIP over WebSocket (RFC 7118) and UDP, on 127.0.0.1 only, on free ports.
+// with SIP over WebSocket (RFC 7118), UDP and TCP (TLS too with { tls: true }), on 127.0.0.1 only, on free ports.
 //
 //   import { startRegistrar } from '../registrar/registrar.mjs';
 //   const reg = await startRegistrar();          // reg.wsUrl = 'ws://127.0.0.1:<port>'
@@ -71,6 +71,8 @@ const REASONS = {
  * @property {string} wsUrl        "ws://127.0.0.1:<wsPort>" (WebSocket subprotocol "sip")
  * @property {number} wsPort
  * @property {number} udpPort      SIP over UDP on 127.0.0.1
+ * @property {number} tcpPort      SIP over TCP on 127.0.0.1 (RFC 3261 §18; not WebSocket)
+ * @property {number | null} tlsPort  SIP over TLS on 127.0.0.1 with { tls: true }, else null
  * @property {string | null} wssUrl   "wss://127.0.0.1:<wssPort>" with { tls: true }, else null
  * @property {number | null} wssPort
  * @property {import('./testca.mjs').TestPki | null} pki  with { tls: true }: caFile / ca (PEM) to
@@ -325,6 +327,8 @@ async function startKamailio(cfg, extraArgs, options) {
   let wsPort = 0;
   let udpPort = 0;
   let wssPort = 0;
+  let tcpPort = 0;
+  let tlsPort = 0;
   let stopped = false;
   /** @type {import('./testca.mjs').TestPki | null} */
   let pki = null;
@@ -338,14 +342,14 @@ async function startKamailio(cfg, extraArgs, options) {
   /** @returns {string[]} */
   const args = () => {
     const a = ['-f', cfg, '-DD', '-E', '-P', pidFile, '-Y', runDir,
-      '-A', `UDPPORT=${udpPort}`, '-A', `WSPORT=${wsPort}`, '-A', `CTL_SOCK="${ctlSocket}"`];
+      '-A', `UDPPORT=${udpPort}`, '-A', `WSPORT=${wsPort}`, '-A', `TCPPORT=${tcpPort}`, '-A', `CTL_SOCK="${ctlSocket}"`];
     a.push(...extraArgs);
     if (options.tcpChildren) a.push('-A', `TCP_CHILDREN=${options.tcpChildren}`);
     if (options.fault503) a.push('-A', 'FAULT_503');
     if (options.debug) a.push('-A', 'DEBUG');
     if (flowTimer !== null) a.push('-A', 'OUTBOUND', '-A', `FLOW_TIMER=${flowTimer}`);
     if (pki) {
-      a.push('-A', 'TLS', '-A', `WSSPORT=${wssPort}`, '-A', `TLS_CERT="${pki.certFile}"`,
+      a.push('-A', 'TLS', '-A', `WSSPORT=${wssPort}`, '-A', `TLSPORT=${tlsPort}`, '-A', `TLS_CERT="${pki.certFile}"`,
         '-A', `TLS_KEY="${pki.keyFile}"`);
     }
     return a;
@@ -433,8 +437,10 @@ async function startKamailio(cfg, extraArgs, options) {
       if (!samePorts) {
         wsPort = await freeTcpPort();
         udpPort = await freeUdpPort();
+        do tcpPort = await freeTcpPort(); while (tcpPort === wsPort);
         if (pki) {
-          do wssPort = await freeTcpPort(); while (wssPort === wsPort);
+          do wssPort = await freeTcpPort(); while (wssPort === wsPort || wssPort === tcpPort);
+          do tlsPort = await freeTcpPort(); while ([wsPort, tcpPort, wssPort].includes(tlsPort));
         }
       }
       const r = await launch();
@@ -502,6 +508,8 @@ async function startKamailio(cfg, extraArgs, options) {
     get wsUrl() { return `ws://${HOST}:${wsPort}`; },
     get wsPort() { return wsPort; },
     get udpPort() { return udpPort; },
+    get tcpPort() { return tcpPort; },
+    get tlsPort() { return pki ? tlsPort : null; },
     get wssUrl() { return pki ? `wss://${HOST}:${wssPort}` : null; },
     get wssPort() { return pki ? wssPort : null; },
     pki,

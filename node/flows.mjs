@@ -1,0 +1,308 @@
+// flows.mjs — the Node host's own flows (createSingle's env.makeFlow): SIP over UDP, TCP and TLS
+// (RFC 3261 §18) to a configured `sip:`/`sips:` server, to the servers RFC 3263 finds for the
+// Request-URI (node/locate.mjs), or by multicast (§10.2.6, node/multicast-flow.mjs). ws:// and
+// wss:// servers stay with the WebSocket flow (makeFlow returns undefined).
+//
+// A SipFlow holds the ordered targets and one flow at a time (udp-flow.mjs, stream-flow.mjs) to
+// the current one. RFC 3263 §4.3 failover: a connection that cannot be opened makes it try the
+// next target before it reports 'down'; a flow that went down without ever hearing from its
+// target, or that the registration dropped (fail(why): Timer F, 503), makes the next connect()
+// start at the next target. When every target failed, 'down' names the last cause and the next
+// connect() locates again.
+import net from 'node:net';
+import { UdpFlow } from './udp-flow.mjs';
+import { StreamFlow } from './stream-flow.mjs';
+
+/** RFC 3261 §19.1.2: default ports (5061 for TLS, RFC 3263 §4.2). */
+const DEFAULT_PORT = { udp: 5060, tcp: 5060, tls: 5061 };
+const TRANSPORTS = ['udp', 'tcp', 'tls'];
+
+/** @param {string} message a configuration error (code SIPREG_E_CONFIG, as the core's) */
+const configError = (message) => Object.assign(new TypeError(`sipreg: ${message}`), { code: 'SIPREG_E_CONFIG' });
+
+/**
+ * @typedef {object} Target where a flow goes (node/locate.mjs's shape, plus `domain`: the name
+ *   a TLS certificate must carry, RFC 5922 §4)
+ * @property {'udp'|'tcp'|'tls'} transport
+ * @property {string} host
+ * @property {number} port
+ * @property {string} [address]
+ * @property {string} [source] 'naptr' | 'srv' | 'a' | 'literal' | 'configured' | 'multicast'
+ * @property {string} [domain]
+ */
+
+/**
+ * The parts of a sip:/sips: URI that say where to send (RFC 3261 §19.1.1); null for another
+ * scheme, a configuration error for a SIP URI without a usable host.
+ * @param {string} uri
+ * @returns {{ secure: boolean, host: string, port: number | null, transport: string | null } | null}
+ */
+export function sipUriParts(uri) {
+  const m = /^\s*<?(sips?):(?:[^@>]*@)?(\[[0-9a-f:.]+\]|[^:;?>\s]+)(?::(\d{1,5}))?([^?>]*)/i.exec(String(uri));
+  if (!m) return null;
+  const transport = /;transport=([^;]*)/i.exec(m[4])?.[1]?.toLowerCase() ?? null;
+  const port = m[3] === undefined ? null : Number(m[3]);
+  if (port !== null && (port < 1 || port > 65535)) throw configError(`port ${m[3]} in ${uri} is out of range`);
+  return { secure: m[1].toLowerCase() === 'sips', host: m[2].replace(/^\[|\]$/g, '').toLowerCase(), port, transport };
+}
+
+/**
+ * The target of a server URI when no DNS is needed (an IP literal), else null (RFC 3263 §4.1:
+ * transport from the URI, else TLS for sips:, else UDP; §4.2: the URI's port, else the default).
+ * @param {{ secure: boolean, host: string, port: number | null, transport: string | null }} u
+ * @param {string} [preferred] options.transport
+ * @returns {Target | null}
+ */
+function literalTarget(u, preferred) {
+  if (!net.isIP(u.host)) return null;
+  const transport = u.secure ? 'tls' : (u.transport ?? preferred ?? 'udp');
+  return { transport, host: u.host, port: u.port ?? DEFAULT_PORT[transport], address: u.host, source: 'literal' };
+}
+
+/** One line for a target: "tcp 127.0.0.1:5060". */
+export function targetWords(t) {
+  if (!t) return 'no target';
+  const a = t.address ?? t.host;
+  return `${t.transport} ${net.isIPv6(a) ? `[${a}]` : a}:${t.port}${t.host !== a ? ` (${t.host})` : ''}`;
+}
+
+/**
+ * A flow over UDP, TCP or TLS that moves through an ordered list of targets.
+ * Interface: bindings/js/websocket-flow.mjs ('up', 'down', 'error'; ontext, send, fail, close).
+ */
+export class SipFlow extends EventTarget {
+  canPing = false;
+  /** @type {((text: string) => void) | null} */
+  ontext = null;
+  onpong = null;
+  /** @type {{code: string, message: string} | null} */
+  lastCause = null;
+  /** @type {Target[] | null} the targets of this round (null: locate on the next connect) */
+  #targets = null;
+  #index = 0;
+  /** targets that failed to connect in this round */
+  #tried = 0;
+  /** @type {any} the flow to the current target */
+  #inner = null;
+  #opening = false;
+  #closed = false;
+  /** after connect('tcp'): UDP targets are reached over TCP (RFC 3261 §18.1.1) */
+  #streamOnly = false;
+  /** @type {{target: Target, kind: string, flow: any} | null} the last flow made (reused for its target) */
+  #last = null;
+
+  /**
+   * @param {object} how
+   * @param {() => Promise<Target[]> | Target[]} how.locate the ordered targets (asked again after
+   *   a round in which every target failed)
+   * @param {(target: Target, kind: 'udp'|'tcp'|'tls') => any | Promise<any>} [how.open] a flow to
+   *   one target (default: UdpFlow / StreamFlow with `options`)
+   * @param {'udp'|'tcp'|'tls'} [how.kind] the kind expected before the first target is known
+   * @param {object} [how.options] connectTimeout, tls, limits
+   */
+  constructor({ locate, open, kind = 'udp', options = {} }) {
+    super();
+    this.locate = locate;
+    this.open = open ?? ((target, k) => (k === 'udp' ? new UdpFlow(target) : new StreamFlow(k, target, options)));
+    this.expected = kind;
+  }
+
+  /** @returns {'udp'|'tcp'|'tls'} the current flow's kind (the expected one before any) */
+  get kind() { return this.#inner?.kind ?? this.#kindFor(this.target) ?? this.expected; }
+  get up() { return Boolean(this.#inner?.up); }
+  /** @returns {{address: string, port: number} | null} */
+  get local() { return this.#inner?.up ? this.#inner.local : null; }
+  /** @returns {Target | null} where the current (or next) flow goes */
+  get target() {
+    if (this.#inner?.target) return this.#inner.target;
+    const t = this.#targets;
+    return t?.length ? t[this.#index % t.length] : null;
+  }
+  /** @returns {string} the target in words (errors, CLI) */
+  get url() { return targetWords(this.target); }
+
+  /** @param {Target | null} t @returns {'udp'|'tcp'|'tls'|null} */
+  #kindFor(t) {
+    if (!t) return null;
+    return this.#streamOnly && t.transport === 'udp' ? 'tcp' : t.transport;
+  }
+
+  /**
+   * Open a flow unless one is open or opening.
+   * @param {'tcp'} [kind] 'tcp': the core needs a stream flow (a request over udp-max, §18.1.1):
+   *   a UDP flow is replaced by TCP to the same target
+   */
+  connect(kind) {
+    this.#closed = false;
+    if (kind === 'tcp' && !this.#streamOnly) {
+      this.#streamOnly = true;
+      if (this.#inner?.kind === 'udp') {
+        // the UDP flow gives way: 'down' (requested), then TCP to the same target
+        const old = this.#inner;
+        this.#detach(old);
+        old.close();
+        this.#emitDown({ code: 'closed', message: 'UDP flow replaced by TCP (RFC 3261 §18.1.1)' }, true, true);
+      }
+    }
+    if (this.#inner || this.#opening) return;
+    this.#tried = 0;
+    this.#attempt();
+  }
+
+  /** Open a flow to the current target (locating first when needed). */
+  async #attempt() {
+    this.#opening = true;
+    let flow;
+    try {
+      if (!this.#targets) {
+        const targets = await this.locate();
+        if (!targets?.length) throw Object.assign(new Error('no target to send to'), { code: 'ENOTFOUND' });
+        this.#targets = targets;
+        this.#index = 0;
+      }
+      if (this.#closed) { this.#opening = false; return; }
+      const target = this.#targets[this.#index % this.#targets.length];
+      const kind = this.#kindFor(target);
+      // the same target again: the same flow object (a multicast flow keeps its socket)
+      if (this.#last?.target === target && this.#last.kind === kind) flow = this.#last.flow;
+      else this.#last = { target, kind, flow: (flow = await this.open(target, kind)) };
+    } catch (e) {
+      this.#opening = false;
+      if (this.#closed) return;
+      this.#targets = null;
+      this.lastCause = { code: e?.code ?? 'ENOTFOUND', message: String(e?.message ?? e) };
+      this.#emitDown(this.lastCause, false, false);
+      return;
+    }
+    this.#opening = false;
+    if (this.#closed) return;
+    this.#inner = flow;
+    flow.ontext = (text) => this.ontext?.(text);
+    flow.onup = () => {
+      this.#tried = 0;
+      this.dispatchEvent(new CustomEvent('up'));
+    };
+    flow.ondown = (e) => this.#innerDown(flow, e.detail);
+    flow.onerror = (e) => this.dispatchEvent(new CustomEvent('error', { detail: e.detail }));
+    flow.addEventListener('up', flow.onup);
+    flow.addEventListener('down', flow.ondown);
+    flow.addEventListener('error', flow.onerror);
+    flow.connect(this.#streamOnly ? 'tcp' : undefined);
+  }
+
+  /** Stop listening to a flow. */
+  #detach(flow) {
+    flow.removeEventListener('up', flow.onup);
+    flow.removeEventListener('down', flow.ondown);
+    flow.removeEventListener('error', flow.onerror);
+    flow.ontext = null;
+    if (this.#inner === flow) this.#inner = null;
+  }
+
+  /** The flow to the current target went down (or never came up). */
+  #innerDown(flow, d) {
+    this.#detach(flow);
+    this.lastCause = d.cause;
+    if (this.#closed || d.requested) return;
+    const n = this.#targets?.length ?? 1;
+    if (d.cause?.code === 'failed') {
+      this.#index++; // the registration gave up on this server (RFC 3263 §4.3)
+    } else if (!d.wasUp) {
+      // a connection that could not be opened: the next target, before telling anyone
+      this.#index++;
+      if (++this.#tried < n) {
+        this.#attempt();
+        return;
+      }
+      this.#targets = null; // every target failed: locate again next time
+    } else if (!flow.heard) {
+      this.#index++; // up, but the target never answered (ICMP unreachable over UDP)
+    }
+    this.#emitDown(d.cause, d.wasUp, false);
+  }
+
+  /** @param {{code: string, message: string}} cause @param {boolean} wasUp @param {boolean} requested */
+  #emitDown(cause, wasUp, requested) {
+    this.dispatchEvent(new CustomEvent('down', { detail: { code: 0, reason: cause.message, wasUp, requested, cause } }));
+  }
+
+  /** @param {string} text @returns {boolean} */
+  send(text) { return this.#inner?.send(text) ?? false; }
+
+  /** The registration found the flow dead or wants another server: 'down'; next connect() moves on. */
+  fail(why = 'timeout') {
+    if (this.#inner) this.#inner.fail(why);
+  }
+
+  /** Close for good. */
+  close() {
+    this.#closed = true;
+    const flow = this.#inner;
+    if (!flow) return;
+    this.#detach(flow);
+    flow.close();
+    this.lastCause = { code: 'closed', message: 'closed by this client' };
+    this.#emitDown(this.lastCause, true, true);
+  }
+}
+
+/**
+ * A flow for createRegistration options (Node's env.makeFlow): undefined for ws:// and wss://
+ * servers (the WebSocket flow); a SipFlow to a sip:/sips: `server` (an outbound proxy: it becomes
+ * `options.route` unless `route` is given or the server is the Request-URI's own host); with no
+ * server, to the targets RFC 3263 finds for the Request-URI (registrar, else the AOR's host);
+ * with `discovery: 'multicast'`, the MulticastFlow. Sets options.route: pass a copy.
+ * @param {object} options createRegistration options
+ * @returns {SipFlow | undefined}
+ */
+export function makeFlow(options) {
+  const server = options.server;
+  if (typeof server === 'string' && /^wss?:/i.test(server)) return undefined;
+  const preferred = options.transport;
+  if (preferred !== undefined && !TRANSPORTS.includes(preferred)) {
+    throw configError(`transport must be udp, tcp or tls with a sip: server, got "${preferred}"`);
+  }
+  const flowOptions = { connectTimeout: options.connectTimeout, tls: options.tls };
+  if (options.discovery === 'multicast' && server === undefined) {
+    return new SipFlow({
+      kind: 'udp',
+      locate: () => [{ transport: 'udp', host: 'sip.mcast.net', port: 5060, source: 'multicast' }],
+      open: async () => new (await import('./multicast-flow.mjs')).MulticastFlow(options),
+    });
+  }
+  const ruri = options.registrar ?? (options.aor ? `sip:${sipUriParts(options.aor)?.host ?? ''}` : undefined);
+  if (options.targets) {
+    // a fixed target list (tests; callers that located the servers themselves)
+    const targets = options.targets.map((t) => ({ source: 'configured', ...t }));
+    return new SipFlow({ kind: targets[0]?.transport, locate: () => targets, options: flowOptions });
+  }
+  let where = ruri;
+  if (server !== undefined) {
+    const u = typeof server === 'string' ? sipUriParts(server) : null;
+    if (!u) throw configError(`server must be a ws://, wss://, sip: or sips: URI, got "${server}"`);
+    if (u.transport && !TRANSPORTS.includes(u.transport)) throw configError(`transport=${u.transport} in ${server} is not udp, tcp or tls`);
+    if (u.secure && u.transport === 'udp') throw configError(`${server}: sips: is TLS only (RFC 3261 §26.2.2)`);
+    // an outbound proxy: a pre-loaded Route (RFC 3261 §8.1.2); none when the server is the
+    // registrar itself (the Request-URI's host: the server only says how to reach it)
+    const own = ruri ? sipUriParts(ruri)?.host : undefined;
+    if (options.route === undefined && u.host !== own) options.route = server.trim().replace(/^<|>$/g, '');
+    const fixed = literalTarget(u, preferred);
+    if (fixed) return new SipFlow({ kind: fixed.transport, locate: () => [fixed], options: flowOptions });
+    where = server;
+  }
+  if (!where) throw configError('a server, a registrar or an AOR is needed to know where to register');
+  const u = sipUriParts(where);
+  if (!u) throw configError(`registrar must be a sip: or sips: URI, got "${where}"`);
+  const dns = options.dns;
+  const kind = u.secure ? 'tls' : (u.transport ?? preferred ?? 'udp');
+  return new SipFlow({
+    kind,
+    options: flowOptions,
+    locate: async () => {
+      const { locate } = await import('./locate.mjs');
+      const targets = await locate(where, { dns, transport: preferred });
+      // RFC 5922 §4: the certificate of a located server names the domain asked for
+      return targets.map((t) => ({ ...t, domain: u.host }));
+    },
+  });
+}

@@ -1,0 +1,81 @@
+// udp-flow.mjs — one SIP flow over UDP (RFC 3261 §18): a connected datagram socket to one target.
+// One datagram is one message (§18.3: no framing on datagrams); the core retransmits (Timer E,
+// §17.1.2.2), this file only moves datagrams. 'up' once the socket is bound and connected
+// (`local` is then its address: Via sent-by with rport (RFC 3581), Contact); a datagram that is
+// not UTF-8 or longer than UDP_MAX is dropped with an 'error' event. Causes of 'down': the
+// system's error (ECONNREFUSED: an ICMP port unreachable came back on the connected socket,
+// ENETUNREACH, ...), 'closed' (we closed it), 'failed' (the registration dropped it: `why`).
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { SocketFlow } from './socket-flow.mjs';
+
+/** The largest datagram taken as one SIP message (the bound of UDP's length field). */
+export const UDP_MAX = 65_535;
+
+/** A UDP "flow" to one target: up while its socket is open. */
+export class UdpFlow extends SocketFlow {
+  kind = 'udp';
+
+  /**
+   * @param {{host: string, port: number, address?: string}} target where datagrams go
+   *   (`address`: the resolved IP; else `host` must be an IP literal)
+   * @param {{ bind?: string }} [options] bind: the local address to send from (default: any)
+   */
+  constructor(target, options = {}) {
+    super(target);
+    this.bind = options.bind;
+  }
+
+  /** Open the socket unless it is open or opening. */
+  connect() {
+    if (this.sock) return;
+    this.closing = false;
+    this.heard = false;
+    const address = this.target.address ?? this.target.host;
+    const family = net.isIP(address);
+    if (!family) {
+      const message = `UDP target ${address} is not an IP address`;
+      queueMicrotask(() => this.down({ code: 'EINVAL', message }));
+      return;
+    }
+    const sock = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+    this.sock = sock;
+    sock.on('error', (e) => {
+      if (sock !== this.sock) return;
+      // on a connected socket an ICMP error comes back as the socket's error (ECONNREFUSED)
+      this.down({ code: e.code ?? 'EIO', message: e.message });
+      this.release(sock);
+    });
+    sock.on('message', (data) => {
+      if (sock !== this.sock) return;
+      this.heard = true;
+      if (data.length > UDP_MAX) {
+        this.dispatchEvent(new CustomEvent('error', { detail: { reason: `datagram of ${data.length} bytes dropped (over ${UDP_MAX})` } }));
+      } else this.deliver(data);
+    });
+    const go = () => {
+      if (sock !== this.sock) return;
+      sock.connect(this.target.port, address, (e) => {
+        if (sock !== this.sock || e) return; // an error: the 'error' listener reports it
+        const a = sock.address();
+        this.opened({ address: a.address, port: a.port });
+      });
+    };
+    if (this.bind) sock.bind(0, this.bind, go); else go();
+  }
+
+  /** @param {dgram.Socket} sock @param {string} text */
+  write(sock, text) {
+    sock.send(text, (e) => {
+      if (e && sock === this.sock) {
+        this.down({ code: e.code ?? 'EIO', message: e.message });
+        this.release(sock);
+      }
+    });
+  }
+
+  /** @param {dgram.Socket} sock */
+  release(sock) {
+    try { sock.close(); } catch { /* closed already */ }
+  }
+}
