@@ -193,7 +193,7 @@ export async function startSippUas(options) {
   /** @type {Promise<SippResult>} */
   const exited = new Promise((resolve, reject) => {
     child.once('error', (e) => reject(new Error(`sipp could not start (${e.message}): run scripts/setup.sh (installs sip-tester)`)));
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => { // 'close': stdout (the last screen) is complete
       result = { code, signal, ...counters(stdout) };
       resolve(result);
     });
