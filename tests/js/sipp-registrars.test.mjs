@@ -4,6 +4,7 @@
 // Each row asserts what sipreg reports (events, info, bindings) AND what SIPp received (its
 // message log: the REGISTERs, their CSeq, Authorization, timing), and ends with the registrar's
 // own state: the SIPp scenario completed, exit status 0, one successful call, none failed.
+// Rows (a)-(h) are the issue's list; (i)/(j) add a slow registrar for the UDP retransmission timers.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ROOT, need } from './helpers.mjs';
@@ -67,6 +68,21 @@ function assertRegisters(ctx, n, { auth = false } = {}) {
     for (const m of regs.slice(1)) assert.match(m.get('authorization') ?? '', /^Digest /, 'Authorization after the 401');
   }
   return regs;
+}
+
+/**
+ * Copies of the first REGISTER SIPp received: over UDP at `udpOffsets` ms after the first
+ * (±200 ms; RFC 3261 §17.1.2.2 Timer E), the same bytes each time (same branch, CSeq 1); over
+ * TCP exactly one (§17.1.2.2: Timer E only for unreliable transports).
+ */
+function assertCopies(ctx, udpOffsets) {
+  const copies = ctx.uas.registers();
+  const expected = ctx.transport === 'udp' ? udpOffsets : [0];
+  const offsets = copies.map((m) => Math.round(m.at - copies[0].at));
+  assert.equal(copies.length, expected.length, `copies at ${offsets} ms, expected ${expected}`);
+  offsets.forEach((o, i) => assert.ok(Math.abs(o - expected[i]) <= 200, `copies at ${offsets} ms, expected ${expected}`));
+  assert.equal(new Set(copies.map((m) => m.text)).size, 1, 'retransmissions are the same request');
+  assertRegisters(ctx, 1);
 }
 
 /**
@@ -220,6 +236,25 @@ const ROWS = [
       const [, r2] = assertRegisters(ctx, 2, { auth: true });
       assert.match(r2.get('authorization'), /realm="example\.test".*nonce="8e0a7c52-3f1b-4c2d-9a6e-5b7d1f0c4e21"|nonce="8e0a7c52-3f1b-4c2d-9a6e-5b7d1f0c4e21".*realm="example\.test"/);
       assert.match(r2.get('authorization'), /qop=auth/);
+    },
+  },
+  {
+    name: '(i) slow registrar, no provisional: over UDP Timer E retransmits at T1, 2·T1, then T2; over TCP never',
+    scenario: 'slow', transports: ['udp', 'tcp'], vars: () => ({ delay: 2200, trying: 0 }),
+    options: { policy: { t1Ms: 300, t2Ms: 800 } },
+    async check(ctx) {
+      const d = await ctx.reg.register();
+      assert.equal(d.info.granted, 300);
+      assertCopies(ctx, [0, 300, 900, 1700]);
+    },
+  },
+  {
+    name: '(j) slow registrar with 100 Trying at once: over UDP the armed T1 fires, then every T2 (Proceeding); TCP never',
+    scenario: 'slow', transports: ['udp', 'tcp'], vars: () => ({ delay: 2200, trying: 1 }),
+    options: { policy: { t1Ms: 300, t2Ms: 800 } },
+    async check(ctx) {
+      await ctx.reg.register();
+      assertCopies(ctx, [0, 300, 1100, 1900]);
     },
   },
 ];
