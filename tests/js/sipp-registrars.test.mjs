@@ -7,10 +7,13 @@
 // Rows (a)-(h) are the issue's list; (i)/(j) add a slow registrar for the UDP retransmission timers.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { ROOT, need } from './helpers.mjs';
 import { startSippUas } from '../registrar/sipp.mjs';
 
 const sipreg = await import(need(`${ROOT}node/index.mjs`, 'node package'));
+/** One JSON record per row and transport (git-ignored), for the interop matrix of the closing note. */
+const INTEROP_DIR = `${ROOT}tests/js/artifacts/interop/`;
 
 const AOR = 'sip:alice@example.test';
 const EVENTS = ['registered', 'registrationfailed', 'retry', 'nobinding', 'bindings', 'flowdown', 'flowfailed', 'error'];
@@ -265,9 +268,11 @@ const ROWS = [
  * @param {typeof ROWS[number]} row
  * @param {'udp' | 'tcp'} transport
  */
-async function run(row, transport) {
+async function run(row, transport, t) {
+  const t0 = performance.now();
   const uas = await startSippUas({ scenario: row.scenario, transport, vars: row.vars?.() });
   let reg;
+  let outcome = 'fail';
   try {
     reg = await sipreg.createRegistration({ server: uas.server, aor: AOR, auth: { username: 'alice', password: 'secret' },
       expires: 120, ...row.options, policy: { ...row.options?.policy } });
@@ -278,17 +283,25 @@ async function run(row, transport) {
     const end = await uas.finished(15000);
     assert.deepEqual({ code: end.code, successful: end.successful, failed: end.failed }, { code: 0, successful: 1, failed: 0 },
       'the registrar\'s own state: SIPp\'s scenario completed');
+    outcome = 'pass';
   } catch (e) {
     if (e instanceof Error) e.message += `\n${uas.report()}`;
     throw e;
   } finally {
+    const regs = uas.registers().length;
     reg?.close();
     await uas.stop();
+    const ms = Math.round(performance.now() - t0);
+    t.diagnostic(`sipp ${row.scenario} over ${transport}: ${outcome}, ${(ms / 1000).toFixed(2)} s, ${regs} REGISTERs received`);
+    mkdirSync(INTEROP_DIR, { recursive: true });
+    writeFileSync(`${INTEROP_DIR}sipp-${row.scenario}-${transport}-${row.name.slice(1, 2)}.json`, `${JSON.stringify({
+      registrar: `SIPp ${row.scenario}.xml`, behaviour: row.name, transport, discovery: 'configured (server: sip: URI, outbound proxy)',
+      outcome, ms, registers: regs }, null, 2)}\n`);
   }
 }
 
 describe('SIPp-scripted registrars over UDP and TCP (public API, server: sip:127.0.0.1:<port>)', { concurrency: 6 }, () => {
   for (const row of ROWS) {
-    for (const transport of row.transports) test(`${transport}: ${row.name}`, () => run(row, transport));
+    for (const transport of row.transports) test(`${transport}: ${row.name}`, (t) => run(row, transport, t));
   }
 });
