@@ -48,10 +48,23 @@ static const char **str_field(struct sipreg_config *c, const char *key) {
 
 /* Integer-valued policy keys (seconds unless named _ms), with their ranges. */
 static int64_t *int_field(struct sipreg_config *c, const char *key, int64_t *lo, int64_t *hi) {
-    static const char *const KEYS[] = {
-        "expires",         "t1-ms",         "t2-ms",     "refresh-margin",  "short-margin",
-        "retry-base",      "retry-base-up", "retry-max", "max-retry-after", "keepalive-s",
-        "pong-timeout-ms", "min-grant",     "probe-s",   "command-ms",      NULL};
+    static const char *const KEYS[] = {"expires",
+                                       "t1-ms",
+                                       "t2-ms",
+                                       "refresh-margin",
+                                       "short-margin",
+                                       "retry-base",
+                                       "retry-base-up",
+                                       "retry-max",
+                                       "max-retry-after",
+                                       "keepalive-s",
+                                       "pong-timeout-ms",
+                                       "min-grant",
+                                       "probe-s",
+                                       "command-ms",
+                                       "udp-max",
+                                       "alternates",
+                                       NULL};
     int64_t *fields[] = {&c->expires,
                          &c->policy.t1_ms,
                          &c->policy.t2_ms,
@@ -65,10 +78,14 @@ static int64_t *int_field(struct sipreg_config *c, const char *key, int64_t *lo,
                          &c->policy.pong_timeout_ms,
                          &c->policy.min_grant_s,
                          &c->policy.probe_s,
-                         &c->policy.command_ms};
+                         &c->policy.command_ms,
+                         &c->policy.udp_max,
+                         &c->policy.alternates};
     int i = one_of(key, KEYS);
-    *lo = i == 0 ? 0 : 1;
-    *hi = 0xffffffffLL; /* RFC 3261 §10.2.1: expiry values up to 2^32-1 */
+    *lo = i == 0 || i >= 14 ? 0 : 1;
+    /* RFC 3261 §10.2.1: expiry values up to 2^32-1; udp-max a message's size (§18.1.1);
+     * alternates up to 20 servers (RFC 3263 §4.3) */
+    *hi = i == 14 ? SIPREG_MAX_MESSAGE : i == 15 ? 20 : 0xffffffffLL;
     return i < 0 ? NULL : fields[i];
 }
 
@@ -110,12 +127,6 @@ int sipreg_config_set(struct sipreg_config *c, const char *key, const char *valu
     } else if (!strcmp(key, "retry-credentials")) {
         if (parse_flag(value, &flag) < 0) return SIPREG_E_CONFIG;
         c->policy.retry_credentials = flag;
-    } else if (!strcmp(key, "alternates")) {
-        if (parse_int(value, 0, 20, &v) < 0) return SIPREG_E_CONFIG; /* RFC 3263 §4.3 */
-        c->policy.alternates = (int)v;
-    } else if (!strcmp(key, "udp-max")) {
-        if (parse_int(value, 0, SIPREG_MAX_MESSAGE, &v) < 0) return SIPREG_E_CONFIG;
-        c->policy.udp_max = v; /* RFC 3261 §18.1.1 */
     } else if (!strcmp(key, "max-redirects")) {
         if (parse_int(value, 0, 20, &v) < 0) return SIPREG_E_CONFIG;
         c->policy.max_redirects = (int)v;

@@ -225,32 +225,34 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
     }
     /* digest user defaults to the user part of the one responsible: `from` (third-party
      * registration, §10.2; sipreg_config_problem checked it), else the AOR */
-    struct sipreg_uri who = aor;
-    const char *from = cfg->from ? cfg->from : "", *route = cfg->route ? cfg->route : "";
-    if (*from) sipreg_uri_parse(&who, from, strlen(from), NULL);
+    struct sipreg_uri who;
+    if (!cfg->from || sipreg_uri_parse(&who, cfg->from, strlen(cfg->from), NULL) < 0 ||
+        !who.user.len)
+        who = aor;
     r->user = cfg->username ? copy_str(r, &pos, cfg->username, strlen(cfg->username))
                             : copy_str(r, &pos, who.user.p, who.user.len);
-    r->from = copy_str(r, &pos, from, strlen(from));
-    /* §8.1.2, §16.12.1.1: the outbound proxy is a loose router: its URI carries ;lr */
-    r->route = copy_str(r, &pos, route, strlen(route));
-    if (*route && (sipreg_uri_parse(&who, route, r->route.len, NULL) < 0 ||
-                   sipreg_uri_param(&who, "lr", NULL, NULL) != 1)) {
+    /* without outbound we must not advertise it: registrars key RFC 5626 handling on it */
+    const char *src[] = {cfg->password,
+                         cfg->ha1,
+                         cfg->user_agent ? cfg->user_agent : DEFAULT_USER_AGENT,
+                         cfg->supported  ? cfg->supported
+                         : cfg->outbound ? DEFAULT_SUPPORTED
+                                         : DEFAULT_SUPPORTED_NO_OUTBOUND,
+                         cfg->extra_headers,
+                         cfg->from,
+                         cfg->route};
+    struct sipreg_str *dst[] = {&r->password, &r->ha1,  &r->user_agent, &r->supported,
+                                &r->extra,    &r->from, &r->route};
+    for (size_t i = 0; i < sizeof src / sizeof src[0]; i++) /* NULL: empty */
+        *dst[i] = copy_str(r, &pos, src[i] ? src[i] : "", src[i] ? strlen(src[i]) : 0);
+    /* §8.1.2, §16.12.1.1: the outbound proxy is a loose router: its URI carries ;lr (the last
+     * string copied: the room for ";lr" follows it) */
+    if (r->route.len && (sipreg_uri_parse(&who, r->route.p, r->route.len, NULL) < 0 ||
+                         sipreg_uri_param(&who, "lr", NULL, NULL) != 1)) {
         memcpy((char *)r->route.p + r->route.len, ";lr", 4);
         r->route.len += 3;
         pos += 3;
     }
-    r->password = copy_str(r, &pos, cfg->password ? cfg->password : "",
-                           cfg->password ? strlen(cfg->password) : 0);
-    r->ha1 = copy_str(r, &pos, cfg->ha1 ? cfg->ha1 : "", cfg->ha1 ? strlen(cfg->ha1) : 0);
-    const char *ua = cfg->user_agent ? cfg->user_agent : DEFAULT_USER_AGENT;
-    r->user_agent = copy_str(r, &pos, ua, strlen(ua));
-    /* without outbound we must not advertise it: registrars key RFC 5626 handling on it */
-    const char *sup = cfg->supported  ? cfg->supported
-                      : cfg->outbound ? DEFAULT_SUPPORTED
-                                      : DEFAULT_SUPPORTED_NO_OUTBOUND;
-    r->supported = copy_str(r, &pos, sup, strlen(sup));
-    const char *extra = cfg->extra_headers ? cfg->extra_headers : "";
-    r->extra = copy_str(r, &pos, extra, strlen(extra));
     if (cfg->instance_id) {
         r->instance = copy_str(r, &pos, cfg->instance_id, strlen(cfg->instance_id));
     } else if (r->outbound) {

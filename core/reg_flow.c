@@ -37,7 +37,7 @@ int sipreg__failover(struct sipreg *r, int op, int status, sipreg_ms now) {
         (op == SIPREG__OP_REGISTER && sipreg__unregister_queued(r)))
         return 0;
     r->alt_tries++;
-    r->resume = 1;
+    r->resume = (uint8_t)op;
     sipreg__requeue_front(r, op);
     if (r->flow_up && !r->flow_failed)
         drop_flow(r, status ? SIPREG_R_STATUS : SIPREG_R_TIMEOUT, status, now);
@@ -100,12 +100,12 @@ int sipreg_set_flow(struct sipreg *r, int transport, const char *host, size_t ho
     r->flow_host = copy;
     r->flow_host_len = (uint8_t)n;
     r->flow_port = (uint16_t)port;
-    /* generated contacts get the new address (and a new random user); those that went out are
-     * removed once in the next REGISTER (expires=0, §10.2.2); configured ones stay. The host
-     * reports a flow before it is up: the REGISTER that carries them follows on it. */
+    /* generated contacts get the new address (and a new random user); once a REGISTER went
+     * out (cseq > 0, also after a reload) the registrar may hold them: they are removed once
+     * in the next REGISTER (expires=0, §10.2.2); configured ones stay. The host reports a flow
+     * before it is up: the REGISTER that carries them follows on it. */
     struct sipreg_contact_spec c[SIPREG_MAX_CONTACTS];
     size_t k = 0, gen = 0;
-    int sent = 0;
     for (size_t i = 0; i < r->ncontacts && k < SIPREG_MAX_CONTACTS; i++) {
         const struct sipreg__contact *o = &r->contacts[i];
         if (o->removing) continue;
@@ -113,9 +113,8 @@ int sipreg_set_flow(struct sipreg *r, int transport, const char *host, size_t ho
         c[k].q = o->q;
         c[k++].uri = o->generated ? NULL : o->uri.p; /* NUL-terminated in contact_text */
         gen += o->generated;
-        sent |= o->generated && o->sent;
     }
-    return gen ? sipreg__swap_contacts(r, c, k, sent) : 0;
+    return gen ? sipreg__swap_contacts(r, c, k, r->cseq > 0) : 0;
 }
 
 /* A connection attempt failed (down reported while no flow was up). Fetch fails now (its
@@ -151,6 +150,9 @@ int sipreg_transport(struct sipreg *r, int up, sipreg_ms now) {
     if (up) {
         r->flow_up = 1;
         r->wants_transport = 0;
+        /* a stream flow was asked for (§18.1.1) and the host reported UDP again: it has none
+         * for us (multicast, say): the request goes over UDP after all rather than never */
+        if (sipreg__stream_wanted(r)) r->need_stream = 2;
         r->connect_at = SIPREG_NEVER;
         /* what waits goes now (a back-off retry enters the queue only when it is due) */
         sipreg__run_queue(r, SIPREG_R_COMMAND, now);

@@ -38,7 +38,6 @@ struct sipreg__contact {
     uint8_t removing;      /* 1: swapped out; sent once with expires=0, then dropped */
     uint8_t carrier;       /* 1: carries +sip.instance and reg-id (one contact: the UA's flow) */
     uint8_t generated;     /* 1: our URI (sipreg_set_flow rewrites its host), not configured */
-    uint8_t sent;          /* 1: went out in a REGISTER that adds it (the registrar may hold it) */
     int matched_by;        /* enum sipreg_match from the last 2xx */
     int64_t granted;       /* seconds granted by the last 2xx (0: missing) */
     sipreg_ms expires_at;  /* monotonic expiry, or SIPREG_NEVER */
@@ -103,10 +102,11 @@ struct sipreg {
      * Contacts (UDP/TCP/TLS), allocated to size; NULL until reported */
     char *flow_host;       /* IPv6 with brackets */
     uint8_t flow_host_len; /* bytes at flow_host */
-    uint8_t need_stream;   /* a REGISTER exceeded policy.udp_max: TCP from now on (§18.1.1) */
-    uint8_t resume;        /* the queued op continues its attempt (failover, stream switch) */
-    uint8_t alt_tries;     /* failovers to another server used in this attempt (RFC 3263) */
-    uint16_t flow_port;    /* local port */
+    uint8_t need_stream;   /* a REGISTER exceeded policy.udp_max: 1 TCP from now on
+                            * (§18.1.1); 2 the host had none (UDP after all) */
+    uint8_t resume; /* the op whose attempt continues on the next flow (failover, stream switch) */
+    uint8_t alt_tries;  /* failovers to another server used in this attempt (RFC 3263) */
+    uint16_t flow_port; /* local port */
     char call_id[SIPREG__CALL_ID_LEN]; /* random, constant for the registration (§10.2) */
     char from_tag[SIPREG__TAG_LEN];    /* random From tag (§8.1.1.3) */
 
@@ -289,7 +289,7 @@ int sipreg__swap_contacts(struct sipreg *r, const struct sipreg_contact_spec *c,
 
 /* 1 when the REGISTER must wait for a stream flow: it outgrew UDP (RFC 3261 §18.1.1). */
 static inline int sipreg__stream_wanted(const struct sipreg *r) {
-    return r->need_stream && r->transport == SIPREG_TP_UDP;
+    return r->need_stream == 1 && r->transport == SIPREG_TP_UDP;
 }
 
 /* 1 when requests can go out: a flow is up, not known to be dead, and of a kind that fits. */

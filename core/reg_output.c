@@ -168,7 +168,7 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
 
     int len = sipreg_compose_register(&q, buf, cap);
     if (len < 0) return len; /* stays pending: the host may retry with a bigger buffer */
-    if (r->transport == SIPREG_TP_UDP && len > r->pol.udp_max && !r->sent_once) {
+    if (r->transport == SIPREG_TP_UDP && len > r->pol.udp_max && !r->sent_once && !r->need_stream) {
         /* RFC 3261 §18.1.1: a request larger than 1300 bytes (the path MTU unknown) MUST go
          * over a congestion-controlled transport: ask for a TCP flow and send it there. The
          * attempt goes on (same counters) as a new request on the new flow. */
@@ -176,16 +176,13 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
         sipreg__end_transaction(r);
         r->cseq--; /* it never went out: the request on the new flow takes its CSeq */
         r->need_stream = 1;
-        r->resume = 1;
+        r->resume = (uint8_t)op;
         sipreg__requeue_front(r, op);
         sipreg__run_queue(r, SIPREG_R_FLOW, r->tx_start);
         return SIPREG_E_DONE;
     }
     r->send_pending = 0;
     r->sent_once = 1;
-    if (r->op == SIPREG__OP_REGISTER)
-        for (size_t i = 0; i < r->ncontacts; i++)
-            r->contacts[i].sent |= !r->contacts[i].removing;
     return len;
 }
 

@@ -98,12 +98,13 @@ void sipreg__requeue_front(struct sipreg *r, int op) {
  * (its down report asks again). value: SIPREG_TP_TCP once a REGISTER outgrew UDP (RFC 3261
  * §18.1.1; then also while the UDP flow is up), else 0 (any flow). */
 void sipreg__want_flow(struct sipreg *r) {
-    int stream = r->need_stream && r->transport == SIPREG_TP_UDP;
-    if (r->wants_transport || !r->nqueue || (r->flow_up && !(stream && !r->flow_failed))) return;
+    if (r->wants_transport || !r->nqueue ||
+        (r->flow_up && !(sipreg__stream_wanted(r) && !r->flow_failed)))
+        return;
     r->wants_transport = 1;
     r->last_op = r->queue[0];
     sipreg__emit(r, SIPREG_EV_CONNECT, SIPREG_R_FLOW, 0, 0, SIPREG_NEVER,
-                 r->need_stream ? SIPREG_TP_TCP : 0);
+                 r->need_stream == 1 ? SIPREG_TP_TCP : 0);
 }
 
 /* Start the queue's first op when nothing is open (§10.2: never two REGISTERs in flight), or
@@ -130,10 +131,11 @@ void sipreg__run_queue(struct sipreg *r, int reason, sipreg_ms now) {
     r->wants_transport = 0;
     r->op = op;
     r->last_op = op;
-    if (r->resume) {
+    int resume = r->resume == op;
+    r->resume = 0;
+    if (resume) {
         /* the same attempt on a new flow (failover, RFC 3263 §4.3; TCP, §18.1.1): its counters
          * stay, but a new server's challenge is answered afresh */
-        r->resume = 0;
         for (int k = 0; k < 2; k++)
             if (r->auth[k]) r->auth[k]->tries = r->auth[k]->fresh = 0;
     } else {

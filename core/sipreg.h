@@ -554,7 +554,8 @@ enum sipreg_event_type {
     SIPREG_EV_CONNECT = 9,  /* the core needs a transport flow: connect, then sipreg_transport(up).
                              * value 0: any flow; SIPREG_TP_TCP: a stream flow (a REGISTER larger
                              * than policy.udp_max, RFC 3261 §18.1.1): sipreg_set_flow(TCP) and
-                             * sipreg_transport(up) on it (the UDP flow may go down first) */
+                             * sipreg_transport(up) on it (the UDP flow may go down first; up
+                             * on UDP again: the host has no TCP, the request goes over UDP) */
     SIPREG_EV_NO_BINDING = 10,  /* a 2xx to our REGISTER does not list (all) our bindings */
     SIPREG_EV_FLOW_FAILED = 11, /* the flow is dead: close it, then report sipreg_transport(down).
                                  * reason FLOW: no pong / probe answer within pong_timeout_ms
@@ -717,7 +718,7 @@ struct sipreg_policy {
     int max_redirects;         /* 3xx followed per attempt: 5 */
     int64_t command_ms;        /* unregister keeps trying (new flows) this long, then gives up;
                                 * fetch gives up at its first failed flow: 32000 ms */
-    int alternates;            /* other servers the host can fail over to (RFC 3263 §4.3): a Timer
+    int64_t alternates;        /* other servers the host can fail over to (RFC 3263 §4.3): a Timer
                                 * F or a 503 retries the attempt at once on a new flow, at most
                                 * this many times per attempt; 0 (default): none */
     int64_t udp_max;           /* largest REGISTER sent over UDP (RFC 3261 §18.1.1): 1300 bytes;
@@ -850,11 +851,12 @@ int sipreg_transport(struct sipreg *r, int up, sipreg_ms now);
  * an IPv6 address with or without brackets, or a name; at most 64 bytes) and port (1..65535).
  * They become the Via transport and sent-by (RFC 3261 §18.1.1; UDP keeps ;rport, RFC 3581 §3)
  * and, for UDP/TCP/TLS, the host part of GENERATED Contacts: "sip:<user>@host:port" with
- * ";transport=tcp|tls" (none for UDP); configured Contact URIs are never rewritten. A generated
- * Contact that changes after it went out in a REGISTER is sent once more with expires=0 in the
- * next REGISTER (as sipreg_set_contacts does); when registered that REGISTER starts. WS/WSS: only
- * the Via transport changes (RFC 7118 §5 keeps the .invalid host). 0, or SIPREG_E_INVAL (an
- * unknown transport, a host that is not a URI host, a port out of range). */
+ * ";transport=tcp|tls" (none for UDP) and a new random user; configured Contact URIs are never
+ * rewritten. Once the registration sent a REGISTER (or continues a saved state), a generated
+ * Contact that changes is sent once more with expires=0 in the next REGISTER (as
+ * sipreg_set_contacts does). The same address again changes nothing. WS/WSS: only the Via
+ * transport changes (RFC 7118 §5 keeps the .invalid host). 0, or SIPREG_E_INVAL (an unknown
+ * transport, a host that is not a URI host or longer than 64 bytes, a port out of range). */
 int sipreg_set_flow(struct sipreg *r, int transport, const char *host, size_t host_len, int port,
                     sipreg_ms now);
 

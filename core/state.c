@@ -306,7 +306,6 @@ int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, 
             struct sipreg__contact *c = &r->contacts[i];
             c->carrier = (uint8_t)carriers[i];
             c->generated = (uint8_t)generated[i];
-            c->sent = 1; /* saved after it went out: the registrar may hold it */
             char g[256];
             for (int k = 0; k < 2; k++) {
                 long gl = unescape(gruus[i][k], g, sizeof g);

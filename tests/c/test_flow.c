@@ -159,6 +159,10 @@ static void test_route_and_from(void) {
          {"\r\nFrom: <sip:boss-assistant@corp.test>;tag=", "\r\nTo: <sip:alice@example.test>\r\n",
           "Digest username=\"boss-assistant\""}},
         {NULL,
+         "sip:corp.test",
+         NULL, /* no user part: the AOR's user answers challenges */
+         {"\r\nFrom: <sip:corp.test>;tag=", "Digest username=\"alice\"", ""}},
+        {NULL,
          "sips:pa@corp.test",
          "override",
          {"\r\nFrom: <sips:pa@corp.test>;tag=", "Digest username=\"override\"", ""}},

@@ -10,7 +10,10 @@
  *   - after on_timeout(now) the deadline is later than now, or never (no busy loop);
  *   - every state change is a legal transition;
  *   - memory stays within the documented budget.
- * Responses are built to match the last REGISTER (so they reach the state machine) or not. */
+ * Responses are built to match the last REGISTER (so they reach the state machine) or not. The
+ * host reports each flow it brings up (sipreg_set_flow: the kind the core asked for, or UDP when
+ * it has no TCP) and random flows of its own; failover (alternates), the switch to TCP
+ * (udp_max), a route and a third-party From come from the configuration byte. */
 #include "sipreg.h"
 
 #include <stdio.h>
@@ -126,6 +129,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cfg.policy.manual_refresh = (mode & 4) != 0;
     cfg.policy.keepalive = (mode >> 3) % 3;
     cfg.policy.probe = (mode >> 5) % 3;
+    uint8_t mode2 = next(&in);
+    cfg.policy.alternates = mode2 & 3;
+    cfg.policy.udp_max = (mode2 & 4) ? 400 : 1300;
+    if (mode2 & 8) cfg.route = "sip:proxy.example.test";
+    if (mode2 & 16) cfg.from = "sip:assistant@example.test";
+    if (mode2 & 32) cfg.contacts[0].uri = NULL; /* a generated contact (set_flow rewrites it) */
     for (int i = 0; i < 8; i++)
         cfg.seed[i] = next(&in);
     struct sipreg *r;
@@ -148,12 +157,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int64_t now = 0;
     /* the host: answers a connect request within 2 s, closes a failed flow */
     int64_t connect_asked = -1, close_asked = -1;
+    int64_t connect_kind = 0; /* the connect event's value: 0 any flow, SIPREG_TP_TCP */
+    uint16_t port = 40000;    /* local ports of the flows the host opens */
     /* commands waiting for their outcome, since when (-1: none) */
     int64_t fetch_since = -1, unreg_since = -1;
 
     for (int steps = 0; in.n && steps < 200; steps++) {
         uint8_t op = next(&in);
-        switch (op % 12) {
+        switch (op % 13) {
         case 0:
             sipreg_register(r, now);
             break;
@@ -217,6 +228,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case 9:
             sipreg_recv(r, "\r\n", 2, now); /* a pong */
             break;
+        case 10: {
+            /* the host reports a flow of its own: any kind, a v4/v6/bad host, any port */
+            static const char *const HOSTS[] = {"192.0.2.1", "2001:db8::1", "[::1]", "bad host",
+                                                "h.example.test", ""};
+            uint8_t b = next(&in), h = next(&in);
+            const char *host = HOSTS[h % 6];
+            int rc = sipreg_set_flow(r, b % 7, host, strlen(host), (int)(next(&in) * 300) - 100,
+                                     now);
+            CHECK(rc == 0 || rc == SIPREG_E_INVAL);
+            break;
+        }
         default: {
             /* time passes: a little, a lot, or to the deadline (a host timer firing) */
             uint8_t t = next(&in);
@@ -235,7 +257,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 close_asked = -1;
             } else if (connect_asked >= 0 && now >= connect_asked + 2000) {
                 int up = t & 2 ? 1 : 0;
+                /* the flow's kind: TCP when asked for (or UDP: a host without TCP), else ours */
+                int kind = connect_kind == SIPREG_TP_TCP && !(t & 0x80) ? SIPREG_TP_TCP
+                                                                         : cfg.transport;
+                if (up) CHECK(sipreg_set_flow(r, kind, "192.0.2.9", 9, ++port, now) == 0);
                 sipreg_transport(r, up, now);
+                if (!up) tx_open = 0; /* a stream flow asked for while one was up: it failed */
                 connect_asked = -1;
             }
         }
@@ -286,6 +313,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             }
             CHECK(ev.at == SIPREG_NEVER || ev.at >= 0);
             if (ev.type == SIPREG_EV_CONNECT && connect_asked < 0) connect_asked = now;
+            if (ev.type == SIPREG_EV_CONNECT) {
+                CHECK(ev.value == 0 || ev.value == SIPREG_TP_TCP);
+                connect_kind = ev.value;
+            }
             if (ev.type == SIPREG_EV_FLOW_FAILED) close_asked = now;
             int outcome = ev.type == SIPREG_EV_FAILED || ev.type == SIPREG_EV_BINDINGS ||
                           ev.type == SIPREG_EV_UNREGISTERED;
