@@ -14,6 +14,15 @@ const USAGE = `usage:
   sipreg bindings   --server URL --aor AOR [auth options]       fetch and print the bindings
   sipreg parse [FILE|-]...                                       JSON per message (as native)
   sipreg uri-equal A B                                           RFC 3261 §19.1.4
+where (Node): --server is a ws:// or wss:// URL, or a SIP URI sip:HOST[:PORT][;transport=udp|tcp|tls]
+  or sips:HOST[:PORT] (TLS); a SIP server on another host than the registrar's is an outbound
+  proxy (Route). Without --server: RFC 3263 (NAPTR, SRV, A/AAAA) on the registrar's or AOR's host.
+  --registrar URI     Request-URI (default sip:<AOR host>)
+  --transport T       udp, tcp or tls when neither the URI nor DNS says
+  --dns IP[:PORT]     DNS server for RFC 3263 (repeatable)
+  --ca FILE           PEM CA to trust for TLS
+  --from URI          third-party registration: From (the one responsible); To stays --aor
+  the chosen target is printed when the flow opens
 credentials: --user/--password, or SIPREG_USER / SIPREG_PASSWORD in the environment
 (the password is never printed)
 --connect-timeout MS   bound of one connection attempt (TCP + TLS + WebSocket handshake), 10000
@@ -54,8 +63,18 @@ class UsageError extends Error {}
 
 /** Registration options from the command line. */
 function options(values) {
-  if (!values.server || !values.aor) throw new UsageError('--server and --aor are required');
+  if (!values.aor) throw new UsageError('--aor is required (and --server unless DNS finds the registrar)');
   const o = { server: values.server, aor: values.aor };
+  // SIP transports (Node): where to send, how, and for whom
+  for (const k of ['registrar', 'transport', 'from']) if (values[k] !== undefined) o[k] = values[k];
+  if (values.dns?.length) o.dns = values.dns;
+  if (values.ca !== undefined) {
+    try {
+      o.tls = { ca: readFileSync(values.ca, 'utf8') };
+    } catch (e) {
+      throw new UsageError(`--ca ${values.ca}: ${e.code ?? e.message}`);
+    }
+  }
   if (values['connect-timeout']) o.connectTimeout = Number(values['connect-timeout']);
   const username = values.user ?? process.env.SIPREG_USER;
   const password = values.password ?? process.env.SIPREG_PASSWORD;
@@ -68,6 +87,10 @@ function options(values) {
 /** Log state changes and failures in plain words. */
 function narrate(reg, json) {
   const say = (what) => (json ? console.log(JSON.stringify(what)) : console.log(what.line));
+  reg.flow?.addEventListener('up', () => {
+    const { target, local } = reg.flow;
+    if (target) say({ event: 'flow', target, local, line: `flow: ${reg.flow.url} from ${local?.address}:${local?.port}` });
+  });
   reg.addEventListener('statechange', (e) => say({ event: 'statechange', state: e.detail.state, reason: e.detail.reason, line: `state: ${e.detail.state} (${e.detail.reason})` }));
   reg.addEventListener('registrationfailed', (e) => {
     const d = e.detail;
@@ -142,12 +165,14 @@ async function main(argv) {
         server: { type: 'string' }, aor: { type: 'string' }, user: { type: 'string' },
         password: { type: 'string' }, expires: { type: 'string' }, contact: { type: 'string', multiple: true },
         all: { type: 'boolean' }, json: { type: 'boolean' }, 'connect-timeout': { type: 'string' },
+        registrar: { type: 'string' }, transport: { type: 'string' }, dns: { type: 'string', multiple: true },
+        ca: { type: 'string' }, from: { type: 'string' },
       },
     }));
     reg = await createRegistration(options(values));
     return await run(cmd, reg, values);
   } catch (e) {
-    const { line, code } = verdict(e, reg?.flow?.lastCause ?? null, values?.server ?? '');
+    const { line, code } = verdict(e, reg?.flow?.lastCause ?? null, values?.server ?? reg?.flow?.url ?? '');
     console.error(line);
     return code;
   } finally {

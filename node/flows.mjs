@@ -59,6 +59,17 @@ function literalTarget(u, preferred) {
   return { transport, host: u.host, port: u.port ?? DEFAULT_PORT[transport], address: u.host, source: 'literal' };
 }
 
+/**
+ * The Request-URI the core uses without a configured registrar: sip:<AOR host>[:port] (§10.2).
+ * @param {string | undefined} aor @returns {string | undefined}
+ */
+function requestUri(aor) {
+  const u = aor ? sipUriParts(aor) : null;
+  if (!u) return undefined;
+  const host = net.isIPv6(u.host) ? `[${u.host}]` : u.host;
+  return `${u.secure ? 'sips' : 'sip'}:${host}${u.port ? `:${u.port}` : ''}`;
+}
+
 /** One line for a target: "tcp 127.0.0.1:5060". */
 export function targetWords(t) {
   if (!t) return 'no target';
@@ -99,9 +110,12 @@ export class SipFlow extends EventTarget {
    *   one target (default: UdpFlow / StreamFlow with `options`)
    * @param {'udp'|'tcp'|'tls'} [how.kind] the kind expected before the first target is known
    * @param {object} [how.options] connectTimeout, tls, limits
+   * @param {boolean} [how.streams] false: no TCP to these targets (multicast): connect('tcp')
+   *   reports the UDP flow up again, and the core sends over UDP after all
    */
-  constructor({ locate, open, kind = 'udp', options = {} }) {
+  constructor({ locate, open, kind = 'udp', options = {}, streams = true }) {
     super();
+    this.streams = streams;
     this.locate = locate;
     this.open = open ?? ((target, k) => (k === 'udp' ? new UdpFlow(target) : new StreamFlow(k, target, options)));
     this.expected = kind;
@@ -116,7 +130,7 @@ export class SipFlow extends EventTarget {
   get target() {
     if (this.#inner?.target) return this.#inner.target;
     const t = this.#targets;
-    return t?.length ? t[this.#index % t.length] : null;
+    return t?.length ? t[this.#index % t.length] : (this.#last?.target ?? null);
   }
   /** @returns {string} the target in words (errors, CLI) */
   get url() { return targetWords(this.target); }
@@ -134,6 +148,10 @@ export class SipFlow extends EventTarget {
    */
   connect(kind) {
     this.#closed = false;
+    if (kind === 'tcp' && !this.streams) {
+      if (this.up) queueMicrotask(() => { if (this.up) this.dispatchEvent(new CustomEvent('up')); });
+      kind = undefined;
+    }
     if (kind === 'tcp' && !this.#streamOnly) {
       this.#streamOnly = true;
       if (this.#inner?.kind === 'udp') {
@@ -266,11 +284,12 @@ export function makeFlow(options) {
   if (options.discovery === 'multicast' && server === undefined) {
     return new SipFlow({
       kind: 'udp',
+      streams: false,
       locate: () => [{ transport: 'udp', host: 'sip.mcast.net', port: 5060, source: 'multicast' }],
       open: async () => new (await import('./multicast-flow.mjs')).MulticastFlow(options),
     });
   }
-  const ruri = options.registrar ?? (options.aor ? `sip:${sipUriParts(options.aor)?.host ?? ''}` : undefined);
+  const ruri = options.registrar ?? requestUri(options.aor);
   if (options.targets) {
     // a fixed target list (tests; callers that located the servers themselves)
     const targets = options.targets.map((t) => ({ source: 'configured', ...t }));

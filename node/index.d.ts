@@ -9,11 +9,41 @@ export interface ContactOptions {
   q?: number;
 }
 
+/** Where a SIP flow goes (RFC 3263 §4: node/locate.mjs's targets; info.target). */
+export interface Target {
+  transport: 'udp' | 'tcp' | 'tls';
+  /** The name the address came from (SRV target, URI host) or the IP literal. */
+  host: string;
+  port: number;
+  address?: string;
+  /** How it was chosen: 'naptr', 'srv', 'a', 'literal', 'configured' (options.targets), 'multicast', 'responder'. */
+  source?: string;
+}
+
 export interface RegistrationOptions {
-  /** ws:// or wss:// URL of the SIP WebSocket edge. */
-  server: string;
+  /** Where to send: a ws:// or wss:// URL of a SIP WebSocket edge (RFC 7118), or (Node) a SIP URI
+   *  `sip:host[:port][;transport=udp|tcp|tls]` / `sips:host[:port]` (TLS). A SIP URI on another
+   *  host than the Request-URI's is an outbound proxy: it becomes `route` (RFC 3261 §8.1.2).
+   *  Omitted (Node): RFC 3263 (NAPTR, SRV, A/AAAA) on the Request-URI's host, with failover. */
+  server?: string;
   /** Address-of-record, e.g. "sip:alice@example.com". */
   aor: string;
+  /** Third-party registration (RFC 3261 §10.2): the From URI (the one responsible); To stays the
+   *  AOR. The digest username defaults to its user part. */
+  from?: string;
+  /** Outbound proxy: every REGISTER carries `Route: <route;lr>` (RFC 3261 §8.1.2). Node sets it
+   *  from a sip: `server` on another host than the Request-URI's unless given here. */
+  route?: string;
+  /** Node: DNS servers for RFC 3263 ('ip[:port]'; default: the system's). */
+  dns?: string[];
+  /** Node: the transport to use when the server URI or DNS does not fix one. */
+  transport?: 'udp' | 'tcp' | 'tls';
+  /** Node: TLS options for tls flows (node:tls): a CA to trust, the name the certificate must carry
+   *  (default: the SIP domain, RFC 5922 §4), or rejectUnauthorized: false (never in production). */
+  tls?: { ca?: string | string[]; servername?: string; rejectUnauthorized?: boolean; cert?: string; key?: string };
+  /** Node, discovery 'multicast' (RFC 3261 §10.2.6): the group (224.0.1.75), port (5060), TTL (1)
+   *  and the local IPv4 interface address. */
+  multicast?: { group?: string; port?: number; ttl?: number; interface?: string };
   auth?: { username?: string; password?: string; ha1?: string };
   /** Requested expiry in seconds (default 600). */
   expires?: number;
@@ -32,7 +62,8 @@ export interface RegistrationOptions {
    *  a random one. Storage errors (private mode) fall back to a random one. */
   instanceStore?: false | { getItem(key: string): string | null; setItem(key: string, value: string): void };
   /** ms a connection attempt may take (TCP connect + TLS + WebSocket handshake), then it is
-   *  abandoned and the flow reported down with cause "handshake-timeout" (default 10000). */
+   *  abandoned and the flow reported down with cause "handshake-timeout" (WebSocket) or
+   *  "connect-timeout" (TCP/TLS) (default 10000). */
   connectTimeout?: number;
   regId?: number;
   outbound?: boolean;
@@ -59,6 +90,12 @@ export interface RegistrationOptions {
     /** How long unregister() keeps trying (new flows) before it rejects; fetch() gives up at its
      *  first failed flow (default 32000 ms). */
     commandMs?: number;
+    /** Other servers to fail over to per attempt on a Timer F timeout or a 503 (RFC 3263 §4.3;
+     *  default 0). */
+    alternates?: number;
+    /** A REGISTER larger than this (bytes) is sent over TCP instead of UDP (RFC 3261 §18.1.1;
+     *  default 1300). */
+    udpMax?: number;
   };
   /** 32 bytes of entropy (default: crypto.getRandomValues). */
   seed?: Uint8Array;
@@ -106,12 +143,16 @@ export interface RegistrationInfo {
   path: string[];
   othersOmitted: number;
   bindings: Binding[];
+  /** Where the flow goes (Node SIP flows; null for WebSocket). */
+  target?: Target | null;
 }
 
 /** Why a flow failed or ended ("flowdown" detail.cause, RegistrationError.cause). */
 export interface FlowCause {
-  /** A system error (ECONNREFUSED, ENOTFOUND, ECONNRESET, …), or 'http-status', 'handshake',
-   *  'handshake-timeout', 'tls', 'closed', 'failed' (dropped by sipreg), 'unreachable' (browsers). */
+  /** A system error (ECONNREFUSED, ENOTFOUND, ECONNRESET, …), a DNS failure of RFC 3263
+   *  (ENOTFOUND, ENOTARGET, ELOOP, ETIMEOUT, …), or 'http-status', 'handshake',
+   *  'handshake-timeout', 'connect-timeout' (TCP/TLS), 'tls', 'framing' (a TCP/TLS peer that does
+   *  not frame SIP by Content-Length), 'closed', 'failed' (dropped by sipreg), 'unreachable' (browsers). */
   code: string;
   message: string;
   /** 'http-status': the HTTP status the server answered the upgrade with. */
@@ -219,6 +260,9 @@ export declare class WebSocketFlow extends EventTarget {
 }
 
 export declare function createRegistration(options: RegistrationOptions): Promise<Registration>;
+/** RFC 3263 §4 server location: the ordered targets for a sip:/sips: URI. */
+export declare function locate(uri: string, options?: { dns?: string[]; transport?: 'udp' | 'tcp' | 'tls';
+  secure?: boolean; random?: () => number; timeoutMs?: number }): Promise<Required<Target>[]>;
 /** Poll the local addresses every intervalMs (default 5000) and call target.wake({ network: true })
  *  when the set of non-internal addresses changes; the timer is unref()'d. Returns a stop function. */
 export declare function watchNetwork(target: { wake(options: { network: boolean }): void },

@@ -71,7 +71,8 @@ const REASONS = {
  * @property {string} wsUrl        "ws://127.0.0.1:<wsPort>" (WebSocket subprotocol "sip")
  * @property {number} wsPort
  * @property {number} udpPort      SIP over UDP on 127.0.0.1
- * @property {number} tcpPort      SIP over TCP on 127.0.0.1 (RFC 3261 §18; not WebSocket)
+ * @property {number} tcpPort      SIP over TCP on 127.0.0.1 (RFC 3261 §18; not WebSocket): the
+ *           same number as udpPort, as servers do
  * @property {number | null} tlsPort  SIP over TLS on 127.0.0.1 with { tls: true }, else null
  * @property {string | null} wssUrl   "wss://127.0.0.1:<wssPort>" with { tls: true }, else null
  * @property {number | null} wssPort
@@ -186,6 +187,15 @@ export function freeUdpPort() {
       const { port } = sock.address();
       sock.close(() => resolve(port));
     });
+  });
+}
+
+/** @param {number} port @returns {Promise<boolean>} whether TCP `port` on 127.0.0.1 is free */
+function tcpFree(port) {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, HOST, () => srv.close(() => resolve(true)));
   });
 }
 
@@ -437,7 +447,10 @@ async function startKamailio(cfg, extraArgs, options) {
       if (!samePorts) {
         wsPort = await freeTcpPort();
         udpPort = await freeUdpPort();
-        do tcpPort = await freeTcpPort(); while (tcpPort === wsPort);
+        // SIP over TCP on the UDP port's number, as servers do (5060 for both): a request that
+        // outgrows UDP goes over TCP to the same host and port (RFC 3261 §18.1.1)
+        for (let i = 0; i < 20 && (udpPort === wsPort || !(await tcpFree(udpPort))); i++) udpPort = await freeUdpPort();
+        tcpPort = udpPort;
         if (pki) {
           do wssPort = await freeTcpPort(); while (wssPort === wsPort || wssPort === tcpPort);
           do tlsPort = await freeTcpPort(); while ([wsPort, tcpPort, wssPort].includes(tlsPort));
