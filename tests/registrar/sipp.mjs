@@ -165,11 +165,27 @@ async function waitListening(transport, port, gone, timeoutMs) {
 
 /**
  * Start SIPp as a UAS with one of tests/sipp/*.xml on a free 127.0.0.1 port. Throws (never
- * skips) when sipp is missing or does not come up.
+ * skips) when sipp is missing or does not come up. A port taken between the check and SIPp's
+ * bind (SIPp exits before listening, saying so) is retried on another port, twice.
  * @param {SippOptions} options
  * @returns {Promise<SippUas>}
  */
 export async function startSippUas(options) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof Error) || !/bind|address already in use/i.test(e.message)) throw e;
+    }
+  }
+}
+
+/**
+ * One start on one free port (startSippUas).
+ * @param {SippOptions} options
+ * @returns {Promise<SippUas>}
+ */
+async function startOnce(options) {
   const transport = options.transport ?? 'udp';
   if (transport !== 'udp' && transport !== 'tcp') throw new Error(`startSippUas: transport udp or tcp, not ${transport}`);
   const file = options.scenario.includes('/') ? options.scenario : join(SCENARIOS, `${options.scenario}.xml`);
