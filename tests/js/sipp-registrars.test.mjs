@@ -8,6 +8,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { ROOT, need } from './helpers.mjs';
 import { startSippUas } from '../registrar/sipp.mjs';
 
@@ -241,7 +242,7 @@ const ROWS = [
     },
   },
   {
-    name: '(h) FreeSWITCH mod_sofia: 401 (uuid nonce, qop="auth"), 200 with a comma Contact list, Date, Allow-Events',
+    name: '(h) FreeSWITCH mod_sofia: 401 (uuid nonce, qop="auth"), 200 with a comma Contact list, Date, Allow-Events; unregister',
     scenario: 'freeswitch', transports: ['udp', 'tcp'],
     vars: () => ({ date: new Date().toUTCString() }),
     async check(ctx) {
@@ -250,10 +251,21 @@ const ROWS = [
       const { ours, others } = split(d.info);
       assert.equal(ours.length, 1);
       assert.deepEqual(others.map((b) => [b.uri, b.granted]), [['sip:alice-phone@192.0.2.40:5062;transport=udp', 1543]]);
-      await assertSkew(ctx, d.info);
-      const [, r2] = assertRegisters(ctx, 2, { auth: true });
-      assert.match(r2.get('authorization'), /realm="example\.test".*nonce="8e0a7c52-3f1b-4c2d-9a6e-5b7d1f0c4e21"|nonce="8e0a7c52-3f1b-4c2d-9a6e-5b7d1f0c4e21".*realm="example\.test"/);
-      assert.match(r2.get('authorization'), /qop=auth/);
+      const u = await ctx.reg.unregister();
+      assert.equal(u.info.state, 'idle');
+      assert.deepEqual(split(u.info).others.map((b) => [b.uri, b.granted]), [['sip:alice-phone@192.0.2.40:5062;transport=udp', 1540]],
+        'what the registrar says is left');
+      await assertSkew(ctx, ctx.reg.info);
+      const [, r2, r3] = assertRegisters(ctx, 3, { auth: true });
+      for (const a of [r2.get('authorization'), r3.get('authorization')]) {
+        assert.match(a, /realm="example\.test"/);
+        assert.match(a, /nonce="8e0a7c52-3f1b-4c2d-9a6e-5b7d1f0c4e21"/);
+        assert.match(a, /qop=auth/);
+      }
+      assert.match(r2.get('authorization'), /nc=00000001/);
+      assert.match(r3.get('authorization'), /nc=00000002/, 'the cached challenge answered again with nc + 1');
+      assert.match(r3.get('contact'), /;expires=0\b/, 'our binding removed (§10.2.2)');
+      assert.equal(r3.get('expires'), '0', 'and Expires: 0, which FreeSWITCH needs to see an unregister');
     },
   },
   {
@@ -319,5 +331,40 @@ async function run(row, transport, t) {
 describe('SIPp-scripted registrars over UDP and TCP (public API, server: sip:127.0.0.1:<port>)', { concurrency: 6 }, () => {
   for (const row of ROWS) {
     for (const transport of row.transports) test(`${transport}: ${row.name}`, (t) => run(row, transport, t));
+  }
+});
+
+describe('the CLI against a SIPp registrar', { concurrency: 2 }, () => {
+  for (const transport of /** @type {const} */ (['udp', 'tcp'])) {
+    test(`${transport}: sipreg register --server 'sip:127.0.0.1:<port>;transport=${transport}' to the FreeSWITCH shape; Ctrl-C unregisters`, async (t) => {
+      const vars = { date: new Date().toUTCString() };
+      const uas = await startSippUas({ scenario: 'freeswitch', transport, vars });
+      const child = spawn('node', [`${ROOT}node/cli.mjs`, 'register', '--server', uas.server, '--aor', AOR, '--user', 'alice', '--json'],
+        { env: { ...process.env, SIPREG_PASSWORD: 'secret' } });
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; });
+      child.stderr.on('data', (d) => { out += d; });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      try {
+        for (let i = 0; i < 200 && !out.includes('"event":"registered"'); i++) await new Promise((r) => setTimeout(r, 50));
+        assert.match(out, /"event":"registered"/);
+        child.kill('SIGINT');
+        assert.equal(await exited, 0, out);
+        assert.match(out, /unregistered/);
+        assert.doesNotMatch(out, /secret/);
+        const end = await uas.finished(15000);
+        assert.deepEqual({ code: end.code, successful: end.successful, failed: end.failed }, { code: 0, successful: 1, failed: 0 });
+        const regs = uas.registers();
+        assert.deepEqual(regs.map((m) => [m.cseq, Boolean(m.get('authorization')), m.get('expires')]),
+          [[1, false, '600'], [2, true, '600'], [3, true, '0']]);
+        t.diagnostic(`CLI over ${transport}: ${regs.length} REGISTERs, exit 0`);
+      } catch (e) {
+        if (e instanceof Error) e.message += `\n--- CLI output:\n${out}\n${uas.report()}`;
+        throw e;
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+        await uas.stop();
+      }
+    });
   }
 });
