@@ -80,6 +80,9 @@ int sipreg_set_flow(struct sipreg *r, int transport, const char *host, size_t ho
     if (transport > SIPREG_TP_WSS) {
         /* a URI host (§19.1.1 hostport): IPv4, a name, or IPv6 in brackets (§25.1) */
         struct sipreg_uri u;
+        /* an IPv6 zone ("fe80::1%eth0") names a local interface: not part of a URI host */
+        const char *zone = host ? memchr(host, '%', host_len) : NULL;
+        if (zone) host_len = (size_t)(zone - host);
         if (!host || !host_len || host_len > SIPREG__FLOW_HOST_MAX || port < 1 || port > 65535)
             return SIPREG_E_INVAL;
         int v6 = memchr(host, ':', host_len) && host[0] != '[';

@@ -108,11 +108,13 @@ struct sipreg_str sipreg__ruri(const struct sipreg *r) {
     return r->ruri;
 }
 
-/* Copy s into *dst (allocated to size); 0 or SIPREG_E_NOMEM (then *dst is unchanged). */
+/* Copy s into *dst (allocated to size); 0 or SIPREG_E_NOMEM (then *dst is unchanged). No
+ * realloc: the old bytes are never kept, and the wasm build then links no realloc (1.1 KB). */
 static int keep_uri(char **dst, uint16_t *len, struct sipreg_str s) {
-    char *p = realloc(*dst, s.len);
+    char *p = malloc(s.len ? s.len : 1);
     if (!p) return SIPREG_E_NOMEM;
     memcpy(p, s.p, s.len);
+    free(*dst);
     *dst = p;
     *len = (uint16_t)s.len;
     return 0;
@@ -328,8 +330,10 @@ int sipreg__auth_store(struct sipreg *r, const struct sipreg_challenge *ch) {
     size_t text = ch->realm.len + ch->nonce.len + ch->opaque.len;
     int fresh = r->auth[kind] ? r->auth[kind]->fresh : 0;
     int tries = r->auth[kind] ? r->auth[kind]->tries : 0;
-    struct sipreg__auth *a = realloc(r->auth[kind], sizeof *a + (text ? text : 1));
-    if (!a) return SIPREG_E_NOMEM; /* the old slot (if any) stays as it was */
+    /* a new block (ch never points into the old one): the old slot stays when memory is out */
+    struct sipreg__auth *a = malloc(sizeof *a + (text ? text : 1));
+    if (!a) return SIPREG_E_NOMEM;
+    free(r->auth[kind]);
     r->auth[kind] = a;
     memset(a, 0, sizeof *a);
     a->fresh = fresh; /* per-attempt counters survive a new nonce of the same kind */

@@ -520,7 +520,11 @@ export function createSingle(core, options, env) {
   const reg = new Registration(core, options, host);
   flow.addEventListener('up', () => {
     // a flow with a local address of its own (UDP, TCP, TLS) tells the core its kind and address
-    if (flow.local) reg.setFlow(flow.kind, flow.local);
+    try {
+      if (flow.local) reg.setFlow(flow.kind, flow.local);
+    } catch (e) { // an address the core refuses: said once; the flow is used as it is
+      reg.dispatchEvent(new CustomEvent('error', { detail: { code: e.code, message: e.message } }));
+    }
     reg.transport(true);
   });
   flow.addEventListener('down', (e) => {

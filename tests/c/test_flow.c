@@ -65,6 +65,8 @@ static void test_flow_table(void) {
          "@[2001:db8::7]:40002;transport=tcp>\r\n", ";rport"},
         {SIPREG_TP_TLS, "[2001:db8::8]", 40003, "Via: SIP/2.0/TLS [2001:db8::8]:40003;branch=",
          "@[2001:db8::8]:40003;transport=tls>\r\n", "[["},
+        {SIPREG_TP_UDP, "fe80::1%eth0", 5064,
+         "Via: SIP/2.0/UDP [fe80::1]:5064;rport;branch=", "@[fe80::1]:5064>\r\n", "%"},
         {SIPREG_TP_TCP, "client.example.test", 40004,
          "Via: SIP/2.0/TCP client.example.test:40004;branch=",
          "@client.example.test:40004;transport=tcp>\r\n", ".invalid"},

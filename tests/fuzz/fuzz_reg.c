@@ -61,8 +61,9 @@ static void header(const char *msg, const char *name, char *out, size_t cap) {
 }
 
 /* The longest a fetch or an unregister may stay without its outcome (fuzz time): the open
- * transaction and the commands ahead of it, each a few Timer F (32 s) or the 32 s bound. */
-#define COMMAND_BOUND_MS (20 * 60 * 1000)
+ * transaction and the commands ahead of it, each a few Timer F (32 s) or the 32 s bound; with
+ * failover (policy.alternates) every attempt may take one Timer F per server. */
+#define COMMAND_BOUND_MS (20 * 60 * 1000 * (1 + cfg.policy.alternates))
 
 /* Legal state transitions (from -> to), see the diagram in sipreg.h. */
 static int legal(int from, int to) {

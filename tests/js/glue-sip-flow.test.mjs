@@ -98,6 +98,25 @@ test('setFlow: the flow\'s kind and local address become Via sent-by and the gen
   reg.close();
 });
 
+test('a local address the core refuses is an error event; the flow is still used', async () => {
+  const { reg, flow } = await setup('udp');
+  try {
+    const errors = [];
+    reg.addEventListener('error', (e) => errors.push(e.detail));
+    flow.connect = function (kind) { // this flow reports an address that is no URI host
+      this.connects.push(kind);
+      setTimeout(() => { this.up = true; this.local = { address: 'not a host', port: 5060 }; this.dispatchEvent(new Event('up')); }, 1);
+    };
+    reg.register().catch(() => {});
+    const first = await flow.nth(1);
+    assert.match(first, /^REGISTER /);
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].code, 'SIPREG_E_INVAL');
+  } finally {
+    reg.close();
+  }
+});
+
 test('a REGISTER larger than policy.udpMax: connect(\'tcp\'), then it goes over TCP (RFC 3261 §18.1.1)', async () => {
   const { reg, flow } = await setup('udp', { policy: { udpMax: 600 } });
   try {
