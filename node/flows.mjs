@@ -112,10 +112,12 @@ export class SipFlow extends EventTarget {
    * @param {object} [how.options] connectTimeout, tls, limits
    * @param {boolean} [how.streams] false: no TCP to these targets (multicast): connect('tcp')
    *   reports the UDP flow up again, and the core sends over UDP after all
+   * @param {string} [how.name] what is located (the URI), named while no target is known
    */
-  constructor({ locate, open, kind = 'udp', options = {}, streams = true }) {
+  constructor({ locate, open, kind = 'udp', options = {}, streams = true, name }) {
     super();
     this.streams = streams;
+    this.name = name;
     this.locate = locate;
     this.open = open ?? ((target, k) => (k === 'udp' ? new UdpFlow(target) : new StreamFlow(k, target, options)));
     this.expected = kind;
@@ -133,7 +135,7 @@ export class SipFlow extends EventTarget {
     return t?.length ? t[this.#index % t.length] : (this.#last?.target ?? null);
   }
   /** @returns {string} the target in words (errors, CLI) */
-  get url() { return targetWords(this.target); }
+  get url() { return this.target || !this.name ? targetWords(this.target) : this.name; }
 
   /** @param {Target | null} t @returns {'udp'|'tcp'|'tls'|null} */
   #kindFor(t) {
@@ -157,9 +159,10 @@ export class SipFlow extends EventTarget {
       if (this.#inner?.kind === 'udp') {
         // the UDP flow gives way: 'down' (requested), then TCP to the same target
         const old = this.#inner;
+        const wasUp = old.up;
         this.#detach(old);
         old.close();
-        this.#emitDown({ code: 'closed', message: 'UDP flow replaced by TCP (RFC 3261 §18.1.1)' }, true, true);
+        if (wasUp) this.#emitDown({ code: 'closed', message: 'UDP flow replaced by TCP (RFC 3261 §18.1.1)' }, true, true);
       }
     }
     if (this.#inner || this.#opening) return;
@@ -316,6 +319,7 @@ export function makeFlow(options) {
   const kind = u.secure ? 'tls' : (u.transport ?? preferred ?? 'udp');
   return new SipFlow({
     kind,
+    name: where,
     options: flowOptions,
     locate: async () => {
       const { locate } = await import('./locate.mjs');

@@ -20,7 +20,18 @@ let flows = null;
 const makeFlow = (options) => flows?.makeFlow(options);
 const api = lib.bind(await lib.loadCore(await compiling), { WebSocket: WebSocketImpl, makeFlow });
 
-export const { RegistrationPool, parse, uriEqual, version, core } = api;
+export const { parse, uriEqual, version, core } = api;
+
+/** Many registrations over shared WebSocket flows (pool.mjs); SIP over UDP/TCP/TLS is per registration. */
+export class RegistrationPool extends api.RegistrationPool {
+  /** @param {object} options server (ws:// or wss://), flows, rate, ... */
+  constructor(options) {
+    if (typeof options?.server === 'string' && !/^wss?:/i.test(options.server)) {
+      throw Object.assign(new TypeError(`sipreg: RegistrationPool takes a ws:// or wss:// server, got "${options.server}" (use createRegistration for sip: and sips: servers)`), { code: 'SIPREG_E_CONFIG' });
+    }
+    super(options);
+  }
+}
 export const { Registration, RegistrationError, SipregError, WebSocketFlow } = lib;
 export { watchNetwork } from './network.mjs';
 

@@ -146,7 +146,7 @@ test('SipFlow connect(\'tcp\'): the UDP flow gives way (down, requested) and TCP
 
 test('SipFlow: a locate failure is a down with its code; the next connect locates again', async () => {
   let calls = 0;
-  const flow = new SipFlow({ locate: async () => {
+  const flow = new SipFlow({ name: 'sip:nowhere.test', locate: async () => {
     calls++;
     throw Object.assign(new Error('no records for nowhere.test'), { code: 'ENOTFOUND' });
   } });
@@ -159,4 +159,13 @@ test('SipFlow: a locate failure is a down with its code; the next connect locate
   assert.equal(calls, 2);
   assert.deepEqual(downs.map((d) => [d.cause.code, d.wasUp]), [['ENOTFOUND', false], ['ENOTFOUND', false]]);
   assert.match(downs[0].cause.message, /nowhere\.test/);
+  assert.equal(flow.url, 'sip:nowhere.test', 'errors name what was located while no target is known');
+});
+
+test('RegistrationPool keeps to WebSocket: a sip: server is a clear configuration error', async () => {
+  const { RegistrationPool } = await import(`${ROOT}node/index.mjs`);
+  assert.throws(() => new RegistrationPool({ server: 'sip:127.0.0.1;transport=tcp' }),
+    (e) => e.code === 'SIPREG_E_CONFIG' && /ws:\/\/ or wss:\/\/ server, got "sip:127\.0\.0\.1;transport=tcp"/.test(e.message));
+  const pool = new RegistrationPool({ server: 'ws://127.0.0.1:1' });
+  pool.close();
 });
