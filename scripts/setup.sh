@@ -12,6 +12,7 @@ APT_PACKAGES=(
   dnsmasq-base                                                                  # local DNS (NAPTR/SRV) for RFC 3263 tests
   chromium                                                                      # browser tests
   iproute2 util-linux strace                # multicast test: own network namespace (ip, unshare), syscall observer
+  sip-tester                                # SIPp: scripted registrars (tests/sipp)
 )
 
 missing=()
