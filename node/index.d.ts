@@ -262,7 +262,26 @@ export declare class WebSocketFlow extends EventTarget {
 export declare function createRegistration(options: RegistrationOptions): Promise<Registration>;
 /** RFC 3263 §4 server location: the ordered targets for a sip:/sips: URI. */
 export declare function locate(uri: string, options?: { dns?: string[]; transport?: 'udp' | 'tcp' | 'tls';
-  secure?: boolean; random?: () => number; timeoutMs?: number }): Promise<Required<Target>[]>;
+  secure?: boolean; random?: () => number; timeoutMs?: number;
+  /** an injected resolver (tests): node:dns/promises' Resolver shape */
+  resolver?: { resolveNaptr(name: string): Promise<unknown[]>; resolveSrv(name: string): Promise<unknown[]>;
+    resolve4(name: string): Promise<string[]>; resolve6(name: string): Promise<string[]> } }): Promise<Required<Target>[]>;
+/** One binding a local user asked for, as a multicast listener heard it (RFC 3261 §10.2.6). */
+export interface ObservedBinding {
+  aor: string; contact: string; q: number | null; expires: number; expiresAt: number;
+  instance: string | null; callId: string; cseq: number; source: { address: string; port: number } | null;
+}
+/** What listenMulticast() returns: 'binding' and 'expired' events (detail: ObservedBinding). */
+export interface MulticastListener extends EventTarget {
+  readonly group: string; readonly port: number;
+  stats: { datagrams: number; registers: number; ignored: number; dropped: number };
+  /** the table now, with seconds left */
+  bindings(): ObservedBinding[];
+  close(): void;
+}
+/** Observe REGISTERs on the multicast group (RFC 3261 §10.2.6); never answers. */
+export declare function listenMulticast(options?: { group?: string; port?: number; interface?: string;
+  maxBindings?: number; defaultExpires?: number; onBinding?: (b: ObservedBinding) => void }): Promise<MulticastListener>;
 /** Poll the local addresses every intervalMs (default 5000) and call target.wake({ network: true })
  *  when the set of non-internal addresses changes; the timer is unref()'d. Returns a stop function. */
 export declare function watchNetwork(target: { wake(options: { network: boolean }): void },

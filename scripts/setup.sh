@@ -11,8 +11,8 @@ APT_PACKAGES=(
   openssl                                                                       # its throwaway wss:// test CA
   dnsmasq-base                                                                  # local DNS (NAPTR/SRV) for RFC 3263 tests
   chromium                                                                      # browser tests
-  iproute2 util-linux strace                # multicast test: own network namespace (ip, unshare), syscall observer
-  sip-tester                                # SIPp: scripted registrars (tests/sipp)
+  iproute2 util-linux strace                                                    # multicast test: own network namespace (ip, unshare), syscall observer
+  sip-tester                                                                    # SIPp: scripted registrars (tests/sipp)
 )
 
 missing=()
