@@ -111,7 +111,8 @@ const cli = [
   [['register', '--server', '<closed>', '--aor', 'sip:a@example.test'], /^sipreg: no flow to ws:\/\/127\.0\.0\.1:\d+: ECONNREFUSED$/, 3],
   [['register', '--server', '<http>', '--aor', 'sip:a@example.test'], /^sipreg: no flow to ws:\/\/127\.0\.0\.1:\d+: http-status 200/, 3],
   [['bindings', '--server', '<closed>', '--aor', 'sip:a@example.test'], /^sipreg: no flow to ws:\/\/127\.0\.0\.1:\d+: ECONNREFUSED$/, 3],
-  [['register', '--aor', 'sip:a@example.test'], /^sipreg: --server and --aor are required$/, 2],
+  // --server may be left out (RFC 3263 on the AOR's domain); --aor may not
+  [['register', '--server', '<closed>'], /^sipreg: --aor is required \(and --server unless DNS finds the registrar\)$/, 2],
   [['bindings', '--no-such-option'], /^sipreg: Unknown option/, 2],
 ];
 
