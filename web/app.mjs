@@ -218,7 +218,7 @@ async function registrationFor(s, { renew = false } = {}) {
     handOver(current);
   } else if (current) {
     retire(current);
-    notice({ level: 'info', text: 'The account changed: the previous registration was removed and a new one started.' });
+    notice({ level: 'info', text: `The account changed: a new registration of ${s.aor} started.` });
   }
   const listeners = new AbortController();
   for (const type of EVENTS) {

@@ -67,6 +67,8 @@ for (const loss of LOSSES) {
     assert.deepEqual([row.held, row.live, row.left, row.opacity], ['false', 'false', 'last known', '0.7'],
       'not counting down as if held');
     assert.match(await ourRow(page).innerText(), /this page.*last known/s);
+    assert.deepEqual(await page.locator('#binding-cards .binding-card[data-ours="true"]').evaluate((c) => [c.dataset.held, c.querySelector('.left').textContent]),
+      ['false', 'last known'], 'the cards (narrow screens) say the same');
     assert.equal(await page.textContent('#bindings-note'), 'no live bindings');
     assert.match(await page.textContent('#expires-at'), /^\d\d:\d\d:\d\d \(last known\)$/);
     assert.equal(await page.locator('#expires-at .countdown').count(), 0, 'no countdown to an expiry not held');
@@ -165,6 +167,7 @@ demoTest(rig, '12-account-change', "an account change: the previous account's re
   assert.match(answer.facts, /^previous account sip:kate@example\.test/);
   assert.match(await page.textContent('#ladder'), /account changed: removing the binding of sip:kate@example\.test/);
   assert.match(await activity(page), /The previous account's binding \(sip:kate@example\.test\) was removed\./);
+  assert.match(await activity(page), /The account changed: a new registration of sip:leo@example\.test started\./);
   // the new account's messages are not marked
   assert.equal(await page.locator('#ladder .msg:not(.retired)').filter({ hasText: 'previous account' }).count(), 0);
   assert.ok(await page.locator('#ladder .msg:not(.retired) pre').filter({ hasText: 'To: <sip:leo@example.test>' }).count() >= 2);
