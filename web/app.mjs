@@ -14,6 +14,8 @@ const EVENTS = ['statechange', 'registered', 'unregistered', 'registrationfailed
   'lapsed', 'bindings', 'nobinding', 'flowdown', 'flowfailed', 'error', 'message'];
 /** States in which this page holds (or is getting) a binding. */
 const HOLDING = ['registering', 'registered', 'refreshing'];
+/** States in which the core's last answer put this page's binding in place (while its flow lasts). */
+const IN_PLACE = ['registered', 'refreshing', 'unregistering'];
 /** Notices kept in "What happened". */
 const MAX_NOTICES = 100;
 
@@ -29,6 +31,8 @@ const MAX_NOTICES = 100;
  * @property {AbortController} listeners
  * @property {() => void} unwake
  * @property {any} lastFailure the last "registrationfailed" detail since the last success
+ * @property {boolean} flowLost the flow went down (unasked) since the last success: the binding
+ *   it carried is no longer known to be in place
  */
 
 /** @type {typeof import('./sipreg.mjs')} */
@@ -63,11 +67,23 @@ function notice(n) {
   while (list.childElementCount > MAX_NOTICES) list.lastElementChild?.remove();
 }
 
+/** @returns {import('./demo/bindings-table.mjs').BindingsView} where the bindings are drawn */
+const bindingsView = () => ({ tbody: byId('bindings'), cards: byId('binding-cards'), note: byId('bindings-note') });
+
+/**
+ * Whether this page's binding is known to be in place: the core's state says so and the flow that
+ * carries it did not go down since. Otherwise (connection lost, back-off, a fresh attempt) the
+ * table shows our binding as "last known" rather than counting it down as if held.
+ * @param {any} info
+ * @returns {boolean}
+ */
+const held = (info) => Boolean(current && info && IN_PLACE.includes(info.state) && info.flowUp && !current.flowLost);
+
 /** Redraw the state, facts and bindings from the current registration. */
 function render() {
   const info = current ? current.reg.info : null;
-  renderStatus(info, { aor: current?.aor ?? '', lastFailure: current?.lastFailure ?? null });
-  renderBindings(byId('bindings'), byId('bindings-note'), info ? info.bindings : null, info?.othersOmitted ?? 0);
+  renderStatus(info, { aor: current?.aor ?? '', lastFailure: current?.lastFailure ?? null, held: held(info) });
+  renderBindings(bindingsView(), info ? info.bindings : null, { othersOmitted: info?.othersOmitted ?? 0, held: held(info) });
   tick();
 }
 
@@ -75,7 +91,18 @@ function render() {
 function tick() {
   const now = Date.now();
   tickCountdowns(document.body, now);
-  tickBindings(byId('bindings'), byId('bindings-note'), now);
+  tickBindings(bindingsView(), now);
+}
+
+/**
+ * Show one message in the ladder, with the notices it brings.
+ * @param {any} d a "message" event detail
+ * @param {string} [retired] the address of record of a retired registration this message is of
+ */
+function showMessage(d, retired) {
+  const parsed = d.text.trim() === '' ? null : sipreg.parse(d.text);
+  addMessage(byId('ladder'), d, parsed, retired ? `previous account ${retired}` : '');
+  if (d.direction === 'in' && parsed?.ok && !retired) messageNotices(parsed).forEach(notice);
 }
 
 /** @param {string} text shown under the form; '' hides it */
@@ -96,16 +123,18 @@ function onEvent(type, d) {
     // the saved state follows every request sent: a crashed tab's reload continues after the
     // last one sent, never repeating a sequence number within the same Call-ID
     if (d.direction === 'out') saveState();
-    const parsed = d.text.trim() === '' ? null : sipreg.parse(d.text);
-    addMessage(byId('ladder'), d, parsed);
-    if (d.direction === 'in' && parsed?.ok) messageNotices(parsed).forEach(notice);
+    showMessage(d);
     return;
   }
   if (type === 'flowdown' && !d.requested) {
+    current.flowLost = true;
     addSeparator(byId('ladder'), d.wasUp ? `connection closed (WebSocket code ${d.code})` : `could not connect (WebSocket code ${d.code})`);
   }
   if (type === 'registrationfailed') current.lastFailure = d;
-  if (type === 'registered' || type === 'unregistered') current.lastFailure = null;
+  if (type === 'registered' || type === 'unregistered') {
+    current.lastFailure = null;
+    current.flowLost = false;
+  }
   if (type === 'statechange' && d.state !== 'backoff') dropCountdowns(byId('activity'));
   const n = eventNotice(type, d, { flowActive: HOLDING.includes(current.reg.state) });
   if (n) notice(n);
@@ -126,7 +155,8 @@ function saveState() {
 /**
  * Stop driving a registration of another identity: unregister it if it holds a binding, then
  * release it. Its saved state is dropped: it continued past the last save (the unregister took a
- * CSeq), so a later registration of that identity starts with a new Call-ID.
+ * CSeq), so a later registration of that identity starts with a new Call-ID. The removal's
+ * messages go to the ladder, marked as the previous account's, and its outcome to "What happened".
  * @param {Current} old
  */
 function retire(old) {
@@ -135,13 +165,22 @@ function retire(old) {
   try {
     sessionStorage.removeItem(stateKey(old));
   } catch { /* storage disabled */ }
-  const release = () => old.reg.close();
-  if (HOLDING.includes(old.reg.state)) {
-    old.reg.unregister().then(release, release);
-    setTimeout(release, 3000); // close() is idempotent
-  } else {
+  const shown = new AbortController();
+  const release = () => {
+    shown.abort();
+    old.reg.close(); // idempotent
+  };
+  if (!HOLDING.includes(old.reg.state)) {
     release();
+    return;
   }
+  addSeparator(byId('ladder'), `account changed: removing the binding of ${old.aor}`);
+  old.reg.addEventListener('message', (e) => showMessage(/** @type {CustomEvent} */ (e).detail, old.aor), { signal: shown.signal });
+  old.reg.unregister().then(
+    () => notice({ level: 'ok', text: `The previous account's binding (${old.aor}) was removed.` }),
+    () => notice({ level: 'warn', text: `The previous account's binding (${old.aor}) could not be removed; the registrar drops it when it expires.` }),
+  ).finally(release);
+  setTimeout(release, 3000);
 }
 
 /**
@@ -179,14 +218,14 @@ async function registrationFor(s, { renew = false } = {}) {
     handOver(current);
   } else if (current) {
     retire(current);
-    notice({ level: 'info', text: 'The account changed: the previous registration was removed and a new one started.' });
+    notice({ level: 'info', text: `The account changed: a new registration of ${s.aor} started.` });
   }
   const listeners = new AbortController();
   for (const type of EVENTS) {
     reg.addEventListener(type, (e) => onEvent(type, /** @type {CustomEvent} */ (e).detail), { signal: listeners.signal });
   }
   addSeparator(byId('ladder'), same ? `settings changed: the registration of ${s.aor} continues` : `new registration of ${s.aor}`);
-  current = { reg, key, identity, server: s.server, contacts: JSON.stringify(s.contacts), aor: s.aor, listeners, unwake: sipreg.wakeOnResume(reg), lastFailure: null };
+  current = { reg, key, identity, server: s.server, contacts: JSON.stringify(s.contacts), aor: s.aor, listeners, unwake: sipreg.wakeOnResume(reg), lastFailure: null, flowLost: false };
   reg.addEventListener('registered', saveState, { signal: listeners.signal });
   window.sipregDemo.registration = reg;
   render();

@@ -2,98 +2,19 @@
 // the real Kamailio registrar on 127.0.0.1. Every test opens the page fresh, fails on any console
 // error or warning and on any failed request, and leaves a screenshot in tests/browser/artifacts/.
 // Never skips: a missing Chromium, Kamailio or build output is a failure.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { ROOT, need } from '../js/helpers.mjs';
-import { ARTIFACTS, startRig, stopRig } from './rig.mjs';
+import { ROOT } from '../js/helpers.mjs';
+import { DOMAIN, demoSuite, heldBy, until, demoTest, register, ladder, activity, otherDevice } from './demo-kit.mjs';
 
-const DOMAIN = 'example.test';
-
-/** @type {import('./rig.mjs').Rig} registrar, static server, Chromium */
-const rig = {};
-/** @type {typeof import('../../node/index.mjs')} */
-let sipreg;
-/** Node-side registrations ("other devices") to close at the end. */
-const devices = [];
-
-before(async () => {
-  sipreg = await import(need(`${ROOT}node/index.mjs`, 'the node package'));
-  await startRig(rig);
-});
-
-after(async () => {
-  for (const d of devices) d.close();
-  await stopRig(rig);
-});
+const suite = demoSuite();
+const { rig } = suite;
 
 /** @param {string} user @returns {Promise<object[]>} the registrar's bindings of sip:user@example.test */
-async function held(user) {
-  return (await rig.registrar.dump()).filter((b) => b.aor === `${user}@${DOMAIN}` || b.aor === `sip:${user}@${DOMAIN}`);
-}
-
-/** Wait until `check` returns a truthy value (polling). */
-async function until(check, what, ms = 5000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Another device of the AOR, registered from Node. */
-async function otherDevice(user) {
-  const d = await sipreg.createRegistration({
-    server: rig.registrar.wsUrl, aor: `sip:${user}@${DOMAIN}`, auth: { password: 'secret' },
-    contacts: [{ uri: `sip:second-device@${user}.invalid;transport=ws`, q: 0.5, expires: 300 }],
-  });
-  devices.push(d);
-  await d.register();
-  return d;
-}
-
-/**
- * A test with a fresh page of the demo: `fn` gets the page; afterwards a screenshot is saved as
- * artifacts/<shot>.png and the test fails on any console error/warning or failed request.
- * @param {string} shot screenshot name
- * @param {string} name
- * @param {(page: import('playwright-core').Page) => Promise<void>} fn
- * @param {Record<string, string>} [query] page query parameters (ws and password are set)
- */
-function pageTest(shot, name, fn, query = {}) {
-  test(name, async () => {
-    const context = await rig.browser.newContext({ viewport: { width: 1360, height: 1000 } });
-    const page = await context.newPage();
-    const problems = [];
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
-    page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
-    try {
-      const q = new URLSearchParams({ ws: rig.registrar.wsUrl, password: 'secret', ...query });
-      await page.goto(`${rig.server.url}/?${q}`);
-      await page.waitForSelector('body[data-ready="yes"]', { timeout: 10000 });
-      await fn(page);
-    } finally {
-      await page.screenshot({ path: `${ARTIFACTS}${shot}.png`, fullPage: true }).catch(() => {});
-      await context.close();
-    }
-    assert.deepEqual(problems, [], 'no console errors or warnings, no failed requests');
-  });
-}
-
-/** Press Register and wait for a state. */
-async function register(page, state = 'registered') {
-  await page.click('#register');
-  await page.waitForSelector(`#state[data-state="${state}"]`, { timeout: 10000 });
-}
-
-/** @returns {Promise<string[]>} the ladder's first lines, oldest first */
-const ladder = (page) => page.locator('#ladder .msg .line').allTextContents();
-/** @returns {Promise<string>} all of "What happened" */
-const activity = (page) => page.locator('#activity').innerText();
+const held = (user) => heldBy(rig, user);
+/** A test with a fresh page of the demo (demo-kit.mjs), `query` in its address. */
+const pageTest = (shot, name, fn, query = {}) => demoTest(rig, shot, name, fn, { query });
 
 test('the static server serves the web package with the right MIME types', async () => {
   const types = { '/': 'text/html', '/sipreg.mjs': 'text/javascript', '/lib/index.mjs': 'text/javascript',
@@ -146,7 +67,7 @@ pageTest('01-registered', 'Register goes through the 401 challenge; state "regis
 
 pageTest('02-second-device', 'a second device of the same AOR (from Node) shows up after Fetch bindings', async (page) => {
   await register(page);
-  const device = await otherDevice('bob');
+  const device = await otherDevice(suite, 'bob');
   assert.equal(await page.locator('#bindings tr[data-ours="false"]').count(), 0, 'not known before the fetch');
   await page.click('#fetch');
   const other = page.locator('#bindings tr[data-ours="false"][data-live="true"]');
@@ -165,7 +86,7 @@ pageTest('02-second-device', 'a second device of the same AOR (from Node) shows 
 
 pageTest('03-unregister-all', "Unregister all removes every binding of the AOR, other devices' too", async (page) => {
   await register(page);
-  const device = await otherDevice('carol');
+  const device = await otherDevice(suite, 'carol');
   assert.equal((await held('carol')).length, 2);
   await page.click('#unregister-all');
   await page.waitForSelector('#state[data-state="idle"]', { timeout: 5000 });

@@ -11,6 +11,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { recordField } from '../js/field-kit.mjs';
 import { ARTIFACTS, startRig, stopRig } from './rig.mjs';
+import { heldBy, until, watch, register } from './demo-kit.mjs';
 
 const OFFLINE_MS = 60_000;
 const CRASHES = 5;
@@ -21,20 +22,9 @@ before(() => startRig(rig));
 after(() => stopRig(rig));
 
 /** @param {string} user the registrar's bindings of sip:user@example.test */
-const held = async (user) => (await rig.registrar.dump()).filter((b) => b.aor === `${user}@example.test`);
+const held = (user) => heldBy(rig, user);
 /** @param {string} received @returns {number | null} */
 const receivedPort = (received) => Number(/127\.0\.0\.1:(\d+)/.exec(received ?? '')?.[1] ?? NaN) || null;
-
-/** Wait until `check` returns a truthy value (polling every 50 ms). */
-async function until(check, what, ms) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * A page of the demo in `context` for `user`, with problems collected (console errors and
@@ -43,23 +33,11 @@ async function until(check, what, ms) {
  */
 async function openDemo(context, user, allow = []) {
   const page = await context.newPage();
-  const problems = [];
-  const expected = (/** @type {string} */ s) => allow.some((re) => re.test(s));
-  page.on('console', (m) => {
-    const s = `console ${m.type()}: ${m.text()}`;
-    if ((m.type() === 'error' || m.type() === 'warning') && !expected(s)) problems.push(s);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  const problems = watch(page, allow);
   const q = new URLSearchParams({ ws: rig.registrar.wsUrl, password: 'secret', aor: `sip:${user}@example.test` });
   await page.goto(`${rig.server.url}/?${q}`);
   await page.waitForSelector('body[data-ready="yes"]', { timeout: 10_000 });
   return { page, problems };
-}
-
-/** Press Register and wait for "registered". */
-async function register(page) {
-  await page.click('#register');
-  await page.waitForSelector('#state[data-state="registered"]', { timeout: 10_000 });
 }
 
 /** Log the demo registration's events inside the page (Date.now() of the page = of this host). */

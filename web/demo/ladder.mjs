@@ -1,5 +1,6 @@
 // ladder.mjs — the SIP message ladder: every message this page sent or received, oldest first,
-// as "time, arrow, first line, facts"; a click opens the whole message.
+// as "time, arrow, first line, facts"; a click opens the whole message. Messages of a retired
+// registration (the account changed) are marked with a note. On narrow screens the lines wrap.
 import { el, clock } from './dom.mjs';
 import { messageFacts } from './words.mjs';
 
@@ -11,15 +12,17 @@ const MAX_ROWS = 300;
  * @param {HTMLElement} ladder
  * @param {{ direction: 'in'|'out', text: string, result?: string }} msg a "message" event detail
  * @param {any} parsed the core's parse of it (JSON-decoded), or null for keep-alive blank lines
+ * @param {string} [note] whose message it is when not the current registration's ('' : none)
  * @returns {HTMLElement} the row
  */
-export function addMessage(ladder, msg, parsed) {
+export function addMessage(ladder, msg, parsed, note = '') {
   const firstLine = msg.text.trim() === '' ? 'keep-alive (blank line)' : msg.text.slice(0, msg.text.search(/\r?\n|$/));
   let facts = parsed ? (parsed.ok ? messageFacts(parsed) : `unreadable: ${parsed.error}`) : '';
   const ignored = msg.direction === 'in' && msg.result && msg.result !== 'ok';
   if (ignored) facts = `ignored (${msg.result})${facts ? ` · ${facts}` : ''}`;
+  if (note) facts = `${note}${facts ? ` · ${facts}` : ''}`;
   const follow = ladder.scrollHeight - ladder.scrollTop - ladder.clientHeight < 24;
-  const row = el('details', { className: `msg ${msg.direction}${ignored ? ' ignored' : ''}`, dataset: { direction: msg.direction } },
+  const row = el('details', { className: `msg ${msg.direction}${ignored ? ' ignored' : ''}${note ? ' retired' : ''}`, dataset: { direction: msg.direction } },
     el('summary', {},
       el('time', {}, clock(Date.now(), true)),
       el('div', {},

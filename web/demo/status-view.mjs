@@ -7,6 +7,8 @@ import { failureWords } from './words.mjs';
  * @typedef {object} StatusContext
  * @property {string} aor
  * @property {any} lastFailure the last "registrationfailed" detail, or null
+ * @property {boolean} held the core's state says this page's binding is in place: when not, the
+ *   expiry is the last one known and counts down no more
  */
 
 /** @param {number|null} at @returns {(Node|string)[]} "14:03:07 in 4:12", or "—" */
@@ -51,7 +53,9 @@ export function renderStatus(info, ctx) {
   const retrying = info?.state === 'backoff';
   byId('refresh-label').textContent = retrying ? 'Next try' : 'Next refresh';
   byId('refresh-at').replaceChildren(...timeWithCountdown((retrying ? info.retryAt : info?.refreshAt) ?? null));
-  byId('expires-at').replaceChildren(...timeWithCountdown(info?.expiresAt ?? null));
+  const expiresAt = info?.expiresAt ?? null;
+  byId('expires-at').replaceChildren(...(expiresAt === null || ctx.held ? timeWithCountdown(expiresAt)
+    : [clock(expiresAt), ' ', el('span', { className: 'sub' }, '(last known)')]));
   byId('skew').replaceChildren(info?.clockSkewMs === null || info?.clockSkewMs === undefined
     ? el('span', { title: 'The registrar sent no date with its answer, so the clocks cannot be compared.' }, 'unknown')
     : `${seconds(info.clockSkewMs)} ± ${(info.skewErrorMs / 1000).toFixed(1)} s (registrar minus this computer)`);
