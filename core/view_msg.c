@@ -14,20 +14,45 @@ static void put_error(struct sipreg__view *v, int err, size_t off) {
     sipreg__v_close(v);
 }
 
-/* The Contact parameters that have no field of their own, as an object: name -> value string,
- * or true when valueless (the contact's walk counted them: none, no second walk). */
-static int put_params(struct sipreg__view *v, const struct sipreg_contact *c) {
-    struct sipreg_str params = c->na.params, n, val;
-    int quoted, r = 0;
+/* The header parameters that have no field of their own (`skip` says which have one: a Contact's
+ * registration parameters, To/From's tag), as an object: name -> value string, or true when
+ * valueless. Returns 0 or negative. */
+static int put_params(struct sipreg__view *v, struct sipreg_str params, int contact) {
+    struct sipreg_str n, val;
+    int quoted, r;
     sipreg__v_open(v);
-    while (c->other_params && (r = sipreg_param_next(&params, ';', &n, &val, &quoted)) == 1) {
-        if (sipreg__contact_param_kind(n)) continue;
+    while ((r = sipreg_param_next(&params, ';', &n, &val, &quoted)) == 1) {
+        if (contact ? sipreg__contact_param_kind(n) != 0 : sipreg__ieq_lit(n, "tag")) continue;
         SIPREG__VIEW(v, key)(v, n.p, n.len, 0);
         if (val.len || quoted || (val.p && val.p > n.p + n.len))
             sipreg__v_str(v, val);
         else
             sipreg__v_bool(v, 1);
     }
+    sipreg__v_close(v);
+    return r;
+}
+
+/* "to"/"from": {uri, display, tag, params} of the message's To or From (§20.20, §20.39), which
+ * sipreg_msg_parse has checked. The display name has its quotes stripped and its quoted-pairs
+ * (§25.1) kept as written, as a Contact's; params are the header parameters after the URI, not
+ * the URI's own (§20.10). Returns 0 or negative with *eoff. */
+static int put_party(struct sipreg__view *v, const struct sipreg_msg *m, int id, const char *buf,
+                     size_t *eoff) {
+    const struct sipreg_hdr *h = sipreg_msg_find(m, id, NULL);
+    struct sipreg_nameaddr na;
+    struct sipreg_str tag;
+    size_t rel = 0;
+    int r = sipreg_nameaddr_parse(&na, h->value, &rel);
+    *eoff = (size_t)(h->value.p - buf) + rel;
+    if (r < 0) return r;
+    sipreg__v_open(v);
+    sipreg__m_str(v, "uri", na.uri);
+    sipreg__m_str(v, "display", na.display.len ? na.display : sipreg__str(NULL, 0));
+    sipreg__m_str(v, "tag",
+                  sipreg_param_find(na.params, "tag", &tag) == 1 ? tag : sipreg__str(NULL, 0));
+    sipreg__v_key(v, "params");
+    r = put_params(v, na.params, 0);
     sipreg__v_close(v);
     return r;
 }
@@ -68,11 +93,11 @@ static int put_contacts(struct sipreg__view *v, const struct sipreg_msg *m, cons
         sipreg__m_opt(v, "expires", c.expires);
         sipreg__m_q(v, "q", c.q);
         sipreg__m_str(v, "instance", c.instance);
-        sipreg__m_opt(v, "reg_id", c.reg_id);
-        sipreg__m_str(v, "pub_gruu", c.pub_gruu);
-        sipreg__m_str(v, "temp_gruu", c.temp_gruu);
+        sipreg__m_opt(v, "regId", c.reg_id);
+        sipreg__m_str(v, "pubGruu", c.pub_gruu);
+        sipreg__m_str(v, "tempGruu", c.temp_gruu);
         sipreg__v_key(v, "params");
-        if (put_params(v, &c) < 0) {
+        if (put_params(v, c.other_params ? c.na.params : sipreg__str(NULL, 0), 1) < 0) {
             *eoff = (size_t)(c.na.params.p - buf);
             return SIPREG_E_HEADER_VALUE;
         }
@@ -153,7 +178,7 @@ static int put_message(struct sipreg__view *v, const char *buf, size_t len) {
     sipreg__m_str(v, "reason", resp ? m.reason : sipreg__str(NULL, 0));
     sipreg__m_str(v, "method", resp ? sipreg__str(NULL, 0) : m.method);
     sipreg__m_str(v, "ruri", resp ? sipreg__str(NULL, 0) : m.ruri);
-    sipreg__v_key(v, "call_id");
+    sipreg__v_key(v, "callId");
     struct sipreg_str id = sipreg_msg_call_id(&m);
     sipreg__v_str(v, id.p ? id : sipreg__str("", 0));
 
@@ -164,14 +189,18 @@ static int put_message(struct sipreg__view *v, const char *buf, size_t len) {
     sipreg__m_int(v, "seq", (int64_t)cs.seq);
     sipreg__m_str(v, "method", cs.method);
     sipreg__v_close(v);
+    sipreg__v_key(v, "from");
+    if ((r = put_party(v, &m, SIPREG_H_FROM, buf, &eoff)) < 0) goto fail;
+    sipreg__v_key(v, "to");
+    if ((r = put_party(v, &m, SIPREG_H_TO, buf, &eoff)) < 0) goto fail;
 
     static const struct {
         const char *key;
         size_t len;
         int id;
     } DELTAS[] = {{"expires", 7, SIPREG_H_EXPIRES},
-                  {"min_expires", 11, SIPREG_H_MIN_EXPIRES},
-                  {"flow_timer", 10, SIPREG_H_FLOW_TIMER}};
+                  {"minExpires", 10, SIPREG_H_MIN_EXPIRES},
+                  {"flowTimer", 9, SIPREG_H_FLOW_TIMER}};
     for (size_t i = 0; i < sizeof DELTAS / sizeof DELTAS[0]; i++) {
         int64_t d = sipreg_msg_delta(&m, DELTAS[i].id);
         if (d < 0 && d != SIPREG_E_NOT_FOUND) {
@@ -188,7 +217,7 @@ static int put_message(struct sipreg__view *v, const char *buf, size_t len) {
         eoff = (size_t)(sipreg_msg_find(&m, SIPREG_H_RETRY_AFTER, &(size_t){0})->value.p - buf);
         goto fail;
     }
-    sipreg__m_opt(v, "retry_after", ra);
+    sipreg__m_opt(v, "retryAfter", ra);
 
     size_t pos = 0;
     const struct sipreg_hdr *date = sipreg_msg_find(&m, SIPREG_H_DATE, &pos);
@@ -197,12 +226,12 @@ static int put_message(struct sipreg__view *v, const char *buf, size_t len) {
         eoff = (size_t)(date->value.p - buf);
         goto fail;
     }
-    sipreg__m_opt(v, "date_epoch", epoch);
+    sipreg__m_opt(v, "dateEpoch", epoch);
 
     sipreg__m_bool(v, "star", has_star(&m));
     if ((r = put_contacts(v, &m, buf, &eoff)) < 0) goto fail;
     if ((r = put_challenges(v, &m, buf, &eoff)) < 0) goto fail;
-    sipreg__v_key(v, "service_route");
+    sipreg__v_key(v, "serviceRoute");
     if ((r = put_routes(v, &m, SIPREG_H_SERVICE_ROUTE, buf, &eoff)) < 0) goto fail;
     sipreg__v_key(v, "path");
     if ((r = put_routes(v, &m, SIPREG_H_PATH, buf, &eoff)) < 0) goto fail;
