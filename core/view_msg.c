@@ -4,7 +4,7 @@
 #include "view.h"
 
 /* Error view: {"ok":false,"error":"SIPREG_E_...","offset":N,"message":"..."}. */
-static void put_error(struct sipreg__view *v, int err, size_t off) {
+SIPREG__SMALL static void put_error(struct sipreg__view *v, int err, size_t off) {
     sipreg__view_reset(v);
     sipreg__v_open(v);
     sipreg__m_bool(v, "ok", 0);
@@ -17,7 +17,7 @@ static void put_error(struct sipreg__view *v, int err, size_t off) {
 /* The header parameters that have no field of their own (`skip` says which have one: a Contact's
  * registration parameters, To/From's tag), as an object: name -> value string, or true when
  * valueless. Returns 0 or negative. */
-static int put_params(struct sipreg__view *v, struct sipreg_str params, int contact) {
+SIPREG__SMALL static int put_params(struct sipreg__view *v, struct sipreg_str params, int contact) {
     struct sipreg_str n, val;
     int quoted, r;
     sipreg__v_open(v);
@@ -33,28 +33,28 @@ static int put_params(struct sipreg__view *v, struct sipreg_str params, int cont
     return r;
 }
 
-/* "to"/"from": {uri, display, tag, params} of the message's To or From (§20.20, §20.39), which
- * sipreg_msg_parse has checked. The display name has its quotes stripped and its quoted-pairs
- * (§25.1) kept as written, as a Contact's; params are the header parameters after the URI, not
- * the URI's own (§20.10). Returns 0 or negative with *eoff. */
-static int put_party(struct sipreg__view *v, const struct sipreg_msg *m, int id, const char *buf,
-                     size_t *eoff) {
-    const struct sipreg_hdr *h = sipreg_msg_find(m, id, NULL);
+/* "uri" and "display" of a name-addr / addr-spec: the display name has its quotes stripped and
+ * its quoted-pairs (§25.1) kept as written; null when there is none. */
+SIPREG__SMALL static void put_addr(struct sipreg__view *v, const struct sipreg_nameaddr *na) {
+    sipreg__m_str(v, "uri", na->uri);
+    sipreg__m_str(v, "display", na->display.len ? na->display : sipreg__str(NULL, 0));
+}
+
+/* "to"/"from": {uri, display, tag, params} of the message's To or From (§20.20, §20.39). No
+ * error is possible: sipreg_msg_parse has checked the value with the same parser. params are the
+ * header parameters after the URI but tag, not the URI's own (§20.10). */
+SIPREG__SMALL static void put_party(struct sipreg__view *v, const struct sipreg_msg *m, int id) {
     struct sipreg_nameaddr na;
     struct sipreg_str tag;
     size_t rel = 0;
-    int r = sipreg_nameaddr_parse(&na, h->value, &rel);
-    *eoff = (size_t)(h->value.p - buf) + rel;
-    if (r < 0) return r;
+    sipreg_nameaddr_parse(&na, sipreg_msg_find(m, id, NULL)->value, &rel);
     sipreg__v_open(v);
-    sipreg__m_str(v, "uri", na.uri);
-    sipreg__m_str(v, "display", na.display.len ? na.display : sipreg__str(NULL, 0));
+    put_addr(v, &na);
     sipreg__m_str(v, "tag",
                   sipreg_param_find(na.params, "tag", &tag) == 1 ? tag : sipreg__str(NULL, 0));
     sipreg__v_key(v, "params");
-    r = put_params(v, na.params, 0);
+    put_params(v, na.params, 0);
     sipreg__v_close(v);
-    return r;
 }
 
 /* Offset of the header an iterator stopped in (error reports point at that header's value). */
@@ -88,8 +88,7 @@ static int put_contacts(struct sipreg__view *v, const struct sipreg_msg *m, cons
     while ((r = sipreg_contact_next(&it, &c, &rel)) == 1) {
         if (c.star) continue;
         sipreg__v_open(v);
-        sipreg__m_str(v, "uri", c.na.uri);
-        sipreg__m_str(v, "display", c.na.display.len ? c.na.display : sipreg__str(NULL, 0));
+        put_addr(v, &c.na);
         sipreg__m_opt(v, "expires", c.expires);
         sipreg__m_q(v, "q", c.q);
         sipreg__m_str(v, "instance", c.instance);
@@ -109,8 +108,8 @@ static int put_contacts(struct sipreg__view *v, const struct sipreg_msg *m, cons
 }
 
 /* "challenges":[...]. */
-static int put_challenges(struct sipreg__view *v, const struct sipreg_msg *m, const char *buf,
-                          size_t *eoff) {
+SIPREG__SMALL static int put_challenges(struct sipreg__view *v, const struct sipreg_msg *m,
+                                        const char *buf, size_t *eoff) {
     struct sipreg_iter it;
     struct sipreg_challenge ch;
     size_t rel = 0;
@@ -141,8 +140,8 @@ static int put_challenges(struct sipreg__view *v, const struct sipreg_msg *m, co
 }
 
 /* An array of the URIs of a route-like header (Service-Route, Path). */
-static int put_routes(struct sipreg__view *v, const struct sipreg_msg *m, int id, const char *buf,
-                      size_t *eoff) {
+SIPREG__SMALL static int put_routes(struct sipreg__view *v, const struct sipreg_msg *m, int id,
+                                    const char *buf, size_t *eoff) {
     struct sipreg_iter it;
     struct sipreg_str elem;
     int r;
@@ -190,9 +189,9 @@ static int put_message(struct sipreg__view *v, const char *buf, size_t len) {
     sipreg__m_str(v, "method", cs.method);
     sipreg__v_close(v);
     sipreg__v_key(v, "from");
-    if ((r = put_party(v, &m, SIPREG_H_FROM, buf, &eoff)) < 0) goto fail;
+    put_party(v, &m, SIPREG_H_FROM);
     sipreg__v_key(v, "to");
-    if ((r = put_party(v, &m, SIPREG_H_TO, buf, &eoff)) < 0) goto fail;
+    put_party(v, &m, SIPREG_H_TO);
 
     static const struct {
         const char *key;
