@@ -45,13 +45,12 @@ SIPREG__SMALL static void put_addr(struct sipreg__view *v, const struct sipreg_n
  * header parameters after the URI but tag, not the URI's own (§20.10). */
 SIPREG__SMALL static void put_party(struct sipreg__view *v, const struct sipreg_msg *m, int id) {
     struct sipreg_nameaddr na;
-    struct sipreg_str tag;
-    size_t rel = 0;
-    sipreg_nameaddr_parse(&na, sipreg_msg_find(m, id, NULL)->value, &rel);
+    struct sipreg_str tag = {NULL, 0}; /* null unless found */
+    sipreg_nameaddr_parse(&na, sipreg_msg_find(m, id, NULL)->value, NULL);
+    sipreg_param_find(na.params, "tag", &tag);
     sipreg__v_open(v);
     put_addr(v, &na);
-    sipreg__m_str(v, "tag",
-                  sipreg_param_find(na.params, "tag", &tag) == 1 ? tag : sipreg__str(NULL, 0));
+    sipreg__m_str(v, "tag", tag);
     sipreg__v_key(v, "params");
     put_params(v, na.params, 0);
     sipreg__v_close(v);
@@ -177,9 +176,7 @@ static int put_message(struct sipreg__view *v, const char *buf, size_t len) {
     sipreg__m_str(v, "reason", resp ? m.reason : sipreg__str(NULL, 0));
     sipreg__m_str(v, "method", resp ? sipreg__str(NULL, 0) : m.method);
     sipreg__m_str(v, "ruri", resp ? sipreg__str(NULL, 0) : m.ruri);
-    sipreg__v_key(v, "callId");
-    struct sipreg_str id = sipreg_msg_call_id(&m);
-    sipreg__v_str(v, id.p ? id : sipreg__str("", 0));
+    sipreg__m_str(v, "callId", sipreg_msg_call_id(&m)); /* mandatory: never null */
 
     struct sipreg_cseq cs;
     if ((r = sipreg_msg_cseq(&m, &cs)) < 0) goto fail;
@@ -193,33 +190,29 @@ static int put_message(struct sipreg__view *v, const char *buf, size_t len) {
     sipreg__v_key(v, "to");
     put_party(v, &m, SIPREG_H_TO);
 
+    /* the delta-seconds headers (§20.19, §20.23, RFC 5626 §10) and Retry-After (§20.33) */
     static const struct {
         const char *key;
         size_t len;
         int id;
-    } DELTAS[] = {{"expires", 7, SIPREG_H_EXPIRES},
-                  {"minExpires", 10, SIPREG_H_MIN_EXPIRES},
-                  {"flowTimer", 9, SIPREG_H_FLOW_TIMER}};
-    for (size_t i = 0; i < sizeof DELTAS / sizeof DELTAS[0]; i++) {
-        int64_t d = sipreg_msg_delta(&m, DELTAS[i].id);
+    } SECONDS[] = {{"expires", 7, SIPREG_H_EXPIRES},
+                   {"minExpires", 10, SIPREG_H_MIN_EXPIRES},
+                   {"flowTimer", 9, SIPREG_H_FLOW_TIMER},
+                   {"retryAfter", 10, SIPREG_H_RETRY_AFTER}};
+    for (size_t i = 0; i < sizeof SECONDS / sizeof SECONDS[0]; i++) {
+        const int h = SECONDS[i].id;
+        int64_t d =
+            h == SIPREG_H_RETRY_AFTER ? sipreg_msg_retry_after(&m) : sipreg_msg_delta(&m, h);
         if (d < 0 && d != SIPREG_E_NOT_FOUND) {
             r = (int)d;
-            eoff = (size_t)(sipreg_msg_find(&m, DELTAS[i].id, &(size_t){0})->value.p - buf);
+            eoff = (size_t)(sipreg_msg_find(&m, h, NULL)->value.p - buf);
             goto fail;
         }
-        SIPREG__VIEW(v, key)(v, DELTAS[i].key, DELTAS[i].len, 1);
+        SIPREG__VIEW(v, key)(v, SECONDS[i].key, SECONDS[i].len, 1);
         sipreg__v_opt(v, d);
     }
-    int64_t ra = sipreg_msg_retry_after(&m);
-    if (ra < 0 && ra != SIPREG_E_NOT_FOUND) {
-        r = (int)ra;
-        eoff = (size_t)(sipreg_msg_find(&m, SIPREG_H_RETRY_AFTER, &(size_t){0})->value.p - buf);
-        goto fail;
-    }
-    sipreg__m_opt(v, "retryAfter", ra);
 
-    size_t pos = 0;
-    const struct sipreg_hdr *date = sipreg_msg_find(&m, SIPREG_H_DATE, &pos);
+    const struct sipreg_hdr *date = sipreg_msg_find(&m, SIPREG_H_DATE, NULL);
     int64_t epoch = -1;
     if (date && (r = sipreg_parse_date(date->value, &epoch)) < 0) {
         eoff = (size_t)(date->value.p - buf);
