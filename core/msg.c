@@ -1,6 +1,6 @@
 /* msg.c — zero-copy, bounded SIP message parser (RFC 3261 §7, §7.3.1, §7.5, §18.3, §25.1):
  * start line, header fields (folding, compact forms), Content-Length framing, mandatory headers,
- * CSeq; header lookup by id.
+ * CSeq, To and From (name-addr / addr-spec); header lookup by id.
  *
  * Leniencies (documented): a bare LF ends a line like CRLF does (some stacks and hand-made test
  * traffic send LF-only messages); CRLFs before the start line are skipped (§7.5); a status line
@@ -481,6 +481,18 @@ static int parse(struct sipreg_msg *out, const unsigned char *p, size_t len,
     if (out->type == SIPREG_REQUEST && !sipreg__eq(cs.method, out->method)) {
         *bad = (size_t)((const unsigned char *)cs.method.p - p);
         return SIPREG_E_CSEQ;
+    }
+    /* To / From = ( name-addr / addr-spec ) *( SEMI to-param / from-param ) (§20.20, §20.39,
+     * §25.1): a malformed one makes the message invalid (RFC 4475 §3.1.2.6: an unterminated
+     * quoted display name; the parser infers no end) */
+    const size_t addr_idx[2] = {idx_to, idx_from};
+    for (size_t k = 0; k < 2; k++) {
+        const struct sipreg_hdr *h = &hdrs[addr_idx[k]];
+        struct sipreg_nameaddr na;
+        if ((r = sipreg_nameaddr_parse(&na, h->value, &rel)) < 0) {
+            *bad = (size_t)((const unsigned char *)h->value.p - p) + rel;
+            return r;
+        }
     }
 
     /* Framing (§18.3): with Content-Length the body is that many bytes and anything after them

@@ -254,7 +254,8 @@ struct sipreg_msg {
 
 /* Parse one SIP message from buf[0..len). `hdrs` has room for `max_hdrs` fields. Checks framing,
  * start line, header syntax, the mandatory headers (Call-ID, CSeq, From, To, Via, RFC 3261 §8.1.1)
- * and that CSeq parses. Returns 0 or a negative code; *err_off gets the offset of the error. */
+ * and that CSeq, To and From parse (§20.20, §20.39; RFC 4475 §3.1.2.6). Returns 0 or a negative
+ * code; *err_off gets the offset of the error. */
 int sipreg_msg_parse(struct sipreg_msg *out, const char *buf, size_t len, struct sipreg_hdr *hdrs,
                      size_t max_hdrs, size_t *err_off);
 
@@ -279,7 +280,7 @@ int sipreg_iter_next(struct sipreg_iter *it, struct sipreg_str *elem);
 
 /* A Contact (or Path / Service-Route / To / From) name-addr or addr-spec with its parameters. */
 struct sipreg_nameaddr {
-    struct sipreg_str display; /* display name, quotes stripped (len 0 if none) */
+    struct sipreg_str display; /* display name, quotes stripped, quoted-pairs kept (len 0: none) */
     struct sipreg_str uri;     /* URI text (without <>) */
     struct sipreg_str params;  /* header parameters ";a=b;c" after the URI (leading ';' kept) */
 };

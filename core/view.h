@@ -46,6 +46,15 @@ void sipreg__tape_lit(struct sipreg__view *v, int which);
 #define SIPREG__VIEW(v, op) (v)->ops->op
 #endif
 
+/* A walker compiled for size even where its file is compiled for speed (the wasm build's -O2
+ * views): the parts for rarer input (errors, challenges, routes, parameters, To/From) and the
+ * small shared ones, which cost a call instead of an inlined copy each (the wasm size guard). */
+#ifdef __clang__
+#define SIPREG__SMALL __attribute__((minsize))
+#else
+#define SIPREG__SMALL
+#endif
+
 /* Start a view into out[0..cap). */
 void sipreg__view_init(struct sipreg__view *v, const struct sipreg__view_ops *ops, char *out,
                        size_t cap);

@@ -4,7 +4,7 @@
 #include "view.h"
 
 /* Error view: {"ok":false,"error":"SIPREG_E_...","offset":N,"message":"..."}. */
-static void put_error(struct sipreg__view *v, int err, size_t off) {
+SIPREG__SMALL static void put_error(struct sipreg__view *v, int err, size_t off) {
     sipreg__view_reset(v);
     sipreg__v_open(v);
     sipreg__m_bool(v, "ok", 0);
@@ -14,14 +14,15 @@ static void put_error(struct sipreg__view *v, int err, size_t off) {
     sipreg__v_close(v);
 }
 
-/* The Contact parameters that have no field of their own, as an object: name -> value string,
- * or true when valueless (the contact's walk counted them: none, no second walk). */
-static int put_params(struct sipreg__view *v, const struct sipreg_contact *c) {
-    struct sipreg_str params = c->na.params, n, val;
-    int quoted, r = 0;
+/* The header parameters that have no field of their own (`skip` says which have one: a Contact's
+ * registration parameters, To/From's tag), as an object: name -> value string, or true when
+ * valueless. Returns 0 or negative. */
+SIPREG__SMALL static int put_params(struct sipreg__view *v, struct sipreg_str params, int contact) {
+    struct sipreg_str n, val;
+    int quoted, r;
     sipreg__v_open(v);
-    while (c->other_params && (r = sipreg_param_next(&params, ';', &n, &val, &quoted)) == 1) {
-        if (sipreg__contact_param_kind(n)) continue;
+    while ((r = sipreg_param_next(&params, ';', &n, &val, &quoted)) == 1) {
+        if (contact ? sipreg__contact_param_kind(n) != 0 : sipreg__ieq_lit(n, "tag")) continue;
         SIPREG__VIEW(v, key)(v, n.p, n.len, 0);
         if (val.len || quoted || (val.p && val.p > n.p + n.len))
             sipreg__v_str(v, val);
@@ -30,6 +31,29 @@ static int put_params(struct sipreg__view *v, const struct sipreg_contact *c) {
     }
     sipreg__v_close(v);
     return r;
+}
+
+/* "uri" and "display" of a name-addr / addr-spec: the display name has its quotes stripped and
+ * its quoted-pairs (§25.1) kept as written; null when there is none. */
+SIPREG__SMALL static void put_addr(struct sipreg__view *v, const struct sipreg_nameaddr *na) {
+    sipreg__m_str(v, "uri", na->uri);
+    sipreg__m_str(v, "display", na->display.len ? na->display : sipreg__str(NULL, 0));
+}
+
+/* "to"/"from": {uri, display, tag, params} of the message's To or From (§20.20, §20.39). No
+ * error is possible: sipreg_msg_parse has checked the value with the same parser. params are the
+ * header parameters after the URI but tag, not the URI's own (§20.10). */
+SIPREG__SMALL static void put_party(struct sipreg__view *v, const struct sipreg_msg *m, int id) {
+    struct sipreg_nameaddr na;
+    struct sipreg_str tag = {NULL, 0}; /* null unless found */
+    sipreg_nameaddr_parse(&na, sipreg_msg_find(m, id, NULL)->value, NULL);
+    sipreg_param_find(na.params, "tag", &tag);
+    sipreg__v_open(v);
+    put_addr(v, &na);
+    sipreg__m_str(v, "tag", tag);
+    sipreg__v_key(v, "params");
+    put_params(v, na.params, 0);
+    sipreg__v_close(v);
 }
 
 /* Offset of the header an iterator stopped in (error reports point at that header's value). */
@@ -63,16 +87,15 @@ static int put_contacts(struct sipreg__view *v, const struct sipreg_msg *m, cons
     while ((r = sipreg_contact_next(&it, &c, &rel)) == 1) {
         if (c.star) continue;
         sipreg__v_open(v);
-        sipreg__m_str(v, "uri", c.na.uri);
-        sipreg__m_str(v, "display", c.na.display.len ? c.na.display : sipreg__str(NULL, 0));
+        put_addr(v, &c.na);
         sipreg__m_opt(v, "expires", c.expires);
         sipreg__m_q(v, "q", c.q);
         sipreg__m_str(v, "instance", c.instance);
-        sipreg__m_opt(v, "reg_id", c.reg_id);
-        sipreg__m_str(v, "pub_gruu", c.pub_gruu);
-        sipreg__m_str(v, "temp_gruu", c.temp_gruu);
+        sipreg__m_opt(v, "regId", c.reg_id);
+        sipreg__m_str(v, "pubGruu", c.pub_gruu);
+        sipreg__m_str(v, "tempGruu", c.temp_gruu);
         sipreg__v_key(v, "params");
-        if (put_params(v, &c) < 0) {
+        if (put_params(v, c.other_params ? c.na.params : sipreg__str(NULL, 0), 1) < 0) {
             *eoff = (size_t)(c.na.params.p - buf);
             return SIPREG_E_HEADER_VALUE;
         }
@@ -84,8 +107,8 @@ static int put_contacts(struct sipreg__view *v, const struct sipreg_msg *m, cons
 }
 
 /* "challenges":[...]. */
-static int put_challenges(struct sipreg__view *v, const struct sipreg_msg *m, const char *buf,
-                          size_t *eoff) {
+SIPREG__SMALL static int put_challenges(struct sipreg__view *v, const struct sipreg_msg *m,
+                                        const char *buf, size_t *eoff) {
     struct sipreg_iter it;
     struct sipreg_challenge ch;
     size_t rel = 0;
@@ -116,8 +139,8 @@ static int put_challenges(struct sipreg__view *v, const struct sipreg_msg *m, co
 }
 
 /* An array of the URIs of a route-like header (Service-Route, Path). */
-static int put_routes(struct sipreg__view *v, const struct sipreg_msg *m, int id, const char *buf,
-                      size_t *eoff) {
+SIPREG__SMALL static int put_routes(struct sipreg__view *v, const struct sipreg_msg *m, int id,
+                                    const char *buf, size_t *eoff) {
     struct sipreg_iter it;
     struct sipreg_str elem;
     int r;
@@ -153,9 +176,7 @@ static int put_message(struct sipreg__view *v, const char *buf, size_t len) {
     sipreg__m_str(v, "reason", resp ? m.reason : sipreg__str(NULL, 0));
     sipreg__m_str(v, "method", resp ? sipreg__str(NULL, 0) : m.method);
     sipreg__m_str(v, "ruri", resp ? sipreg__str(NULL, 0) : m.ruri);
-    sipreg__v_key(v, "call_id");
-    struct sipreg_str id = sipreg_msg_call_id(&m);
-    sipreg__v_str(v, id.p ? id : sipreg__str("", 0));
+    sipreg__m_str(v, "callId", sipreg_msg_call_id(&m)); /* mandatory: never null */
 
     struct sipreg_cseq cs;
     if ((r = sipreg_msg_cseq(&m, &cs)) < 0) goto fail;
@@ -164,45 +185,45 @@ static int put_message(struct sipreg__view *v, const char *buf, size_t len) {
     sipreg__m_int(v, "seq", (int64_t)cs.seq);
     sipreg__m_str(v, "method", cs.method);
     sipreg__v_close(v);
+    sipreg__v_key(v, "from");
+    put_party(v, &m, SIPREG_H_FROM);
+    sipreg__v_key(v, "to");
+    put_party(v, &m, SIPREG_H_TO);
 
+    /* the delta-seconds headers (§20.19, §20.23, RFC 5626 §10) and Retry-After (§20.33) */
     static const struct {
         const char *key;
         size_t len;
         int id;
-    } DELTAS[] = {{"expires", 7, SIPREG_H_EXPIRES},
-                  {"min_expires", 11, SIPREG_H_MIN_EXPIRES},
-                  {"flow_timer", 10, SIPREG_H_FLOW_TIMER}};
-    for (size_t i = 0; i < sizeof DELTAS / sizeof DELTAS[0]; i++) {
-        int64_t d = sipreg_msg_delta(&m, DELTAS[i].id);
+    } SECONDS[] = {{"expires", 7, SIPREG_H_EXPIRES},
+                   {"minExpires", 10, SIPREG_H_MIN_EXPIRES},
+                   {"flowTimer", 9, SIPREG_H_FLOW_TIMER},
+                   {"retryAfter", 10, SIPREG_H_RETRY_AFTER}};
+    for (size_t i = 0; i < sizeof SECONDS / sizeof SECONDS[0]; i++) {
+        const int h = SECONDS[i].id;
+        int64_t d =
+            h == SIPREG_H_RETRY_AFTER ? sipreg_msg_retry_after(&m) : sipreg_msg_delta(&m, h);
         if (d < 0 && d != SIPREG_E_NOT_FOUND) {
             r = (int)d;
-            eoff = (size_t)(sipreg_msg_find(&m, DELTAS[i].id, &(size_t){0})->value.p - buf);
+            eoff = (size_t)(sipreg_msg_find(&m, h, NULL)->value.p - buf);
             goto fail;
         }
-        SIPREG__VIEW(v, key)(v, DELTAS[i].key, DELTAS[i].len, 1);
+        SIPREG__VIEW(v, key)(v, SECONDS[i].key, SECONDS[i].len, 1);
         sipreg__v_opt(v, d);
     }
-    int64_t ra = sipreg_msg_retry_after(&m);
-    if (ra < 0 && ra != SIPREG_E_NOT_FOUND) {
-        r = (int)ra;
-        eoff = (size_t)(sipreg_msg_find(&m, SIPREG_H_RETRY_AFTER, &(size_t){0})->value.p - buf);
-        goto fail;
-    }
-    sipreg__m_opt(v, "retry_after", ra);
 
-    size_t pos = 0;
-    const struct sipreg_hdr *date = sipreg_msg_find(&m, SIPREG_H_DATE, &pos);
+    const struct sipreg_hdr *date = sipreg_msg_find(&m, SIPREG_H_DATE, NULL);
     int64_t epoch = -1;
     if (date && (r = sipreg_parse_date(date->value, &epoch)) < 0) {
         eoff = (size_t)(date->value.p - buf);
         goto fail;
     }
-    sipreg__m_opt(v, "date_epoch", epoch);
+    sipreg__m_opt(v, "dateEpoch", epoch);
 
     sipreg__m_bool(v, "star", has_star(&m));
     if ((r = put_contacts(v, &m, buf, &eoff)) < 0) goto fail;
     if ((r = put_challenges(v, &m, buf, &eoff)) < 0) goto fail;
-    sipreg__v_key(v, "service_route");
+    sipreg__v_key(v, "serviceRoute");
     if ((r = put_routes(v, &m, SIPREG_H_SERVICE_ROUTE, buf, &eoff)) < 0) goto fail;
     sipreg__v_key(v, "path");
     if ((r = put_routes(v, &m, SIPREG_H_PATH, buf, &eoff)) < 0) goto fail;

@@ -307,7 +307,7 @@ export declare function loadWebSocket(): Promise<typeof NodeWebSocket>;
 /** One Contact of a parsed message (a "*" element is reported by `star`, not listed). */
 export interface ParsedContact {
   uri: string; display: string | null; expires: number | null; q: number | null;
-  instance: string | null; reg_id: number | null; pub_gruu: string | null; temp_gruu: string | null;
+  instance: string | null; regId: number | null; pubGruu: string | null; tempGruu: string | null;
   /** the other Contact parameters (not the six above): value, or true when it has none */
   params: Record<string, string | true>;
 }
@@ -316,13 +316,25 @@ export interface ParsedChallenge {
   scheme: string; proxy: boolean; realm: string | null; nonce: string | null;
   algorithm: string | null; qop: string[]; stale: boolean; opaque: string | null;
 }
+/** The From or To of a parsed message (RFC 3261 §20.20, §20.39). */
+export interface ParsedParty {
+  /** the URI as written, with its own parameters (those inside <...>) */
+  uri: string;
+  /** display name, quotes stripped, quoted-pairs kept as written (`"a\"b"` gives `a\"b`); null if none */
+  display: string | null;
+  /** the tag header parameter; null when absent */
+  tag: string | null;
+  /** the other header parameters: value, or true when it has none */
+  params: Record<string, string | true>;
+}
 /** The `sipreg parse` view (JSON.stringify of it prints what the native CLI prints). */
 export type ParsedMessage = {
   ok: true; type: 'request' | 'response'; status: number | null; reason: string | null;
-  method: string | null; ruri: string | null; call_id: string; cseq: { seq: number; method: string };
-  expires: number | null; min_expires: number | null; flow_timer: number | null;
-  retry_after: number | null; date_epoch: number | null; star: boolean;
-  contacts: ParsedContact[]; challenges: ParsedChallenge[]; service_route: string[]; path: string[];
+  method: string | null; ruri: string | null; callId: string; cseq: { seq: number; method: string };
+  from: ParsedParty; to: ParsedParty;
+  expires: number | null; minExpires: number | null; flowTimer: number | null;
+  retryAfter: number | null; dateEpoch: number | null; star: boolean;
+  contacts: ParsedContact[]; challenges: ParsedChallenge[]; serviceRoute: string[]; path: string[];
   headers: number;
 } | { ok: false; error: string; offset: number; message: string };
 

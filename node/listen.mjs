@@ -17,31 +17,6 @@ import { ObservedBindings } from './observed-bindings.mjs';
 const MAX_TIMER_MS = 3600_000;
 
 /**
- * The To URI of a message (the AOR of a REGISTER, §10.2): the header section's To (or compact
- * "t") value, unfolded; the URI inside <> (past a quoted display-name), or the addr-spec before
- * its header parameters (§20.10). null when there is none.
- * @param {string} text @returns {string | null}
- */
-export function toUri(text) {
-  const end = text.search(/\r?\n\r?\n/);
-  const lines = (end < 0 ? text : text.slice(0, end)).split(/\r?\n/);
-  for (let i = 1; i < lines.length; i++) {
-    const m = /^(?:to|t)[ \t]*:(.*)$/i.exec(lines[i]);
-    if (!m) continue;
-    let value = m[1];
-    while (i + 1 < lines.length && /^[ \t]/.test(lines[i + 1])) value += ` ${lines[++i].trim()}`; // §7.3.1 folding
-    value = value.replace(/"(?:[^"\\]|\\.)*"/g, '""'); // a quoted display-name may hold < > ; (§25.1)
-    const lt = value.indexOf('<');
-    if (lt >= 0) {
-      const gt = value.indexOf('>', lt);
-      return gt > lt ? value.slice(lt + 1, gt).trim() : null;
-    }
-    return value.split(';')[0].trim() || null;
-  }
-  return null;
-}
-
-/**
  * @typedef {object} ListenOptions
  * @property {string} [group]      default 224.0.1.75 (sip.mcast.net)
  * @property {number} [port]       default 5060
@@ -79,7 +54,8 @@ export class MulticastListener extends EventTarget {
   #heard(buf, rinfo) {
     this.stats.datagrams++;
     const view = parse(new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
-    const aor = view.ok && view.type === 'request' && view.method === 'REGISTER' ? toUri(buf.toString('latin1')) : null;
+    // the AOR is the To URI (§10.2): the core's view has it, a REGISTER with a malformed To does not parse
+    const aor = view.ok && view.type === 'request' && view.method === 'REGISTER' ? view.to.uri : null;
     if (!aor) {
       this.stats.ignored++;
       return;

@@ -22,7 +22,7 @@
  * @typedef {object} RegisterView what the table needs of one parsed REGISTER (sipreg `parse` view
  *   plus the To URI)
  * @property {string} aor
- * @property {string} call_id
+ * @property {string} callId
  * @property {{seq: number}} cseq
  * @property {boolean} star
  * @property {number | null} expires
@@ -75,7 +75,7 @@ export class ObservedBindings {
     const old = record?.bindings ?? [];
     // §10.3 step 7 (and step 6 for "*"): a binding with the same Call-ID and a CSeq not higher
     // than the stored one means an out-of-order request: the whole update is aborted
-    const stale = (b) => b.callId === req.call_id && req.cseq.seq <= b.cseq;
+    const stale = (b) => b.callId === req.callId && req.cseq.seq <= b.cseq;
     if (req.star) {
       // §10.3 step 6: "*" only alone and with Expires: 0, else 400
       if (req.contacts.length > 0 || req.expires !== 0) return { ok: false, why: 'invalid', ...none };
@@ -107,7 +107,7 @@ export class ObservedBindings {
       const b = {
         aor: rec?.aor ?? req.aor, contact: existing?.contact ?? c.uri, q: c.q ?? null,
         expires, expiresAt: now + expires * 1000, instance: c.instance ?? null,
-        callId: req.call_id, cseq: req.cseq.seq, source,
+        callId: req.callId, cseq: req.cseq.seq, source,
       };
       if (existing) {
         Object.assign(existing, b);

@@ -92,7 +92,52 @@ test('ill-formed UTF-8 and control bytes: the native JSON, the wasm view and Tex
       assert.equal(view.ok, true, `row ${i}: ${view.error}`);
       assert.equal(view.reason, want, `row ${i}: reason phrase`);
       assert.equal(view.reason, new TextDecoder().decode(new Uint8Array(bytes)), `row ${i}: TextDecoder`);
+      assert.equal(view.to.display, new TextDecoder().decode(new Uint8Array(bytes.filter((b) => b !== 0x09))), `row ${i}: To display`);
       assert.equal(JSON.stringify(view), lines[i], `row ${i}: native JSON`);
+    });
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('To and From: {uri, display, tag, params}; a malformed one fails the message at its offset (RFC 4475 §3.1.2.6)', async () => {
+  const head = 'SIP/2.0 200 OK\r\nVia: SIP/2.0/WSS h.invalid;branch=z9hG4bK1\r\nFrom: <sip:f@e.test>;tag=ff\r\n';
+  const tail = '\r\nCall-ID: x\r\nCSeq: 1 REGISTER\r\n\r\n';
+  const party = (uri, display, tag, params = {}) => ({ uri, display, tag, params });
+  // [To value (after "To: "), its view, or [error, offset of the error within the value]]
+  const rows = [
+    ['"a\\"b" <sip:x@y>;tag=1', party('sip:x@y', 'a\\"b', '1')], // quoted-pair kept as written (§25.1)
+    ['sip:x@y;tag=2', party('sip:x@y', null, '2')], // addr-spec: the params are the header's (§20.10)
+    ['<sip:x@y;tag=uri-param>;tag=header', party('sip:x@y;tag=uri-param', null, 'header')],
+    ['Bob <sips:b@b.test>;x="q;v";lr;TAG=7', party('sips:b@b.test', 'Bob', '7', { x: 'q;v', lr: true })],
+    ['"\u00e9l\u00e8ve" <sip:e@e.test>', party('sip:e@e.test', '\u00e9l\u00e8ve', null)],
+    ['isbn:2983792873', party('isbn:2983792873', null, null)], // RFC 4475 §3.3.4
+    ['"Mr. J. User <sip:j.user@example.com>', ['SIPREG_E_QUOTE', 0]], // RFC 4475 §3.1.2.6 quotbal
+    ['"Alice" <sip:a@x', ['SIPREG_E_QUOTE', 8]], // no '>'
+    ['"Alice"', ['SIPREG_E_HEADER_VALUE', 7]], // no URI
+    ['<>', ['SIPREG_E_URI_SCHEME', 1]],
+    ['Bell, Alexander <sip:a.g.bell@example.com>', ['SIPREG_E_URI_SCHEME', 0]], // RFC 4475 §3.1.2.15 (§3 form)
+  ];
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const dir = mkdtempSync('/tmp/sipreg-party-');
+  try {
+    const texts = rows.map(([to]) => `${head}To: ${to}${tail}`);
+    const files = texts.map((t, i) => {
+      writeFileSync(`${dir}/${i}.sip`, t);
+      return `${dir}/${i}.sip`;
+    });
+    const lines = native(['parse', ...files]).stdout.trimEnd().split('\n');
+    rows.forEach(([to, want], i) => {
+      const view = parse(texts[i]);
+      assert.equal(JSON.stringify(view), lines[i], `${to}: native JSON`);
+      if (Array.isArray(want)) {
+        const at = Buffer.byteLength(head) + 'To: '.length + want[1];
+        assert.deepEqual([view.ok, view.error, view.offset], [false, want[0], at], to);
+      } else {
+        assert.equal(view.ok, true, `${to}: ${view.error}`);
+        assert.deepEqual(view.to, want, to);
+        assert.deepEqual(view.from, party('sip:f@e.test', null, 'ff'), to);
+      }
     });
   } finally {
     rmSync(dir, { recursive: true });

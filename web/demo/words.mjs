@@ -129,8 +129,8 @@ export function messageNotices(p) {
   for (const c of p.challenges) {
     out.push({ level: 'info', text: `The registrar asked for credentials (${scheme(c)}, realm ${c.realm}); sipreg answers with the password.` });
   }
-  if (p.min_expires !== null) {
-    out.push({ level: 'warn', text: `The registrar answered ${p.status} ${p.reason}: it wants registrations of at least ${p.min_expires} s. sipreg asks again with ${p.min_expires} s.` });
+  if (p.minExpires !== null) {
+    out.push({ level: 'warn', text: `The registrar answered ${p.status} ${p.reason}: it wants registrations of at least ${p.minExpires} s. sipreg asks again with ${p.minExpires} s.` });
   }
   return out;
 }
@@ -147,7 +147,7 @@ export function messageFacts(p) {
   if (p.expires !== null) facts.push(`expires ${p.expires} s`);
   if (p.contacts.length) facts.push(plural(p.contacts.length, 'binding'));
   for (const c of p.challenges) facts.push(`challenge: ${scheme(c)}, realm ${c.realm}`);
-  if (p.min_expires !== null) facts.push(`at least ${p.min_expires} s`);
-  if (p.retry_after !== null) facts.push(`retry after ${p.retry_after} s`);
+  if (p.minExpires !== null) facts.push(`at least ${p.minExpires} s`);
+  if (p.retryAfter !== null) facts.push(`retry after ${p.retryAfter} s`);
   return facts.join(' · ');
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """expect.py [--seeds DIR] — write expect.txt for the Kamailio transcripts of this directory.
 
-An independent oracle for tests/c/test_msg.c, written with plain string handling (no shared code
-with the C parser). Each transcript is split as its README.md describes: a "##### C->S ... #####"
+An independent oracle for tests/c/test_msg_kamailio.c, written with plain string handling (no
+shared code with the C parser). Each transcript is split as its README.md describes: a "##### C->S ... #####"
 or "##### S->C ... #####" line starts a message, which runs to the next line starting with "#";
 "(no response within timeout)" is not a message. For each message one row is written:
 

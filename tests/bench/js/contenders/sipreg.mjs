@@ -20,10 +20,10 @@ export async function load() {
   function walk(text, info) {
     const m = parse(text);
     if (!m.ok) throw new Error(`${m.error} at offset ${m.offset}: ${m.message}`);
-    let sum = (m.status ?? m.method.length) + m.call_id.length + m.cseq.seq;
+    let sum = (m.status ?? m.method.length) + m.callId.length + m.cseq.seq;
     for (const c of m.contacts) sum += c.uri.length + (c.expires ?? 0) + (c.q ?? 0);
     for (const ch of m.challenges) sum += ch.realm.length + ch.nonce.length + ch.algorithm.length + ch.qop.length;
-    sum += (m.expires ?? 0) + (m.min_expires ?? 0);
+    sum += (m.expires ?? 0) + (m.minExpires ?? 0);
     if (info) Object.assign(info, { contacts: m.contacts.length, urisParsed: 0 });
     return sum;
   }
