@@ -27,7 +27,7 @@ function integer(values, name, min = 0) {
  * parameters the URI's; without a URI the core generates one (the binding keeps q and expires).
  * @param {string} spec @returns {{uri?: string, q?: number, expires?: number}}
  */
-export function contactOf(spec) {
+function contactOf(spec) {
   const [first, ...params] = spec.split(';');
   const uri = [first.trim()];
   const c = {};
@@ -66,7 +66,7 @@ function table(bindings) {
  * that never registered must not show its own contact as a binding).
  * @param {import('./index.d.ts').Binding[]} bindings
  */
-export const held = (bindings) => bindings.filter((b) => !b.ours || (b.matchedBy !== 'none' && b.granted !== null));
+const held = (bindings) => bindings.filter((b) => !b.ours || (b.matchedBy !== 'none' && b.granted !== null));
 
 /** How the registrar is found (options.discovery). */
 const DISCOVERY = ['configured', 'aor', 'multicast'];
@@ -159,7 +159,10 @@ export function verdict(e, flowCause, server) {
   }
   if (e instanceof UsageError || e?.code === 'SIPREG_E_CONFIG' || e?.code === 'SIPREG_E_NOT_FOUND' ||
     e?.code?.startsWith?.('ERR_PARSE_ARGS')) {
-    return { line: `sipreg: ${e.message}`, code: EXIT.USAGE };
+    // node:util parseArgs: a flag without its value is said one way; other messages by their first line
+    const missing = /^Option '(--[\w-]+)[^']*' argument (missing|is ambiguous)/.exec(e.message);
+    if (missing) return { line: `sipreg: ${missing[1]} needs a value (one starting with '-' goes as ${missing[1]}=VALUE)`, code: EXIT.USAGE };
+    return { line: `sipreg: ${e.message.split('\n')[0]}`, code: EXIT.USAGE };
   }
   return { line: `sipreg: ${e?.message ?? e}`, code: EXIT.FAILED };
 }
@@ -217,9 +220,12 @@ const HELP = new Set(['help', '--help', '-h']);
 const REGISTRATION = ['register', 'unregister', 'bindings'];
 
 async function main(argv) {
-  const [cmd, ...rest] = argv;
   const json = wantsJson(argv);
-  if (cmd === undefined) return fail('sipreg: a command is needed: register, unregister, bindings, listen, parse, uri-equal (sipreg --help)', EXIT.USAGE, json);
+  // --json may come first too (sipreg --json bindings …)
+  const [cmd, ...rest] = argv[0] === '--json' ? [...argv.slice(1), '--json'] : argv;
+  if (cmd === undefined || cmd === '--json') {
+    return fail('sipreg: a command is needed: register, unregister, bindings, listen, parse, uri-equal (sipreg --help)', EXIT.USAGE, json);
+  }
   if (HELP.has(cmd) || rest.includes('--help') || rest.includes('-h')) { console.log(helpText()); return EXIT.OK; }
   let reg, values;
   try {
