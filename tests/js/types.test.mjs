@@ -258,7 +258,8 @@ test('every option of the options table is declared in RegistrationOptions (and 
     const keys = (name) => [...new RegExp(`const ${name} = \\{([^}]*)\\}`).exec(src)[1].matchAll(/(\w+):/g)].map((m) => m[1]);
     table = Object.fromEntries(keys('SETTINGS').map((k) => [k, {}]));
     table.policy = { fields: Object.fromEntries(keys('POLICY').map((k) => [k, {}])) };
-    for (const k of ['server', 'auth', 'contacts', 'extraHeaders', 'seed', 'state', 'connectTimeout', 'WebSocket']) table[k] ??= {};
+    for (const k of ['server', 'auth', 'contacts', 'extraHeaders', 'seed', 'state', 'connectTimeout', 'WebSocket', 'transport',
+      'dns', 'tls', 'multicast', 'store', 'targets', 'instanceStore']) table[k] ??= {};
   }
   const missing = [];
   const check = (fields, type, path) => {
