@@ -1,11 +1,13 @@
 // types.test.mjs — the types say what the views emit: every key of `info`, of the bindings, of
 // every event's detail and of parse() results, collected at run time (recursively), is declared in
 // its interface in node/index.d.ts; every option of the options table is declared in
-// RegistrationOptions. The .d.ts is read as text (interfaces, `extends`, inline object types,
+// RegistrationOptions; and a program using the API (tests/types/consumer.ts) compiles with
+// `tsc --strict` (TypeScript, a devDependency), its @ts-expect-error lines still errors. The .d.ts is read as text (interfaces, `extends`, inline object types,
 // arrays, unions), so a key the core starts emitting fails here until the types name it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { ROOT, FakeSocket, answer, sleep, need } from './helpers.mjs';
 
 const sipreg = await import(need(`${ROOT}node/index.mjs`, 'node package'));
@@ -273,4 +275,12 @@ test('every option of the options table is declared in RegistrationOptions (and 
   };
   check(table, 'RegistrationOptions', 'options');
   assert.deepEqual(missing, [], 'options the table has and RegistrationOptions lacks');
+});
+
+test('tsc --strict compiles tests/types/consumer.ts against index.d.ts and parse.d.ts', { timeout: 60_000 }, async () => {
+  const tsc = need(`${ROOT}node_modules/typescript/bin/tsc`, 'typescript (npm devDependency; scripts/setup.sh installs it)');
+  const r = await new Promise((resolve) => {
+    execFile(process.execPath, [tsc, '-p', `${ROOT}tests/types`], (e, stdout, stderr) => resolve({ status: e ? e.code : 0, out: stdout + stderr }));
+  });
+  assert.equal(r.status, 0, r.out);
 });
