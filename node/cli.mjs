@@ -257,7 +257,8 @@ async function run(cmd, reg, values) {
   }
   if (cmd === 'unregister') {
     await reg.unregister({ all: values.all });
-    say({ event: 'unregistered', all: Boolean(values.all) }, values.all ? 'all bindings removed' : 'our bindings removed');
+    const line = values.all ? 'all bindings removed' : 'our bindings removed';
+    say({ event: 'unregistered', all: Boolean(values.all), line }, line);
     return EXIT.OK;
   }
   await reg.register();
@@ -270,7 +271,7 @@ async function run(cmd, reg, values) {
       unwatch();
       try {
         await reg.unregister();
-        say({ event: 'unregistered', all: false }, 'unregistered');
+        say({ event: 'unregistered', all: false, line: 'unregistered' }, 'unregistered');
       } catch (e) {
         const v = verdict(e, reg.flow?.lastCause ?? null, values.server ?? reg.flow?.url ?? '');
         code = fail(v.line, v.code, json);
