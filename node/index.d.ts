@@ -442,9 +442,14 @@ export interface ParsedContact {
   /** the other Contact parameters (not the six above): value, or true when it has none */
   params: Record<string, string | true>;
 }
-/** To or From: the name-addr or addr-spec, its display name, URI and tag (RFC 3261 §20.20, §20.39). */
-export interface ParsedNameAddr {
-  display: string | null; uri: string; tag: string | null;
+/** The From or To of a parsed message (RFC 3261 §20.20, §20.39). */
+export interface ParsedParty {
+  /** the URI as written, with its own parameters (those inside <...>) */
+  uri: string;
+  /** display name, quotes stripped, quoted-pairs kept as written (`"a\"b"` gives `a\"b`); null if none */
+  display: string | null;
+  /** the tag header parameter; null when absent */
+  tag: string | null;
   /** the other header parameters: value, or true when it has none */
   params: Record<string, string | true>;
 }
@@ -457,7 +462,7 @@ export interface ParsedChallenge {
 export interface ParsedOk {
   ok: true; type: 'request' | 'response'; status: number | null; reason: string | null;
   method: string | null; ruri: string | null; callId: string; cseq: { seq: number; method: string };
-  to: ParsedNameAddr | null; from: ParsedNameAddr | null;
+  from: ParsedParty; to: ParsedParty;
   expires: number | null; minExpires: number | null; flowTimer: number | null;
   retryAfter: number | null; dateEpoch: number | null; star: boolean;
   contacts: ParsedContact[]; challenges: ParsedChallenge[]; serviceRoute: string[]; path: string[];

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const m: ParsedMessage = parse('SIP/2.0 200 OK\r\n\r\n');
   if (m.ok) {
     console.log(m.callId, m.cseq.seq, m.minExpires, m.flowTimer, m.retryAfter, m.dateEpoch, m.serviceRoute,
-      m.from?.tag, m.to?.display, m.contacts.map((c) => [c.regId, c.pubGruu, c.tempGruu, c.params]));
+      m.from.tag, m.to.display, m.contacts.map((c) => [c.regId, c.pubGruu, c.tempGruu, c.params]));
     // @ts-expect-error: the parse view is camelCase
     console.log(m.call_id);
   } else {
