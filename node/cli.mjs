@@ -1,62 +1,58 @@
 #!/usr/bin/env node
-// sipreg CLI (Node, wasm): register / unregister / bindings against a WebSocket registrar, and
-// the same `parse` / `uri-equal` as the native CLI (identical JSON).
+// sipreg CLI (Node, wasm): register / unregister / bindings against a registrar, `listen` on the
+// multicast group, and the same `parse` / `uri-equal` as the native CLI (identical JSON). Its
+// commands and flags are the table in cli-options.mjs; a user error is one line and exit 2.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createRegistration, parse, uriEqual, RegistrationError, watchNetwork } from './index.mjs';
-import { MULTICAST_FLAGS, multicastFlags, listenCommand } from './listen-cli.mjs';
+import { multicastFlags, listenCommand } from './listen-cli.mjs';
+import { EXIT, helpText, parseOptions } from './cli-options.mjs';
 
-const USAGE = `usage:
-  sipreg register   --server ws://HOST:PORT --aor sip:USER@DOMAIN [--user U] [--password P]
-                    [--expires N] [--contact URI[;q=X][;expires=N]]... [--json]
-                    stays registered, prints state changes and the bindings; Ctrl-C unregisters;
-                    a new local address re-registers at once (checked every 5 s)
-  sipreg unregister --server URL --aor AOR [--all] [auth options]
-  sipreg bindings   --server URL --aor AOR [auth options]       fetch and print the bindings
-  sipreg parse [FILE|-]...                                       JSON per message (as native)
-  sipreg listen [--group 224.0.1.75] [--port 5060] [--interface ADDR] [--json]
-                    observe REGISTERs on the multicast group (RFC 3261 §10.2.6) and print the
-                    bindings local users ask for as they come and go; never answers
-  register/unregister/bindings --discovery multicast [--group G] [--port P] [--ttl 1]
-                    [--interface ADDR] (no --server): the REGISTER goes to the group, the
-                    registrar that answers gets the rest (refreshes, unregister)
-  sipreg uri-equal A B                                           RFC 3261 §19.1.4
-where (Node): --server is a ws:// or wss:// URL, or a SIP URI sip:HOST[:PORT][;transport=udp|tcp|tls]
-  or sips:HOST[:PORT] (TLS); a SIP server on another host than the registrar's is an outbound
-  proxy (Route). Without --server: RFC 3263 (NAPTR, SRV, A/AAAA) on the registrar's or AOR's host.
-  --registrar URI     Request-URI (default sip:<AOR host>)
-  --transport T       udp, tcp or tls when neither the URI nor DNS says
-  --dns IP[:PORT]     DNS server for RFC 3263 (repeatable)
-  --ca FILE           PEM CA to trust for TLS
-  --from URI          third-party registration: From (the one responsible); To stays --aor
-  the chosen target is printed when the flow opens
-credentials: --user/--password, or SIPREG_USER / SIPREG_PASSWORD in the environment
-(the password is never printed)
---connect-timeout MS   bound of one connection attempt (TCP + TLS + WebSocket handshake), 10000
-exit codes: 0 done; 1 other failure; 2 usage or configuration error; 3 the server is unreachable
-(no flow: refused, no answer, not a WebSocket server, TLS error, timed out); 4 refused by the
-registrar (a final status); 5 credentials rejected. A failure prints one line on stderr.`;
+/** A usage error (exit 2): a bad command line, value or file. */
+class UsageError extends Error {}
 
-/** Exit codes (documented in USAGE and the README). */
-const EXIT = { OK: 0, FAILED: 1, USAGE: 2, UNREACHABLE: 3, REFUSED: 4, CREDENTIALS: 5 };
+/**
+ * A flag's value as an integer, or undefined when absent.
+ * @param {Record<string, any>} values @param {string} name @param {number} [min]
+ */
+function integer(values, name, min = 0) {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} must be an integer${min ? ` ≥ ${min}` : ''}, not '${v}'`);
+  return Number(v);
+}
 
-/** @param {string} spec "uri;q=0.5;expires=300" → contact options (q/expires are ours, not the URI's) */
+/**
+ * "[uri][;q=0.5][;expires=300]" → contact options: q and expires are the binding's, the other
+ * parameters the URI's; without a URI the core generates one (the binding keeps q and expires).
+ * @param {string} spec @returns {{uri?: string, q?: number, expires?: number}}
+ */
 function contactOf(spec) {
-  const parts = spec.split(';');
-  const uri = [parts[0]];
+  const [first, ...params] = spec.split(';');
+  const uri = [first.trim()];
   const c = {};
-  for (const p of parts.slice(1)) {
-    const [k, v] = p.split('=');
-    if (k === 'q') c.q = Number(v);
-    else if (k === 'expires') c.expires = Number(v);
-    else uri.push(p);
+  for (const p of params) {
+    const [k, v = ''] = p.split('=');
+    const key = k.trim().toLowerCase();
+    if (key === 'q') {
+      if (!/^(0(\.\d{1,3})?|1(\.0{1,3})?)$/.test(v.trim())) throw new UsageError(`--contact '${spec}': q must be 0 to 1 (three decimals at most), not '${v}'`);
+      c.q = Number(v);
+    } else if (key === 'expires') {
+      if (!/^\d+$/.test(v.trim())) throw new UsageError(`--contact '${spec}': expires must be an integer, not '${v}'`);
+      c.expires = Number(v);
+    } else uri.push(p);
   }
-  c.uri = uri.join(';');
+  if (!uri[0] && uri.length > 1) throw new UsageError(`--contact '${spec}': URI parameters (${uri.slice(1).join(';')}) without a URI`);
+  if (uri[0]) c.uri = uri.join(';');
   return c;
 }
 
-/** Print a bindings table. */
+/** Print a bindings table (or say there is none). */
 function table(bindings) {
+  if (!bindings.length) {
+    console.log('no bindings');
+    return;
+  }
   const rows = bindings.map((b) => ({
     who: b.ours ? 'ours' : 'other', uri: b.uri, q: b.q ?? '', matched: b.matchedBy ?? '',
     requested: b.requested ?? '', granted: b.granted ?? '',
@@ -65,8 +61,15 @@ function table(bindings) {
   console.table(rows);
 }
 
-/** A usage error (exit 2). */
-class UsageError extends Error {}
+/**
+ * The registrar's bindings: ours only when the registrar listed them (a fetch by a registration
+ * that never registered must not show its own contact as a binding).
+ * @param {import('./index.d.ts').Binding[]} bindings
+ */
+const held = (bindings) => bindings.filter((b) => !b.ours || (b.matchedBy !== 'none' && b.granted !== null));
+
+/** How the registrar is found (options.discovery). */
+const DISCOVERY = ['configured', 'aor', 'multicast'];
 
 /** Registration options from the command line. */
 function options(values) {
@@ -83,13 +86,23 @@ function options(values) {
     }
   }
   // multicast registration (RFC 3261 §10.2.6): no server, the group's answer picks the registrar
+  if (values.discovery !== undefined && !DISCOVERY.includes(values.discovery)) {
+    throw new UsageError(`--discovery must be ${DISCOVERY.join(', ')}, not '${values.discovery}'`);
+  }
   if (values.discovery) o.discovery = values.discovery;
   if (values.discovery === 'multicast') o.multicast = multicastFlags(values);
-  if (values['connect-timeout']) o.connectTimeout = Number(values['connect-timeout']);
+  else {
+    for (const k of ['group', 'port', 'ttl', 'interface']) {
+      if (values[k] !== undefined) throw new UsageError(`--${k} needs --discovery multicast`);
+    }
+  }
+  const timeout = integer(values, 'connect-timeout', 1);
+  if (timeout !== undefined) o.connectTimeout = timeout;
   const username = values.user ?? process.env.SIPREG_USER;
   const password = values.password ?? process.env.SIPREG_PASSWORD;
   if (username || password) o.auth = { username, password };
-  if (values.expires) o.expires = Number(values.expires);
+  const expires = integer(values, 'expires');
+  if (expires !== undefined) o.expires = expires;
   if (values.contact?.length) o.contacts = values.contact.map(contactOf);
   return o;
 }
@@ -146,63 +159,86 @@ export function verdict(e, flowCause, server) {
   }
   if (e instanceof UsageError || e?.code === 'SIPREG_E_CONFIG' || e?.code === 'SIPREG_E_NOT_FOUND' ||
     e?.code?.startsWith?.('ERR_PARSE_ARGS')) {
-    return { line: `sipreg: ${e.message}`, code: EXIT.USAGE };
+    // node:util parseArgs: a flag without its value is said one way; other messages by their first line
+    const missing = /^Option '(--[\w-]+)[^']*' argument (missing|is ambiguous)/.exec(e.message);
+    if (missing) return { line: `sipreg: ${missing[1]} needs a value (one starting with '-' goes as ${missing[1]}=VALUE)`, code: EXIT.USAGE };
+    return { line: `sipreg: ${e.message.split('\n')[0]}`, code: EXIT.USAGE };
   }
   return { line: `sipreg: ${e?.message ?? e}`, code: EXIT.FAILED };
 }
 
+/** Whether --json is on the command line (known before the arguments parse: errors follow it). */
+const wantsJson = (args) => args.includes('--json');
+
+/**
+ * Say a failure: one line on stderr, JSON with --json ({"error": …, "exit": N}).
+ * @param {string} line @param {number} code @param {boolean} json @returns {number} code
+ */
+function fail(line, code, json) {
+  console.error(json ? JSON.stringify({ error: line.replace(/^sipreg: /, ''), exit: code }) : line);
+  return code;
+}
+
+/** The arguments of `cmd` (its flags from cli-options.mjs); parse errors are usage errors. */
+function argsOf(cmd, args, allowPositionals = false) {
+  return parseArgs({ args, options: parseOptions(cmd), allowPositionals, strict: true });
+}
+
+/** `sipreg parse [FILE|-]...`: one JSON line per message; 1 when one does not parse. */
+function parseCommand(rest) {
+  const { positionals } = argsOf('parse', rest, true);
+  let rc = EXIT.OK;
+  for (const f of positionals.length ? positionals : ['-']) {
+    let bytes;
+    try {
+      bytes = readFileSync(f === '-' ? 0 : f);
+    } catch (e) {
+      throw new UsageError(`parse: ${f === '-' ? 'standard input' : f}: ${e.code ?? e.message}`);
+    }
+    const view = parse(new Uint8Array(bytes));
+    console.log(JSON.stringify(view));
+    if (!view.ok) rc = EXIT.FAILED;
+  }
+  return rc;
+}
+
+/** `sipreg uri-equal A B`: 0 equal, 1 different, 2 a URI that does not parse. */
+function uriEqualCommand(rest, json) {
+  const { positionals } = argsOf('uri-equal', rest, true);
+  if (positionals.length !== 2) throw new UsageError(`uri-equal takes two URIs, not ${positionals.length}`);
+  let eq;
+  try {
+    eq = uriEqual(positionals[0], positionals[1]);
+  } catch (e) {
+    throw new UsageError(`URI ${e.uri ?? ''} does not parse: ${e.message} at offset ${e.offset}`);
+  }
+  console.log(json ? JSON.stringify({ equal: eq }) : eq ? 'equal' : 'different');
+  return eq ? EXIT.OK : EXIT.FAILED;
+}
+
+const HELP = new Set(['help', '--help', '-h']);
+const REGISTRATION = ['register', 'unregister', 'bindings'];
+
 async function main(argv) {
-  const [cmd, ...rest] = argv;
-  if (cmd === 'parse') {
-    let rc = 0;
-    for (const f of rest.length ? rest : ['-']) {
-      const view = parse(new Uint8Array(readFileSync(f === '-' ? 0 : f)));
-      console.log(JSON.stringify(view));
-      if (!view.ok) rc = 1;
-    }
-    return rc;
+  const json = wantsJson(argv);
+  // --json may come first too (sipreg --json bindings …)
+  const [cmd, ...rest] = argv[0] === '--json' ? [...argv.slice(1), '--json'] : argv;
+  if (cmd === undefined || cmd === '--json') {
+    return fail('sipreg: a command is needed: register, unregister, bindings, listen, parse, uri-equal (sipreg --help)', EXIT.USAGE, json);
   }
-  if (cmd === 'uri-equal') {
-    if (rest.length !== 2) { console.error(USAGE); return 2; }
-    try {
-      const eq = uriEqual(rest[0], rest[1]);
-      console.log(eq ? 'equal' : 'different');
-      return eq ? 0 : 1;
-    } catch (e) {
-      console.error(`sipreg: URI ${e.uri ?? ''} does not parse: ${e.message} at offset ${e.offset}`);
-      return 2;
-    }
-  }
-  if (cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(USAGE); return EXIT.OK; }
-  if (cmd === 'listen') {
-    try {
-      return await listenCommand(rest);
-    } catch (e) {
-      const { line, code } = verdict(e, null, '');
-      console.error(line.replace(/^sipreg: sipreg: /, 'sipreg: '));
-      return code;
-    }
-  }
-  if (!['register', 'unregister', 'bindings'].includes(cmd)) { console.error(USAGE); return EXIT.USAGE; }
+  if (HELP.has(cmd) || rest.includes('--help') || rest.includes('-h')) { console.log(helpText()); return EXIT.OK; }
   let reg, values;
   try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: {
-        server: { type: 'string' }, aor: { type: 'string' }, user: { type: 'string' },
-        password: { type: 'string' }, expires: { type: 'string' }, contact: { type: 'string', multiple: true },
-        all: { type: 'boolean' }, json: { type: 'boolean' }, 'connect-timeout': { type: 'string' },
-        registrar: { type: 'string' }, transport: { type: 'string' }, dns: { type: 'string', multiple: true },
-        ca: { type: 'string' }, from: { type: 'string' },
-        discovery: { type: 'string' }, ...MULTICAST_FLAGS,
-      },
-    }));
+    if (cmd === 'parse') return parseCommand(rest);
+    if (cmd === 'uri-equal') return uriEqualCommand(rest, json);
+    if (cmd === 'listen') return await listenCommand(rest);
+    if (!REGISTRATION.includes(cmd)) throw new UsageError(`unknown command '${cmd}' (sipreg --help lists them)`);
+    ({ values } = argsOf(cmd, rest));
     reg = await createRegistration(options(values));
     return await run(cmd, reg, values);
   } catch (e) {
     const { line, code } = verdict(e, reg?.flow?.lastCause ?? null, values?.server ?? reg?.flow?.url ?? '');
-    console.error(line);
-    return code;
+    return fail(line.replace(/^sipreg: sipreg: /, 'sipreg: '), code, json);
   } finally {
     reg?.close();
   }
@@ -210,38 +246,51 @@ async function main(argv) {
 
 /** Run a registration command to its outcome (throws what it rejected with). */
 async function run(cmd, reg, values) {
-  narrate(reg, values.json);
+  const json = Boolean(values.json);
+  const say = (what, line) => console.log(json ? JSON.stringify(what) : line);
+  narrate(reg, json);
   if (cmd === 'bindings') {
-    table(await reg.fetch());
+    const bindings = held(await reg.fetch());
+    if (json) say({ event: 'bindings', bindings });
+    else table(bindings);
     return EXIT.OK;
   }
   if (cmd === 'unregister') {
     await reg.unregister({ all: values.all });
-    console.log(values.all ? 'all bindings removed' : 'our bindings removed');
+    const line = values.all ? 'all bindings removed' : 'our bindings removed';
+    say({ event: 'unregistered', all: Boolean(values.all), line }, line);
     return EXIT.OK;
   }
   await reg.register();
   const unwatch = watchNetwork(reg);
+  let code = EXIT.OK;
   await new Promise((resolve) => {
     const stop = async () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       unwatch();
-      try { await reg.unregister(); console.log('unregistered'); } catch (e) { console.error(e.message); }
+      try {
+        await reg.unregister();
+        say({ event: 'unregistered', all: false, line: 'unregistered' }, 'unregistered');
+      } catch (e) {
+        const v = verdict(e, reg.flow?.lastCause ?? null, values.server ?? reg.flow?.url ?? '');
+        code = fail(v.line, v.code, json);
+      }
       resolve();
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  return EXIT.OK;
+  return code;
 }
 
 // a command whose promise could never settle would end as Node's exit 13: say so instead
 let finished = false;
 process.on('beforeExit', () => {
   if (finished) return;
-  console.error('sipreg: the command ended without an outcome (nothing left to wait for)');
+  fail('sipreg: the command ended without an outcome (nothing left to wait for)', EXIT.FAILED, wantsJson(process.argv));
   process.exit(EXIT.FAILED);
 });
-process.exitCode = await main(process.argv.slice(2));
+// anything unforeseen is still one line (no stack trace), exit 1
+process.exitCode = await main(process.argv.slice(2)).catch((e) => fail(`sipreg: ${e?.message ?? e}`, EXIT.FAILED, wantsJson(process.argv)));
 finished = true;

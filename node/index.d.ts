@@ -106,6 +106,19 @@ export interface RegistrationOptions {
   keepalive?: 'never' | 'auto' | 'always';
   /** WebSocket implementation to use instead of the default. */
   WebSocket?: unknown;
+  /** Node (tests): fixed targets instead of locating the server (RFC 3263 skipped). */
+  targets?: { transport: 'udp' | 'tcp' | 'tls'; host: string; port: number; address?: string }[];
+}
+
+/** Options of register(), fetch(), setContacts() and whenRegistered(). */
+export interface CallOptions {
+  /** Its abort rejects this call's promise with signal.reason. */
+  signal?: AbortSignal;
+}
+/** Options of unregister(). */
+export interface UnregisterOptions extends CallOptions {
+  /** Remove every binding of the AOR ("Contact: *"), not only ours (default false). */
+  all?: boolean;
 }
 
 export interface Binding {
@@ -142,6 +155,16 @@ export interface RegistrationInfo {
   serviceRoute: string[];
   path: string[];
   othersOmitted: number;
+  /** CRLF keep-alive (RFC 5626 §4.4.1) is on for this flow. */
+  keepalive: boolean;
+  /** The keep-alive interval bound (s): the registrar's Flow-Timer, else policy.keepaliveS. */
+  keepaliveS: number;
+  /** How the flow's liveness is watched: CRLF pings, OPTIONS probes, the host's ping, or not. */
+  liveness: 'none' | 'crlf' | 'options' | 'host';
+  /** Unix ms of the next keep-alive ping or probe, or null. */
+  pingAt: number | null;
+  /** Unix ms by which the pong must arrive (a ping is out), or null. */
+  pongDeadline: number | null;
   bindings: Binding[];
   /** Where the flow goes (Node SIP flows; null for WebSocket). */
   target?: Target | null;
@@ -166,25 +189,115 @@ export interface FlowCause {
   why?: string;
 }
 
+/** "flowdown": the flow went down (detail.cause says why). */
 export interface FlowDownDetail {
   code: number; reason: string; wasUp: boolean; requested: boolean; cause: FlowCause;
 }
 
+/** The detail every registration event carries (the core's event, with a snapshot). */
 export interface RegistrationEventDetail {
-  type: string;
+  /** The core's event name ("failed" is dispatched as "registrationfailed"). */
+  type: 'statechange' | 'registered' | 'unregistered' | 'failed' | 'retry' | 'expiring' | 'lapsed' |
+    'bindings' | 'nobinding' | 'flowfailed' | 'redirect';
+  /** The state after the event. */
   state: RegistrationInfo['state'];
+  /** Why: 'none', 'command', 'ok', 'refresh', 'lapsed', 'status', 'timeout', 'flow', 'auth',
+   *  'interval', 'no-binding', 'retry-after', 'backoff', 'credentials', 'redirect', 'refused',
+   *  'network', 'gave-up', 'extension'. */
   reason: string;
+  /** The REGISTER operation the event concerns. */
   op: 'none' | 'register' | 'unregister' | 'unregister-all' | 'fetch';
+  /** The SIP status involved, or null. */
   status: number | null;
+  /** The reason phrase (or, for "redirect", the new Request-URI), or null. */
   text: string | null;
+  /** A SIPREG_E_* name involved, or null. */
   error: string | null;
+  /** That error in words, or null. */
   message: string | null;
-  /** Unix ms, or null. */
+  /** Unix ms the event refers to (registered: the refresh time; failed, retry: the next try), or null. */
   at: number | null;
-  value: number;
+  /** The snapshot as of this event. */
   info: RegistrationInfo;
   /** "registrationfailed" for want of a flow: the flow's last failure. */
   cause?: FlowCause | null;
+}
+/** "registered": our bindings confirmed. */
+export interface RegisteredDetail extends RegistrationEventDetail {
+  /** Seconds granted (the minimum over our bindings). */
+  granted: number;
+}
+/** "unregistered": our bindings (or all of them) removed. */
+export interface UnregisteredDetail extends RegistrationEventDetail {
+  /** true for unregister({ all: true }) ("Contact: *"). */
+  all: boolean;
+}
+/** "registrationfailed": an attempt failed. */
+export interface FailedDetail extends RegistrationEventDetail {
+  /** Failed attempts in a row. */
+  failures: number;
+}
+/** "retry": the next attempt is scheduled at `at`. */
+export interface RetryDetail extends RegistrationEventDetail {
+  /** ms from now until the attempt. */
+  delayMs: number;
+}
+/** "expiring": the refresh point (with manualRefresh the application calls register()). */
+export interface ExpiringDetail extends RegistrationEventDetail {
+  /** Seconds left of the binding. */
+  secondsLeft: number;
+}
+/** "lapsed": our binding expired before it was refreshed (a late wake-up). */
+export interface LapsedDetail extends RegistrationEventDetail {
+  /** ms since it expired. */
+  lateMs: number;
+}
+/** "bindings": a 2xx updated the binding view (a fetch, or any 2xx). */
+export interface BindingsDetail extends RegistrationEventDetail {
+  /** Bindings the 2xx listed. */
+  count: number;
+}
+/** "nobinding": a 2xx to our REGISTER did not list (all) our bindings. */
+export interface NoBindingDetail extends RegistrationEventDetail {
+  /** Our bindings missing from it. */
+  missing: number;
+}
+/** "redirect": a 3xx was followed; `text` is the new Request-URI. */
+export interface RedirectDetail extends RegistrationEventDetail {
+  /** A 301: later refreshes go there too. */
+  permanent: boolean;
+}
+/** "message": a message sent or received (only built while something listens). */
+export interface MessageDetail {
+  direction: 'in' | 'out';
+  text: string;
+  /** Received messages: 'ok', or the SIPREG_E_* name it was dropped with. */
+  result?: string;
+}
+/** "error": input dropped, a saved state refused, a flow address refused. */
+export interface ErrorDetail {
+  code: string;
+  message: string;
+  /** The received text that was dropped. */
+  text?: string;
+}
+
+/** Every event of a Registration and its detail. */
+export interface RegistrationEventMap {
+  statechange: RegistrationEventDetail;
+  registered: RegisteredDetail;
+  unregistered: UnregisteredDetail;
+  registrationfailed: FailedDetail;
+  retry: RetryDetail;
+  expiring: ExpiringDetail;
+  lapsed: LapsedDetail;
+  bindings: BindingsDetail;
+  nobinding: NoBindingDetail;
+  flowfailed: RegistrationEventDetail;
+  redirect: RedirectDetail;
+  message: MessageDetail;
+  error: ErrorDetail;
+  flowdown: FlowDownDetail;
 }
 
 export declare class Registration extends EventTarget {
@@ -196,15 +309,18 @@ export declare class Registration extends EventTarget {
   readonly memory: number;
   /** Resolves when registered; rejects with the attempt's RegistrationError (the core keeps
    *  retrying after a transient failure: see whenRegistered). Each call has its own promise. */
-  register(): Promise<RegistrationEventDetail>;
-  unregister(options?: { all?: boolean }): Promise<RegistrationEventDetail>;
-  fetch(): Promise<Binding[]>;
-  setContacts(contacts: ContactOptions[]): Promise<RegistrationEventDetail>;
+  register(options?: CallOptions): Promise<RegisteredDetail>;
+  unregister(options?: UnregisterOptions): Promise<UnregisteredDetail>;
+  fetch(options?: CallOptions): Promise<Binding[]>;
+  setContacts(contacts: ContactOptions[], options?: CallOptions): Promise<RegisteredDetail>;
   /** Resolves at the next "registered" (at once when registered now), waiting through retries;
    *  rejects when the registration stops for good (state "failed"; at once with code "stopped"
    *  when already failed), on close() (code "closed"), or with signal.reason. Starts nothing:
    *  call register() too. */
-  whenRegistered(options?: { signal?: AbortSignal }): Promise<RegistrationEventDetail>;
+  whenRegistered(options?: CallOptions): Promise<RegisteredDetail>;
+  addEventListener<K extends keyof RegistrationEventMap>(type: K,
+    listener: (event: CustomEvent<RegistrationEventMap[K]>) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
   /** Act on due deadlines now; network: true when the network changed (failures forgotten, a
    *  fresh flow, one attempt at once). */
   wake(options?: { network?: boolean }): void;
@@ -218,21 +334,36 @@ export declare class Registration extends EventTarget {
   readonly stateError?: SipregError;
 }
 
+/** A failed attempt: the "registrationfailed" detail's fields (its `message` is `description`). */
 export declare class RegistrationError extends Error {
-  op: string; status: number | null; reason: string; at: number | null; state: RegistrationInfo['state'];
-  text: string | null; error: string | null; description: string | null;
+  name: 'RegistrationError';
+  type: 'failed'; op: RegistrationEventDetail['op']; status: number | null; reason: string; at: number | null;
+  state: RegistrationInfo['state']; text: string | null; error: string | null; description: string | null;
+  failures?: number; info: RegistrationInfo;
   /** The flow's failure when the attempt failed for want of a flow. */
   cause?: FlowCause;
 }
+/** An error of the core or of the options: `code` is a SIPREG_E_* name (README "Error codes"). */
 export declare class SipregError extends Error {
   code: string;
-  /** SIPREG_E_CONFIG: the core's sentence naming the setting and the value it refused. */
+  /** SIPREG_E_CONFIG: the option's dotted path ('expires', 'policy.retryBase', 'contacts[1].q'). */
+  option?: string;
+  /** SIPREG_E_CONFIG: the value refused ('(hidden)' for secrets). */
+  value?: unknown;
+  /** SIPREG_E_CONFIG: the sentence naming the option and the value. */
   problem?: string;
+  /** The core setting (sipreg_config_set key) it concerns. */
+  key?: string;
+  /** uriEqual: which URI ('A' or 'B') does not parse, and where. */
+  uri?: 'A' | 'B';
+  offset?: number;
 }
 
 export declare class RegistrationPool extends EventTarget {
+  /** server: ws:// or wss://; flows (1) share the registrations; rate (200) commands per second;
+   *  now/wall: the monotonic and Unix clocks in ms (tests). */
   constructor(options: { server: string; flows?: number; rate?: number; maxRegistrations?: number;
-    connectTimeout?: number; WebSocket?: unknown });
+    connectTimeout?: number; WebSocket?: unknown; now?: () => number; wall?: () => number });
   rate: number;
   /** add() throws a RangeError beyond this many (default 100,000). */
   maxRegistrations: number;
@@ -241,7 +372,7 @@ export declare class RegistrationPool extends EventTarget {
    *  connectTimeout; pass `instance` for a stable instance-id). */
   add(options: Omit<RegistrationOptions, 'server' | 'store' | 'instanceStore' | 'connectTimeout' | 'WebSocket'>): Registration;
   registerAll(): Promise<PromiseSettledResult<unknown>[]>;
-  unregisterAll(options?: { all?: boolean }): Promise<PromiseSettledResult<unknown>[]>;
+  unregisterAll(options?: UnregisterOptions): Promise<PromiseSettledResult<unknown>[]>;
   wake(options?: { network?: boolean }): void;
   close(): void;
 }
@@ -311,11 +442,6 @@ export interface ParsedContact {
   /** the other Contact parameters (not the six above): value, or true when it has none */
   params: Record<string, string | true>;
 }
-/** One WWW-/Proxy-Authenticate challenge. */
-export interface ParsedChallenge {
-  scheme: string; proxy: boolean; realm: string | null; nonce: string | null;
-  algorithm: string | null; qop: string[]; stale: boolean; opaque: string | null;
-}
 /** The From or To of a parsed message (RFC 3261 §20.20, §20.39). */
 export interface ParsedParty {
   /** the URI as written, with its own parameters (those inside <...>) */
@@ -327,8 +453,13 @@ export interface ParsedParty {
   /** the other header parameters: value, or true when it has none */
   params: Record<string, string | true>;
 }
-/** The `sipreg parse` view (JSON.stringify of it prints what the native CLI prints). */
-export type ParsedMessage = {
+/** One WWW-/Proxy-Authenticate challenge. */
+export interface ParsedChallenge {
+  scheme: string; proxy: boolean; realm: string | null; nonce: string | null;
+  algorithm: string | null; qop: string[]; stale: boolean; opaque: string | null;
+}
+/** A message that parsed. */
+export interface ParsedOk {
   ok: true; type: 'request' | 'response'; status: number | null; reason: string | null;
   method: string | null; ruri: string | null; callId: string; cseq: { seq: number; method: string };
   from: ParsedParty; to: ParsedParty;
@@ -336,7 +467,11 @@ export type ParsedMessage = {
   retryAfter: number | null; dateEpoch: number | null; star: boolean;
   contacts: ParsedContact[]; challenges: ParsedChallenge[]; serviceRoute: string[]; path: string[];
   headers: number;
-} | { ok: false; error: string; offset: number; message: string };
+}
+/** A message that did not: the SIPREG_E_* name, the byte offset, the words. */
+export interface ParsedError { ok: false; error: string; offset: number; message: string }
+/** The `parse()` view (JSON.stringify of it prints what `sipreg parse` prints). */
+export type ParsedMessage = ParsedOk | ParsedError;
 
 export declare function parse(message: string | Uint8Array): ParsedMessage;
 export declare function uriEqual(a: string, b: string): boolean;

@@ -2,11 +2,7 @@
 // and print the bindings local users ask for as they come and go. Never sends anything.
 import { parseArgs } from 'node:util';
 import { listenMulticast } from './listen.mjs';
-
-/** The flags `listen` shares with `register --discovery multicast`. */
-export const MULTICAST_FLAGS = {
-  group: { type: 'string' }, port: { type: 'string' }, interface: { type: 'string' }, ttl: { type: 'string' },
-};
+import { parseOptions } from './cli-options.mjs';
 
 /**
  * options.multicast from the command line (numbers checked by multicastOptions later).
@@ -31,7 +27,7 @@ const describe = (b) => `${b.aor} <${b.contact}>${b.q !== null ? ` q=${b.q}` : '
  * @param {string[]} args @returns {Promise<number>} exit code (0; a bad flag or socket throws)
  */
 export async function listenCommand(args) {
-  const { values } = parseArgs({ args, options: { ...MULTICAST_FLAGS, json: { type: 'boolean' } } });
+  const { values } = parseArgs({ args, options: parseOptions('listen') });
   if (values.ttl !== undefined) throw Object.assign(new TypeError('--ttl: a listener sends nothing'), { code: 'SIPREG_E_CONFIG' });
   const l = await listenMulticast(multicastFlags(values));
   const say = (/** @type {object} */ what, /** @type {string} */ line) => console.log(values.json ? JSON.stringify(what) : line);
@@ -44,7 +40,10 @@ export async function listenCommand(args) {
     const b = /** @type {CustomEvent} */ (e).detail;
     say({ event: 'expired', ...b }, `- ${describe(b)} (${b.reason})`);
   });
-  l.addEventListener('error', (e) => console.error(`sipreg: listener: ${/** @type {CustomEvent} */ (e).detail.reason}`));
+  l.addEventListener('error', (e) => {
+    const reason = /** @type {CustomEvent} */ (e).detail.reason;
+    console.error(values.json ? JSON.stringify({ event: 'error', reason }) : `sipreg: listener: ${reason}`);
+  });
   await new Promise((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

@@ -46,6 +46,14 @@ test('bindings (fetch) and unregister --all', { timeout: 30_000 }, async () => {
   const b = run(['bindings', '--server', registrar.wsUrl, '--aor', 'sip:cli2@example.test'], env);
   assert.equal(b.status, 0, b.stderr);
   assert.match(b.stdout, /other/);
+  // a fetch by a registration that never registered: the registrar's one binding, no "ours" row
+  assert.doesNotMatch(b.stdout, /ours/);
+  const j = run(['bindings', '--server', registrar.wsUrl, '--aor', 'sip:cli2@example.test', '--json'], env);
+  assert.equal(j.status, 0, j.stderr);
+  const lines = j.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const listed = lines.find((l) => l.event === 'bindings').bindings;
+  const held = (await registrar.dump()).filter((x) => x.aor === 'cli2@example.test');
+  assert.deepEqual(listed.map((x) => [x.ours, x.uri]), held.map((x) => [false, x.contact]));
   const u = run(['unregister', '--all', '--server', registrar.wsUrl, '--aor', 'sip:cli2@example.test'], env);
   assert.equal(u.status, 0, u.stderr);
   assert.match(u.stdout, /all bindings removed/);
@@ -63,4 +71,25 @@ test('parse and uri-equal: the Node CLI prints what the native CLI prints', () =
   assert.equal(run(['uri-equal', 'sip:a@b.com;transport=TCP', 'sip:a@B.COM;transport=tcp']).status, 0);
   assert.equal(run(['uri-equal', 'sip:a@b.com', 'sip:a@b.com:5060']).status, 1);
   assert.equal(run(['uri-equal', 'sip:a@', 'sip:a@b']).status, 2);
+});
+
+test("--contact ';q=0.5;expires=120': the generated contact with those parameters", { timeout: 30_000 }, async () => {
+  const child = spawn('node', [CLI, 'register', '--server', registrar.wsUrl, '--aor', 'sip:cli3@example.test', '--contact', ';q=0.5;expires=120', '--json'],
+    { env: { ...process.env, SIPREG_PASSWORD: 'secret' } });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  for (let i = 0; i < 200 && !out.includes('"event":"registered"'); i++) await new Promise((r) => setTimeout(r, 50));
+  const registered = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((e) => e.event === 'registered');
+  assert.ok(registered, out);
+  assert.deepEqual(registered.bindings.map((b) => [b.ours, b.q, b.requested, b.granted]), [[true, 0.5, 120, 120]]);
+  const held = (await registrar.dump()).filter((b) => b.aor === 'cli3@example.test');
+  assert.equal(held.length, 1);
+  assert.match(held[0].contact, /^sip:\w+@\w+\.invalid;transport=ws$/);
+  assert.equal(held[0].q, 0.5);
+  assert.ok(held[0].expires > 100 && held[0].expires <= 120, `expires ${held[0].expires}`);
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  child.kill('SIGINT');
+  assert.equal(await exited, 0);
+  assert.equal((await registrar.dump()).filter((b) => b.aor === 'cli3@example.test').length, 0);
 });

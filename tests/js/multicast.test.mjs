@@ -138,7 +138,7 @@ test('multicast registration: the group, the registrar that answers, refreshes u
     assert.match(r.cliBindings.stdout, new RegExp(`^flow: udp 224\\.0\\.1\\.75:${r.registrar.port} from 127\\.0\\.0\\.1:\\d+\n`));
     assert.ok(r.cliBindings.stdout.includes(r.b.ours[0]), r.cliBindings.stdout);
     assert.equal(r.cliUnregister.code, 0, r.cliUnregister.stderr);
-    assert.match(r.cliUnregister.stdout, /^all bindings removed$/m);
+    assert.match(r.cliUnregister.stdout, /^\{"event":"unregistered","all":true,"line":"all bindings removed"\}$/m); // --json: JSON lines
     assert.deepEqual(r.heldFinal, []);
   });
 
@@ -150,7 +150,7 @@ test('multicast registration: the group, the registrar that answers, refreshes u
     assert.equal(responder.line, `registrar: udp ${registrar} (answered on the multicast group)`);
     assert.deepEqual(c.held.map((b) => [b.cseq, b.socket]), [[2, `udp:${registrar}`]]);
     assert.equal(c.exit, 0);
-    assert.match(c.out, /^unregistered$/m);
+    assert.match(c.out, /^\{"event":"unregistered","all":false,"line":"unregistered"\}$/m); // --json: JSON lines
     assert.deepEqual(r.heldAfterCarol, []);
   });
 
