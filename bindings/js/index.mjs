@@ -6,10 +6,10 @@ import { createSingle } from './flow-host.mjs';
 import { RegistrationPool } from './pool.mjs';
 import { WebSocketFlow } from './websocket-flow.mjs';
 import { storedInstance, instanceKey } from './instance.mjs';
-import { OPTIONS, POOL_OPTIONS, checkOptions, configError } from './options.mjs';
+import { OPTIONS, POOL_OPTIONS, checkOptions, configError, show } from './options.mjs';
 
 export { loadCore, Core, SipregError, Registration, RegistrationError, RegistrationPool, WebSocketFlow,
-  storedInstance, instanceKey, OPTIONS, POOL_OPTIONS, checkOptions, configError };
+  storedInstance, instanceKey, OPTIONS, POOL_OPTIONS, checkOptions, configError, show };
 
 /**
  * The API of one loaded core.

@@ -8,7 +8,7 @@ import { SipregError } from './core.mjs';
 /**
  * One option.
  * @typedef {object} Option
- * @property {'string'|'integer'|'number'|'boolean'|'enum'|'object'|'list'|'url'|'bytes'|'headers'|'any'} type
+ * @property {'string'|'integer'|'number'|'boolean'|'enum'|'object'|'list'|'url'|'bytes'|'headers'|'signal'|'any'} type
  * @property {number} [min] integers and numbers: the smallest value
  * @property {number} [max] the largest value
  * @property {string} [unit] 's', 'ms', 'bytes' (named in messages)
@@ -111,7 +111,7 @@ export const POOL_OPTIONS = {
 
 /** Options of register(), fetch(), setContacts() and whenRegistered(). @type {Record<string, Option>} */
 export const CALL_OPTIONS = {
-  signal: { type: 'any', doc: 'an AbortSignal: its abort rejects this call\'s promise with signal.reason' },
+  signal: { type: 'signal', doc: 'an AbortSignal: its abort rejects this call\'s promise with signal.reason' },
 };
 
 /** Options of unregister(). @type {Record<string, Option>} */
@@ -183,6 +183,7 @@ function expected(o) {
     case 'list': return o.fields ? `an array of { ${Object.keys(o.fields).join(', ')} }` : 'an array';
     case 'bytes': return 'a Uint8Array of 32 bytes';
     case 'headers': return 'a string of header lines or an object of name: value strings';
+    case 'signal': return 'an AbortSignal';
     case 'url': return `a ${o.schemes.map((s) => (s.startsWith('ws') ? `${s}://` : `${s}:`)).join(', ').replace(/, ([^,]*)$/, ' or $1')} URL`;
     default: return 'set';
   }
@@ -203,6 +204,7 @@ function fits(o, v) {
       return typeof v === 'string' || (v !== null && typeof v === 'object' && !Array.isArray(v) &&
         Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number'));
     case 'url': return typeof v === 'string';
+    case 'signal': return typeof v?.aborted === 'boolean' && typeof v.addEventListener === 'function';
     default: return true;
   }
 }
@@ -245,7 +247,7 @@ function checkValue(o, value, here, hosts) {
   if (o.host) return; // its shape is the entry's to check (node/flows.mjs, node/multicast-flow.mjs)
   if (!fits(o, value)) {
     const shown = o.secret ? '(hidden)' : value;
-    const above = o.type === 'integer' && Number.isInteger(value) && value > o.max;
+    const above = o.type === 'integer' && Number.isInteger(value) && value > o.max && o.max >= 4294967295;
     const words = above ? `at most ${o.max}` : expected(o);
     const instead = value === 0 && o.zero ? ` (${o.zero})` : '';
     const key = o.key ? { key: o.key } : {};
