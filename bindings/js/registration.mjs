@@ -2,6 +2,7 @@
 // decision is the core's; this file moves strings and events. Its host (flow-host.mjs) holds the
 // flow and the timer.
 import { CALL_OPTIONS, CONTACT, UNREGISTER_OPTIONS, checkOptions, coreProblem, coreSettings, configError, pathOfKey, show } from './options.mjs';
+
 /** Flow kinds → the core's transport numbers (enum sipreg_transport), and back for connect. */
 const KINDS = { ws: 1, wss: 2, udp: 3, tcp: 4, tls: 5 };
 const KIND_OF = ['', 'ws', 'wss', 'udp', 'tcp', 'tls'];
@@ -103,7 +104,7 @@ function buildConfig(core, settings, contacts, options, seed) {
   } catch (e) {
     if (e.code !== 'SIPREG_E_CONFIG' && e.code !== 'SIPREG_E_LIMIT') throw e;
     if (e.contact !== undefined || e.key === undefined) {
-      throw configError('contacts', options.contacts, `contacts: ${contacts.length} given, refused: ${e.message}`, { key: e.key });
+      throw configError('contacts', options.contacts, `contacts has ${contacts.length} entries, more than the core takes (${e.message})`);
     }
     throw refusalOfKey(e);
   }
@@ -142,6 +143,10 @@ function closedError() {
  * @property {() => number} now monotonic ms
  * @property {() => number} wall Unix ms
  * @property {(reg: Registration, deadline: number) => void} arm run reg.wake() at deadline (-1: never)
+ * @property {(reg: Registration) => void} [closed] the registration closed (close())
+ * @property {any} [flow] the flow (Registration#flow)
+ * @property {string} [kind] the flow's kind ('ws', 'udp', ...)
+ * @property {object|null} [target] where the flow goes (hosts with flows of their own)
  */
 
 /** One registration of one address-of-record. */

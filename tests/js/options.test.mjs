@@ -34,6 +34,7 @@ const WRONG = [
   [{ contacts: [{ uri: 'sip:a@b.test' }, { expires: -1 }] }, 'contacts[1].expires', -1, /^contacts\[1\]\.expires must be an integer ≥ 0/],
   [{ contacts: ['sip:a@b.test'] }, 'contacts[0]', 'sip:a@b.test', /^contacts\[0\] must be an object \{ uri, expires, q \}, got 'sip:a@b\.test'$/],
   [{ contacts: { uri: 'sip:a@b.test' } }, 'contacts', { uri: 'sip:a@b.test' }, /^contacts must be an array of \{ uri, expires, q \}, got an object$/],
+  [{ contacts: [{}, {}, {}, {}, {}] }, 'contacts', [{}, {}, {}, {}, {}], /^contacts has 5 entries, more than the core takes \(SIPREG_E_LIMIT/],
   [{ contacts: [{ url: 'sip:a@b.test' }] }, 'contacts[0].url', 'sip:a@b.test', /^unknown option 'contacts\[0\]\.url' \(did you mean 'uri'\?\)$/],
   // booleans, enums, strings
   [{ outbound: 'yes' }, 'outbound', 'yes', /^outbound must be true or false, got 'yes'$/],
