@@ -101,6 +101,8 @@ export class SipFlow extends EventTarget {
   #streamOnly = false;
   /** @type {{target: Target, kind: string, flow: any} | null} the last flow made (reused for its target) */
   #last = null;
+  /** @type {{up: Function, down: Function, error: Function, responder: Function} | null} our listeners on #inner */
+  #listeners = null;
 
   /**
    * @param {object} how
@@ -201,29 +203,28 @@ export class SipFlow extends EventTarget {
     if (this.#closed) return;
     this.#inner = flow;
     flow.ontext = (text) => this.ontext?.(text);
-    flow.onup = () => {
-      this.#tried = 0;
-      this.dispatchEvent(new CustomEvent('up'));
+    const listeners = {
+      up: () => {
+        this.#tried = 0;
+        this.dispatchEvent(new CustomEvent('up'));
+      },
+      down: (e) => this.#innerDown(flow, e.detail),
+      error: (e) => this.dispatchEvent(new CustomEvent('error', { detail: e.detail })),
+      // a multicast flow adopted the registrar that answered: it sends to that one now
+      responder: () => this.dispatchEvent(new CustomEvent('moved')),
     };
-    flow.ondown = (e) => this.#innerDown(flow, e.detail);
-    flow.onerror = (e) => this.dispatchEvent(new CustomEvent('error', { detail: e.detail }));
-    // a multicast flow adopted the registrar that answered: it sends to that one now
-    flow.onmoved = () => this.dispatchEvent(new CustomEvent('moved'));
-    flow.addEventListener('responder', flow.onmoved);
-    flow.addEventListener('up', flow.onup);
-    flow.addEventListener('down', flow.ondown);
-    flow.addEventListener('error', flow.onerror);
+    this.#listeners = listeners;
+    for (const [type, listener] of Object.entries(listeners)) flow.addEventListener(type, listener);
     flow.connect(this.#streamOnly ? 'tcp' : undefined);
   }
 
   /** Stop listening to a flow. */
   #detach(flow) {
-    flow.removeEventListener('up', flow.onup);
-    flow.removeEventListener('down', flow.ondown);
-    flow.removeEventListener('error', flow.onerror);
-    flow.removeEventListener('responder', flow.onmoved);
+    if (this.#inner !== flow) return;
+    for (const [type, listener] of Object.entries(this.#listeners ?? {})) flow.removeEventListener(type, listener);
     flow.ontext = null;
-    if (this.#inner === flow) this.#inner = null;
+    this.#inner = null;
+    this.#listeners = null;
   }
 
   /** The flow to the current target went down (or never came up). */

@@ -106,19 +106,67 @@ export interface RegistrationOptions {
   keepalive?: 'never' | 'auto' | 'always';
   /** WebSocket implementation to use instead of the default. */
   WebSocket?: unknown;
-  /** Node (tests): fixed targets instead of locating the server (RFC 3263 skipped). */
-  targets?: { transport: 'udp' | 'tcp' | 'tls'; host: string; port: number; address?: string }[];
+  /** Node: fixed targets instead of locating the server (tests; callers that located it themselves). */
+  targets?: Array<{ transport: 'udp' | 'tcp' | 'tls'; host: string; port: number; address?: string }>;
 }
 
-/** Options of register(), fetch(), setContacts() and whenRegistered(). */
+/** The options of register(), fetch(), setContacts() and whenRegistered(). */
 export interface CallOptions {
-  /** Its abort rejects this call's promise with signal.reason. */
+  /** Its abort rejects this call's promise with `signal.reason` (aborted already: at once, nothing
+   *  sent). Only the promise: the registration goes on as without it (a request on the wire is
+   *  answered, its outcome fires events and moves the state); unregister() or close() stop it. */
   signal?: AbortSignal;
 }
 /** Options of unregister(). */
 export interface UnregisterOptions extends CallOptions {
   /** Remove every binding of the AOR ("Contact: *"), not only ours (default false). */
   all?: boolean;
+}
+
+/** One row of the option table (OPTIONS, POOL_OPTIONS; bindings/js/options.mjs). */
+export interface OptionSpec {
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'object' | 'list' | 'url' | 'bytes' | 'headers' | 'signal' | 'any';
+  /** integer, number: the range. */
+  min?: number; max?: number;
+  unit?: 's' | 'ms' | 'bytes';
+  /** enum: the accepted values. */
+  values?: string[];
+  /** object: its options; list: the options of each entry. */
+  fields?: Record<string, OptionSpec>;
+  /** url: the accepted schemes. */
+  schemes?: string[];
+  /** What applies when left out (a value, or words such as "the AOR's domain"). */
+  default?: string | number | boolean;
+  /** The core setting it becomes (sipreg_config_set). */
+  key?: string;
+  /** Read by one entry only (its shape is checked there). */
+  host?: 'node' | 'web';
+  required?: boolean; secret?: boolean; nullable?: boolean;
+  /** What to do instead, named when the value is 0. */
+  zero?: string;
+  /** What it means, one line. */
+  doc: string;
+}
+/** createRegistration options (pool.add: the same but the pool's and the entries' own). */
+export declare const OPTIONS: Readonly<Record<string, OptionSpec>>;
+/** RegistrationPool constructor options. */
+export declare const POOL_OPTIONS: Readonly<Record<string, OptionSpec>>;
+/** The entry's exports once usable: ESM at once; CommonJS (require) once the wasm is loaded —
+ *  await it before the synchronous names (parse, uriEqual, version, core, the classes). */
+export declare const ready: Promise<typeof import('./index')>;
+/** The loaded wasm core (its marshalling; for tools and tests, not a stable API). */
+export declare const core: unknown;
+
+/** A flow registrations go over: a WebSocketFlow, or (Node) a UDP/TCP/TLS flow. */
+export interface Flow extends EventTarget {
+  readonly kind: 'ws' | 'wss' | 'udp' | 'tcp' | 'tls';
+  readonly up: boolean;
+  readonly url: string;
+  readonly lastCause: FlowCause | null;
+  /** UDP/TCP/TLS: the local address while up. */
+  readonly local?: { address: string; port: number } | null;
+  /** UDP/TCP/TLS: where it goes. */
+  readonly target?: Target | null;
 }
 
 export interface Binding {
@@ -307,6 +355,8 @@ export declare class Registration extends EventTarget {
   readonly bindings: Binding[];
   readonly callId: string;
   readonly memory: number;
+  /** The flow it goes over (a pool's registrations share their flow's). */
+  readonly flow: Flow | null;
   /** Resolves when registered; rejects with the attempt's RegistrationError (the core keeps
    *  retrying after a transient failure: see whenRegistered). Each call has its own promise. */
   register(options?: CallOptions): Promise<RegisteredDetail>;
@@ -343,17 +393,21 @@ export declare class RegistrationError extends Error {
   /** The flow's failure when the attempt failed for want of a flow. */
   cause?: FlowCause;
 }
-/** An error of the core or of the options: `code` is a SIPREG_E_* name (README "Error codes"). */
+/** An error of sipreg's core or configuration. A wrong option (createRegistration, pool.add, the
+ *  pool, setContacts, a call's options) is code 'SIPREG_E_CONFIG' with option, value and problem. */
 export declare class SipregError extends Error {
+  /** 'SIPREG_E_CONFIG', or another SIPREG_E_* of the core. */
   code: string;
-  /** SIPREG_E_CONFIG: the option's dotted path ('expires', 'policy.retryBase', 'contacts[1].q'). */
+  /** SIPREG_E_CONFIG: the option's dotted path: 'expires', 'policy.retryBase', 'contacts[1].q',
+   *  'auth.username', 'server'. */
   option?: string;
-  /** SIPREG_E_CONFIG: the value refused ('(hidden)' for secrets). */
+  /** SIPREG_E_CONFIG: the value given ('(hidden)' for auth.password and auth.ha1). */
   value?: unknown;
-  /** SIPREG_E_CONFIG: the sentence naming the option and the value. */
-  problem?: string;
-  /** The core setting (sipreg_config_set key) it concerns. */
+  /** SIPREG_E_CONFIG: the core setting, where the option is one ('reg-id', 'udp-max'). */
   key?: string;
+  /** SIPREG_E_CONFIG: the sentence naming the option and the value (the message without its
+   *  "SIPREG_E_CONFIG: " prefix), e.g. "expires must be an integer ≥ 1 (seconds), got 'abc'". */
+  problem?: string;
   /** uriEqual: which URI ('A' or 'B') does not parse, and where. */
   uri?: 'A' | 'B';
   offset?: number;

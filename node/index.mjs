@@ -1,6 +1,7 @@
 // sipreg for Node (ESM). Loads the wasm next to this file; uses the global WebSocket when the
 // runtime has one (Node >= 22), else its own client (websocket.mjs, Node 20).
 import { readFileSync } from 'node:fs';
+import * as self from './index.mjs';
 
 // Start reading and compiling the wasm first: V8 compiles it on background threads while the
 // glue's modules load (a static import would load them all before any of this runs).
@@ -22,17 +23,22 @@ const api = lib.bind(await lib.loadCore(await compiling), { WebSocket: WebSocket
 
 export const { parse, uriEqual, version, core } = api;
 
+/** Settled once everything above is usable (it is, once this module is imported): the entry's
+ * exports. The CommonJS entry (index.cjs) has the same, to wait for before its synchronous ones. */
+export const ready = Promise.resolve().then(() => self);
+
 /** Many registrations over shared WebSocket flows (pool.mjs); SIP over UDP/TCP/TLS is per registration. */
 export class RegistrationPool extends api.RegistrationPool {
   /** @param {object} options server (ws:// or wss://), flows, rate, ... */
   constructor(options) {
-    if (typeof options?.server === 'string' && !/^wss?:/i.test(options.server)) {
-      throw Object.assign(new TypeError(`sipreg: RegistrationPool takes a ws:// or wss:// server, got "${options.server}" (use createRegistration for sip: and sips: servers)`), { code: 'SIPREG_E_CONFIG' });
+    const server = options?.server;
+    if (typeof server === 'string' && /^sips?:/i.test(server)) {
+      throw lib.configError('server', server, `RegistrationPool takes a ws:// or wss:// server, got "${server}" (use createRegistration for sip: and sips: servers)`);
     }
     super(options);
   }
 }
-export const { Registration, RegistrationError, SipregError, WebSocketFlow } = lib;
+export const { Registration, RegistrationError, SipregError, WebSocketFlow, OPTIONS, POOL_OPTIONS } = lib;
 export { watchNetwork } from './network.mjs';
 
 /**
@@ -48,7 +54,9 @@ export const locate = async (uri, options) => (await import('./locate.mjs')).loc
 export const listenMulticast = async (options) => (await import('./listen.mjs')).listenMulticast(options);
 
 /**
- * Create a registration with its own WebSocket flow (nothing is sent until register()).
+ * Create a registration with its own flow (nothing is sent until register()). A wrong option
+ * rejects with a SipregError (code SIPREG_E_CONFIG) naming it: `option` (its path, e.g.
+ * 'policy.retryBase'), `value`, and the sentence (OPTIONS is the table).
  * The instance-id (RFC 5626 §4.1) is `instance` when given; else, with `store` (a file path), the
  * one kept there for this AOR (made and saved on first use: a restarted process replaces its own
  * binding); else the one in `state`; else a random one for this process.
@@ -56,6 +64,8 @@ export const listenMulticast = async (options) => (await import('./listen.mjs'))
  * @returns {Promise<lib.Registration>}
  */
 export async function createRegistration(options) {
+  // every option known and of its type before anything is loaded or read (options.mjs)
+  lib.checkOptions(options, lib.OPTIONS, { hosts: ['node'], what: 'createRegistration options' });
   // a copy: makeFlow sets `route` for an outbound proxy
   options = { ...options };
   if (!/^wss?:/i.test(options.server ?? '')) flows ??= await import('./flows.mjs');

@@ -7,12 +7,12 @@
 //   await reg.register();
 //   …
 //   await reg.unregister(); unwake(); reg.close();
-import { loadCore, bind, storedInstance } from './lib/index.mjs';
+import { loadCore, bind, storedInstance, configError, show } from './lib/index.mjs';
 
 const api = bind(await loadCore(new URL('./sipreg.wasm', import.meta.url)), { WebSocket: globalThis.WebSocket });
 
 export const { RegistrationPool, parse, uriEqual, version, core } = api;
-export { Registration, RegistrationError, SipregError, WebSocketFlow, storedInstance } from './lib/index.mjs';
+export { Registration, RegistrationError, SipregError, WebSocketFlow, storedInstance, OPTIONS, POOL_OPTIONS } from './lib/index.mjs';
 
 /**
  * Create a registration with its own WebSocket flow (nothing is sent until register()).
@@ -26,6 +26,10 @@ export { Registration, RegistrationError, SipregError, WebSocketFlow, storedInst
  */
 export async function createRegistration(options) {
   const { instanceStore, ...rest } = options ?? {};
+  if (instanceStore !== undefined && instanceStore !== false &&
+    (typeof instanceStore?.getItem !== 'function' || typeof instanceStore.setItem !== 'function')) {
+    throw configError('instanceStore', instanceStore, `instanceStore must be a Storage (getItem, setItem) or false, got ${show(instanceStore)}`);
+  }
   if (rest.instance === undefined && rest.state === undefined && instanceStore !== false && rest.aor) {
     let storage = instanceStore;
     try {

@@ -1,13 +1,15 @@
 // index.mjs — the public JS API over one loaded core. Entry points (node/, web/) pick the wasm
 // location and the WebSocket implementation, then call bind().
 import { loadCore, Core, SipregError } from './core.mjs';
-import { Registration, RegistrationError, createSingle } from './registration.mjs';
+import { Registration, RegistrationError } from './registration.mjs';
+import { createSingle } from './flow-host.mjs';
 import { RegistrationPool } from './pool.mjs';
 import { WebSocketFlow } from './websocket-flow.mjs';
 import { storedInstance, instanceKey } from './instance.mjs';
+import { OPTIONS, POOL_OPTIONS, checkOptions, configError, show } from './options.mjs';
 
 export { loadCore, Core, SipregError, Registration, RegistrationError, RegistrationPool, WebSocketFlow,
-  storedInstance, instanceKey };
+  storedInstance, instanceKey, OPTIONS, POOL_OPTIONS, checkOptions, configError, show };
 
 /**
  * The API of one loaded core.
@@ -28,7 +30,7 @@ export function bind(core, env) {
      * @returns {Promise<Registration>}
      */
     async createRegistration(options) {
-      return createSingle(core, options, { WebSocket: options.WebSocket ?? env.WebSocket, makeFlow: env.makeFlow });
+      return createSingle(core, options, { WebSocket: options?.WebSocket ?? env.WebSocket, makeFlow: env.makeFlow });
     },
     RegistrationPool: Pool,
     /** The `sipreg parse` view of a message as objects (JSON.stringify prints the native CLI's bytes). */

@@ -1,7 +1,12 @@
 // pool.mjs — thousands of registrations over a few shared WebSocket flows, one timer, responses
 // routed by Call-ID, and paced bursts (first registration, re-registration after a reconnect).
-import { Registration, withProbe } from './registration.mjs';
+import { Registration } from './registration.mjs';
 import { WebSocketFlow } from './websocket-flow.mjs';
+import { FlowHost, MAX_TIMER_MS, withProbe } from './flow-host.mjs';
+import { OPTIONS, POOL_OPTIONS, checkOptions, configError } from './options.mjs';
+
+/** What add() takes: the createRegistration options a registration on a shared flow reads. */
+const ADD_OPTIONS = Object.fromEntries(Object.entries(OPTIONS).filter(([name, o]) => !o.host && !POOL_OPTIONS[name]));
 
 /** A binary min-heap of [deadline, registration] with lazy deletion. */
 class DeadlineHeap {
@@ -42,83 +47,56 @@ class DeadlineHeap {
 
 /** Many registrations sharing flows and one timer. */
 export class RegistrationPool extends EventTarget {
-  #core; #flows; #byCallId = new Map(); #deadlines = new Map(); #heap = new DeadlineHeap();
+  #core; #hosts; #byCallId = new Map(); #deadlines = new Map(); #heap = new DeadlineHeap();
   #timer = null; #timerAt = Infinity; #queue = []; #head = 0; #pacing = null; #now; #wall;
 
   /**
    * @param {import('./core.mjs').Core} core
    * @param {{ server: string, WebSocket: typeof WebSocket, flows?: number, rate?: number,
    *           maxRegistrations?: number, connectTimeout?: number, now?: () => number,
-   *           wall?: () => number }} options
+   *           wall?: () => number }} options (options.mjs POOL_OPTIONS)
    *   rate: commands started per second in bursts (default 200); maxRegistrations (default
    *   100,000); connectTimeout: ms a flow's connection attempt may take (default 10000)
    */
   constructor(core, options) {
     super();
+    checkOptions(options, POOL_OPTIONS, { what: 'RegistrationPool options' });
     this.#core = core;
     this.#now = options.now ?? (() => performance.now());
     this.#wall = options.wall ?? (() => Date.now());
     this.rate = options.rate ?? 200;
     /** Most registrations this pool takes (memory is bounded: about 4 KiB of wasm each). */
     this.maxRegistrations = options.maxRegistrations ?? 100_000;
-    this.#flows = Array.from({ length: options.flows ?? 1 }, () =>
-      new WebSocketFlow(options.server, { WebSocket: options.WebSocket, connectTimeout: options.connectTimeout }));
-    this.#flows.forEach((flow, i) => this.#wire(flow, i));
+    this.#hosts = Array.from({ length: options.flows ?? 1 }, (_, i) => this.#host(i,
+      new WebSocketFlow(options.server, { WebSocket: options.WebSocket, connectTimeout: options.connectTimeout })));
     /** @type {Registration[]} */
     this.registrations = [];
   }
 
-  /** Route a flow's traffic and state to its registrations. */
-  #wire(flow, index) {
-    flow.members = new Set();
-    /** @type {Registration|null} the member that keeps the flow alive (its pings, probes) */
-    flow.keeper = null;
-    flow.onpong = () => flow.keeper?.pong();
-    flow.ontext = (text) => {
-      const id = this.#core.callId(text);
-      // what carries no Call-ID (a keep-alive pong, a WebSocket pong) is the keeper's
-      const reg = id === null ? flow.keeper : this.#byCallId.get(id);
-      if (reg && (reg.receive(text) || id !== null)) return;
-      this.dispatchEvent(new CustomEvent('unrouted', { detail: { text, flow: index } }));
-    };
-    // the first connect: members learn it at once (their commands are already paced); a
-    // reconnect re-registers everyone on the flow, so that is paced (no REGISTER storm)
-    flow.addEventListener('up', () => {
-      const again = flow.wasUp;
-      flow.wasUp = true;
-      for (const reg of flow.members) {
-        if (again) this.#enqueue(() => reg.transport(true)); else reg.transport(true);
-      }
-    });
-    flow.addEventListener('down', (e) => {
-      this.dispatchEvent(new CustomEvent('flowdown', { detail: { ...e.detail, flow: index } }));
-      for (const reg of flow.members) reg.transport(false);
-    });
-  }
-
-  /** The host interface of registrations on one flow (one object per flow, shared). */
-  #host(flow) {
-    const pool = this;
-    flow.host ??= {
-      kind: flow.kind,
-      get flowUp() { return flow.up; },
-      url: flow.url,
-      get cause() { return flow.lastCause; },
-      send: (text) => flow.send(text),
-      connect: () => flow.connect(),
-      fail: (why) => flow.fail(why),
-      ping: () => flow.ping(),
+  /**
+   * The host of the registrations on one flow: messages routed by Call-ID (what carries none, a
+   * keep-alive's pong, is the keeper's), re-registrations after a reconnect paced (no storm).
+   * @param {number} index @param {WebSocketFlow} flow @returns {FlowHost}
+   */
+  #host(index, flow) {
+    const host = new FlowHost(flow, {
       now: this.#now,
       wall: this.#wall,
-      arm: (reg, deadline) => pool.#arm(reg, deadline),
-      closed: (reg) => {
-        flow.members.delete(reg);
-        if (flow.keeper === reg) flow.keeper = null;
-        pool.#byCallId.delete(reg.callId);
-        pool.#deadlines.delete(reg);
+      arm: (reg, deadline) => this.#arm(reg, deadline),
+      text: (text) => {
+        const id = this.#core.callId(text);
+        const reg = id === null ? host.keeper : this.#byCallId.get(id);
+        if (reg && (reg.receive(text) || id !== null)) return;
+        this.dispatchEvent(new CustomEvent('unrouted', { detail: { text, flow: index } }));
       },
-    };
-    return flow.host;
+      pace: (job) => this.#enqueue(job),
+      down: (detail) => this.dispatchEvent(new CustomEvent('flowdown', { detail: { ...detail, flow: index } })),
+      closed: (reg) => {
+        this.#byCallId.delete(reg.callId);
+        this.#deadlines.delete(reg);
+      },
+    });
+    return host;
   }
 
   /**
@@ -127,16 +105,20 @@ export class RegistrationPool extends EventTarget {
    * @returns {Registration}
    */
   add(options) {
+    for (const name of Object.keys(options ?? {})) {
+      if (POOL_OPTIONS[name]) throw configError(name, options[name], `${name} is the pool's option (new RegistrationPool({ ${name} })), not add()'s`);
+      if (OPTIONS[name]?.host) throw configError(name, options[name], `${name} is not read by pool.add() (the pool's registrations share its WebSocket flows)`);
+    }
+    checkOptions(options, ADD_OPTIONS, { what: 'pool.add options' });
     if (this.registrations.length >= this.maxRegistrations) {
       throw new RangeError(`sipreg: the pool is full (${this.maxRegistrations} registrations; raise maxRegistrations)`);
     }
-    const flow = this.#flows[this.registrations.length % this.#flows.length];
+    const host = this.#hosts[this.registrations.length % this.#hosts.length];
     // one keep-alive per flow (RFC 5626 §4.4.1 pings are per flow, not per registration): the
     // flow's first registration keeps it; its "flowfailed" drops the flow for every member
-    const keeper = flow.members.size === 0;
-    const reg = new Registration(this.#core, keeper ? withProbe(options, flow) : { ...options, keepalive: 'never' }, this.#host(flow));
-    flow.members.add(reg);
-    if (keeper) flow.keeper = reg;
+    const keeper = host.members.size === 0;
+    const reg = new Registration(this.#core, keeper ? withProbe(options, host.flow) : { ...options, keepalive: 'never' }, host);
+    host.add(reg);
     this.#byCallId.set(reg.callId, reg);
     this.registrations.push(reg);
     return reg;
@@ -193,7 +175,7 @@ export class RegistrationPool extends EventTarget {
   #schedule(at) {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timerAt = at;
-    const delay = Math.min(Math.max(0, Math.ceil(at - this.#now())), 3600_000);
+    const delay = Math.min(Math.max(0, Math.ceil(at - this.#now())), MAX_TIMER_MS);
     this.#timer = setTimeout(() => this.#fire(), delay);
   }
 
@@ -230,6 +212,6 @@ export class RegistrationPool extends EventTarget {
     this.#queue = [];
     this.#head = 0;
     for (const reg of [...this.registrations]) reg.close();
-    for (const flow of this.#flows) flow.close();
+    for (const host of this.#hosts) host.flow.close();
   }
 }

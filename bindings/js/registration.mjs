@@ -1,24 +1,8 @@
-// registration.mjs — one registration: an EventTarget whose promises settle on outcomes, and
-// createSingle (a registration with a WebSocket flow and a timer of its own). Every decision is
-// the core's; this file moves strings, events and one timer.
-import { WebSocketFlow } from './websocket-flow.mjs';
+// registration.mjs — one registration: an EventTarget whose promises settle on outcomes. Every
+// decision is the core's; this file moves strings and events. Its host (flow-host.mjs) holds the
+// flow and the timer.
+import { CALL_OPTIONS, CONTACT, UNREGISTER_OPTIONS, checkOptions, coreProblem, coreSettings, configError, pathOfKey, show } from './options.mjs';
 
-/** Option names (camelCase) → core configuration keys (sipreg_config_set). */
-const SETTINGS = {
-  aor: 'aor', registrar: 'registrar', discovery: 'discovery', expires: 'expires',
-  instance: 'instance', regId: 'reg-id', outbound: 'outbound', viaHost: 'via-host',
-  userAgent: 'user-agent', supported: 'supported', manualRefresh: 'manual-refresh',
-  keepalive: 'keepalive', from: 'from', route: 'route',
-};
-/** Retry/timer policy option names → core keys. */
-const POLICY = {
-  t1Ms: 't1-ms', t2Ms: 't2-ms', refreshMargin: 'refresh-margin', shortMargin: 'short-margin',
-  retryBase: 'retry-base', retryBaseUp: 'retry-base-up', retryMax: 'retry-max',
-  maxRetryAfter: 'max-retry-after', maxAuthRetries: 'max-auth-retries', otherFlowUp: 'other-flow-up',
-  keepaliveS: 'keepalive-s', pongTimeoutMs: 'pong-timeout-ms', minGrant: 'min-grant',
-  probe: 'probe', probeS: 'probe-s', retryCredentials: 'retry-credentials', maxRedirects: 'max-redirects',
-  commandMs: 'command-ms', alternates: 'alternates', udpMax: 'udp-max',
-};
 /** Flow kinds → the core's transport numbers (enum sipreg_transport), and back for connect. */
 const KINDS = { ws: 1, wss: 2, udp: 3, tcp: 4, tls: 5 };
 const KIND_OF = ['', 'ws', 'wss', 'udp', 'tcp', 'tls'];
@@ -43,12 +27,7 @@ const NOT_OURS = 'SIPREG_E_ASYMMETRIC';
  * @returns {{settings: Record<string, string|number|boolean>, contacts: object[]}}
  */
 export function toSettings(o, kind) {
-  const settings = { transport: o.transport ?? kind };
-  for (const [k, v] of Object.entries(SETTINGS)) if (o[k] !== undefined) settings[v] = o[k];
-  for (const [k, v] of Object.entries(POLICY)) if (o.policy?.[k] !== undefined) settings[v] = o.policy[k];
-  if (o.auth?.username !== undefined) settings.username = o.auth.username;
-  if (o.auth?.password !== undefined) settings.password = o.auth.password;
-  if (o.auth?.ha1 !== undefined) settings.ha1 = o.auth.ha1;
+  const settings = { transport: o.transport ?? kind, ...coreSettings(o) };
   if (o.extraHeaders !== undefined) {
     settings['extra-headers'] = typeof o.extraHeaders === 'string' ? o.extraHeaders
       : Object.entries(o.extraHeaders).map(([n, v]) => `${n}: ${v}\r\n`).join('');
@@ -98,6 +77,54 @@ export class RegistrationError extends Error {
   }
 }
 
+/**
+ * A waiting promise's settle functions that also settle on the signal's abort.
+ * @param {Function} resolve @param {Function} reject @param {AbortSignal|undefined} signal
+ * @param {(w: object) => void} forget drops the entry from where it waits, on abort
+ * @returns {{resolve: Function, reject: Function}}
+ */
+function abortable(resolve, reject, signal, forget) {
+  if (!signal) return { resolve, reject };
+  const onAbort = () => { forget(w); reject(signal.reason); };
+  const done = (f) => (v) => { signal.removeEventListener('abort', onAbort); f(v); };
+  const w = { resolve: done(resolve), reject: done(reject) };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return w;
+}
+
+/**
+ * The core's configuration of these settings and contacts; a setting or contact the core refuses
+ * here (a limit) is named by its option.
+ * @param {any} core @param {object} settings @param {object[]} contacts @param {object} options
+ * @param {Uint8Array} [seed] @returns {number}
+ */
+function buildConfig(core, settings, contacts, options, seed) {
+  try {
+    return core.buildConfig(settings, contacts, seed);
+  } catch (e) {
+    if (e.code !== 'SIPREG_E_CONFIG' && e.code !== 'SIPREG_E_LIMIT') throw e;
+    if (e.contact !== undefined || e.key === undefined) {
+      throw configError('contacts', options.contacts, `contacts has ${contacts.length} entries, more than the core takes (${e.message})`);
+    }
+    throw refusalOfKey(e);
+  }
+}
+
+/** @param {any} e a refusal of one core setting ({ key, value }) */
+function refusalOfKey(e) {
+  const option = pathOfKey(e.key)?.[0] ?? e.key;
+  return configError(option, e.value, `${option} was refused by the core (${e.key}), got ${show(e.value)}`, { key: e.key });
+}
+
+/**
+ * A configuration the core refused, as the option it is about.
+ * @param {any} core @param {any} e the core's error @param {number} cfg @param {object} options
+ */
+function refusal(core, e, cfg, options) {
+  const problem = core.configProblem?.(cfg);
+  return problem ? coreProblem(problem, options) : e;
+}
+
 /** The error of promises a close() ends. */
 function closedError() {
   return Object.assign(new Error('sipreg: registration closed'), { code: 'closed' });
@@ -116,6 +143,10 @@ function closedError() {
  * @property {() => number} now monotonic ms
  * @property {() => number} wall Unix ms
  * @property {(reg: Registration, deadline: number) => void} arm run reg.wake() at deadline (-1: never)
+ * @property {(reg: Registration) => void} [closed] the registration closed (close())
+ * @property {any} [flow] the flow (Registration#flow)
+ * @property {string} [kind] the flow's kind ('ws', 'udp', ...)
+ * @property {object|null} [target] where the flow goes (hosts with flows of their own)
  */
 
 /** One registration of one address-of-record. */
@@ -133,16 +164,16 @@ export class Registration extends EventTarget {
    */
   constructor(core, options, host) {
     super();
-    if (!options?.aor) throw new TypeError('sipreg: options.aor is required');
+    if (options?.aor === undefined) throw configError('aor', undefined, 'aor is required: the address-of-record, e.g. sip:alice@example.com');
     const { settings, contacts } = toSettings(options, host.kind ?? 'ws');
-    const cfg = core.buildConfig(settings, contacts, options.seed ?? randomSeed());
+    const cfg = buildConfig(core, settings, contacts, options, options.seed ?? randomSeed());
     try {
       try {
-        this.#h = core.newRegistration(cfg, options.state);
+        this.#h = core.newRegistration(cfg, options.state ?? undefined);
       } catch (e) {
-        // a refused configuration: the core's sentence names the setting and the value
-        if (e.code === 'SIPREG_E_CONFIG') throw core.configError(e, cfg);
-        if (options.state === undefined || e.code === undefined) throw e;
+        // a refused configuration: the core's sentence, mapped to the option it is about
+        if (e.code === 'SIPREG_E_CONFIG') throw refusal(core, e, cfg, options);
+        if (options.state === undefined || options.state === null || e.code === undefined) throw e;
         // a corrupt, foreign or old blob: say so, and start a fresh registration
         this.stateError = e;
         this.#h = core.newRegistration(cfg);
@@ -159,6 +190,9 @@ export class Registration extends EventTarget {
     core.x.sw_wallclock(this.#h, host.wall(), host.now());
     if (host.flowUp) core.x.sw_transport(this.#h, 1, host.now());
   }
+
+  /** @returns {any} the flow this registration goes over (shared by a pool's members), or null */
+  get flow() { return this.#host.flow ?? null; }
 
   /** @returns {string} the core's state name */
   get state() { return this.info.state; }
@@ -190,28 +224,49 @@ export class Registration extends EventTarget {
    * Register, or refresh now. Resolves when registered; rejects with the attempt's failure (a
    * RegistrationError; `cause` names the flow failure). The core keeps retrying after a
    * transient failure: whenRegistered() waits for that.
+   * @param {{signal?: AbortSignal}} [options] an abort rejects this promise with signal.reason
+   *   (see #command: the registration goes on as it is)
    */
-  register() { return this.#command('register', (x, h, now) => x.sw_register(h, now)); }
+  register(options) {
+    return this.#command('register', options, CALL_OPTIONS, (x, h, now) => x.sw_register(h, now));
+  }
 
   /**
    * Remove our bindings, or every binding of the AOR with { all: true }.
-   * @param {{all?: boolean}} [opts]
+   * @param {{all?: boolean, signal?: AbortSignal}} [options]
    */
-  unregister({ all = false } = {}) {
-    return this.#command(all ? 'unregister-all' : 'unregister', (x, h, now) => x.sw_unregister(h, all ? 1 : 0, now));
+  unregister(options) {
+    const all = options?.all === true;
+    return this.#command(all ? 'unregister-all' : 'unregister', options, UNREGISTER_OPTIONS,
+      (x, h, now) => x.sw_unregister(h, all ? 1 : 0, now));
   }
 
-  /** List the registrar's bindings (a REGISTER without Contact). Resolves with them. */
-  fetch() { return this.#command('fetch', (x, h, now) => x.sw_fetch(h, now)); }
+  /**
+   * List the registrar's bindings (a request without contacts). Resolves with them.
+   * @param {{signal?: AbortSignal}} [options]
+   */
+  fetch(options) { return this.#command('fetch', options, CALL_OPTIONS, (x, h, now) => x.sw_fetch(h, now)); }
 
   /**
-   * Replace our contacts; when registered, old and new go in one REGISTER (atomic swap).
+   * Replace our contacts; when registered, old and new go in one request (atomic swap).
+   * A contact list that is wrong rejects with a SipregError naming `contacts[i].<field>`.
    * @param {{uri?: string, expires?: number, q?: number}[]} contacts
+   * @param {{signal?: AbortSignal}} [options]
    */
-  setContacts(contacts) {
-    const cfg = this.#core.buildConfig({}, contacts);
+  setContacts(contacts, options) {
+    let cfg = 0;
     try {
-      return this.#command('register', (x, h, now) => x.sw_set_contacts(h, cfg, now), cfg);
+      checkOptions({ contacts }, { contacts: { type: 'list', fields: CONTACT, doc: 'our contacts' } });
+      // the AOR too: the core's check of a configuration reaches the contacts after it
+      cfg = buildConfig(this.#core, { aor: this.aor }, contacts, { contacts });
+      const problem = this.#core.configProblem?.(cfg);
+      if (problem) throw coreProblem(problem, { contacts });
+    } catch (e) {
+      if (cfg) this.#core.freeConfig(cfg);
+      return Promise.reject(e);
+    }
+    try {
+      return this.#command('register', options, CALL_OPTIONS, (x, h, now) => x.sw_set_contacts(h, cfg, now), cfg);
     } finally {
       this.#core.freeConfig(cfg);
     }
@@ -234,8 +289,14 @@ export class Registration extends EventTarget {
    * @param {{signal?: AbortSignal}} [options]
    * @returns {Promise<object>} the "registered" detail
    */
-  whenRegistered({ signal } = {}) {
+  whenRegistered(options) {
     if (this.#closed) return Promise.reject(closedError());
+    try {
+      checkOptions(options, CALL_OPTIONS, { what: 'whenRegistered options' });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const info = this.info;
     if (info.state === 'registered' || info.state === 'refreshing') {
@@ -247,13 +308,7 @@ export class Registration extends EventTarget {
       return Promise.reject(Object.assign(new Error('sipreg: the registration has stopped (state failed); call register() to try again'),
         { code: 'stopped', lastStatus: info.lastStatus }));
     }
-    return new Promise((resolve, reject) => {
-      const onAbort = () => { this.#waiters.delete(w); reject(signal.reason); };
-      const done = (f) => (v) => { signal?.removeEventListener('abort', onAbort); f(v); };
-      const w = { resolve: done(resolve), reject: done(reject) };
-      this.#waiters.add(w);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return new Promise((resolve, reject) => this.#waiters.add(abortable(resolve, reject, signal, (w) => this.#waiters.delete(w))));
   }
 
   /**
@@ -358,19 +413,40 @@ export class Registration extends EventTarget {
    * calls of one op waiting together settle together on that op's next outcome (the core queues
    * commands: a fetch during back-off runs after it). A command the core refuses at once rejects
    * only its own promise.
+   *
+   * A signal already aborted rejects at once and nothing is asked of the core. An abort later
+   * rejects this call's promise with signal.reason and nothing else: the core has no "cancel"
+   * (a request on the wire is answered, a back-off runs its course), so the registration goes on
+   * as if the call had been made without a signal — its outcome still fires events and moves
+   * the state. To stop a registration, unregister() or close() it.
    */
-  #command(op, call, cfg = 0) {
+  #command(op, options, table, call, cfg = 0) {
     if (this.#closed) return Promise.reject(closedError());
-    let resolve, reject;
-    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+    try {
+      checkOptions(options, table, { what: `${op} options` });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    let entry;
+    const promise = new Promise((resolve, reject) => {
+      entry = abortable(resolve, reject, signal, (w) => {
+        const list = this.#pending.get(op);
+        const i = list ? list.indexOf(w) : -1;
+        if (i >= 0) list.splice(i, 1);
+        if (list && !list.length) this.#pending.delete(op);
+      });
+    });
     const r = call(this.#core.x, this.#h, this.#host.now());
     if (r < 0) {
-      reject(cfg ? this.#core.configError(this.#core.error(r), cfg) : this.#core.error(r));
+      const e = this.#core.error(r);
+      entry.reject(cfg ? this.#core.configError(e, cfg) : e);
       return promise;
     }
     if (this.#pending === NO_PENDING) this.#pending = new Map();
     const list = this.#pending.get(op);
-    if (list) list.push({ resolve, reject }); else this.#pending.set(op, [{ resolve, reject }]);
+    if (list) list.push(entry); else this.#pending.set(op, [entry]);
     this.#pump();
     return promise;
   }
@@ -467,91 +543,4 @@ export class Registration extends EventTarget {
       if (ev.state === 'failed') this.#wake(false, error());
     }
   }
-}
-
-// ---- a registration with its own flow and timer ----
-
-/**
- * Liveness probes where the registrar promised no pongs: a WebSocket ping when the implementation
- * can send one (Node's own client), else the core's default (a light request the registrar
- * answers; browsers cannot ping). An explicit policy.probe wins.
- * @param {object} options @param {WebSocketFlow} flow @returns {object}
- */
-export function withProbe(options, flow) {
-  if (options.policy?.probe !== undefined || !flow.canPing) return options;
-  return { ...options, policy: { ...options.policy, probe: 'host' } };
-}
-
-/**
- * The WebSocket flow of options.server.
- * @param {object} options @param {{ WebSocket: typeof WebSocket }} env @returns {WebSocketFlow}
- */
-function webSocketFlow(options, env) {
-  if (!options?.server) throw new TypeError('sipreg: options.server (ws:// or wss:// URL) is required');
-  return new WebSocketFlow(options.server, { WebSocket: env.WebSocket, connectTimeout: options.connectTimeout });
-}
-
-/** Longest single setTimeout we arm; later deadlines are reached by re-arming (wake is idempotent). */
-const MAX_TIMER_MS = 3600_000;
-
-/**
- * Create a registration that owns its flow (options.server) and its timer.
- * @param {import('./core.mjs').Core} core
- * @param {object} options createRegistration options (server, aor, auth, contacts, ...)
- * @param {{ WebSocket: typeof WebSocket, now?: () => number, wall?: () => number }} env
- * @returns {Registration}
- */
-export function createSingle(core, options, env) {
-  // a host may bring its own flows (Node: sip: URIs over UDP/TCP/TLS, RFC 3263, multicast); it
-  // returns undefined for what it leaves to the WebSocket flow
-  const flow = env.makeFlow?.(options) ?? webSocketFlow(options, env);
-  options = withProbe(options, flow);
-  const now = env.now ?? (() => performance.now());
-  const wall = env.wall ?? (() => Date.now());
-  let timer = null;
-  const host = {
-    get kind() { return flow.kind; },
-    get flowUp() { return flow.up; },
-    get url() { return flow.url ?? options.server; },
-    get target() { return flow.target ?? null; },
-    get cause() { return flow.lastCause; },
-    send: (text) => flow.send(text),
-    connect: (kind) => flow.connect(kind),
-    fail: (why) => flow.fail(why),
-    ping: () => flow.ping(),
-    now,
-    wall,
-    arm(reg, deadline) {
-      if (timer) clearTimeout(timer);
-      timer = null;
-      if (deadline < 0) return;
-      const delay = Math.min(Math.max(0, Math.ceil(deadline - now())), MAX_TIMER_MS);
-      timer = setTimeout(() => { timer = null; reg.wake(); }, delay);
-    },
-  };
-  const reg = new Registration(core, options, host);
-  // a flow that may send to a group says where it sends now (up, and 'moved' when that changes)
-  const multicast = () => { if ('multicast' in flow) reg.setMulticast(flow.multicast); };
-  flow.addEventListener('up', () => {
-    // a flow with a local address of its own (UDP, TCP, TLS) tells the core its kind and address
-    try {
-      if (flow.local) reg.setFlow(flow.kind, flow.local);
-      multicast();
-    } catch (e) { // an address the core refuses: said once; the flow is used as it is
-      reg.dispatchEvent(new CustomEvent('error', { detail: { code: e.code, message: e.message } }));
-    }
-    reg.transport(true);
-  });
-  flow.addEventListener('moved', multicast);
-  flow.addEventListener('down', (e) => {
-    reg.dispatchEvent(new CustomEvent('flowdown', { detail: e.detail }));
-    reg.transport(false);
-  });
-  flow.ontext = (text) => reg.receive(text);
-  flow.onpong = () => reg.pong();
-  flow.addEventListener('error', (e) => reg.dispatchEvent(new CustomEvent('error', { detail: e.detail })));
-  const close = reg.close.bind(reg);
-  reg.close = () => { close(); flow.close(); };
-  reg.flow = flow;
-  return reg;
 }

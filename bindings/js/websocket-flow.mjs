@@ -11,12 +11,16 @@
 //   'failed'             the registration found the flow dead and dropped it (`why`)
 //   'unreachable'        no connection, and the WebSocket implementation says no more (browsers)
 
+import { configError } from './options.mjs';
+
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** A WebSocket connection carrying SIP, which connects only when asked. */
 export class WebSocketFlow extends EventTarget {
   #heard = false;
   #timer = null;
+  /** @type {Promise<void>|null} a lazily loaded implementation being loaded */
+  #loading = null;
   /** @type {((text: string) => void) | null} the consumer of every received message */
   ontext = null;
   /** @type {(() => void) | null} called when the server answers ping() */
@@ -30,7 +34,7 @@ export class WebSocketFlow extends EventTarget {
    */
   constructor(url, { WebSocket, protocols = ['sip'], connectTimeout = 10_000 }) {
     super();
-    if (!WebSocket) throw new TypeError('sipreg: no WebSocket implementation (pass one, or install "ws")');
+    if (!WebSocket) throw configError('WebSocket', WebSocket, 'WebSocket: this runtime has no WebSocket; pass an implementation as options.WebSocket');
     this.url = url;
     this.WebSocket = WebSocket;
     this.protocols = protocols;
@@ -59,14 +63,14 @@ export class WebSocketFlow extends EventTarget {
     if (typeof this.WebSocket?.load === 'function') {
       // a lazily loaded implementation ({ load() }): load it once, then connect (unless this
       // attempt was abandoned or closed meanwhile)
-      if (this.loading) return;
+      if (this.#loading) return;
       const loading = this.WebSocket.load().then((W) => {
         this.WebSocket = W;
-        if (this.loading !== loading) return;
-        this.loading = null;
+        if (this.#loading !== loading) return;
+        this.#loading = null;
         this.connect();
       });
-      this.loading = loading;
+      this.#loading = loading;
       return;
     }
     this.closing = false;
@@ -124,7 +128,7 @@ export class WebSocketFlow extends EventTarget {
     this.#timer = null;
     if (this.up) return;
     const ws = this.socket;
-    this.loading = null;
+    this.#loading = null;
     this.#down(1006, 'connect timeout', { code: 'handshake-timeout', message: `no WebSocket connection within ${this.connectTimeout} ms` });
     if (ws) this.#drop(ws, 'connect timeout');
   }
@@ -209,7 +213,7 @@ export class WebSocketFlow extends EventTarget {
   /** Close the connection (a "down" event follows). */
   close() {
     this.closing = true;
-    this.loading = null;
+    this.#loading = null;
     this.#stopTimer();
     const ws = this.socket;
     if (!ws) return;

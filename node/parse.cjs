@@ -1,0 +1,29 @@
+// sipreg/parse for CommonJS: the message view and URI comparison only (parse.mjs), loaded on
+// require; `await require('sipreg/parse').ready` before the first call (they are synchronous in
+// ESM, and the wasm compiles asynchronously). Once ready, each name is parse.mjs's own value.
+'use strict';
+
+/** @type {Record<string, any> | null} */
+let esm = null;
+const NAMES = ['parse', 'uriEqual', 'version'];
+
+/** @param {string} name @returns {Record<string, any>} */
+function loaded(name) {
+  if (esm) return esm;
+  throw Object.assign(new Error(`sipreg/parse: ${name} needs the wasm module loaded: await require('sipreg/parse').ready first`),
+    { code: 'ERR_SIPREG_NOT_READY' });
+}
+
+const ready = import('./parse.mjs').then((m) => {
+  esm = m;
+  for (const name of NAMES) Object.defineProperty(module.exports, name, { value: m[name], enumerable: true });
+  return module.exports;
+});
+ready.catch(() => {});
+
+module.exports = {
+  ready,
+  parse: (message) => loaded('parse').parse(message),
+  uriEqual: (a, b) => loaded('uriEqual').uriEqual(a, b),
+};
+Object.defineProperty(module.exports, 'version', { get: () => loaded('version').version, enumerable: true, configurable: true });
