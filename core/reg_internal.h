@@ -201,8 +201,10 @@ struct sipreg {
 void sipreg__emit(struct sipreg *r, int type, int reason, int status, int error, sipreg_ms at,
                   int64_t value);
 
-/* Change state and emit SIPREG_EV_STATE when it differs. */
-void sipreg__set_state(struct sipreg *r, int state, int reason);
+/* Move to state `next` because of `trigger` (enum sipreg_trigger) and emit SIPREG_EV_STATE with
+ * `reason` when it differs. {state, trigger} -> next must be a row of sipreg_transitions (native
+ * builds abort otherwise). */
+void sipreg__set_state(struct sipreg *r, int trigger, int next, int reason);
 
 /* Close the open transaction (no more retransmissions; late responses are dropped). */
 void sipreg__end_transaction(struct sipreg *r);

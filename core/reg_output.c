@@ -36,10 +36,67 @@ void sipreg__emit_op(struct sipreg *r, int op, int type, int reason, int status,
     r->last_op = last;
 }
 
-void sipreg__set_state(struct sipreg *r, int state, int reason) {
-    if (r->state == state) return;
-    r->state = state;
-    sipreg__emit(r, SIPREG_EV_STATE, reason, 0, 0, SIPREG_NEVER, state);
+/* The transition table: every state change is one of these rows (sipreg__set_state checks it).
+ * The diagram in sipreg.h lists the same rows (tests/c/test_transitions.c compares them). */
+#define ROW(from, trigger, to) {SIPREG_ST_##from, SIPREG_TR_##trigger, SIPREG_ST_##to}
+static const struct sipreg_transition TRANSITIONS[] = {
+    /* a REGISTER starts, or waits for a flow (RFC 3261 §10.2: command, refresh, retry) */
+    ROW(IDLE, REGISTER, REGISTERING),
+    ROW(BACKOFF, REGISTER, REGISTERING),
+    ROW(FAILED, REGISTER, REGISTERING),
+    ROW(REGISTERED, REGISTER, REFRESHING),
+    /* an unregister starts, or waits for a flow (RFC 3261 §10.2.2) */
+    ROW(IDLE, UNREGISTER, UNREGISTERING),
+    ROW(REGISTERING, UNREGISTER, UNREGISTERING),
+    ROW(REGISTERED, UNREGISTER, UNREGISTERING),
+    ROW(REFRESHING, UNREGISTER, UNREGISTERING),
+    ROW(BACKOFF, UNREGISTER, UNREGISTERING),
+    ROW(FAILED, UNREGISTER, UNREGISTERING),
+    /* a 2xx listing our bindings (RFC 3261 §10.2.4) */
+    ROW(REGISTERING, GRANTED, REGISTERED),
+    ROW(REFRESHING, GRANTED, REGISTERED),
+    /* a 2xx to the unregister */
+    ROW(UNREGISTERING, REMOVED, IDLE),
+    /* a failure the next attempt may mend (Retry-After, RFC 5626 §4.5 back-off) */
+    ROW(REGISTERING, RETRY, BACKOFF),
+    ROW(REFRESHING, RETRY, BACKOFF),
+    /* a failure no retry can mend (the failure table's terminal rows, no credentials) */
+    ROW(REGISTERING, REFUSED, FAILED),
+    ROW(REFRESHING, REFUSED, FAILED),
+    /* our binding expired before its refresh */
+    ROW(REGISTERED, LAPSE, REGISTERING),
+    ROW(REFRESHING, LAPSE, REGISTERING),
+    /* the unregister failed, timed out or gave up: bindings expire on their own */
+    ROW(UNREGISTERING, ABANDON, IDLE),
+};
+#undef ROW
+
+const struct sipreg_transition *sipreg_transitions(size_t *n) {
+    if (n) *n = sizeof TRANSITIONS / sizeof TRANSITIONS[0];
+    return TRANSITIONS;
+}
+
+/* 1 when {from, trigger} -> to is a row of the table. */
+static int legal_transition(int from, int trigger, int to) {
+    for (size_t i = 0; i < sizeof TRANSITIONS / sizeof TRANSITIONS[0]; i++)
+        if (TRANSITIONS[i].from == from && TRANSITIONS[i].trigger == trigger &&
+            TRANSITIONS[i].to == to)
+            return 1;
+    return 0;
+}
+
+void sipreg__set_state(struct sipreg *r, int trigger, int next, int reason) {
+    if (r->state == next) return;
+#ifdef SIPREG_CHECK_TRANSITIONS
+    /* native builds (tests, fuzzers, the CLI) stop at once on a change the table lacks */
+    if (!legal_transition(r->state, trigger, next)) abort();
+#else
+    /* the wasm build leaves the check out (size); the native tests run every row */
+    (void)legal_transition;
+    (void)trigger;
+#endif
+    r->state = next;
+    sipreg__emit(r, SIPREG_EV_STATE, reason, 0, 0, SIPREG_NEVER, next);
 }
 
 int sipreg_poll_event(struct sipreg *r, struct sipreg_event *ev) {
@@ -332,6 +389,12 @@ const char *sipreg_op_name(int op) {
 const char *sipreg_liveness_name(int liveness) {
     static const char *const N[] = {"none", "crlf", "options", "host"};
     return name_of(N, sizeof N / sizeof N[0], liveness);
+}
+
+const char *sipreg_trigger_name(int trigger) {
+    static const char *const N[] = {NULL,      "register", "unregister", "granted", "removed",
+                                    "retry",   "refused",  "lapse",      "abandon"};
+    return name_of(N, sizeof N / sizeof N[0], trigger);
 }
 
 const char *sipreg_match_name(int match) {

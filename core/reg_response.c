@@ -288,7 +288,7 @@ static void on_success(struct sipreg *r, const struct sipreg_msg *m, int op, sip
                 e = r->contacts[i].granted;
         r->granted = e;
         sipreg__schedule_refresh(r, e, r->tx_start);
-        sipreg__set_state(r, SIPREG_ST_REGISTERED, SIPREG_R_OK);
+        sipreg__set_state(r, SIPREG_TR_GRANTED, SIPREG_ST_REGISTERED, SIPREG_R_OK);
         sipreg__emit(r, SIPREG_EV_BINDINGS, SIPREG_R_OK, m->status, 0, SIPREG_NEVER,
                      (int64_t)(found + r->nothers));
         if (found < want)
@@ -305,7 +305,7 @@ static void on_success(struct sipreg *r, const struct sipreg_msg *m, int op, sip
         }
         r->expires_at = r->refresh_at = r->retry_at = SIPREG_NEVER;
         r->granted = -1;
-        sipreg__set_state(r, SIPREG_ST_IDLE, SIPREG_R_OK);
+        sipreg__set_state(r, SIPREG_TR_REMOVED, SIPREG_ST_IDLE, SIPREG_R_OK);
         sipreg__emit(r, SIPREG_EV_BINDINGS, SIPREG_R_OK, m->status, 0, SIPREG_NEVER,
                      (int64_t)r->nothers);
         sipreg__emit(r, SIPREG_EV_UNREGISTERED, SIPREG_R_OK, m->status, 0, SIPREG_NEVER,
@@ -326,7 +326,7 @@ void sipreg__fail(struct sipreg *r, int op, int reason, int status, int error, i
                   int permanent, sipreg_ms now) {
     if (op == SIPREG__OP_REGISTER && permanent) {
         r->refresh_at = r->retry_at = SIPREG_NEVER;
-        sipreg__set_state(r, SIPREG_ST_FAILED, reason);
+        sipreg__set_state(r, SIPREG_TR_REFUSED, SIPREG_ST_FAILED, reason);
         sipreg__emit(r, SIPREG_EV_FAILED, reason, status, error, SIPREG_NEVER, r->failures);
         sipreg__start_queued(r, now);
         return;
@@ -339,7 +339,7 @@ void sipreg__fail(struct sipreg *r, int op, int reason, int status, int error, i
     if (op != SIPREG__OP_FETCH) {
         /* the app wanted out: stop refreshing; bindings expire on their own */
         r->expires_at = r->refresh_at = SIPREG_NEVER;
-        sipreg__set_state(r, SIPREG_ST_IDLE, reason);
+        sipreg__set_state(r, SIPREG_TR_ABANDON, SIPREG_ST_IDLE, reason);
     }
     sipreg__start_queued(r, now);
 }

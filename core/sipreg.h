@@ -476,16 +476,29 @@ int sipreg_compose_authorization(const struct sipreg_challenge *ch,
 /* ------------------------------------------------------------------------------------------ */
 /* Registration: the sans-I/O state machine (RFC 3261 §10.2, RFC 5626 §4)                      */
 /*                                                                                            */
-/*            register()                 2xx (our bindings)                                    */
-/*   IDLE ─────────────► REGISTERING ─────────────────────► REGISTERED ◄──┐ 2xx                */
-/*    ▲                   │   ▲  │ 401/407/423/439: retry        │  refresh│(REFRESHING)        */
-/*    │                   │   │  └─ same state                   ├─────────┘                    */
-/*    │     final failure,│   │ retry_at reached                 │ failure / timeout / lapse   */
-/*    │     timeout, flow │   │                                  ▼                             */
-/*    │     failure       └─► BACKOFF ◄─────────────────────────────                            */
-/*    │                                                                                        */
-/*    └─── 2xx ◄── UNREGISTERING ◄── unregister() (from any state; also "*" for all)            */
-/*  FAILED: a failure no retry can mend (bad config, no credentials); register() starts again. */
+/* Every state change is one row {state, trigger} -> next of sipreg_transitions(); this list  */
+/* is that table (tests/c/test_transitions.c checks they agree, row for row):                 */
+/*                                                                                            */
+/*   idle           --register-->    registering     a REGISTER starts (or waits for a flow)  */
+/*   backoff        --register-->    registering     retry_at reached, or a command           */
+/*   failed         --register-->    registering     register() after a terminal failure      */
+/*   registered     --register-->    refreshing      refresh point reached, or a command      */
+/*   idle           --unregister-->  unregistering   unregister() (also "*" for all)          */
+/*   registering    --unregister-->  unregistering                                            */
+/*   registered     --unregister-->  unregistering                                            */
+/*   refreshing     --unregister-->  unregistering                                            */
+/*   backoff        --unregister-->  unregistering                                            */
+/*   failed         --unregister-->  unregistering                                            */
+/*   registering    --granted-->     registered      a 2xx lists our bindings                 */
+/*   refreshing     --granted-->     registered                                               */
+/*   unregistering  --removed-->     idle            a 2xx to the unregister                  */
+/*   registering    --retry-->       backoff         a failure; the next attempt is scheduled */
+/*   refreshing     --retry-->       backoff         (401/407/423/439 retry in the same state) */
+/*   registering    --refused-->     failed          a failure no retry can mend              */
+/*   refreshing     --refused-->     failed          (bad credentials, 403, 404, ...)         */
+/*   registered     --lapse-->       registering     our binding expired before its refresh   */
+/*   refreshing     --lapse-->       registering                                              */
+/*   unregistering  --abandon-->     idle            the unregister failed or gave up         */
 /* ------------------------------------------------------------------------------------------ */
 
 /* How the current flow's liveness is watched (sipreg_info.liveness). */
@@ -635,6 +648,28 @@ struct sipreg_event {
     int64_t value;          /* a number the event refers to (see the type) */
     struct sipreg_str text; /* reason phrase of the response involved, or empty */
 };
+
+/* What moves a registration from one state to another (the triggers of sipreg_transitions). */
+enum sipreg_trigger {
+    SIPREG_TR_REGISTER = 1,   /* a REGISTER starts or waits for a flow (command, refresh, retry) */
+    SIPREG_TR_UNREGISTER = 2, /* an unregister starts or waits for a flow */
+    SIPREG_TR_GRANTED = 3,    /* a 2xx to a REGISTER lists our bindings (RFC 3261 §10.2.4) */
+    SIPREG_TR_REMOVED = 4,    /* a 2xx to an unregister */
+    SIPREG_TR_RETRY = 5,      /* a failure: the next attempt is scheduled (RFC 5626 §4.5) */
+    SIPREG_TR_REFUSED = 6,    /* a failure no retry can mend */
+    SIPREG_TR_LAPSE = 7,      /* our binding expired before it was refreshed */
+    SIPREG_TR_ABANDON = 8     /* an unregister failed, timed out or gave up */
+};
+
+/* One row of the transition table: in state `from`, `trigger` leads to state `to`. */
+struct sipreg_transition {
+    uint8_t from;    /* enum sipreg_state */
+    uint8_t trigger; /* enum sipreg_trigger */
+    uint8_t to;      /* enum sipreg_state */
+};
+
+/* The transition table every state change goes through; *n gets the row count. */
+const struct sipreg_transition *sipreg_transitions(size_t *n);
 
 /* One binding from the last 2xx: ours (matched or missing) or another device's. */
 struct sipreg_binding {
@@ -898,6 +933,7 @@ const char *sipreg_event_name(int type);    /* see sipreg_state_name */
 const char *sipreg_match_name(int match);   /* see sipreg_state_name */
 const char *sipreg_op_name(int op);         /* see sipreg_state_name */
 const char *sipreg_liveness_name(int l);    /* "none", "crlf", "options", "host" */
+const char *sipreg_trigger_name(int t);     /* "register", "granted", ... (enum sipreg_trigger) */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Views: a parsed message, an event, a snapshot — as JSON text or as a word tape             */
