@@ -38,7 +38,8 @@ void sipreg__emit_op(struct sipreg *r, int op, int type, int reason, int status,
 
 /* The transition table: every state change is one of these rows (sipreg__set_state checks it).
  * The diagram in sipreg.h lists the same rows (tests/c/test_transitions.c compares them). */
-#define ROW(from, trigger, to) {SIPREG_ST_##from, SIPREG_TR_##trigger, SIPREG_ST_##to}
+#define ROW(from, trigger, to)                                                                     \
+    { SIPREG_ST_##from, SIPREG_TR_##trigger, SIPREG_ST_##to }
 static const struct sipreg_transition TRANSITIONS[] = {
     /* a REGISTER starts, or waits for a flow (RFC 3261 §10.2: command, refresh, retry) */
     ROW(IDLE, REGISTER, REGISTERING),
@@ -392,8 +393,8 @@ const char *sipreg_liveness_name(int liveness) {
 }
 
 const char *sipreg_trigger_name(int trigger) {
-    static const char *const N[] = {NULL,      "register", "unregister", "granted", "removed",
-                                    "retry",   "refused",  "lapse",      "abandon"};
+    static const char *const N[] = {NULL,    "register", "unregister", "granted", "removed",
+                                    "retry", "refused",  "lapse",      "abandon"};
     return name_of(N, sizeof N / sizeof N[0], trigger);
 }
 

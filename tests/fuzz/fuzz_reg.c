@@ -220,12 +220,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             break;
         case 10: {
             /* the host reports a flow of its own: any kind, a v4/v6/bad host, any port */
-            static const char *const HOSTS[] = {"192.0.2.1", "2001:db8::1", "[::1]", "bad host",
-                                                "h.example.test", ""};
+            static const char *const HOSTS[] = {"192.0.2.1", "2001:db8::1",    "[::1]",
+                                                "bad host",  "h.example.test", ""};
             uint8_t b = next(&in), h = next(&in);
             const char *host = HOSTS[h % 6];
-            int rc = sipreg_set_flow(r, b % 7, host, strlen(host), (int)(next(&in) * 300) - 100,
-                                     now);
+            int rc =
+                sipreg_set_flow(r, b % 7, host, strlen(host), (int)(next(&in) * 300) - 100, now);
             CHECK(rc == 0 || rc == SIPREG_E_INVAL);
             break;
         }
@@ -248,8 +248,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             } else if (connect_asked >= 0 && now >= connect_asked + 2000) {
                 int up = t & 2 ? 1 : 0;
                 /* the flow's kind: TCP when asked for (or UDP: a host without TCP), else ours */
-                int kind = connect_kind == SIPREG_TP_TCP && !(t & 0x80) ? SIPREG_TP_TCP
-                                                                         : cfg.transport;
+                int kind =
+                    connect_kind == SIPREG_TP_TCP && !(t & 0x80) ? SIPREG_TP_TCP : cfg.transport;
                 if (up) CHECK(sipreg_set_flow(r, kind, "192.0.2.9", 9, ++port, now) == 0);
                 sipreg_transport(r, up, now);
                 if (!up) tx_open = 0; /* a stream flow asked for while one was up: it failed */
