@@ -552,34 +552,43 @@ enum sipreg_reason {
     SIPREG_R_EXTENSION = 18    /* 420/421 naming an option tag we sent: retried without it */
 };
 
-/* Event types (pulled with sipreg_poll_event). */
+/* Event types (pulled with sipreg_poll_event). `value` is a number whose meaning the type gives;
+ * the views (sipreg_event_json / _tape) name it: the JSON key is in [brackets]. */
 enum sipreg_event_type {
-    SIPREG_EV_STATE = 1,        /* state changed: state, reason */
-    SIPREG_EV_REGISTERED = 2,   /* our bindings confirmed: value = granted s, at = refresh time */
-    SIPREG_EV_UNREGISTERED = 3, /* our (or all) bindings removed */
-    SIPREG_EV_FAILED =
-        4, /* an attempt failed: status, error, reason, text; at = retry time or NEVER */
-    SIPREG_EV_RETRY = 5, /* next attempt scheduled at `at` because of `reason` */
-    SIPREG_EV_EXPIRING =
-        6, /* refresh point reached (value = s left); manual mode waits for register() */
-    SIPREG_EV_LAPSED = 7,   /* our binding expired before refresh; value = ms since expiry */
-    SIPREG_EV_BINDINGS = 8, /* a 2xx updated the binding view (fetch result, or any 2xx) */
+    SIPREG_EV_STATE = 1,        /* state changed: state, reason (value = the new state) */
+    SIPREG_EV_REGISTERED = 2,   /* our bindings confirmed: value = seconds granted [granted],
+                                 * at = refresh time */
+    SIPREG_EV_UNREGISTERED = 3, /* our bindings removed; value 1 [all: true]: every binding of the
+                                 * AOR ("Contact: *") */
+    SIPREG_EV_FAILED = 4,       /* an attempt failed: status, error, reason, text; at = retry time
+                                 * or NEVER; value = consecutive failures [failures] */
+    SIPREG_EV_RETRY = 5,        /* next attempt scheduled at `at` because of `reason`; value = the
+                                 * delay in ms [delayMs] */
+    SIPREG_EV_EXPIRING = 6,     /* refresh point reached; value = seconds left [secondsLeft];
+                                 * manual mode waits for register() */
+    SIPREG_EV_LAPSED = 7,       /* our binding expired before refresh; value = ms since expiry
+                                 * [lateMs] */
+    SIPREG_EV_BINDINGS = 8, /* a 2xx updated the binding view (fetch result, or any 2xx); value =
+                             * bindings listed [count] */
     SIPREG_EV_CONNECT = 9,  /* the core needs a transport flow: connect, then sipreg_transport(up).
-                             * value 0: any flow; SIPREG_TP_TCP: a stream flow (a REGISTER larger
-                             * than policy.udp_max, RFC 3261 §18.1.1): sipreg_set_flow(TCP) and
-                             * sipreg_transport(up) on it (the UDP flow may go down first; up
-                             * on UDP again: the host has no TCP, the request goes over UDP) */
-    SIPREG_EV_NO_BINDING = 10,  /* a 2xx to our REGISTER does not list (all) our bindings */
+                             * value 0 [transport: null]: any flow; SIPREG_TP_TCP [transport:
+                             * "tcp"]: a stream flow (a REGISTER larger than policy.udp_max, RFC
+                             * 3261 §18.1.1): sipreg_set_flow(TCP) and sipreg_transport(up) on it
+                             * (the UDP flow may go down first; up on UDP again: the host has no
+                             * TCP, the request goes over UDP) */
+    SIPREG_EV_NO_BINDING = 10,  /* a 2xx to our REGISTER does not list (all) our bindings; value =
+                                 * how many are missing [missing] */
     SIPREG_EV_FLOW_FAILED = 11, /* the flow is dead: close it, then report sipreg_transport(down).
                                  * reason FLOW: no pong / probe answer within pong_timeout_ms
                                  * (RFC 5626 §4.4.1); TIMEOUT: Timer F on a reliable flow (any
                                  * flow with policy.alternates); STATUS: a 503 with
                                  * policy.alternates (RFC 3263 §4.3: the host moves to its next
                                  * server); NETWORK: sipreg_network_changed */
-    SIPREG_EV_REDIRECT = 12,    /* a 3xx was followed: text = the new Request-URI, value = 1 when
-                                 * it is permanent (301: later refreshes go there too) */
+    SIPREG_EV_REDIRECT = 12,    /* a 3xx was followed: text = the new Request-URI, value = 1
+                                 * [permanent: true] for a 301 (later refreshes go there too) */
     SIPREG_EV_PING = 13         /* probe mode "host": send a transport-level ping now (WebSocket
-                                 * ping, RFC 6455 §5.5.2) and report its pong as sipreg_recv("\r\n") */
+                                 * ping, RFC 6455 §5.5.2) and report its pong as sipreg_recv("\r\n");
+                                 * at = the pong deadline */
 };
 
 /* When to send CRLF keep-alive pings (RFC 5626 §4.4.1) over reliable flows. */
@@ -645,7 +654,7 @@ struct sipreg_event {
     int status;             /* SIP status code involved, or 0 */
     int error;              /* negative SIPREG_E_* involved, or 0 */
     sipreg_ms at;           /* a time the event refers to (see the type), or SIPREG_NEVER */
-    int64_t value;          /* a number the event refers to (see the type) */
+    int64_t value;          /* a number the event refers to (its meaning and view name: the type) */
     struct sipreg_str text; /* reason phrase of the response involved, or empty */
 };
 
@@ -971,8 +980,9 @@ enum sipreg_tape_op {
     SIPREG_TAPE_FALSE
 };
 
-/* Write an event as JSON ({"type":"registered","state":...,"reason":...,"status":200,
- * "text":"OK","error":null,"at":ms|null,"value":N}). Returns the length or SIPREG_E_BUFFER. */
+/* Write an event as JSON ({"type":"registered","state":...,"reason":...,"op":...,"status":200,
+ * "text":"OK","error":null,"message":null,"at":ms|null,"granted":600}: the event's value under
+ * its type's name, see enum sipreg_event_type). Returns the length or SIPREG_E_BUFFER. */
 int sipreg_event_json(const struct sipreg_event *ev, char *out, size_t cap);
 
 /* Write the registration's snapshot (sipreg_get_info + every binding) as JSON. Returns the

@@ -18,8 +18,46 @@ static void time_value(struct sipreg__view *v, sipreg_ms t) {
 /* Member "k": a view, or null when empty. */
 #define put_text(v, k, s) sipreg__m_str(v, k, (s).len ? (s) : sipreg__str(NULL, 0))
 
+/* The event's number under the name its type gives it (sipreg.h, enum sipreg_event_type). */
+static void put_event_value(struct sipreg__view *v, const struct sipreg_event *ev) {
+    switch (ev->type) {
+    case SIPREG_EV_REGISTERED:
+        sipreg__m_int(v, "granted", ev->value);
+        break;
+    case SIPREG_EV_UNREGISTERED:
+        sipreg__m_bool(v, "all", ev->value != 0);
+        break;
+    case SIPREG_EV_FAILED:
+        sipreg__m_int(v, "failures", ev->value);
+        break;
+    case SIPREG_EV_RETRY:
+        sipreg__m_int(v, "delayMs", ev->value);
+        break;
+    case SIPREG_EV_EXPIRING:
+        sipreg__m_int(v, "secondsLeft", ev->value);
+        break;
+    case SIPREG_EV_LAPSED:
+        sipreg__m_int(v, "lateMs", ev->value);
+        break;
+    case SIPREG_EV_BINDINGS:
+        sipreg__m_int(v, "count", ev->value);
+        break;
+    case SIPREG_EV_CONNECT:
+        sipreg__m_cstr(v, "transport", ev->value == SIPREG_TP_TCP ? "tcp" : NULL);
+        break;
+    case SIPREG_EV_NO_BINDING:
+        sipreg__m_int(v, "missing", ev->value);
+        break;
+    case SIPREG_EV_REDIRECT:
+        sipreg__m_bool(v, "permanent", ev->value != 0);
+        break;
+    default: /* statechange (the state is above), flowfailed, ping: no number */
+        break;
+    }
+}
+
 /* {"type":...,"state":...,"reason":...,"op":...,"status":N|null,"text":...,"error":...,
- * "message":...,"at":ms|null,"value":N}. */
+ * "message":...,"at":ms|null, and the type's named number (put_event_value)}. */
 static int put_event(struct sipreg__view *v, const struct sipreg_event *ev) {
     sipreg__v_open(v);
     sipreg__m_cstr(v, "type", sipreg_event_name(ev->type));
@@ -31,7 +69,7 @@ static int put_event(struct sipreg__view *v, const struct sipreg_event *ev) {
     sipreg__m_cstr(v, "error", ev->error ? sipreg_errname(ev->error) : NULL);
     sipreg__m_cstr(v, "message", ev->error ? sipreg_strerror(ev->error) : NULL);
     put_time(v, "at", ev->at);
-    sipreg__m_int(v, "value", ev->value);
+    put_event_value(v, ev);
     sipreg__v_close(v);
     return sipreg__view_end(v);
 }
