@@ -19,9 +19,8 @@ const POLICY = {
   probe: 'probe', probeS: 'probe-s', retryCredentials: 'retry-credentials', maxRedirects: 'max-redirects',
   commandMs: 'command-ms', alternates: 'alternates', udpMax: 'udp-max',
 };
-/** Flow kinds → the core's transport numbers (enum sipreg_transport), and back for connect. */
+/** Flow kinds → the core's transport numbers (enum sipreg_transport). */
 const KINDS = { ws: 1, wss: 2, udp: 3, tcp: 4, tls: 5 };
-const KIND_OF = ['', 'ws', 'wss', 'udp', 'tcp', 'tls'];
 /** Core event type → DOM event name. */
 const EVENTS = {
   statechange: 'statechange', registered: 'registered', unregistered: 'unregistered',
@@ -240,7 +239,7 @@ export class Registration extends EventTarget {
     const info = this.info;
     if (info.state === 'registered' || info.state === 'refreshing') {
       return Promise.resolve({ type: 'registered', state: info.state, reason: 'ok', op: 'register',
-        at: info.refreshAt, value: info.granted, info });
+        at: info.refreshAt, granted: info.granted, info });
     }
     if (info.state === 'failed') {
       // stopped for good already (register() starts it again)
@@ -420,8 +419,8 @@ export class Registration extends EventTarget {
   /** Dispatch one core event and settle promises it decides. */
   #dispatch(ev, info) {
     if (ev.type === 'connect') {
-      // value: the kind of flow the core needs (a stream flow for a large message), 0 = any
-      this.#host.connect(KIND_OF[ev.value] || undefined);
+      // transport: the kind of flow the core needs ('tcp' for a large message), null = any
+      this.#host.connect(ev.transport ?? undefined);
       return;
     }
     if (ev.type === 'ping') {
