@@ -118,7 +118,6 @@ static const struct errdesc ERRORS[] = {
     {SIPREG_E_NOMEM, "SIPREG_E_NOMEM", "out of memory"},
     {SIPREG_E_BUFFER, "SIPREG_E_BUFFER", "output buffer too small"},
     {SIPREG_E_LIMIT, "SIPREG_E_LIMIT", "a documented size limit was exceeded"},
-    {SIPREG_E_STATE, "SIPREG_E_STATE", "not allowed in the current state"},
     {SIPREG_E_NOT_FOUND, "SIPREG_E_NOT_FOUND", "not present"},
     {SIPREG_E_CONFIG, "SIPREG_E_CONFIG", "invalid configuration"},
     {SIPREG_E_ASYMMETRIC, "SIPREG_E_ASYMMETRIC", "response does not match our transaction"},
