@@ -18,42 +18,22 @@ static void time_value(struct sipreg__view *v, sipreg_ms t) {
 /* Member "k": a view, or null when empty. */
 #define put_text(v, k, s) sipreg__m_str(v, k, (s).len ? (s) : sipreg__str(NULL, 0))
 
-/* The event's number under the name its type gives it (sipreg.h, enum sipreg_event_type). */
+/* The event's number under the name its type gives it (sipreg.h, enum sipreg_event_type):
+ * statechange (the state is above), flowfailed and ping have none. */
 static void put_event_value(struct sipreg__view *v, const struct sipreg_event *ev) {
-    switch (ev->type) {
-    case SIPREG_EV_REGISTERED:
-        sipreg__m_int(v, "granted", ev->value);
-        break;
-    case SIPREG_EV_UNREGISTERED:
-        sipreg__m_bool(v, "all", ev->value != 0);
-        break;
-    case SIPREG_EV_FAILED:
-        sipreg__m_int(v, "failures", ev->value);
-        break;
-    case SIPREG_EV_RETRY:
-        sipreg__m_int(v, "delayMs", ev->value);
-        break;
-    case SIPREG_EV_EXPIRING:
-        sipreg__m_int(v, "secondsLeft", ev->value);
-        break;
-    case SIPREG_EV_LAPSED:
-        sipreg__m_int(v, "lateMs", ev->value);
-        break;
-    case SIPREG_EV_BINDINGS:
-        sipreg__m_int(v, "count", ev->value);
-        break;
-    case SIPREG_EV_CONNECT:
-        sipreg__m_cstr(v, "transport", ev->value == SIPREG_TP_TCP ? "tcp" : NULL);
-        break;
-    case SIPREG_EV_NO_BINDING:
-        sipreg__m_int(v, "missing", ev->value);
-        break;
-    case SIPREG_EV_REDIRECT:
-        sipreg__m_bool(v, "permanent", ev->value != 0);
-        break;
-    default: /* statechange (the state is above), flowfailed, ping: no number */
-        break;
-    }
+    static const char *const KEY[] = {NULL,      NULL,          "granted",   "all",   "failures",
+                                      "delayMs", "secondsLeft", "lateMs",    "count", "transport",
+                                      "missing", NULL,          "permanent", NULL};
+    const char *key =
+        ev->type > 0 && ev->type < (int)(sizeof KEY / sizeof KEY[0]) ? KEY[ev->type] : NULL;
+    if (!key) return;
+    SIPREG__VIEW(v, key)(v, key, strlen(key), 1); /* a static key (sipreg__v_key takes literals) */
+    if (ev->type == SIPREG_EV_CONNECT)
+        sipreg__v_cstr(v, ev->value == SIPREG_TP_TCP ? "tcp" : NULL);
+    else if (ev->type == SIPREG_EV_UNREGISTERED || ev->type == SIPREG_EV_REDIRECT)
+        sipreg__v_bool(v, ev->value != 0);
+    else
+        sipreg__v_int(v, ev->value);
 }
 
 /* {"type":...,"state":...,"reason":...,"op":...,"status":N|null,"text":...,"error":...,
