@@ -110,7 +110,9 @@ int sipreg_config_set(struct sipreg_config *c, const char *key, const char *valu
         if (i < 0) return SIPREG_E_CONFIG;
         c->discovery = i;
     } else if (!strcmp(key, "transport")) {
-        static const char *const T[] = {"ws", "wss", "udp", "tcp", "tls", NULL};
+#define TRANSPORT_NAME(id, value, name) name, /* the list's order is its values, from WS */
+        static const char *const T[] = {SIPREG_TRANSPORT_LIST(TRANSPORT_NAME) NULL};
+#undef TRANSPORT_NAME
         int i = one_of(value, T);
         if (i < 0) return SIPREG_E_CONFIG;
         c->transport = SIPREG_TP_WS + i;

@@ -361,44 +361,22 @@ static const char *name_of(const char *const *names, size_t n, int i) {
     return (i >= 0 && (size_t)i < n && names[i]) ? names[i] : "unknown";
 }
 
-const char *sipreg_state_name(int state) {
-    static const char *const N[] = {"idle",          "registering", "registered", "refreshing",
-                                    "unregistering", "backoff",     "failed"};
-    return name_of(N, sizeof N / sizeof N[0], state);
-}
+/* One name table per enum family, from its list in sipreg.h. */
+#define NAME_ENTRY(id, value, name) [value] = name,
+static const char *const STATE_NAMES[] = {SIPREG_STATE_LIST(NAME_ENTRY)};
+static const char *const REASON_NAMES[] = {SIPREG_REASON_LIST(NAME_ENTRY)};
+static const char *const EVENT_NAMES[] = {SIPREG_EVENT_LIST(NAME_ENTRY)};
+static const char *const OP_NAMES[] = {SIPREG_OP_LIST(NAME_ENTRY)};
+static const char *const LIVENESS_NAMES[] = {SIPREG_LIVENESS_LIST(NAME_ENTRY)};
+static const char *const MATCH_NAMES[] = {SIPREG_MATCH_LIST(NAME_ENTRY)};
+static const char *const TRIGGER_NAMES[] = {SIPREG_TRIGGER_LIST(NAME_ENTRY)};
+#undef NAME_ENTRY
+#define NAME_OF(table, i) name_of(table, sizeof table / sizeof table[0], i)
 
-const char *sipreg_reason_name(int reason) {
-    static const char *const N[] = {
-        "none",     "command", "ok",       "refresh",    "lapsed",      "status",  "timeout",
-        "flow",     "auth",    "interval", "no-binding", "retry-after", "backoff", "credentials",
-        "redirect", "refused", "network",  "gave-up",    "extension"};
-    return name_of(N, sizeof N / sizeof N[0], reason);
-}
-
-const char *sipreg_event_name(int type) {
-    static const char *const N[] = {
-        NULL,     "statechange", "registered", "unregistered", "failed",     "retry",    "expiring",
-        "lapsed", "bindings",    "connect",    "nobinding",    "flowfailed", "redirect", "ping"};
-    return name_of(N, sizeof N / sizeof N[0], type);
-}
-
-const char *sipreg_op_name(int op) {
-    static const char *const N[] = {"none", "register", "unregister", "unregister-all", "fetch"};
-    return name_of(N, sizeof N / sizeof N[0], op);
-}
-
-const char *sipreg_liveness_name(int liveness) {
-    static const char *const N[] = {"none", "crlf", "options", "host"};
-    return name_of(N, sizeof N / sizeof N[0], liveness);
-}
-
-const char *sipreg_trigger_name(int trigger) {
-    static const char *const N[] = {NULL,    "register", "unregister", "granted", "removed",
-                                    "retry", "refused",  "lapse",      "abandon"};
-    return name_of(N, sizeof N / sizeof N[0], trigger);
-}
-
-const char *sipreg_match_name(int match) {
-    static const char *const N[] = {"none", "instance", "gruu", "uri"};
-    return name_of(N, sizeof N / sizeof N[0], match);
-}
+const char *sipreg_state_name(int state) { return NAME_OF(STATE_NAMES, state); }
+const char *sipreg_reason_name(int reason) { return NAME_OF(REASON_NAMES, reason); }
+const char *sipreg_event_name(int type) { return NAME_OF(EVENT_NAMES, type); }
+const char *sipreg_op_name(int op) { return NAME_OF(OP_NAMES, op); }
+const char *sipreg_liveness_name(int liveness) { return NAME_OF(LIVENESS_NAMES, liveness); }
+const char *sipreg_match_name(int match) { return NAME_OF(MATCH_NAMES, match); }
+const char *sipreg_trigger_name(int trigger) { return NAME_OF(TRIGGER_NAMES, trigger); }

@@ -36,6 +36,11 @@ typedef int64_t sipreg_ms;
 /* "No deadline": the value sipreg_deadline() returns when nothing is scheduled. */
 #define SIPREG_NEVER INT64_MAX
 
+/* Enum families are lists X(identifier, value, name): the enum (SIPREG__ENUMERATOR), the name
+ * functions (sipreg_state_name, ...) and the generated JS constants module (tools/constants.c)
+ * expand the same list, so no number or name is written twice. */
+#define SIPREG__ENUMERATOR(id, value, name) id = value,
+
 /* Library version string. */
 #define SIPREG_VERSION "0.1.0"
 
@@ -47,7 +52,6 @@ enum sipreg_error {
     SIPREG_E_NOMEM = -3,       /* allocation failed */
     SIPREG_E_BUFFER = -4,      /* caller's output buffer is too small */
     SIPREG_E_LIMIT = -5,       /* a documented limit was exceeded (see SIPREG_MAX_*) */
-    SIPREG_E_STATE = -6,       /* command not allowed in the current state */
     SIPREG_E_NOT_FOUND = -7,   /* the requested item is not present */
     SIPREG_E_CONFIG = -8,      /* configuration is invalid (e.g. AOR does not parse) */
     SIPREG_E_ASYMMETRIC = -9,  /* a response that does not belong to our transaction */
@@ -420,13 +424,18 @@ int sipreg_challenge_pick(const struct sipreg_msg *m, int proxy, struct sipreg_c
 /* ------------------------------------------------------------------------------------------ */
 
 /* Transport kinds; WS/WSS per RFC 7118, the others per RFC 3261 §18. */
-enum sipreg_transport {
-    SIPREG_TP_WS = 1,  /* SIP/2.0/WS, ;transport=ws */
-    SIPREG_TP_WSS = 2, /* SIP/2.0/WSS, ;transport=ws (RFC 7118 §5.2) */
-    SIPREG_TP_UDP = 3, /* SIP/2.0/UDP, unreliable: Timer E retransmissions */
-    SIPREG_TP_TCP = 4, /* SIP/2.0/TCP */
-    SIPREG_TP_TLS = 5  /* SIP/2.0/TLS */
-};
+#define SIPREG_TRANSPORT_LIST(X)                                                                   \
+    /* SIP/2.0/WS, ;transport=ws */                                                                \
+    X(SIPREG_TP_WS, 1, "ws")                                                                       \
+    /* SIP/2.0/WSS, ;transport=ws (RFC 7118 §5.2) */                                              \
+    X(SIPREG_TP_WSS, 2, "wss")                                                                     \
+    /* SIP/2.0/UDP, unreliable: Timer E retransmissions */                                         \
+    X(SIPREG_TP_UDP, 3, "udp")                                                                     \
+    /* SIP/2.0/TCP */                                                                              \
+    X(SIPREG_TP_TCP, 4, "tcp")                                                                     \
+    /* SIP/2.0/TLS */                                                                              \
+    X(SIPREG_TP_TLS, 5, "tls")
+enum sipreg_transport { SIPREG_TRANSPORT_LIST(SIPREG__ENUMERATOR) };
 
 /* 1 when the transport is reliable (everything but UDP). */
 int sipreg_transport_reliable(int transport);
@@ -502,94 +511,133 @@ int sipreg_compose_authorization(const struct sipreg_challenge *ch,
 /* ------------------------------------------------------------------------------------------ */
 
 /* How the current flow's liveness is watched (sipreg_info.liveness). */
-enum sipreg_liveness {
-    SIPREG_LIVE_NONE = 0,    /* not watched (no flow, UDP, keepalive never, or probe none) */
-    SIPREG_LIVE_CRLF = 1,    /* RFC 5626 §4.4.1 CRLF pings (the registrar promised pongs) */
-    SIPREG_LIVE_OPTIONS = 2, /* OPTIONS probes after probe_s of silence */
-    SIPREG_LIVE_HOST = 3     /* SIPREG_EV_PING after probe_s of silence (host transport ping) */
-};
+#define SIPREG_LIVENESS_LIST(X)                                                                    \
+    /* not watched (no flow, UDP, keepalive never, or probe none) */                               \
+    X(SIPREG_LIVE_NONE, 0, "none")                                                                 \
+    /* RFC 5626 §4.4.1 CRLF pings (the registrar promised pongs) */                               \
+    X(SIPREG_LIVE_CRLF, 1, "crlf")                                                                 \
+    /* OPTIONS probes after probe_s of silence */                                                  \
+    X(SIPREG_LIVE_OPTIONS, 2, "options")                                                           \
+    /* SIPREG_EV_PING after probe_s of silence (host transport ping) */                            \
+    X(SIPREG_LIVE_HOST, 3, "host")
+enum sipreg_liveness { SIPREG_LIVENESS_LIST(SIPREG__ENUMERATOR) };
 
 /* Registration states. */
-enum sipreg_state {
-    SIPREG_ST_IDLE = 0,          /* nothing registered, nothing scheduled */
-    SIPREG_ST_REGISTERING = 1,   /* adding our bindings (first time, or again after a lapse) */
-    SIPREG_ST_REGISTERED = 2,    /* our bindings are live; a refresh is scheduled */
-    SIPREG_ST_REFRESHING = 3,    /* registered, and a refresh REGISTER is in flight */
-    SIPREG_ST_UNREGISTERING = 4, /* removing bindings */
-    SIPREG_ST_BACKOFF = 5,       /* an attempt failed; the next one is scheduled (retry_at) */
-    SIPREG_ST_FAILED = 6         /* stopped after a failure that retrying cannot mend */
-};
+#define SIPREG_STATE_LIST(X)                                                                       \
+    /* nothing registered, nothing scheduled */                                                    \
+    X(SIPREG_ST_IDLE, 0, "idle")                                                                   \
+    /* adding our bindings (first time, or again after a lapse) */                                 \
+    X(SIPREG_ST_REGISTERING, 1, "registering")                                                     \
+    /* our bindings are live; a refresh is scheduled */                                            \
+    X(SIPREG_ST_REGISTERED, 2, "registered")                                                       \
+    /* registered, and a refresh REGISTER is in flight */                                          \
+    X(SIPREG_ST_REFRESHING, 3, "refreshing")                                                       \
+    /* removing bindings */                                                                        \
+    X(SIPREG_ST_UNREGISTERING, 4, "unregistering")                                                 \
+    /* an attempt failed; the next one is scheduled (retry_at) */                                  \
+    X(SIPREG_ST_BACKOFF, 5, "backoff")                                                             \
+    /* stopped after a failure that retrying cannot mend */                                        \
+    X(SIPREG_ST_FAILED, 6, "failed")
+enum sipreg_state { SIPREG_STATE_LIST(SIPREG__ENUMERATOR) };
 
 /* How one of our bindings was recognised in a 2xx Contact list (RFC 3261 §10.2.4). */
-enum sipreg_match {
-    SIPREG_MATCH_NONE = 0,     /* not found in the 2xx */
-    SIPREG_MATCH_INSTANCE = 1, /* +sip.instance and reg-id (RFC 5626 §6) */
-    SIPREG_MATCH_GRUU = 2,     /* our pub-gruu (RFC 5627) */
-    SIPREG_MATCH_URI = 3       /* §19.1.4 URI equality */
-};
+#define SIPREG_MATCH_LIST(X)                                                                       \
+    /* not found in the 2xx */                                                                     \
+    X(SIPREG_MATCH_NONE, 0, "none")                                                                \
+    /* +sip.instance and reg-id (RFC 5626 §6) */                                                  \
+    X(SIPREG_MATCH_INSTANCE, 1, "instance")                                                        \
+    /* our pub-gruu (RFC 5627) */                                                                  \
+    X(SIPREG_MATCH_GRUU, 2, "gruu")                                                                \
+    /* §19.1.4 URI equality */                                                                    \
+    X(SIPREG_MATCH_URI, 3, "uri")
+enum sipreg_match { SIPREG_MATCH_LIST(SIPREG__ENUMERATOR) };
 
 /* Why something happened (state changes, failures, retries). */
-enum sipreg_reason {
-    SIPREG_R_NONE = 0,         /* no particular reason */
-    SIPREG_R_COMMAND = 1,      /* the application asked */
-    SIPREG_R_OK = 2,           /* a 2xx */
-    SIPREG_R_REFRESH = 3,      /* refresh point reached */
-    SIPREG_R_LAPSED = 4,       /* our binding expired before it could be refreshed */
-    SIPREG_R_STATUS = 5,       /* a final non-2xx response (status says which) */
-    SIPREG_R_TIMEOUT = 6,      /* no final response (Timer F, RFC 3261 §17.1.2.2) */
-    SIPREG_R_FLOW = 7,         /* the transport flow failed or is down */
-    SIPREG_R_AUTH = 8,         /* credentials rejected, or missing (error says which) */
-    SIPREG_R_INTERVAL = 9,     /* 423 that retrying cannot satisfy */
-    SIPREG_R_NO_BINDING = 10,  /* 2xx that does not list our binding */
-    SIPREG_R_RETRY_AFTER = 11, /* the registrar's Retry-After */
-    SIPREG_R_BACKOFF = 12,     /* RFC 5626 §4.5 back-off */
-    SIPREG_R_CREDENTIALS = 13, /* credentials rejected: a fresh challenge of the same realm and
-                                * kind right after our answer (terminal unless retry-credentials) */
-    SIPREG_R_REDIRECT = 14,    /* a 3xx: the next attempt goes to one of its Contacts */
-    SIPREG_R_REFUSED = 15,     /* a final response that retrying cannot mend (failure table) */
-    SIPREG_R_NETWORK = 16,     /* the host reported a network change (sipreg_network_changed) */
-    SIPREG_R_GAVE_UP = 17,     /* a command's time bound passed without an answer */
-    SIPREG_R_EXTENSION = 18    /* 420/421 naming an option tag we sent: retried without it */
-};
+#define SIPREG_REASON_LIST(X)                                                                      \
+    /* no particular reason */                                                                     \
+    X(SIPREG_R_NONE, 0, "none")                                                                    \
+    /* the application asked */                                                                    \
+    X(SIPREG_R_COMMAND, 1, "command")                                                              \
+    /* a 2xx */                                                                                    \
+    X(SIPREG_R_OK, 2, "ok")                                                                        \
+    /* refresh point reached */                                                                    \
+    X(SIPREG_R_REFRESH, 3, "refresh")                                                              \
+    /* our binding expired before it could be refreshed */                                         \
+    X(SIPREG_R_LAPSED, 4, "lapsed")                                                                \
+    /* a final non-2xx response (status says which) */                                             \
+    X(SIPREG_R_STATUS, 5, "status")                                                                \
+    /* no final response (Timer F, RFC 3261 §17.1.2.2) */                                         \
+    X(SIPREG_R_TIMEOUT, 6, "timeout")                                                              \
+    /* the transport flow failed or is down */                                                     \
+    X(SIPREG_R_FLOW, 7, "flow")                                                                    \
+    /* credentials rejected, or missing (error says which) */                                      \
+    X(SIPREG_R_AUTH, 8, "auth")                                                                    \
+    /* 423 that retrying cannot satisfy */                                                         \
+    X(SIPREG_R_INTERVAL, 9, "interval")                                                            \
+    /* 2xx that does not list our binding */                                                       \
+    X(SIPREG_R_NO_BINDING, 10, "no-binding")                                                       \
+    /* the registrar's Retry-After */                                                              \
+    X(SIPREG_R_RETRY_AFTER, 11, "retry-after")                                                     \
+    /* RFC 5626 §4.5 back-off */                                                                  \
+    X(SIPREG_R_BACKOFF, 12, "backoff")                                                             \
+    /* credentials rejected: a fresh challenge of the same realm and kind right after our */       \
+    /* answer (terminal unless retry-credentials) */                                               \
+    X(SIPREG_R_CREDENTIALS, 13, "credentials")                                                     \
+    /* a 3xx: the next attempt goes to one of its Contacts */                                      \
+    X(SIPREG_R_REDIRECT, 14, "redirect")                                                           \
+    /* a final response that retrying cannot mend (failure table) */                               \
+    X(SIPREG_R_REFUSED, 15, "refused")                                                             \
+    /* the host reported a network change (sipreg_network_changed) */                              \
+    X(SIPREG_R_NETWORK, 16, "network")                                                             \
+    /* a command's time bound passed without an answer */                                          \
+    X(SIPREG_R_GAVE_UP, 17, "gave-up")                                                             \
+    /* 420/421 naming an option tag we sent: retried without it */                                 \
+    X(SIPREG_R_EXTENSION, 18, "extension")
+enum sipreg_reason { SIPREG_REASON_LIST(SIPREG__ENUMERATOR) };
 
 /* Event types (pulled with sipreg_poll_event). `value` is a number whose meaning the type gives;
  * the views (sipreg_event_json / _tape) name it: the JSON key is in [brackets]. */
-enum sipreg_event_type {
-    SIPREG_EV_STATE = 1,        /* state changed: state, reason (value = the new state) */
-    SIPREG_EV_REGISTERED = 2,   /* our bindings confirmed: value = seconds granted [granted],
-                                 * at = refresh time */
-    SIPREG_EV_UNREGISTERED = 3, /* our bindings removed; value 1 [all: true]: every binding of the
-                                 * AOR ("Contact: *") */
-    SIPREG_EV_FAILED = 4,       /* an attempt failed: status, error, reason, text; at = retry time
-                                 * or NEVER; value = consecutive failures [failures] */
-    SIPREG_EV_RETRY = 5,        /* next attempt scheduled at `at` because of `reason`; value = the
-                                 * delay in ms [delayMs] */
-    SIPREG_EV_EXPIRING = 6,     /* refresh point reached; value = seconds left [secondsLeft];
-                                 * manual mode waits for register() */
-    SIPREG_EV_LAPSED = 7,       /* our binding expired before refresh; value = ms since expiry
-                                 * [lateMs] */
-    SIPREG_EV_BINDINGS = 8, /* a 2xx updated the binding view (fetch result, or any 2xx); value =
-                             * bindings listed [count] */
-    SIPREG_EV_CONNECT = 9,  /* the core needs a transport flow: connect, then sipreg_transport(up).
-                             * value 0 [transport: null]: any flow; SIPREG_TP_TCP [transport:
-                             * "tcp"]: a stream flow (a REGISTER larger than policy.udp_max, RFC
-                             * 3261 §18.1.1): sipreg_set_flow(TCP) and sipreg_transport(up) on it
-                             * (the UDP flow may go down first; up on UDP again: the host has no
-                             * TCP, the request goes over UDP) */
-    SIPREG_EV_NO_BINDING = 10,  /* a 2xx to our REGISTER does not list (all) our bindings; value =
-                                 * how many are missing [missing] */
-    SIPREG_EV_FLOW_FAILED = 11, /* the flow is dead: close it, then report sipreg_transport(down).
-                                 * reason FLOW: no pong / probe answer within pong_timeout_ms
-                                 * (RFC 5626 §4.4.1); TIMEOUT: Timer F on a reliable flow (any
-                                 * flow with policy.alternates); STATUS: a 503 with
-                                 * policy.alternates (RFC 3263 §4.3: the host moves to its next
-                                 * server); NETWORK: sipreg_network_changed */
-    SIPREG_EV_REDIRECT = 12,    /* a 3xx was followed: text = the new Request-URI, value = 1
-                                 * [permanent: true] for a 301 (later refreshes go there too) */
-    SIPREG_EV_PING = 13         /* probe mode "host": send a transport-level ping now (WebSocket
-                                 * ping, RFC 6455 §5.5.2) and report its pong as sipreg_recv("\r\n");
-                                 * at = the pong deadline */
-};
+#define SIPREG_EVENT_LIST(X)                                                                       \
+    /* state changed: state, reason (value = the new state) */                                     \
+    X(SIPREG_EV_STATE, 1, "statechange")                                                           \
+    /* our bindings confirmed: value = seconds granted [granted], at = refresh time */             \
+    X(SIPREG_EV_REGISTERED, 2, "registered")                                                       \
+    /* our bindings removed; value 1 [all: true]: every binding of the AOR ("Contact: *") */       \
+    X(SIPREG_EV_UNREGISTERED, 3, "unregistered")                                                   \
+    /* an attempt failed: status, error, reason, text; at = retry time or NEVER; value = */        \
+    /* consecutive failures [failures] */                                                          \
+    X(SIPREG_EV_FAILED, 4, "failed")                                                               \
+    /* next attempt scheduled at `at` because of `reason`; value = the delay in ms [delayMs] */    \
+    X(SIPREG_EV_RETRY, 5, "retry")                                                                 \
+    /* refresh point reached; value = seconds left [secondsLeft]; manual mode waits for */         \
+    /* register() */                                                                               \
+    X(SIPREG_EV_EXPIRING, 6, "expiring")                                                           \
+    /* our binding expired before refresh; value = ms since expiry [lateMs] */                     \
+    X(SIPREG_EV_LAPSED, 7, "lapsed")                                                               \
+    /* a 2xx updated the binding view (fetch result, or any 2xx); value = bindings listed */       \
+    /* [count] */                                                                                  \
+    X(SIPREG_EV_BINDINGS, 8, "bindings")                                                           \
+    /* the core needs a transport flow: connect, then sipreg_transport(up). value 0 */             \
+    /* [transport: null]: any flow; SIPREG_TP_TCP [transport: "tcp"]: a stream flow (a */          \
+    /* REGISTER larger than policy.udp_max, RFC 3261 §18.1.1): sipreg_set_flow(TCP) and */        \
+    /* sipreg_transport(up) on it (the UDP flow may go down first; up on UDP again: the host */    \
+    /* has no TCP, the request goes over UDP) */                                                   \
+    X(SIPREG_EV_CONNECT, 9, "connect")                                                             \
+    /* a 2xx to our REGISTER does not list (all) our bindings; value = how many are missing */     \
+    /* [missing] */                                                                                \
+    X(SIPREG_EV_NO_BINDING, 10, "nobinding")                                                       \
+    /* the flow is dead: close it, then report sipreg_transport(down). reason FLOW: no pong */     \
+    /* / probe answer within pong_timeout_ms (RFC 5626 §4.4.1); TIMEOUT: Timer F on a */          \
+    /* reliable flow (any flow with policy.alternates); STATUS: a 503 with policy.alternates */    \
+    /* (RFC 3263 §4.3: the host moves to its next server); NETWORK: sipreg_network_changed */     \
+    X(SIPREG_EV_FLOW_FAILED, 11, "flowfailed")                                                     \
+    /* a 3xx was followed: text = the new Request-URI, value = 1 [permanent: true] for a 301 */    \
+    /* (later refreshes go there too) */                                                           \
+    X(SIPREG_EV_REDIRECT, 12, "redirect")                                                          \
+    /* probe mode "host": send a transport-level ping now (WebSocket ping, RFC 6455 §5.5.2) */    \
+    /* and report its pong as sipreg_recv("\r\n"); at = the pong deadline */                       \
+    X(SIPREG_EV_PING, 13, "ping")
+enum sipreg_event_type { SIPREG_EVENT_LIST(SIPREG__ENUMERATOR) };
 
 /* When to send CRLF keep-alive pings (RFC 5626 §4.4.1) over reliable flows. */
 enum sipreg_keepalive {
@@ -637,13 +685,18 @@ int sipreg_failure_action(int status);
 const char *sipreg_action_name(int action);
 
 /* The operations one REGISTER can carry. */
-enum sipreg_op {
-    SIPREG_OP_NONE = 0,           /* none */
-    SIPREG_OP_REGISTER = 1,       /* add or refresh our bindings (and drop swapped-out ones) */
-    SIPREG_OP_UNREGISTER = 2,     /* remove our bindings (expires=0) */
-    SIPREG_OP_UNREGISTER_ALL = 3, /* remove all bindings of the AOR (Contact: *) */
-    SIPREG_OP_FETCH = 4           /* list the bindings (no Contact) */
-};
+#define SIPREG_OP_LIST(X)                                                                          \
+    /* none */                                                                                     \
+    X(SIPREG_OP_NONE, 0, "none")                                                                   \
+    /* add or refresh our bindings (and drop swapped-out ones) */                                  \
+    X(SIPREG_OP_REGISTER, 1, "register")                                                           \
+    /* remove our bindings (expires=0) */                                                          \
+    X(SIPREG_OP_UNREGISTER, 2, "unregister")                                                       \
+    /* remove all bindings of the AOR (Contact: *) */                                              \
+    X(SIPREG_OP_UNREGISTER_ALL, 3, "unregister-all")                                               \
+    /* list the bindings (no Contact) */                                                           \
+    X(SIPREG_OP_FETCH, 4, "fetch")
+enum sipreg_op { SIPREG_OP_LIST(SIPREG__ENUMERATOR) };
 
 /* One event. Views are valid until the next call on the registration. */
 struct sipreg_event {
@@ -659,16 +712,24 @@ struct sipreg_event {
 };
 
 /* What moves a registration from one state to another (the triggers of sipreg_transitions). */
-enum sipreg_trigger {
-    SIPREG_TR_REGISTER = 1,   /* a REGISTER starts or waits for a flow (command, refresh, retry) */
-    SIPREG_TR_UNREGISTER = 2, /* an unregister starts or waits for a flow */
-    SIPREG_TR_GRANTED = 3,    /* a 2xx to a REGISTER lists our bindings (RFC 3261 §10.2.4) */
-    SIPREG_TR_REMOVED = 4,    /* a 2xx to an unregister */
-    SIPREG_TR_RETRY = 5,      /* a failure: the next attempt is scheduled (RFC 5626 §4.5) */
-    SIPREG_TR_REFUSED = 6,    /* a failure no retry can mend */
-    SIPREG_TR_LAPSE = 7,      /* our binding expired before it was refreshed */
-    SIPREG_TR_ABANDON = 8     /* an unregister failed, timed out or gave up */
-};
+#define SIPREG_TRIGGER_LIST(X)                                                                     \
+    /* a REGISTER starts or waits for a flow (command, refresh, retry) */                          \
+    X(SIPREG_TR_REGISTER, 1, "register")                                                           \
+    /* an unregister starts or waits for a flow */                                                 \
+    X(SIPREG_TR_UNREGISTER, 2, "unregister")                                                       \
+    /* a 2xx to a REGISTER lists our bindings (RFC 3261 §10.2.4) */                               \
+    X(SIPREG_TR_GRANTED, 3, "granted")                                                             \
+    /* a 2xx to an unregister */                                                                   \
+    X(SIPREG_TR_REMOVED, 4, "removed")                                                             \
+    /* a failure: the next attempt is scheduled (RFC 5626 §4.5) */                                \
+    X(SIPREG_TR_RETRY, 5, "retry")                                                                 \
+    /* a failure no retry can mend */                                                              \
+    X(SIPREG_TR_REFUSED, 6, "refused")                                                             \
+    /* our binding expired before it was refreshed */                                              \
+    X(SIPREG_TR_LAPSE, 7, "lapse")                                                                 \
+    /* an unregister failed, timed out or gave up */                                               \
+    X(SIPREG_TR_ABANDON, 8, "abandon")
+enum sipreg_trigger { SIPREG_TRIGGER_LIST(SIPREG__ENUMERATOR) };
 
 /* One row of the transition table: in state `from`, `trigger` leads to state `to`. */
 struct sipreg_transition {
@@ -964,21 +1025,21 @@ const char *sipreg_trigger_name(int t);     /* "register", "granted", ... (enum 
  * Static strings never move, so a host may cache them by address. String bytes are passed as
  * they are: decode them as UTF-8 replacing each maximal ill-formed subpart with U+FFFD (Unicode
  * §3.9; what TextDecoder does), as the JSON view does. */
-enum sipreg_tape_op {
-    SIPREG_TAPE_END,
-    SIPREG_TAPE_OBJECT,
-    SIPREG_TAPE_ARRAY,
-    SIPREG_TAPE_KEY,
-    SIPREG_TAPE_SKEY,
-    SIPREG_TAPE_STR,
-    SIPREG_TAPE_SSTR,
-    SIPREG_TAPE_INT,
-    SIPREG_TAPE_INT64,
-    SIPREG_TAPE_DEC3,
-    SIPREG_TAPE_NULL,
-    SIPREG_TAPE_TRUE,
-    SIPREG_TAPE_FALSE
-};
+#define SIPREG_TAPE_LIST(X)                                                                        \
+    X(SIPREG_TAPE_END, 0, "END")                                                                   \
+    X(SIPREG_TAPE_OBJECT, 1, "OBJECT")                                                             \
+    X(SIPREG_TAPE_ARRAY, 2, "ARRAY")                                                               \
+    X(SIPREG_TAPE_KEY, 3, "KEY")                                                                   \
+    X(SIPREG_TAPE_SKEY, 4, "SKEY")                                                                 \
+    X(SIPREG_TAPE_STR, 5, "STR")                                                                   \
+    X(SIPREG_TAPE_SSTR, 6, "SSTR")                                                                 \
+    X(SIPREG_TAPE_INT, 7, "INT")                                                                   \
+    X(SIPREG_TAPE_INT64, 8, "INT64")                                                               \
+    X(SIPREG_TAPE_DEC3, 9, "DEC3")                                                                 \
+    X(SIPREG_TAPE_NULL, 10, "NULL")                                                                \
+    X(SIPREG_TAPE_TRUE, 11, "TRUE")                                                                \
+    X(SIPREG_TAPE_FALSE, 12, "FALSE")
+enum sipreg_tape_op { SIPREG_TAPE_LIST(SIPREG__ENUMERATOR) };
 
 /* Write an event as JSON ({"type":"registered","state":...,"reason":...,"op":...,"status":200,
  * "text":"OK","error":null,"message":null,"at":ms|null,"granted":600}: the event's value under
