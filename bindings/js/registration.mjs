@@ -2,6 +2,7 @@
 // createSingle (a registration with a WebSocket flow and a timer of its own). Every decision is
 // the core's; this file moves strings, events and one timer.
 import { WebSocketFlow } from './websocket-flow.mjs';
+import { TRANSPORTS } from './constants.mjs';
 
 /** Option names (camelCase) → core configuration keys (sipreg_config_set). */
 const SETTINGS = {
@@ -19,8 +20,8 @@ const POLICY = {
   probe: 'probe', probeS: 'probe-s', retryCredentials: 'retry-credentials', maxRedirects: 'max-redirects',
   commandMs: 'command-ms', alternates: 'alternates', udpMax: 'udp-max',
 };
-/** Flow kinds → the core's transport numbers (enum sipreg_transport). */
-const KINDS = { ws: 1, wss: 2, udp: 3, tcp: 4, tls: 5 };
+/** Flow kinds → the core's transport numbers (enum sipreg_transport, generated constants). */
+const KINDS = TRANSPORTS;
 /** Core event type → DOM event name. */
 const EVENTS = {
   statechange: 'statechange', registered: 'registered', unregistered: 'unregistered',
