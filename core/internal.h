@@ -7,6 +7,31 @@
 
 #include <string.h>
 
+/* PRNG: ChaCha20 keystream keyed by a 32-byte seed (no system entropy is ever read). */
+
+/* Deterministic random number generator state. */
+struct sipreg_prng {
+    uint32_t key[8];  /* from the seed */
+    uint64_t counter; /* block counter */
+    uint32_t buf[16]; /* current keystream block */
+    unsigned pos;     /* next unread word in buf (16 = empty) */
+};
+
+/* Initialise from a 32-byte seed. */
+void sipreg_prng_init(struct sipreg_prng *g, const uint8_t seed[32]);
+
+/* Next 32 random bits. */
+uint32_t sipreg_prng_u32(struct sipreg_prng *g);
+
+/* Uniform integer in [lo, hi] (inclusive); returns lo when hi <= lo. */
+int64_t sipreg_prng_range(struct sipreg_prng *g, int64_t lo, int64_t hi);
+
+/* Fill `out` with `n` lowercase alphanumeric characters (token-safe). */
+void sipreg_prng_token(struct sipreg_prng *g, char *out, size_t n);
+
+/* 1 when the transport is reliable (everything but UDP). */
+int sipreg_transport_reliable(int transport);
+
 /* Character classes of RFC 3261 §25.1. */
 #define SIPREG__C_TOKEN 0x01      /* token chars: alphanum / "-.!%*_+`'~" */
 #define SIPREG__C_ALNUM 0x02      /* ALPHA / DIGIT */

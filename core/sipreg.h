@@ -106,324 +106,11 @@ const char *sipreg_errname(int err);
 #define SIPREG_MAX_URI_PARAMS 64 /* uri-parameters (and, apart, headers) in one URI */
 
 /* ------------------------------------------------------------------------------------------ */
-/* PRNG: ChaCha20 keystream keyed by a 32-byte seed (no system entropy is ever read)          */
-/* ------------------------------------------------------------------------------------------ */
+/* REGISTRATION API: configure, create, command, feed, poll (the toolkit follows below)        */
+/* ========================================================================================== */
 
-/* Deterministic random number generator state. */
-struct sipreg_prng {
-    uint32_t key[8];  /* from the seed */
-    uint64_t counter; /* block counter */
-    uint32_t buf[16]; /* current keystream block */
-    unsigned pos;     /* next unread word in buf (16 = empty) */
-};
-
-/* Initialise from a 32-byte seed. */
-void sipreg_prng_init(struct sipreg_prng *g, const uint8_t seed[32]);
-
-/* Next 32 random bits. */
-uint32_t sipreg_prng_u32(struct sipreg_prng *g);
-
-/* Uniform integer in [lo, hi] (inclusive); returns lo when hi <= lo. */
-int64_t sipreg_prng_range(struct sipreg_prng *g, int64_t lo, int64_t hi);
-
-/* Fill `out` with `n` lowercase alphanumeric characters (token-safe). */
-void sipreg_prng_token(struct sipreg_prng *g, char *out, size_t n);
-
-/* ------------------------------------------------------------------------------------------ */
-/* URIs: RFC 3261 §19.1 (sip, sips), RFC 3966 (tel), other schemes as opaque absolute URIs    */
-/* ------------------------------------------------------------------------------------------ */
-
-/* URI scheme kinds. */
-enum sipreg_scheme {
-    SIPREG_SCHEME_SIP = 1,  /* sip: */
-    SIPREG_SCHEME_SIPS = 2, /* sips: */
-    SIPREG_SCHEME_TEL = 3,  /* tel: (RFC 3966) */
-    SIPREG_SCHEME_OTHER = 4 /* any other absolute URI (kept opaque) */
-};
-
-/* Kinds of host in a sip/sips URI. */
-enum sipreg_host_kind {
-    SIPREG_HOST_NAME = 1, /* hostname */
-    SIPREG_HOST_IPV4 = 2, /* dotted quad */
-    SIPREG_HOST_IPV6 = 3  /* "[...]" IPv6 reference (host view includes the brackets) */
-};
-
-/* A parsed URI; all views point into the parsed text and keep their %HEX escapes. */
-struct sipreg_uri {
-    int scheme;                 /* enum sipreg_scheme */
-    struct sipreg_str raw;      /* the whole URI text */
-    struct sipreg_str scheme_s; /* scheme as written, without ':' */
-    struct sipreg_str user;     /* sip/sips: userinfo user (len 0 if absent); tel: the number */
-    struct sipreg_str password; /* sip/sips: password after ':' in userinfo */
-    int has_user;               /* 1 when a userinfo '@' part is present */
-    int has_password;           /* 1 when the userinfo has ':' password */
-    struct sipreg_str host;     /* sip/sips: host (IPv6 with brackets) */
-    int host_kind;              /* enum sipreg_host_kind */
-    int port;                   /* explicit port, or -1 when absent */
-    struct sipreg_str params;   /* ";a=b;c" URI parameters (sip, sips, tel), leading ';' kept */
-    struct sipreg_str headers;  /* "?a=b&c=d" headers, leading '?' kept */
-    struct sipreg_str opaque;   /* OTHER: everything after "scheme:" */
-};
-
-/* Parse `s[0..len)` as a URI. Returns 0, SIPREG_E_URI*, or SIPREG_E_LIMIT (more than
- * SIPREG_MAX_URI_PARAMS parameters or headers); *err_off (if not NULL) gets the offset. */
-int sipreg_uri_parse(struct sipreg_uri *out, const char *s, size_t len, size_t *err_off);
-
-/* RFC 3261 §19.1.4 (sip/sips), RFC 3966 §4 (tel) equivalence: 1 equal, 0 different. */
-int sipreg_uri_equal(const struct sipreg_uri *a, const struct sipreg_uri *b);
-
-/* Parse both strings and compare them: 1 equal, 0 different, negative error if either fails. */
-int sipreg_uri_equal_str(const char *a, size_t alen, const char *b, size_t blen);
-
-/* Look up URI parameter `name` (case-insensitive). Returns 1 found (value may be empty, and
- * *has_value says whether '=' was present), 0 absent. */
-int sipreg_uri_param(const struct sipreg_uri *u, const char *name, struct sipreg_str *value,
-                     int *has_value);
-
-/* ------------------------------------------------------------------------------------------ */
-/* Generic parameter lists: ";name=value;name2" (RFC 3261 §25.1 generic-param)                 */
-/* ------------------------------------------------------------------------------------------ */
-
-/* Iterate parameters in `*cursor` (a view starting at ';' or at the first name; the separator is
- * ';' or, with `sep` = ',', auth-params; '&' for URI headers). Returns 1 and fills name/value
- * (quotes stripped from the value, *quoted set), 0 at the end, or a negative error. The cursor
- * advances. */
-int sipreg_param_next(struct sipreg_str *cursor, char sep, struct sipreg_str *name,
-                      struct sipreg_str *value, int *quoted);
-
-/* Find parameter `name` (case-insensitive) in a ';'-list. 1 found, 0 absent. */
-int sipreg_param_find(struct sipreg_str list, const char *name, struct sipreg_str *value);
-
-/* ------------------------------------------------------------------------------------------ */
-/* Messages: zero-copy parser of SIP requests and responses (RFC 3261 §7, §25)                */
-/* ------------------------------------------------------------------------------------------ */
-
-/* Known header ids (compact forms resolve to the same id, RFC 3261 §7.3.3). */
-enum sipreg_hdr_id {
-    SIPREG_H_OTHER = 0,
-    SIPREG_H_VIA,                 /* Via / v */
-    SIPREG_H_TO,                  /* To / t */
-    SIPREG_H_FROM,                /* From / f */
-    SIPREG_H_CALL_ID,             /* Call-ID / i */
-    SIPREG_H_CSEQ,                /* CSeq */
-    SIPREG_H_CONTACT,             /* Contact / m */
-    SIPREG_H_EXPIRES,             /* Expires */
-    SIPREG_H_MIN_EXPIRES,         /* Min-Expires */
-    SIPREG_H_RETRY_AFTER,         /* Retry-After */
-    SIPREG_H_DATE,                /* Date */
-    SIPREG_H_CONTENT_LENGTH,      /* Content-Length / l */
-    SIPREG_H_CONTENT_TYPE,        /* Content-Type / c */
-    SIPREG_H_WWW_AUTHENTICATE,    /* WWW-Authenticate */
-    SIPREG_H_PROXY_AUTHENTICATE,  /* Proxy-Authenticate */
-    SIPREG_H_AUTHORIZATION,       /* Authorization */
-    SIPREG_H_PROXY_AUTHORIZATION, /* Proxy-Authorization */
-    SIPREG_H_SERVICE_ROUTE,       /* Service-Route (RFC 3608) */
-    SIPREG_H_PATH,                /* Path (RFC 3327) */
-    SIPREG_H_FLOW_TIMER,          /* Flow-Timer (RFC 5626) */
-    SIPREG_H_SUPPORTED,           /* Supported / k */
-    SIPREG_H_REQUIRE,             /* Require */
-    SIPREG_H_MAX_FORWARDS,        /* Max-Forwards */
-    SIPREG_H_ROUTE,               /* Route */
-    SIPREG_H_RECORD_ROUTE,        /* Record-Route */
-    SIPREG_H_CONTENT_ENCODING,    /* Content-Encoding / e */
-    SIPREG_H_SUBJECT,             /* Subject / s */
-    SIPREG_H_USER_AGENT,          /* User-Agent */
-    SIPREG_H_SERVER,              /* Server */
-    SIPREG_H_UNSUPPORTED,         /* Unsupported */
-    SIPREG_H_COUNT_               /* number of ids (not a header) */
-};
-
-/* One header field: name and raw value (folding and trailing whitespace left in place). */
-struct sipreg_hdr {
-    int id;                  /* enum sipreg_hdr_id */
-    struct sipreg_str name;  /* as written */
-    struct sipreg_str value; /* from after ':' + LWS to before the line's CRLF (may span folds) */
-};
-
-/* Message kinds. */
-enum sipreg_msg_type { SIPREG_REQUEST = 1, SIPREG_RESPONSE = 2 };
-
-/* A parsed message; the header array is the caller's. */
-struct sipreg_msg {
-    int type;                      /* enum sipreg_msg_type */
-    int status;                    /* response: 100..699 */
-    struct sipreg_str reason;      /* response: reason phrase */
-    struct sipreg_str method;      /* request: method */
-    struct sipreg_str ruri;        /* request: Request-URI text */
-    const struct sipreg_hdr *hdrs; /* header fields in order */
-    size_t nhdrs;                  /* number of header fields */
-    struct sipreg_str body;        /* body (Content-Length bytes, or the rest when absent) */
-    size_t length;                 /* bytes consumed: header section + body */
-};
-
-/* Parse one SIP message from buf[0..len). `hdrs` has room for `max_hdrs` fields. Checks framing,
- * start line, header syntax, the mandatory headers (Call-ID, CSeq, From, To, Via, RFC 3261 §8.1.1)
- * and that CSeq parses. Returns 0 or a negative code; *err_off gets the offset of the error. */
-int sipreg_msg_parse(struct sipreg_msg *out, const char *buf, size_t len, struct sipreg_hdr *hdrs,
-                     size_t max_hdrs, size_t *err_off);
-
-/* First header with `id` at index >= *pos; returns it and sets *pos past it, or NULL. */
-const struct sipreg_hdr *sipreg_msg_find(const struct sipreg_msg *m, int id, size_t *pos);
-
-/* Iterator over the comma-separated elements of every header with one id, in message order. */
-struct sipreg_iter {
-    const struct sipreg_msg *msg; /* message */
-    int id;                       /* header id */
-    size_t hdr;                   /* index of the header being read */
-    struct sipreg_str rest;       /* unread part of that header's value */
-    int started;                  /* 0 before the first call */
-};
-
-/* Start iterating the elements of headers `id` in `m`. */
-void sipreg_iter_init(struct sipreg_iter *it, const struct sipreg_msg *m, int id);
-
-/* Next comma-separated element (commas inside quotes and <...> do not split). Returns 1 with the
- * trimmed element in *elem, 0 at the end, or negative on an unterminated quote/bracket. */
-int sipreg_iter_next(struct sipreg_iter *it, struct sipreg_str *elem);
-
-/* A Contact (or Path / Service-Route / To / From) name-addr or addr-spec with its parameters. */
-struct sipreg_nameaddr {
-    struct sipreg_str display; /* display name, quotes stripped (len 0 if none) */
-    struct sipreg_str uri;     /* URI text (without <>) */
-    struct sipreg_str params;  /* header parameters ";a=b;c" after the URI (leading ';' kept) */
-};
-
-/* Parse one name-addr / addr-spec element (RFC 3261 §20.10 rules for params vs URI). */
-int sipreg_nameaddr_parse(struct sipreg_nameaddr *out, struct sipreg_str elem, size_t *err_off);
-
-/* One Contact header element with the parameters registration cares about. */
-struct sipreg_contact {
-    int star;                  /* 1 for "Contact: *" */
-    struct sipreg_nameaddr na; /* display name, URI, params */
-    int64_t expires; /* ;expires= value (delta-seconds, clamped to 2^32-1), -1 if absent */
-    int q;           /* ;q= in thousandths 0..1000, -1 if absent */
-    struct sipreg_str instance;  /* ;+sip.instance value, quotes stripped (e.g. "<urn:uuid:...>") */
-    int64_t reg_id;              /* ;reg-id value, -1 if absent */
-    struct sipreg_str pub_gruu;  /* ;pub-gruu, quotes stripped (RFC 5627) */
-    struct sipreg_str temp_gruu; /* ;temp-gruu, quotes stripped (RFC 5627) */
-    int other_params;            /* how many parameters are none of the six above */
-};
-
-/* Next Contact of the message (across all Contact headers). 1, 0 at the end, or negative. */
-int sipreg_contact_next(struct sipreg_iter *it, struct sipreg_contact *out, size_t *err_off);
-
-/* Parse one Contact element. */
-int sipreg_contact_parse(struct sipreg_contact *out, struct sipreg_str elem, size_t *err_off);
-
-/* Delta-seconds header (Expires, Min-Expires, Flow-Timer; RFC 3261 §20.19): value or negative
- * error; values above 2^32-1 are clamped to 2^32-1. SIPREG_E_NOT_FOUND when the header is absent.
- */
-int64_t sipreg_msg_delta(const struct sipreg_msg *m, int id);
-
-/* Retry-After (RFC 3261 §20.33): seconds (comment and params ignored), or negative. */
-int64_t sipreg_msg_retry_after(const struct sipreg_msg *m);
-
-/* Date (RFC 3261 §20.17, RFC 1123 "Sun, 06 Nov 1994 08:49:37 GMT") to seconds since the epoch. */
-int sipreg_parse_date(struct sipreg_str v, int64_t *epoch);
-
-/* CSeq (RFC 3261 §20.16). */
-struct sipreg_cseq {
-    uint32_t seq;             /* sequence number (< 2^31 per §8.1.1.5) */
-    struct sipreg_str method; /* method */
-};
-
-/* Parse the message's CSeq. */
-int sipreg_msg_cseq(const struct sipreg_msg *m, struct sipreg_cseq *out);
-
-/* Call-ID value (trimmed), or an empty view if absent. */
-struct sipreg_str sipreg_msg_call_id(const struct sipreg_msg *m);
-
-/* The `branch` parameter of the topmost Via (RFC 3261 §8.1.1.7), or an empty view. */
-struct sipreg_str sipreg_msg_via_branch(const struct sipreg_msg *m);
-
-/* The `tag` parameter of To or From (id SIPREG_H_TO / SIPREG_H_FROM), or an empty view. */
-struct sipreg_str sipreg_msg_tag(const struct sipreg_msg *m, int id);
-
-/* Digest algorithms (RFC 7616 §3.2, RFC 8760). */
-enum sipreg_alg {
-    SIPREG_ALG_UNKNOWN = 0,
-    SIPREG_ALG_MD5 = 1,
-    SIPREG_ALG_MD5_SESS = 2,
-    SIPREG_ALG_SHA256 = 3,
-    SIPREG_ALG_SHA256_SESS = 4,
-    SIPREG_ALG_SHA512_256 = 5,
-    SIPREG_ALG_SHA512_256_SESS = 6
-};
-
-/* qop bits. */
-#define SIPREG_QOP_AUTH 1u     /* qop=auth */
-#define SIPREG_QOP_AUTH_INT 2u /* qop=auth-int */
-
-/* One challenge of a WWW-Authenticate / Proxy-Authenticate header (RFC 3261 §22, RFC 7616 §3.3). */
-struct sipreg_challenge {
-    int proxy;                   /* 1 when from Proxy-Authenticate (407) */
-    struct sipreg_str scheme;    /* "Digest", ... */
-    struct sipreg_str realm;     /* quotes stripped */
-    struct sipreg_str nonce;     /* quotes stripped */
-    struct sipreg_str opaque;    /* quotes stripped */
-    struct sipreg_str algorithm; /* as written ("MD5" when absent is implied, view empty) */
-    struct sipreg_str qop;       /* raw qop-options list, quotes stripped */
-    int alg;                     /* enum sipreg_alg (MD5 when absent; UNKNOWN when not ours) */
-    unsigned qop_mask;           /* SIPREG_QOP_* offered; 0 when no qop parameter */
-    int stale;                   /* stale=true */
-    int userhash;                /* userhash=true (RFC 7616 §3.4.4) */
-};
-
-/* Next challenge over all WWW-Authenticate and Proxy-Authenticate headers. 1, 0, or negative. */
-int sipreg_challenge_next(struct sipreg_iter *it, struct sipreg_challenge *out, size_t *err_off);
-
-/* Begin iterating challenges of a message (both header kinds). */
-void sipreg_challenge_iter_init(struct sipreg_iter *it, const struct sipreg_msg *m);
-
-/* ------------------------------------------------------------------------------------------ */
-/* Digest authentication (RFC 7616, RFC 8760, RFC 3261 §22.4)                                 */
-/* ------------------------------------------------------------------------------------------ */
-
-/* Inputs of one digest computation. Strings are views; `ha1_hex` (if non-empty) replaces
- * username/realm/password for H(A1) and must be hex of the algorithm's hash size. */
-struct sipreg_digest_input {
-    int alg;      /* enum sipreg_alg */
-    unsigned qop; /* 0 (RFC 2069 compatibility), SIPREG_QOP_AUTH or SIPREG_QOP_AUTH_INT */
-    struct sipreg_str username, realm, password, ha1_hex;
-    struct sipreg_str method, uri, nonce, cnonce;
-    uint32_t nc;            /* nonce count (printed as 8 hex digits) */
-    struct sipreg_str body; /* entity body for auth-int */
-};
-
-/* Hex length of the algorithm's digest (32 or 64), or 0 for an unknown algorithm. */
-size_t sipreg_digest_hex_len(int alg);
-
-/* Compute the request-digest ("response") as lowercase hex into out (cap >= hex len + 1, NUL
- * added). Returns the hex length or a negative error. */
-int sipreg_digest_response(const struct sipreg_digest_input *in, char *out, size_t cap);
-
-/* Compute H(A1) = H(username:realm:password) as lowercase hex (for storing instead of a password).
- */
-int sipreg_digest_ha1(int alg, struct sipreg_str username, struct sipreg_str realm,
-                      struct sipreg_str password, char *out, size_t cap);
-
-/* Rank of an algorithm for "strongest challenge wins" (higher is stronger; 0 unsupported). */
-int sipreg_alg_rank(int alg);
-
-/* Algorithm name as sent on the wire ("SHA-512-256-sess"), or "" for unknown. */
-const char *sipreg_alg_name(int alg);
-
-/* Parse an algorithm token (case-insensitive); SIPREG_ALG_UNKNOWN if not supported. */
-int sipreg_alg_parse(struct sipreg_str s);
-
-/* Pick the challenge to answer among the message's Proxy-Authenticate (proxy = 1),
- * WWW-Authenticate (proxy = 0) or both (proxy < 0) headers: the usable Digest challenge (supported
- * algorithm, realm and nonce, qop auth / auth-int or none; -sess needs qop) with the highest
- * sipreg_alg_rank, the topmost among equals (RFC 8760 §2.4, RFC 7616 §3.7). Returns 1 with *out
- * set, 0 when none is usable (SIPREG_E_AUTH_ALGORITHM-worthy), or negative on a parse error in
- * a header of the kind asked for. */
-int sipreg_challenge_pick(const struct sipreg_msg *m, int proxy, struct sipreg_challenge *out);
-
-/* ------------------------------------------------------------------------------------------ */
-/* REGISTER composition (RFC 3261 §10.2, RFC 7118 §5, RFC 5626 §4.2)                           */
-/* ------------------------------------------------------------------------------------------ */
-
-/* Transport kinds; WS/WSS per RFC 7118, the others per RFC 3261 §18. */
+/* Transport kinds (a registration's flows, the REGISTER's Via); WS/WSS per RFC 7118, the others
+ * per RFC 3261 §18. */
 #define SIPREG_TRANSPORT_LIST(X)                                                                   \
     /* SIP/2.0/WS, ;transport=ws */                                                                \
     X(SIPREG_TP_WS, 1, "ws")                                                                       \
@@ -436,51 +123,6 @@ int sipreg_challenge_pick(const struct sipreg_msg *m, int proxy, struct sipreg_c
     /* SIP/2.0/TLS */                                                                              \
     X(SIPREG_TP_TLS, 5, "tls")
 enum sipreg_transport { SIPREG_TRANSPORT_LIST(SIPREG__ENUMERATOR) };
-
-/* 1 when the transport is reliable (everything but UDP). */
-int sipreg_transport_reliable(int transport);
-
-/* One Contact to place in a REGISTER. */
-struct sipreg_contact_out {
-    struct sipreg_str uri;      /* full URI text */
-    int64_t expires;            /* ;expires=, or -1 to omit */
-    int q;                      /* thousandths 0..1000, or -1 to omit */
-    struct sipreg_str instance; /* instance URN ("urn:uuid:..."), sent as "<...>"; or empty */
-    int64_t reg_id;             /* reg-id, or -1 to omit */
-};
-
-/* Everything that goes into one REGISTER. All views; composition does not allocate. */
-struct sipreg_register_req {
-    struct sipreg_str ruri;     /* Request-URI (§10.2: registrar, or AOR's domain) */
-    struct sipreg_str aor;      /* To and From URI (§10.2: the address-of-record) */
-    struct sipreg_str from_tag; /* From tag (§8.1.1.3) */
-    struct sipreg_str call_id;  /* Call-ID, constant for the registration (§10.2) */
-    uint32_t cseq;              /* CSeq number (+1 per REGISTER, §10.2) */
-    int transport;              /* enum sipreg_transport, for the Via */
-    struct sipreg_str via_host; /* sent-by host (RFC 7118 §5: random ".invalid" for WS) */
-    int via_port;               /* sent-by port, or -1 */
-    struct sipreg_str branch;   /* Via branch incl. "z9hG4bK" (§8.1.1.7) */
-    int star;                   /* 1: "Contact: *" with "Expires: 0" (§10.2.2) */
-    const struct sipreg_contact_out *contacts; /* Contacts (none = fetch, §10.2.3) */
-    size_t ncontacts;                          /* number of contacts */
-    int64_t expires;                           /* Expires header value, or -1 to omit */
-    struct sipreg_str supported;     /* Supported value (e.g. "path, gruu, outbound"), or empty */
-    struct sipreg_str user_agent;    /* User-Agent value, or empty */
-    struct sipreg_str authorization; /* full credentials value ("Digest username=..."), or empty */
-    int proxy_auth;                  /* 1: send it as Proxy-Authorization */
-    struct sipreg_str proxy_authorization; /* Proxy-Authorization value besides it, or empty */
-    struct sipreg_str extra;               /* extra header lines, each ending CRLF, or empty */
-    struct sipreg_str from;  /* From URI when not the AOR (third-party registration, §10.2) */
-    struct sipreg_str route; /* Route URI (outbound proxy, §8.1.2, with ;lr), or empty */
-};
-
-/* Compose the REGISTER into buf. Returns its length, or SIPREG_E_BUFFER / SIPREG_E_INVAL. */
-int sipreg_compose_register(const struct sipreg_register_req *req, char *buf, size_t cap);
-
-/* Compose the credentials value of an Authorization header for a challenge. `cnonce` must be a
- * token; `uri` the Request-URI. Returns length written, or negative. */
-int sipreg_compose_authorization(const struct sipreg_challenge *ch,
-                                 const struct sipreg_digest_input *in, char *buf, size_t cap);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Registration: the sans-I/O state machine (RFC 3261 §10.2, RFC 5626 §4)                      */
@@ -596,7 +238,7 @@ enum sipreg_match { SIPREG_MATCH_LIST(SIPREG__ENUMERATOR) };
 enum sipreg_reason { SIPREG_REASON_LIST(SIPREG__ENUMERATOR) };
 
 /* Event types (pulled with sipreg_poll_event). `value` is a number whose meaning the type gives;
- * the views (sipreg_event_json / _tape) name it: the JSON key is in [brackets]. */
+ * the event view (sipreg_event_tape) names it: the key is in [brackets]. */
 #define SIPREG_EVENT_LIST(X)                                                                       \
     /* state changed: state, reason (value = the new state) */                                     \
     X(SIPREG_EV_STATE, 1, "statechange")                                                           \
@@ -1006,6 +648,347 @@ const char *sipreg_liveness_name(int l);    /* "none", "crlf", "options", "host"
 const char *sipreg_trigger_name(int t);     /* "register", "granted", ... (enum sipreg_trigger) */
 
 /* ------------------------------------------------------------------------------------------ */
+/* TOOLKIT: the parsers, URI comparison, digest and REGISTER composition the registration is   */
+/* built from, public for hosts and tests that need one piece (e.g. `sipreg parse`).           */
+/* ========================================================================================== */
+
+/* ------------------------------------------------------------------------------------------ */
+/* URIs: RFC 3261 §19.1 (sip, sips), RFC 3966 (tel), other schemes as opaque absolute URIs    */
+/* ------------------------------------------------------------------------------------------ */
+
+/* URI scheme kinds. */
+enum sipreg_scheme {
+    SIPREG_SCHEME_SIP = 1,  /* sip: */
+    SIPREG_SCHEME_SIPS = 2, /* sips: */
+    SIPREG_SCHEME_TEL = 3,  /* tel: (RFC 3966) */
+    SIPREG_SCHEME_OTHER = 4 /* any other absolute URI (kept opaque) */
+};
+
+/* Kinds of host in a sip/sips URI. */
+enum sipreg_host_kind {
+    SIPREG_HOST_NAME = 1, /* hostname */
+    SIPREG_HOST_IPV4 = 2, /* dotted quad */
+    SIPREG_HOST_IPV6 = 3  /* "[...]" IPv6 reference (host view includes the brackets) */
+};
+
+/* A parsed URI; all views point into the parsed text and keep their %HEX escapes. */
+struct sipreg_uri {
+    int scheme;                 /* enum sipreg_scheme */
+    struct sipreg_str raw;      /* the whole URI text */
+    struct sipreg_str scheme_s; /* scheme as written, without ':' */
+    struct sipreg_str user;     /* sip/sips: userinfo user (len 0 if absent); tel: the number */
+    struct sipreg_str password; /* sip/sips: password after ':' in userinfo */
+    int has_user;               /* 1 when a userinfo '@' part is present */
+    int has_password;           /* 1 when the userinfo has ':' password */
+    struct sipreg_str host;     /* sip/sips: host (IPv6 with brackets) */
+    int host_kind;              /* enum sipreg_host_kind */
+    int port;                   /* explicit port, or -1 when absent */
+    struct sipreg_str params;   /* ";a=b;c" URI parameters (sip, sips, tel), leading ';' kept */
+    struct sipreg_str headers;  /* "?a=b&c=d" headers, leading '?' kept */
+    struct sipreg_str opaque;   /* OTHER: everything after "scheme:" */
+};
+
+/* Parse `s[0..len)` as a URI. Returns 0, SIPREG_E_URI*, or SIPREG_E_LIMIT (more than
+ * SIPREG_MAX_URI_PARAMS parameters or headers); *err_off (if not NULL) gets the offset. */
+int sipreg_uri_parse(struct sipreg_uri *out, const char *s, size_t len, size_t *err_off);
+
+/* RFC 3261 §19.1.4 (sip/sips), RFC 3966 §4 (tel) equivalence: 1 equal, 0 different. */
+int sipreg_uri_equal(const struct sipreg_uri *a, const struct sipreg_uri *b);
+
+/* Parse both strings and compare them: 1 equal, 0 different, negative error if either fails. */
+int sipreg_uri_equal_str(const char *a, size_t alen, const char *b, size_t blen);
+
+/* Look up URI parameter `name` (case-insensitive). Returns 1 found (value may be empty, and
+ * *has_value says whether '=' was present), 0 absent. */
+int sipreg_uri_param(const struct sipreg_uri *u, const char *name, struct sipreg_str *value,
+                     int *has_value);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Generic parameter lists: ";name=value;name2" (RFC 3261 §25.1 generic-param)                 */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Iterate parameters in `*cursor` (a view starting at ';' or at the first name; the separator is
+ * ';' or, with `sep` = ',', auth-params; '&' for URI headers). Returns 1 and fills name/value
+ * (quotes stripped from the value, *quoted set), 0 at the end, or a negative error. The cursor
+ * advances. */
+int sipreg_param_next(struct sipreg_str *cursor, char sep, struct sipreg_str *name,
+                      struct sipreg_str *value, int *quoted);
+
+/* Find parameter `name` (case-insensitive) in a ';'-list. 1 found, 0 absent. */
+int sipreg_param_find(struct sipreg_str list, const char *name, struct sipreg_str *value);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Messages: zero-copy parser of SIP requests and responses (RFC 3261 §7, §25)                */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Known header ids (compact forms resolve to the same id, RFC 3261 §7.3.3). */
+enum sipreg_hdr_id {
+    SIPREG_H_OTHER = 0,
+    SIPREG_H_VIA,                 /* Via / v */
+    SIPREG_H_TO,                  /* To / t */
+    SIPREG_H_FROM,                /* From / f */
+    SIPREG_H_CALL_ID,             /* Call-ID / i */
+    SIPREG_H_CSEQ,                /* CSeq */
+    SIPREG_H_CONTACT,             /* Contact / m */
+    SIPREG_H_EXPIRES,             /* Expires */
+    SIPREG_H_MIN_EXPIRES,         /* Min-Expires */
+    SIPREG_H_RETRY_AFTER,         /* Retry-After */
+    SIPREG_H_DATE,                /* Date */
+    SIPREG_H_CONTENT_LENGTH,      /* Content-Length / l */
+    SIPREG_H_CONTENT_TYPE,        /* Content-Type / c */
+    SIPREG_H_WWW_AUTHENTICATE,    /* WWW-Authenticate */
+    SIPREG_H_PROXY_AUTHENTICATE,  /* Proxy-Authenticate */
+    SIPREG_H_AUTHORIZATION,       /* Authorization */
+    SIPREG_H_PROXY_AUTHORIZATION, /* Proxy-Authorization */
+    SIPREG_H_SERVICE_ROUTE,       /* Service-Route (RFC 3608) */
+    SIPREG_H_PATH,                /* Path (RFC 3327) */
+    SIPREG_H_FLOW_TIMER,          /* Flow-Timer (RFC 5626) */
+    SIPREG_H_SUPPORTED,           /* Supported / k */
+    SIPREG_H_REQUIRE,             /* Require */
+    SIPREG_H_MAX_FORWARDS,        /* Max-Forwards */
+    SIPREG_H_ROUTE,               /* Route */
+    SIPREG_H_RECORD_ROUTE,        /* Record-Route */
+    SIPREG_H_CONTENT_ENCODING,    /* Content-Encoding / e */
+    SIPREG_H_SUBJECT,             /* Subject / s */
+    SIPREG_H_USER_AGENT,          /* User-Agent */
+    SIPREG_H_SERVER,              /* Server */
+    SIPREG_H_UNSUPPORTED,         /* Unsupported */
+    SIPREG_H_COUNT_               /* number of ids (not a header) */
+};
+
+/* One header field: name and raw value (folding and trailing whitespace left in place). */
+struct sipreg_hdr {
+    int id;                  /* enum sipreg_hdr_id */
+    struct sipreg_str name;  /* as written */
+    struct sipreg_str value; /* from after ':' + LWS to before the line's CRLF (may span folds) */
+};
+
+/* Message kinds. */
+enum sipreg_msg_type { SIPREG_REQUEST = 1, SIPREG_RESPONSE = 2 };
+
+/* A parsed message; the header array is the caller's. */
+struct sipreg_msg {
+    int type;                      /* enum sipreg_msg_type */
+    int status;                    /* response: 100..699 */
+    struct sipreg_str reason;      /* response: reason phrase */
+    struct sipreg_str method;      /* request: method */
+    struct sipreg_str ruri;        /* request: Request-URI text */
+    const struct sipreg_hdr *hdrs; /* header fields in order */
+    size_t nhdrs;                  /* number of header fields */
+    struct sipreg_str body;        /* body (Content-Length bytes, or the rest when absent) */
+    size_t length;                 /* bytes consumed: header section + body */
+};
+
+/* Parse one SIP message from buf[0..len). `hdrs` has room for `max_hdrs` fields. Checks framing,
+ * start line, header syntax, the mandatory headers (Call-ID, CSeq, From, To, Via, RFC 3261 §8.1.1)
+ * and that CSeq parses. Returns 0 or a negative code; *err_off gets the offset of the error. */
+int sipreg_msg_parse(struct sipreg_msg *out, const char *buf, size_t len, struct sipreg_hdr *hdrs,
+                     size_t max_hdrs, size_t *err_off);
+
+/* First header with `id` at index >= *pos; returns it and sets *pos past it, or NULL. */
+const struct sipreg_hdr *sipreg_msg_find(const struct sipreg_msg *m, int id, size_t *pos);
+
+/* Iterator over the comma-separated elements of every header with one id, in message order. */
+struct sipreg_iter {
+    const struct sipreg_msg *msg; /* message */
+    int id;                       /* header id */
+    size_t hdr;                   /* index of the header being read */
+    struct sipreg_str rest;       /* unread part of that header's value */
+    int started;                  /* 0 before the first call */
+};
+
+/* Start iterating the elements of headers `id` in `m`. */
+void sipreg_iter_init(struct sipreg_iter *it, const struct sipreg_msg *m, int id);
+
+/* Next comma-separated element (commas inside quotes and <...> do not split). Returns 1 with the
+ * trimmed element in *elem, 0 at the end, or negative on an unterminated quote/bracket. */
+int sipreg_iter_next(struct sipreg_iter *it, struct sipreg_str *elem);
+
+/* A Contact (or Path / Service-Route / To / From) name-addr or addr-spec with its parameters. */
+struct sipreg_nameaddr {
+    struct sipreg_str display; /* display name, quotes stripped (len 0 if none) */
+    struct sipreg_str uri;     /* URI text (without <>) */
+    struct sipreg_str params;  /* header parameters ";a=b;c" after the URI (leading ';' kept) */
+};
+
+/* Parse one name-addr / addr-spec element (RFC 3261 §20.10 rules for params vs URI). */
+int sipreg_nameaddr_parse(struct sipreg_nameaddr *out, struct sipreg_str elem, size_t *err_off);
+
+/* One Contact header element with the parameters registration cares about. */
+struct sipreg_contact {
+    int star;                  /* 1 for "Contact: *" */
+    struct sipreg_nameaddr na; /* display name, URI, params */
+    int64_t expires; /* ;expires= value (delta-seconds, clamped to 2^32-1), -1 if absent */
+    int q;           /* ;q= in thousandths 0..1000, -1 if absent */
+    struct sipreg_str instance;  /* ;+sip.instance value, quotes stripped (e.g. "<urn:uuid:...>") */
+    int64_t reg_id;              /* ;reg-id value, -1 if absent */
+    struct sipreg_str pub_gruu;  /* ;pub-gruu, quotes stripped (RFC 5627) */
+    struct sipreg_str temp_gruu; /* ;temp-gruu, quotes stripped (RFC 5627) */
+    int other_params;            /* how many parameters are none of the six above */
+};
+
+/* Next Contact of the message (across all Contact headers). 1, 0 at the end, or negative. */
+int sipreg_contact_next(struct sipreg_iter *it, struct sipreg_contact *out, size_t *err_off);
+
+/* Parse one Contact element. */
+int sipreg_contact_parse(struct sipreg_contact *out, struct sipreg_str elem, size_t *err_off);
+
+/* Delta-seconds header (Expires, Min-Expires, Flow-Timer; RFC 3261 §20.19): value or negative
+ * error; values above 2^32-1 are clamped to 2^32-1. SIPREG_E_NOT_FOUND when the header is absent.
+ */
+int64_t sipreg_msg_delta(const struct sipreg_msg *m, int id);
+
+/* Retry-After (RFC 3261 §20.33): seconds (comment and params ignored), or negative. */
+int64_t sipreg_msg_retry_after(const struct sipreg_msg *m);
+
+/* Date (RFC 3261 §20.17, RFC 1123 "Sun, 06 Nov 1994 08:49:37 GMT") to seconds since the epoch. */
+int sipreg_parse_date(struct sipreg_str v, int64_t *epoch);
+
+/* CSeq (RFC 3261 §20.16). */
+struct sipreg_cseq {
+    uint32_t seq;             /* sequence number (< 2^31 per §8.1.1.5) */
+    struct sipreg_str method; /* method */
+};
+
+/* Parse the message's CSeq. */
+int sipreg_msg_cseq(const struct sipreg_msg *m, struct sipreg_cseq *out);
+
+/* Call-ID value (trimmed), or an empty view if absent. */
+struct sipreg_str sipreg_msg_call_id(const struct sipreg_msg *m);
+
+/* The `branch` parameter of the topmost Via (RFC 3261 §8.1.1.7), or an empty view. */
+struct sipreg_str sipreg_msg_via_branch(const struct sipreg_msg *m);
+
+/* The `tag` parameter of To or From (id SIPREG_H_TO / SIPREG_H_FROM), or an empty view. */
+struct sipreg_str sipreg_msg_tag(const struct sipreg_msg *m, int id);
+
+/* Digest algorithms (RFC 7616 §3.2, RFC 8760). */
+enum sipreg_alg {
+    SIPREG_ALG_UNKNOWN = 0,
+    SIPREG_ALG_MD5 = 1,
+    SIPREG_ALG_MD5_SESS = 2,
+    SIPREG_ALG_SHA256 = 3,
+    SIPREG_ALG_SHA256_SESS = 4,
+    SIPREG_ALG_SHA512_256 = 5,
+    SIPREG_ALG_SHA512_256_SESS = 6
+};
+
+/* qop bits. */
+#define SIPREG_QOP_AUTH 1u     /* qop=auth */
+#define SIPREG_QOP_AUTH_INT 2u /* qop=auth-int */
+
+/* One challenge of a WWW-Authenticate / Proxy-Authenticate header (RFC 3261 §22, RFC 7616 §3.3). */
+struct sipreg_challenge {
+    int proxy;                   /* 1 when from Proxy-Authenticate (407) */
+    struct sipreg_str scheme;    /* "Digest", ... */
+    struct sipreg_str realm;     /* quotes stripped */
+    struct sipreg_str nonce;     /* quotes stripped */
+    struct sipreg_str opaque;    /* quotes stripped */
+    struct sipreg_str algorithm; /* as written ("MD5" when absent is implied, view empty) */
+    struct sipreg_str qop;       /* raw qop-options list, quotes stripped */
+    int alg;                     /* enum sipreg_alg (MD5 when absent; UNKNOWN when not ours) */
+    unsigned qop_mask;           /* SIPREG_QOP_* offered; 0 when no qop parameter */
+    int stale;                   /* stale=true */
+    int userhash;                /* userhash=true (RFC 7616 §3.4.4) */
+};
+
+/* Next challenge over all WWW-Authenticate and Proxy-Authenticate headers. 1, 0, or negative. */
+int sipreg_challenge_next(struct sipreg_iter *it, struct sipreg_challenge *out, size_t *err_off);
+
+/* Begin iterating challenges of a message (both header kinds). */
+void sipreg_challenge_iter_init(struct sipreg_iter *it, const struct sipreg_msg *m);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Digest authentication (RFC 7616, RFC 8760, RFC 3261 §22.4)                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Inputs of one digest computation. Strings are views; `ha1_hex` (if non-empty) replaces
+ * username/realm/password for H(A1) and must be hex of the algorithm's hash size. */
+struct sipreg_digest_input {
+    int alg;      /* enum sipreg_alg */
+    unsigned qop; /* 0 (RFC 2069 compatibility), SIPREG_QOP_AUTH or SIPREG_QOP_AUTH_INT */
+    struct sipreg_str username, realm, password, ha1_hex;
+    struct sipreg_str method, uri, nonce, cnonce;
+    uint32_t nc;            /* nonce count (printed as 8 hex digits) */
+    struct sipreg_str body; /* entity body for auth-int */
+};
+
+/* Hex length of the algorithm's digest (32 or 64), or 0 for an unknown algorithm. */
+size_t sipreg_digest_hex_len(int alg);
+
+/* Compute the request-digest ("response") as lowercase hex into out (cap >= hex len + 1, NUL
+ * added). Returns the hex length or a negative error. */
+int sipreg_digest_response(const struct sipreg_digest_input *in, char *out, size_t cap);
+
+/* Compute H(A1) = H(username:realm:password) as lowercase hex (for storing instead of a password).
+ */
+int sipreg_digest_ha1(int alg, struct sipreg_str username, struct sipreg_str realm,
+                      struct sipreg_str password, char *out, size_t cap);
+
+/* Rank of an algorithm for "strongest challenge wins" (higher is stronger; 0 unsupported). */
+int sipreg_alg_rank(int alg);
+
+/* Algorithm name as sent on the wire ("SHA-512-256-sess"), or "" for unknown. */
+const char *sipreg_alg_name(int alg);
+
+/* Parse an algorithm token (case-insensitive); SIPREG_ALG_UNKNOWN if not supported. */
+int sipreg_alg_parse(struct sipreg_str s);
+
+/* Pick the challenge to answer among the message's Proxy-Authenticate (proxy = 1),
+ * WWW-Authenticate (proxy = 0) or both (proxy < 0) headers: the usable Digest challenge (supported
+ * algorithm, realm and nonce, qop auth / auth-int or none; -sess needs qop) with the highest
+ * sipreg_alg_rank, the topmost among equals (RFC 8760 §2.4, RFC 7616 §3.7). Returns 1 with *out
+ * set, 0 when none is usable (SIPREG_E_AUTH_ALGORITHM-worthy), or negative on a parse error in
+ * a header of the kind asked for. */
+int sipreg_challenge_pick(const struct sipreg_msg *m, int proxy, struct sipreg_challenge *out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* REGISTER composition (RFC 3261 §10.2, RFC 7118 §5, RFC 5626 §4.2)                           */
+/* ------------------------------------------------------------------------------------------ */
+
+/* One Contact to place in a REGISTER. */
+struct sipreg_contact_out {
+    struct sipreg_str uri;      /* full URI text */
+    int64_t expires;            /* ;expires=, or -1 to omit */
+    int q;                      /* thousandths 0..1000, or -1 to omit */
+    struct sipreg_str instance; /* instance URN ("urn:uuid:..."), sent as "<...>"; or empty */
+    int64_t reg_id;             /* reg-id, or -1 to omit */
+};
+
+/* Everything that goes into one REGISTER. All views; composition does not allocate. */
+struct sipreg_register_req {
+    struct sipreg_str ruri;     /* Request-URI (§10.2: registrar, or AOR's domain) */
+    struct sipreg_str aor;      /* To and From URI (§10.2: the address-of-record) */
+    struct sipreg_str from_tag; /* From tag (§8.1.1.3) */
+    struct sipreg_str call_id;  /* Call-ID, constant for the registration (§10.2) */
+    uint32_t cseq;              /* CSeq number (+1 per REGISTER, §10.2) */
+    int transport;              /* enum sipreg_transport, for the Via */
+    struct sipreg_str via_host; /* sent-by host (RFC 7118 §5: random ".invalid" for WS) */
+    int via_port;               /* sent-by port, or -1 */
+    struct sipreg_str branch;   /* Via branch incl. "z9hG4bK" (§8.1.1.7) */
+    int star;                   /* 1: "Contact: *" with "Expires: 0" (§10.2.2) */
+    const struct sipreg_contact_out *contacts; /* Contacts (none = fetch, §10.2.3) */
+    size_t ncontacts;                          /* number of contacts */
+    int64_t expires;                           /* Expires header value, or -1 to omit */
+    struct sipreg_str supported;     /* Supported value (e.g. "path, gruu, outbound"), or empty */
+    struct sipreg_str user_agent;    /* User-Agent value, or empty */
+    struct sipreg_str authorization; /* full credentials value ("Digest username=..."), or empty */
+    int proxy_auth;                  /* 1: send it as Proxy-Authorization */
+    struct sipreg_str proxy_authorization; /* Proxy-Authorization value besides it, or empty */
+    struct sipreg_str extra;               /* extra header lines, each ending CRLF, or empty */
+    struct sipreg_str from;  /* From URI when not the AOR (third-party registration, §10.2) */
+    struct sipreg_str route; /* Route URI (outbound proxy, §8.1.2, with ;lr), or empty */
+};
+
+/* Compose the REGISTER into buf. Returns its length, or SIPREG_E_BUFFER / SIPREG_E_INVAL. */
+int sipreg_compose_register(const struct sipreg_register_req *req, char *buf, size_t cap);
+
+/* Compose the credentials value of an Authorization header for a challenge. `cnonce` must be a
+ * token; `uri` the Request-URI. Returns length written, or negative. */
+int sipreg_compose_authorization(const struct sipreg_challenge *ch,
+                                 const struct sipreg_digest_input *in, char *buf, size_t cap);
+
+/* ------------------------------------------------------------------------------------------ */
 /* Views: a parsed message, an event, a snapshot — as JSON text or as a word tape             */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -1041,24 +1024,18 @@ const char *sipreg_trigger_name(int t);     /* "register", "granted", ... (enum 
     X(SIPREG_TAPE_FALSE, 12, "FALSE")
 enum sipreg_tape_op { SIPREG_TAPE_LIST(SIPREG__ENUMERATOR) };
 
-/* Write an event as JSON ({"type":"registered","state":...,"reason":...,"op":...,"status":200,
- * "text":"OK","error":null,"message":null,"at":ms|null,"granted":600}: the event's value under
- * its type's name, see enum sipreg_event_type). Returns the length or SIPREG_E_BUFFER. */
-int sipreg_event_json(const struct sipreg_event *ev, char *out, size_t cap);
-
-/* Write the registration's snapshot (sipreg_get_info + every binding) as JSON. Returns the
- * length or SIPREG_E_BUFFER. */
-int sipreg_info_json(const struct sipreg *r, char *out, size_t cap);
-
 /* Write the `sipreg parse` JSON for buf[0..len) into out. Returns its length (>= 0) or
  * SIPREG_E_BUFFER; the JSON says "ok":false with the error when the message does not parse. */
 int sipreg_parse_json(const char *buf, size_t len, char *out, size_t cap);
 
-/* sipreg_event_json as a tape into out (aligned for uintptr_t): its length in words, or
- * SIPREG_E_BUFFER. */
+/* An event as a tape into out (aligned for uintptr_t): {"type":"registered","state":...,
+ * "reason":...,"op":...,"status":200,"text":"OK","error":null,"message":null,"at":ms|null,
+ * "granted":600} (the event's value under its type's name, see enum sipreg_event_type); its
+ * length in words, or SIPREG_E_BUFFER. */
 int sipreg_event_tape(const struct sipreg_event *ev, uintptr_t *out, size_t cap_bytes);
 
-/* sipreg_info_json as a tape (see sipreg_event_tape). */
+/* The registration's snapshot (sipreg_get_info + every binding) as a tape (see
+ * sipreg_event_tape). */
 int sipreg_info_tape(const struct sipreg *r, uintptr_t *out, size_t cap_bytes);
 
 /* sipreg_parse_json as a tape (see sipreg_event_tape); its strings point into buf. */

@@ -1,5 +1,5 @@
-/* view_reg.c — views of registration events and snapshots, walked once and written as JSON
- * (native tools) or as a tape (the wasm build hands it to JavaScript). */
+/* view_reg.c — views of registration events and snapshots, written as a tape (the wasm build
+ * hands it to JavaScript, which builds the event details and `info` from it). */
 #include "view.h"
 
 /* Member "k": a time in ms, or null for SIPREG_NEVER. */
@@ -121,27 +121,11 @@ static int put_info(struct sipreg__view *v, const struct sipreg *r) {
     return sipreg__view_end(v);
 }
 
-#ifndef SIPREG_VIEW_TAPE_ONLY
-int sipreg_event_json(const struct sipreg_event *ev, char *out, size_t cap) {
-    struct sipreg__view v;
-    sipreg__view_init(&v, &sipreg__view_json, out, cap);
-    return put_event(&v, ev);
-}
-#endif
-
 int sipreg_event_tape(const struct sipreg_event *ev, uintptr_t *out, size_t cap_bytes) {
     struct sipreg__view v;
     sipreg__view_init(&v, &sipreg__view_tape, (char *)out, cap_bytes);
     return put_event(&v, ev);
 }
-
-#ifndef SIPREG_VIEW_TAPE_ONLY
-int sipreg_info_json(const struct sipreg *r, char *out, size_t cap) {
-    struct sipreg__view v;
-    sipreg__view_init(&v, &sipreg__view_json, out, cap);
-    return put_info(&v, r);
-}
-#endif
 
 int sipreg_info_tape(const struct sipreg *r, uintptr_t *out, size_t cap_bytes) {
     struct sipreg__view v;
