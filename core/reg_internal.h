@@ -1,5 +1,7 @@
-/* reg_internal.h — the registration object shared by reg.c (commands, timers, output) and
- * reg_response.c (responses, bindings). Not part of the public API. */
+/* reg_internal.h — the registration object shared by the reg*.c files: reg.c (creation,
+ * contacts), reg_sched.c (commands, queue, timers), reg_flow.c (flow, liveness), reg_response.c
+ * (responses, bindings), reg_policy.c (the failure table), reg_output.c (messages, events, the
+ * transition table, views' data) and state.c (export and reload). Not part of the public API. */
 #ifndef SIPREG_REG_INTERNAL_H
 #define SIPREG_REG_INTERNAL_H
 
@@ -53,7 +55,6 @@ struct sipreg__other {
     sipreg_ms expires_at; /* monotonic */
 };
 
-/* Cached digest state for nonce reuse (RFC 7616 §3.4: nc counts requests with one nonce). */
 /* Storage of the binding view (other devices' bindings; GRUU, route and URI text), allocated
  * when a 2xx first needs it: a registration alone on its AOR without GRUUs or routes never does
  * (memory per registration). */
@@ -62,6 +63,7 @@ struct sipreg__store {
     char arena[SIPREG__ARENA];
 };
 
+/* Cached digest state for nonce reuse (RFC 7616 §3.4: nc counts requests with one nonce). */
 struct sipreg__auth {
     int fresh;    /* 1: the challenge came in this attempt (not a nonce kept from before) */
     int tries;    /* challenges of this kind answered in this attempt */
@@ -230,7 +232,6 @@ void sipreg__schedule_retry(struct sipreg *r, int64_t retry_after_s, int reason,
 /* Schedule the refresh for a grant of `granted` seconds counted from `base`. */
 void sipreg__schedule_refresh(struct sipreg *r, int64_t granted, sipreg_ms base);
 
-/* Store bytes in the binding arena; returns the offset, or -1 when full. */
 /* The binding view's storage, allocated on first use; NULL when out of memory. */
 struct sipreg__store *sipreg__store(struct sipreg *r);
 

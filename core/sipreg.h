@@ -413,7 +413,8 @@ struct sipreg_info {
     int last_status;       /* last final status, or 0 */
     int has_skew;          /* 1 when clock_skew_ms is known (Date + wall clock) */
     int64_t clock_skew_ms; /* registrar clock minus ours (RFC 3261 §10.2.5), ± skew_error_ms */
-    int64_t skew_error_ms; /* bound on the skew estimate (half the round trip + 1 s) */
+    int64_t skew_error_ms; /* bound on the skew estimate: half the round trip +
+                            * 0.5 s (Date has 1 s resolution) */
     struct sipreg_str call_id;                          /* our Call-ID */
     uint32_t cseq;                                      /* last CSeq sent */
     size_t nservice_route;                              /* Service-Route entries (RFC 3608) */
