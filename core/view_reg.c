@@ -21,13 +21,16 @@ static void time_value(struct sipreg__view *v, sipreg_ms t) {
 /* The event's number under the name its type gives it (sipreg.h, enum sipreg_event_type):
  * statechange (the state is above), flowfailed and ping have none. */
 static void put_event_value(struct sipreg__view *v, const struct sipreg_event *ev) {
-    static const char *const KEY[] = {NULL,      NULL,          "granted",   "all",   "failures",
-                                      "delayMs", "secondsLeft", "lateMs",    "count", "transport",
-                                      "missing", NULL,          "permanent", NULL};
-    const char *key =
-        ev->type > 0 && ev->type < (int)(sizeof KEY / sizeof KEY[0]) ? KEY[ev->type] : NULL;
-    if (!key) return;
-    SIPREG__VIEW(v, key)(v, key, strlen(key), 1); /* a static key (sipreg__v_key takes literals) */
+    /* the key of each type 0..13 in a fixed-width slot ("" = none): no pointers, no search */
+#define KEY_SLOT 12
+    static const char KEYS[][KEY_SLOT] = {
+        "",       "",      "granted",   "all",     "failures", "delayMs",   "secondsLeft",
+        "lateMs", "count", "transport", "missing", "",         "permanent", ""};
+    if (ev->type <= 0 || ev->type >= (int)(sizeof KEYS / sizeof KEYS[0]) || !KEYS[ev->type][0])
+        return;
+    const char *key = KEYS[ev->type];
+    SIPREG__VIEW(v, key)(v, key, strlen(key), 1); /* static (v_key takes literals) */
+#undef KEY_SLOT
     if (ev->type == SIPREG_EV_CONNECT)
         sipreg__v_cstr(v, ev->value == SIPREG_TP_TCP ? "tcp" : NULL);
     else if (ev->type == SIPREG_EV_UNREGISTERED || ev->type == SIPREG_EV_REDIRECT)
