@@ -30,7 +30,7 @@ static int is_challenge_hdr(int id) {
 /* Number of leading token characters (RFC 3261 §25.1 token). */
 static size_t token_len(struct sipreg_str s) {
     size_t i = 0;
-    while (i < s.len && sipreg__is((unsigned char)s.p[i], SIPREG__C_TOKEN))
+    while (i < s.len && sipreg__is_token((unsigned char)s.p[i]))
         i++;
     return i;
 }

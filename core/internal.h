@@ -52,6 +52,16 @@ static inline __attribute__((always_inline)) int sipreg__is(unsigned char c, uns
     return (sipreg__cclass[c] & cls) != 0;
 }
 
+/* 1 when byte c is a token character (RFC 3261 §25.1 token). */
+static inline __attribute__((always_inline)) int sipreg__is_token(unsigned char c) {
+    return sipreg__is(c, SIPREG__C_TOKEN);
+}
+
+/* 1 when c is a visual-separator = "-" / "." / "(" / ")" (RFC 3966 §3). */
+static inline int sipreg__is_visual(unsigned char c) {
+    return c == '-' || c == '.' || c == '(' || c == ')';
+}
+
 /* ASCII lowercase of c. */
 static inline __attribute__((always_inline)) unsigned char sipreg__lower(unsigned char c) {
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
@@ -103,6 +113,14 @@ static inline __attribute__((always_inline)) struct sipreg_str sipreg__str(const
 /* A view of a NUL-terminated string (NULL gives an empty view). */
 static inline struct sipreg_str sipreg__cstr(const char *s) {
     return sipreg__str(s, s ? strlen(s) : 0);
+}
+
+/* An instance as a 2xx carries it, quoted and bracketed ("<urn:uuid:...>"), without its
+ * brackets: the URN as we configure and show it (RFC 5626 §4.1, RFC 3840 string form). */
+static inline struct sipreg_str sipreg__instance_urn(struct sipreg_str inst) {
+    if (inst.len >= 2 && inst.p[0] == '<' && inst.p[inst.len - 1] == '>')
+        return sipreg__str(inst.p + 1, inst.len - 2);
+    return inst;
 }
 
 /* 1 when the views are byte-equal. */

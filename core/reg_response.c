@@ -70,10 +70,7 @@ static void arena_keep(struct sipreg *r, struct sipreg_str s, uint16_t *off, uin
  * reg-id, RFC 5627 GRUU, RFC 3261 §19.1.4 URI equality), or -1. */
 static int match_ours(const struct sipreg *r, const char *old_arena, const struct sipreg_contact *c,
                       const struct sipreg_uri *cu, int *by) {
-    struct sipreg_str inst = c->instance;
-    /* the instance arrives quoted and bracketed: "<urn:uuid:...>" */
-    if (inst.len >= 2 && inst.p[0] == '<' && inst.p[inst.len - 1] == '>')
-        inst = sipreg__str(inst.p + 1, inst.len - 2);
+    struct sipreg_str inst = sipreg__instance_urn(c->instance);
     if (r->outbound && !r->outbound_refused && r->instance.len && c->reg_id == r->reg_id &&
         sipreg__ieq(inst, r->instance)) {
         for (size_t i = 0; i < r->ncontacts; i++)
@@ -190,10 +187,8 @@ static size_t read_bindings(struct sipreg *r, const struct sipreg_msg *m, sipreg
             r->others_omitted++;
             continue;
         }
-        struct sipreg_str inst = c.instance; /* shown like ours: the URN without <> */
-        if (inst.len >= 2 && inst.p[0] == '<' && inst.p[inst.len - 1] == '>')
-            inst = sipreg__str(inst.p + 1, inst.len - 2);
-        arena_keep(r, inst, &o->inst_off, &o->inst_len);
+        /* shown like ours: the URN without <> */
+        arena_keep(r, sipreg__instance_urn(c.instance), &o->inst_off, &o->inst_len);
         arena_keep(r, c.pub_gruu, &o->pub_off, &o->pub_len);
         arena_keep(r, c.temp_gruu, &o->temp_off, &o->temp_len);
         o->reg_id = c.reg_id;
