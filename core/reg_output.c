@@ -155,43 +155,36 @@ static int compose_credentials(const struct sipreg *r, int kind, char *buf, size
     return sipreg_compose_authorization(&ch, &in, buf, cap);
 }
 
-int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
-    if (!r || (!buf && cap)) return SIPREG_E_INVAL;
-    if (!r->flow_up || r->flow_failed) return SIPREG_E_DONE;
-    if (r->ping_pending) {
-        /* RFC 5626 §4.4.1: the ping is a double CRLF, sent between messages */
-        if (cap < 4) return SIPREG_E_BUFFER;
-        memcpy(buf, "\r\n\r\n", 4);
-        r->ping_pending = 0;
-        return 4;
-    }
-    /* the OPTIONS probe first: its CSeq is below that of a REGISTER opened after it */
-    if (r->options_pending) return sipreg__probe_compose(r, buf, cap);
-    if (!r->send_pending || r->op == SIPREG__OP_NONE) return SIPREG_E_DONE;
+/* Room for one credentials value (Authorization or Proxy-Authorization) in a REGISTER. */
+#define CREDENTIALS_MAX 1024
 
-    struct sipreg_contact_out out[SIPREG_MAX_CONTACTS * 2];
-    struct sipreg_register_req q;
-    memset(&q, 0, sizeof q);
-    q.ruri = sipreg__ruri(r); /* a followed 3xx target, else the configured one */
-    q.aor = r->aor;
-    q.from_tag = sipreg__str(r->from_tag, SIPREG__TAG_LEN);
-    q.call_id = sipreg__str(r->call_id, SIPREG__CALL_ID_LEN);
-    q.cseq = r->cseq;
-    q.transport = r->transport;
+/* The REGISTER's fixed parts: Request-URI, To/From, Call-ID, CSeq, Via, Route, headers. */
+static void request_head(const struct sipreg *r, struct sipreg_register_req *q) {
+    memset(q, 0, sizeof *q);
+    q->ruri = sipreg__ruri(r); /* a followed 3xx target, else the configured one */
+    q->aor = r->aor;
+    q->from_tag = sipreg__str(r->from_tag, SIPREG__TAG_LEN);
+    q->call_id = sipreg__str(r->call_id, SIPREG__CALL_ID_LEN);
+    q->cseq = r->cseq;
+    q->transport = r->transport;
     /* §18.1.1: sent-by is the flow's local address once the host reported it */
-    q.via_host = r->flow_host ? sipreg__str(r->flow_host, r->flow_host_len) : r->via_host;
-    q.via_port = r->flow_host ? r->flow_port : -1;
-    q.from = r->from;   /* §10.2: third-party registration; empty: the AOR */
-    q.route = r->route; /* §8.1.2: the outbound proxy */
-    q.branch = sipreg__str(r->branch, r->branch_len);
-    q.expires = -1;
-    q.supported = r->supported;
-    q.user_agent = r->user_agent;
-    q.extra = r->extra;
+    q->via_host = r->flow_host ? sipreg__str(r->flow_host, r->flow_host_len) : r->via_host;
+    q->via_port = r->flow_host ? r->flow_port : -1;
+    q->from = r->from;   /* §10.2: third-party registration; empty: the AOR */
+    q->route = r->route; /* §8.1.2: the outbound proxy */
+    q->branch = sipreg__str(r->branch, r->branch_len);
+    q->expires = -1;
+    q->supported = r->supported;
+    q->user_agent = r->user_agent;
+    q->extra = r->extra;
+}
 
+/* The open op's Contacts (and Expires) into q, the contact array in out. */
+static void request_contacts(const struct sipreg *r, struct sipreg_register_req *q,
+                             struct sipreg_contact_out *out) {
     size_t n = 0;
     if (r->op == SIPREG__OP_UNREGISTER_ALL) {
-        q.star = 1; /* §10.2.2; RFC 5626 §4.2.3: no instance or reg-id with "*" */
+        q->star = 1; /* §10.2.2; RFC 5626 §4.2.3: no instance or reg-id with "*" */
     } else if (r->op == SIPREG__OP_REGISTER || r->op == SIPREG__OP_UNREGISTER) {
         int removing_all = r->op == SIPREG__OP_UNREGISTER;
         /* swapped-out contacts first: a registrar applies Contacts in order (§10.3 step 7), so
@@ -211,12 +204,44 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
                 o->reg_id = (r->outbound && !r->outbound_refused && c->carrier) ? r->reg_id : -1;
             }
         }
-        q.expires = removing_all ? 0 : r->requested; /* §10.2.1.1 */
+        q->expires = removing_all ? 0 : r->requested; /* §10.2.1.1 */
     }
-    q.contacts = out;
-    q.ncontacts = n;
+    q->contacts = out;
+    q->ncontacts = n;
+}
 
-    char cred[1024], pcred[1024];
+/* RFC 3261 §18.1.1: a request larger than 1300 bytes (the path MTU unknown) MUST go over a
+ * congestion-controlled transport: ask for a TCP flow and send it there. The attempt goes on
+ * (same counters) as a new request on the new flow. */
+static void switch_to_stream(struct sipreg *r) {
+    int op = r->op;
+    sipreg__end_transaction(r);
+    r->cseq--; /* it never went out: the request on the new flow takes its CSeq */
+    r->need_stream = 1;
+    r->resume = (uint8_t)op;
+    sipreg__requeue_front(r, op);
+    sipreg__run_queue(r, SIPREG_R_FLOW, r->tx_start);
+}
+
+int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
+    if (!r || (!buf && cap)) return SIPREG_E_INVAL;
+    if (!r->flow_up || r->flow_failed) return SIPREG_E_DONE;
+    if (r->ping_pending) {
+        /* RFC 5626 §4.4.1: the ping is a double CRLF, sent between messages */
+        if (cap < 4) return SIPREG_E_BUFFER;
+        memcpy(buf, "\r\n\r\n", 4);
+        r->ping_pending = 0;
+        return 4;
+    }
+    /* the OPTIONS probe first: its CSeq is below that of a REGISTER opened after it */
+    if (r->options_pending) return sipreg__probe_compose(r, buf, cap);
+    if (!r->send_pending || r->op == SIPREG__OP_NONE) return SIPREG_E_DONE;
+
+    struct sipreg_contact_out out[SIPREG_MAX_CONTACTS * 2];
+    struct sipreg_register_req q;
+    request_head(r, &q);
+    request_contacts(r, &q, out);
+    char cred[CREDENTIALS_MAX], pcred[CREDENTIALS_MAX];
     int clen = compose_credentials(r, 0, cred, sizeof cred);
     if (clen < 0) return clen;
     q.authorization = sipreg__str(cred, (size_t)clen);
@@ -226,17 +251,9 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
 
     int len = sipreg_compose_register(&q, buf, cap);
     if (len < 0) return len; /* stays pending: the host may retry with a bigger buffer */
+    /* a retransmission of a request that went out stays where it is */
     if (r->transport == SIPREG_TP_UDP && len > r->pol.udp_max && !r->sent_once && !r->need_stream) {
-        /* RFC 3261 §18.1.1: a request larger than 1300 bytes (the path MTU unknown) MUST go
-         * over a congestion-controlled transport: ask for a TCP flow and send it there. The
-         * attempt goes on (same counters) as a new request on the new flow. */
-        int op = r->op;
-        sipreg__end_transaction(r);
-        r->cseq--; /* it never went out: the request on the new flow takes its CSeq */
-        r->need_stream = 1;
-        r->resume = (uint8_t)op;
-        sipreg__requeue_front(r, op);
-        sipreg__run_queue(r, SIPREG_R_FLOW, r->tx_start);
+        switch_to_stream(r);
         return SIPREG_E_DONE;
     }
     r->send_pending = 0;
