@@ -44,48 +44,84 @@ typedef int64_t sipreg_ms;
 /* Library version string. */
 #define SIPREG_VERSION "0.1.0"
 
-/* Error codes (all negative). 0 is success. */
-enum sipreg_error {
-    SIPREG_OK = 0,             /* success */
-    SIPREG_E_DONE = -1,        /* nothing more to return (poll functions); not a failure */
-    SIPREG_E_INVAL = -2,       /* invalid argument (API misuse) */
-    SIPREG_E_NOMEM = -3,       /* allocation failed */
-    SIPREG_E_BUFFER = -4,      /* caller's output buffer is too small */
-    SIPREG_E_LIMIT = -5,       /* a documented limit was exceeded (see SIPREG_MAX_*) */
-    SIPREG_E_NOT_FOUND = -7,   /* the requested item is not present */
-    SIPREG_E_CONFIG = -8,      /* configuration is invalid (e.g. AOR does not parse) */
-    SIPREG_E_ASYMMETRIC = -9,  /* a response that does not belong to our transaction */
-    SIPREG_E_STATE_BLOB = -10, /* saved state is corrupt, foreign, or of another version */
-    /* message parse errors (remote peer sent something we cannot accept) */
-    SIPREG_E_START_LINE = -20,       /* malformed request line or status line */
-    SIPREG_E_VERSION = -21,          /* SIP-Version is not SIP/2.0 */
-    SIPREG_E_STATUS = -22,           /* status code is not three digits 100..699 */
-    SIPREG_E_METHOD = -23,           /* method is not a token */
-    SIPREG_E_HEADER_NAME = -24,      /* header name is empty or not a token */
-    SIPREG_E_HEADER_COLON = -25,     /* header line has no ':' after the name */
-    SIPREG_E_LINE_TOO_LONG = -26,    /* a line is longer than SIPREG_MAX_LINE */
-    SIPREG_E_TOO_MANY_HEADERS = -27, /* more than the caller's header array can hold */
-    SIPREG_E_TOO_BIG = -28,          /* message is longer than SIPREG_MAX_MESSAGE */
-    SIPREG_E_INCOMPLETE = -29,       /* header section does not end with an empty line */
-    SIPREG_E_CONTENT_LENGTH = -30,   /* Content-Length is not a number, or several disagree */
-    SIPREG_E_BODY = -31,             /* body is shorter than Content-Length says */
-    SIPREG_E_CHAR = -32,             /* a byte that is never allowed here (NUL, control) */
-    SIPREG_E_HEADER_VALUE = -33,     /* a header's value does not follow its grammar */
-    SIPREG_E_MISSING_HEADER =
-        -34,                   /* a mandatory header (Call-ID, CSeq, From, To, Via) is missing */
-    SIPREG_E_CSEQ = -35,       /* CSeq is malformed, or its method differs from the request's */
-    SIPREG_E_QUOTE = -36,      /* unterminated quoted string or angle bracket */
-    SIPREG_E_URI = -40,        /* URI does not follow RFC 3261 §19.1 / RFC 3966 / RFC 3986 */
-    SIPREG_E_URI_SCHEME = -41, /* URI has no scheme, or the scheme is not a token */
-    SIPREG_E_URI_HOST = -42,   /* host is empty or malformed (incl. IPv6 reference) */
-    SIPREG_E_URI_PORT = -43,   /* port is not a number in 0..65535 */
-    SIPREG_E_URI_ESCAPE = -44, /* a '%' not followed by two hex digits */
-    /* authentication */
-    SIPREG_E_AUTH_ALGORITHM = -50,      /* no challenge with an algorithm we support */
-    SIPREG_E_AUTH_QOP = -51,            /* the challenge offers only qop values we do not support */
-    SIPREG_E_AUTH_LOOP = -52,           /* the registrar rejected our credentials again (no loop) */
-    SIPREG_E_AUTH_NO_CREDENTIALS = -53, /* challenged but no credentials configured */
-};
+/* Error codes (all negative; 0 is success): X(identifier, value, description) — the enum, and
+ * sipreg_errname / sipreg_strerror (core/text.c) and the JS constants expand this one list. */
+#define SIPREG_ERROR_LIST(X)                                                                       \
+    /* success */                                                                                  \
+    X(SIPREG_OK, 0, "success")                                                                     \
+    /* nothing more to return (poll functions); not a failure */                                   \
+    X(SIPREG_E_DONE, -1, "nothing more to return")                                                 \
+    /* invalid argument (API misuse) */                                                            \
+    X(SIPREG_E_INVAL, -2, "invalid argument")                                                      \
+    /* allocation failed */                                                                        \
+    X(SIPREG_E_NOMEM, -3, "out of memory")                                                         \
+    /* caller's output buffer is too small */                                                      \
+    X(SIPREG_E_BUFFER, -4, "output buffer too small")                                              \
+    /* a documented limit was exceeded (see SIPREG_MAX_*) */                                       \
+    X(SIPREG_E_LIMIT, -5, "a documented size limit was exceeded")                                  \
+    /* the requested item is not present */                                                        \
+    X(SIPREG_E_NOT_FOUND, -7, "not present")                                                       \
+    /* configuration is invalid (e.g. AOR does not parse) */                                       \
+    X(SIPREG_E_CONFIG, -8, "invalid configuration")                                                \
+    /* a response that does not belong to our transaction */                                       \
+    X(SIPREG_E_ASYMMETRIC, -9, "response does not match our transaction")                          \
+    /* saved state is corrupt, foreign, or of another version */                                   \
+    X(SIPREG_E_STATE_BLOB, -10, "saved state is corrupt, foreign or of another version")           \
+    /* -- message parse errors (remote peer sent something we cannot accept) -- */                 \
+    /* malformed request line or status line */                                                    \
+    X(SIPREG_E_START_LINE, -20, "malformed request line or status line")                           \
+    /* SIP-Version is not SIP/2.0 */                                                               \
+    X(SIPREG_E_VERSION, -21, "SIP version is not SIP/2.0")                                         \
+    /* status code is not three digits 100..699 */                                                 \
+    X(SIPREG_E_STATUS, -22, "status code is not 100..699")                                         \
+    /* method is not a token */                                                                    \
+    X(SIPREG_E_METHOD, -23, "method is not a token")                                               \
+    /* header name is empty or not a token */                                                      \
+    X(SIPREG_E_HEADER_NAME, -24, "header name is empty or not a token")                            \
+    /* header line has no ':' after the name */                                                    \
+    X(SIPREG_E_HEADER_COLON, -25, "header line has no colon")                                      \
+    /* a line is longer than SIPREG_MAX_LINE */                                                    \
+    X(SIPREG_E_LINE_TOO_LONG, -26, "line longer than SIPREG_MAX_LINE")                             \
+    /* more than the caller's header array can hold */                                             \
+    X(SIPREG_E_TOO_MANY_HEADERS, -27, "too many header fields")                                    \
+    /* message is longer than SIPREG_MAX_MESSAGE */                                                \
+    X(SIPREG_E_TOO_BIG, -28, "message longer than SIPREG_MAX_MESSAGE")                             \
+    /* header section does not end with an empty line */                                           \
+    X(SIPREG_E_INCOMPLETE, -29, "header section does not end with an empty line")                  \
+    /* Content-Length is not a number, or several disagree */                                      \
+    X(SIPREG_E_CONTENT_LENGTH, -30, "bad or conflicting Content-Length")                           \
+    /* body is shorter than Content-Length says */                                                 \
+    X(SIPREG_E_BODY, -31, "body shorter than Content-Length")                                      \
+    /* a byte that is never allowed here (NUL, control) */                                         \
+    X(SIPREG_E_CHAR, -32, "byte not allowed here")                                                 \
+    /* a header's value does not follow its grammar */                                             \
+    X(SIPREG_E_HEADER_VALUE, -33, "header value does not follow its grammar")                      \
+    /* a mandatory header (Call-ID, CSeq, From, To, Via) is missing */                             \
+    X(SIPREG_E_MISSING_HEADER, -34, "a mandatory header is missing")                               \
+    /* CSeq is malformed, or its method differs from the request's */                              \
+    X(SIPREG_E_CSEQ, -35, "malformed CSeq or CSeq method mismatch")                                \
+    /* unterminated quoted string or angle bracket */                                              \
+    X(SIPREG_E_QUOTE, -36, "unterminated quoted string or angle bracket")                          \
+    /* URI does not follow RFC 3261 §19.1 / RFC 3966 / RFC 3986 */                                \
+    X(SIPREG_E_URI, -40, "malformed URI")                                                          \
+    /* URI has no scheme, or the scheme is not a token */                                          \
+    X(SIPREG_E_URI_SCHEME, -41, "URI scheme missing or malformed")                                 \
+    /* host is empty or malformed (incl. IPv6 reference) */                                        \
+    X(SIPREG_E_URI_HOST, -42, "URI host missing or malformed")                                     \
+    /* port is not a number in 0..65535 */                                                         \
+    X(SIPREG_E_URI_PORT, -43, "URI port is not 0..65535")                                          \
+    /* a '%' not followed by two hex digits */                                                     \
+    X(SIPREG_E_URI_ESCAPE, -44, "'%' not followed by two hex digits")                              \
+    /* -- authentication -- */                                                                     \
+    /* no challenge with an algorithm we support */                                                \
+    X(SIPREG_E_AUTH_ALGORITHM, -50, "no challenge with a supported algorithm")                     \
+    /* the challenge offers only qop values we do not support */                                   \
+    X(SIPREG_E_AUTH_QOP, -51, "challenge offers no supported qop")                                 \
+    /* the registrar rejected our credentials again (no loop) */                                   \
+    X(SIPREG_E_AUTH_LOOP, -52, "credentials rejected again (wrong password?)")                     \
+    /* challenged but no credentials configured */                                                 \
+    X(SIPREG_E_AUTH_NO_CREDENTIALS, -53, "challenged, but no credentials are configured")
+enum sipreg_error { SIPREG_ERROR_LIST(SIPREG__ENUMERATOR) };
 
 /* Name and one-line description of an error code ("SIPREG_E_URI: ..."); never NULL. */
 const char *sipreg_strerror(int err);

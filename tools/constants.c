@@ -5,10 +5,6 @@
 #include "sipreg.h"
 
 #include <stdio.h>
-#include <string.h>
-
-/* The lowest error code we look for a name at (enum sipreg_error is above it). */
-#define LOWEST_ERROR (-100)
 
 /* One member `name: value` of a frozen object. */
 #define MEMBER(id, value, name) fprintf(out, "  \"%s\": %d,\n", name, (int)(value));
@@ -21,17 +17,8 @@
         fputs("});\n", out);                                                                       \
     } while (0)
 
-/* The error codes by symbolic name: every code sipreg_errname knows (the list in core/text.c). */
-static void errors(FILE *out) {
-    fputs("\n/** Error codes by symbolic name (enum sipreg_error). */\n"
-          "export const ERRORS = Object.freeze({\n",
-          out);
-    for (int e = 0; e >= LOWEST_ERROR; e--) {
-        const char *name = sipreg_errname(e);
-        if (strcmp(name, "SIPREG_E_UNKNOWN") != 0) fprintf(out, "  \"%s\": %d,\n", name, e);
-    }
-    fputs("});\n", out);
-}
+/* One error code under its symbolic name. */
+#define ERROR_MEMBER(id, value, text) fprintf(out, "  \"%s\": %d,\n", #id, (int)(value));
 
 int main(int argc, char **argv) {
     if (argc != 2) {
@@ -48,7 +35,11 @@ int main(int argc, char **argv) {
           out);
     FAMILY("TAPE", SIPREG_TAPE_LIST,
            "View tape opcodes (enum sipreg_tape_op): the low 4 bits of a tape word.");
-    errors(out);
+    fputs("\n/** Error codes by symbolic name (enum sipreg_error). */\n"
+          "export const ERRORS = Object.freeze({\n",
+          out);
+    SIPREG_ERROR_LIST(ERROR_MEMBER)
+    fputs("});\n", out);
     FAMILY(
         "EVENT_TYPES", SIPREG_EVENT_LIST,
         "Event types by view name (enum sipreg_event_type); drainEvents' bit of type t is 2 ** t.");
