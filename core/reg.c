@@ -101,7 +101,7 @@ static int derive_ruri(struct sipreg *r, size_t *pos, const struct sipreg_config
         return 0;
     }
     /* "sip:carol@chicago.com" registers at "sip:chicago.com" (§10.2.6); keep sips */
-    char tmp[300];
+    char tmp[SIPREG__AOR_DERIVED_MAX];
     struct sipreg__buf b = {tmp, sizeof tmp, 0};
     sipreg__putc(&b, aor->scheme == SIPREG_SCHEME_SIPS ? "sips:" : "sip:");
     sipreg__puts(&b, aor->host);
@@ -138,7 +138,7 @@ static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *
             /* a random user at the flow's address (sipreg_set_flow), or at a random ".invalid"
              * host (RFC 7118 §5: the registrar reaches us over the flow, not at this address) */
             struct sipreg__buf b = {dst, SIPREG__GEN_URI_MAX, 0};
-            char user[8];
+            char user[SIPREG__GEN_USER_LEN];
             sipreg_prng_token(&r->prng, user, sizeof user);
             sipreg__generated_uri(r, &b, user, sizeof user);
             dst[b.len] = 0;

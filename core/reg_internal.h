@@ -24,6 +24,12 @@
 #define SIPREG__CONNECT_MAX_MS 8000 /* cap of the delay between connect requests (unregister) */
 #define SIPREG__FLOW_HOST_MAX 64    /* longest local host sipreg_set_flow takes */
 #define SIPREG__GEN_URI_MAX 112 /* a generated Contact URI: sip:user@[host]:port;transport=tls */
+#define SIPREG__AOR_DERIVED_MAX 300 /* a Request-URI derived from the AOR's host and port */
+#define SIPREG__COOKIE_LEN 7        /* "z9hG4bK", the branch magic cookie (RFC 3261 §8.1.1.7) */
+#define SIPREG__BRANCH_RANDOM 16    /* random characters after it in a REGISTER's branch */
+#define SIPREG__CNONCE_LEN 16       /* cnonce characters (RFC 7616 §3.4) */
+#define SIPREG__GEN_USER_LEN 8      /* random user part of a generated Contact */
+#define SIPREG__GEN_HOST_LEN 12     /* random characters before ".invalid" in a generated Contact */
 
 /* What the open (or queued) REGISTER does: the public enum sipreg_op. */
 #define SIPREG__OP_NONE SIPREG_OP_NONE
@@ -74,7 +80,7 @@ struct sipreg__auth {
     uint32_t nc;  /* last nonce count used */
     uint16_t realm_len, nonce_len, opaque_len;
     uint8_t has_opaque;
-    char cnonce[16]; /* cnonce of the open request (kept for retransmissions) */
+    char cnonce[SIPREG__CNONCE_LEN]; /* cnonce of the open request (kept for retransmissions) */
     uint32_t req_nc; /* nc of the open request (0: the request carries no credentials) */
     char text[];     /* realm, nonce, opaque: allocated to their exact size */
 };
@@ -131,7 +137,7 @@ struct sipreg {
     uint8_t renew;                /* the next down report starts a REGISTER at once (network) */
     uint8_t connect_tries;        /* connect requests for the pending unregister */
     uint32_t cseq;                /* CSeq of the last REGISTER (§10.2: +1 each) */
-    char branch[7 + 20];          /* "z9hG4bK" + random */
+    char branch[SIPREG__COOKIE_LEN + SIPREG__BRANCH_RANDOM]; /* "z9hG4bK" + random */
     size_t branch_len;
     sipreg_ms tx_start;           /* when the open REGISTER was first sent */
     sipreg_ms timer_f;            /* transaction timeout (64*T1) */

@@ -13,9 +13,9 @@
  * credentials when a nonce is cached (RFC 7616 §3.4: the next nc, a new cnonce). */
 static void open_transaction(struct sipreg *r, sipreg_ms now) {
     r->cseq++;
-    memcpy(r->branch, "z9hG4bK", 7); /* RFC 3261 §8.1.1.7 magic cookie */
-    sipreg_prng_token(&r->prng, r->branch + 7, 16);
-    r->branch_len = 23;
+    memcpy(r->branch, "z9hG4bK", SIPREG__COOKIE_LEN); /* RFC 3261 §8.1.1.7 magic cookie */
+    sipreg_prng_token(&r->prng, r->branch + SIPREG__COOKIE_LEN, SIPREG__BRANCH_RANDOM);
+    r->branch_len = SIPREG__COOKIE_LEN + SIPREG__BRANCH_RANDOM;
     sipreg__auth_next(r);
     r->tx_start = now;
     r->timer_f = now + 64 * r->pol.t1_ms; /* §17.1.2.2 Timer F */
