@@ -1026,11 +1026,11 @@ int sipreg_compose_authorization(const struct sipreg_challenge *ch,
                                  const struct sipreg_digest_input *in, char *buf, size_t cap);
 
 /* ------------------------------------------------------------------------------------------ */
-/* Views: a parsed message, an event, a snapshot — as JSON text or as a word tape             */
+/* Views: a parsed message (JSON text or a word tape), an event and a snapshot (word tapes)   */
 /* ------------------------------------------------------------------------------------------ */
 
-/* The tape is the JSON view's structure as machine words (uintptr_t), for hosts that build
- * their own objects (the wasm build: JavaScript reads it from linear memory, no JSON pass).
+/* The tape is a JSON-shaped structure as machine words (uintptr_t), for hosts that build their
+ * own objects (the wasm build: JavaScript reads it from linear memory, no JSON pass).
  * Each item is one word, `op | x << 4` (op = the low 4 bits), sometimes followed by operands:
  *   SIPREG_TAPE_END                     end of the innermost object or array
  *   SIPREG_TAPE_OBJECT / _ARRAY         start one
