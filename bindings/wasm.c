@@ -157,6 +157,11 @@ int sw_set_flow(struct sipreg *r, int transport, const char *host, size_t len, i
                 double now) {
     return sipreg_set_flow(r, transport, host, len, port, ms(now));
 }
+/* The flow sends to a multicast group now (len 0: to one server); see sipreg_set_multicast. */
+EXPORT(sw_set_multicast)
+int sw_set_multicast(struct sipreg *r, const char *group, size_t len, int ttl) {
+    return sipreg_set_multicast(r, group, len, ttl);
+}
 EXPORT(sw_wallclock) int sw_wallclock(struct sipreg *r, double unix_ms, double now) {
     return sipreg_wallclock(r, (int64_t)unix_ms, ms(now));
 }

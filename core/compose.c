@@ -39,6 +39,13 @@ void sipreg__compose_head(struct sipreg__buf *b, const char *method, const struc
         sipreg__puti(b, h->via_port);
     }
     if (h->transport == SIPREG_TP_UDP) sipreg__putl(b, ";rport");
+    if (h->maddr.len) {
+        /* §18.1.1: a request sent to a multicast address names it in maddr, with ttl (1) */
+        sipreg__putl(b, ";maddr=");
+        sipreg__puts(b, h->maddr);
+        sipreg__putl(b, ";ttl=");
+        sipreg__puti(b, h->ttl);
+    }
     sipreg__putl(b, ";branch=");
     sipreg__puts(b, h->branch);
     sipreg__putl(b, "\r\nMax-Forwards: 70\r\n"); /* §8.1.1.6 */
@@ -161,7 +168,8 @@ int sipreg_compose_register(const struct sipreg_register_req *req, char *buf, si
     struct sipreg__head h = {req->ruri,      req->aor,      req->from.len ? req->from : req->aor,
                              req->from_tag,  req->call_id,  req->cseq,
                              req->transport, req->via_host, req->via_port,
-                             req->branch,    req->route};
+                             req->branch,    req->route,    req->maddr,
+                             req->ttl};
     sipreg__compose_head(&b, "REGISTER", &h);
 
     if (req->star) {

@@ -228,6 +228,8 @@ struct sipreg__head {
     int via_port; /* or -1 */
     struct sipreg_str branch;
     struct sipreg_str route; /* outbound proxy URI (with ;lr), or empty */
+    struct sipreg_str maddr; /* multicast destination (Via ;maddr, §18.1.1), or empty */
+    int ttl;                 /* Via ;ttl with maddr */
 };
 
 /* Write the head of a `method` request (compose.c: one composer for REGISTER and the OPTIONS

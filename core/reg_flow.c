@@ -120,6 +120,28 @@ int sipreg_set_flow(struct sipreg *r, int transport, const char *host, size_t ho
     return gen ? sipreg__swap_contacts(r, c, k, r->cseq > 0) : 0;
 }
 
+int sipreg_set_multicast(struct sipreg *r, const char *group, size_t len, int ttl) {
+    if (!r || (len && !group) || ttl < 0 || ttl > 255 || len > sizeof r->maddr)
+        return SIPREG_E_INVAL;
+    /* an IPv4 address in 224.0.0.0/4 (RFC 5771), the groups §10.2.6 and §18.1.1 mean; the URI
+     * parser checks the dotted quad (§25.1 IPv4address) */
+    if (len) {
+        char u[4 + sizeof r->maddr] = "sip:";
+        struct sipreg_uri uri;
+        memcpy(u + 4, group, len);
+        unsigned first = 0;
+        for (size_t i = 0; i < len && group[i] >= '0' && group[i] <= '9'; i++)
+            first = first * 10 + (unsigned)(group[i] - '0');
+        if (sipreg_uri_parse(&uri, u, len + 4, NULL) < 0 || uri.host.len != len ||
+            uri.host_kind != SIPREG_HOST_IPV4 || first < 224 || first > 239)
+            return SIPREG_E_INVAL;
+        memcpy(r->maddr, group, len);
+    }
+    r->maddr_len = (uint8_t)len;
+    r->mcast_ttl = (uint8_t)ttl;
+    return 0;
+}
+
 /* A connection attempt failed (down reported while no flow was up). Fetch fails now (its
  * outcome); an unregister asks again after 1, 2, 4, 8 s ... until its bound; a REGISTER is a
  * failed attempt and backs off (RFC 5626 §4.5). */
@@ -338,7 +360,9 @@ int sipreg__probe_compose(struct sipreg *r, char *buf, size_t cap) {
                                           : r->via_host,
                              r->flow_host ? r->flow_port : -1,
                              sipreg__str(r->options_branch, SIPREG__PROBE_BRANCH),
-                             r->route};
+                             r->route,
+                             sipreg__str(r->maddr, r->maddr_len),
+                             r->mcast_ttl};
     sipreg__compose_head(&b, "OPTIONS", &h);
     if (r->user_agent.len) {
         sipreg__putl(&b, "User-Agent: ");

@@ -115,6 +115,9 @@ struct sipreg {
     uint8_t resume; /* the op whose attempt continues on the next flow (failover, stream switch) */
     uint8_t alt_tries;  /* failovers to another server used in this attempt (RFC 3263) */
     uint16_t flow_port; /* local port */
+    char maddr[15];     /* the multicast group requests go to (sipreg_set_multicast), IPv4 */
+    uint8_t maddr_len;  /* 0: unicast */
+    uint8_t mcast_ttl;  /* Via ;ttl with maddr */
     char call_id[SIPREG__CALL_ID_LEN]; /* random, constant for the registration (§10.2) */
     char from_tag[SIPREG__TAG_LEN];    /* random From tag (§8.1.1.3) */
 

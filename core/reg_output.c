@@ -172,6 +172,8 @@ static void request_head(const struct sipreg *r, struct sipreg_register_req *q) 
     q->via_port = r->flow_host ? r->flow_port : -1;
     q->from = r->from;   /* §10.2: third-party registration; empty: the AOR */
     q->route = r->route; /* §8.1.2: the outbound proxy */
+    q->maddr = sipreg__str(r->maddr, r->maddr_len); /* §18.1.1: sent to a multicast group */
+    q->ttl = r->mcast_ttl;
     q->branch = sipreg__str(r->branch, r->branch_len);
     q->expires = -1;
     q->supported = r->supported;

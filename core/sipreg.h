@@ -645,6 +645,12 @@ int sipreg_transport(struct sipreg *r, int up, sipreg_ms now);
 int sipreg_set_flow(struct sipreg *r, int transport, const char *host, size_t host_len, int port,
                     sipreg_ms now);
 
+/* The flow now sends to a multicast group (an IPv4 address, 224.0.0.0/4), or to one server again
+ * (len 0): while it does, the Via of every request carries ;maddr=<group> and ;ttl=<ttl> (RFC 3261
+ * §18.1.1: MUST maddr, SHOULD ttl 1 for IPv4). Retransmissions keep the bytes they went out with.
+ * 0, or SIPREG_E_INVAL (not a multicast IPv4 address, ttl outside 0..255). */
+int sipreg_set_multicast(struct sipreg *r, const char *group, size_t len, int ttl);
+
 /* Tell the core the wall clock (Unix ms) at monotonic `now`, for clock-skew estimates. */
 int sipreg_wallclock(struct sipreg *r, int64_t unix_ms, sipreg_ms now);
 
@@ -1015,6 +1021,9 @@ struct sipreg_register_req {
     struct sipreg_str extra;               /* extra header lines, each ending CRLF, or empty */
     struct sipreg_str from;  /* From URI when not the AOR (third-party registration, §10.2) */
     struct sipreg_str route; /* Route URI (outbound proxy, §8.1.2, with ;lr), or empty */
+    struct sipreg_str maddr; /* multicast group the request goes to (Via ;maddr= and ;ttl=,
+                              * §18.1.1), or empty */
+    int ttl;                 /* Via ;ttl= with maddr (§18.1.1: 1 for IPv4) */
 };
 
 /* Compose the REGISTER into buf. Returns its length, or SIPREG_E_BUFFER / SIPREG_E_INVAL. */

@@ -128,6 +128,8 @@ export class SipFlow extends EventTarget {
   get up() { return Boolean(this.#inner?.up); }
   /** @returns {{address: string, port: number} | null} */
   get local() { return this.#inner?.up ? this.#inner.local : null; }
+  /** @returns {{group: string, ttl: number} | null} the multicast group the flow sends to now */
+  get multicast() { return this.#inner?.multicast ?? null; }
   /** @returns {Target | null} where the current (or next) flow goes */
   get target() {
     if (this.#inner?.target) return this.#inner.target;
@@ -205,6 +207,9 @@ export class SipFlow extends EventTarget {
     };
     flow.ondown = (e) => this.#innerDown(flow, e.detail);
     flow.onerror = (e) => this.dispatchEvent(new CustomEvent('error', { detail: e.detail }));
+    // a multicast flow adopted the registrar that answered: it sends to that one now
+    flow.onmoved = () => this.dispatchEvent(new CustomEvent('moved'));
+    flow.addEventListener('responder', flow.onmoved);
     flow.addEventListener('up', flow.onup);
     flow.addEventListener('down', flow.ondown);
     flow.addEventListener('error', flow.onerror);
@@ -216,6 +221,7 @@ export class SipFlow extends EventTarget {
     flow.removeEventListener('up', flow.onup);
     flow.removeEventListener('down', flow.ondown);
     flow.removeEventListener('error', flow.onerror);
+    flow.removeEventListener('responder', flow.onmoved);
     flow.ontext = null;
     if (this.#inner === flow) this.#inner = null;
   }

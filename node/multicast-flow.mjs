@@ -112,6 +112,11 @@ export class MulticastFlow extends EventTarget {
   /** @returns {{address: string, port: number} | null} the adopted registrar, null while asking the group */
   get responder() { return this.#responder && { ...this.#responder }; }
 
+  /** @returns {{group: string, ttl: number} | null} the group requests go to; null once a registrar answered */
+  get multicast() {
+    return this.#responder ? null : { group: this.options.group, ttl: this.options.ttl };
+  }
+
   /** @returns {{transport: 'udp', host: string, port: number, address: string, source: 'multicast'|'responder'}} */
   get target() {
     const r = this.#responder;

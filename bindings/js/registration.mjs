@@ -311,6 +311,18 @@ export class Registration extends EventTarget {
     this.#pump();
   }
 
+  /**
+   * Where the flow sends: a group ({ group, ttl }: the core names it in what it writes), or one
+   * server (null).
+   * @param {{group: string, ttl: number} | null} multicast
+   */
+  setMulticast(multicast) {
+    if (this.#closed) return;
+    const core = this.#core;
+    const len = multicast ? core.put(String(multicast.group)) : 0;
+    core.check(core.x.sw_set_multicast(this.#h, core.inPtr, len, multicast?.ttl ?? 1), { multicast });
+  }
+
   /** @param {boolean} up the flow went up or down */
   transport(up) {
     if (this.#closed) return;
@@ -518,15 +530,19 @@ export function createSingle(core, options, env) {
     },
   };
   const reg = new Registration(core, options, host);
+  // a flow that may send to a group says where it sends now (up, and 'moved' when that changes)
+  const multicast = () => { if ('multicast' in flow) reg.setMulticast(flow.multicast); };
   flow.addEventListener('up', () => {
     // a flow with a local address of its own (UDP, TCP, TLS) tells the core its kind and address
     try {
       if (flow.local) reg.setFlow(flow.kind, flow.local);
+      multicast();
     } catch (e) { // an address the core refuses: said once; the flow is used as it is
       reg.dispatchEvent(new CustomEvent('error', { detail: { code: e.code, message: e.message } }));
     }
     reg.transport(true);
   });
+  flow.addEventListener('moved', multicast);
   flow.addEventListener('down', (e) => {
     reg.dispatchEvent(new CustomEvent('flowdown', { detail: e.detail }));
     reg.transport(false);

@@ -310,8 +310,60 @@ static void test_config_keys(void) {
     CHECK(c.route && !strcmp(c.route, "sip:p.test"));
 }
 
+/* sipreg_set_multicast (RFC 3261 §18.1.1: a request sent to a multicast group MUST carry maddr
+ * in its Via, and ttl 1 for IPv4): set, the next REGISTER names the group; cleared (a registrar
+ * answered and the flow sends to it), the next one does not; bad groups are refused. */
+static void test_multicast(void) {
+    static const char *const REFUSED[] = {
+        "192.0.2.1",       /* unicast */
+        "240.0.0.1",       /* reserved, not multicast */
+        "224.0.1",         /* three parts */
+        "224.0.1.75.1",    /* five */
+        "224.0.1.256",     /* an octet over 255 */
+        "224.0.01.75",     /* a leading zero */
+        "224..1.75",       /* an empty part */
+        "ff02::1",         /* IPv6 (no group is allocated for SIP, §10.2.6) */
+        "224.0.1.75;x=1",  /* parameters */
+        "239.255.255.2555" /* longer than an address */
+    };
+    struct sipreg_config c;
+    struct sipreg *r;
+    config(&c);
+    c.transport = SIPREG_TP_UDP;
+    c.discovery = SIPREG_DISCOVER_MULTICAST;
+    CHECK_INT(sipreg_new(&r, &c), 0);
+    CHECK_INT(sipreg_set_flow(r, SIPREG_TP_UDP, "192.0.2.1", 9, 5060, 0), 0);
+    for (size_t i = 0; i < sizeof REFUSED / sizeof REFUSED[0]; i++)
+        CHECK_MSG(sipreg_set_multicast(r, REFUSED[i], strlen(REFUSED[i]), 1) == SIPREG_E_INVAL,
+                  "%s: accepted", REFUSED[i]);
+    CHECK_INT(sipreg_set_multicast(r, "224.0.1.75", 10, 256), SIPREG_E_INVAL);
+    CHECK_INT(sipreg_set_multicast(r, "224.0.1.75", 10, -1), SIPREG_E_INVAL);
+    CHECK_INT(sipreg_set_multicast(NULL, "224.0.1.75", 10, 1), SIPREG_E_INVAL);
+    CHECK_INT(sipreg_set_multicast(r, "224.0.1.75", 10, 1), 0);
+    sipreg_transport(r, 1, 0);
+    sipreg_register(r, 0);
+    CHECK(next_send(r, req, sizeof req) > 0);
+    CHECK_MSG(strstr(req, "Via: SIP/2.0/UDP 192.0.2.1:5060;rport;maddr=224.0.1.75;ttl=1;branch=") !=
+                  NULL,
+              "no maddr/ttl in\n%s", req);
+    CHECK(strncmp(req, "REGISTER sip:sip.mcast.net SIP/2.0\r\n", 36) == 0);
+    /* a Timer E copy is the same bytes: still to the group */
+    char again[SIPREG_MAX_MESSAGE];
+    sipreg_on_timeout(r, 500);
+    CHECK(next_send(r, again, sizeof again) > 0 && !strcmp(again, req));
+    /* a registrar answered (401): the request with credentials goes to it alone */
+    CHECK_INT(sipreg_set_multicast(r, NULL, 0, 0), 0);
+    check_answer(r, req, "401 Unauthorized",
+                 "WWW-Authenticate: Digest realm=\"example.test\", nonce=\"n1\"\r\n", 600);
+    CHECK(next_send(r, req, sizeof req) > 0);
+    CHECK(strstr(req, "Authorization: Digest") != NULL);
+    CHECK_MSG(strstr(req, "maddr") == NULL && strstr(req, ";ttl=") == NULL, "maddr in\n%s", req);
+    sipreg_free(r);
+}
+
 int main(void) {
     test_config_keys();
+    test_multicast();
     test_flow_table();
     test_flow_refused();
     test_route_and_from();

@@ -59,11 +59,17 @@ test('multicast registration: the group, the registrar that answers, refreshes u
     assert.equal(r.a.granted, 120);
   });
 
-  await t.test('Via/Contact carry the flow\'s local address (§18.1.1 sent-by, RFC 3581 rport)', () => {
+  await t.test('Via/Contact carry the flow\'s local address (§18.1.1 sent-by, RFC 3581 rport); maddr and ttl only towards the group', () => {
     const local = `${r.a.local.address.replaceAll('.', '\\.')}:${r.a.local.port}`;
     const contact = r.heldAfterRefresh.find((b) => b.aor === 'alice@example.test').contact;
     assert.match(contact, new RegExp(`^sip:[^@]+@${local}$`));
-    for (const m of r.a.sent) assert.match(m.via, new RegExp(`^SIP/2\\.0/UDP ${local};rport;branch=z9hG4bK`));
+    // §18.1.1: a request sent to a multicast address MUST name it in maddr (and ttl=1 for IPv4);
+    // CSeq 1 went to the group, everything after the registrar answered goes to it alone
+    for (const m of r.a.sent) {
+      const group = m.cseq === 1 ? ';maddr=224\\.0\\.1\\.75;ttl=1' : '';
+      assert.match(m.via, new RegExp(`^SIP/2\\.0/UDP ${local};rport${group};branch=z9hG4bK`), `CSeq ${m.cseq}`);
+    }
+    assert.ok(r.a.sent.some((m) => m.cseq === 1) && r.a.sent.some((m) => m.cseq > 1));
   });
 
   await t.test('a second client: registered through the group too', () => {

@@ -27,7 +27,8 @@ test('exports: memory, _initialize and the sw_* shim', () => {
 test('size and memory per registration', async () => {
   const gz = gzipSync(bytes, { level: 9 }).length;
   console.log(`# sipreg.wasm: ${bytes.length} bytes, ${gz} gzipped`);
-  assert.ok(gz < 41_000, `wasm grew to ${gz} bytes gzipped`);
+  // 41,000 until Via maddr/ttl for multicast (RFC 3261 §18.1.1) took ~250 bytes; issue 15 is the size round
+  assert.ok(gz < 41_500, `wasm grew to ${gz} bytes gzipped`);
   const { core } = await import(`${ROOT}node/index.mjs`);
   const cfg = core.buildConfig({ aor: 'sip:alice@example.test', password: 'secret' }, [{ uri: 'sip:a@b.invalid;transport=ws', q: 0.5 }]);
   const h = core.newRegistration(cfg);
