@@ -209,16 +209,9 @@ int sw_poll_event(struct sipreg *r, uintptr_t *out, size_t cap, uint32_t wanted)
     return e;
 }
 
-/* Name of event type `type` (its bit in sw_poll_event's `wanted`), or NULL past the last. */
-EXPORT(sw_event_name) const char *sw_event_name(int type) {
-    const char *n = sipreg_event_name(type);
-    return type > 0 && type < 32 && strcmp(n, "unknown") != 0 ? n : NULL;
-}
-
 /* Snapshot (state, times, bindings) as a tape into out. */
 EXPORT(sw_info) int sw_info(const struct sipreg *r, uintptr_t *out, size_t cap) {
     return sipreg_info_tape(r, out, cap);
 }
 
-EXPORT(sw_state) int sw_state(const struct sipreg *r) { return sipreg_state(r); }
 EXPORT(sw_memory) size_t sw_memory(const struct sipreg *r) { return sipreg_memory(r); }

@@ -30,7 +30,7 @@ static int is_challenge_hdr(int id) {
 /* Number of leading token characters (RFC 3261 §25.1 token). */
 static size_t token_len(struct sipreg_str s) {
     size_t i = 0;
-    while (i < s.len && sipreg__is((unsigned char)s.p[i], SIPREG__C_TOKEN))
+    while (i < s.len && sipreg__is_token((unsigned char)s.p[i]))
         i++;
     return i;
 }
@@ -118,6 +118,35 @@ static int set_once(struct sipreg_str *slot, struct sipreg_str v) {
     return 0;
 }
 
+/* Where the value of auth-param `name` goes (RFC 7616 §3.3 parameters; stale and userhash into
+ * the caller's views), or NULL: anything else (domain, charset, extensions) is ignored, RFC 2617
+ * §3.2.1 auth-param. */
+static struct sipreg_str *param_slot(struct sipreg_challenge *out, struct sipreg_str name,
+                                     struct sipreg_str *stale, struct sipreg_str *userhash) {
+    if (sipreg__ieq_lit(name, "realm")) return &out->realm;
+    if (sipreg__ieq_lit(name, "nonce")) return &out->nonce;
+    if (sipreg__ieq_lit(name, "opaque")) return &out->opaque;
+    if (sipreg__ieq_lit(name, "algorithm")) return &out->algorithm;
+    if (sipreg__ieq_lit(name, "qop")) return &out->qop;
+    if (sipreg__ieq_lit(name, "stale")) return stale;
+    if (sipreg__ieq_lit(name, "userhash")) return userhash;
+    return NULL;
+}
+
+/* The parsed parameters' meaning: algorithm, qop bits, stale, userhash. */
+static void finish_challenge(struct sipreg_challenge *out, struct sipreg_str stale,
+                             struct sipreg_str userhash) {
+    int digest = sipreg__ieq_lit(out->scheme, "digest");
+    /* algorithm absent: "MD5" (RFC 7616 §3.3); not understood: ignore the challenge (ibid.) */
+    if (!digest)
+        out->alg = SIPREG_ALG_UNKNOWN;
+    else
+        out->alg = out->algorithm.p ? sipreg_alg_parse(out->algorithm) : SIPREG_ALG_MD5;
+    out->qop_mask = out->qop.p ? qop_bits(out->qop) : 0;
+    out->stale = sipreg__ieq_lit(stale, "true");       /* case-insensitive (RFC 7616 §3.3) */
+    out->userhash = sipreg__ieq_lit(userhash, "true"); /* "true" / "false" (RFC 7616 §3.3) */
+}
+
 /* Parse the challenge whose scheme starts at s (RFC 3261 §25.1: challenge = ("Digest" LWS
  * digest-cln *(COMMA digest-cln)) / other-challenge). Returns 1 and sets *next to the start of the
  * following challenge (or the end of the value), or a negative code with *bad at the culprit. */
@@ -173,22 +202,7 @@ static int parse_challenge(struct sipreg_str s, struct sipreg_challenge *out,
             *bad = vb;
             return SIPREG_E_HEADER_VALUE;
         }
-        struct sipreg_str *slot = NULL;
-        if (sipreg__ieq_lit(name, "realm"))
-            slot = &out->realm; /* RFC 7616 §3.3 parameters */
-        else if (sipreg__ieq_lit(name, "nonce"))
-            slot = &out->nonce;
-        else if (sipreg__ieq_lit(name, "opaque"))
-            slot = &out->opaque;
-        else if (sipreg__ieq_lit(name, "algorithm"))
-            slot = &out->algorithm;
-        else if (sipreg__ieq_lit(name, "qop"))
-            slot = &out->qop;
-        else if (sipreg__ieq_lit(name, "stale"))
-            slot = &stale;
-        else if (sipreg__ieq_lit(name, "userhash"))
-            slot = &userhash;
-        /* anything else (domain, charset, extensions) is ignored: RFC 2617 §3.2.1 auth-param */
+        struct sipreg_str *slot = param_slot(out, name, &stale, &userhash);
         if (slot && set_once(slot, value) < 0) {
             *bad = name.p;
             return SIPREG_E_HEADER_VALUE;
@@ -197,15 +211,7 @@ static int parse_challenge(struct sipreg_str s, struct sipreg_challenge *out,
         sep = 0;
         cur = rest;
     }
-    int digest = sipreg__ieq_lit(out->scheme, "digest");
-    /* algorithm absent: "MD5" (RFC 7616 §3.3); not understood: ignore the challenge (ibid.) */
-    if (!digest)
-        out->alg = SIPREG_ALG_UNKNOWN;
-    else
-        out->alg = out->algorithm.p ? sipreg_alg_parse(out->algorithm) : SIPREG_ALG_MD5;
-    out->qop_mask = out->qop.p ? qop_bits(out->qop) : 0;
-    out->stale = sipreg__ieq_lit(stale, "true");       /* case-insensitive (RFC 7616 §3.3) */
-    out->userhash = sipreg__ieq_lit(userhash, "true"); /* "true" / "false" (RFC 7616 §3.3) */
+    finish_challenge(out, stale, userhash);
     return 1;
 }
 

@@ -97,7 +97,7 @@ static int header_lines(struct sipreg_str s) {
         if (i == start || i + 1 >= s.len || s.p[i] != '\r' || s.p[i + 1] != '\n') return 0;
         /* the line must start with a token followed by ':' (RFC 3261 §7.3) */
         size_t j = start;
-        while (j < i && sipreg__is((unsigned char)s.p[j], SIPREG__C_TOKEN))
+        while (j < i && sipreg__is_token((unsigned char)s.p[j]))
             j++;
         if (j == start) return 0;
         while (j < i && (s.p[j] == ' ' || s.p[j] == '\t'))

@@ -110,7 +110,9 @@ int sipreg_config_set(struct sipreg_config *c, const char *key, const char *valu
         if (i < 0) return SIPREG_E_CONFIG;
         c->discovery = i;
     } else if (!strcmp(key, "transport")) {
-        static const char *const T[] = {"ws", "wss", "udp", "tcp", "tls", NULL};
+#define TRANSPORT_NAME(id, value, name) name, /* the list's order is its values, from WS */
+        static const char *const T[] = {SIPREG_TRANSPORT_LIST(TRANSPORT_NAME) NULL};
+#undef TRANSPORT_NAME
         int i = one_of(value, T);
         if (i < 0) return SIPREG_E_CONFIG;
         c->transport = SIPREG_TP_WS + i;
@@ -231,25 +233,23 @@ const char *sipreg__contacts_problem(const struct sipreg_contact_spec *c, size_t
 /* 1 when s has no CR/LF (values that go into a header line). */
 static int one_line(const char *s) { return !s || !strpbrk(s, "\r\n"); }
 
-const char *sipreg_config_problem(const struct sipreg_config *cfg) {
-    struct sipreg__buf b = say();
+/* The URIs: the AOR, the registrar, From and the outbound proxy (Route). */
+static const char *uris_problem(const struct sipreg_config *cfg, struct sipreg__buf *b) {
     struct sipreg_uri u;
-    if (!cfg) return "no configuration";
-    if (!cfg->aor) return "aor is required (the address-of-record, e.g. sip:alice@example.com)";
     /* §10.2: the AOR in To MUST be a SIP or SIPS URI */
     if (sipreg_uri_parse(&u, cfg->aor, strlen(cfg->aor), NULL) < 0 ||
         (u.scheme != SIPREG_SCHEME_SIP && u.scheme != SIPREG_SCHEME_SIPS)) {
-        sipreg__putl(&b, "aor must be a sip: or sips: URI (RFC 3261 §10.2), got ");
-        quoted(&b, cfg->aor);
-        return done(&b);
+        sipreg__putl(b, "aor must be a sip: or sips: URI (RFC 3261 §10.2), got ");
+        quoted(b, cfg->aor);
+        return done(b);
     }
     if (cfg->discovery == SIPREG_DISCOVER_CONFIGURED && cfg->registrar && cfg->registrar[0] &&
         (sipreg_uri_parse(&u, cfg->registrar, strlen(cfg->registrar), NULL) < 0 ||
          (u.scheme != SIPREG_SCHEME_SIP && u.scheme != SIPREG_SCHEME_SIPS) || u.has_user)) {
-        sipreg__putl(&b, "registrar must be a sip: or sips: URI without a user part (RFC 3261 "
-                         "§10.2), got ");
-        quoted(&b, cfg->registrar);
-        return done(&b);
+        sipreg__putl(b, "registrar must be a sip: or sips: URI without a user part (RFC 3261 "
+                        "§10.2), got ");
+        quoted(b, cfg->registrar);
+        return done(b);
     }
     /* §10.2: From (third party) names the one responsible; §8.1.2: the outbound proxy goes
      * into a Route header: SIP or SIPS URIs (a Route without URI headers) */
@@ -258,30 +258,33 @@ const char *sipreg_config_problem(const struct sipreg_config *cfg) {
         if (uris[i] && (sipreg_uri_parse(&u, uris[i], strlen(uris[i]), NULL) < 0 ||
                         (u.scheme != SIPREG_SCHEME_SIP && u.scheme != SIPREG_SCHEME_SIPS) ||
                         (i && u.headers.len))) {
-            sipreg__putc(&b, i ? "route (the outbound proxy, RFC 3261 §8.1.2)"
-                               : "from (RFC 3261 §10.2)");
-            sipreg__putl(&b, " must be a sip: or sips: URI, got ");
-            quoted(&b, uris[i]);
-            return done(&b);
+            sipreg__putc(b, i ? "route (the outbound proxy, RFC 3261 §8.1.2)"
+                              : "from (RFC 3261 §10.2)");
+            sipreg__putl(b, " must be a sip: or sips: URI, got ");
+            quoted(b, uris[i]);
+            return done(b);
         }
-    const char *cp = sipreg__contacts_problem(cfg->contacts, cfg->ncontacts);
-    if (cp) return cp;
+    return NULL;
+}
+
+/* The transport, expires, reg-id, and the strings that go into header lines. */
+static const char *values_problem(const struct sipreg_config *cfg, struct sipreg__buf *b) {
     if (cfg->transport < SIPREG_TP_WS || cfg->transport > SIPREG_TP_TLS) {
-        sipreg__putl(&b, "transport must be ws, wss, udp, tcp or tls, got ");
-        sipreg__puti(&b, cfg->transport);
-        return done(&b);
+        sipreg__putl(b, "transport must be ws, wss, udp, tcp or tls, got ");
+        sipreg__puti(b, cfg->transport);
+        return done(b);
     }
     if (cfg->expires < 1 || cfg->expires > 0xffffffffLL) {
-        sipreg__putc(&b, cfg->expires < 1 ? "expires must be at least 1 s, got "
-                                          : "expires must be at most 4294967295 s, got ");
-        sipreg__puti(&b, cfg->expires);
-        if (cfg->expires == 0) sipreg__putl(&b, " (unregister() removes bindings)");
-        return done(&b);
+        sipreg__putc(b, cfg->expires < 1 ? "expires must be at least 1 s, got "
+                                         : "expires must be at most 4294967295 s, got ");
+        sipreg__puti(b, cfg->expires);
+        if (cfg->expires == 0) sipreg__putl(b, " (unregister() removes bindings)");
+        return done(b);
     }
     if (cfg->reg_id < 1 || cfg->reg_id > 0x7fffffff) {
-        sipreg__putl(&b, "reg-id must be 1..2147483647 (RFC 5626 §4.2), got ");
-        sipreg__puti(&b, cfg->reg_id);
-        return done(&b);
+        sipreg__putl(b, "reg-id must be 1..2147483647 (RFC 5626 §4.2), got ");
+        sipreg__puti(b, cfg->reg_id);
+        return done(b);
     }
     static const char *const LINES[] = {"aor",       "username", "user-agent",
                                         "supported", "instance", "via-host"};
@@ -289,28 +292,43 @@ const char *sipreg_config_problem(const struct sipreg_config *cfg) {
                           cfg->supported, cfg->instance_id, cfg->via_host};
     for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
         if (!one_line(vals[i])) {
-            sipreg__putc(&b, LINES[i]);
-            sipreg__putl(&b, " must be one line (no CR or LF): it goes into a header");
-            return done(&b);
+            sipreg__putc(b, LINES[i]);
+            sipreg__putl(b, " must be one line (no CR or LF): it goes into a header");
+            return done(b);
         }
-    const struct sipreg_policy *p = &cfg->policy;
+    return NULL;
+}
+
+/* The timers and retry bounds. */
+static const char *policy_problem(const struct sipreg_policy *p, struct sipreg__buf *b) {
     if (p->t1_ms <= 0 || p->t2_ms < p->t1_ms) {
-        sipreg__putc(&b, p->t1_ms <= 0 ? "t1-ms must be above 0, got "
-                                       : "t2-ms must be at least "
-                                         "t1-ms, got ");
-        sipreg__puti(&b, p->t1_ms <= 0 ? p->t1_ms : p->t2_ms);
-        return done(&b);
+        sipreg__putc(b, p->t1_ms <= 0 ? "t1-ms must be above 0, got "
+                                      : "t2-ms must be at least "
+                                        "t1-ms, got ");
+        sipreg__puti(b, p->t1_ms <= 0 ? p->t1_ms : p->t2_ms);
+        return done(b);
     }
     if (p->base_s <= 0 || p->max_s < p->base_s) {
-        sipreg__putc(&b, p->base_s <= 0 ? "retry-base must be above 0 s, got "
-                                        : "retry-max must be at least retry-base, got ");
-        sipreg__puti(&b, p->base_s <= 0 ? p->base_s : p->max_s);
-        return done(&b);
+        sipreg__putc(b, p->base_s <= 0 ? "retry-base must be above 0 s, got "
+                                       : "retry-max must be at least retry-base, got ");
+        sipreg__puti(b, p->base_s <= 0 ? p->base_s : p->max_s);
+        return done(b);
     }
     if (p->max_redirects < 0) {
-        sipreg__putl(&b, "max-redirects must be 0 or more, got ");
-        sipreg__puti(&b, p->max_redirects);
-        return done(&b);
+        sipreg__putl(b, "max-redirects must be 0 or more, got ");
+        sipreg__puti(b, p->max_redirects);
+        return done(b);
     }
     return NULL;
+}
+
+const char *sipreg_config_problem(const struct sipreg_config *cfg) {
+    struct sipreg__buf b = say();
+    if (!cfg) return "no configuration";
+    if (!cfg->aor) return "aor is required (the address-of-record, e.g. sip:alice@example.com)";
+    const char *why = uris_problem(cfg, &b);
+    if (!why) why = sipreg__contacts_problem(cfg->contacts, cfg->ncontacts);
+    if (!why) why = values_problem(cfg, &b);
+    if (!why) why = policy_problem(&cfg->policy, &b);
+    return why;
 }

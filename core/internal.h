@@ -7,6 +7,31 @@
 
 #include <string.h>
 
+/* PRNG: ChaCha20 keystream keyed by a 32-byte seed (no system entropy is ever read). */
+
+/* Deterministic random number generator state. */
+struct sipreg_prng {
+    uint32_t key[8];  /* from the seed */
+    uint64_t counter; /* block counter */
+    uint32_t buf[16]; /* current keystream block */
+    unsigned pos;     /* next unread word in buf (16 = empty) */
+};
+
+/* Initialise from a 32-byte seed. */
+void sipreg_prng_init(struct sipreg_prng *g, const uint8_t seed[32]);
+
+/* Next 32 random bits. */
+uint32_t sipreg_prng_u32(struct sipreg_prng *g);
+
+/* Uniform integer in [lo, hi] (inclusive); returns lo when hi <= lo. */
+int64_t sipreg_prng_range(struct sipreg_prng *g, int64_t lo, int64_t hi);
+
+/* Fill `out` with `n` lowercase alphanumeric characters (token-safe). */
+void sipreg_prng_token(struct sipreg_prng *g, char *out, size_t n);
+
+/* 1 when the transport is reliable (everything but UDP). */
+int sipreg_transport_reliable(int transport);
+
 /* Character classes of RFC 3261 §25.1. */
 #define SIPREG__C_TOKEN 0x01      /* token chars: alphanum / "-.!%*_+`'~" */
 #define SIPREG__C_ALNUM 0x02      /* ALPHA / DIGIT */
@@ -25,6 +50,16 @@ extern const unsigned char sipreg__cclass[256];
 /* 1 when byte c has any of the class bits `cls`. */
 static inline __attribute__((always_inline)) int sipreg__is(unsigned char c, unsigned cls) {
     return (sipreg__cclass[c] & cls) != 0;
+}
+
+/* 1 when byte c is a token character (RFC 3261 §25.1 token). */
+static inline __attribute__((always_inline)) int sipreg__is_token(unsigned char c) {
+    return sipreg__is(c, SIPREG__C_TOKEN);
+}
+
+/* 1 when c is a visual-separator = "-" / "." / "(" / ")" (RFC 3966 §3). */
+static inline int sipreg__is_visual(unsigned char c) {
+    return c == '-' || c == '.' || c == '(' || c == ')';
 }
 
 /* ASCII lowercase of c. */
@@ -78,6 +113,14 @@ static inline __attribute__((always_inline)) struct sipreg_str sipreg__str(const
 /* A view of a NUL-terminated string (NULL gives an empty view). */
 static inline struct sipreg_str sipreg__cstr(const char *s) {
     return sipreg__str(s, s ? strlen(s) : 0);
+}
+
+/* An instance as a 2xx carries it, quoted and bracketed ("<urn:uuid:...>"), without its
+ * brackets: the URN as we configure and show it (RFC 5626 §4.1, RFC 3840 string form). */
+static inline struct sipreg_str sipreg__instance_urn(struct sipreg_str inst) {
+    if (inst.len >= 2 && inst.p[0] == '<' && inst.p[inst.len - 1] == '>')
+        return sipreg__str(inst.p + 1, inst.len - 2);
+    return inst;
 }
 
 /* 1 when the views are byte-equal. */

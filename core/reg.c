@@ -1,6 +1,8 @@
-/* reg.c — the registration object: configuration, commands, the transaction timers, the
- * schedule (refresh, expiry, retry) and the output side (messages to send, events, deadline).
- * Responses are handled in reg_response.c. RFC 3261 §10.2 and §17.1.2, RFC 5626 §4. */
+/* reg.c — the registration object: made from a configuration (sipreg_new: strings copied into
+ * one block, the instance URN, Via host, Call-ID and From tag drawn from the PRNG), freed, and
+ * its contact list (sipreg_set_contacts). Commands and timers are in reg_sched.c, the flow in
+ * reg_flow.c, responses in reg_response.c, what goes out (messages, events, views) in
+ * reg_output.c. RFC 3261 §10.2, RFC 5626 §4. */
 #include "reg_internal.h"
 
 #include <stdlib.h>
@@ -43,6 +45,13 @@ void sipreg_config_init(struct sipreg_config *cfg) {
 #define DEFAULT_USER_AGENT "sipreg/" SIPREG_VERSION
 #define DEFAULT_SUPPORTED "path, gruu, outbound"
 #define DEFAULT_SUPPORTED_NO_OUTBOUND "path, gruu"
+/* "urn:uuid:" and the 36 characters of a UUID (RFC 4122 §3). */
+#define URN_UUID_LEN (9 + 36)
+/* A generated Via host: random characters, then ".invalid" (RFC 7118 §5). */
+#define VIA_RANDOM_LEN 12
+#define VIA_HOST_LEN (VIA_RANDOM_LEN + 8)
+/* The most a derived Request-URI or digest user adds to the AOR's length, its NUL included. */
+#define DERIVED_EXTRA 8
 
 /* Total length of the strings we copy (each NUL-terminated in r->strings), defaults included. */
 static size_t config_strings_len(const struct sipreg_config *c) {
@@ -61,9 +70,9 @@ static size_t config_strings_len(const struct sipreg_config *c) {
     size_t n = 0;
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
         n += (s[i] ? strlen(s[i]) : 0) + 1;
-    /* what we derive: the Request-URI and digest user from the AOR (each at most the AOR's
-     * length + 8), a generated instance URN (45 + 1) and Via host (20 + 1), ";lr" on the route */
-    return n + 2 * (strlen(c->aor) + 8) + 46 + 21 + 3;
+    /* what we derive: the Request-URI and digest user from the AOR, a generated instance URN
+     * and Via host (each NUL-terminated), ";lr" on the route */
+    return n + 2 * (strlen(c->aor) + DERIVED_EXTRA) + URN_UUID_LEN + 1 + VIA_HOST_LEN + 1 + 3;
 }
 
 /* Copy s into the string block at *pos and return its view. */
@@ -92,7 +101,7 @@ static int derive_ruri(struct sipreg *r, size_t *pos, const struct sipreg_config
         return 0;
     }
     /* "sip:carol@chicago.com" registers at "sip:chicago.com" (§10.2.6); keep sips */
-    char tmp[300];
+    char tmp[SIPREG__AOR_DERIVED_MAX];
     struct sipreg__buf b = {tmp, sizeof tmp, 0};
     sipreg__putc(&b, aor->scheme == SIPREG_SCHEME_SIPS ? "sips:" : "sip:");
     sipreg__puts(&b, aor->host);
@@ -129,7 +138,7 @@ static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *
             /* a random user at the flow's address (sipreg_set_flow), or at a random ".invalid"
              * host (RFC 7118 §5: the registrar reaches us over the flow, not at this address) */
             struct sipreg__buf b = {dst, SIPREG__GEN_URI_MAX, 0};
-            char user[8];
+            char user[SIPREG__GEN_USER_LEN];
             sipreg_prng_token(&r->prng, user, sizeof user);
             sipreg__generated_uri(r, &b, user, sizeof user);
             dst[b.len] = 0;
@@ -187,6 +196,96 @@ static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *
     return 0;
 }
 
+/* The scalar settings and the schedule's "nothing yet". */
+static void init_scalars(struct sipreg *r, const struct sipreg_config *cfg) {
+    sipreg_prng_init(&r->prng, cfg->seed);
+    r->pol = cfg->policy;
+    r->transport = cfg->transport;
+    r->discovery = cfg->discovery;
+    r->outbound = cfg->outbound;
+    r->reg_id = cfg->reg_id;
+    r->requested = cfg->expires;
+    r->granted = -1;
+    r->refresh_at = r->expires_at = r->retry_at = r->timer_f = r->timer_e = SIPREG_NEVER;
+    r->ping_at = r->pong_deadline = r->connect_at = r->unreg_until = SIPREG_NEVER;
+}
+
+/* The digest user, the credentials and the header values, copied into r->strings at *pos. */
+static void copy_settings(struct sipreg *r, size_t *pos, const struct sipreg_config *cfg,
+                          const struct sipreg_uri *aor) {
+    /* digest user defaults to the user part of the one responsible: `from` (third-party
+     * registration, §10.2; sipreg_config_problem checked it), else the AOR */
+    struct sipreg_uri who;
+    if (!cfg->from || sipreg_uri_parse(&who, cfg->from, strlen(cfg->from), NULL) < 0 ||
+        !who.user.len)
+        who = *aor;
+    r->user = cfg->username ? copy_str(r, pos, cfg->username, strlen(cfg->username))
+                            : copy_str(r, pos, who.user.p, who.user.len);
+    /* without outbound we must not advertise it: registrars key RFC 5626 handling on it */
+    const char *src[] = {cfg->password,
+                         cfg->ha1,
+                         cfg->user_agent ? cfg->user_agent : DEFAULT_USER_AGENT,
+                         cfg->supported  ? cfg->supported
+                         : cfg->outbound ? DEFAULT_SUPPORTED
+                                         : DEFAULT_SUPPORTED_NO_OUTBOUND,
+                         cfg->extra_headers,
+                         cfg->from,
+                         cfg->route};
+    struct sipreg_str *dst[] = {&r->password, &r->ha1,  &r->user_agent, &r->supported,
+                                &r->extra,    &r->from, &r->route};
+    for (size_t i = 0; i < sizeof src / sizeof src[0]; i++) /* NULL: empty */
+        *dst[i] = copy_str(r, pos, src[i] ? src[i] : "", src[i] ? strlen(src[i]) : 0);
+    /* §8.1.2, §16.12.1.1: the outbound proxy is a loose router: its URI carries ;lr (the last
+     * string copied: the room for ";lr" follows it) */
+    if (r->route.len && (sipreg_uri_parse(&who, r->route.p, r->route.len, NULL) < 0 ||
+                         sipreg_uri_param(&who, "lr", NULL, NULL) != 1)) {
+        memcpy((char *)r->route.p + r->route.len, ";lr", 4);
+        r->route.len += 3;
+        *pos += 3;
+    }
+}
+
+/* The instance URN: configured, or (outbound) a UUID URN from the PRNG (RFC 5626 §4.1, RFC
+ * 4122 version 4 layout); none without outbound. */
+static void make_instance(struct sipreg *r, size_t *pos, const struct sipreg_config *cfg) {
+    if (cfg->instance_id) {
+        r->instance = copy_str(r, pos, cfg->instance_id, strlen(cfg->instance_id));
+        return;
+    }
+    if (!r->outbound) return;
+    char urn[URN_UUID_LEN];
+    struct sipreg__buf b = {urn, sizeof urn, 0};
+    uint32_t w[4];
+    for (int i = 0; i < 4; i++)
+        w[i] = sipreg_prng_u32(&r->prng);
+    w[1] = (w[1] & 0xffff0fffu) | 0x00004000u; /* version 4 */
+    w[2] = (w[2] & 0x3fffffffu) | 0x80000000u; /* variant 10 */
+    sipreg__putc(&b, "urn:uuid:");
+    sipreg__puthex(&b, w[0], 8);
+    sipreg__putc(&b, "-");
+    sipreg__puthex(&b, w[1] >> 16, 4);
+    sipreg__putc(&b, "-");
+    sipreg__puthex(&b, w[1] & 0xffff, 4);
+    sipreg__putc(&b, "-");
+    sipreg__puthex(&b, w[2] >> 16, 4);
+    sipreg__putc(&b, "-");
+    sipreg__puthex(&b, w[2] & 0xffff, 4);
+    sipreg__puthex(&b, w[3], 8);
+    r->instance = copy_str(r, pos, urn, b.len);
+}
+
+/* The Via sent-by host: configured, or "<random>.invalid" (RFC 7118 §5). */
+static void make_via_host(struct sipreg *r, size_t *pos, const struct sipreg_config *cfg) {
+    if (cfg->via_host) {
+        r->via_host = copy_str(r, pos, cfg->via_host, strlen(cfg->via_host));
+        return;
+    }
+    char host[VIA_HOST_LEN];
+    sipreg_prng_token(&r->prng, host, VIA_RANDOM_LEN);
+    memcpy(host + VIA_RANDOM_LEN, ".invalid", VIA_HOST_LEN - VIA_RANDOM_LEN);
+    r->via_host = copy_str(r, pos, host, VIA_HOST_LEN);
+}
+
 int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
     struct sipreg_uri aor;
     if (!out || !cfg || !cfg->aor) return SIPREG_E_INVAL;
@@ -205,17 +304,7 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
         free(r);
         return SIPREG_E_NOMEM;
     }
-    sipreg_prng_init(&r->prng, cfg->seed);
-    r->pol = cfg->policy;
-    r->transport = cfg->transport;
-    r->discovery = cfg->discovery;
-    r->outbound = cfg->outbound;
-    r->reg_id = cfg->reg_id;
-    r->requested = cfg->expires;
-    r->granted = -1;
-    r->refresh_at = r->expires_at = r->retry_at = r->timer_f = r->timer_e = SIPREG_NEVER;
-    r->ping_at = r->pong_deadline = r->connect_at = r->unreg_until = SIPREG_NEVER;
-
+    init_scalars(r, cfg);
     size_t pos = 0;
     r->aor = copy_str(r, &pos, cfg->aor, strlen(cfg->aor));
     int err = derive_ruri(r, &pos, cfg, &aor);
@@ -223,68 +312,11 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
         sipreg_free(r);
         return err;
     }
-    /* digest user defaults to the user part of the one responsible: `from` (third-party
-     * registration, §10.2; sipreg_config_problem checked it), else the AOR */
-    struct sipreg_uri who;
-    if (!cfg->from || sipreg_uri_parse(&who, cfg->from, strlen(cfg->from), NULL) < 0 ||
-        !who.user.len)
-        who = aor;
-    r->user = cfg->username ? copy_str(r, &pos, cfg->username, strlen(cfg->username))
-                            : copy_str(r, &pos, who.user.p, who.user.len);
-    /* without outbound we must not advertise it: registrars key RFC 5626 handling on it */
-    const char *src[] = {cfg->password,
-                         cfg->ha1,
-                         cfg->user_agent ? cfg->user_agent : DEFAULT_USER_AGENT,
-                         cfg->supported  ? cfg->supported
-                         : cfg->outbound ? DEFAULT_SUPPORTED
-                                         : DEFAULT_SUPPORTED_NO_OUTBOUND,
-                         cfg->extra_headers,
-                         cfg->from,
-                         cfg->route};
-    struct sipreg_str *dst[] = {&r->password, &r->ha1,  &r->user_agent, &r->supported,
-                                &r->extra,    &r->from, &r->route};
-    for (size_t i = 0; i < sizeof src / sizeof src[0]; i++) /* NULL: empty */
-        *dst[i] = copy_str(r, &pos, src[i] ? src[i] : "", src[i] ? strlen(src[i]) : 0);
-    /* §8.1.2, §16.12.1.1: the outbound proxy is a loose router: its URI carries ;lr (the last
-     * string copied: the room for ";lr" follows it) */
-    if (r->route.len && (sipreg_uri_parse(&who, r->route.p, r->route.len, NULL) < 0 ||
-                         sipreg_uri_param(&who, "lr", NULL, NULL) != 1)) {
-        memcpy((char *)r->route.p + r->route.len, ";lr", 4);
-        r->route.len += 3;
-        pos += 3;
-    }
-    if (cfg->instance_id) {
-        r->instance = copy_str(r, &pos, cfg->instance_id, strlen(cfg->instance_id));
-    } else if (r->outbound) {
-        /* RFC 5626 §4.1: a UUID URN (RFC 4122 version 4 layout from our PRNG) */
-        char urn[45];
-        struct sipreg__buf b = {urn, sizeof urn, 0};
-        uint32_t w[4];
-        for (int i = 0; i < 4; i++)
-            w[i] = sipreg_prng_u32(&r->prng);
-        w[1] = (w[1] & 0xffff0fffu) | 0x00004000u; /* version 4 */
-        w[2] = (w[2] & 0x3fffffffu) | 0x80000000u; /* variant 10 */
-        sipreg__putc(&b, "urn:uuid:");
-        sipreg__puthex(&b, w[0], 8);
-        sipreg__putc(&b, "-");
-        sipreg__puthex(&b, w[1] >> 16, 4);
-        sipreg__putc(&b, "-");
-        sipreg__puthex(&b, w[1] & 0xffff, 4);
-        sipreg__putc(&b, "-");
-        sipreg__puthex(&b, w[2] >> 16, 4);
-        sipreg__putc(&b, "-");
-        sipreg__puthex(&b, w[2] & 0xffff, 4);
-        sipreg__puthex(&b, w[3], 8);
-        r->instance = copy_str(r, &pos, urn, b.len);
-    }
-    if (cfg->via_host) {
-        r->via_host = copy_str(r, &pos, cfg->via_host, strlen(cfg->via_host));
-    } else {
-        char host[20];
-        sipreg_prng_token(&r->prng, host, 12);
-        memcpy(host + 12, ".invalid", 8); /* RFC 7118 §5 */
-        r->via_host = copy_str(r, &pos, host, 20);
-    }
+    copy_settings(r, &pos, cfg, &aor);
+    /* the PRNG's draws in this order (a seed gives the same registration): instance, Via
+     * host, Call-ID, From tag */
+    make_instance(r, &pos, cfg);
+    make_via_host(r, &pos, cfg);
     /* §10.2: one Call-ID for every registration of this boot cycle; §8.1.1.3 From tag */
     sipreg_prng_token(&r->prng, r->call_id, SIPREG__CALL_ID_LEN);
     sipreg_prng_token(&r->prng, r->from_tag, SIPREG__TAG_LEN);

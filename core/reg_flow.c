@@ -60,7 +60,7 @@ void sipreg__generated_uri(struct sipreg *r, struct sipreg__buf *b, const char *
         sipreg__puti(b, r->flow_port);
     } else {
         /* RFC 7118 §5: a random ".invalid" host; the registrar reaches us over the flow */
-        char host[12];
+        char host[SIPREG__GEN_HOST_LEN];
         sipreg_prng_token(&r->prng, host, sizeof host);
         sipreg__put(b, host, sizeof host);
         sipreg__putl(b, ".invalid");
@@ -327,8 +327,9 @@ void sipreg__probe_timeout(struct sipreg *r, sipreg_ms now) {
      * keeps increasing within the Call-ID (§8.1.1.5, §10.2.4); a branch of its own (§8.1.1.7) */
     r->cseq++;
     r->options_cseq = r->cseq;
-    memcpy(r->options_branch, "z9hG4bK", 7);
-    sipreg_prng_token(&r->prng, r->options_branch + 7, SIPREG__PROBE_BRANCH - 7);
+    memcpy(r->options_branch, "z9hG4bK", SIPREG__COOKIE_LEN);
+    sipreg_prng_token(&r->prng, r->options_branch + SIPREG__COOKIE_LEN,
+                      SIPREG__PROBE_BRANCH - SIPREG__COOKIE_LEN);
     r->options_pending = 1;
 }
 

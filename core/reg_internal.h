@@ -1,5 +1,7 @@
-/* reg_internal.h — the registration object shared by reg.c (commands, timers, output) and
- * reg_response.c (responses, bindings). Not part of the public API. */
+/* reg_internal.h — the registration object shared by the reg*.c files: reg.c (creation,
+ * contacts), reg_sched.c (commands, queue, timers), reg_flow.c (flow, liveness), reg_response.c
+ * (responses, bindings), reg_policy.c (the failure table), reg_output.c (messages, events, the
+ * transition table, views' data) and state.c (export and reload). Not part of the public API. */
 #ifndef SIPREG_REG_INTERNAL_H
 #define SIPREG_REG_INTERNAL_H
 
@@ -22,6 +24,12 @@
 #define SIPREG__CONNECT_MAX_MS 8000 /* cap of the delay between connect requests (unregister) */
 #define SIPREG__FLOW_HOST_MAX 64    /* longest local host sipreg_set_flow takes */
 #define SIPREG__GEN_URI_MAX 112 /* a generated Contact URI: sip:user@[host]:port;transport=tls */
+#define SIPREG__AOR_DERIVED_MAX 300 /* a Request-URI derived from the AOR's host and port */
+#define SIPREG__COOKIE_LEN 7        /* "z9hG4bK", the branch magic cookie (RFC 3261 §8.1.1.7) */
+#define SIPREG__BRANCH_RANDOM 16    /* random characters after it in a REGISTER's branch */
+#define SIPREG__CNONCE_LEN 16       /* cnonce characters (RFC 7616 §3.4) */
+#define SIPREG__GEN_USER_LEN 8      /* random user part of a generated Contact */
+#define SIPREG__GEN_HOST_LEN 12     /* random characters before ".invalid" in a generated Contact */
 
 /* What the open (or queued) REGISTER does: the public enum sipreg_op. */
 #define SIPREG__OP_NONE SIPREG_OP_NONE
@@ -53,7 +61,6 @@ struct sipreg__other {
     sipreg_ms expires_at; /* monotonic */
 };
 
-/* Cached digest state for nonce reuse (RFC 7616 §3.4: nc counts requests with one nonce). */
 /* Storage of the binding view (other devices' bindings; GRUU, route and URI text), allocated
  * when a 2xx first needs it: a registration alone on its AOR without GRUUs or routes never does
  * (memory per registration). */
@@ -62,6 +69,7 @@ struct sipreg__store {
     char arena[SIPREG__ARENA];
 };
 
+/* Cached digest state for nonce reuse (RFC 7616 §3.4: nc counts requests with one nonce). */
 struct sipreg__auth {
     int fresh;    /* 1: the challenge came in this attempt (not a nonce kept from before) */
     int tries;    /* challenges of this kind answered in this attempt */
@@ -72,7 +80,7 @@ struct sipreg__auth {
     uint32_t nc;  /* last nonce count used */
     uint16_t realm_len, nonce_len, opaque_len;
     uint8_t has_opaque;
-    char cnonce[16]; /* cnonce of the open request (kept for retransmissions) */
+    char cnonce[SIPREG__CNONCE_LEN]; /* cnonce of the open request (kept for retransmissions) */
     uint32_t req_nc; /* nc of the open request (0: the request carries no credentials) */
     char text[];     /* realm, nonce, opaque: allocated to their exact size */
 };
@@ -132,7 +140,7 @@ struct sipreg {
     uint8_t renew;                /* the next down report starts a REGISTER at once (network) */
     uint8_t connect_tries;        /* connect requests for the pending unregister */
     uint32_t cseq;                /* CSeq of the last REGISTER (§10.2: +1 each) */
-    char branch[7 + 20];          /* "z9hG4bK" + random */
+    char branch[SIPREG__COOKIE_LEN + SIPREG__BRANCH_RANDOM]; /* "z9hG4bK" + random */
     size_t branch_len;
     sipreg_ms tx_start;           /* when the open REGISTER was first sent */
     sipreg_ms timer_f;            /* transaction timeout (64*T1) */
@@ -204,8 +212,10 @@ struct sipreg {
 void sipreg__emit(struct sipreg *r, int type, int reason, int status, int error, sipreg_ms at,
                   int64_t value);
 
-/* Change state and emit SIPREG_EV_STATE when it differs. */
-void sipreg__set_state(struct sipreg *r, int state, int reason);
+/* Move to state `next` because of `trigger` (enum sipreg_trigger) and emit SIPREG_EV_STATE with
+ * `reason` when it differs. {state, trigger} -> next must be a row of sipreg_transitions (native
+ * builds abort otherwise). */
+void sipreg__set_state(struct sipreg *r, int trigger, int next, int reason);
 
 /* Close the open transaction (no more retransmissions; late responses are dropped). */
 void sipreg__end_transaction(struct sipreg *r);
@@ -231,7 +241,6 @@ void sipreg__schedule_retry(struct sipreg *r, int64_t retry_after_s, int reason,
 /* Schedule the refresh for a grant of `granted` seconds counted from `base`. */
 void sipreg__schedule_refresh(struct sipreg *r, int64_t granted, sipreg_ms base);
 
-/* Store bytes in the binding arena; returns the offset, or -1 when full. */
 /* The binding view's storage, allocated on first use; NULL when out of memory. */
 struct sipreg__store *sipreg__store(struct sipreg *r);
 

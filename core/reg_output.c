@@ -36,10 +36,68 @@ void sipreg__emit_op(struct sipreg *r, int op, int type, int reason, int status,
     r->last_op = last;
 }
 
-void sipreg__set_state(struct sipreg *r, int state, int reason) {
-    if (r->state == state) return;
-    r->state = state;
-    sipreg__emit(r, SIPREG_EV_STATE, reason, 0, 0, SIPREG_NEVER, state);
+/* The transition table: every state change is one of these rows (sipreg__set_state checks it).
+ * The diagram in sipreg.h lists the same rows (tests/c/test_transitions.c compares them). */
+#define ROW(from, trigger, to)                                                                     \
+    { SIPREG_ST_##from, SIPREG_TR_##trigger, SIPREG_ST_##to }
+static const struct sipreg_transition TRANSITIONS[] = {
+    /* a REGISTER starts, or waits for a flow (RFC 3261 §10.2: command, refresh, retry) */
+    ROW(IDLE, REGISTER, REGISTERING),
+    ROW(BACKOFF, REGISTER, REGISTERING),
+    ROW(FAILED, REGISTER, REGISTERING),
+    ROW(REGISTERED, REGISTER, REFRESHING),
+    /* an unregister starts, or waits for a flow (RFC 3261 §10.2.2) */
+    ROW(IDLE, UNREGISTER, UNREGISTERING),
+    ROW(REGISTERING, UNREGISTER, UNREGISTERING),
+    ROW(REGISTERED, UNREGISTER, UNREGISTERING),
+    ROW(REFRESHING, UNREGISTER, UNREGISTERING),
+    ROW(BACKOFF, UNREGISTER, UNREGISTERING),
+    ROW(FAILED, UNREGISTER, UNREGISTERING),
+    /* a 2xx listing our bindings (RFC 3261 §10.2.4) */
+    ROW(REGISTERING, GRANTED, REGISTERED),
+    ROW(REFRESHING, GRANTED, REGISTERED),
+    /* a 2xx to the unregister */
+    ROW(UNREGISTERING, REMOVED, IDLE),
+    /* a failure the next attempt may mend (Retry-After, RFC 5626 §4.5 back-off) */
+    ROW(REGISTERING, RETRY, BACKOFF),
+    ROW(REFRESHING, RETRY, BACKOFF),
+    /* a failure no retry can mend (the failure table's terminal rows, no credentials) */
+    ROW(REGISTERING, REFUSED, FAILED),
+    ROW(REFRESHING, REFUSED, FAILED),
+    /* our binding expired before its refresh */
+    ROW(REGISTERED, LAPSE, REGISTERING),
+    ROW(REFRESHING, LAPSE, REGISTERING),
+    /* the unregister failed, timed out or gave up: bindings expire on their own */
+    ROW(UNREGISTERING, ABANDON, IDLE),
+};
+#undef ROW
+
+const struct sipreg_transition *sipreg_transitions(size_t *n) {
+    if (n) *n = sizeof TRANSITIONS / sizeof TRANSITIONS[0];
+    return TRANSITIONS;
+}
+
+/* 1 when {from, trigger} -> to is a row of the table. */
+static int legal_transition(int from, int trigger, int to) {
+    for (size_t i = 0; i < sizeof TRANSITIONS / sizeof TRANSITIONS[0]; i++)
+        if (TRANSITIONS[i].from == from && TRANSITIONS[i].trigger == trigger &&
+            TRANSITIONS[i].to == to)
+            return 1;
+    return 0;
+}
+
+void sipreg__set_state(struct sipreg *r, int trigger, int next, int reason) {
+    if (r->state == next) return;
+#ifdef SIPREG_CHECK_TRANSITIONS
+    /* native builds (tests, fuzzers, the CLI) stop at once on a change the table lacks */
+    if (!legal_transition(r->state, trigger, next)) abort();
+#else
+    /* the wasm build leaves the check out (size); the native tests run every row */
+    (void)legal_transition;
+    (void)trigger;
+#endif
+    r->state = next;
+    sipreg__emit(r, SIPREG_EV_STATE, reason, 0, 0, SIPREG_NEVER, next);
 }
 
 int sipreg_poll_event(struct sipreg *r, struct sipreg_event *ev) {
@@ -97,45 +155,38 @@ static int compose_credentials(const struct sipreg *r, int kind, char *buf, size
     return sipreg_compose_authorization(&ch, &in, buf, cap);
 }
 
-int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
-    if (!r || (!buf && cap)) return SIPREG_E_INVAL;
-    if (!r->flow_up || r->flow_failed) return SIPREG_E_DONE;
-    if (r->ping_pending) {
-        /* RFC 5626 §4.4.1: the ping is a double CRLF, sent between messages */
-        if (cap < 4) return SIPREG_E_BUFFER;
-        memcpy(buf, "\r\n\r\n", 4);
-        r->ping_pending = 0;
-        return 4;
-    }
-    /* the OPTIONS probe first: its CSeq is below that of a REGISTER opened after it */
-    if (r->options_pending) return sipreg__probe_compose(r, buf, cap);
-    if (!r->send_pending || r->op == SIPREG__OP_NONE) return SIPREG_E_DONE;
+/* Room for one credentials value (Authorization or Proxy-Authorization) in a REGISTER. */
+#define CREDENTIALS_MAX 1024
 
-    struct sipreg_contact_out out[SIPREG_MAX_CONTACTS * 2];
-    struct sipreg_register_req q;
-    memset(&q, 0, sizeof q);
-    q.ruri = sipreg__ruri(r); /* a followed 3xx target, else the configured one */
-    q.aor = r->aor;
-    q.from_tag = sipreg__str(r->from_tag, SIPREG__TAG_LEN);
-    q.call_id = sipreg__str(r->call_id, SIPREG__CALL_ID_LEN);
-    q.cseq = r->cseq;
-    q.transport = r->transport;
+/* The REGISTER's fixed parts: Request-URI, To/From, Call-ID, CSeq, Via, Route, headers. */
+static void request_head(const struct sipreg *r, struct sipreg_register_req *q) {
+    memset(q, 0, sizeof *q);
+    q->ruri = sipreg__ruri(r); /* a followed 3xx target, else the configured one */
+    q->aor = r->aor;
+    q->from_tag = sipreg__str(r->from_tag, SIPREG__TAG_LEN);
+    q->call_id = sipreg__str(r->call_id, SIPREG__CALL_ID_LEN);
+    q->cseq = r->cseq;
+    q->transport = r->transport;
     /* §18.1.1: sent-by is the flow's local address once the host reported it */
-    q.via_host = r->flow_host ? sipreg__str(r->flow_host, r->flow_host_len) : r->via_host;
-    q.via_port = r->flow_host ? r->flow_port : -1;
-    q.from = r->from;   /* §10.2: third-party registration; empty: the AOR */
-    q.route = r->route; /* §8.1.2: the outbound proxy */
-    q.maddr = sipreg__str(r->maddr, r->maddr_len); /* §18.1.1: sent to a multicast group */
-    q.ttl = r->mcast_ttl;
-    q.branch = sipreg__str(r->branch, r->branch_len);
-    q.expires = -1;
-    q.supported = r->supported;
-    q.user_agent = r->user_agent;
-    q.extra = r->extra;
+    q->via_host = r->flow_host ? sipreg__str(r->flow_host, r->flow_host_len) : r->via_host;
+    q->via_port = r->flow_host ? r->flow_port : -1;
+    q->from = r->from;   /* §10.2: third-party registration; empty: the AOR */
+    q->route = r->route; /* §8.1.2: the outbound proxy */
+    q->maddr = sipreg__str(r->maddr, r->maddr_len); /* §18.1.1: sent to a multicast group */
+    q->ttl = r->mcast_ttl;
+    q->branch = sipreg__str(r->branch, r->branch_len);
+    q->expires = -1;
+    q->supported = r->supported;
+    q->user_agent = r->user_agent;
+    q->extra = r->extra;
+}
 
+/* The open op's Contacts (and Expires) into q, the contact array in out. */
+static void request_contacts(const struct sipreg *r, struct sipreg_register_req *q,
+                             struct sipreg_contact_out *out) {
     size_t n = 0;
     if (r->op == SIPREG__OP_UNREGISTER_ALL) {
-        q.star = 1; /* §10.2.2; RFC 5626 §4.2.3: no instance or reg-id with "*" */
+        q->star = 1; /* §10.2.2; RFC 5626 §4.2.3: no instance or reg-id with "*" */
     } else if (r->op == SIPREG__OP_REGISTER || r->op == SIPREG__OP_UNREGISTER) {
         int removing_all = r->op == SIPREG__OP_UNREGISTER;
         /* swapped-out contacts first: a registrar applies Contacts in order (§10.3 step 7), so
@@ -155,12 +206,44 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
                 o->reg_id = (r->outbound && !r->outbound_refused && c->carrier) ? r->reg_id : -1;
             }
         }
-        q.expires = removing_all ? 0 : r->requested; /* §10.2.1.1 */
+        q->expires = removing_all ? 0 : r->requested; /* §10.2.1.1 */
     }
-    q.contacts = out;
-    q.ncontacts = n;
+    q->contacts = out;
+    q->ncontacts = n;
+}
 
-    char cred[1024], pcred[1024];
+/* RFC 3261 §18.1.1: a request larger than 1300 bytes (the path MTU unknown) MUST go over a
+ * congestion-controlled transport: ask for a TCP flow and send it there. The attempt goes on
+ * (same counters) as a new request on the new flow. */
+static void switch_to_stream(struct sipreg *r) {
+    int op = r->op;
+    sipreg__end_transaction(r);
+    r->cseq--; /* it never went out: the request on the new flow takes its CSeq */
+    r->need_stream = 1;
+    r->resume = (uint8_t)op;
+    sipreg__requeue_front(r, op);
+    sipreg__run_queue(r, SIPREG_R_FLOW, r->tx_start);
+}
+
+int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
+    if (!r || (!buf && cap)) return SIPREG_E_INVAL;
+    if (!r->flow_up || r->flow_failed) return SIPREG_E_DONE;
+    if (r->ping_pending) {
+        /* RFC 5626 §4.4.1: the ping is a double CRLF, sent between messages */
+        if (cap < 4) return SIPREG_E_BUFFER;
+        memcpy(buf, "\r\n\r\n", 4);
+        r->ping_pending = 0;
+        return 4;
+    }
+    /* the OPTIONS probe first: its CSeq is below that of a REGISTER opened after it */
+    if (r->options_pending) return sipreg__probe_compose(r, buf, cap);
+    if (!r->send_pending || r->op == SIPREG__OP_NONE) return SIPREG_E_DONE;
+
+    struct sipreg_contact_out out[SIPREG_MAX_CONTACTS * 2];
+    struct sipreg_register_req q;
+    request_head(r, &q);
+    request_contacts(r, &q, out);
+    char cred[CREDENTIALS_MAX], pcred[CREDENTIALS_MAX];
     int clen = compose_credentials(r, 0, cred, sizeof cred);
     if (clen < 0) return clen;
     q.authorization = sipreg__str(cred, (size_t)clen);
@@ -170,17 +253,9 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
 
     int len = sipreg_compose_register(&q, buf, cap);
     if (len < 0) return len; /* stays pending: the host may retry with a bigger buffer */
+    /* a retransmission of a request that went out stays where it is */
     if (r->transport == SIPREG_TP_UDP && len > r->pol.udp_max && !r->sent_once && !r->need_stream) {
-        /* RFC 3261 §18.1.1: a request larger than 1300 bytes (the path MTU unknown) MUST go
-         * over a congestion-controlled transport: ask for a TCP flow and send it there. The
-         * attempt goes on (same counters) as a new request on the new flow. */
-        int op = r->op;
-        sipreg__end_transaction(r);
-        r->cseq--; /* it never went out: the request on the new flow takes its CSeq */
-        r->need_stream = 1;
-        r->resume = (uint8_t)op;
-        sipreg__requeue_front(r, op);
-        sipreg__run_queue(r, SIPREG_R_FLOW, r->tx_start);
+        switch_to_stream(r);
         return SIPREG_E_DONE;
     }
     r->send_pending = 0;
@@ -305,38 +380,22 @@ static const char *name_of(const char *const *names, size_t n, int i) {
     return (i >= 0 && (size_t)i < n && names[i]) ? names[i] : "unknown";
 }
 
-const char *sipreg_state_name(int state) {
-    static const char *const N[] = {"idle",          "registering", "registered", "refreshing",
-                                    "unregistering", "backoff",     "failed"};
-    return name_of(N, sizeof N / sizeof N[0], state);
-}
+/* One name table per enum family, from its list in sipreg.h. */
+#define NAME_ENTRY(id, value, name) [value] = name,
+static const char *const STATE_NAMES[] = {SIPREG_STATE_LIST(NAME_ENTRY)};
+static const char *const REASON_NAMES[] = {SIPREG_REASON_LIST(NAME_ENTRY)};
+static const char *const EVENT_NAMES[] = {SIPREG_EVENT_LIST(NAME_ENTRY)};
+static const char *const OP_NAMES[] = {SIPREG_OP_LIST(NAME_ENTRY)};
+static const char *const LIVENESS_NAMES[] = {SIPREG_LIVENESS_LIST(NAME_ENTRY)};
+static const char *const MATCH_NAMES[] = {SIPREG_MATCH_LIST(NAME_ENTRY)};
+static const char *const TRIGGER_NAMES[] = {SIPREG_TRIGGER_LIST(NAME_ENTRY)};
+#undef NAME_ENTRY
+#define NAME_OF(table, i) name_of(table, sizeof table / sizeof table[0], i)
 
-const char *sipreg_reason_name(int reason) {
-    static const char *const N[] = {
-        "none",     "command", "ok",       "refresh",    "lapsed",      "status",  "timeout",
-        "flow",     "auth",    "interval", "no-binding", "retry-after", "backoff", "credentials",
-        "redirect", "refused", "network",  "gave-up",    "extension"};
-    return name_of(N, sizeof N / sizeof N[0], reason);
-}
-
-const char *sipreg_event_name(int type) {
-    static const char *const N[] = {
-        NULL,     "statechange", "registered", "unregistered", "failed",     "retry",    "expiring",
-        "lapsed", "bindings",    "connect",    "nobinding",    "flowfailed", "redirect", "ping"};
-    return name_of(N, sizeof N / sizeof N[0], type);
-}
-
-const char *sipreg_op_name(int op) {
-    static const char *const N[] = {"none", "register", "unregister", "unregister-all", "fetch"};
-    return name_of(N, sizeof N / sizeof N[0], op);
-}
-
-const char *sipreg_liveness_name(int liveness) {
-    static const char *const N[] = {"none", "crlf", "options", "host"};
-    return name_of(N, sizeof N / sizeof N[0], liveness);
-}
-
-const char *sipreg_match_name(int match) {
-    static const char *const N[] = {"none", "instance", "gruu", "uri"};
-    return name_of(N, sizeof N / sizeof N[0], match);
-}
+const char *sipreg_state_name(int state) { return NAME_OF(STATE_NAMES, state); }
+const char *sipreg_reason_name(int reason) { return NAME_OF(REASON_NAMES, reason); }
+const char *sipreg_event_name(int type) { return NAME_OF(EVENT_NAMES, type); }
+const char *sipreg_op_name(int op) { return NAME_OF(OP_NAMES, op); }
+const char *sipreg_liveness_name(int liveness) { return NAME_OF(LIVENESS_NAMES, liveness); }
+const char *sipreg_match_name(int match) { return NAME_OF(MATCH_NAMES, match); }
+const char *sipreg_trigger_name(int trigger) { return NAME_OF(TRIGGER_NAMES, trigger); }

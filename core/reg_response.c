@@ -70,10 +70,7 @@ static void arena_keep(struct sipreg *r, struct sipreg_str s, uint16_t *off, uin
  * reg-id, RFC 5627 GRUU, RFC 3261 §19.1.4 URI equality), or -1. */
 static int match_ours(const struct sipreg *r, const char *old_arena, const struct sipreg_contact *c,
                       const struct sipreg_uri *cu, int *by) {
-    struct sipreg_str inst = c->instance;
-    /* the instance arrives quoted and bracketed: "<urn:uuid:...>" */
-    if (inst.len >= 2 && inst.p[0] == '<' && inst.p[inst.len - 1] == '>')
-        inst = sipreg__str(inst.p + 1, inst.len - 2);
+    struct sipreg_str inst = sipreg__instance_urn(c->instance);
     if (r->outbound && !r->outbound_refused && r->instance.len && c->reg_id == r->reg_id &&
         sipreg__ieq(inst, r->instance)) {
         for (size_t i = 0; i < r->ncontacts; i++)
@@ -190,10 +187,8 @@ static size_t read_bindings(struct sipreg *r, const struct sipreg_msg *m, sipreg
             r->others_omitted++;
             continue;
         }
-        struct sipreg_str inst = c.instance; /* shown like ours: the URN without <> */
-        if (inst.len >= 2 && inst.p[0] == '<' && inst.p[inst.len - 1] == '>')
-            inst = sipreg__str(inst.p + 1, inst.len - 2);
-        arena_keep(r, inst, &o->inst_off, &o->inst_len);
+        /* shown like ours: the URN without <> */
+        arena_keep(r, sipreg__instance_urn(c.instance), &o->inst_off, &o->inst_len);
         arena_keep(r, c.pub_gruu, &o->pub_off, &o->pub_len);
         arena_keep(r, c.temp_gruu, &o->temp_off, &o->temp_len);
         o->reg_id = c.reg_id;
@@ -288,7 +283,7 @@ static void on_success(struct sipreg *r, const struct sipreg_msg *m, int op, sip
                 e = r->contacts[i].granted;
         r->granted = e;
         sipreg__schedule_refresh(r, e, r->tx_start);
-        sipreg__set_state(r, SIPREG_ST_REGISTERED, SIPREG_R_OK);
+        sipreg__set_state(r, SIPREG_TR_GRANTED, SIPREG_ST_REGISTERED, SIPREG_R_OK);
         sipreg__emit(r, SIPREG_EV_BINDINGS, SIPREG_R_OK, m->status, 0, SIPREG_NEVER,
                      (int64_t)(found + r->nothers));
         if (found < want)
@@ -305,7 +300,7 @@ static void on_success(struct sipreg *r, const struct sipreg_msg *m, int op, sip
         }
         r->expires_at = r->refresh_at = r->retry_at = SIPREG_NEVER;
         r->granted = -1;
-        sipreg__set_state(r, SIPREG_ST_IDLE, SIPREG_R_OK);
+        sipreg__set_state(r, SIPREG_TR_REMOVED, SIPREG_ST_IDLE, SIPREG_R_OK);
         sipreg__emit(r, SIPREG_EV_BINDINGS, SIPREG_R_OK, m->status, 0, SIPREG_NEVER,
                      (int64_t)r->nothers);
         sipreg__emit(r, SIPREG_EV_UNREGISTERED, SIPREG_R_OK, m->status, 0, SIPREG_NEVER,
@@ -326,7 +321,7 @@ void sipreg__fail(struct sipreg *r, int op, int reason, int status, int error, i
                   int permanent, sipreg_ms now) {
     if (op == SIPREG__OP_REGISTER && permanent) {
         r->refresh_at = r->retry_at = SIPREG_NEVER;
-        sipreg__set_state(r, SIPREG_ST_FAILED, reason);
+        sipreg__set_state(r, SIPREG_TR_REFUSED, SIPREG_ST_FAILED, reason);
         sipreg__emit(r, SIPREG_EV_FAILED, reason, status, error, SIPREG_NEVER, r->failures);
         sipreg__start_queued(r, now);
         return;
@@ -339,7 +334,7 @@ void sipreg__fail(struct sipreg *r, int op, int reason, int status, int error, i
     if (op != SIPREG__OP_FETCH) {
         /* the app wanted out: stop refreshing; bindings expire on their own */
         r->expires_at = r->refresh_at = SIPREG_NEVER;
-        sipreg__set_state(r, SIPREG_ST_IDLE, reason);
+        sipreg__set_state(r, SIPREG_TR_ABANDON, SIPREG_ST_IDLE, reason);
     }
     sipreg__start_queued(r, now);
 }

@@ -13,9 +13,9 @@
  * credentials when a nonce is cached (RFC 7616 §3.4: the next nc, a new cnonce). */
 static void open_transaction(struct sipreg *r, sipreg_ms now) {
     r->cseq++;
-    memcpy(r->branch, "z9hG4bK", 7); /* RFC 3261 §8.1.1.7 magic cookie */
-    sipreg_prng_token(&r->prng, r->branch + 7, 16);
-    r->branch_len = 23;
+    memcpy(r->branch, "z9hG4bK", SIPREG__COOKIE_LEN); /* RFC 3261 §8.1.1.7 magic cookie */
+    sipreg_prng_token(&r->prng, r->branch + SIPREG__COOKIE_LEN, SIPREG__BRANCH_RANDOM);
+    r->branch_len = SIPREG__COOKIE_LEN + SIPREG__BRANCH_RANDOM;
     sipreg__auth_next(r);
     r->tx_start = now;
     r->timer_f = now + 64 * r->pol.t1_ms; /* §17.1.2.2 Timer F */
@@ -49,6 +49,11 @@ static int state_for_op(const struct sipreg *r, int op) {
     default:
         return r->state;
     }
+}
+
+/* The trigger of a state state_for_op shows: a REGISTER or an unregister starts (or waits). */
+static int trigger_for_state(int st) {
+    return st == SIPREG_ST_UNREGISTERING ? SIPREG_TR_UNREGISTER : SIPREG_TR_REGISTER;
 }
 
 /* Position of op in the command queue, or -1. */
@@ -123,7 +128,7 @@ void sipreg__run_queue(struct sipreg *r, int reason, sipreg_ms now) {
                 break;
             }
         r->last_op = op;
-        if (shown != r->state) sipreg__set_state(r, shown, reason);
+        if (shown != r->state) sipreg__set_state(r, trigger_for_state(shown), shown, reason);
         sipreg__want_flow(r);
         return;
     }
@@ -143,7 +148,7 @@ void sipreg__run_queue(struct sipreg *r, int reason, sipreg_ms now) {
     }
     /* a REGISTER is the retry; a fetch during back-off leaves the retry where it is */
     if (op == SIPREG__OP_REGISTER) r->retry_at = SIPREG_NEVER;
-    if (st != r->state) sipreg__set_state(r, st, reason);
+    if (st != r->state) sipreg__set_state(r, trigger_for_state(st), st, reason);
     open_transaction(r, now);
 }
 
@@ -171,7 +176,7 @@ static void give_up_unregister(struct sipreg *r, sipreg_ms now) {
     r->expires_at = r->refresh_at = r->retry_at = SIPREG_NEVER;
     sipreg__emit_op(r, op, SIPREG_EV_FAILED, SIPREG_R_GAVE_UP, 0, 0, SIPREG_NEVER, 0);
     r->last_op = op;
-    sipreg__set_state(r, SIPREG_ST_IDLE, SIPREG_R_GAVE_UP);
+    sipreg__set_state(r, SIPREG_TR_ABANDON, SIPREG_ST_IDLE, SIPREG_R_GAVE_UP);
     sipreg__run_queue(r, SIPREG_R_COMMAND, now);
 }
 
@@ -225,7 +230,7 @@ void sipreg__schedule_retry(struct sipreg *r, int64_t retry_after_s, int reason,
     /* a REGISTER queued behind the failed one is the retry itself: it waits for the back-off */
     int i = sipreg__queued_at(r, SIPREG__OP_REGISTER);
     if (i >= 0) sipreg__dequeue_at(r, (unsigned)i);
-    sipreg__set_state(r, SIPREG_ST_BACKOFF, reason);
+    sipreg__set_state(r, SIPREG_TR_RETRY, SIPREG_ST_BACKOFF, reason);
     sipreg__emit(r, SIPREG_EV_FAILED, reason, status, error, r->retry_at, r->failures);
     sipreg__emit(r, SIPREG_EV_RETRY, why, status, error, r->retry_at, delay_ms);
     sipreg__run_queue(r, SIPREG_R_COMMAND, now); /* other commands (fetch, unregister) go on */
@@ -241,7 +246,7 @@ static void lapse(struct sipreg *r, sipreg_ms now) {
         r->contacts[i].expires_at = SIPREG_NEVER;
     sipreg__emit_op(r, SIPREG__OP_REGISTER, SIPREG_EV_LAPSED, SIPREG_R_LAPSED, 0, 0, now, late);
     if (r->state == SIPREG_ST_REGISTERED || r->state == SIPREG_ST_REFRESHING)
-        sipreg__set_state(r, SIPREG_ST_REGISTERING, SIPREG_R_LAPSED);
+        sipreg__set_state(r, SIPREG_TR_LAPSE, SIPREG_ST_REGISTERING, SIPREG_R_LAPSED);
 }
 
 int sipreg_on_timeout(struct sipreg *r, sipreg_ms now) {
@@ -273,7 +278,7 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now) {
                 if (op != SIPREG__OP_FETCH) {
                     /* the app wanted out: stop refreshing; bindings expire on their own */
                     r->expires_at = r->refresh_at = SIPREG_NEVER;
-                    sipreg__set_state(r, SIPREG_ST_IDLE, SIPREG_R_TIMEOUT);
+                    sipreg__set_state(r, SIPREG_TR_ABANDON, SIPREG_ST_IDLE, SIPREG_R_TIMEOUT);
                 }
                 sipreg__start_queued(r, now);
             }

@@ -36,52 +36,92 @@ typedef int64_t sipreg_ms;
 /* "No deadline": the value sipreg_deadline() returns when nothing is scheduled. */
 #define SIPREG_NEVER INT64_MAX
 
+/* Enum families are lists X(identifier, value, name): the enum (SIPREG__ENUMERATOR), the name
+ * functions (sipreg_state_name, ...) and the generated JS constants module (tools/constants.c)
+ * expand the same list, so no number or name is written twice. */
+#define SIPREG__ENUMERATOR(id, value, name) id = value,
+
 /* Library version string. */
 #define SIPREG_VERSION "0.1.0"
 
-/* Error codes (all negative). 0 is success. */
-enum sipreg_error {
-    SIPREG_OK = 0,             /* success */
-    SIPREG_E_DONE = -1,        /* nothing more to return (poll functions); not a failure */
-    SIPREG_E_INVAL = -2,       /* invalid argument (API misuse) */
-    SIPREG_E_NOMEM = -3,       /* allocation failed */
-    SIPREG_E_BUFFER = -4,      /* caller's output buffer is too small */
-    SIPREG_E_LIMIT = -5,       /* a documented limit was exceeded (see SIPREG_MAX_*) */
-    SIPREG_E_STATE = -6,       /* command not allowed in the current state */
-    SIPREG_E_NOT_FOUND = -7,   /* the requested item is not present */
-    SIPREG_E_CONFIG = -8,      /* configuration is invalid (e.g. AOR does not parse) */
-    SIPREG_E_ASYMMETRIC = -9,  /* a response that does not belong to our transaction */
-    SIPREG_E_STATE_BLOB = -10, /* saved state is corrupt, foreign, or of another version */
-    /* message parse errors (remote peer sent something we cannot accept) */
-    SIPREG_E_START_LINE = -20,       /* malformed request line or status line */
-    SIPREG_E_VERSION = -21,          /* SIP-Version is not SIP/2.0 */
-    SIPREG_E_STATUS = -22,           /* status code is not three digits 100..699 */
-    SIPREG_E_METHOD = -23,           /* method is not a token */
-    SIPREG_E_HEADER_NAME = -24,      /* header name is empty or not a token */
-    SIPREG_E_HEADER_COLON = -25,     /* header line has no ':' after the name */
-    SIPREG_E_LINE_TOO_LONG = -26,    /* a line is longer than SIPREG_MAX_LINE */
-    SIPREG_E_TOO_MANY_HEADERS = -27, /* more than the caller's header array can hold */
-    SIPREG_E_TOO_BIG = -28,          /* message is longer than SIPREG_MAX_MESSAGE */
-    SIPREG_E_INCOMPLETE = -29,       /* header section does not end with an empty line */
-    SIPREG_E_CONTENT_LENGTH = -30,   /* Content-Length is not a number, or several disagree */
-    SIPREG_E_BODY = -31,             /* body is shorter than Content-Length says */
-    SIPREG_E_CHAR = -32,             /* a byte that is never allowed here (NUL, control) */
-    SIPREG_E_HEADER_VALUE = -33,     /* a header's value does not follow its grammar */
-    SIPREG_E_MISSING_HEADER =
-        -34,                   /* a mandatory header (Call-ID, CSeq, From, To, Via) is missing */
-    SIPREG_E_CSEQ = -35,       /* CSeq is malformed, or its method differs from the request's */
-    SIPREG_E_QUOTE = -36,      /* unterminated quoted string or angle bracket */
-    SIPREG_E_URI = -40,        /* URI does not follow RFC 3261 §19.1 / RFC 3966 / RFC 3986 */
-    SIPREG_E_URI_SCHEME = -41, /* URI has no scheme, or the scheme is not a token */
-    SIPREG_E_URI_HOST = -42,   /* host is empty or malformed (incl. IPv6 reference) */
-    SIPREG_E_URI_PORT = -43,   /* port is not a number in 0..65535 */
-    SIPREG_E_URI_ESCAPE = -44, /* a '%' not followed by two hex digits */
-    /* authentication */
-    SIPREG_E_AUTH_ALGORITHM = -50,      /* no challenge with an algorithm we support */
-    SIPREG_E_AUTH_QOP = -51,            /* the challenge offers only qop values we do not support */
-    SIPREG_E_AUTH_LOOP = -52,           /* the registrar rejected our credentials again (no loop) */
-    SIPREG_E_AUTH_NO_CREDENTIALS = -53, /* challenged but no credentials configured */
-};
+/* Error codes (all negative; 0 is success): X(identifier, value, description) — the enum, and
+ * sipreg_errname / sipreg_strerror (core/text.c) and the JS constants expand this one list. */
+#define SIPREG_ERROR_LIST(X)                                                                       \
+    /* success */                                                                                  \
+    X(SIPREG_OK, 0, "success")                                                                     \
+    /* nothing more to return (poll functions); not a failure */                                   \
+    X(SIPREG_E_DONE, -1, "nothing more to return")                                                 \
+    /* invalid argument (API misuse) */                                                            \
+    X(SIPREG_E_INVAL, -2, "invalid argument")                                                      \
+    /* allocation failed */                                                                        \
+    X(SIPREG_E_NOMEM, -3, "out of memory")                                                         \
+    /* caller's output buffer is too small */                                                      \
+    X(SIPREG_E_BUFFER, -4, "output buffer too small")                                              \
+    /* a documented limit was exceeded (see SIPREG_MAX_*) */                                       \
+    X(SIPREG_E_LIMIT, -5, "a documented size limit was exceeded")                                  \
+    /* the requested item is not present */                                                        \
+    X(SIPREG_E_NOT_FOUND, -7, "not present")                                                       \
+    /* configuration is invalid (e.g. AOR does not parse) */                                       \
+    X(SIPREG_E_CONFIG, -8, "invalid configuration")                                                \
+    /* a response that does not belong to our transaction */                                       \
+    X(SIPREG_E_ASYMMETRIC, -9, "response does not match our transaction")                          \
+    /* saved state is corrupt, foreign, or of another version */                                   \
+    X(SIPREG_E_STATE_BLOB, -10, "saved state is corrupt, foreign or of another version")           \
+    /* -- message parse errors (remote peer sent something we cannot accept) -- */                 \
+    /* malformed request line or status line */                                                    \
+    X(SIPREG_E_START_LINE, -20, "malformed request line or status line")                           \
+    /* SIP-Version is not SIP/2.0 */                                                               \
+    X(SIPREG_E_VERSION, -21, "SIP version is not SIP/2.0")                                         \
+    /* status code is not three digits 100..699 */                                                 \
+    X(SIPREG_E_STATUS, -22, "status code is not 100..699")                                         \
+    /* method is not a token */                                                                    \
+    X(SIPREG_E_METHOD, -23, "method is not a token")                                               \
+    /* header name is empty or not a token */                                                      \
+    X(SIPREG_E_HEADER_NAME, -24, "header name is empty or not a token")                            \
+    /* header line has no ':' after the name */                                                    \
+    X(SIPREG_E_HEADER_COLON, -25, "header line has no colon")                                      \
+    /* a line is longer than SIPREG_MAX_LINE */                                                    \
+    X(SIPREG_E_LINE_TOO_LONG, -26, "line longer than SIPREG_MAX_LINE")                             \
+    /* more than the caller's header array can hold */                                             \
+    X(SIPREG_E_TOO_MANY_HEADERS, -27, "too many header fields")                                    \
+    /* message is longer than SIPREG_MAX_MESSAGE */                                                \
+    X(SIPREG_E_TOO_BIG, -28, "message longer than SIPREG_MAX_MESSAGE")                             \
+    /* header section does not end with an empty line */                                           \
+    X(SIPREG_E_INCOMPLETE, -29, "header section does not end with an empty line")                  \
+    /* Content-Length is not a number, or several disagree */                                      \
+    X(SIPREG_E_CONTENT_LENGTH, -30, "bad or conflicting Content-Length")                           \
+    /* body is shorter than Content-Length says */                                                 \
+    X(SIPREG_E_BODY, -31, "body shorter than Content-Length")                                      \
+    /* a byte that is never allowed here (NUL, control) */                                         \
+    X(SIPREG_E_CHAR, -32, "byte not allowed here")                                                 \
+    /* a header's value does not follow its grammar */                                             \
+    X(SIPREG_E_HEADER_VALUE, -33, "header value does not follow its grammar")                      \
+    /* a mandatory header (Call-ID, CSeq, From, To, Via) is missing */                             \
+    X(SIPREG_E_MISSING_HEADER, -34, "a mandatory header is missing")                               \
+    /* CSeq is malformed, or its method differs from the request's */                              \
+    X(SIPREG_E_CSEQ, -35, "malformed CSeq or CSeq method mismatch")                                \
+    /* unterminated quoted string or angle bracket */                                              \
+    X(SIPREG_E_QUOTE, -36, "unterminated quoted string or angle bracket")                          \
+    /* URI does not follow RFC 3261 §19.1 / RFC 3966 / RFC 3986 */                                \
+    X(SIPREG_E_URI, -40, "malformed URI")                                                          \
+    /* URI has no scheme, or the scheme is not a token */                                          \
+    X(SIPREG_E_URI_SCHEME, -41, "URI scheme missing or malformed")                                 \
+    /* host is empty or malformed (incl. IPv6 reference) */                                        \
+    X(SIPREG_E_URI_HOST, -42, "URI host missing or malformed")                                     \
+    /* port is not a number in 0..65535 */                                                         \
+    X(SIPREG_E_URI_PORT, -43, "URI port is not 0..65535")                                          \
+    /* a '%' not followed by two hex digits */                                                     \
+    X(SIPREG_E_URI_ESCAPE, -44, "'%' not followed by two hex digits")                              \
+    /* -- authentication -- */                                                                     \
+    /* no challenge with an algorithm we support */                                                \
+    X(SIPREG_E_AUTH_ALGORITHM, -50, "no challenge with a supported algorithm")                     \
+    /* the challenge offers only qop values we do not support */                                   \
+    X(SIPREG_E_AUTH_QOP, -51, "challenge offers no supported qop")                                 \
+    /* the registrar rejected our credentials again (no loop) */                                   \
+    X(SIPREG_E_AUTH_LOOP, -52, "credentials rejected again (wrong password?)")                     \
+    /* challenged but no credentials configured */                                                 \
+    X(SIPREG_E_AUTH_NO_CREDENTIALS, -53, "challenged, but no credentials are configured")
+enum sipreg_error { SIPREG_ERROR_LIST(SIPREG__ENUMERATOR) };
 
 /* Name and one-line description of an error code ("SIPREG_E_URI: ..."); never NULL. */
 const char *sipreg_strerror(int err);
@@ -102,28 +142,558 @@ const char *sipreg_errname(int err);
 #define SIPREG_MAX_URI_PARAMS 64 /* uri-parameters (and, apart, headers) in one URI */
 
 /* ------------------------------------------------------------------------------------------ */
-/* PRNG: ChaCha20 keystream keyed by a 32-byte seed (no system entropy is ever read)          */
+/* REGISTRATION API: configure, create, command, feed, poll (the toolkit follows below)        */
+/* ========================================================================================== */
+
+/* Transport kinds (a registration's flows, the REGISTER's Via); WS/WSS per RFC 7118, the others
+ * per RFC 3261 §18. */
+#define SIPREG_TRANSPORT_LIST(X)                                                                   \
+    /* SIP/2.0/WS, ;transport=ws */                                                                \
+    X(SIPREG_TP_WS, 1, "ws")                                                                       \
+    /* SIP/2.0/WSS, ;transport=ws (RFC 7118 §5.2) */                                              \
+    X(SIPREG_TP_WSS, 2, "wss")                                                                     \
+    /* SIP/2.0/UDP, unreliable: Timer E retransmissions */                                         \
+    X(SIPREG_TP_UDP, 3, "udp")                                                                     \
+    /* SIP/2.0/TCP */                                                                              \
+    X(SIPREG_TP_TCP, 4, "tcp")                                                                     \
+    /* SIP/2.0/TLS */                                                                              \
+    X(SIPREG_TP_TLS, 5, "tls")
+enum sipreg_transport { SIPREG_TRANSPORT_LIST(SIPREG__ENUMERATOR) };
+
+/* ------------------------------------------------------------------------------------------ */
+/* Registration: the sans-I/O state machine (RFC 3261 §10.2, RFC 5626 §4)                      */
+/*                                                                                            */
+/* Every state change is one row {state, trigger} -> next of sipreg_transitions(); this list  */
+/* is that table (tests/c/test_transitions.c checks they agree, row for row):                 */
+/*                                                                                            */
+/*   idle           --register-->    registering     a REGISTER starts (or waits for a flow)  */
+/*   backoff        --register-->    registering     retry_at reached, or a command           */
+/*   failed         --register-->    registering     register() after a terminal failure      */
+/*   registered     --register-->    refreshing      refresh point reached, or a command      */
+/*   idle           --unregister-->  unregistering   unregister() (also "*" for all)          */
+/*   registering    --unregister-->  unregistering                                            */
+/*   registered     --unregister-->  unregistering                                            */
+/*   refreshing     --unregister-->  unregistering                                            */
+/*   backoff        --unregister-->  unregistering                                            */
+/*   failed         --unregister-->  unregistering                                            */
+/*   registering    --granted-->     registered      a 2xx lists our bindings                 */
+/*   refreshing     --granted-->     registered                                               */
+/*   unregistering  --removed-->     idle            a 2xx to the unregister                  */
+/*   registering    --retry-->       backoff         a failure; the next attempt is scheduled */
+/*   refreshing     --retry-->       backoff         (401/407/423/439 retry in the same state) */
+/*   registering    --refused-->     failed          a failure no retry can mend              */
+/*   refreshing     --refused-->     failed          (bad credentials, 403, 404, ...)         */
+/*   registered     --lapse-->       registering     our binding expired before its refresh   */
+/*   refreshing     --lapse-->       registering                                              */
+/*   unregistering  --abandon-->     idle            the unregister failed or gave up         */
 /* ------------------------------------------------------------------------------------------ */
 
-/* Deterministic random number generator state. */
-struct sipreg_prng {
-    uint32_t key[8];  /* from the seed */
-    uint64_t counter; /* block counter */
-    uint32_t buf[16]; /* current keystream block */
-    unsigned pos;     /* next unread word in buf (16 = empty) */
+/* How the current flow's liveness is watched (sipreg_info.liveness). */
+#define SIPREG_LIVENESS_LIST(X)                                                                    \
+    /* not watched (no flow, UDP, keepalive never, or probe none) */                               \
+    X(SIPREG_LIVE_NONE, 0, "none")                                                                 \
+    /* RFC 5626 §4.4.1 CRLF pings (the registrar promised pongs) */                               \
+    X(SIPREG_LIVE_CRLF, 1, "crlf")                                                                 \
+    /* OPTIONS probes after probe_s of silence */                                                  \
+    X(SIPREG_LIVE_OPTIONS, 2, "options")                                                           \
+    /* SIPREG_EV_PING after probe_s of silence (host transport ping) */                            \
+    X(SIPREG_LIVE_HOST, 3, "host")
+enum sipreg_liveness { SIPREG_LIVENESS_LIST(SIPREG__ENUMERATOR) };
+
+/* Registration states. */
+#define SIPREG_STATE_LIST(X)                                                                       \
+    /* nothing registered, nothing scheduled */                                                    \
+    X(SIPREG_ST_IDLE, 0, "idle")                                                                   \
+    /* adding our bindings (first time, or again after a lapse) */                                 \
+    X(SIPREG_ST_REGISTERING, 1, "registering")                                                     \
+    /* our bindings are live; a refresh is scheduled */                                            \
+    X(SIPREG_ST_REGISTERED, 2, "registered")                                                       \
+    /* registered, and a refresh REGISTER is in flight */                                          \
+    X(SIPREG_ST_REFRESHING, 3, "refreshing")                                                       \
+    /* removing bindings */                                                                        \
+    X(SIPREG_ST_UNREGISTERING, 4, "unregistering")                                                 \
+    /* an attempt failed; the next one is scheduled (retry_at) */                                  \
+    X(SIPREG_ST_BACKOFF, 5, "backoff")                                                             \
+    /* stopped after a failure that retrying cannot mend */                                        \
+    X(SIPREG_ST_FAILED, 6, "failed")
+enum sipreg_state { SIPREG_STATE_LIST(SIPREG__ENUMERATOR) };
+
+/* How one of our bindings was recognised in a 2xx Contact list (RFC 3261 §10.2.4). */
+#define SIPREG_MATCH_LIST(X)                                                                       \
+    /* not found in the 2xx */                                                                     \
+    X(SIPREG_MATCH_NONE, 0, "none")                                                                \
+    /* +sip.instance and reg-id (RFC 5626 §6) */                                                  \
+    X(SIPREG_MATCH_INSTANCE, 1, "instance")                                                        \
+    /* our pub-gruu (RFC 5627) */                                                                  \
+    X(SIPREG_MATCH_GRUU, 2, "gruu")                                                                \
+    /* §19.1.4 URI equality */                                                                    \
+    X(SIPREG_MATCH_URI, 3, "uri")
+enum sipreg_match { SIPREG_MATCH_LIST(SIPREG__ENUMERATOR) };
+
+/* Why something happened (state changes, failures, retries). */
+#define SIPREG_REASON_LIST(X)                                                                      \
+    /* no particular reason */                                                                     \
+    X(SIPREG_R_NONE, 0, "none")                                                                    \
+    /* the application asked */                                                                    \
+    X(SIPREG_R_COMMAND, 1, "command")                                                              \
+    /* a 2xx */                                                                                    \
+    X(SIPREG_R_OK, 2, "ok")                                                                        \
+    /* refresh point reached */                                                                    \
+    X(SIPREG_R_REFRESH, 3, "refresh")                                                              \
+    /* our binding expired before it could be refreshed */                                         \
+    X(SIPREG_R_LAPSED, 4, "lapsed")                                                                \
+    /* a final non-2xx response (status says which) */                                             \
+    X(SIPREG_R_STATUS, 5, "status")                                                                \
+    /* no final response (Timer F, RFC 3261 §17.1.2.2) */                                         \
+    X(SIPREG_R_TIMEOUT, 6, "timeout")                                                              \
+    /* the transport flow failed or is down */                                                     \
+    X(SIPREG_R_FLOW, 7, "flow")                                                                    \
+    /* credentials rejected, or missing (error says which) */                                      \
+    X(SIPREG_R_AUTH, 8, "auth")                                                                    \
+    /* 423 that retrying cannot satisfy */                                                         \
+    X(SIPREG_R_INTERVAL, 9, "interval")                                                            \
+    /* 2xx that does not list our binding */                                                       \
+    X(SIPREG_R_NO_BINDING, 10, "no-binding")                                                       \
+    /* the registrar's Retry-After */                                                              \
+    X(SIPREG_R_RETRY_AFTER, 11, "retry-after")                                                     \
+    /* RFC 5626 §4.5 back-off */                                                                  \
+    X(SIPREG_R_BACKOFF, 12, "backoff")                                                             \
+    /* credentials rejected: a fresh challenge of the same realm and kind right after our */       \
+    /* answer (terminal unless retry-credentials) */                                               \
+    X(SIPREG_R_CREDENTIALS, 13, "credentials")                                                     \
+    /* a 3xx: the next attempt goes to one of its Contacts */                                      \
+    X(SIPREG_R_REDIRECT, 14, "redirect")                                                           \
+    /* a final response that retrying cannot mend (failure table) */                               \
+    X(SIPREG_R_REFUSED, 15, "refused")                                                             \
+    /* the host reported a network change (sipreg_network_changed) */                              \
+    X(SIPREG_R_NETWORK, 16, "network")                                                             \
+    /* a command's time bound passed without an answer */                                          \
+    X(SIPREG_R_GAVE_UP, 17, "gave-up")                                                             \
+    /* 420/421 naming an option tag we sent: retried without it */                                 \
+    X(SIPREG_R_EXTENSION, 18, "extension")
+enum sipreg_reason { SIPREG_REASON_LIST(SIPREG__ENUMERATOR) };
+
+/* Event types (pulled with sipreg_poll_event). `value` is a number whose meaning the type gives;
+ * the event view (sipreg_event_tape) names it: the key is in [brackets]. */
+#define SIPREG_EVENT_LIST(X)                                                                       \
+    /* state changed: state, reason (value = the new state) */                                     \
+    X(SIPREG_EV_STATE, 1, "statechange")                                                           \
+    /* our bindings confirmed: value = seconds granted [granted], at = refresh time */             \
+    X(SIPREG_EV_REGISTERED, 2, "registered")                                                       \
+    /* our bindings removed; value 1 [all: true]: every binding of the AOR ("Contact: *") */       \
+    X(SIPREG_EV_UNREGISTERED, 3, "unregistered")                                                   \
+    /* an attempt failed: status, error, reason, text; at = retry time or NEVER; value = */        \
+    /* consecutive failures [failures] */                                                          \
+    X(SIPREG_EV_FAILED, 4, "failed")                                                               \
+    /* next attempt scheduled at `at` because of `reason`; value = the delay in ms [delayMs] */    \
+    X(SIPREG_EV_RETRY, 5, "retry")                                                                 \
+    /* refresh point reached; value = seconds left [secondsLeft]; manual mode waits for */         \
+    /* register() */                                                                               \
+    X(SIPREG_EV_EXPIRING, 6, "expiring")                                                           \
+    /* our binding expired before refresh; value = ms since expiry [lateMs] */                     \
+    X(SIPREG_EV_LAPSED, 7, "lapsed")                                                               \
+    /* a 2xx updated the binding view (fetch result, or any 2xx); value = bindings listed */       \
+    /* [count] */                                                                                  \
+    X(SIPREG_EV_BINDINGS, 8, "bindings")                                                           \
+    /* the core needs a transport flow: connect, then sipreg_transport(up). value 0 */             \
+    /* [transport: null]: any flow; SIPREG_TP_TCP [transport: "tcp"]: a stream flow (a */          \
+    /* REGISTER larger than policy.udp_max, RFC 3261 §18.1.1): sipreg_set_flow(TCP) and */        \
+    /* sipreg_transport(up) on it (the UDP flow may go down first; up on UDP again: the host */    \
+    /* has no TCP, the request goes over UDP) */                                                   \
+    X(SIPREG_EV_CONNECT, 9, "connect")                                                             \
+    /* a 2xx to our REGISTER does not list (all) our bindings; value = how many are missing */     \
+    /* [missing] */                                                                                \
+    X(SIPREG_EV_NO_BINDING, 10, "nobinding")                                                       \
+    /* the flow is dead: close it, then report sipreg_transport(down). reason FLOW: no pong */     \
+    /* / probe answer within pong_timeout_ms (RFC 5626 §4.4.1); TIMEOUT: Timer F on a */          \
+    /* reliable flow (any flow with policy.alternates); STATUS: a 503 with policy.alternates */    \
+    /* (RFC 3263 §4.3: the host moves to its next server); NETWORK: sipreg_network_changed */     \
+    X(SIPREG_EV_FLOW_FAILED, 11, "flowfailed")                                                     \
+    /* a 3xx was followed: text = the new Request-URI, value = 1 [permanent: true] for a 301 */    \
+    /* (later refreshes go there too) */                                                           \
+    X(SIPREG_EV_REDIRECT, 12, "redirect")                                                          \
+    /* probe mode "host": send a transport-level ping now (WebSocket ping, RFC 6455 §5.5.2) */    \
+    /* and report its pong as sipreg_recv("\r\n"); at = the pong deadline */                       \
+    X(SIPREG_EV_PING, 13, "ping")
+enum sipreg_event_type { SIPREG_EVENT_LIST(SIPREG__ENUMERATOR) };
+
+/* When to send CRLF keep-alive pings (RFC 5626 §4.4.1) over reliable flows. */
+enum sipreg_keepalive {
+    SIPREG_KA_NEVER = 0, /* never */
+    SIPREG_KA_AUTO = 1,  /* CRLF pings after an outbound registration (2xx with Require:
+                          * outbound or Flow-Timer: the registrar promised pongs); otherwise
+                          * liveness probes (policy.probe) while the flow is silent */
+    SIPREG_KA_ALWAYS = 2 /* always while registered (configuration is the explicit indication) */
 };
 
-/* Initialise from a 32-byte seed. */
-void sipreg_prng_init(struct sipreg_prng *g, const uint8_t seed[32]);
+/* How liveness is probed on a reliable flow whose registrar promised no pongs (keepalive AUTO). */
+enum sipreg_probe {
+    SIPREG_PROBE_OPTIONS = 0, /* an OPTIONS to the registrar; any response is the pong (default) */
+    SIPREG_PROBE_HOST = 1,    /* SIPREG_EV_PING: the host pings its transport (WebSocket ping) */
+    SIPREG_PROBE_NONE = 2     /* no probes: a dead flow is found when a REGISTER times out */
+};
 
-/* Next 32 random bits. */
-uint32_t sipreg_prng_u32(struct sipreg_prng *g);
+/* What a final non-2xx response to a REGISTER leads to (the failure table, RFC 3261 §10.2.7,
+ * §8.1.3; RFC 5626 §4.5). */
+enum sipreg_action {
+    SIPREG_ACT_TRANSIENT = 0, /* retry later: Retry-After, else the back-off */
+    SIPREG_ACT_TERMINAL = 1,  /* stop (FAILED): retrying cannot mend it; the status is reported */
+    SIPREG_ACT_CHALLENGE = 2, /* 401/407: answer the challenge (RFC 3261 §22) */
+    SIPREG_ACT_REDIRECT = 3,  /* 3xx: try its Contacts in q order (RFC 3261 §8.1.3.4) */
+    SIPREG_ACT_INTERVAL = 4,  /* 423: ask again with Min-Expires (RFC 3261 §10.2.8) */
+    SIPREG_ACT_EXTENSION = 5, /* 420/421: retry once without the named option tag, else terminal */
+    SIPREG_ACT_OUTBOUND = 6   /* 439: retry once without reg-id (RFC 5626 §4.2.1) */
+};
 
-/* Uniform integer in [lo, hi] (inclusive); returns lo when hi <= lo. */
-int64_t sipreg_prng_range(struct sipreg_prng *g, int64_t lo, int64_t hi);
+/* One row of the failure table: statuses lo..hi (inclusive) lead to `action`. */
+struct sipreg_failure_rule {
+    int lo, hi;      /* status range */
+    int action;      /* enum sipreg_action */
+    const char *why; /* one line: the rule and its RFC section */
+};
 
-/* Fill `out` with `n` lowercase alphanumeric characters (token-safe). */
-void sipreg_prng_token(struct sipreg_prng *g, char *out, size_t n);
+/* The failure table, most specific rows first (the first row containing a status applies);
+ * *n gets the row count. */
+const struct sipreg_failure_rule *sipreg_failure_rules(size_t *n);
+
+/* The action for a final status 300..699 (the first matching row of the table). */
+int sipreg_failure_action(int status);
+
+/* Name of an action ("transient", "terminal", ...). */
+const char *sipreg_action_name(int action);
+
+/* The operations one REGISTER can carry. */
+#define SIPREG_OP_LIST(X)                                                                          \
+    /* none */                                                                                     \
+    X(SIPREG_OP_NONE, 0, "none")                                                                   \
+    /* add or refresh our bindings (and drop swapped-out ones) */                                  \
+    X(SIPREG_OP_REGISTER, 1, "register")                                                           \
+    /* remove our bindings (expires=0) */                                                          \
+    X(SIPREG_OP_UNREGISTER, 2, "unregister")                                                       \
+    /* remove all bindings of the AOR (Contact: *) */                                              \
+    X(SIPREG_OP_UNREGISTER_ALL, 3, "unregister-all")                                               \
+    /* list the bindings (no Contact) */                                                           \
+    X(SIPREG_OP_FETCH, 4, "fetch")
+enum sipreg_op { SIPREG_OP_LIST(SIPREG__ENUMERATOR) };
+
+/* One event. Views are valid until the next call on the registration. */
+struct sipreg_event {
+    int type;               /* enum sipreg_event_type */
+    int state;              /* state after the event (enum sipreg_state) */
+    int reason;             /* enum sipreg_reason */
+    int op;                 /* enum sipreg_op: the REGISTER operation it concerns, or NONE */
+    int status;             /* SIP status code involved, or 0 */
+    int error;              /* negative SIPREG_E_* involved, or 0 */
+    sipreg_ms at;           /* a time the event refers to (see the type), or SIPREG_NEVER */
+    int64_t value;          /* a number the event refers to (its meaning and view name: the type) */
+    struct sipreg_str text; /* reason phrase of the response involved, or empty */
+};
+
+/* What moves a registration from one state to another (the triggers of sipreg_transitions). */
+#define SIPREG_TRIGGER_LIST(X)                                                                     \
+    /* a REGISTER starts or waits for a flow (command, refresh, retry) */                          \
+    X(SIPREG_TR_REGISTER, 1, "register")                                                           \
+    /* an unregister starts or waits for a flow */                                                 \
+    X(SIPREG_TR_UNREGISTER, 2, "unregister")                                                       \
+    /* a 2xx to a REGISTER lists our bindings (RFC 3261 §10.2.4) */                               \
+    X(SIPREG_TR_GRANTED, 3, "granted")                                                             \
+    /* a 2xx to an unregister */                                                                   \
+    X(SIPREG_TR_REMOVED, 4, "removed")                                                             \
+    /* a failure: the next attempt is scheduled (RFC 5626 §4.5) */                                \
+    X(SIPREG_TR_RETRY, 5, "retry")                                                                 \
+    /* a failure no retry can mend */                                                              \
+    X(SIPREG_TR_REFUSED, 6, "refused")                                                             \
+    /* our binding expired before it was refreshed */                                              \
+    X(SIPREG_TR_LAPSE, 7, "lapse")                                                                 \
+    /* an unregister failed, timed out or gave up */                                               \
+    X(SIPREG_TR_ABANDON, 8, "abandon")
+enum sipreg_trigger { SIPREG_TRIGGER_LIST(SIPREG__ENUMERATOR) };
+
+/* One row of the transition table: in state `from`, `trigger` leads to state `to`. */
+struct sipreg_transition {
+    uint8_t from;    /* enum sipreg_state */
+    uint8_t trigger; /* enum sipreg_trigger */
+    uint8_t to;      /* enum sipreg_state */
+};
+
+/* The transition table every state change goes through; *n gets the row count. */
+const struct sipreg_transition *sipreg_transitions(size_t *n);
+
+/* One binding from the last 2xx: ours (matched or missing) or another device's. */
+struct sipreg_binding {
+    int ours;                    /* 1: one of our contacts */
+    int contact;                 /* index of our contact, or -1 */
+    int matched_by;              /* enum sipreg_match (ours) */
+    struct sipreg_str uri;       /* contact URI */
+    struct sipreg_str instance;  /* +sip.instance (quotes stripped), or empty */
+    int64_t reg_id;              /* reg-id, or -1 */
+    int q;                       /* q in thousandths, or -1 */
+    int64_t requested;           /* seconds we asked (ours), or -1 */
+    int64_t granted;             /* seconds the registrar granted (0 for our missing bindings) */
+    sipreg_ms expires_at;        /* monotonic time the binding expires (from when we sent) */
+    struct sipreg_str pub_gruu;  /* RFC 5627 public GRUU, or empty */
+    struct sipreg_str temp_gruu; /* RFC 5627 temporary GRUU, or empty */
+};
+
+/* A snapshot of the registration for display (views valid until the next call). */
+struct sipreg_info {
+    int state;             /* enum sipreg_state */
+    int flow_up;           /* 1 when the host says the transport is up */
+    int in_flight;         /* 1 when a REGISTER transaction is open */
+    sipreg_ms refresh_at;  /* next refresh, or SIPREG_NEVER */
+    sipreg_ms expires_at;  /* earliest expiry of our bindings, or SIPREG_NEVER */
+    sipreg_ms retry_at;    /* next retry (BACKOFF), or SIPREG_NEVER */
+    int64_t requested;     /* seconds requested (Expires) */
+    int64_t granted;       /* minimum granted over our bindings, or -1 */
+    int failures;          /* consecutive failures (RFC 5626 §4.5) */
+    int last_status;       /* last final status, or 0 */
+    int has_skew;          /* 1 when clock_skew_ms is known (Date + wall clock) */
+    int64_t clock_skew_ms; /* registrar clock minus ours (RFC 3261 §10.2.5), ± skew_error_ms */
+    int64_t skew_error_ms; /* bound on the skew estimate: half the round trip +
+                            * 0.5 s (Date has 1 s resolution) */
+    struct sipreg_str call_id;                          /* our Call-ID */
+    uint32_t cseq;                                      /* last CSeq sent */
+    size_t nservice_route;                              /* Service-Route entries (RFC 3608) */
+    struct sipreg_str service_route[SIPREG_MAX_ROUTES]; /* their URIs */
+    size_t npath;                                       /* Path entries (RFC 3327) */
+    struct sipreg_str path[SIPREG_MAX_ROUTES];          /* their URIs */
+    size_t others_omitted;   /* other devices' bindings not stored (limits) */
+    int keepalive;           /* 1 when CRLF keep-alives run on this flow */
+    int64_t keepalive_s;     /* their interval upper bound (Flow-Timer or the default) */
+    int liveness;            /* enum sipreg_liveness: how this flow is watched */
+    sipreg_ms ping_at;       /* next ping, or SIPREG_NEVER */
+    sipreg_ms pong_deadline; /* the open ping's deadline, or SIPREG_NEVER */
+};
+
+/* One of our Contacts in the configuration. */
+struct sipreg_contact_spec {
+    const char *uri; /* full URI, or NULL to generate "sip:<rand>@<rand>.invalid;transport=ws" */
+    int64_t expires; /* per-binding expires (;expires=), or -1 for the registration's */
+    int q;           /* q in thousandths (0..1000), or -1 for none */
+};
+
+/* How to find the registrar (RFC 3261 §10.2.6). */
+enum sipreg_discovery {
+    SIPREG_DISCOVER_CONFIGURED = 0, /* `registrar` if set, else the AOR's host */
+    SIPREG_DISCOVER_AOR_HOST = 1,   /* "sip:<AOR host>" */
+    SIPREG_DISCOVER_MULTICAST = 2   /* "sip:sip.mcast.net" */
+};
+
+/* Timers and retry policy (all overridable; defaults from sipreg_config_init). */
+struct sipreg_policy {
+    int64_t t1_ms;             /* RFC 3261 T1, 500 ms; Timer F = 64*T1 */
+    int64_t t2_ms;             /* RFC 3261 T2, 4000 ms (cap of Timer E) */
+    int64_t refresh_margin_s;  /* E > 64: refresh in [E/2, E - margin]; 32 s */
+    int64_t short_margin_s;    /* E <= 64: refresh at E - this, not before E/2; 5 s */
+    int64_t base_s;            /* RFC 5626 §4.5 base-time, all flows failed: 30 s */
+    int64_t base_up_s;         /* base-time while another flow is up: 90 s */
+    int64_t max_s;             /* RFC 5626 §4.5 max-time: 300 s (the RFC: 1800) */
+    int64_t max_retry_after_s; /* cap on an honoured Retry-After: 86400 s */
+    int other_flow_up;         /* 1: the host has another working flow (base_up_s applies) */
+    int manual_refresh;        /* 1: at the refresh point only emit EXPIRING; the app refreshes */
+    int max_auth_retries;      /* challenges answered per attempt: 2 (a stale nonce, then one) */
+    int64_t min_grant_s;       /* grants below this are scheduled as this: 30 s (no storms) */
+    int keepalive;             /* enum sipreg_keepalive (default AUTO) */
+    int64_t keepalive_s;       /* ping interval upper bound without Flow-Timer: 120 s (§4.4.1) */
+    int64_t pong_timeout_ms;   /* pong deadline: 10000 ms (RFC 5626 §4.4.1) */
+    int probe;                 /* enum sipreg_probe (default OPTIONS) */
+    int64_t probe_s;           /* probe after this much silence on the flow: U[0.8, 1.0] of 30 s */
+    int retry_credentials;     /* 1: rejected credentials back off and retry (default 0: stop) */
+    int max_redirects;         /* 3xx followed per attempt: 5 */
+    int64_t command_ms;        /* unregister keeps trying (new flows) this long, then gives up;
+                                * fetch gives up at its first failed flow: 32000 ms */
+    int64_t alternates;        /* other servers the host can fail over to (RFC 3263 §4.3): a Timer
+                                * F or a 503 retries the attempt at once on a new flow, at most
+                                * this many times per attempt; 0 (default): none */
+    int64_t udp_max;           /* largest REGISTER sent over UDP (RFC 3261 §18.1.1): 1300 bytes;
+                                * a larger one asks for a TCP flow (SIPREG_EV_CONNECT) */
+};
+
+/* Everything a registration needs; strings are copied by sipreg_new. */
+struct sipreg_config {
+    const char *aor;       /* address-of-record, "sip:alice@example.com" (required) */
+    const char *registrar; /* Request-URI, "sip:example.com" (optional) */
+    int discovery;         /* enum sipreg_discovery */
+    struct sipreg_contact_spec contacts[SIPREG_MAX_CONTACTS]; /* our Contacts */
+    size_t ncontacts;                                         /* 0: one generated Contact */
+    const char *instance_id;   /* "urn:uuid:..." (RFC 5626 §4.1); NULL: generated when outbound */
+    int reg_id;                /* reg-id (RFC 5626 §4.2), >= 1 */
+    int outbound;              /* 1: send +sip.instance and reg-id (default 1) */
+    const char *username;      /* digest user (default: the AOR's user part) */
+    const char *password;      /* digest password */
+    const char *ha1;           /* precomputed H(user:realm:password) hex, instead of password */
+    int64_t expires;           /* requested expiry in seconds (default 600) */
+    int transport;             /* enum sipreg_transport (default WS) */
+    const char *via_host;      /* Via sent-by host; NULL: "<random>.invalid" (RFC 7118 §5); the
+                                * address of sipreg_set_flow (UDP/TCP/TLS) replaces it */
+    const char *user_agent;    /* User-Agent (default "sipreg/<version>"); "" to omit */
+    const char *supported;     /* Supported (default "path, gruu, outbound"); "" to omit */
+    const char *extra_headers; /* extra header lines, each "Name: value\r\n" */
+    const char *from;  /* third-party registration (§10.2): the From URI, the one responsible for
+                        * it (To stays the AOR; the digest user defaults to its user part);
+                        * NULL: From = the AOR */
+    const char *route; /* outbound proxy (§8.1.2): every request carries "Route: <route>", ;lr
+                        * added when missing (loose routing, §16.12.1.1); NULL: none */
+    uint8_t seed[32];  /* entropy for the PRNG (the host's crypto RNG) */
+    struct sipreg_policy policy; /* timers and retry */
+};
+
+/* Set one configuration field by name from a string (keys: aor, registrar, discovery
+ * (configured|aor|multicast), expires, transport (ws|wss|udp|tcp|tls), username, password, ha1,
+ * instance, reg-id, outbound, via-host, user-agent, supported, extra-headers, from, route,
+ * manual-refresh, other-flow-up, t1-ms, t2-ms, refresh-margin, short-margin, retry-base,
+ * retry-base-up, retry-max, max-retry-after, max-auth-retries, keepalive (never|auto|always),
+ * keepalive-s, pong-timeout-ms, min-grant, probe (options|host|none), probe-s,
+ * retry-credentials, max-redirects, command-ms, alternates, udp-max). `value` must live until
+ * sipreg_new. 0, SIPREG_E_NOT_FOUND (unknown key) or SIPREG_E_CONFIG (bad value). */
+int sipreg_config_set(struct sipreg_config *cfg, const char *key, const char *value);
+
+/* Append a Contact (uri NULL or "" = generated; expires -1 / q -1 = none). */
+int sipreg_config_add_contact(struct sipreg_config *cfg, const char *uri, int64_t expires, int q);
+
+/* An opaque registration. */
+struct sipreg;
+
+/* Fill cfg with the documented defaults (seed zero: the host must set it). */
+void sipreg_config_init(struct sipreg_config *cfg);
+
+/* Create a registration from cfg (strings copied). 0, SIPREG_E_CONFIG, or SIPREG_E_NOMEM. */
+int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg);
+
+/* Create a registration from cfg and a blob saved by sipreg_export (same AOR): the Call-ID and
+ * next CSeq (RFC 3261 §10.2), the From tag, GRUUs and cached nonces continue. Precedence, options
+ * given in cfg over the blob:
+ *   - expires: cfg->expires is the requested expiry (the blob's value is not kept);
+ *   - contacts: cfg's contacts (ncontacts > 0, all with a URI) replace the blob's, and the blob's
+ *     contacts they drop are sent once with expires=0 in the first REGISTER (the registrar ends
+ *     with the new set only); with no contacts (or a generated one) in cfg, the blob's continue;
+ *   - instance: cfg->instance_id wins; without it the blob's instance continues (RFC 5626 §4.1).
+ * SIPREG_E_STATE_BLOB (and no registration) when the blob is corrupt, foreign or of another
+ * version: start fresh then. */
+int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, const char *state,
+                          size_t len);
+
+/* Save what a reload needs (no credentials) as an opaque text blob; its length, or
+ * SIPREG_E_BUFFER (then retry with more room; SIPREG_MAX_MESSAGE always suffices). A generated
+ * Contact is saved as it is (with the flow's address after sipreg_set_flow) and marked generated:
+ * after a reload it continues over WS/WSS; the first UDP/TCP/TLS flow the host reports
+ * (sipreg_set_flow) replaces it by one at that flow's address and removes the saved one once
+ * (expires=0). The `from`, `route` and the flow are not saved (the host passes them again). */
+int sipreg_export(const struct sipreg *r, char *out, size_t cap);
+
+/* Free a registration (NULL is fine). */
+void sipreg_free(struct sipreg *r);
+
+/* Bytes of memory this registration holds (struct plus copied strings). */
+size_t sipreg_memory(const struct sipreg *r);
+
+/* Commands queue behind each other (FIFO, at most one entry per op; repeating a queued op moves
+ * it to the end) and start when the open REGISTER ended: never two in flight (§10.2). A command
+ * that needs a flow emits SIPREG_EV_CONNECT. How each one ends (its events carry its op):
+ *   register:   SIPREG_EV_REGISTERED, or SIPREG_EV_FAILED per failed attempt (a failed connect
+ *               is reason FLOW) and the back-off retries (BACKOFF), or FAILED state when
+ *               retrying cannot mend it. During back-off it makes an attempt now.
+ *   unregister: SIPREG_EV_UNREGISTERED (IDLE); or, with no flow, it asks for one again after
+ *               1, 2, 4, 8 s ... until policy.command_ms after the command, then SIPREG_EV_FAILED
+ *               reason GAVE_UP and IDLE (no refresh: the bindings expire on their own); a
+ *               Timer F within the bound tries again (on a new flow when reliable), after it
+ *               SIPREG_EV_FAILED reason TIMEOUT and IDLE.
+ *   fetch:      SIPREG_EV_BINDINGS, or SIPREG_EV_FAILED (reason FLOW at the first failed
+ *               connect, TIMEOUT, STATUS ...); the state does not change. */
+
+/* Register now (first time, or refresh now). Queued behind an open transaction. */
+int sipreg_register(struct sipreg *r, sipreg_ms now);
+
+/* Remove our bindings (all = 0) or every binding of the AOR with "Contact: *" (all = 1). */
+int sipreg_unregister(struct sipreg *r, int all, sipreg_ms now);
+
+/* Query the bindings: REGISTER without Contact (RFC 3261 §10.2.3); during back-off it runs
+ * without moving the retry. */
+int sipreg_fetch(struct sipreg *r, sipreg_ms now);
+
+/* Replace our Contacts; when registered, old and new go in one REGISTER (old with expires=0). */
+int sipreg_set_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
+                        sipreg_ms now);
+
+/* The host's network changed (new interface or address, back online): forget the failure count,
+ * replace the flow (SIPREG_EV_FLOW_FAILED with reason NETWORK when one is up) and make one
+ * attempt at once when registered, registering or backing off (RFC 5626 §4.4, §4.5). */
+int sipreg_network_changed(struct sipreg *r, sipreg_ms now);
+
+/* A sentence naming the setting that makes cfg invalid and the value it refused
+ * ("expires must be at least 1 s, got 0 (unregister() removes bindings)"), or NULL when
+ * sipreg_new would accept it. Static or thread-unsafe storage: copy it before the next call. */
+const char *sipreg_config_problem(const struct sipreg_config *cfg);
+
+/* Report the transport flow up (1) or down (0). Down while no flow was up is a failed connect.
+ * Down with a REGISTER open: a flow that carried a registration is replaced at once (RFC 5626
+ * §4.5); the first REGISTER gets one immediate retry on a new flow, later ones back off. A
+ * Timer F on a reliable flow emits SIPREG_EV_FLOW_FAILED (reason TIMEOUT): close that flow. */
+int sipreg_transport(struct sipreg *r, int up, sipreg_ms now);
+
+/* The host reports the flow that is coming up (call it before sipreg_transport(up)): its
+ * transport (enum sipreg_transport) and its LOCAL address host[0..host_len) (an IPv4 address,
+ * an IPv6 address with or without brackets, or a name; at most 64 bytes) and port (1..65535).
+ * They become the Via transport and sent-by (RFC 3261 §18.1.1; UDP keeps ;rport, RFC 3581 §3)
+ * and, for UDP/TCP/TLS, the host part of GENERATED Contacts: "sip:<user>@host:port" with
+ * ";transport=tcp|tls" (none for UDP) and a new random user; configured Contact URIs are never
+ * rewritten. Once the registration sent a REGISTER (or continues a saved state), a generated
+ * Contact that changes is sent once more with expires=0 in the next REGISTER (as
+ * sipreg_set_contacts does). The same address again changes nothing. WS/WSS: only the Via
+ * transport changes (RFC 7118 §5 keeps the .invalid host). 0, or SIPREG_E_INVAL (an unknown
+ * transport, a host that is not a URI host or longer than 64 bytes, a port out of range). */
+int sipreg_set_flow(struct sipreg *r, int transport, const char *host, size_t host_len, int port,
+                    sipreg_ms now);
+
+/* The flow now sends to a multicast group (an IPv4 address, 224.0.0.0/4), or to one server again
+ * (len 0): while it does, the Via of every request carries ;maddr=<group> and ;ttl=<ttl> (RFC 3261
+ * §18.1.1: MUST maddr, SHOULD ttl 1 for IPv4). Retransmissions keep the bytes they went out with.
+ * 0, or SIPREG_E_INVAL (not a multicast IPv4 address, ttl outside 0..255). */
+int sipreg_set_multicast(struct sipreg *r, const char *group, size_t len, int ttl);
+
+/* Tell the core the wall clock (Unix ms) at monotonic `now`, for clock-skew estimates. */
+int sipreg_wallclock(struct sipreg *r, int64_t unix_ms, sipreg_ms now);
+
+/* Feed one received SIP message (or a CRLF keep-alive pong). 0 handled, SIPREG_E_ASYMMETRIC if
+ * not ours (dropped), or a parse error (dropped). */
+int sipreg_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now);
+
+/* Let the core act on its deadlines (safe to call early or late, any number of times). */
+int sipreg_on_timeout(struct sipreg *r, sipreg_ms now);
+
+/* The next absolute time on_timeout should run, or SIPREG_NEVER. */
+sipreg_ms sipreg_deadline(const struct sipreg *r);
+
+/* Take the next message to send into buf (a REGISTER, or a "\r\n\r\n" keep-alive ping).
+ * Returns its length, SIPREG_E_DONE when none,
+ * SIPREG_E_BUFFER when cap is too small (SIPREG_MAX_MESSAGE always suffices; it stays queued). */
+int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap);
+
+/* Take the next event. 0, or SIPREG_E_DONE when none. */
+int sipreg_poll_event(struct sipreg *r, struct sipreg_event *ev);
+
+/* Current state (enum sipreg_state). */
+int sipreg_state(const struct sipreg *r);
+
+/* Fill a snapshot of the registration. */
+void sipreg_get_info(const struct sipreg *r, struct sipreg_info *info);
+
+/* Copy the binding view (ours first, then other devices') into out[0..cap); *n gets the total. */
+int sipreg_bindings(const struct sipreg *r, struct sipreg_binding *out, size_t cap, size_t *n);
+
+/* Name of a state / reason / event type / match rule ("registered", "timeout", ...). */
+const char *sipreg_state_name(int state);
+const char *sipreg_reason_name(int reason); /* see sipreg_state_name */
+const char *sipreg_event_name(int type);    /* see sipreg_state_name */
+const char *sipreg_match_name(int match);   /* see sipreg_state_name */
+const char *sipreg_op_name(int op);         /* see sipreg_state_name */
+const char *sipreg_liveness_name(int l);    /* "none", "crlf", "options", "host" */
+const char *sipreg_trigger_name(int t);     /* "register", "granted", ... (enum sipreg_trigger) */
+
+/* ------------------------------------------------------------------------------------------ */
+/* TOOLKIT: the parsers, URI comparison, digest and REGISTER composition the registration is   */
+/* built from, public for hosts and tests that need one piece (e.g. `sipreg parse`).           */
+/* ========================================================================================== */
 
 /* ------------------------------------------------------------------------------------------ */
 /* URIs: RFC 3261 §19.1 (sip, sips), RFC 3966 (tel), other schemes as opaque absolute URIs    */
@@ -420,18 +990,6 @@ int sipreg_challenge_pick(const struct sipreg_msg *m, int proxy, struct sipreg_c
 /* REGISTER composition (RFC 3261 §10.2, RFC 7118 §5, RFC 5626 §4.2)                           */
 /* ------------------------------------------------------------------------------------------ */
 
-/* Transport kinds; WS/WSS per RFC 7118, the others per RFC 3261 §18. */
-enum sipreg_transport {
-    SIPREG_TP_WS = 1,  /* SIP/2.0/WS, ;transport=ws */
-    SIPREG_TP_WSS = 2, /* SIP/2.0/WSS, ;transport=ws (RFC 7118 §5.2) */
-    SIPREG_TP_UDP = 3, /* SIP/2.0/UDP, unreliable: Timer E retransmissions */
-    SIPREG_TP_TCP = 4, /* SIP/2.0/TCP */
-    SIPREG_TP_TLS = 5  /* SIP/2.0/TLS */
-};
-
-/* 1 when the transport is reliable (everything but UDP). */
-int sipreg_transport_reliable(int transport);
-
 /* One Contact to place in a REGISTER. */
 struct sipreg_contact_out {
     struct sipreg_str uri;      /* full URI text */
@@ -478,443 +1036,11 @@ int sipreg_compose_authorization(const struct sipreg_challenge *ch,
                                  const struct sipreg_digest_input *in, char *buf, size_t cap);
 
 /* ------------------------------------------------------------------------------------------ */
-/* Registration: the sans-I/O state machine (RFC 3261 §10.2, RFC 5626 §4)                      */
-/*                                                                                            */
-/*            register()                 2xx (our bindings)                                    */
-/*   IDLE ─────────────► REGISTERING ─────────────────────► REGISTERED ◄──┐ 2xx                */
-/*    ▲                   │   ▲  │ 401/407/423/439: retry        │  refresh│(REFRESHING)        */
-/*    │                   │   │  └─ same state                   ├─────────┘                    */
-/*    │     final failure,│   │ retry_at reached                 │ failure / timeout / lapse   */
-/*    │     timeout, flow │   │                                  ▼                             */
-/*    │     failure       └─► BACKOFF ◄─────────────────────────────                            */
-/*    │                                                                                        */
-/*    └─── 2xx ◄── UNREGISTERING ◄── unregister() (from any state; also "*" for all)            */
-/*  FAILED: a failure no retry can mend (bad config, no credentials); register() starts again. */
+/* Views: a parsed message (JSON text or a word tape), an event and a snapshot (word tapes)   */
 /* ------------------------------------------------------------------------------------------ */
 
-/* How the current flow's liveness is watched (sipreg_info.liveness). */
-enum sipreg_liveness {
-    SIPREG_LIVE_NONE = 0,    /* not watched (no flow, UDP, keepalive never, or probe none) */
-    SIPREG_LIVE_CRLF = 1,    /* RFC 5626 §4.4.1 CRLF pings (the registrar promised pongs) */
-    SIPREG_LIVE_OPTIONS = 2, /* OPTIONS probes after probe_s of silence */
-    SIPREG_LIVE_HOST = 3     /* SIPREG_EV_PING after probe_s of silence (host transport ping) */
-};
-
-/* Registration states. */
-enum sipreg_state {
-    SIPREG_ST_IDLE = 0,          /* nothing registered, nothing scheduled */
-    SIPREG_ST_REGISTERING = 1,   /* adding our bindings (first time, or again after a lapse) */
-    SIPREG_ST_REGISTERED = 2,    /* our bindings are live; a refresh is scheduled */
-    SIPREG_ST_REFRESHING = 3,    /* registered, and a refresh REGISTER is in flight */
-    SIPREG_ST_UNREGISTERING = 4, /* removing bindings */
-    SIPREG_ST_BACKOFF = 5,       /* an attempt failed; the next one is scheduled (retry_at) */
-    SIPREG_ST_FAILED = 6         /* stopped after a failure that retrying cannot mend */
-};
-
-/* How one of our bindings was recognised in a 2xx Contact list (RFC 3261 §10.2.4). */
-enum sipreg_match {
-    SIPREG_MATCH_NONE = 0,     /* not found in the 2xx */
-    SIPREG_MATCH_INSTANCE = 1, /* +sip.instance and reg-id (RFC 5626 §6) */
-    SIPREG_MATCH_GRUU = 2,     /* our pub-gruu (RFC 5627) */
-    SIPREG_MATCH_URI = 3       /* §19.1.4 URI equality */
-};
-
-/* Why something happened (state changes, failures, retries). */
-enum sipreg_reason {
-    SIPREG_R_NONE = 0,         /* no particular reason */
-    SIPREG_R_COMMAND = 1,      /* the application asked */
-    SIPREG_R_OK = 2,           /* a 2xx */
-    SIPREG_R_REFRESH = 3,      /* refresh point reached */
-    SIPREG_R_LAPSED = 4,       /* our binding expired before it could be refreshed */
-    SIPREG_R_STATUS = 5,       /* a final non-2xx response (status says which) */
-    SIPREG_R_TIMEOUT = 6,      /* no final response (Timer F, RFC 3261 §17.1.2.2) */
-    SIPREG_R_FLOW = 7,         /* the transport flow failed or is down */
-    SIPREG_R_AUTH = 8,         /* credentials rejected, or missing (error says which) */
-    SIPREG_R_INTERVAL = 9,     /* 423 that retrying cannot satisfy */
-    SIPREG_R_NO_BINDING = 10,  /* 2xx that does not list our binding */
-    SIPREG_R_RETRY_AFTER = 11, /* the registrar's Retry-After */
-    SIPREG_R_BACKOFF = 12,     /* RFC 5626 §4.5 back-off */
-    SIPREG_R_CREDENTIALS = 13, /* credentials rejected: a fresh challenge of the same realm and
-                                * kind right after our answer (terminal unless retry-credentials) */
-    SIPREG_R_REDIRECT = 14,    /* a 3xx: the next attempt goes to one of its Contacts */
-    SIPREG_R_REFUSED = 15,     /* a final response that retrying cannot mend (failure table) */
-    SIPREG_R_NETWORK = 16,     /* the host reported a network change (sipreg_network_changed) */
-    SIPREG_R_GAVE_UP = 17,     /* a command's time bound passed without an answer */
-    SIPREG_R_EXTENSION = 18    /* 420/421 naming an option tag we sent: retried without it */
-};
-
-/* Event types (pulled with sipreg_poll_event). */
-enum sipreg_event_type {
-    SIPREG_EV_STATE = 1,        /* state changed: state, reason */
-    SIPREG_EV_REGISTERED = 2,   /* our bindings confirmed: value = granted s, at = refresh time */
-    SIPREG_EV_UNREGISTERED = 3, /* our (or all) bindings removed */
-    SIPREG_EV_FAILED =
-        4, /* an attempt failed: status, error, reason, text; at = retry time or NEVER */
-    SIPREG_EV_RETRY = 5, /* next attempt scheduled at `at` because of `reason` */
-    SIPREG_EV_EXPIRING =
-        6, /* refresh point reached (value = s left); manual mode waits for register() */
-    SIPREG_EV_LAPSED = 7,   /* our binding expired before refresh; value = ms since expiry */
-    SIPREG_EV_BINDINGS = 8, /* a 2xx updated the binding view (fetch result, or any 2xx) */
-    SIPREG_EV_CONNECT = 9,  /* the core needs a transport flow: connect, then sipreg_transport(up).
-                             * value 0: any flow; SIPREG_TP_TCP: a stream flow (a REGISTER larger
-                             * than policy.udp_max, RFC 3261 §18.1.1): sipreg_set_flow(TCP) and
-                             * sipreg_transport(up) on it (the UDP flow may go down first; up
-                             * on UDP again: the host has no TCP, the request goes over UDP) */
-    SIPREG_EV_NO_BINDING = 10,  /* a 2xx to our REGISTER does not list (all) our bindings */
-    SIPREG_EV_FLOW_FAILED = 11, /* the flow is dead: close it, then report sipreg_transport(down).
-                                 * reason FLOW: no pong / probe answer within pong_timeout_ms
-                                 * (RFC 5626 §4.4.1); TIMEOUT: Timer F on a reliable flow (any
-                                 * flow with policy.alternates); STATUS: a 503 with
-                                 * policy.alternates (RFC 3263 §4.3: the host moves to its next
-                                 * server); NETWORK: sipreg_network_changed */
-    SIPREG_EV_REDIRECT = 12,    /* a 3xx was followed: text = the new Request-URI, value = 1 when
-                                 * it is permanent (301: later refreshes go there too) */
-    SIPREG_EV_PING = 13         /* probe mode "host": send a transport-level ping now (WebSocket
-                                 * ping, RFC 6455 §5.5.2) and report its pong as sipreg_recv("\r\n") */
-};
-
-/* When to send CRLF keep-alive pings (RFC 5626 §4.4.1) over reliable flows. */
-enum sipreg_keepalive {
-    SIPREG_KA_NEVER = 0, /* never */
-    SIPREG_KA_AUTO = 1,  /* CRLF pings after an outbound registration (2xx with Require:
-                          * outbound or Flow-Timer: the registrar promised pongs); otherwise
-                          * liveness probes (policy.probe) while the flow is silent */
-    SIPREG_KA_ALWAYS = 2 /* always while registered (configuration is the explicit indication) */
-};
-
-/* How liveness is probed on a reliable flow whose registrar promised no pongs (keepalive AUTO). */
-enum sipreg_probe {
-    SIPREG_PROBE_OPTIONS = 0, /* an OPTIONS to the registrar; any response is the pong (default) */
-    SIPREG_PROBE_HOST = 1,    /* SIPREG_EV_PING: the host pings its transport (WebSocket ping) */
-    SIPREG_PROBE_NONE = 2     /* no probes: a dead flow is found when a REGISTER times out */
-};
-
-/* What a final non-2xx response to a REGISTER leads to (the failure table, RFC 3261 §10.2.7,
- * §8.1.3; RFC 5626 §4.5). */
-enum sipreg_action {
-    SIPREG_ACT_TRANSIENT = 0, /* retry later: Retry-After, else the back-off */
-    SIPREG_ACT_TERMINAL = 1,  /* stop (FAILED): retrying cannot mend it; the status is reported */
-    SIPREG_ACT_CHALLENGE = 2, /* 401/407: answer the challenge (RFC 3261 §22) */
-    SIPREG_ACT_REDIRECT = 3,  /* 3xx: try its Contacts in q order (RFC 3261 §8.1.3.4) */
-    SIPREG_ACT_INTERVAL = 4,  /* 423: ask again with Min-Expires (RFC 3261 §10.2.8) */
-    SIPREG_ACT_EXTENSION = 5, /* 420/421: retry once without the named option tag, else terminal */
-    SIPREG_ACT_OUTBOUND = 6   /* 439: retry once without reg-id (RFC 5626 §4.2.1) */
-};
-
-/* One row of the failure table: statuses lo..hi (inclusive) lead to `action`. */
-struct sipreg_failure_rule {
-    int lo, hi;      /* status range */
-    int action;      /* enum sipreg_action */
-    const char *why; /* one line: the rule and its RFC section */
-};
-
-/* The failure table, most specific rows first (the first row containing a status applies);
- * *n gets the row count. */
-const struct sipreg_failure_rule *sipreg_failure_rules(size_t *n);
-
-/* The action for a final status 300..699 (the first matching row of the table). */
-int sipreg_failure_action(int status);
-
-/* Name of an action ("transient", "terminal", ...). */
-const char *sipreg_action_name(int action);
-
-/* The operations one REGISTER can carry. */
-enum sipreg_op {
-    SIPREG_OP_NONE = 0,           /* none */
-    SIPREG_OP_REGISTER = 1,       /* add or refresh our bindings (and drop swapped-out ones) */
-    SIPREG_OP_UNREGISTER = 2,     /* remove our bindings (expires=0) */
-    SIPREG_OP_UNREGISTER_ALL = 3, /* remove all bindings of the AOR (Contact: *) */
-    SIPREG_OP_FETCH = 4           /* list the bindings (no Contact) */
-};
-
-/* One event. Views are valid until the next call on the registration. */
-struct sipreg_event {
-    int type;               /* enum sipreg_event_type */
-    int state;              /* state after the event (enum sipreg_state) */
-    int reason;             /* enum sipreg_reason */
-    int op;                 /* enum sipreg_op: the REGISTER operation it concerns, or NONE */
-    int status;             /* SIP status code involved, or 0 */
-    int error;              /* negative SIPREG_E_* involved, or 0 */
-    sipreg_ms at;           /* a time the event refers to (see the type), or SIPREG_NEVER */
-    int64_t value;          /* a number the event refers to (see the type) */
-    struct sipreg_str text; /* reason phrase of the response involved, or empty */
-};
-
-/* One binding from the last 2xx: ours (matched or missing) or another device's. */
-struct sipreg_binding {
-    int ours;                    /* 1: one of our contacts */
-    int contact;                 /* index of our contact, or -1 */
-    int matched_by;              /* enum sipreg_match (ours) */
-    struct sipreg_str uri;       /* contact URI */
-    struct sipreg_str instance;  /* +sip.instance (quotes stripped), or empty */
-    int64_t reg_id;              /* reg-id, or -1 */
-    int q;                       /* q in thousandths, or -1 */
-    int64_t requested;           /* seconds we asked (ours), or -1 */
-    int64_t granted;             /* seconds the registrar granted (0 for our missing bindings) */
-    sipreg_ms expires_at;        /* monotonic time the binding expires (from when we sent) */
-    struct sipreg_str pub_gruu;  /* RFC 5627 public GRUU, or empty */
-    struct sipreg_str temp_gruu; /* RFC 5627 temporary GRUU, or empty */
-};
-
-/* A snapshot of the registration for display (views valid until the next call). */
-struct sipreg_info {
-    int state;             /* enum sipreg_state */
-    int flow_up;           /* 1 when the host says the transport is up */
-    int in_flight;         /* 1 when a REGISTER transaction is open */
-    sipreg_ms refresh_at;  /* next refresh, or SIPREG_NEVER */
-    sipreg_ms expires_at;  /* earliest expiry of our bindings, or SIPREG_NEVER */
-    sipreg_ms retry_at;    /* next retry (BACKOFF), or SIPREG_NEVER */
-    int64_t requested;     /* seconds requested (Expires) */
-    int64_t granted;       /* minimum granted over our bindings, or -1 */
-    int failures;          /* consecutive failures (RFC 5626 §4.5) */
-    int last_status;       /* last final status, or 0 */
-    int has_skew;          /* 1 when clock_skew_ms is known (Date + wall clock) */
-    int64_t clock_skew_ms; /* registrar clock minus ours (RFC 3261 §10.2.5), ± skew_error_ms */
-    int64_t skew_error_ms; /* bound on the skew estimate (half the round trip + 1 s) */
-    struct sipreg_str call_id;                          /* our Call-ID */
-    uint32_t cseq;                                      /* last CSeq sent */
-    size_t nservice_route;                              /* Service-Route entries (RFC 3608) */
-    struct sipreg_str service_route[SIPREG_MAX_ROUTES]; /* their URIs */
-    size_t npath;                                       /* Path entries (RFC 3327) */
-    struct sipreg_str path[SIPREG_MAX_ROUTES];          /* their URIs */
-    size_t others_omitted;   /* other devices' bindings not stored (limits) */
-    int keepalive;           /* 1 when CRLF keep-alives run on this flow */
-    int64_t keepalive_s;     /* their interval upper bound (Flow-Timer or the default) */
-    int liveness;            /* enum sipreg_liveness: how this flow is watched */
-    sipreg_ms ping_at;       /* next ping, or SIPREG_NEVER */
-    sipreg_ms pong_deadline; /* the open ping's deadline, or SIPREG_NEVER */
-};
-
-/* One of our Contacts in the configuration. */
-struct sipreg_contact_spec {
-    const char *uri; /* full URI, or NULL to generate "sip:<rand>@<rand>.invalid;transport=ws" */
-    int64_t expires; /* per-binding expires (;expires=), or -1 for the registration's */
-    int q;           /* q in thousandths (0..1000), or -1 for none */
-};
-
-/* How to find the registrar (RFC 3261 §10.2.6). */
-enum sipreg_discovery {
-    SIPREG_DISCOVER_CONFIGURED = 0, /* `registrar` if set, else the AOR's host */
-    SIPREG_DISCOVER_AOR_HOST = 1,   /* "sip:<AOR host>" */
-    SIPREG_DISCOVER_MULTICAST = 2   /* "sip:sip.mcast.net" */
-};
-
-/* Timers and retry policy (all overridable; defaults from sipreg_config_init). */
-struct sipreg_policy {
-    int64_t t1_ms;             /* RFC 3261 T1, 500 ms; Timer F = 64*T1 */
-    int64_t t2_ms;             /* RFC 3261 T2, 4000 ms (cap of Timer E) */
-    int64_t refresh_margin_s;  /* E > 64: refresh in [E/2, E - margin]; 32 s */
-    int64_t short_margin_s;    /* E <= 64: refresh at E - this, not before E/2; 5 s */
-    int64_t base_s;            /* RFC 5626 §4.5 base-time, all flows failed: 30 s */
-    int64_t base_up_s;         /* base-time while another flow is up: 90 s */
-    int64_t max_s;             /* RFC 5626 §4.5 max-time: 300 s (the RFC: 1800) */
-    int64_t max_retry_after_s; /* cap on an honoured Retry-After: 86400 s */
-    int other_flow_up;         /* 1: the host has another working flow (base_up_s applies) */
-    int manual_refresh;        /* 1: at the refresh point only emit EXPIRING; the app refreshes */
-    int max_auth_retries;      /* challenges answered per attempt: 2 (a stale nonce, then one) */
-    int64_t min_grant_s;       /* grants below this are scheduled as this: 30 s (no storms) */
-    int keepalive;             /* enum sipreg_keepalive (default AUTO) */
-    int64_t keepalive_s;       /* ping interval upper bound without Flow-Timer: 120 s (§4.4.1) */
-    int64_t pong_timeout_ms;   /* pong deadline: 10000 ms (RFC 5626 §4.4.1) */
-    int probe;                 /* enum sipreg_probe (default OPTIONS) */
-    int64_t probe_s;           /* probe after this much silence on the flow: U[0.8, 1.0] of 30 s */
-    int retry_credentials;     /* 1: rejected credentials back off and retry (default 0: stop) */
-    int max_redirects;         /* 3xx followed per attempt: 5 */
-    int64_t command_ms;        /* unregister keeps trying (new flows) this long, then gives up;
-                                * fetch gives up at its first failed flow: 32000 ms */
-    int64_t alternates;        /* other servers the host can fail over to (RFC 3263 §4.3): a Timer
-                                * F or a 503 retries the attempt at once on a new flow, at most
-                                * this many times per attempt; 0 (default): none */
-    int64_t udp_max;           /* largest REGISTER sent over UDP (RFC 3261 §18.1.1): 1300 bytes;
-                                * a larger one asks for a TCP flow (SIPREG_EV_CONNECT) */
-};
-
-/* Everything a registration needs; strings are copied by sipreg_new. */
-struct sipreg_config {
-    const char *aor;       /* address-of-record, "sip:alice@example.com" (required) */
-    const char *registrar; /* Request-URI, "sip:example.com" (optional) */
-    int discovery;         /* enum sipreg_discovery */
-    struct sipreg_contact_spec contacts[SIPREG_MAX_CONTACTS]; /* our Contacts */
-    size_t ncontacts;                                         /* 0: one generated Contact */
-    const char *instance_id;   /* "urn:uuid:..." (RFC 5626 §4.1); NULL: generated when outbound */
-    int reg_id;                /* reg-id (RFC 5626 §4.2), >= 1 */
-    int outbound;              /* 1: send +sip.instance and reg-id (default 1) */
-    const char *username;      /* digest user (default: the AOR's user part) */
-    const char *password;      /* digest password */
-    const char *ha1;           /* precomputed H(user:realm:password) hex, instead of password */
-    int64_t expires;           /* requested expiry in seconds (default 600) */
-    int transport;             /* enum sipreg_transport (default WS) */
-    const char *via_host;      /* Via sent-by host; NULL: "<random>.invalid" (RFC 7118 §5); the
-                                * address of sipreg_set_flow (UDP/TCP/TLS) replaces it */
-    const char *user_agent;    /* User-Agent (default "sipreg/<version>"); "" to omit */
-    const char *supported;     /* Supported (default "path, gruu, outbound"); "" to omit */
-    const char *extra_headers; /* extra header lines, each "Name: value\r\n" */
-    const char *from;  /* third-party registration (§10.2): the From URI, the one responsible for
-                        * it (To stays the AOR; the digest user defaults to its user part);
-                        * NULL: From = the AOR */
-    const char *route; /* outbound proxy (§8.1.2): every request carries "Route: <route>", ;lr
-                        * added when missing (loose routing, §16.12.1.1); NULL: none */
-    uint8_t seed[32];  /* entropy for the PRNG (the host's crypto RNG) */
-    struct sipreg_policy policy; /* timers and retry */
-};
-
-/* Set one configuration field by name from a string (keys: aor, registrar, discovery
- * (configured|aor|multicast), expires, transport (ws|wss|udp|tcp|tls), username, password, ha1,
- * instance, reg-id, outbound, via-host, user-agent, supported, extra-headers, from, route,
- * manual-refresh, other-flow-up, t1-ms, t2-ms, refresh-margin, short-margin, retry-base,
- * retry-base-up, retry-max, max-retry-after, max-auth-retries, keepalive (never|auto|always),
- * keepalive-s, pong-timeout-ms, min-grant, probe (options|host|none), probe-s,
- * retry-credentials, max-redirects, command-ms, alternates, udp-max). `value` must live until
- * sipreg_new. 0, SIPREG_E_NOT_FOUND (unknown key) or SIPREG_E_CONFIG (bad value). */
-int sipreg_config_set(struct sipreg_config *cfg, const char *key, const char *value);
-
-/* Append a Contact (uri NULL or "" = generated; expires -1 / q -1 = none). */
-int sipreg_config_add_contact(struct sipreg_config *cfg, const char *uri, int64_t expires, int q);
-
-/* An opaque registration. */
-struct sipreg;
-
-/* Fill cfg with the documented defaults (seed zero: the host must set it). */
-void sipreg_config_init(struct sipreg_config *cfg);
-
-/* Create a registration from cfg (strings copied). 0, SIPREG_E_CONFIG, or SIPREG_E_NOMEM. */
-int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg);
-
-/* Create a registration from cfg and a blob saved by sipreg_export (same AOR): the Call-ID and
- * next CSeq (RFC 3261 §10.2), the From tag, GRUUs and cached nonces continue. Precedence, options
- * given in cfg over the blob:
- *   - expires: cfg->expires is the requested expiry (the blob's value is not kept);
- *   - contacts: cfg's contacts (ncontacts > 0, all with a URI) replace the blob's, and the blob's
- *     contacts they drop are sent once with expires=0 in the first REGISTER (the registrar ends
- *     with the new set only); with no contacts (or a generated one) in cfg, the blob's continue;
- *   - instance: cfg->instance_id wins; without it the blob's instance continues (RFC 5626 §4.1).
- * SIPREG_E_STATE_BLOB (and no registration) when the blob is corrupt, foreign or of another
- * version: start fresh then. */
-int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, const char *state,
-                          size_t len);
-
-/* Save what a reload needs (no credentials) as an opaque text blob; its length, or
- * SIPREG_E_BUFFER (then retry with more room; SIPREG_MAX_MESSAGE always suffices). A generated
- * Contact is saved as it is (with the flow's address after sipreg_set_flow) and marked generated:
- * after a reload it continues over WS/WSS; the first UDP/TCP/TLS flow the host reports
- * (sipreg_set_flow) replaces it by one at that flow's address and removes the saved one once
- * (expires=0). The `from`, `route` and the flow are not saved (the host passes them again). */
-int sipreg_export(const struct sipreg *r, char *out, size_t cap);
-
-/* Free a registration (NULL is fine). */
-void sipreg_free(struct sipreg *r);
-
-/* Bytes of memory this registration holds (struct plus copied strings). */
-size_t sipreg_memory(const struct sipreg *r);
-
-/* Commands queue behind each other (FIFO, at most one entry per op; repeating a queued op moves
- * it to the end) and start when the open REGISTER ended: never two in flight (§10.2). A command
- * that needs a flow emits SIPREG_EV_CONNECT. How each one ends (its events carry its op):
- *   register:   SIPREG_EV_REGISTERED, or SIPREG_EV_FAILED per failed attempt (a failed connect
- *               is reason FLOW) and the back-off retries (BACKOFF), or FAILED state when
- *               retrying cannot mend it. During back-off it makes an attempt now.
- *   unregister: SIPREG_EV_UNREGISTERED (IDLE); or, with no flow, it asks for one again after
- *               1, 2, 4, 8 s ... until policy.command_ms after the command, then SIPREG_EV_FAILED
- *               reason GAVE_UP and IDLE (no refresh: the bindings expire on their own); a
- *               Timer F within the bound tries again (on a new flow when reliable), after it
- *               SIPREG_EV_FAILED reason TIMEOUT and IDLE.
- *   fetch:      SIPREG_EV_BINDINGS, or SIPREG_EV_FAILED (reason FLOW at the first failed
- *               connect, TIMEOUT, STATUS ...); the state does not change. */
-
-/* Register now (first time, or refresh now). Queued behind an open transaction. */
-int sipreg_register(struct sipreg *r, sipreg_ms now);
-
-/* Remove our bindings (all = 0) or every binding of the AOR with "Contact: *" (all = 1). */
-int sipreg_unregister(struct sipreg *r, int all, sipreg_ms now);
-
-/* Query the bindings: REGISTER without Contact (RFC 3261 §10.2.3); during back-off it runs
- * without moving the retry. */
-int sipreg_fetch(struct sipreg *r, sipreg_ms now);
-
-/* Replace our Contacts; when registered, old and new go in one REGISTER (old with expires=0). */
-int sipreg_set_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
-                        sipreg_ms now);
-
-/* The host's network changed (new interface or address, back online): forget the failure count,
- * replace the flow (SIPREG_EV_FLOW_FAILED with reason NETWORK when one is up) and make one
- * attempt at once when registered, registering or backing off (RFC 5626 §4.4, §4.5). */
-int sipreg_network_changed(struct sipreg *r, sipreg_ms now);
-
-/* A sentence naming the setting that makes cfg invalid and the value it refused
- * ("expires must be at least 1 s, got 0 (unregister() removes bindings)"), or NULL when
- * sipreg_new would accept it. Static or thread-unsafe storage: copy it before the next call. */
-const char *sipreg_config_problem(const struct sipreg_config *cfg);
-
-/* Report the transport flow up (1) or down (0). Down while no flow was up is a failed connect.
- * Down with a REGISTER open: a flow that carried a registration is replaced at once (RFC 5626
- * §4.5); the first REGISTER gets one immediate retry on a new flow, later ones back off. A
- * Timer F on a reliable flow emits SIPREG_EV_FLOW_FAILED (reason TIMEOUT): close that flow. */
-int sipreg_transport(struct sipreg *r, int up, sipreg_ms now);
-
-/* The host reports the flow that is coming up (call it before sipreg_transport(up)): its
- * transport (enum sipreg_transport) and its LOCAL address host[0..host_len) (an IPv4 address,
- * an IPv6 address with or without brackets, or a name; at most 64 bytes) and port (1..65535).
- * They become the Via transport and sent-by (RFC 3261 §18.1.1; UDP keeps ;rport, RFC 3581 §3)
- * and, for UDP/TCP/TLS, the host part of GENERATED Contacts: "sip:<user>@host:port" with
- * ";transport=tcp|tls" (none for UDP) and a new random user; configured Contact URIs are never
- * rewritten. Once the registration sent a REGISTER (or continues a saved state), a generated
- * Contact that changes is sent once more with expires=0 in the next REGISTER (as
- * sipreg_set_contacts does). The same address again changes nothing. WS/WSS: only the Via
- * transport changes (RFC 7118 §5 keeps the .invalid host). 0, or SIPREG_E_INVAL (an unknown
- * transport, a host that is not a URI host or longer than 64 bytes, a port out of range). */
-int sipreg_set_flow(struct sipreg *r, int transport, const char *host, size_t host_len, int port,
-                    sipreg_ms now);
-
-/* The flow now sends to a multicast group (an IPv4 address, 224.0.0.0/4), or to one server again
- * (len 0): while it does, the Via of every request carries ;maddr=<group> and ;ttl=<ttl> (RFC 3261
- * §18.1.1: MUST maddr, SHOULD ttl 1 for IPv4). Retransmissions keep the bytes they went out with.
- * 0, or SIPREG_E_INVAL (not a multicast IPv4 address, ttl outside 0..255). */
-int sipreg_set_multicast(struct sipreg *r, const char *group, size_t len, int ttl);
-
-/* Tell the core the wall clock (Unix ms) at monotonic `now`, for clock-skew estimates. */
-int sipreg_wallclock(struct sipreg *r, int64_t unix_ms, sipreg_ms now);
-
-/* Feed one received SIP message (or a CRLF keep-alive pong). 0 handled, SIPREG_E_ASYMMETRIC if
- * not ours (dropped), or a parse error (dropped). */
-int sipreg_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now);
-
-/* Let the core act on its deadlines (safe to call early or late, any number of times). */
-int sipreg_on_timeout(struct sipreg *r, sipreg_ms now);
-
-/* The next absolute time on_timeout should run, or SIPREG_NEVER. */
-sipreg_ms sipreg_deadline(const struct sipreg *r);
-
-/* Take the next message to send into buf (a REGISTER, or a "\r\n\r\n" keep-alive ping).
- * Returns its length, SIPREG_E_DONE when none,
- * SIPREG_E_BUFFER when cap is too small (SIPREG_MAX_MESSAGE always suffices; it stays queued). */
-int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap);
-
-/* Take the next event. 0, or SIPREG_E_DONE when none. */
-int sipreg_poll_event(struct sipreg *r, struct sipreg_event *ev);
-
-/* Current state (enum sipreg_state). */
-int sipreg_state(const struct sipreg *r);
-
-/* Fill a snapshot of the registration. */
-void sipreg_get_info(const struct sipreg *r, struct sipreg_info *info);
-
-/* Copy the binding view (ours first, then other devices') into out[0..cap); *n gets the total. */
-int sipreg_bindings(const struct sipreg *r, struct sipreg_binding *out, size_t cap, size_t *n);
-
-/* Name of a state / reason / event type / match rule ("registered", "timeout", ...). */
-const char *sipreg_state_name(int state);
-const char *sipreg_reason_name(int reason); /* see sipreg_state_name */
-const char *sipreg_event_name(int type);    /* see sipreg_state_name */
-const char *sipreg_match_name(int match);   /* see sipreg_state_name */
-const char *sipreg_op_name(int op);         /* see sipreg_state_name */
-const char *sipreg_liveness_name(int l);    /* "none", "crlf", "options", "host" */
-
-/* ------------------------------------------------------------------------------------------ */
-/* Views: a parsed message, an event, a snapshot — as JSON text or as a word tape             */
-/* ------------------------------------------------------------------------------------------ */
-
-/* The tape is the JSON view's structure as machine words (uintptr_t), for hosts that build
- * their own objects (the wasm build: JavaScript reads it from linear memory, no JSON pass).
+/* The tape is a JSON-shaped structure as machine words (uintptr_t), for hosts that build their
+ * own objects (the wasm build: JavaScript reads it from linear memory, no JSON pass).
  * Each item is one word, `op | x << 4` (op = the low 4 bits), sometimes followed by operands:
  *   SIPREG_TAPE_END                     end of the innermost object or array
  *   SIPREG_TAPE_OBJECT / _ARRAY         start one
@@ -929,39 +1055,34 @@ const char *sipreg_liveness_name(int l);    /* "none", "crlf", "options", "host"
  * Static strings never move, so a host may cache them by address. String bytes are passed as
  * they are: decode them as UTF-8 replacing each maximal ill-formed subpart with U+FFFD (Unicode
  * §3.9; what TextDecoder does), as the JSON view does. */
-enum sipreg_tape_op {
-    SIPREG_TAPE_END,
-    SIPREG_TAPE_OBJECT,
-    SIPREG_TAPE_ARRAY,
-    SIPREG_TAPE_KEY,
-    SIPREG_TAPE_SKEY,
-    SIPREG_TAPE_STR,
-    SIPREG_TAPE_SSTR,
-    SIPREG_TAPE_INT,
-    SIPREG_TAPE_INT64,
-    SIPREG_TAPE_DEC3,
-    SIPREG_TAPE_NULL,
-    SIPREG_TAPE_TRUE,
-    SIPREG_TAPE_FALSE
-};
-
-/* Write an event as JSON ({"type":"registered","state":...,"reason":...,"status":200,
- * "text":"OK","error":null,"at":ms|null,"value":N}). Returns the length or SIPREG_E_BUFFER. */
-int sipreg_event_json(const struct sipreg_event *ev, char *out, size_t cap);
-
-/* Write the registration's snapshot (sipreg_get_info + every binding) as JSON. Returns the
- * length or SIPREG_E_BUFFER. */
-int sipreg_info_json(const struct sipreg *r, char *out, size_t cap);
+#define SIPREG_TAPE_LIST(X)                                                                        \
+    X(SIPREG_TAPE_END, 0, "END")                                                                   \
+    X(SIPREG_TAPE_OBJECT, 1, "OBJECT")                                                             \
+    X(SIPREG_TAPE_ARRAY, 2, "ARRAY")                                                               \
+    X(SIPREG_TAPE_KEY, 3, "KEY")                                                                   \
+    X(SIPREG_TAPE_SKEY, 4, "SKEY")                                                                 \
+    X(SIPREG_TAPE_STR, 5, "STR")                                                                   \
+    X(SIPREG_TAPE_SSTR, 6, "SSTR")                                                                 \
+    X(SIPREG_TAPE_INT, 7, "INT")                                                                   \
+    X(SIPREG_TAPE_INT64, 8, "INT64")                                                               \
+    X(SIPREG_TAPE_DEC3, 9, "DEC3")                                                                 \
+    X(SIPREG_TAPE_NULL, 10, "NULL")                                                                \
+    X(SIPREG_TAPE_TRUE, 11, "TRUE")                                                                \
+    X(SIPREG_TAPE_FALSE, 12, "FALSE")
+enum sipreg_tape_op { SIPREG_TAPE_LIST(SIPREG__ENUMERATOR) };
 
 /* Write the `sipreg parse` JSON for buf[0..len) into out. Returns its length (>= 0) or
  * SIPREG_E_BUFFER; the JSON says "ok":false with the error when the message does not parse. */
 int sipreg_parse_json(const char *buf, size_t len, char *out, size_t cap);
 
-/* sipreg_event_json as a tape into out (aligned for uintptr_t): its length in words, or
- * SIPREG_E_BUFFER. */
+/* An event as a tape into out (aligned for uintptr_t): {"type":"registered","state":...,
+ * "reason":...,"op":...,"status":200,"text":"OK","error":null,"message":null,"at":ms|null,
+ * "granted":600} (the event's value under its type's name, see enum sipreg_event_type); its
+ * length in words, or SIPREG_E_BUFFER. */
 int sipreg_event_tape(const struct sipreg_event *ev, uintptr_t *out, size_t cap_bytes);
 
-/* sipreg_info_json as a tape (see sipreg_event_tape). */
+/* The registration's snapshot (sipreg_get_info + every binding) as a tape (see
+ * sipreg_event_tape). */
 int sipreg_info_tape(const struct sipreg *r, uintptr_t *out, size_t cap_bytes);
 
 /* sipreg_parse_json as a tape (see sipreg_event_tape); its strings point into buf. */

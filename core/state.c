@@ -12,6 +12,10 @@
 #include <stdlib.h>
 
 #define STATE_MAGIC "sipreg-state/1\n"
+#define CHECKSUM_HEX 8                      /* hex digits of the check value */
+#define SUM_LINE_LEN (4 + CHECKSUM_HEX + 1) /* "sum=" 8 hex "\n" */
+#define SAVED_TEXT_MAX 2048                 /* bytes of the saved contacts' URIs, unescaped */
+#define SAVED_GRUU_MAX 256                  /* longest saved GRUU we restore */
 
 /* Append s with '%', CR, LF, '|' and control bytes escaped as %HH. */
 static void put_escaped(struct sipreg__buf *b, struct sipreg_str s) {
@@ -43,14 +47,14 @@ static void put_num(struct sipreg__buf *b, const char *key, int64_t v) {
 }
 
 /* The 8-hex-digit check value of data[0..len). */
-static void checksum(const char *data, size_t len, char out[8]) {
+static void checksum(const char *data, size_t len, char out[CHECKSUM_HEX]) {
     static const char HEX[] = "0123456789abcdef";
     uint8_t d[SIPREG__MD5_LEN];
     struct sipreg__md5 h;
     sipreg__md5_init(&h);
     sipreg__md5_update(&h, data, len);
     sipreg__md5_final(&h, d);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < CHECKSUM_HEX / 2; i++) {
         out[2 * i] = HEX[d[i] >> 4];
         out[2 * i + 1] = HEX[d[i] & 15];
     }
@@ -110,10 +114,10 @@ int sipreg_export(const struct sipreg *r, char *out, size_t cap) {
         sipreg__putl(&b, "\n");
     }
     if (sipreg__overflow(&b)) return SIPREG_E_BUFFER;
-    char sum[8];
+    char sum[CHECKSUM_HEX];
     checksum(out, b.len, sum);
     sipreg__putl(&b, "sum=");
-    sipreg__put(&b, sum, 8);
+    sipreg__put(&b, sum, CHECKSUM_HEX);
     sipreg__putl(&b, "\n");
     if (sipreg__overflow(&b)) return SIPREG_E_BUFFER;
     return (int)b.len;
@@ -193,142 +197,187 @@ static int load_contact(struct sipreg_str v, struct sipreg_contact_spec *spec, c
     return g.len && !*generated && !sipreg__eq(g, sipreg__cstr("0")) ? SIPREG_E_STATE_BLOB : 0;
 }
 
+/* The saved contacts, gathered while the blob is read and applied at its end. */
+struct saved_contacts {
+    struct sipreg_contact_spec specs[SIPREG_MAX_CONTACTS];
+    int carriers[SIPREG_MAX_CONTACTS], generated[SIPREG_MAX_CONTACTS];
+    struct sipreg_str gruus[SIPREG_MAX_CONTACTS][2];
+    size_t n, text_len;
+    char text[SAVED_TEXT_MAX]; /* their URIs, unescaped and NUL-terminated */
+};
+
+/* The blob's body (between the magic line and the "sum=" line) when its envelope is intact
+ * (magic, final newline, checksum), else 0. */
+static int open_envelope(const char *state, size_t len, struct sipreg_str *body) {
+    /* the checksum first: a damaged blob is not read at all */
+    const char *sum = len >= SUM_LINE_LEN ? state + len - SUM_LINE_LEN : NULL;
+    char want[CHECKSUM_HEX];
+    if (len < sizeof STATE_MAGIC || memcmp(state, STATE_MAGIC, sizeof STATE_MAGIC - 1) != 0 ||
+        !sum || memcmp(sum, "sum=", 4) != 0 || state[len - 1] != '\n')
+        return 0;
+    checksum(state, (size_t)(sum - state), want);
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION /* fuzz builds reach the reader behind it */
+    if (memcmp(want, sum + 4, CHECKSUM_HEX) != 0) return 0;
+#endif
+    const char *p = state + sizeof STATE_MAGIC - 1;
+    *body = sipreg__str(p, (size_t)(sum - p));
+    return 1;
+}
+
+/* A fixed-length alphanumeric token (Call-ID, From tag) into dst: 0, or SIPREG_E_STATE_BLOB. */
+static int load_token(struct sipreg_str val, char *dst, size_t len) {
+    if (val.len != len) return SIPREG_E_STATE_BLOB;
+    for (size_t i = 0; i < val.len; i++)
+        if (!sipreg__is((unsigned char)val.p[i], SIPREG__C_ALNUM)) return SIPREG_E_STATE_BLOB;
+    memcpy(dst, val.p, val.len);
+    return 0;
+}
+
+/* The saved instance: a configured one wins (options over the blob); a generated one gives way
+ * to the saved one, which fits its room (a generated URN's bytes). */
+static int load_instance(struct sipreg *r, const struct sipreg_config *cfg, struct sipreg_str val) {
+    char buf[SIPREG__NONCE_MAX + 1];
+    long n = unescape(val, buf, sizeof buf);
+    /* RFC 5626 §4.1: the instance is the device's; it must be the one we hold */
+    if (n < 0 || !printable(buf, (size_t)n)) return SIPREG_E_STATE_BLOB;
+    if (!cfg->instance_id && n) {
+        if ((size_t)n > r->instance.len) return SIPREG_E_STATE_BLOB;
+        memcpy((char *)r->instance.p, buf, (size_t)n);
+        r->instance.len = (size_t)n;
+    }
+    return 0;
+}
+
+/* One "auth=" line: a cached challenge of one kind (a second line of one kind is not ours). */
+static int load_auth(struct sipreg *r, struct sipreg_str val) {
+    int64_t alg, qop, nc, proxy, uh;
+    struct sipreg_str rest = val;
+    char realm[SIPREG__REALM_MAX], nonce[SIPREG__NONCE_MAX], opaque[SIPREG__OPAQUE_MAX];
+    if (num(field(&rest), 1, 6, &alg) < 0 || num(field(&rest), 0, 3, &qop) < 0 ||
+        num(field(&rest), 0, 0x7fffffff, &nc) < 0 || num(field(&rest), 0, 1, &proxy) < 0 ||
+        num(field(&rest), 0, 1, &uh) < 0 || r->auth[proxy])
+        return SIPREG_E_STATE_BLOB;
+    long rl = unescape(field(&rest), realm, sizeof realm);
+    long nl = unescape(field(&rest), nonce, sizeof nonce);
+    struct sipreg_str op = field(&rest);
+    long ol = sipreg__eq(op, sipreg__cstr("-")) ? -2 : unescape(op, opaque, sizeof opaque);
+    if (rl < 0 || nl <= 0 || ol == -1 || !printable(realm, (size_t)rl) ||
+        !printable(nonce, (size_t)nl) || (ol > 0 && !printable(opaque, (size_t)ol)))
+        return SIPREG_E_STATE_BLOB;
+    struct sipreg_challenge ch;
+    memset(&ch, 0, sizeof ch);
+    ch.proxy = (int)proxy;
+    ch.alg = (int)alg;
+    ch.qop_mask = (unsigned)qop; /* the chosen qop, kept as it was */
+    ch.userhash = (int)uh;
+    ch.realm = sipreg__str(realm, (size_t)rl);
+    ch.nonce = sipreg__str(nonce, (size_t)nl);
+    ch.opaque = ol >= 0 ? sipreg__str(opaque, (size_t)ol) : sipreg__str(NULL, 0);
+    if (sipreg__auth_store(r, &ch) < 0) return SIPREG_E_STATE_BLOB;
+    r->auth[proxy]->nc = (uint32_t)nc;
+    return 0;
+}
+
+/* One "key=value" line of the body: 0, or SIPREG_E_STATE_BLOB (a bad value, an unknown key:
+ * another version or a foreign blob). */
+static int load_line(struct sipreg *r, const struct sipreg_config *cfg, struct sipreg_str key,
+                     struct sipreg_str val, struct saved_contacts *sc) {
+    int64_t v;
+    if (sipreg__eq(key, sipreg__cstr("aor"))) {
+        /* a blob of another address-of-record is foreign (§19.1.4 equality) */
+        char buf[SIPREG__NONCE_MAX + 1];
+        long n = unescape(val, buf, sizeof buf);
+        if (n <= 0 || sipreg_uri_equal_str(buf, (size_t)n, r->aor.p, r->aor.len) != 1)
+            return SIPREG_E_STATE_BLOB;
+        return 0;
+    }
+    int call_id = sipreg__eq(key, sipreg__cstr("call-id"));
+    if (call_id || sipreg__eq(key, sipreg__cstr("tag"))) /* one token check for both */
+        return load_token(val, call_id ? r->call_id : r->from_tag,
+                          call_id ? SIPREG__CALL_ID_LEN : SIPREG__TAG_LEN);
+    if (sipreg__eq(key, sipreg__cstr("cseq"))) {
+        /* §10.2: the next REGISTER continues the sequence of the same Call-ID */
+        if (num(val, 0, 0x7ffffff0, &v) < 0) return SIPREG_E_STATE_BLOB;
+        r->cseq = (uint32_t)v;
+        return 0;
+    }
+    if (sipreg__eq(key, sipreg__cstr("instance"))) return load_instance(r, cfg, val);
+    if (sipreg__eq(key, sipreg__cstr("reg-id")))
+        return num(val, 1, 0x7fffffff, &v) < 0 || v != r->reg_id ? SIPREG_E_STATE_BLOB : 0;
+    if (sipreg__eq(key, sipreg__cstr("no-outbound"))) {
+        if (num(val, 0, 1, &v) < 0) return SIPREG_E_STATE_BLOB;
+        r->outbound_refused = (int)v;
+        return 0;
+    }
+    if (sipreg__eq(key, sipreg__cstr("requested")))
+        /* the configured expires wins (options over the blob): a 423 asks again */
+        return num(val, 0, 0xffffffffLL, &v) < 0 ? SIPREG_E_STATE_BLOB : 0;
+    if (sipreg__eq(key, sipreg__cstr("contact"))) {
+        if (sc->n == SIPREG_MAX_CONTACTS ||
+            load_contact(val, &sc->specs[sc->n], sc->text, &sc->text_len, sizeof sc->text,
+                         &sc->carriers[sc->n], sc->gruus[sc->n], &sc->generated[sc->n]) < 0)
+            return SIPREG_E_STATE_BLOB;
+        sc->n++;
+        return 0;
+    }
+    if (sipreg__eq(key, sipreg__cstr("auth"))) return load_auth(r, val);
+    return SIPREG_E_STATE_BLOB;
+}
+
+/* The saved contacts become ours, with their carrier and generated marks and GRUUs. */
+static int restore_contacts(struct sipreg *r, const struct saved_contacts *sc) {
+    if (sipreg_set_contacts(r, sc->specs, sc->n, 0) < 0) return SIPREG_E_STATE_BLOB;
+    for (size_t i = 0; i < sc->n; i++) {
+        struct sipreg__contact *c = &r->contacts[i];
+        c->carrier = (uint8_t)sc->carriers[i];
+        c->generated = (uint8_t)sc->generated[i];
+        char g[SAVED_GRUU_MAX];
+        for (int k = 0; k < 2; k++) {
+            long gl = unescape(sc->gruus[i][k], g, sizeof g);
+            if (gl > 0 && !printable(g, (size_t)gl)) gl = -1; /* a damaged GRUU is dropped */
+            int off = gl > 0 ? sipreg__arena_put(r, sipreg__str(g, (size_t)gl)) : -1;
+            uint16_t *o = k ? &c->temp_off : &c->pub_off, *l = k ? &c->temp_len : &c->pub_len;
+            *o = off < 0 ? 0 : (uint16_t)off;
+            *l = off < 0 ? 0 : (uint16_t)gl;
+        }
+    }
+    return 0;
+}
+
+/* Read the blob into the new registration r: 0, or SIPREG_E_STATE_BLOB. */
+static int load_state(struct sipreg *r, const struct sipreg_config *cfg, const char *state,
+                      size_t len) {
+    struct sipreg_str body;
+    if (!open_envelope(state, len, &body)) return SIPREG_E_STATE_BLOB;
+    struct saved_contacts sc;
+    sc.n = sc.text_len = 0;
+    const char *p = body.p, *end = body.p + body.len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *eq = nl ? memchr(p, '=', (size_t)(nl - p)) : NULL;
+        if (!eq) return SIPREG_E_STATE_BLOB;
+        struct sipreg_str key = sipreg__str(p, (size_t)(eq - p));
+        struct sipreg_str val = sipreg__str(eq + 1, (size_t)(nl - eq - 1));
+        p = nl + 1;
+        if (load_line(r, cfg, key, val, &sc) < 0) return SIPREG_E_STATE_BLOB;
+    }
+    if (!sc.n) return 0;
+    if (restore_contacts(r, &sc) < 0) return SIPREG_E_STATE_BLOB;
+    if (!cfg->ncontacts) return 0;
+    /* contacts given with the blob win: the saved ones they drop are removed once (expires=0 in
+     * the first REGISTER), so the registrar ends with our new set only (§10.2.2) */
+    for (size_t i = 0; i < cfg->ncontacts; i++)
+        if (!cfg->contacts[i].uri) return 0; /* a generated contact: nothing to compare */
+    return sipreg__swap_contacts(r, cfg->contacts, cfg->ncontacts, 1) < 0 ? SIPREG_E_STATE_BLOB : 0;
+}
+
 int sipreg_new_with_state(struct sipreg **out, const struct sipreg_config *cfg, const char *state,
                           size_t len) {
     int err = sipreg_new(out, cfg);
     if (err < 0 || !state || !len) return err;
-    struct sipreg *r = *out;
-    /* the checksum first: a damaged blob is not read at all */
-    const char *sum = len >= 13 ? state + len - 13 : NULL; /* "sum=" 8 hex "\n" */
-    char want[8];
-    if (len < sizeof STATE_MAGIC || memcmp(state, STATE_MAGIC, sizeof STATE_MAGIC - 1) != 0 ||
-        !sum || memcmp(sum, "sum=", 4) != 0 || state[len - 1] != '\n')
-        goto bad;
-    checksum(state, (size_t)(sum - state), want);
-#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION /* fuzz builds reach the reader behind it */
-    if (memcmp(want, sum + 4, 8) != 0) goto bad;
-#endif
-
-    struct sipreg_contact_spec specs[SIPREG_MAX_CONTACTS];
-    int carriers[SIPREG_MAX_CONTACTS], generated[SIPREG_MAX_CONTACTS];
-    struct sipreg_str gruus[SIPREG_MAX_CONTACTS][2];
-    size_t nspecs = 0, tpos = 0;
-    char text[2048];
-    char buf[SIPREG__NONCE_MAX + 1];
-    int64_t v;
-    const char *p = state + sizeof STATE_MAGIC - 1, *end = sum;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *eq = nl ? memchr(p, '=', (size_t)(nl - p)) : NULL;
-        if (!eq) goto bad;
-        struct sipreg_str key = sipreg__str(p, (size_t)(eq - p));
-        struct sipreg_str val = sipreg__str(eq + 1, (size_t)(nl - eq - 1));
-        p = nl + 1;
-        long n;
-        if (sipreg__eq(key, sipreg__cstr("aor"))) {
-            /* a blob of another address-of-record is foreign (§19.1.4 equality) */
-            n = unescape(val, buf, sizeof buf);
-            if (n <= 0 || sipreg_uri_equal_str(buf, (size_t)n, r->aor.p, r->aor.len) != 1) goto bad;
-        } else if (sipreg__eq(key, sipreg__cstr("call-id"))) {
-            if (val.len != SIPREG__CALL_ID_LEN) goto bad;
-            for (size_t i = 0; i < val.len; i++)
-                if (!sipreg__is((unsigned char)val.p[i], SIPREG__C_ALNUM)) goto bad;
-            memcpy(r->call_id, val.p, val.len);
-        } else if (sipreg__eq(key, sipreg__cstr("tag"))) {
-            if (val.len != SIPREG__TAG_LEN) goto bad;
-            for (size_t i = 0; i < val.len; i++)
-                if (!sipreg__is((unsigned char)val.p[i], SIPREG__C_ALNUM)) goto bad;
-            memcpy(r->from_tag, val.p, val.len);
-        } else if (sipreg__eq(key, sipreg__cstr("cseq"))) {
-            /* §10.2: the next REGISTER continues the sequence of the same Call-ID */
-            if (num(val, 0, 0x7ffffff0, &v) < 0) goto bad;
-            r->cseq = (uint32_t)v;
-        } else if (sipreg__eq(key, sipreg__cstr("instance"))) {
-            /* RFC 5626 §4.1: the instance is the device's; it must be the one we hold */
-            n = unescape(val, buf, sizeof buf);
-            if (n < 0 || !printable(buf, (size_t)n)) goto bad;
-            /* a configured instance wins (options over the blob); a generated one gives way
-             * to the saved one, which fits its room (a generated URN's 45 bytes) */
-            if (!cfg->instance_id && n) {
-                if ((size_t)n > r->instance.len) goto bad;
-                memcpy((char *)r->instance.p, buf, (size_t)n);
-                r->instance.len = (size_t)n;
-            }
-        } else if (sipreg__eq(key, sipreg__cstr("reg-id"))) {
-            if (num(val, 1, 0x7fffffff, &v) < 0 || v != r->reg_id) goto bad;
-        } else if (sipreg__eq(key, sipreg__cstr("no-outbound"))) {
-            if (num(val, 0, 1, &v) < 0) goto bad;
-            r->outbound_refused = (int)v;
-        } else if (sipreg__eq(key, sipreg__cstr("requested"))) {
-            /* the configured expires wins (options over the blob): a 423 asks again */
-            if (num(val, 0, 0xffffffffLL, &v) < 0) goto bad;
-        } else if (sipreg__eq(key, sipreg__cstr("contact"))) {
-            if (nspecs == SIPREG_MAX_CONTACTS ||
-                load_contact(val, &specs[nspecs], text, &tpos, sizeof text, &carriers[nspecs],
-                             gruus[nspecs], &generated[nspecs]) < 0)
-                goto bad;
-            nspecs++;
-        } else if (sipreg__eq(key, sipreg__cstr("auth"))) {
-            /* one line per challenge kind; a second line of one kind is not ours */
-            int64_t alg, qop, nc, proxy, uh;
-            struct sipreg_str rest = val;
-            char realm[SIPREG__REALM_MAX], nonce[SIPREG__NONCE_MAX], opaque[SIPREG__OPAQUE_MAX];
-            if (num(field(&rest), 1, 6, &alg) < 0 || num(field(&rest), 0, 3, &qop) < 0 ||
-                num(field(&rest), 0, 0x7fffffff, &nc) < 0 || num(field(&rest), 0, 1, &proxy) < 0 ||
-                num(field(&rest), 0, 1, &uh) < 0 || r->auth[proxy])
-                goto bad;
-            long rl = unescape(field(&rest), realm, sizeof realm);
-            long nl2 = unescape(field(&rest), nonce, sizeof nonce);
-            struct sipreg_str op = field(&rest);
-            long ol = sipreg__eq(op, sipreg__cstr("-")) ? -2 : unescape(op, opaque, sizeof opaque);
-            if (rl < 0 || nl2 <= 0 || ol == -1 || !printable(realm, (size_t)rl) ||
-                !printable(nonce, (size_t)nl2) || (ol > 0 && !printable(opaque, (size_t)ol)))
-                goto bad;
-            struct sipreg_challenge ch;
-            memset(&ch, 0, sizeof ch);
-            ch.proxy = (int)proxy;
-            ch.alg = (int)alg;
-            ch.qop_mask = (unsigned)qop; /* the chosen qop, kept as it was */
-            ch.userhash = (int)uh;
-            ch.realm = sipreg__str(realm, (size_t)rl);
-            ch.nonce = sipreg__str(nonce, (size_t)nl2);
-            ch.opaque = ol >= 0 ? sipreg__str(opaque, (size_t)ol) : sipreg__str(NULL, 0);
-            if (sipreg__auth_store(r, &ch) < 0) goto bad;
-            r->auth[proxy]->nc = (uint32_t)nc;
-        } else {
-            goto bad; /* an unknown key: another version or a foreign blob */
-        }
-    }
-    if (nspecs) {
-        err = sipreg_set_contacts(r, specs, nspecs, 0);
-        if (err < 0) goto bad;
-        for (size_t i = 0; i < nspecs; i++) {
-            struct sipreg__contact *c = &r->contacts[i];
-            c->carrier = (uint8_t)carriers[i];
-            c->generated = (uint8_t)generated[i];
-            char g[256];
-            for (int k = 0; k < 2; k++) {
-                long gl = unescape(gruus[i][k], g, sizeof g);
-                if (gl > 0 && !printable(g, (size_t)gl)) gl = -1; /* a damaged GRUU is dropped */
-                int off = gl > 0 ? sipreg__arena_put(r, sipreg__str(g, (size_t)gl)) : -1;
-                uint16_t *o = k ? &c->temp_off : &c->pub_off, *l = k ? &c->temp_len : &c->pub_len;
-                *o = off < 0 ? 0 : (uint16_t)off;
-                *l = off < 0 ? 0 : (uint16_t)gl;
-            }
-        }
-    }
-    if (nspecs && cfg->ncontacts) {
-        /* contacts given with the blob win: the saved ones they drop are removed once (expires=0
-         * in the first REGISTER), so the registrar ends with our new set only (§10.2.2) */
-        for (size_t i = 0; i < cfg->ncontacts; i++)
-            if (!cfg->contacts[i].uri) goto keep; /* a generated contact: nothing to compare */
-        if (sipreg__swap_contacts(r, cfg->contacts, cfg->ncontacts, 1) < 0) goto bad;
-    }
-keep:
-    return 0;
-bad:
+    if (load_state(*out, cfg, state, len) == 0) return 0;
     /* a corrupt, foreign or other-version blob: refuse it, the caller starts fresh */
-    sipreg_free(r);
+    sipreg_free(*out);
     *out = NULL;
     return SIPREG_E_STATE_BLOB;
 }

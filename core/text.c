@@ -111,47 +111,10 @@ struct errdesc {
     const char *text;
 };
 
-static const struct errdesc ERRORS[] = {
-    {SIPREG_OK, "SIPREG_OK", "success"},
-    {SIPREG_E_DONE, "SIPREG_E_DONE", "nothing more to return"},
-    {SIPREG_E_INVAL, "SIPREG_E_INVAL", "invalid argument"},
-    {SIPREG_E_NOMEM, "SIPREG_E_NOMEM", "out of memory"},
-    {SIPREG_E_BUFFER, "SIPREG_E_BUFFER", "output buffer too small"},
-    {SIPREG_E_LIMIT, "SIPREG_E_LIMIT", "a documented size limit was exceeded"},
-    {SIPREG_E_STATE, "SIPREG_E_STATE", "not allowed in the current state"},
-    {SIPREG_E_NOT_FOUND, "SIPREG_E_NOT_FOUND", "not present"},
-    {SIPREG_E_CONFIG, "SIPREG_E_CONFIG", "invalid configuration"},
-    {SIPREG_E_ASYMMETRIC, "SIPREG_E_ASYMMETRIC", "response does not match our transaction"},
-    {SIPREG_E_STATE_BLOB, "SIPREG_E_STATE_BLOB",
-     "saved state is corrupt, foreign or of another version"},
-    {SIPREG_E_START_LINE, "SIPREG_E_START_LINE", "malformed request line or status line"},
-    {SIPREG_E_VERSION, "SIPREG_E_VERSION", "SIP version is not SIP/2.0"},
-    {SIPREG_E_STATUS, "SIPREG_E_STATUS", "status code is not 100..699"},
-    {SIPREG_E_METHOD, "SIPREG_E_METHOD", "method is not a token"},
-    {SIPREG_E_HEADER_NAME, "SIPREG_E_HEADER_NAME", "header name is empty or not a token"},
-    {SIPREG_E_HEADER_COLON, "SIPREG_E_HEADER_COLON", "header line has no colon"},
-    {SIPREG_E_LINE_TOO_LONG, "SIPREG_E_LINE_TOO_LONG", "line longer than SIPREG_MAX_LINE"},
-    {SIPREG_E_TOO_MANY_HEADERS, "SIPREG_E_TOO_MANY_HEADERS", "too many header fields"},
-    {SIPREG_E_TOO_BIG, "SIPREG_E_TOO_BIG", "message longer than SIPREG_MAX_MESSAGE"},
-    {SIPREG_E_INCOMPLETE, "SIPREG_E_INCOMPLETE", "header section does not end with an empty line"},
-    {SIPREG_E_CONTENT_LENGTH, "SIPREG_E_CONTENT_LENGTH", "bad or conflicting Content-Length"},
-    {SIPREG_E_BODY, "SIPREG_E_BODY", "body shorter than Content-Length"},
-    {SIPREG_E_CHAR, "SIPREG_E_CHAR", "byte not allowed here"},
-    {SIPREG_E_HEADER_VALUE, "SIPREG_E_HEADER_VALUE", "header value does not follow its grammar"},
-    {SIPREG_E_MISSING_HEADER, "SIPREG_E_MISSING_HEADER", "a mandatory header is missing"},
-    {SIPREG_E_CSEQ, "SIPREG_E_CSEQ", "malformed CSeq or CSeq method mismatch"},
-    {SIPREG_E_QUOTE, "SIPREG_E_QUOTE", "unterminated quoted string or angle bracket"},
-    {SIPREG_E_URI, "SIPREG_E_URI", "malformed URI"},
-    {SIPREG_E_URI_SCHEME, "SIPREG_E_URI_SCHEME", "URI scheme missing or malformed"},
-    {SIPREG_E_URI_HOST, "SIPREG_E_URI_HOST", "URI host missing or malformed"},
-    {SIPREG_E_URI_PORT, "SIPREG_E_URI_PORT", "URI port is not 0..65535"},
-    {SIPREG_E_URI_ESCAPE, "SIPREG_E_URI_ESCAPE", "'%' not followed by two hex digits"},
-    {SIPREG_E_AUTH_ALGORITHM, "SIPREG_E_AUTH_ALGORITHM", "no challenge with a supported algorithm"},
-    {SIPREG_E_AUTH_QOP, "SIPREG_E_AUTH_QOP", "challenge offers no supported qop"},
-    {SIPREG_E_AUTH_LOOP, "SIPREG_E_AUTH_LOOP", "credentials rejected again (wrong password?)"},
-    {SIPREG_E_AUTH_NO_CREDENTIALS, "SIPREG_E_AUTH_NO_CREDENTIALS",
-     "challenged, but no credentials are configured"},
-};
+/* From the list in sipreg.h (X(identifier, value, description)). */
+#define ERROR_ROW(id, value, text) {id, #id, text},
+static const struct errdesc ERRORS[] = {SIPREG_ERROR_LIST(ERROR_ROW)};
+#undef ERROR_ROW
 
 static const struct errdesc *errdesc(int err) {
     for (size_t i = 0; i < sizeof ERRORS / sizeof ERRORS[0]; i++)

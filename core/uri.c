@@ -363,9 +363,6 @@ static int parse_sip(struct uparse *ps, struct sipreg_uri *u, size_t i) {
     return 0;
 }
 
-/* 1 when c is a visual-separator = "-" / "." / "(" / ")" (RFC 3966 §3). */
-static int is_visual(unsigned char c) { return c == '-' || c == '.' || c == '(' || c == ')'; }
-
 /* global-number-digits = "+" *phonedigit DIGIT *phonedigit (RFC 3966 §3), all of p[0..n).
  * Returns 0, or -1 with *bad set. */
 static int global_digits_check(const char *p, size_t n, size_t *bad) {
@@ -375,7 +372,7 @@ static int global_digits_check(const char *p, size_t n, size_t *bad) {
         *bad = 0;
         return -1;
     }
-    for (; i < n && (is_digit((unsigned char)p[i]) || is_visual((unsigned char)p[i])); i++)
+    for (; i < n && (is_digit((unsigned char)p[i]) || sipreg__is_visual((unsigned char)p[i])); i++)
         digits += is_digit((unsigned char)p[i]);
     if (i < n || !digits) {
         *bad = i;
@@ -394,7 +391,7 @@ static int tel_param_check(struct uparse *ps, struct sipreg_str name, size_t v0,
     if (sipreg__ieq_lit(name, "ext")) {
         /* extension = ";ext=" 1*phonedigit */
         for (size_t k = 0; k < n; k++)
-            if (!is_digit((unsigned char)v[k]) && !is_visual((unsigned char)v[k]))
+            if (!is_digit((unsigned char)v[k]) && !sipreg__is_visual((unsigned char)v[k]))
                 return fail(ps, v0 + k, SIPREG_E_URI);
     } else if (local && sipreg__ieq_lit(name, "phone-context")) {
         /* context = ";phone-context=" descriptor; descriptor = domainname / global-number-digits.
@@ -413,14 +410,16 @@ static int parse_tel(struct uparse *ps, struct sipreg_uri *u, size_t i) {
     int digits = 0, context = 0, isub_ext = 0, count = 0;
     if (global) {
         /* global-number-digits = "+" *phonedigit DIGIT *phonedigit */
-        for (i++; i < len && (is_digit((unsigned char)s[i]) || is_visual((unsigned char)s[i])); i++)
+        for (i++;
+             i < len && (is_digit((unsigned char)s[i]) || sipreg__is_visual((unsigned char)s[i]));
+             i++)
             digits += is_digit((unsigned char)s[i]);
     } else {
         /* local-number-digits = *phonedigit-hex (HEXDIG / "*" / "#") *phonedigit-hex */
         for (; i < len && (sipreg__hexval((unsigned char)s[i]) >= 0 || s[i] == '*' || s[i] == '#' ||
-                           is_visual((unsigned char)s[i]));
+                           sipreg__is_visual((unsigned char)s[i]));
              i++)
-            digits += !is_visual((unsigned char)s[i]);
+            digits += !sipreg__is_visual((unsigned char)s[i]);
     }
     if (!digits || (i < len && s[i] != ';')) return fail(ps, i, SIPREG_E_URI);
     u->user = sipreg__str(s + n0, i - n0);

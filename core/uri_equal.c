@@ -142,16 +142,13 @@ static int sip_equal(const struct sipreg_uri *a, const struct sipreg_uri *b) {
     return sip_headers_eq(a, b);
 }
 
-/* 1 when c is a visual-separator = "-" / "." / "(" / ")" (RFC 3966 §3). */
-static int is_visual(unsigned char c) { return c == '-' || c == '.' || c == '(' || c == ')'; }
-
 /* RFC 3966 §4: digit strings equal "after removing all visual separators", ignoring case. */
 static int digits_eq(struct sipreg_str a, struct sipreg_str b) {
     size_t i = 0, j = 0;
     for (;;) {
-        while (i < a.len && is_visual((unsigned char)a.p[i]))
+        while (i < a.len && sipreg__is_visual((unsigned char)a.p[i]))
             i++;
-        while (j < b.len && is_visual((unsigned char)b.p[j]))
+        while (j < b.len && sipreg__is_visual((unsigned char)b.p[j]))
             j++;
         if (i == a.len || j == b.len) return i == a.len && j == b.len;
         if (sipreg__lower((unsigned char)a.p[i++]) != sipreg__lower((unsigned char)b.p[j++]))

@@ -1,5 +1,5 @@
-/* view_reg.c — views of registration events and snapshots, walked once and written as JSON
- * (native tools) or as a tape (the wasm build hands it to JavaScript). */
+/* view_reg.c — views of registration events and snapshots, written as a tape (the wasm build
+ * hands it to JavaScript, which builds the event details and `info` from it). */
 #include "view.h"
 
 /* Member "k": a time in ms, or null for SIPREG_NEVER. */
@@ -18,8 +18,29 @@ static void time_value(struct sipreg__view *v, sipreg_ms t) {
 /* Member "k": a view, or null when empty. */
 #define put_text(v, k, s) sipreg__m_str(v, k, (s).len ? (s) : sipreg__str(NULL, 0))
 
+/* The event's number under the name its type gives it (sipreg.h, enum sipreg_event_type):
+ * statechange (the state is above), flowfailed and ping have none. */
+static void put_event_value(struct sipreg__view *v, const struct sipreg_event *ev) {
+    /* the key of each type 0..13 in a fixed-width slot ("" = none): no pointers, no search */
+#define KEY_SLOT 12
+    static const char KEYS[][KEY_SLOT] = {
+        "",       "",      "granted",   "all",     "failures", "delayMs",   "secondsLeft",
+        "lateMs", "count", "transport", "missing", "",         "permanent", ""};
+    if (ev->type <= 0 || ev->type >= (int)(sizeof KEYS / sizeof KEYS[0]) || !KEYS[ev->type][0])
+        return;
+    const char *key = KEYS[ev->type];
+    SIPREG__VIEW(v, key)(v, key, strlen(key), 1); /* static (v_key takes literals) */
+#undef KEY_SLOT
+    if (ev->type == SIPREG_EV_CONNECT)
+        sipreg__v_cstr(v, ev->value == SIPREG_TP_TCP ? "tcp" : NULL);
+    else if (ev->type == SIPREG_EV_UNREGISTERED || ev->type == SIPREG_EV_REDIRECT)
+        sipreg__v_bool(v, ev->value != 0);
+    else
+        sipreg__v_int(v, ev->value);
+}
+
 /* {"type":...,"state":...,"reason":...,"op":...,"status":N|null,"text":...,"error":...,
- * "message":...,"at":ms|null,"value":N}. */
+ * "message":...,"at":ms|null, and the type's named number (put_event_value)}. */
 static int put_event(struct sipreg__view *v, const struct sipreg_event *ev) {
     sipreg__v_open(v);
     sipreg__m_cstr(v, "type", sipreg_event_name(ev->type));
@@ -31,7 +52,7 @@ static int put_event(struct sipreg__view *v, const struct sipreg_event *ev) {
     sipreg__m_cstr(v, "error", ev->error ? sipreg_errname(ev->error) : NULL);
     sipreg__m_cstr(v, "message", ev->error ? sipreg_strerror(ev->error) : NULL);
     put_time(v, "at", ev->at);
-    sipreg__m_int(v, "value", ev->value);
+    put_event_value(v, ev);
     sipreg__v_close(v);
     return sipreg__view_end(v);
 }
@@ -103,27 +124,11 @@ static int put_info(struct sipreg__view *v, const struct sipreg *r) {
     return sipreg__view_end(v);
 }
 
-#ifndef SIPREG_VIEW_TAPE_ONLY
-int sipreg_event_json(const struct sipreg_event *ev, char *out, size_t cap) {
-    struct sipreg__view v;
-    sipreg__view_init(&v, &sipreg__view_json, out, cap);
-    return put_event(&v, ev);
-}
-#endif
-
 int sipreg_event_tape(const struct sipreg_event *ev, uintptr_t *out, size_t cap_bytes) {
     struct sipreg__view v;
     sipreg__view_init(&v, &sipreg__view_tape, (char *)out, cap_bytes);
     return put_event(&v, ev);
 }
-
-#ifndef SIPREG_VIEW_TAPE_ONLY
-int sipreg_info_json(const struct sipreg *r, char *out, size_t cap) {
-    struct sipreg__view v;
-    sipreg__view_init(&v, &sipreg__view_json, out, cap);
-    return put_info(&v, r);
-}
-#endif
 
 int sipreg_info_tape(const struct sipreg *r, uintptr_t *out, size_t cap_bytes) {
     struct sipreg__view v;

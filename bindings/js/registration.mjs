@@ -2,10 +2,10 @@
 // decision is the core's; this file moves strings and events. Its host (flow-host.mjs) holds the
 // flow and the timer.
 import { CALL_OPTIONS, CONTACT, UNREGISTER_OPTIONS, checkOptions, coreProblem, coreSettings, configError, pathOfKey, show } from './options.mjs';
+import { TRANSPORTS } from './constants.mjs';
 
-/** Flow kinds → the core's transport numbers (enum sipreg_transport), and back for connect. */
-const KINDS = { ws: 1, wss: 2, udp: 3, tcp: 4, tls: 5 };
-const KIND_OF = ['', 'ws', 'wss', 'udp', 'tcp', 'tls'];
+/** Flow kinds → the core's transport numbers (enum sipreg_transport, generated constants). */
+const KINDS = TRANSPORTS;
 /** Core event type → DOM event name. */
 const EVENTS = {
   statechange: 'statechange', registered: 'registered', unregistered: 'unregistered',
@@ -301,7 +301,7 @@ export class Registration extends EventTarget {
     const info = this.info;
     if (info.state === 'registered' || info.state === 'refreshing') {
       return Promise.resolve({ type: 'registered', state: info.state, reason: 'ok', op: 'register',
-        at: info.refreshAt, value: info.granted, info });
+        at: info.refreshAt, granted: info.granted, info });
     }
     if (info.state === 'failed') {
       // stopped for good already (register() starts it again)
@@ -508,8 +508,8 @@ export class Registration extends EventTarget {
   /** Dispatch one core event and settle promises it decides. */
   #dispatch(ev, info) {
     if (ev.type === 'connect') {
-      // value: the kind of flow the core needs (a stream flow for a large message), 0 = any
-      this.#host.connect(KIND_OF[ev.value] || undefined);
+      // transport: the kind of flow the core needs ('tcp' for a large message), null = any
+      this.#host.connect(ev.transport ?? undefined);
       return;
     }
     if (ev.type === 'ping') {

@@ -1,6 +1,6 @@
 /* test_prng.c — the ChaCha20 PRNG: RFC 8439 §2.3.2 block vector, determinism, ranges. */
 #include "check.h"
-#include "sipreg.h"
+#include "internal.h" /* the PRNG is internal to the core */
 
 int main(void) {
     /* RFC 8439 §2.3.2 uses nonce 000000090000004a00000000 and counter 1; our nonce is 0, so we

@@ -58,7 +58,7 @@ describe('refusals, all at once', { concurrency: true }, () => {
     const redirect = t.first('redirect', t0);
     assert.ok(redirect, 'a "redirect" event');
     assert.equal(redirect.detail.text, 'sip:redirected.example.test');
-    assert.equal(redirect.detail.value, 0, 'temporary');
+    assert.equal(redirect.detail.permanent, false, 'temporary');
     assert.equal(held1.length, 1);
     // a 302 holds for that attempt only: the refresh goes to the registrar first
     const t1 = Date.now();
@@ -81,7 +81,7 @@ describe('refusals, all at once', { concurrency: true }, () => {
     });
     assert.equal(d.info.state, 'registered');
     assert.equal(requestUri(sent.at(-1).detail.text), 'sip:moved.example.test', t.summary(t0));
-    assert.equal(t.first('redirect', t0)?.detail.value, 1, 'permanent');
+    assert.equal(t.first('redirect', t0)?.detail.permanent, true, 'permanent');
     const t1 = Date.now();
     await reg.register();
     const refresh = t.registers(t1);

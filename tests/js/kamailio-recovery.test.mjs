@@ -46,6 +46,6 @@ test('registrar restarted: flow failure detected, reconnect with back-off, bindi
   const held = (await ctx.registrar.dump()).filter((b) => b.aor.includes('r2'));
   assert.equal(held.length, 1, 'the binding is back on the registrar');
   // any failed reconnect waited U[W/2, W] with W = 1 s * 2^n: never a tight loop
-  for (const r of retries) assert.ok(r.value >= 500, `retry after ${r.value} ms`);
+  for (const r of retries) assert.ok(r.delayMs >= 500, `retry after ${r.delayMs} ms`);
   assert.ok(took < 20_000, `recovered in ${took} ms`);
 });

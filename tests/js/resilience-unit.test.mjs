@@ -46,7 +46,7 @@ class FakeCore {
   /** Queue an event (the fields the core's events have). */
   emit(type, fields = {}) {
     this.events.push({ type, state: this.state, reason: 'none', op: 'none', status: null, text: null,
-      error: null, message: null, at: null, value: 0, ...fields });
+      error: null, message: null, at: null, ...fields });
   }
 }
 
@@ -122,7 +122,7 @@ test('whenRegistered(): resolves on "registered", rejects when the registration 
   await sleep(1);
   assert.equal(settled, false, 'a transient failure does not settle whenRegistered()');
   core.state = 'registered';
-  core.emit('registered', { reason: 'ok', op: 'register', value: 600 });
+  core.emit('registered', { reason: 'ok', op: 'register', granted: 600 });
   reg.wake();
   assert.equal((await first).type, 'registered');
   assert.equal((await reg.whenRegistered()).state, 'registered', 'at once when registered now');

@@ -68,7 +68,7 @@ export function eventNotice(type, d, ctx) {
     case 'registered': {
       const several = d.info.bindings.filter((b) => b.ours && b.granted > 0).length > 1;
       const what = several ? "this page's bindings, the shortest" : "this page's binding";
-      return { level: 'ok', text: `Registered: the registrar keeps ${what} for ${d.value} s. Next refresh at ${clock(d.at)}.` };
+      return { level: 'ok', text: `Registered: the registrar keeps ${what} for ${d.granted} s. Next refresh at ${clock(d.at)}.` };
     }
     case 'unregistered':
       return { level: 'ok', text: d.op === 'unregister-all'
@@ -89,7 +89,7 @@ export function eventNotice(type, d, ctx) {
     case 'expiring':
       return { level: 'info', text: 'Refresh point reached: refreshing the registration.' };
     case 'lapsed':
-      return { level: 'warn', text: `The binding expired ${Math.round(d.value / 1000)} s before sipreg could refresh it (was the tab or the computer asleep?). Registering again.` };
+      return { level: 'warn', text: `The binding expired ${Math.round(d.lateMs / 1000)} s before sipreg could refresh it (was the tab or the computer asleep?). Registering again.` };
     case 'bindings': {
       if (d.op !== 'fetch') return null;
       const live = d.info.bindings.filter((b) => b.granted > 0);

@@ -15,7 +15,7 @@ mkdirSync(OUT, { recursive: true });
 
 // Entries: create one registration against a WebSocket server and register it.
 const ENTRIES = {
-  sipreg: `import { loadCore, bind } from ${JSON.stringify(join(ROOT, 'bindings/js/index.mjs'))};
+  sipreg: `import { loadCore, bind } from ${JSON.stringify(join(ROOT, 'node/lib/index.mjs'))};
 export async function register(wasmUrl, server, aor, password) {
   const api = bind(await loadCore(wasmUrl), { WebSocket });
   const reg = await api.createRegistration({ server, aor, auth: { password } });
