@@ -4,6 +4,7 @@
 
 #include "bench.h"
 #include "sipreg.h"
+#include "internal.h" /* the PRNG (not public API): the benchmark draws branches as the core does */
 
 static struct sipreg_str view(const char *s) {
     struct sipreg_str v = {s, s ? strlen(s) : 0};
