@@ -17,7 +17,6 @@ static inline struct sipreg_str from(struct sipreg_str s, size_t i) {
 }
 
 /* 1 when byte c is a token character (§25.1). */
-SIPREG__INLINE int is_token(unsigned char c) { return (sipreg__cclass[c] & SIPREG__C_TOKEN) != 0; }
 
 /* 1 when byte c is SP or HTAB. */
 SIPREG__INLINE int is_ws(unsigned char c) { return c == ' ' || c == '\t'; }
@@ -112,7 +111,7 @@ static int param_next_strict(struct sipreg_str *cur, struct sipreg_str *name,
         return SIPREG_E_HEADER_VALUE;
     }
     struct sipreg_str t = sipreg__skip_lws(from(s, 1));
-    if (t.len == 0 || !is_token((unsigned char)t.p[0])) {
+    if (t.len == 0 || !sipreg__is_token((unsigned char)t.p[0])) {
         *bad = t.len ? t.p : s.p;
         return SIPREG_E_HEADER_VALUE;
     }
@@ -123,7 +122,7 @@ static int param_next_strict(struct sipreg_str *cur, struct sipreg_str *name,
         return r;
     }
     for (size_t i = 0; i < name->len; i++)
-        if (!is_token((unsigned char)name->p[i])) {
+        if (!sipreg__is_token((unsigned char)name->p[i])) {
             *bad = name->p + i;
             return SIPREG_E_HEADER_VALUE;
         }
@@ -197,8 +196,8 @@ static int nameaddr_at(struct sipreg_nameaddr *out, struct sipreg_str elem, int 
             return SIPREG_E_HEADER_VALUE;
         }
     } else { /* display-name = *(token LWS), LWS before '<' optional (RFC 4475 §3.1.1.6) */
-        while (i < s.len && (is_token((unsigned char)s.p[i]) || is_ws((unsigned char)s.p[i]) ||
-                             s.p[i] == '\r' || s.p[i] == '\n'))
+        while (i < s.len && (sipreg__is_token((unsigned char)s.p[i]) ||
+                             is_ws((unsigned char)s.p[i]) || s.p[i] == '\r' || s.p[i] == '\n'))
             i++;
         if (i < s.len && s.p[i] == '<') out->display = sipreg__trim(sipreg__str(s.p, i));
     }

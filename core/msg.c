@@ -157,7 +157,6 @@ static int hdr_id(const unsigned char *p, size_t n) {
 /* clang-format on */
 
 /* 1 when byte c is a token character (§25.1). */
-SIPREG__INLINE int is_token(unsigned char c) { return (sipreg__cclass[c] & SIPREG__C_TOKEN) != 0; }
 
 /* 1 when byte c may appear in a Request-URI: visible ASCII except the bytes no URI may hold
  * (SP, '"', '<', '>', '\', '^', '`', '{', '|', '}': RFC 3986 §2, RFC 3261 §25.1). */
@@ -209,7 +208,7 @@ static int parse_start_line(struct sipreg_msg *out, const unsigned char *p, size
     }
     /* Request-Line = Method SP Request-URI SP SIP-Version CRLF (§7.1) */
     for (size_t i = s; i < sp; i++)
-        if (!is_token(p[i])) {
+        if (!sipreg__is_token(p[i])) {
             *bad = i;
             return SIPREG_E_METHOD;
         }
@@ -278,7 +277,7 @@ static int cseq_parse(struct sipreg_str v, struct sipreg_cseq *out, size_t *bad)
     const struct sipreg_str rest = sipreg__str(s.p + nd, s.len - nd);
     const struct sipreg_str m = sipreg__skip_lws(rest);
     size_t k = 0;
-    while (k < m.len && is_token((unsigned char)m.p[k]))
+    while (k < m.len && sipreg__is_token((unsigned char)m.p[k]))
         k++;
     if (m.p == rest.p || k == 0) { /* LWS, then a Method token */
         *bad = (size_t)(m.p - v.p);
@@ -363,7 +362,7 @@ static int parse(struct sipreg_msg *out, const unsigned char *p, size_t len,
         /* field-name = token, then *(SP / HTAB) ":" (HCOLON, §25.1), all within the line limit */
         lim = n - line > SIPREG_MAX_LINE + 2 ? line + SIPREG_MAX_LINE + 2 : n;
         size_t j = line;
-        while (j < lim && is_token(p[j]))
+        while (j < lim && sipreg__is_token(p[j]))
             j++;
         const size_t name_end = j;
         while (j < lim && (p[j] == ' ' || p[j] == '\t'))
