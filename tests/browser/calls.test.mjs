@@ -1,0 +1,183 @@
+// calls.test.mjs — calls ride the registered flow (issue 13 item 3), in Debian's Chromium with
+// fake media devices, through the real Kamailio (tests/registrar/kamailio.cfg relays requests to
+// registered users: lookup + record_route + t_relay, WS contacts aliased). Page B (plain JsSIP,
+// or plain SIP.js) calls page A's AOR, A answers, the call is confirmed, B hangs up. Asserted on
+// the wire of both pages (every WebSocket frame, tests/browser/calls/wire.js): INVITE → 200 → ACK
+// → BYE → 200, the INVITE reaching A at the contact the registrar holds, the dialog's requests
+// following the Record-Route; then the registrar's own table. The call set-up time (INVITE sent
+// by B → confirmed on both sides: ACK sent by B and received by A) is printed.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { startRegistrar } from '../registrar/registrar.mjs';
+import { startStaticServer } from '../../scripts/static-server.mjs';
+import { ROOT, need } from '../js/helpers.mjs';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS } from './rig.mjs';
+
+const LIBS = `${ARTIFACTS}calls/`;
+const PHONE = '/tests/browser/calls/phone.html';
+const WIRE = fileURLToPath(new URL('./calls/wire.js', import.meta.url));
+const MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection'];
+const DOMAIN = 'example.test';
+
+/** @type {{ registrar?: any, server?: any, browser?: import('playwright-core').Browser }} */
+const rig = {};
+
+/** JsSIP and SIP.js from node_modules, bundled for the pages (untracked, under artifacts/). */
+async function bundleLibs() {
+  mkdirSync(LIBS, { recursive: true });
+  const entries = {
+    'jssip.mjs': "import JsSIP from 'jssip'; export default JsSIP;",
+    'sipjs.mjs': "export * from 'sip.js';",
+  };
+  await Promise.all(Object.entries(entries).map(([file, contents]) => build({
+    stdin: { contents, resolveDir: ROOT, sourcefile: `entry-${file}` }, bundle: true, format: 'esm',
+    platform: 'browser', outfile: `${LIBS}${file}`, logLevel: 'silent',
+  })));
+}
+
+before(async () => {
+  need(CHROMIUM, 'Chromium (Debian package "chromium", installed by scripts/setup.sh)');
+  need(`${ROOT}web/sipreg.wasm`, 'the web package (wasm build)');
+  await bundleLibs();
+  const started = await Promise.allSettled([
+    startRegistrar().then((r) => { rig.registrar = r; }),
+    startStaticServer(ROOT).then((s) => { rig.server = s; }),
+    chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...MEDIA_ARGS] }).then((b) => { rig.browser = b; }),
+  ]);
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+});
+after(async () => {
+  await rig.browser?.close();
+  await rig.server?.close();
+  await rig.registrar?.stop();
+});
+
+/** @param {string} user the registrar's bindings of sip:user@example.test */
+async function held(user) {
+  return (await rig.registrar.dump()).filter((b) => b.aor === `${user}@${DOMAIN}`);
+}
+
+/**
+ * A phone page: `lib` 'jssip' | 'sipjs', `engine` 'plain' | 'sipreg', registered as `user`.
+ * Problems (page errors, console errors) are collected.
+ */
+async function openPhone(lib, engine, user) {
+  const context = await rig.browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  await page.addInitScript({ path: WIRE });
+  await page.goto(`${rig.server.url}${PHONE}`);
+  const options = { ws: rig.registrar.wsUrl, aor: `sip:${user}@${DOMAIN}`, password: 'secret', engine };
+  await page.evaluate(async ({ lib, options }) => {
+    const { startPhone } = await import(`./phone-${lib}.mjs`);
+    window.phone = await startPhone(options);
+  }, { lib, options });
+  return { page, context, problems, user };
+}
+
+/**
+ * The SIP messages of one call on a page's wire, in order: 'out INVITE', 'in 200 INVITE', …
+ * (provisional responses left out), with the times and texts.
+ */
+async function callOnWire(page, callId) {
+  const wire = await page.evaluate(() => window.__wire);
+  return wire.filter((w) => headerOf(w.text, 'Call-ID') === callId).map((w) => {
+    const status = /^SIP\/2\.0 (\d{3})/.exec(w.text)?.[1];
+    const method = status ? headerOf(w.text, 'CSeq').split(/\s+/)[1] : w.text.split(' ')[0];
+    return { ...w, label: status ? `${w.dir} ${status} ${method}` : `${w.dir} ${method}`, status: Number(status ?? 0) };
+  }).filter((w) => !(w.status >= 100 && w.status < 200));
+}
+
+/** @param {string} text @param {string} name @returns {string} the first header of that name ('' when none) */
+function headerOf(text, name) {
+  const head = text.split('\r\n\r\n')[0].split('\r\n').slice(1);
+  const line = head.find((l) => l.slice(0, l.indexOf(':')).trim().toLowerCase() === name.toLowerCase());
+  return line ? line.slice(line.indexOf(':') + 1).trim() : '';
+}
+
+/** @param {string} text the Request-URI of a request */
+const requestUri = (text) => text.split('\r\n')[0].split(' ')[1];
+
+/** ms, one decimal */
+const ms = (x) => Math.round(x * 10) / 10;
+
+/**
+ * B calls A, A answers, B hangs up; asserts both wires and the registrar's table; returns the
+ * set-up times.
+ */
+async function callAndHangUp({ lib, aEngine, a, b }) {
+  const A = await openPhone(lib, aEngine, a);
+  const B = await openPhone(lib, 'plain', b);
+  try {
+    const [heldA] = await held(a);
+    assert.ok(heldA, `${a} is registered`);
+    await B.page.evaluate((target) => window.phone.call(target), `sip:${a}@${DOMAIN}`);
+    await A.page.waitForFunction(() => window.phone.events.some((e) => e.what === 'confirmed'), null, { timeout: 5000 });
+    // the media path: ICE between the two pages over loopback
+    await A.page.waitForFunction(() => window.phone.events.some((e) => /^ice-(connected|completed)$/.test(e.what)), null, { timeout: 5000 });
+    await B.page.evaluate(() => window.phone.hangup());
+    await A.page.evaluate(() => window.phone.ended());
+
+    const bWire = await B.page.evaluate(() => window.__wire);
+    const invite = bWire.find((w) => w.dir === 'out' && w.text.startsWith('INVITE '));
+    assert.ok(invite, 'B sent an INVITE');
+    const callId = headerOf(invite.text, 'Call-ID');
+    const onB = await callOnWire(B.page, callId);
+    const onA = await callOnWire(A.page, callId);
+    assert.deepEqual(onB.map((w) => w.label), ['out INVITE', 'in 200 INVITE', 'out ACK', 'out BYE', 'in 200 BYE']);
+    assert.deepEqual(onA.map((w) => w.label), ['in INVITE', 'out 200 INVITE', 'in ACK', 'in BYE', 'out 200 BYE']);
+
+    // the INVITE reached A at the contact the registrar holds, record-routed by the registrar
+    const [inviteA, , ackA, byeA] = onA;
+    assert.equal(requestUri(inviteA.text), heldA.contact, 'lookup("location") put the registered contact in the R-URI');
+    assert.match(headerOf(inviteA.text, 'Record-Route'), /;lr/, 'record-routed');
+    // the dialog's requests reach A at the Contact of its 200, without the registrar's alias
+    const contact200 = /<([^>]+)>/.exec(headerOf(onA[1].text, 'Contact'))?.[1];
+    for (const r of [ackA, byeA]) assert.equal(requestUri(r.text), contact200, `${r.label}: R-URI = A's Contact`);
+
+    const events = await A.page.evaluate(() => window.phone.events);
+    if (aEngine === 'sipreg') {
+      assert.deepEqual(events.filter((e) => e.what === 'request').map((e) => e.method), ['INVITE', 'ACK', 'BYE'],
+        "A's registration saw the call's requests");
+    }
+
+    const t0 = onB[0].at;
+    const times = {
+      inviteAtA: ms(inviteA.at - t0),
+      okSentByA: ms(onA[1].at - t0),
+      okAtB: ms(onB[1].at - t0),
+      ackSentByB: ms(onB[2].at - t0),
+      ackAtA: ms(ackA.at - t0),
+    };
+    const setup = ms(Math.max(onB[2].at, ackA.at) - t0);
+    console.log(`call set-up ${lib} (A: ${aEngine}): ${setup} ms (INVITE sent → confirmed on both sides); ${JSON.stringify(times)}`);
+
+    // the registrar's own table: A's binding is still the one that took the call
+    const after = await held(a);
+    assert.equal(after.length, 1);
+    assert.equal(after[0].contact, heldA.contact);
+    assert.deepEqual([...A.problems, ...B.problems], []);
+    return setup;
+  } finally {
+    for (const p of [A, B]) {
+      await p.page.evaluate(() => window.phone.stop()).catch(() => {});
+      await p.page.screenshot({ path: `${ARTIFACTS}calls-${p.user}.png` }).catch(() => {});
+      await p.context.close();
+    }
+    assert.deepEqual([...(await held(a)), ...(await held(b))], [], 'both unregistered at the end');
+  }
+}
+
+describe('calls through Kamailio in Chromium', () => {
+  it('plain JsSIP calls plain JsSIP: INVITE → 200 → ACK → BYE relayed to the registered contact', { timeout: 30_000 }, async () => {
+    await callAndHangUp({ lib: 'jssip', aEngine: 'plain', a: 'jsa', b: 'jsb' });
+  });
+});

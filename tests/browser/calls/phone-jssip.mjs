@@ -1,0 +1,96 @@
+// phone-jssip.mjs — a JsSIP phone in a page of calls.test.mjs. engine 'plain': JsSIP registers on
+// its own WebSocket (the app as it is today); engine 'sipreg': sipreg registers and JsSIP rides
+// sipreg's flow through the sipreg/jssip adapter (the app after the change). Incoming calls are
+// answered at once. What happens is noted in phone.events ([{ at, what, ... }], ms since epoch).
+import JsSIP from '/tests/browser/artifacts/calls/jssip.mjs';
+
+const MEDIA = { audio: true, video: false };
+// loopback host candidates only (--allow-loopback-in-peer-connection): no STUN, nothing leaves
+const PC = { iceServers: [] };
+const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * @param {{ ws: string, aor: string, password: string, engine: 'plain' | 'sipreg' }} options
+ */
+export async function startPhone({ ws, aor, password, engine }) {
+  /** @type {{ at: number, what: string, [k: string]: unknown }[]} */
+  const events = [];
+  const note = (what, extra = {}) => { events.push({ at: now(), what, ...extra }); };
+  let reg = null;
+  let ua;
+  if (engine === 'plain') {
+    ua = new JsSIP.UA({ sockets: [new JsSIP.WebSocketInterface(ws)], uri: aor, password, register: true,
+      session_timers: false });
+  } else if (engine === 'sipreg') {
+    const sipreg = await import('/web/sipreg.mjs');
+    const { jssipConfig } = await import('/web/lib/jssip.mjs');
+    reg = await sipreg.createRegistration({ server: ws, aor, auth: { password }, instanceStore: false });
+    reg.addEventListener('request', (e) => note('request', { method: e.detail.method, answer: e.detail.answer }));
+    ua = new JsSIP.UA({ ...jssipConfig(reg), uri: aor, password, session_timers: false });
+  } else {
+    throw new Error(`engine must be 'plain' or 'sipreg', got ${engine}`);
+  }
+
+  /** @type {any} the current call */
+  let session = null;
+  let ended = Promise.resolve();
+  ua.on('newRTCSession', ({ session: s, originator }) => {
+    session = s;
+    note(`session-${originator}`);
+    ended = new Promise((resolve) => {
+      s.on('ended', (e) => { note('ended', { cause: e.cause, by: e.originator }); resolve(); });
+      s.on('failed', (e) => { note('failed', { cause: e.cause, by: e.originator }); resolve(); });
+    });
+    s.on('accepted', () => note('accepted'));
+    s.on('confirmed', () => note('confirmed'));
+    s.on('peerconnection', ({ peerconnection: pc }) => {
+      pc.addEventListener('iceconnectionstatechange', () => note(`ice-${pc.iceConnectionState}`));
+      pc.addEventListener('track', (e) => note('remote-track', { kind: e.track.kind }));
+    });
+    if (originator === 'remote') s.answer({ mediaConstraints: MEDIA, pcConfig: PC });
+  });
+
+  const registered = new Promise((resolve, reject) => {
+    ua.on('registered', () => resolve());
+    ua.on('registrationFailed', (e) => reject(new Error(`JsSIP registration failed: ${e.cause}`)));
+  });
+  ua.start();
+  if (reg) await reg.register();
+  else await registered;
+  note('registered');
+
+  return {
+    events,
+    /** the registration's contact (sipreg engine) or JsSIP's own */
+    contact: reg ? String(reg.contact?.uri ?? '') : ua.contact.toString(),
+    /** @param {string} target call it; resolves once confirmed (ACK sent) */
+    call(target) {
+      return new Promise((resolve, reject) => {
+        const s = ua.call(target, { mediaConstraints: MEDIA, pcConfig: PC });
+        s.on('confirmed', () => resolve());
+        s.on('failed', (e) => reject(new Error(`call failed: ${e.cause} (${e.originator})`)));
+      });
+    },
+    /** hang up the current call; resolves once it ended */
+    hangup() {
+      session?.terminate();
+      return ended;
+    },
+    /** resolves once the current call ended */
+    ended: () => ended,
+    /** unregister and stop */
+    async stop() {
+      if (reg) {
+        ua.stop();
+        await reg.unregister();
+        reg.close();
+        return;
+      }
+      await new Promise((resolve) => {
+        ua.on('unregistered', () => resolve());
+        ua.stop();
+        setTimeout(resolve, 2000);
+      });
+    },
+  };
+}
