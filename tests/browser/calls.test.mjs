@@ -180,4 +180,7 @@ describe('calls through Kamailio in Chromium', () => {
   it('plain JsSIP calls plain JsSIP: INVITE → 200 → ACK → BYE relayed to the registered contact', { timeout: 30_000 }, async () => {
     await callAndHangUp({ lib: 'jssip', aEngine: 'plain', a: 'jsa', b: 'jsb' });
   });
+  it('plain SIP.js calls plain SIP.js: the same', { timeout: 30_000 }, async () => {
+    await callAndHangUp({ lib: 'sipjs', aEngine: 'plain', a: 'sja', b: 'sjb' });
+  });
 });
