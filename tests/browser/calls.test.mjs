@@ -113,7 +113,7 @@ const ms = (x) => Math.round(x * 10) / 10;
  * B calls A, A answers, B hangs up; asserts both wires and the registrar's table; returns the
  * set-up times.
  */
-async function callAndHangUp({ lib, aEngine, a, b }) {
+async function callAndHangUp({ lib, aEngine, a, b, by = 'B' }) {
   const A = await openPhone(lib, aEngine, a);
   const B = await openPhone(lib, 'plain', b);
   try {
@@ -123,8 +123,9 @@ async function callAndHangUp({ lib, aEngine, a, b }) {
     await A.page.waitForFunction(() => window.phone.events.some((e) => e.what === 'confirmed'), null, { timeout: 5000 });
     // the media path: ICE between the two pages over loopback
     await A.page.waitForFunction(() => window.phone.events.some((e) => /^ice-(connected|completed)$/.test(e.what)), null, { timeout: 5000 });
-    await B.page.evaluate(() => window.phone.hangup());
-    await A.page.evaluate(() => window.phone.ended());
+    const [caller, callee] = by === 'B' ? [B, A] : [A, B];
+    await caller.page.evaluate(() => window.phone.hangup());
+    await callee.page.evaluate(() => window.phone.ended());
 
     const bWire = await B.page.evaluate(() => window.__wire);
     const invite = bWire.find((w) => w.dir === 'out' && w.text.startsWith('INVITE '));
@@ -132,8 +133,9 @@ async function callAndHangUp({ lib, aEngine, a, b }) {
     const callId = headerOf(invite.text, 'Call-ID');
     const onB = await callOnWire(B.page, callId);
     const onA = await callOnWire(A.page, callId);
-    assert.deepEqual(onB.map((w) => w.label), ['out INVITE', 'in 200 INVITE', 'out ACK', 'out BYE', 'in 200 BYE']);
-    assert.deepEqual(onA.map((w) => w.label), ['in INVITE', 'out 200 INVITE', 'in ACK', 'in BYE', 'out 200 BYE']);
+    const byeOn = (side) => (side === by ? ['out BYE', 'in 200 BYE'] : ['in BYE', 'out 200 BYE']);
+    assert.deepEqual(onB.map((w) => w.label), ['out INVITE', 'in 200 INVITE', 'out ACK', ...byeOn('B')]);
+    assert.deepEqual(onA.map((w) => w.label), ['in INVITE', 'out 200 INVITE', 'in ACK', ...byeOn('A')]);
 
     // the INVITE reached A at the contact the registrar holds, record-routed by the registrar
     const [inviteA, , ackA, byeA] = onA;
@@ -141,7 +143,23 @@ async function callAndHangUp({ lib, aEngine, a, b }) {
     assert.match(headerOf(inviteA.text, 'Record-Route'), /;lr/, 'record-routed');
     // the dialog's requests reach A at the Contact of its 200, without the registrar's alias
     const contact200 = /<([^>]+)>/.exec(headerOf(onA[1].text, 'Contact'))?.[1];
-    for (const r of [ackA, byeA]) assert.equal(requestUri(r.text), contact200, `${r.label}: R-URI = A's Contact`);
+    for (const r of by === 'B' ? [ackA, byeA] : [ackA]) assert.equal(requestUri(r.text), contact200, `${r.label}: R-URI = A's Contact`);
+    // B saw A's Contact aliased to A's connection (add_contact_alias in onreply_route) and sent the
+    // dialog's requests through the registrar (Route = the Record-Route it got)
+    const [, okB, ackB, byeB] = onB;
+    assert.match(headerOf(okB.text, 'Contact'), /;alias=127\.0\.0\.1~\d+~\d/, "A's Contact as B sees it: aliased");
+    const rr = headerOf(okB.text, 'Record-Route');
+    assert.ok(rr, 'the 200 carries the Record-Route');
+    for (const r of [ackB, ...(by === 'B' ? [byeB] : [])]) assert.equal(headerOf(r.text, 'Route'), rr, `${r.label}: Route = the Record-Route`);
+    if (by === 'A') {
+      // A's BYE goes back through the registrar to B's Contact as A saw it (aliased to B's
+      // connection in the INVITE), and reaches B at B's own Contact
+      assert.equal(headerOf(byeA.text, 'Route'), headerOf(inviteA.text, 'Record-Route'), 'BYE from A: Route = the Record-Route');
+      const bContactAtA = /<([^>]+)>/.exec(headerOf(inviteA.text, 'Contact'))?.[1];
+      assert.match(bContactAtA, /;alias=/, "B's Contact as A sees it: aliased");
+      assert.equal(requestUri(byeA.text), bContactAtA);
+      assert.equal(requestUri(byeB.text), /<([^>]+)>/.exec(headerOf(onB[0].text, 'Contact'))?.[1], "BYE at B: R-URI = B's Contact");
+    }
 
     const events = await A.page.evaluate(() => window.phone.events);
     if (aEngine === 'sipreg') {
@@ -182,5 +200,8 @@ describe('calls through Kamailio in Chromium', () => {
   });
   it('plain SIP.js calls plain SIP.js: the same', { timeout: 30_000 }, async () => {
     await callAndHangUp({ lib: 'sipjs', aEngine: 'plain', a: 'sja', b: 'sjb' });
+  });
+  it('plain JsSIP, the callee hangs up: its BYE follows the route set back to the caller', { timeout: 30_000 }, async () => {
+    await callAndHangUp({ lib: 'jssip', aEngine: 'plain', a: 'jsa2', b: 'jsb2', by: 'A' });
   });
 });
