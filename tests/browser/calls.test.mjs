@@ -109,99 +109,126 @@ const requestUri = (text) => text.split('\r\n')[0].split(' ')[1];
 /** ms, one decimal */
 const ms = (x) => Math.round(x * 10) / 10;
 
+/** @param {string} header a Contact header's value @returns {string | undefined} its URI */
+const uriOf = (header) => /<([^>]+)>/.exec(header)?.[1];
+
+/** @type {{ scenario: string, setups: number[] }[]} every scenario's set-up times, printed at the end */
+const measured = [];
+after(() => {
+  for (const { scenario, setups } of measured) {
+    console.log(`call set-up, ${scenario}: ${setups.map((x) => `${x} ms`).join(', ')} (INVITE sent → confirmed on both sides)`);
+  }
+});
+
 /**
- * B calls A, A answers, B hangs up; asserts both wires and the registrar's table; returns the
- * set-up times.
+ * One call: B calls A, A answers, the call is confirmed on both sides and its media path (ICE over
+ * loopback) is up, then `by` hangs up. Asserts both wires; returns the times (ms after B sent
+ * the INVITE; `dial`, negative: when B's app called call()).
+ * @param {{ A: any, B: any, heldA: any, aEngine: string, by: 'A' | 'B' }} pair
  */
-async function callAndHangUp({ lib, aEngine, a, b, by = 'B' }) {
+async function oneCall({ A, B, heldA, aEngine, by }) {
+  const [aFrom, bFrom, bWireFrom] = await Promise.all([
+    A.page.evaluate(() => window.phone.events.length), B.page.evaluate(() => window.phone.events.length),
+    B.page.evaluate(() => window.__wire.length)]);
+  await B.page.evaluate((target) => window.phone.call(target), `sip:${A.user}@${DOMAIN}`);
+  const since = (re, from) => (page) => page.waitForFunction(({ re, from }) =>
+    window.phone.events.slice(from).some((e) => new RegExp(re).test(e.what)), { re, from }, { timeout: 5000 });
+  await since('^confirmed$', aFrom)(A.page);
+  // the media path: ICE between the two pages over loopback, seen by both
+  await Promise.all([since('^ice-(connected|completed)$', aFrom)(A.page), since('^ice-(connected|completed)$', bFrom)(B.page)]);
+  const [caller, callee] = by === 'B' ? [B, A] : [A, B];
+  await caller.page.evaluate(() => window.phone.hangup());
+  await callee.page.evaluate(() => window.phone.ended());
+
+  const invite = (await B.page.evaluate(() => window.__wire)).slice(bWireFrom)
+    .find((w) => w.dir === 'out' && w.text.startsWith('INVITE '));
+  assert.ok(invite, 'B sent an INVITE');
+  const callId = headerOf(invite.text, 'Call-ID');
+  const onB = await callOnWire(B.page, callId);
+  const onA = await callOnWire(A.page, callId);
+  const byeOn = (side) => (side === by ? ['out BYE', 'in 200 BYE'] : ['in BYE', 'out 200 BYE']);
+  assert.deepEqual(onB.map((w) => w.label), ['out INVITE', 'in 200 INVITE', 'out ACK', ...byeOn('B')]);
+  assert.deepEqual(onA.map((w) => w.label), ['in INVITE', 'out 200 INVITE', 'in ACK', ...byeOn('A')]);
+  const [inviteA, okA, ackA, byeA] = onA;
+  const [inviteB, okB, ackB, byeB] = onB;
+
+  // the INVITE reached A at the contact the registrar holds, record-routed by the registrar
+  assert.equal(requestUri(inviteA.text), heldA.contact, 'lookup("location") put the registered contact in the R-URI');
+  const rr = headerOf(inviteA.text, 'Record-Route');
+  assert.match(rr, /;lr/, 'record-routed');
+  // B saw A's Contact aliased to A's connection (add_contact_alias in onreply_route) and the
+  // Record-Route; its ACK (and BYE) follow it (Route) and reach A at the Contact of A's 200,
+  // without the alias (handle_ruri_alias)
+  assert.match(headerOf(okB.text, 'Contact'), /;alias=127\.0\.0\.1~\d+~\d/, "A's Contact as B sees it: aliased");
+  assert.equal(headerOf(okB.text, 'Record-Route'), rr, 'the 200 carries the Record-Route');
+  const fromB = by === 'B' ? [[ackB, ackA], [byeB, byeA]] : [[ackB, ackA]];
+  for (const [sent, got] of fromB) {
+    assert.equal(headerOf(sent.text, 'Route'), rr, `${sent.label}: Route = the Record-Route`);
+    assert.equal(requestUri(got.text), uriOf(headerOf(okA.text, 'Contact')), `${got.label}: R-URI = A's Contact`);
+  }
+  if (by === 'A') {
+    // A's BYE goes back through the registrar to B's Contact as A saw it (aliased to B's
+    // connection in the INVITE), and reaches B at B's own Contact
+    assert.equal(headerOf(byeA.text, 'Route'), rr, 'BYE from A: Route = the Record-Route');
+    const bContactAtA = uriOf(headerOf(inviteA.text, 'Contact'));
+    assert.match(bContactAtA ?? '', /;alias=127\.0\.0\.1~\d+~\d/, "B's Contact as A sees it: aliased");
+    assert.equal(requestUri(byeA.text), bContactAtA);
+    assert.equal(requestUri(byeB.text), uriOf(headerOf(inviteB.text, 'Contact')), "BYE at B: R-URI = B's Contact");
+  }
+  if (aEngine === 'sipreg') {
+    const requests = (await A.page.evaluate(() => window.phone.events)).slice(aFrom).filter((e) => e.what === 'request');
+    assert.deepEqual(requests.map((e) => e.method), ['INVITE', 'ACK', ...(by === 'B' ? ['BYE'] : [])],
+      "A's registration saw the call's requests (request events)");
+  }
+  const t0 = inviteB.at;
+  const at = (w) => ms(w.at - t0);
+  const dial = (await B.page.evaluate(() => window.phone.events)).slice(bFrom).find((e) => e.what === 'dial');
+  return {
+    setup: ms(Math.max(ackB.at, ackA.at) - t0),
+    // before the INVITE: the caller's getUserMedia, offer and ICE gathering
+    dial: at(dial),
+    inviteAtA: at(inviteA), okSentByA: at(okA), okAtB: at(okB), ackSentByB: at(ackB), ackAtA: at(ackA),
+  };
+}
+
+/**
+ * A (`aEngine`) and B (plain), both `lib`, registered; B calls A once per entry of `hangups`
+ * (who hangs up that call). Ends with the registrar's table: during the calls A's binding is the
+ * one that took them, at the end both are unregistered.
+ * @param {{ lib: 'jssip' | 'sipjs', aEngine: 'plain' | 'sipreg', a: string, b: string, hangups: ('A' | 'B')[] }} s
+ */
+async function calls({ lib, aEngine, a, b, hangups }) {
   const A = await openPhone(lib, aEngine, a);
   const B = await openPhone(lib, 'plain', b);
+  const setups = [];
   try {
-    const [heldA] = await held(a);
-    assert.ok(heldA, `${a} is registered`);
-    await B.page.evaluate((target) => window.phone.call(target), `sip:${a}@${DOMAIN}`);
-    await A.page.waitForFunction(() => window.phone.events.some((e) => e.what === 'confirmed'), null, { timeout: 5000 });
-    // the media path: ICE between the two pages over loopback
-    await A.page.waitForFunction(() => window.phone.events.some((e) => /^ice-(connected|completed)$/.test(e.what)), null, { timeout: 5000 });
-    const [caller, callee] = by === 'B' ? [B, A] : [A, B];
-    await caller.page.evaluate(() => window.phone.hangup());
-    await callee.page.evaluate(() => window.phone.ended());
-
-    const bWire = await B.page.evaluate(() => window.__wire);
-    const invite = bWire.find((w) => w.dir === 'out' && w.text.startsWith('INVITE '));
-    assert.ok(invite, 'B sent an INVITE');
-    const callId = headerOf(invite.text, 'Call-ID');
-    const onB = await callOnWire(B.page, callId);
-    const onA = await callOnWire(A.page, callId);
-    const byeOn = (side) => (side === by ? ['out BYE', 'in 200 BYE'] : ['in BYE', 'out 200 BYE']);
-    assert.deepEqual(onB.map((w) => w.label), ['out INVITE', 'in 200 INVITE', 'out ACK', ...byeOn('B')]);
-    assert.deepEqual(onA.map((w) => w.label), ['in INVITE', 'out 200 INVITE', 'in ACK', ...byeOn('A')]);
-
-    // the INVITE reached A at the contact the registrar holds, record-routed by the registrar
-    const [inviteA, , ackA, byeA] = onA;
-    assert.equal(requestUri(inviteA.text), heldA.contact, 'lookup("location") put the registered contact in the R-URI');
-    assert.match(headerOf(inviteA.text, 'Record-Route'), /;lr/, 'record-routed');
-    // the dialog's requests reach A at the Contact of its 200, without the registrar's alias
-    const contact200 = /<([^>]+)>/.exec(headerOf(onA[1].text, 'Contact'))?.[1];
-    for (const r of by === 'B' ? [ackA, byeA] : [ackA]) assert.equal(requestUri(r.text), contact200, `${r.label}: R-URI = A's Contact`);
-    // B saw A's Contact aliased to A's connection (add_contact_alias in onreply_route) and sent the
-    // dialog's requests through the registrar (Route = the Record-Route it got)
-    const [, okB, ackB, byeB] = onB;
-    assert.match(headerOf(okB.text, 'Contact'), /;alias=127\.0\.0\.1~\d+~\d/, "A's Contact as B sees it: aliased");
-    const rr = headerOf(okB.text, 'Record-Route');
-    assert.ok(rr, 'the 200 carries the Record-Route');
-    for (const r of [ackB, ...(by === 'B' ? [byeB] : [])]) assert.equal(headerOf(r.text, 'Route'), rr, `${r.label}: Route = the Record-Route`);
-    if (by === 'A') {
-      // A's BYE goes back through the registrar to B's Contact as A saw it (aliased to B's
-      // connection in the INVITE), and reaches B at B's own Contact
-      assert.equal(headerOf(byeA.text, 'Route'), headerOf(inviteA.text, 'Record-Route'), 'BYE from A: Route = the Record-Route');
-      const bContactAtA = /<([^>]+)>/.exec(headerOf(inviteA.text, 'Contact'))?.[1];
-      assert.match(bContactAtA, /;alias=/, "B's Contact as A sees it: aliased");
-      assert.equal(requestUri(byeA.text), bContactAtA);
-      assert.equal(requestUri(byeB.text), /<([^>]+)>/.exec(headerOf(onB[0].text, 'Contact'))?.[1], "BYE at B: R-URI = B's Contact");
+    const bindings = await held(a);
+    assert.equal(bindings.length, 1, `${a}: one binding`);
+    const [heldA] = bindings;
+    for (const by of hangups) {
+      const times = await oneCall({ A, B, heldA, aEngine, by });
+      console.log(`call ${lib} (A: ${aEngine}, ${by} hangs up): ${JSON.stringify(times)}`);
+      setups.push(times.setup);
     }
-
-    const events = await A.page.evaluate(() => window.phone.events);
-    if (aEngine === 'sipreg') {
-      assert.deepEqual(events.filter((e) => e.what === 'request').map((e) => e.method), ['INVITE', 'ACK', 'BYE'],
-        "A's registration saw the call's requests");
-    }
-
-    const t0 = onB[0].at;
-    const times = {
-      inviteAtA: ms(inviteA.at - t0),
-      okSentByA: ms(onA[1].at - t0),
-      okAtB: ms(onB[1].at - t0),
-      ackSentByB: ms(onB[2].at - t0),
-      ackAtA: ms(ackA.at - t0),
-    };
-    const setup = ms(Math.max(onB[2].at, ackA.at) - t0);
-    console.log(`call set-up ${lib} (A: ${aEngine}): ${setup} ms (INVITE sent → confirmed on both sides); ${JSON.stringify(times)}`);
-
-    // the registrar's own table: A's binding is still the one that took the call
     const after = await held(a);
-    assert.equal(after.length, 1);
-    assert.equal(after[0].contact, heldA.contact);
+    assert.deepEqual(after.map((x) => x.contact), [heldA.contact], "A's binding is still the one that took the calls");
     assert.deepEqual([...A.problems, ...B.problems], []);
-    return setup;
   } finally {
     for (const p of [A, B]) {
       await p.page.evaluate(() => window.phone.stop()).catch(() => {});
       await p.page.screenshot({ path: `${ARTIFACTS}calls-${p.user}.png` }).catch(() => {});
       await p.context.close();
     }
-    assert.deepEqual([...(await held(a)), ...(await held(b))], [], 'both unregistered at the end');
   }
+  measured.push({ scenario: `${lib}, A on ${aEngine}`, setups });
+  assert.deepEqual([...(await held(a)), ...(await held(b))], [], 'both unregistered at the end');
 }
 
 describe('calls through Kamailio in Chromium', () => {
-  it('plain JsSIP calls plain JsSIP: INVITE → 200 → ACK → BYE relayed to the registered contact', { timeout: 30_000 }, async () => {
-    await callAndHangUp({ lib: 'jssip', aEngine: 'plain', a: 'jsa', b: 'jsb' });
+  it('plain JsSIP calls plain JsSIP: INVITE → 200 → ACK → BYE relayed to the registered contact, either side hangs up', { timeout: 30_000 }, async () => {
+    await calls({ lib: 'jssip', aEngine: 'plain', a: 'jsa', b: 'jsb', hangups: ['B', 'A'] });
   });
   it('plain SIP.js calls plain SIP.js: the same', { timeout: 30_000 }, async () => {
-    await callAndHangUp({ lib: 'sipjs', aEngine: 'plain', a: 'sja', b: 'sjb' });
-  });
-  it('plain JsSIP, the callee hangs up: its BYE follows the route set back to the caller', { timeout: 30_000 }, async () => {
-    await callAndHangUp({ lib: 'jssip', aEngine: 'plain', a: 'jsa2', b: 'jsb2', by: 'A' });
+    await calls({ lib: 'sipjs', aEngine: 'plain', a: 'sja', b: 'sjb', hangups: ['B', 'A'] });
   });
 });

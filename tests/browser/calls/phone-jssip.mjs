@@ -43,10 +43,13 @@ export async function startPhone({ ws, aor, password, engine }) {
     });
     s.on('accepted', () => note('accepted'));
     s.on('confirmed', () => note('confirmed'));
-    s.on('peerconnection', ({ peerconnection: pc }) => {
+    const watch = (pc) => {
       pc.addEventListener('iceconnectionstatechange', () => note(`ice-${pc.iceConnectionState}`));
       pc.addEventListener('track', (e) => note('remote-track', { kind: e.track.kind }));
-    });
+    };
+    // an outgoing call has its peer connection already, an incoming one gets it when answered
+    if (s.connection) watch(s.connection);
+    else s.on('peerconnection', ({ peerconnection }) => watch(peerconnection));
     if (originator === 'remote') s.answer({ mediaConstraints: MEDIA, pcConfig: PC });
   });
 
@@ -65,6 +68,7 @@ export async function startPhone({ ws, aor, password, engine }) {
     contact: reg ? String(reg.contact?.uri ?? '') : ua.contact.toString(),
     /** @param {string} target call it; resolves once confirmed (ACK sent) */
     call(target) {
+      note('dial');
       return new Promise((resolve, reject) => {
         const s = ua.call(target, { mediaConstraints: MEDIA, pcConfig: PC });
         s.on('confirmed', () => resolve());

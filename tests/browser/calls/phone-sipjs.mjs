@@ -92,6 +92,7 @@ export async function startPhone({ ws, aor, password, engine }) {
     async call(target) {
       const to = UserAgent.makeURI(target);
       if (!to) throw new Error(`target is not a SIP URI: ${target}`);
+      note('dial');
       const inviter = new Inviter(ua, to, { sessionDescriptionHandlerOptions: { constraints: CONSTRAINTS } });
       track(inviter, 'local');
       const established = new Promise((resolve, reject) => {
