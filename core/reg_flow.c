@@ -191,6 +191,7 @@ int sipreg_transport(struct sipreg *r, int up, sipreg_ms now) {
     r->ping_pending = 0;
     r->ping_at = r->pong_deadline = SIPREG_NEVER;
     sipreg__probe_stop(r);
+    sipreg__responses_drop(r); /* responses go on the flow their request came on (§18.2.2) */
     if (!was_up) {
         /* a connection attempt failed: that is a failed attempt (RFC 5626 §4.5) */
         failed_connect(r, now);

@@ -8,6 +8,7 @@
 #include "internal.h"
 
 #define SIPREG__EVENTS 8        /* queued events before the oldest is dropped */
+#define SIPREG__RESPONSES 4     /* responses waiting for poll_send (sipreg_respond) */
 #define SIPREG__ARENA 768       /* bytes for strings of the binding view (URIs, GRUUs, routes) */
 #define SIPREG__REALM_MAX 96    /* longest realm we keep for nonce reuse */
 #define SIPREG__NONCE_MAX 192   /* longest nonce we keep */
@@ -104,7 +105,8 @@ struct sipreg {
     char *strings;
     size_t strings_len;
     struct sipreg_str aor, ruri, user, password, ha1, instance, user_agent, supported, extra,
-        via_host, from, route; /* from: empty = the AOR; route: with ;lr, or empty */
+        via_host, from, allow, accept, route; /* from: empty = the AOR; route: with ;lr, or
+                                               * empty; allow, accept: of our responses */
 
     /* the flow the host reported (sipreg_set_flow): local address for Via and generated
      * Contacts (UDP/TCP/TLS), allocated to size; NULL until reported */
@@ -200,6 +202,14 @@ struct sipreg {
     int64_t wall_ms;
     sipreg_ms wall_at;
     int64_t skew_ms, skew_err_ms;
+
+    /* responses to requests on the flow (reg_request.c), waiting for sipreg_poll_send: each
+     * allocated to size, oldest first; a To tag secret drawn from the PRNG on first use */
+    char *responses[SIPREG__RESPONSES];
+    uint16_t response_len[SIPREG__RESPONSES];
+    uint8_t nresponses;
+    uint8_t has_secret;
+    uint32_t secret[4];
 
     /* events */
     struct sipreg_event events[SIPREG__EVENTS];
@@ -353,6 +363,13 @@ int sipreg__probe_compose(struct sipreg *r, char *buf, size_t cap);
 
 /* Forget the probes of the flow (it went down or failed). */
 void sipreg__probe_stop(struct sipreg *r);
+
+/* The next queued response into buf (reg_request.c): its length, SIPREG_E_BUFFER (it stays
+ * queued) or SIPREG_E_DONE when none waits. */
+int sipreg__response_take(struct sipreg *r, char *buf, size_t cap);
+
+/* Drop the queued responses (the flow they were for went down, or the registration is freed). */
+void sipreg__responses_drop(struct sipreg *r);
 
 /* Handle a parsed response to the open transaction. */
 void sipreg__on_response(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now);

@@ -235,6 +235,8 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
         r->ping_pending = 0;
         return 4;
     }
+    /* responses to requests on the flow before our own requests: their peer is waiting */
+    if (r->nresponses) return sipreg__response_take(r, buf, cap);
     /* the OPTIONS probe first: its CSeq is below that of a REGISTER opened after it */
     if (r->options_pending) return sipreg__probe_compose(r, buf, cap);
     if (!r->send_pending || r->op == SIPREG__OP_NONE) return SIPREG_E_DONE;
