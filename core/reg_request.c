@@ -65,6 +65,13 @@ const char *sipreg_request_test_name(int test) {
 /* The request and the table's tests                                                        */
 /* ---------------------------------------------------------------------------------------- */
 
+/* One response waiting for sipreg_poll_send (a list: r->responses, oldest first). */
+struct sipreg__response {
+    struct sipreg__response *next; /* the one queued after it */
+    uint16_t len;                  /* bytes in text */
+    char text[];                   /* the whole message */
+};
+
 /* A request as the table reads it: the parse, and whether it failed in a way 400 answers. */
 struct request {
     struct sipreg_msg m;
@@ -269,7 +276,7 @@ static void copy_headers(struct sipreg__buf *b, const struct sipreg_msg *m, int 
  * (§8.2.7: same Call-ID, From tag and top Via branch), unguessable without the secret. */
 static void to_tag(struct sipreg *r, const struct sipreg_msg *m, char hex[65]) {
     if (!r->has_secret) {
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 2; i++)
             r->secret[i] = sipreg_prng_u32(&r->prng);
         r->has_secret = 1;
     }
@@ -321,7 +328,7 @@ static void compose(struct sipreg *r, const struct request *q, int status, struc
     }
     if (options_ok) {
         sipreg__putl(b, "Accept: ");
-        sipreg__puts(b, r->accept);
+        sipreg__puts(b, sipreg__accept(r));
         sipreg__putl(b, "\r\n");
         if (r->supported.len) {
             sipreg__putl(b, "Supported: ");
@@ -355,32 +362,38 @@ int sipreg_respond(struct sipreg *r, const char *req, size_t len, int status, co
     struct sipreg__buf b = {NULL, 0, 0};
     compose(r, &q, status, why, extra, &b);
     if (b.len > SIPREG_MAX_MESSAGE) return SIPREG_E_LIMIT;
-    char *out = malloc(b.len);
+    struct sipreg__response *out = malloc(sizeof *out + b.len);
     if (!out) return SIPREG_E_NOMEM;
-    struct sipreg__buf w = {out, b.len, 0};
+    struct sipreg__buf w = {out->text, b.len, 0};
     compose(r, &q, status, why, extra, &w);
-    r->responses[r->nresponses] = out;
-    r->response_len[r->nresponses++] = (uint16_t)w.len;
+    out->next = NULL;
+    out->len = (uint16_t)w.len;
+    struct sipreg__response **tail = &r->responses;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = out;
+    r->nresponses++;
     return status;
 }
 
 int sipreg__response_take(struct sipreg *r, char *buf, size_t cap) {
-    if (!r->nresponses) return SIPREG_E_DONE;
-    size_t n = r->response_len[0];
-    if (cap < n) return SIPREG_E_BUFFER;
-    memcpy(buf, r->responses[0], n);
-    free(r->responses[0]);
+    struct sipreg__response *first = r->responses;
+    if (!first) return SIPREG_E_DONE;
+    if (cap < first->len) return SIPREG_E_BUFFER;
+    int n = first->len;
+    memcpy(buf, first->text, first->len);
+    r->responses = first->next;
     r->nresponses--;
-    for (size_t i = 0; i < r->nresponses; i++) {
-        r->responses[i] = r->responses[i + 1];
-        r->response_len[i] = r->response_len[i + 1];
-    }
-    return (int)n;
+    free(first);
+    return n;
 }
 
 void sipreg__responses_drop(struct sipreg *r) {
-    for (size_t i = 0; i < r->nresponses; i++)
-        free(r->responses[i]);
+    while (r->responses) {
+        struct sipreg__response *next = r->responses->next;
+        free(r->responses);
+        r->responses = next;
+    }
     r->nresponses = 0;
 }
 
