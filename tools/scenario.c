@@ -38,6 +38,9 @@ struct sim {
     int failures;
     int lineno;
     int last_recv;
+    int last_respond;               /* what the last `respond` returned */
+    char last_request[MAX_SENT];    /* the last request received (what `respond` answers) */
+    size_t last_request_len;
     char last_sent[MAX_SENT];    /* the last REGISTER sent (what `recv` answers) */
     char last_options[MAX_SENT]; /* the last OPTIONS probe sent (what `recv options` answers) */
     char *history[8];            /* the last REGISTERs sent, newest first (malloc) */
@@ -114,7 +117,11 @@ static void drain(struct sim *s) {
         const char *cs = strstr(it->text, "\r\nCSeq: ");
         it->cseq = cs ? (uint32_t)strtoul(cs + 8, NULL, 10) : 0;
         if (s->log) {
-            if (it->cseq)
+            const char *eol = strstr(it->text, "\r\n");
+            if (!strncmp(buf, "SIP/2.0 ", 8))
+                fprintf(s->log, "t=%" PRId64 " send response %.*s bytes=%d\n", s->now,
+                        eol ? (int)(eol - it->text) : 0, it->text, n);
+            else if (it->cseq)
                 fprintf(s->log, "t=%" PRId64 " send %s cseq=%u bytes=%d\n", s->now,
                         options ? "OPTIONS" : "REGISTER", it->cseq, n);
             else
@@ -544,8 +551,17 @@ static int expect(struct sim *s, const char *rest) {
     } else if (!strcmp(what, "recv")) {
         const char *got = s->last_recv == 0                     ? "ok"
                           : s->last_recv == SIPREG_E_ASYMMETRIC ? "asymmetric"
+                          : s->last_recv == SIPREG_RECV_REQUEST ? "request"
                                                                 : sipreg_errname(s->last_recv);
         if (strcmp(got, opts)) fail(s, "recv returned %s, expected %s", got, opts);
+    } else if (!strcmp(what, "respond")) {
+        /* "expect respond 480": what the last `respond` returned (a status, 0, or an error) */
+        char got[48];
+        if (s->last_respond < 0)
+            snprintf(got, sizeof got, "%s", sipreg_errname(s->last_respond));
+        else
+            snprintf(got, sizeof got, "%d", s->last_respond);
+        if (strcmp(got, opts)) fail(s, "respond returned %s, expected %s", got, opts);
     } else if (!strcmp(what, "binding")) {
         expect_binding(s, opts);
     } else if (!strcmp(what, "bindings")) {
@@ -679,6 +695,16 @@ static int step(struct sim *s, const char *cmd, const char *heredoc, size_t hlen
             if (s->verbose) fprintf(s->log, "%.*s", (int)len, msg);
         }
         s->last_recv = sipreg_recv(s->r, msg, len, s->now);
+        if (s->last_recv == SIPREG_RECV_REQUEST) {
+            memcpy(s->last_request, msg, len);
+            s->last_request_len = len;
+        }
+    } else if (!strncmp(cmd, "respond", 7) && (!cmd[7] || cmd[7] == ' ')) {
+        /* "respond [STATUS]": answer the last request received (0 / none: the request table) */
+        s->last_respond = sipreg_respond(s->r, s->last_request, s->last_request_len,
+                                         cmd[7] ? atoi(cmd + 8) : 0, NULL, 0, NULL, 0);
+        if (s->log)
+            fprintf(s->log, "t=%" PRId64 " respond -> %d\n", s->now, s->last_respond);
     } else {
         return -1;
     }
