@@ -360,7 +360,7 @@ export interface RequestDetail {
   registration: Registration | null;
   /** Send a response composed by the core (Via, From, To with its tag, Call-ID, CSeq copied);
    *  status 0: the core's answer; reason: the standard phrase when left out; headers: extra
-   *  lines. Returns the status sent (0: none is due, an ACK). Throws a SipregError naming
+   *  lines. Returns the status sent (0: none, for an ACK or while the flow is down). Throws a SipregError naming
    *  `status`, `reason` or `headers` when refused. */
   respond(status?: number, reason?: string, headers?: string | Record<string, string | number>): number;
 }

@@ -478,10 +478,10 @@ export class Registration extends EventTarget {
    * Queue a response to a request of the flow and send it (the core composes it).
    * @param {string} text the request @param {number} status 0: the core's table
    * @param {string} [reason] @param {string|Record<string, string|number>} [headers]
-   * @returns {number} the status sent, 0 when none is due
+   * @returns {number} the status sent, 0 when none is due (an ACK) or the flow is down (a
+   *   response goes back on the flow its request came on, RFC 3261 §18.2.2)
    */
   #respond(text, status, reason, headers) {
-    if (this.#closed) return 0;
     if (!Number.isInteger(status) || (status !== 0 && (status < 100 || status > 699))) {
       throw configError('status', status, `status must be 100..699 (or 0: the core's answer), got ${show(status)}`);
     }
@@ -489,6 +489,7 @@ export class Registration extends EventTarget {
       throw configError('reason', reason, `reason must be one line of text, got ${show(reason)}`);
     }
     const lines = headerLines(headers);
+    if (this.#closed || !this.#host.flowUp) return 0;
     let r;
     try {
       r = this.#core.respond(this.#h, text, status, reason ?? '', lines);

@@ -168,6 +168,8 @@ test('send(), response events, message events, reg.contact, flowdown', async () 
     sock.deliver(answer(sock.sent[0], '200 OK', `Contact: <${CONTACT}>;expires=600\r\n`));
     await sleep(2);
     assert.equal(responses.length, 1);
+    let held;
+    reg.addEventListener('request', (e) => { e.preventDefault(); held = e.detail; }, { once: true });
     sock.deliver(request('OPTIONS'));
     await sleep(2);
     assert.ok(msgs.some((m) => m.direction === 'in' && m.result === 'request'));
@@ -183,6 +185,9 @@ test('send(), response events, message events, reg.contact, flowdown', async () 
     assert.equal(downs.length, 1);
     assert.equal(reg.flowUp, false);
     assert.equal(reg.send(own), false, 'nothing is sent while the flow is down');
+    assert.equal(held.respond(200), 0, 'a response needs the flow its request came on');
+    await sleep(5);
+    assert.ok(!FakeSocket.last.sent.some((t) => t.startsWith('SIP/2.0 200')), 'not sent on the next flow either');
   } finally {
     reg.close();
   }
