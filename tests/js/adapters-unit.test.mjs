@@ -22,7 +22,7 @@ class FakeRegistration extends EventTarget {
   flow = { kind: 'ws', url: 'ws://127.0.0.1:5066/sip' };
   contact = {
     uri: 'sip:k3j4h5q2@abcd1234.invalid;transport=ws;ob', user: 'k3j4h5q2', host: 'abcd1234.invalid',
-    port: null, params: [{ name: 'transport', value: 'ws' }, { name: 'ob', value: '' }], transport: 'ws',
+    port: null, params: 'transport=ws;ob', transport: 'ws',
     instance: `<urn:uuid:${UUID}>`,
   };
   /** @type {string[]} what went out on the flow */
