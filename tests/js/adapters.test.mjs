@@ -2,7 +2,8 @@
 // Kamailio with the relay config: A = the stack on the sipreg adapter (sipreg registers over WS,
 // the stack does not register), B = the same stack on its own WebSocket (from `ws`), registered by
 // itself. B → A and A → B MESSAGE through Kamailio's location lookup; OPTIONS B → A answered by
-// A's JsSIP; once A's stack stops, the core answers again (480). Each test ends with the
+// A's JsSIP; a new flow (wake({ network: true })) is followed by the stack and requests reach it
+// there; once A's stack stops, the core answers again (480). Each test ends with the
 // registrar's table: one binding per AOR, A's being sipreg's contact and instance.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,12 +80,24 @@ test('JsSIP on sipreg\'s flow: MESSAGE both ways and OPTIONS through Kamailio, a
     assert.equal(opt.status, 200);
     assert.equal(opt.response.getHeader('X-Answered-By'), 'JsSIP on sipreg', 'JsSIP answered, not the core');
 
+    // a new flow (the network changed): JsSIP is told it went down, rides the next one
+    const down = new Promise((resolve) => a.once('disconnected', resolve));
+    const up = new Promise((resolve) => a.once('connected', resolve));
+    const again = new Promise((resolve) => reg.addEventListener('registered', resolve, { once: true }));
+    reg.wake({ network: true });
+    await down;
+    await up;
+    await again;
+    const onNew = await outcome((eventHandlers) => b.sendMessage('sip:adj-alice@example.test', 'on the new flow', { eventHandlers }));
+    assert.equal(onNew.status, 200, 'B → A over sipreg\'s new flow');
+    assert.deepEqual(gotA, ['hello A', 'on the new flow']);
+
     a.stop();
     await until(() => !a.isConnected(), 'A\'s JsSIP stopped');
     const after = await outcome((eventHandlers) => b.sendMessage('sip:adj-alice@example.test', 'anyone?', { eventHandlers }));
     assert.equal(after.status, 480, 'with JsSIP gone the core answers by its table');
-    assert.deepEqual(gotA, ['hello A']);
-    assert.deepEqual(seen, ['MESSAGE', 'OPTIONS', 'MESSAGE'], 'every request reached the registration');
+    assert.equal(gotA.length, 2);
+    assert.deepEqual(seen, ['MESSAGE', 'OPTIONS', 'MESSAGE', 'MESSAGE'], 'every request reached the registration');
 
     assertSipregBinding(await heldBy('adj-alice'), reg, 'adj-alice');
     const bob = await heldBy('adj-bob');
@@ -131,9 +144,24 @@ test('SIP.js on sipreg\'s flow: MESSAGE both ways through Kamailio (UserAgent wi
     assert.equal(await message(a, 'sip:ads-bob@example.test', 'hello B'), 200, 'A → B over sipreg\'s flow');
     assert.deepEqual(gotB, ['hello B']);
 
+    // a new flow (the network changed): SIP.js is told (Disconnected, with an error) and
+    // reconnects when sipreg's flow is back, as the README shows
+    const transitions = [];
+    a.transport.stateChange.addListener((st) => transitions.push(st));
+    const reconnect = () => a.reconnect().catch(() => {});
+    reg.addEventListener('flowup', reconnect);
+    const again = new Promise((resolve) => reg.addEventListener('registered', resolve, { once: true }));
+    reg.wake({ network: true });
+    await again;
+    await until(() => a.isConnected(), 'SIP.js connected on the new flow');
+    assert.deepEqual(transitions, ['Disconnected', 'Connecting', 'Connected']);
+    assert.equal(await message(b, 'sip:ads-alice@example.test', 'on the new flow'), 200, 'B → A over sipreg\'s new flow');
+    assert.deepEqual(gotA, ['hello A', 'on the new flow']);
+    reg.removeEventListener('flowup', reconnect);
+
     await a.stop();
     assert.equal(await message(b, 'sip:ads-alice@example.test', 'anyone?'), 480, 'with SIP.js gone the core answers by its table');
-    assert.deepEqual(gotA, ['hello A']);
+    assert.equal(gotA.length, 2);
 
     assertSipregBinding(await heldBy('ads-alice'), reg, 'ads-alice');
     const bob = await heldBy('ads-bob');
