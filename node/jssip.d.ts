@@ -30,11 +30,11 @@ export declare class JsSIPSocket {
   /** Connected by JsSIP, waiting for the flow. */
   isConnecting(): boolean;
   /** Set by JsSIP: the flow is up. */
-  onconnect: () => void;
+  onconnect(): void;
   /** Set by JsSIP: the flow went down (error true). */
-  ondisconnect: (error: boolean, code?: number, reason?: string) => void;
-  /** Set by JsSIP: a request or a response to JsSIP's own requests arrived on the flow. */
-  ondata: (data: string) => void;
+  ondisconnect(error: boolean, code?: number, reason?: string): void;
+  /** Set by JsSIP: a request or a response to its own requests arrived on the flow (a string; typed as JsSIP declares it). */
+  ondata(data: unknown): void;
 }
 
 /** The part of a JsSIP UA configuration that rides a registration. */

@@ -201,13 +201,18 @@ export function sipjsOptions(registration, options = {}) {
 }
 
 /**
- * The contact's URI parameters as SIP.js's contactParams (name → value, null for a flag).
- * @param {any} params the core's parameter list ([{ name, value }]) or map (name → value)
+ * The contact's URI parameters as SIP.js's contactParams (name → value, null for a flag). The
+ * core gives them as the text of the URI's parameter part ("transport=ws;ob", RFC 3261 §19.1.1:
+ * ";"-separated, "=" before a value; neither can be inside one unescaped).
+ * @param {string | null | undefined} params
  */
 function paramsObject(params) {
   const out = {};
-  const put = (name, value) => { out[String(name)] = value === undefined || value === null || value === '' ? null : String(value); };
-  if (Array.isArray(params)) for (const p of params) put(p.name, p.value);
-  else if (params && typeof params === 'object') for (const [k, v] of Object.entries(params)) put(k, v);
+  for (const p of String(params ?? '').split(';')) {
+    if (!p) continue;
+    const eq = p.indexOf('=');
+    if (eq < 0) out[p] = null;
+    else out[p.slice(0, eq)] = p.slice(eq + 1);
+  }
   return out;
 }

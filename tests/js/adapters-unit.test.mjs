@@ -1,10 +1,12 @@
 // adapters-unit.test.mjs — sipreg/jssip and sipreg/sipjs over a fake Registration (an EventTarget
 // with the contract's request/response/flowup/flowdown events, send(), flowUp and contact): the
 // refusals, the socket's and the transport's state machines as JsSIP and SIP.js define them, and
-// the real JsSIP UA and SIP.js UserAgent (from node_modules) answering and sending through them.
+// the real JsSIP UA and SIP.js UserAgent (from node_modules) answering and sending through them;
+// the entries' types against JsSIP's and SIP.js's own (tests/types/adapters.ts, tsc --strict).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { execFile } from 'node:child_process';
 import { ROOT, sleep, need } from './helpers.mjs';
 
 const { JsSIPSocket, jssipConfig } = await import(need(`${ROOT}node/jssip.mjs`, 'node package'));
@@ -22,7 +24,7 @@ class FakeRegistration extends EventTarget {
   flow = { kind: 'ws', url: 'ws://127.0.0.1:5066/sip' };
   contact = {
     uri: 'sip:k3j4h5q2@abcd1234.invalid;transport=ws;ob', user: 'k3j4h5q2', host: 'abcd1234.invalid',
-    port: null, params: [{ name: 'transport', value: 'ws' }, { name: 'ob', value: '' }], transport: 'ws',
+    port: null, params: 'transport=ws;ob', transport: 'ws',
     instance: `<urn:uuid:${UUID}>`,
   };
   /** @type {string[]} what went out on the flow */
@@ -238,4 +240,12 @@ test('a real SIP.js UserAgent answers OPTIONS, receives MESSAGE and sends its ow
   await ua.stop();
   reg.request(requestTo('OPTIONS', reg.contact.uri));
   assert.equal(reg.coreAnswered.length, 1, 'after userAgent.stop() the core answers');
+});
+
+test('types: jssipConfig and sipjsOptions spread into JsSIP\'s UAConfiguration and SIP.js\'s UserAgentOptions (tsc --strict)', { timeout: 60_000 }, async () => {
+  const tsc = need(`${ROOT}node_modules/typescript/bin/tsc`, 'typescript (npm devDependency; scripts/setup.sh installs it)');
+  const { status, out } = await new Promise((resolve) => {
+    execFile(process.execPath, [tsc, '-p', `${ROOT}tests/types/adapters.tsconfig.json`], (e, stdout, stderr) => resolve({ status: e ? e.code : 0, out: stdout + stderr }));
+  });
+  assert.equal(status, 0, out);
 });
