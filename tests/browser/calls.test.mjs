@@ -231,4 +231,10 @@ describe('calls through Kamailio in Chromium', () => {
   it('plain SIP.js calls plain SIP.js: the same', { timeout: 30_000 }, async () => {
     await calls({ lib: 'sipjs', aEngine: 'plain', a: 'sja', b: 'sjb', hangups: ['B', 'A'] });
   });
+  it('plain JsSIP calls JsSIP on sipreg (the sipreg/jssip adapter, registered by sipreg): the call rides the registered flow', { timeout: 30_000 }, async () => {
+    await calls({ lib: 'jssip', aEngine: 'sipreg', a: 'rja', b: 'rjb', hangups: ['B', 'A'] });
+  });
+  it('plain SIP.js calls SIP.js on sipreg (the sipreg/sipjs transport, no Registerer): the same', { timeout: 30_000 }, async () => {
+    await calls({ lib: 'sipjs', aEngine: 'sipreg', a: 'rsa', b: 'rsb', hangups: ['B', 'A'] });
+  });
 });

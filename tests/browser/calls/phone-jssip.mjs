@@ -57,9 +57,10 @@ export async function startPhone({ ws, aor, password, engine }) {
     ua.on('registered', () => resolve());
     ua.on('registrationFailed', (e) => reject(new Error(`JsSIP registration failed: ${e.cause}`)));
   });
+  // as README "JsSIP and SIP.js" shows: sipreg registers, JsSIP's socket connects once the flow is up
+  const registering = reg?.register();
   ua.start();
-  if (reg) await reg.register();
-  else await registered;
+  await (registering ?? registered);
   note('registered');
 
   return {

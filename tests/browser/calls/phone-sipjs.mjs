@@ -68,11 +68,14 @@ export async function startPhone({ ws, aor, password, engine }) {
       .catch((e) => note('accept-failed', { error: String(e) }));
   }
 
+  // as README "JsSIP and SIP.js" shows: sipreg registers, the transport connects once the flow is up
+  const registering = reg?.register();
   await ua.start();
   /** @type {any} */
   let registerer = null;
   if (reg) {
-    await reg.register();
+    await registering;
+    reg.addEventListener('flowup', () => ua.reconnect().catch(() => {}));
   } else {
     registerer = new Registerer(ua);
     const registered = new Promise((resolve, reject) => {
