@@ -144,6 +144,13 @@ async function oneCall({ A, B, heldA, aEngine, by }) {
     .find((w) => w.dir === 'out' && w.text.startsWith('INVITE '));
   assert.ok(invite, 'B sent an INVITE');
   const callId = headerOf(invite.text, 'Call-ID');
+  // a stack may call the session ended once its BYE is out: wait for the BYE's 200 on both wires
+  const settled = async () => {
+    const [b, a] = [await callOnWire(B.page, callId), await callOnWire(A.page, callId)];
+    return b.length >= 5 && a.length >= 5 ? [b, a] : null;
+  };
+  const deadline = Date.now() + 5000;
+  while (!(await settled()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   const onB = await callOnWire(B.page, callId);
   const onA = await callOnWire(A.page, callId);
   const byeOn = (side) => (side === by ? ['out BYE', 'in 200 BYE'] : ['in BYE', 'out 200 BYE']);
@@ -192,6 +199,29 @@ async function oneCall({ A, B, heldA, aEngine, by }) {
 }
 
 /**
+ * A on sipreg whose stack stopped (ua.stop(): the adapter gives the flow's requests back to the
+ * core): B's call reaches A's registration, nobody takes it, the core answers by its table, 480
+ * (RFC 3261 §21.4.18), and the ACK (Kamailio's, hop by hop for a non-2xx) gets nothing.
+ */
+async function callTheCore({ A, B }) {
+  const [aFrom, bWireFrom] = await Promise.all([A.page.evaluate(() => window.phone.events.length),
+    B.page.evaluate(() => window.__wire.length)]);
+  await A.page.evaluate(() => window.phone.stopStack());
+  const outcome = await B.page.evaluate((target) => window.phone.call(target).then(() => 'answered', (e) => e.message),
+    `sip:${A.user}@${DOMAIN}`);
+  assert.notEqual(outcome, 'answered');
+  await A.page.waitForFunction((from) => window.phone.events.slice(from).filter((e) => e.what === 'request').length >= 2,
+    aFrom, { timeout: 5000 });
+  const invite = (await B.page.evaluate(() => window.__wire)).slice(bWireFrom)
+    .find((w) => w.dir === 'out' && w.text.startsWith('INVITE '));
+  const callId = headerOf(invite.text, 'Call-ID');
+  assert.deepEqual((await callOnWire(B.page, callId)).map((w) => w.label), ['out INVITE', 'in 480 INVITE', 'out ACK']);
+  assert.deepEqual((await callOnWire(A.page, callId)).map((w) => w.label), ['in INVITE', 'out 480 INVITE', 'in ACK']);
+  const requests = (await A.page.evaluate(() => window.phone.events)).slice(aFrom).filter((e) => e.what === 'request');
+  assert.deepEqual(requests.map((e) => [e.method, e.answer]), [['INVITE', 480], ['ACK', 0]], "the core's table");
+}
+
+/**
  * A (`aEngine`) and B (plain), both `lib`, registered; B calls A once per entry of `hangups`
  * (who hangs up that call). Ends with the registrar's table: during the calls A's binding is the
  * one that took them, at the end both are unregistered.
@@ -209,6 +239,10 @@ async function calls({ lib, aEngine, a, b, hangups }) {
       const times = await oneCall({ A, B, heldA, aEngine, by });
       console.log(`call ${lib} (A: ${aEngine}, ${by} hangs up): ${JSON.stringify(times)}`);
       setups.push(times.setup);
+    }
+    if (aEngine === 'sipreg') {
+      assert.equal(heldA.contact, await A.page.evaluate(() => window.phone.contact), "the binding is sipreg's contact");
+      await callTheCore({ A, B });
     }
     const after = await held(a);
     assert.deepEqual(after.map((x) => x.contact), [heldA.contact], "A's binding is still the one that took the calls");

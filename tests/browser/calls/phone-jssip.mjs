@@ -83,6 +83,17 @@ export async function startPhone({ ws, aor, password, engine }) {
     },
     /** resolves once the current call ended */
     ended: () => ended,
+    /** sipreg engine: stop the stack only (the registration stays; its core answers again) */
+    async stopStack() {
+      if (!reg) throw new Error('stopStack: only with the sipreg engine');
+      // JsSIP lets the socket go at once, or 2 s later when transactions are still around (the
+      // last call's INVITE server transaction lives on after its 2xx). Until then the adapter
+      // hands the flow's requests to the closed JsSIP, which answers none of them: wait.
+      const gone = new Promise((resolve) => { ua.once('disconnected', () => resolve()); });
+      ua.stop();
+      if (ua.isConnected()) await gone;
+      note('stack-stopped');
+    },
     /** unregister and stop */
     async stop() {
       if (reg) {

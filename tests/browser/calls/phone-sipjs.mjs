@@ -91,6 +91,8 @@ export async function startPhone({ ws, aor, password, engine }) {
 
   return {
     events,
+    /** the contact sipreg registered (sipreg engine) */
+    contact: reg ? String(reg.contact?.uri ?? '') : '',
     /** @param {string} target call it; resolves once Established (2xx received, ACK sent) */
     async call(target) {
       const to = UserAgent.makeURI(target);
@@ -114,6 +116,11 @@ export async function startPhone({ ws, aor, password, engine }) {
     },
     /** resolves once the current call ended */
     ended: () => ended,
+    /** sipreg engine: stop the stack only (the registration stays; its core answers again) */
+    async stopStack() {
+      if (!reg) throw new Error('stopStack: only with the sipreg engine');
+      await ua.stop();
+    },
     /** unregister and stop */
     async stop() {
       if (registerer) {
