@@ -96,6 +96,26 @@ async function callOnWire(page, callId) {
   }).filter((w) => !(w.status >= 100 && w.status < 200));
 }
 
+/**
+ * The call's messages on B's and A's wires (callOnWire), once each has at least `n` of them (or
+ * after 5 s: the assertions that follow say what is missing).
+ */
+async function bothWires(A, B, callId, n) {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const wires = [await callOnWire(B.page, callId), await callOnWire(A.page, callId)];
+    if (wires.every((w) => w.length >= n) || Date.now() > deadline) return wires;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** @param {import('playwright-core').Page} page @param {number} from @returns {Promise<string>} the Call-ID of the first INVITE the page sent after wire entry `from` */
+async function inviteSince(page, from) {
+  const invite = (await page.evaluate(() => window.__wire)).slice(from).find((w) => w.dir === 'out' && w.text.startsWith('INVITE '));
+  assert.ok(invite, 'an INVITE was sent');
+  return headerOf(invite.text, 'Call-ID');
+}
+
 /** @param {string} text @param {string} name @returns {string} the first header of that name ('' when none) */
 function headerOf(text, name) {
   const head = text.split('\r\n\r\n')[0].split('\r\n').slice(1);
@@ -140,19 +160,9 @@ async function oneCall({ A, B, heldA, aEngine, by }) {
   await caller.page.evaluate(() => window.phone.hangup());
   await callee.page.evaluate(() => window.phone.ended());
 
-  const invite = (await B.page.evaluate(() => window.__wire)).slice(bWireFrom)
-    .find((w) => w.dir === 'out' && w.text.startsWith('INVITE '));
-  assert.ok(invite, 'B sent an INVITE');
-  const callId = headerOf(invite.text, 'Call-ID');
+  const callId = await inviteSince(B.page, bWireFrom);
   // a stack may call the session ended once its BYE is out: wait for the BYE's 200 on both wires
-  const settled = async () => {
-    const [b, a] = [await callOnWire(B.page, callId), await callOnWire(A.page, callId)];
-    return b.length >= 5 && a.length >= 5 ? [b, a] : null;
-  };
-  const deadline = Date.now() + 5000;
-  while (!(await settled()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  const onB = await callOnWire(B.page, callId);
-  const onA = await callOnWire(A.page, callId);
+  const [onB, onA] = await bothWires(A, B, callId, 5);
   const byeOn = (side) => (side === by ? ['out BYE', 'in 200 BYE'] : ['in BYE', 'out 200 BYE']);
   assert.deepEqual(onB.map((w) => w.label), ['out INVITE', 'in 200 INVITE', 'out ACK', ...byeOn('B')]);
   assert.deepEqual(onA.map((w) => w.label), ['in INVITE', 'out 200 INVITE', 'in ACK', ...byeOn('A')]);
@@ -199,6 +209,37 @@ async function oneCall({ A, B, heldA, aEngine, by }) {
 }
 
 /**
+ * A on sipreg lets the call ring (180), B hangs up before the answer: the CANCEL goes through the
+ * registrar (t_relay of the CANCEL matches the INVITE's transaction) to A's flow and reaches A's
+ * stack (not the core, whose table would answer 481): 200 to the CANCEL, 487 to the INVITE
+ * (RFC 3261 §9.2), each ACKed hop by hop.
+ */
+async function cancelledCall({ A, B }) {
+  const [aFrom, bWireFrom] = await Promise.all([A.page.evaluate(() => window.phone.events.length),
+    B.page.evaluate(() => window.__wire.length)]);
+  await A.page.evaluate(() => window.phone.answer(false));
+  await B.page.evaluate((target) => { window.__pending = window.phone.call(target).then(() => 'answered', (e) => e.message); },
+    `sip:${A.user}@${DOMAIN}`);
+  await B.page.waitForFunction((from) => window.__wire.slice(from).some((w) => w.dir === 'in' && w.text.startsWith('SIP/2.0 180 ')),
+    bWireFrom, { timeout: 5000 });
+  await B.page.evaluate(() => window.phone.hangup());
+  assert.notEqual(await B.page.evaluate(() => window.__pending), 'answered');
+  await A.page.evaluate(() => window.phone.ended());
+  await A.page.evaluate(() => window.phone.answer(true));
+  const [onB, onA] = await bothWires(A, B, await inviteSince(B.page, bWireFrom), 5);
+  // the 200 to the CANCEL and the 487 may come in either order: compared as sets
+  const labels = (wire) => wire.map((w) => w.label).sort();
+  assert.deepEqual(labels(onB), ['in 200 CANCEL', 'in 487 INVITE', 'out ACK', 'out CANCEL', 'out INVITE']);
+  assert.deepEqual(labels(onA), ['in ACK', 'in CANCEL', 'in INVITE', 'out 200 CANCEL', 'out 487 INVITE']);
+  const inviteA = onA.find((w) => w.label === 'in INVITE');
+  const cancelA = onA.find((w) => w.label === 'in CANCEL');
+  assert.equal(requestUri(cancelA.text), requestUri(inviteA.text), 'CANCEL: the INVITE\'s Request-URI (§9.1)');
+  assert.equal(headerOf(cancelA.text, 'Via'), headerOf(inviteA.text, 'Via'), 'CANCEL: the INVITE\'s top Via (§9.1)');
+  const requests = (await A.page.evaluate(() => window.phone.events)).slice(aFrom).filter((e) => e.what === 'request');
+  assert.deepEqual(requests.map((e) => e.method), ['INVITE', 'CANCEL', 'ACK'], "A's registration saw them, the stack took them");
+}
+
+/**
  * A on sipreg whose stack stopped (ua.stop(): the adapter gives the flow's requests back to the
  * core): B's call reaches A's registration, nobody takes it, the core answers by its table, 480
  * (RFC 3261 §21.4.18), and the ACK (Kamailio's, hop by hop for a non-2xx) gets nothing.
@@ -212,11 +253,9 @@ async function callTheCore({ A, B }) {
   assert.notEqual(outcome, 'answered');
   await A.page.waitForFunction((from) => window.phone.events.slice(from).filter((e) => e.what === 'request').length >= 2,
     aFrom, { timeout: 5000 });
-  const invite = (await B.page.evaluate(() => window.__wire)).slice(bWireFrom)
-    .find((w) => w.dir === 'out' && w.text.startsWith('INVITE '));
-  const callId = headerOf(invite.text, 'Call-ID');
-  assert.deepEqual((await callOnWire(B.page, callId)).map((w) => w.label), ['out INVITE', 'in 480 INVITE', 'out ACK']);
-  assert.deepEqual((await callOnWire(A.page, callId)).map((w) => w.label), ['in INVITE', 'out 480 INVITE', 'in ACK']);
+  const [onB, onA] = await bothWires(A, B, await inviteSince(B.page, bWireFrom), 3);
+  assert.deepEqual(onB.map((w) => w.label), ['out INVITE', 'in 480 INVITE', 'out ACK']);
+  assert.deepEqual(onA.map((w) => w.label), ['in INVITE', 'out 480 INVITE', 'in ACK']);
   const requests = (await A.page.evaluate(() => window.phone.events)).slice(aFrom).filter((e) => e.what === 'request');
   assert.deepEqual(requests.map((e) => [e.method, e.answer]), [['INVITE', 480], ['ACK', 0]], "the core's table");
 }
@@ -242,6 +281,7 @@ async function calls({ lib, aEngine, a, b, hangups }) {
     }
     if (aEngine === 'sipreg') {
       assert.equal(heldA.contact, await A.page.evaluate(() => window.phone.contact), "the binding is sipreg's contact");
+      await cancelledCall({ A, B });
       await callTheCore({ A, B });
     }
     const after = await held(a);

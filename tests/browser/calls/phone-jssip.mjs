@@ -33,6 +33,8 @@ export async function startPhone({ ws, aor, password, engine }) {
 
   /** @type {any} the current call */
   let session = null;
+  /** whether an incoming call is answered at once (else it rings: JsSIP sends 180 itself) */
+  let answering = true;
   let ended = Promise.resolve();
   ua.on('newRTCSession', ({ session: s, originator }) => {
     session = s;
@@ -50,7 +52,7 @@ export async function startPhone({ ws, aor, password, engine }) {
     // an outgoing call has its peer connection already, an incoming one gets it when answered
     if (s.connection) watch(s.connection);
     else s.on('peerconnection', ({ peerconnection }) => watch(peerconnection));
-    if (originator === 'remote') s.answer({ mediaConstraints: MEDIA, pcConfig: PC });
+    if (originator === 'remote' && answering) s.answer({ mediaConstraints: MEDIA, pcConfig: PC });
   });
 
   const registered = new Promise((resolve, reject) => {
@@ -76,7 +78,9 @@ export async function startPhone({ ws, aor, password, engine }) {
         s.on('failed', (e) => reject(new Error(`call failed: ${e.cause} (${e.originator})`)));
       });
     },
-    /** hang up the current call; resolves once it ended */
+    /** @param {boolean} on answer incoming calls at once (true, the default) or let them ring */
+    answer(on) { answering = on; },
+    /** hang up the current call (BYE, CANCEL or a rejection); resolves once it ended */
     hangup() {
       session?.terminate();
       return ended;

@@ -40,6 +40,8 @@ export async function startPhone({ ws, aor, password, engine }) {
 
   /** @type {any} the current call */
   let session = null;
+  /** whether an incoming call is answered at once (else it rings: 180) */
+  let answering = true;
   let ended = Promise.resolve();
   /** @param {any} s @param {'local' | 'remote'} originator */
   function track(s, originator) {
@@ -64,6 +66,10 @@ export async function startPhone({ ws, aor, password, engine }) {
   /** @param {any} invitation */
   function incoming(invitation) {
     track(invitation, 'remote');
+    if (!answering) {
+      invitation.progress().catch((e) => note('progress-failed', { error: String(e) }));
+      return;
+    }
     invitation.accept({ sessionDescriptionHandlerOptions: { constraints: CONSTRAINTS } })
       .catch((e) => note('accept-failed', { error: String(e) }));
   }
@@ -109,9 +115,13 @@ export async function startPhone({ ws, aor, password, engine }) {
       await inviter.invite();
       await established;
     },
-    /** hang up the current call (BYE); resolves once it ended */
+    /** @param {boolean} on answer incoming calls at once (true, the default) or let them ring */
+    answer(on) { answering = on; },
+    /** hang up the current call (BYE, CANCEL or a rejection); resolves once it ended */
     async hangup() {
       if (session?.state === SessionState.Established) await session.bye();
+      else if (session instanceof Inviter && session.state === SessionState.Establishing) await session.cancel();
+      else if (session && session.state !== SessionState.Terminated) await session.reject();
       return ended;
     },
     /** resolves once the current call ended */
