@@ -80,20 +80,26 @@ async function openPhone(lib, engine, user) {
     const { startPhone } = await import(`./phone-${lib}.mjs`);
     window.phone = await startPhone(options);
   }, { lib, options });
-  return { page, context, problems, user };
+  return { page, context, problems, user, engine };
+}
+
+/** @param {string} text a SIP message @returns {string} 'INVITE' for a request, '200 INVITE' for a response */
+function labelOf(text) {
+  const status = /^SIP\/2\.0 (\d{3})/.exec(text)?.[1];
+  return status ? `${status} ${headerOf(text, 'CSeq').split(/\s+/)[1]}` : text.split(' ')[0];
 }
 
 /**
- * The SIP messages of one call on a page's wire, in order: 'out INVITE', 'in 200 INVITE', …
- * (provisional responses left out), with the times and texts.
+ * The SIP messages of one call on a page's wire, in order, labelled 'out INVITE', 'in 200 INVITE',
+ * …, with the times and texts; provisional responses left out unless asked for.
+ * @param {import('playwright-core').Page} page @param {string} callId
+ * @param {{ provisional?: boolean }} [options]
  */
-async function callOnWire(page, callId) {
+async function callOnWire(page, callId, { provisional = false } = {}) {
   const wire = await page.evaluate(() => window.__wire);
-  return wire.filter((w) => headerOf(w.text, 'Call-ID') === callId).map((w) => {
-    const status = /^SIP\/2\.0 (\d{3})/.exec(w.text)?.[1];
-    const method = status ? headerOf(w.text, 'CSeq').split(/\s+/)[1] : w.text.split(' ')[0];
-    return { ...w, label: status ? `${w.dir} ${status} ${method}` : `${w.dir} ${method}`, status: Number(status ?? 0) };
-  }).filter((w) => !(w.status >= 100 && w.status < 200));
+  return wire.filter((w) => headerOf(w.text, 'Call-ID') === callId)
+    .map((w) => ({ ...w, label: `${w.dir} ${labelOf(w.text)}` }))
+    .filter((w) => provisional || !/^\S+ 1\d\d /.test(w.label));
 }
 
 /**
@@ -141,70 +147,84 @@ after(() => {
 });
 
 /**
- * One call: B calls A, A answers, the call is confirmed on both sides and its media path (ICE over
- * loopback) is up, then `by` hangs up. Asserts both wires; returns the times (ms after B sent
- * the INVITE; `dial`, negative: when B's app called call()).
- * @param {{ A: any, B: any, heldA: any, aEngine: string, by: 'A' | 'B' }} pair
+ * On a phone whose stack rides sipreg: every request and response of the call that arrived on
+ * its wire reached the registration as a `request` / `response` event, in order (1xx included);
+ * nothing of it was left to the core's table when the stack took it.
+ * @param {any} phone @param {string} callId
  */
-async function oneCall({ A, B, heldA, aEngine, by }) {
-  const [aFrom, bFrom, bWireFrom] = await Promise.all([
-    A.page.evaluate(() => window.phone.events.length), B.page.evaluate(() => window.phone.events.length),
-    B.page.evaluate(() => window.__wire.length)]);
-  await B.page.evaluate((target) => window.phone.call(target), `sip:${A.user}@${DOMAIN}`);
+async function flowSawTheCall(phone, callId) {
+  if (phone.engine !== 'sipreg') return;
+  const wire = (await callOnWire(phone.page, callId, { provisional: true })).filter((w) => w.dir === 'in');
+  assert.ok(wire.length > 0, `${phone.name}: the call on its wire`);
+  const events = (await phone.page.evaluate(() => window.phone.events))
+    .filter((e) => (e.what === 'request' || e.what === 'response') && headerOf(e.text, 'Call-ID') === callId);
+  assert.deepEqual(events.map((e) => `in ${labelOf(e.text)}`), wire.map((w) => w.label),
+    `${phone.name}'s registration: a request/response event for each message of the call on its flow`);
+}
+
+/**
+ * One call: `caller` calls `callee`, the callee answers, the call is confirmed on both sides and
+ * its media path (ICE over loopback) is up, then `hangup` hangs up. Asserts both wires; returns
+ * the times (ms after the caller sent the INVITE; `dial`, negative: when the caller's app called
+ * call()).
+ * @param {{ caller: any, callee: any, calleeBinding: any, hangup: 'caller' | 'callee' }} call
+ */
+async function oneCall({ caller, callee, calleeBinding, hangup }) {
+  const [eeFrom, erFrom, erWireFrom] = await Promise.all([
+    callee.page.evaluate(() => window.phone.events.length), caller.page.evaluate(() => window.phone.events.length),
+    caller.page.evaluate(() => window.__wire.length)]);
+  await caller.page.evaluate((target) => window.phone.call(target), `sip:${callee.user}@${DOMAIN}`);
   const since = (re, from) => (page) => page.waitForFunction(({ re, from }) =>
     window.phone.events.slice(from).some((e) => new RegExp(re).test(e.what)), { re, from }, { timeout: 5000 });
-  await since('^confirmed$', aFrom)(A.page);
+  await since('^confirmed$', eeFrom)(callee.page);
   // the media path: ICE between the two pages over loopback, seen by both
-  await Promise.all([since('^ice-(connected|completed)$', aFrom)(A.page), since('^ice-(connected|completed)$', bFrom)(B.page)]);
-  const [caller, callee] = by === 'B' ? [B, A] : [A, B];
-  await caller.page.evaluate(() => window.phone.hangup());
-  await callee.page.evaluate(() => window.phone.ended());
+  await Promise.all([since('^ice-(connected|completed)$', eeFrom)(callee.page),
+    since('^ice-(connected|completed)$', erFrom)(caller.page)]);
+  const [ender, other] = hangup === 'caller' ? [caller, callee] : [callee, caller];
+  await ender.page.evaluate(() => window.phone.hangup());
+  await other.page.evaluate(() => window.phone.ended());
 
-  const callId = await inviteSince(B.page, bWireFrom);
+  const callId = await inviteSince(caller.page, erWireFrom);
   // a stack may call the session ended once its BYE is out: wait for the BYE's 200 on both wires
-  const [onB, onA] = await bothWires(A, B, callId, 5);
-  const byeOn = (side) => (side === by ? ['out BYE', 'in 200 BYE'] : ['in BYE', 'out 200 BYE']);
-  assert.deepEqual(onB.map((w) => w.label), ['out INVITE', 'in 200 INVITE', 'out ACK', ...byeOn('B')]);
-  assert.deepEqual(onA.map((w) => w.label), ['in INVITE', 'out 200 INVITE', 'in ACK', ...byeOn('A')]);
-  const [inviteA, okA, ackA, byeA] = onA;
-  const [inviteB, okB, ackB, byeB] = onB;
+  const [onEr, onEe] = await bothWires(callee, caller, callId, 5);
+  const byeOn = (side) => (side === hangup ? ['out BYE', 'in 200 BYE'] : ['in BYE', 'out 200 BYE']);
+  assert.deepEqual(onEr.map((w) => w.label), ['out INVITE', 'in 200 INVITE', 'out ACK', ...byeOn('caller')]);
+  assert.deepEqual(onEe.map((w) => w.label), ['in INVITE', 'out 200 INVITE', 'in ACK', ...byeOn('callee')]);
+  const [inviteEe, okEe, ackEe, byeEe] = onEe;
+  const [inviteEr, okEr, ackEr, byeEr] = onEr;
 
-  // the INVITE reached A at the contact the registrar holds, record-routed by the registrar
-  assert.equal(requestUri(inviteA.text), heldA.contact, 'lookup("location") put the registered contact in the R-URI');
-  const rr = headerOf(inviteA.text, 'Record-Route');
+  // the INVITE reached the callee at the contact the registrar holds, record-routed
+  assert.equal(requestUri(inviteEe.text), calleeBinding.contact, 'lookup("location") put the registered contact in the R-URI');
+  const rr = headerOf(inviteEe.text, 'Record-Route');
   assert.match(rr, /;lr/, 'record-routed');
-  // B saw A's Contact aliased to A's connection (add_contact_alias in onreply_route) and the
-  // Record-Route; its ACK (and BYE) follow it (Route) and reach A at the Contact of A's 200,
-  // without the alias (handle_ruri_alias)
-  assert.match(headerOf(okB.text, 'Contact'), /;alias=127\.0\.0\.1~\d+~\d/, "A's Contact as B sees it: aliased");
-  assert.equal(headerOf(okB.text, 'Record-Route'), rr, 'the 200 carries the Record-Route');
-  const fromB = by === 'B' ? [[ackB, ackA], [byeB, byeA]] : [[ackB, ackA]];
-  for (const [sent, got] of fromB) {
+  // the caller saw the callee's Contact aliased to the callee's connection (add_contact_alias in
+  // onreply_route) and the Record-Route; its ACK (and BYE) follow it (Route) and reach the
+  // callee at the Contact of its 200, without the alias (handle_ruri_alias)
+  assert.match(headerOf(okEr.text, 'Contact'), /;alias=127\.0\.0\.1~\d+~\d/, "the callee's Contact as the caller sees it: aliased");
+  assert.equal(headerOf(okEr.text, 'Record-Route'), rr, 'the 200 carries the Record-Route');
+  for (const [sent, got] of hangup === 'caller' ? [[ackEr, ackEe], [byeEr, byeEe]] : [[ackEr, ackEe]]) {
     assert.equal(headerOf(sent.text, 'Route'), rr, `${sent.label}: Route = the Record-Route`);
-    assert.equal(requestUri(got.text), uriOf(headerOf(okA.text, 'Contact')), `${got.label}: R-URI = A's Contact`);
+    assert.equal(requestUri(got.text), uriOf(headerOf(okEe.text, 'Contact')), `${got.label}: R-URI = the callee's Contact`);
   }
-  if (by === 'A') {
-    // A's BYE goes back through the registrar to B's Contact as A saw it (aliased to B's
-    // connection in the INVITE), and reaches B at B's own Contact
-    assert.equal(headerOf(byeA.text, 'Route'), rr, 'BYE from A: Route = the Record-Route');
-    const bContactAtA = uriOf(headerOf(inviteA.text, 'Contact'));
-    assert.match(bContactAtA ?? '', /;alias=127\.0\.0\.1~\d+~\d/, "B's Contact as A sees it: aliased");
-    assert.equal(requestUri(byeA.text), bContactAtA);
-    assert.equal(requestUri(byeB.text), uriOf(headerOf(inviteB.text, 'Contact')), "BYE at B: R-URI = B's Contact");
+  if (hangup === 'callee') {
+    // the callee's BYE goes back through the registrar to the caller's Contact as the callee saw
+    // it (aliased to the caller's connection in the INVITE), and reaches the caller at its own
+    assert.equal(headerOf(byeEe.text, 'Route'), rr, "the callee's BYE: Route = the Record-Route");
+    const callerContact = uriOf(headerOf(inviteEe.text, 'Contact'));
+    assert.match(callerContact ?? '', /;alias=127\.0\.0\.1~\d+~\d/, "the caller's Contact as the callee sees it: aliased");
+    assert.equal(requestUri(byeEe.text), callerContact);
+    assert.equal(requestUri(byeEr.text), uriOf(headerOf(inviteEr.text, 'Contact')), "BYE at the caller: R-URI = its Contact");
   }
-  if (aEngine === 'sipreg') {
-    const requests = (await A.page.evaluate(() => window.phone.events)).slice(aFrom).filter((e) => e.what === 'request');
-    assert.deepEqual(requests.map((e) => e.method), ['INVITE', 'ACK', ...(by === 'B' ? ['BYE'] : [])],
-      "A's registration saw the call's requests (request events)");
-  }
-  const t0 = inviteB.at;
+  await flowSawTheCall(caller, callId);
+  await flowSawTheCall(callee, callId);
+  const t0 = inviteEr.at;
   const at = (w) => ms(w.at - t0);
-  const dial = (await B.page.evaluate(() => window.phone.events)).slice(bFrom).find((e) => e.what === 'dial');
+  const dial = (await caller.page.evaluate(() => window.phone.events)).slice(erFrom).find((e) => e.what === 'dial');
   return {
-    setup: ms(Math.max(ackB.at, ackA.at) - t0),
+    setup: ms(Math.max(ackEr.at, ackEe.at) - t0),
     // before the INVITE: the caller's getUserMedia, offer and ICE gathering
     dial: at(dial),
-    inviteAtA: at(inviteA), okSentByA: at(okA), okAtB: at(okB), ackSentByB: at(ackB), ackAtA: at(ackA),
+    inviteAtCallee: at(inviteEe), okSentByCallee: at(okEe), okAtCaller: at(okEr), ackSentByCaller: at(ackEr), ackAtCallee: at(ackEe),
   };
 }
 
@@ -215,8 +235,7 @@ async function oneCall({ A, B, heldA, aEngine, by }) {
  * (RFC 3261 §9.2), each ACKed hop by hop.
  */
 async function cancelledCall({ A, B }) {
-  const [aFrom, bWireFrom] = await Promise.all([A.page.evaluate(() => window.phone.events.length),
-    B.page.evaluate(() => window.__wire.length)]);
+  const bWireFrom = await B.page.evaluate(() => window.__wire.length);
   await A.page.evaluate(() => window.phone.answer(false));
   await B.page.evaluate((target) => { window.__pending = window.phone.call(target).then(() => 'answered', (e) => e.message); },
     `sip:${A.user}@${DOMAIN}`);
@@ -226,7 +245,8 @@ async function cancelledCall({ A, B }) {
   assert.notEqual(await B.page.evaluate(() => window.__pending), 'answered');
   await A.page.evaluate(() => window.phone.ended());
   await A.page.evaluate(() => window.phone.answer(true));
-  const [onB, onA] = await bothWires(A, B, await inviteSince(B.page, bWireFrom), 5);
+  const callId = await inviteSince(B.page, bWireFrom);
+  const [onB, onA] = await bothWires(A, B, callId, 5);
   // the 200 to the CANCEL and the 487 may come in either order: compared as sets
   const labels = (wire) => wire.map((w) => w.label).sort();
   assert.deepEqual(labels(onB), ['in 200 CANCEL', 'in 487 INVITE', 'out ACK', 'out CANCEL', 'out INVITE']);
@@ -235,8 +255,7 @@ async function cancelledCall({ A, B }) {
   const cancelA = onA.find((w) => w.label === 'in CANCEL');
   assert.equal(requestUri(cancelA.text), requestUri(inviteA.text), 'CANCEL: the INVITE\'s Request-URI (§9.1)');
   assert.equal(headerOf(cancelA.text, 'Via'), headerOf(inviteA.text, 'Via'), 'CANCEL: the INVITE\'s top Via (§9.1)');
-  const requests = (await A.page.evaluate(() => window.phone.events)).slice(aFrom).filter((e) => e.what === 'request');
-  assert.deepEqual(requests.map((e) => e.method), ['INVITE', 'CANCEL', 'ACK'], "A's registration saw them, the stack took them");
+  await flowSawTheCall(A, callId);
 }
 
 /**
@@ -261,26 +280,32 @@ async function callTheCore({ A, B }) {
 }
 
 /**
- * A (`aEngine`) and B (plain), both `lib`, registered; B calls A once per entry of `hangups`
- * (who hangs up that call). Ends with the registrar's table: during the calls A's binding is the
- * one that took them, at the end both are unregistered.
- * @param {{ lib: 'jssip' | 'sipjs', aEngine: 'plain' | 'sipreg', a: string, b: string, hangups: ('A' | 'B')[] }} s
+ * A (`aEngine`) and B (plain), both `lib`, registered; the calls of `plan` one after the other
+ * (who calls, who hangs up); with A on sipreg also a call B cancels and one that reaches the core
+ * once A's stack stopped. Ends with the registrar's table: during the calls A's binding is the one
+ * that took them, at the end both are unregistered.
+ * @param {{ lib: 'jssip' | 'sipjs', aEngine: 'plain' | 'sipreg', a: string, b: string,
+ *   plan: { from: 'A' | 'B', hangup: 'caller' | 'callee' }[] }} s
  */
-async function calls({ lib, aEngine, a, b, hangups }) {
-  const A = await openPhone(lib, aEngine, a);
-  const B = await openPhone(lib, 'plain', b);
+async function calls({ lib, aEngine, a, b, plan }) {
+  const A = { ...(await openPhone(lib, aEngine, a)), name: 'A' };
+  const B = { ...(await openPhone(lib, 'plain', b)), name: 'B' };
   const setups = [];
   try {
-    const bindings = await held(a);
-    assert.equal(bindings.length, 1, `${a}: one binding`);
-    const [heldA] = bindings;
-    for (const by of hangups) {
-      const times = await oneCall({ A, B, heldA, aEngine, by });
-      console.log(`call ${lib} (A: ${aEngine}, ${by} hangs up): ${JSON.stringify(times)}`);
-      setups.push(times.setup);
+    const [bindingsA, bindingsB] = [await held(a), await held(b)];
+    assert.equal(bindingsA.length, 1, `${a}: one binding`);
+    assert.equal(bindingsB.length, 1, `${b}: one binding`);
+    const [heldA] = bindingsA;
+    if (aEngine === 'sipreg') {
+      assert.equal(heldA.contact, await A.page.evaluate(() => window.phone.contact), "A's binding is sipreg's contact");
+    }
+    for (const { from, hangup } of plan) {
+      const [caller, callee, calleeBinding] = from === 'B' ? [B, A, heldA] : [A, B, bindingsB[0]];
+      const times = await oneCall({ caller, callee, calleeBinding, hangup });
+      console.log(`call ${lib} (A on ${aEngine}), ${caller.name} calls ${callee.name}, the ${hangup} hangs up: ${JSON.stringify(times)}`);
+      if (from === 'B') setups.push(times.setup);
     }
     if (aEngine === 'sipreg') {
-      assert.equal(heldA.contact, await A.page.evaluate(() => window.phone.contact), "the binding is sipreg's contact");
       await cancelledCall({ A, B });
       await callTheCore({ A, B });
     }
@@ -298,17 +323,20 @@ async function calls({ lib, aEngine, a, b, hangups }) {
   assert.deepEqual([...(await held(a)), ...(await held(b))], [], 'both unregistered at the end');
 }
 
+/** B calls A twice (B hangs up, then A); A calls B once (A hangs up) */
+const PLAN = [{ from: 'B', hangup: 'caller' }, { from: 'B', hangup: 'callee' }, { from: 'A', hangup: 'caller' }];
+
 describe('calls through Kamailio in Chromium', () => {
   it('plain JsSIP calls plain JsSIP: INVITE → 200 → ACK → BYE relayed to the registered contact, either side hangs up', { timeout: 30_000 }, async () => {
-    await calls({ lib: 'jssip', aEngine: 'plain', a: 'jsa', b: 'jsb', hangups: ['B', 'A'] });
+    await calls({ lib: 'jssip', aEngine: 'plain', a: 'jsa', b: 'jsb', plan: PLAN });
   });
   it('plain SIP.js calls plain SIP.js: the same', { timeout: 30_000 }, async () => {
-    await calls({ lib: 'sipjs', aEngine: 'plain', a: 'sja', b: 'sjb', hangups: ['B', 'A'] });
+    await calls({ lib: 'sipjs', aEngine: 'plain', a: 'sja', b: 'sjb', plan: PLAN });
   });
   it('plain JsSIP calls JsSIP on sipreg (the sipreg/jssip adapter, registered by sipreg): the call rides the registered flow', { timeout: 30_000 }, async () => {
-    await calls({ lib: 'jssip', aEngine: 'sipreg', a: 'rja', b: 'rjb', hangups: ['B', 'A'] });
+    await calls({ lib: 'jssip', aEngine: 'sipreg', a: 'rja', b: 'rjb', plan: PLAN });
   });
   it('plain SIP.js calls SIP.js on sipreg (the sipreg/sipjs transport, no Registerer): the same', { timeout: 30_000 }, async () => {
-    await calls({ lib: 'sipjs', aEngine: 'sipreg', a: 'rsa', b: 'rsb', hangups: ['B', 'A'] });
+    await calls({ lib: 'sipjs', aEngine: 'sipreg', a: 'rsa', b: 'rsb', plan: PLAN });
   });
 });

@@ -25,7 +25,9 @@ export async function startPhone({ ws, aor, password, engine }) {
     const sipreg = await import('/web/sipreg.mjs');
     const { jssipConfig } = await import('/web/lib/jssip.mjs');
     reg = await sipreg.createRegistration({ server: ws, aor, auth: { password }, instanceStore: false });
-    reg.addEventListener('request', (e) => note('request', { method: e.detail.method, answer: e.detail.answer }));
+    // what reached the registration's flow (the adapter takes it for the stack)
+    reg.addEventListener('request', (e) => note('request', { method: e.detail.method, answer: e.detail.answer, text: e.detail.text }));
+    reg.addEventListener('response', (e) => note('response', { text: e.detail.text }));
     ua = new JsSIP.UA({ ...jssipConfig(reg), uri: aor, password, session_timers: false });
   } else {
     throw new Error(`engine must be 'plain' or 'sipreg', got ${engine}`);

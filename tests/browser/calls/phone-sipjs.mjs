@@ -32,7 +32,9 @@ export async function startPhone({ ws, aor, password, engine }) {
     const sipreg = await import('/web/sipreg.mjs');
     const { sipjsOptions } = await import('/web/lib/sipjs.mjs');
     reg = await sipreg.createRegistration({ server: ws, aor, auth: { password }, instanceStore: false });
-    reg.addEventListener('request', (e) => note('request', { method: e.detail.method, answer: e.detail.answer }));
+    // what reached the registration's flow (the adapter takes it for the stack)
+    reg.addEventListener('request', (e) => note('request', { method: e.detail.method, answer: e.detail.answer, text: e.detail.text }));
+    reg.addEventListener('response', (e) => note('response', { text: e.detail.text }));
     ua = new UserAgent({ ...sipjsOptions(reg), ...common });
   } else {
     throw new Error(`engine must be 'plain' or 'sipreg', got ${engine}`);
