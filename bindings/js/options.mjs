@@ -82,6 +82,8 @@ export const OPTIONS = {
   viaHost: { type: 'string', default: 'a random .invalid name', key: 'via-host', doc: 'the sent-by host (the flow\'s address on UDP/TCP/TLS replaces it)' },
   userAgent: { type: 'string', default: 'sipreg/<version>', key: 'user-agent', doc: 'the User-Agent value ("" leaves it out)' },
   supported: { type: 'string', default: 'path, gruu, outbound', key: 'supported', doc: 'the Supported value ("" leaves it out)' },
+  allow: { type: 'list', default: "['OPTIONS']", key: 'allow', doc: 'the methods the app handles on the flow, advertised in the core\'s answers (Allow); a call stack on the flow adds its own' },
+  accept: { type: 'list', default: "['application/sdp']", key: 'accept', doc: 'the body types the app accepts, advertised in the core\'s answer to a capabilities query (Accept)' },
   extraHeaders: { type: 'headers', doc: 'extra header lines: "Name: value\\r\\n…" or { Name: value }' },
   policy: { type: 'object', fields: POLICY, doc: 'timers and the retry policy' },
   connectTimeout: { type: 'integer', min: 1, max: 2147483647, unit: 'ms', default: 10000, doc: 'how long a connection attempt may take (TCP, TLS and the WebSocket handshake)' },
@@ -320,7 +322,7 @@ export function coreSettings(options) {
   const take = (table, given) => {
     for (const [name, o] of Object.entries(table)) {
       const v = given?.[name];
-      if (v !== undefined && o.key) settings[o.key] = v;
+      if (v !== undefined && o.key) settings[o.key] = Array.isArray(v) ? v.join(', ') : v;
     }
   };
   take(OPTIONS, options);
