@@ -99,9 +99,6 @@ export class FlowLink {
   /** @returns {boolean} whether the registration's flow is up now */
   get up() { return this.#reg.flowUp === true; }
 
-  /** @returns {boolean} whether a stack is linked */
-  get linked() { return this.#to !== null; }
-
   /**
    * Hand the flow's traffic to a stack from now on.
    * @param {{ text: (t: string) => void, up: () => void, down: (why: any) => void }} to

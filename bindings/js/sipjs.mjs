@@ -181,7 +181,7 @@ export function sipjsOptions(registration, options = {}) {
   const who = 'sipjsOptions';
   checkRegistration(registration, who);
   const contact = contactOf(registration, who);
-  if (contact.port !== undefined && contact.port !== null && contact.port !== 0 && contact.port !== '') {
+  if (contact.port !== undefined && contact.port !== null) {
     throw new TypeError(`${who}: the contact ${contact.uri} has a port, which SIP.js cannot write (it writes its contact as contactName@viaHost)`);
   }
   if (!contact.user) throw new TypeError(`${who}: the contact ${contact.uri} has no user part (SIP.js's contactName)`);

@@ -115,6 +115,39 @@ test('the configurations carry the registered contact, its instance UUID and the
   assert.equal('instanceId' in sipjsOptions(plain), false);
 });
 
+test('the instance-id the stacks get: the UUID of sipreg\'s "urn:uuid:…" (RFC 5626 §4.1), or none', () => {
+  const rows = [
+    [`urn:uuid:${UUID}`, UUID],
+    [`<urn:uuid:${UUID}>`, UUID],
+    [`URN:UUID:${UUID.toUpperCase()}`, UUID],
+    ['urn:uuid:not-a-uuid', undefined],
+    ['urn:ietf:params:x', undefined],
+    [null, undefined],
+    ['', undefined],
+  ];
+  for (const [instance, uuid] of rows) {
+    const reg = new FakeRegistration();
+    reg.contact = { ...reg.contact, instance };
+    assert.equal(jssipConfig(reg).instance_id, uuid, `jssip ${instance}`);
+    assert.equal(sipjsOptions(reg).instanceId, uuid, `sipjs ${instance}`);
+  }
+});
+
+test('contact parameters as SIP.js takes them (name → value, null for a flag)', () => {
+  const rows = [
+    [';transport=ws', { transport: 'ws' }],
+    ['transport=ws;ob', { transport: 'ws', ob: null }],
+    [';transport=wss;lr;x=1', { transport: 'wss', lr: null, x: '1' }],
+    ['', {}],
+    [null, {}],
+  ];
+  for (const [params, want] of rows) {
+    const reg = new FakeRegistration();
+    reg.contact = { ...reg.contact, params };
+    assert.deepEqual(sipjsOptions(reg).contactParams, want, String(params));
+  }
+});
+
 test('JsSIP socket: connected while the flow is up, takes requests and responses only while connected', async () => {
   const reg = new FakeRegistration();
   const socket = new JsSIPSocket(reg);
