@@ -745,7 +745,8 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now);
 /* The next absolute time on_timeout should run, or SIPREG_NEVER. */
 sipreg_ms sipreg_deadline(const struct sipreg *r);
 
-/* Take the next message to send into buf (a REGISTER, or a "\r\n\r\n" keep-alive ping).
+/* Take the next message to send into buf (a response queued by sipreg_respond first, then an
+ * OPTIONS probe, a REGISTER, or a "\r\n\r\n" keep-alive ping).
  * Returns its length, SIPREG_E_DONE when none,
  * SIPREG_E_BUFFER when cap is too small (SIPREG_MAX_MESSAGE always suffices; it stays queued). */
 int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap);
