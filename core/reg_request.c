@@ -272,16 +272,13 @@ static void copy_headers(struct sipreg__buf *b, const struct sipreg_msg *m, int 
 }
 
 /* The To tag of our response to this request (§8.2.6.2): the same for every retransmission of it
- * (§8.2.7: same Call-ID, From tag and top Via branch), unguessable without the secret. */
-static void to_tag(struct sipreg *r, const struct sipreg_msg *m, char hex[65]) {
-    if (!r->has_secret) {
-        for (int i = 0; i < 2; i++)
-            r->secret[i] = sipreg_prng_u32(&r->prng);
-        r->has_secret = 1;
-    }
+ * (§8.2.7: same Call-ID, From tag and top Via branch), unguessable without the registration's
+ * secret: the PRNG's key (the host's seed), hashed behind a label of its own, never sent. */
+static void to_tag(const struct sipreg *r, const struct sipreg_msg *m, char hex[65]) {
     struct sipreg__hash h;
     sipreg__hash_init(&h, SIPREG_ALG_SHA256);
-    sipreg__hash_update(&h, r->secret, sizeof r->secret);
+    sipreg__hash_update(&h, "sipreg to-tag", 13);
+    sipreg__hash_update(&h, r->prng.key, sizeof r->prng.key);
     struct sipreg_str parts[3] = {sipreg_msg_call_id(m), sipreg_msg_tag(m, SIPREG_H_FROM),
                                   sipreg_msg_via_branch(m)};
     for (int i = 0; i < 3; i++) {
@@ -322,7 +319,7 @@ static void compose(struct sipreg *r, const struct request *q, int status, struc
     int options_ok = status == 200 && method_is(m, "OPTIONS");
     if (options_ok || status == 405 || status == 501) { /* §11.2, §8.2.1 */
         sipreg__putl(b, "Allow: ");
-        sipreg__puts(b, r->allow);
+        sipreg__puts(b, sipreg__allow(r));
         sipreg__putl(b, "\r\n");
     }
     if (options_ok) {

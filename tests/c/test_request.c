@@ -167,6 +167,20 @@ static void responses(void) {
     next_out(r, out, sizeof out);
     to_tag_of(out, tag3, sizeof tag3);
     CHECK(strlen(tag3) == 16 && strcmp(tag1, tag3) != 0);
+    /* another registration (another seed: another secret) tags the same request otherwise */
+    struct sipreg_config c2;
+    sipreg_config_init(&c2);
+    c2.aor = AOR;
+    c2.seed[0] = 8;
+    sipreg_config_add_contact(&c2, CONTACT, -1, -1);
+    struct sipreg *r2 = NULL;
+    CHECK_INT(sipreg_new(&r2, &c2), 0);
+    sipreg_transport(r2, 1, 0);
+    sipreg_respond(r2, req, (size_t)len, 0, NULL, 0, NULL, 0);
+    next_out(r2, out, sizeof out);
+    to_tag_of(out, tag2, sizeof tag2);
+    CHECK(strlen(tag2) == 16 && strcmp(tag2, tag3) != 0);
+    sipreg_free(r2);
 
     /* the host's own status, reason and headers; 100 gets no tag */
     const struct row_case invite = {"", "INVITE", CONTACT, "", "", "", 0, 0, 0};

@@ -234,6 +234,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             if (n > in.n) n = in.n;
             if (sipreg_recv(r, (const char *)in.p, n, now) == SIPREG_RECV_REQUEST)
                 respond(r, (const char *)in.p, n, next(&in));
+            /* a pool's routing key: "r:..." or "c:...", NUL-terminated, or an error */
+            char key[96];
+            int kl = sipreg_route_key((const char *)in.p, n, key, sizeof key);
+            CHECK(kl < 0 || ((size_t)kl < sizeof key && key[kl] == 0 && key[1] == ':' &&
+                             (key[0] == 'r' || key[0] == 'c')));
             in.p += n;
             in.n -= n;
             break;
