@@ -60,19 +60,6 @@ EXPORT(sw_errname) const char *sw_errname(int err) { return sipreg_errname(err);
 EXPORT(sw_strerror) const char *sw_strerror(int err) { return sipreg_strerror(err); }
 EXPORT(sw_version) const char *sw_version(void) { return SIPREG_VERSION; }
 
-/* The Call-ID of a message (for routing in a pool): its length, with *off its offset in buf;
- * negative when the message does not parse. */
-EXPORT(sw_call_id) int sw_call_id(const char *buf, size_t len, size_t *off) {
-    struct sipreg_hdr hdrs[SIPREG_MAX_HEADERS];
-    struct sipreg_msg m;
-    size_t eoff;
-    int e = sipreg_msg_parse(&m, buf, len, hdrs, SIPREG_MAX_HEADERS, &eoff);
-    if (e < 0) return e;
-    struct sipreg_str id = sipreg_msg_call_id(&m);
-    *off = id.len ? (size_t)(id.p - buf) : 0;
-    return (int)id.len;
-}
-
 /* The routing key of a message (sipreg_route_key), NUL-terminated into out: its length, or a
  * negative error. */
 EXPORT(sw_route_key) int sw_route_key(const char *buf, size_t len, char *out, size_t cap) {

@@ -36,10 +36,10 @@ static int one_of(const char *v, const char *const *names) {
 
 /* String-valued keys and where they go. */
 static const char **str_field(struct sipreg_config *c, const char *key) {
-    static const char *const KEYS[] = {
-        "aor",        "registrar", "username",      "password", "ha1",   "instance", "via-host",
-        "user-agent", "supported", "extra-headers", "from",     "route", "allow",
-        "accept",     NULL};
+    static const char *const KEYS[] = {"aor",       "registrar",     "username", "password",
+                                       "ha1",       "instance",      "via-host", "user-agent",
+                                       "supported", "extra-headers", "from",     "route",
+                                       "allow",     "accept",        NULL};
     const char **fields[] = {&c->aor,       &c->registrar,     &c->username, &c->password,
                              &c->ha1,       &c->instance_id,   &c->via_host, &c->user_agent,
                              &c->supported, &c->extra_headers, &c->from,     &c->route,

@@ -239,9 +239,9 @@ static void copy_settings(struct sipreg *r, size_t *pos, const struct sipreg_con
                          cfg->allow ? cfg->allow : DEFAULT_ALLOW,
                          cfg->accept ? cfg->accept : DEFAULT_ACCEPT,
                          cfg->route};
-    struct sipreg_str accept; /* follows allow in r->strings: sipreg__accept */
-    struct sipreg_str *dst[] = {&r->password, &r->ha1,   &r->user_agent, &r->supported, &r->extra,
-                                &r->from,     &r->allow, &accept,        &r->route};
+    struct sipreg_str allow, accept; /* follow `from` in r->strings: sipreg__allow, __accept */
+    struct sipreg_str *dst[] = {&r->password, &r->ha1, &r->user_agent, &r->supported, &r->extra,
+                                &r->from,     &allow,  &accept,        &r->route};
     for (size_t i = 0; i < sizeof src / sizeof src[0]; i++) /* NULL: empty */
         *dst[i] = copy_str(r, pos, src[i] ? src[i] : "", src[i] ? strlen(src[i]) : 0);
     /* §8.1.2, §16.12.1.1: the outbound proxy is a loose router: its URI carries ;lr (the last

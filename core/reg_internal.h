@@ -110,9 +110,9 @@ struct sipreg {
     char *strings;
     size_t strings_len;
     struct sipreg_str aor, ruri, user, password, ha1, instance, user_agent, supported, extra,
-        via_host, from, allow, route; /* from: empty = the AOR; route: with ;lr, or empty;
-                                       * allow: of our responses, the Accept value follows it
-                                       * in r->strings (sipreg__accept) */
+        via_host, from, route; /* from: empty = the AOR; route: with ;lr, or empty; the Allow
+                                * and Accept values of our responses follow `from` in r->strings
+                                * (sipreg__allow, sipreg__accept) */
 
     /* the flow the host reported (sipreg_set_flow): local address for Via and generated
      * Contacts (UDP/TCP/TLS), allocated to size; NULL until reported */
@@ -201,7 +201,6 @@ struct sipreg {
     uint8_t probe_open;      /* a probe waits for its answer (pong_deadline runs) */
     uint8_t options_pending; /* the OPTIONS probe waits in poll_send */
     uint8_t nresponses;      /* responses waiting (reg_request.c), at most SIPREG__RESPONSES */
-    uint8_t has_secret;      /* secret[] was drawn */
     char options_branch[SIPREG__PROBE_BRANCH]; /* its Via branch: "z9hG4bK" + random */
     uint32_t options_cseq;                     /* CSeq of the open OPTIONS */
 
@@ -212,9 +211,8 @@ struct sipreg {
     int64_t skew_ms, skew_err_ms;
 
     /* responses to requests on the flow (reg_request.c), waiting for sipreg_poll_send: a list,
-     * each allocated to size, oldest first; the To tag secret, drawn from the PRNG on first use */
+     * each allocated to size, oldest first */
     struct sipreg__response *responses;
-    uint32_t secret[2];
 
     /* events */
     struct sipreg_event events[SIPREG__EVENTS];
@@ -314,10 +312,17 @@ const char *sipreg__contacts_problem(const struct sipreg_contact_spec *c, size_t
 int sipreg__swap_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
                           int remove_old);
 
-/* The Accept value of our responses: NUL-terminated right after the Allow value in r->strings
- * (reg.c copies them in that order; no view of its own: memory per registration). */
+/* The Allow value of our responses: NUL-terminated right after the `from` string in r->strings
+ * (reg.c copies from, allow, accept in that order, and `from` never changes; no views of their
+ * own: memory per registration). */
+static inline struct sipreg_str sipreg__allow(const struct sipreg *r) {
+    return sipreg__cstr(r->from.p + r->from.len + 1);
+}
+
+/* The Accept value of our responses: NUL-terminated right after the Allow value. */
 static inline struct sipreg_str sipreg__accept(const struct sipreg *r) {
-    return sipreg__cstr(r->allow.p + r->allow.len + 1);
+    struct sipreg_str allow = sipreg__allow(r);
+    return sipreg__cstr(allow.p + allow.len + 1);
 }
 
 /* 1 when the REGISTER must wait for a stream flow: it outgrew UDP (RFC 3261 §18.1.1). */

@@ -12,24 +12,23 @@
  * order is RFC 3261 §8.2's: the method's own rules (ACK), then the request's form (§8.2.1-§8.2.3),
  * then transaction and dialog matching (§9.2, §12.2.2), then the Request-URI and the method. */
 #define REQUEST_TABLE(X)                                                                           \
-    X(SIPREG_RQ_ACK, 0, "ACK: no response, ever (RFC 3261 §17.1.1.3, §17.2.1)")                   \
+    X(SIPREG_RQ_ACK, 0, "ACK: no response, ever (RFC 3261 §17.1.1.3, §17.2.1)")                    \
     X(SIPREG_RQ_MALFORMED, 400,                                                                    \
       "a mandatory header is missing, or the CSeq is bad or names another method: 400 (RFC 3261 "  \
       "§8.1.1, §8.1.1.5, §21.4.1)")                                                                \
     X(SIPREG_RQ_SCHEME, 416,                                                                       \
-      "Request-URI scheme not sip, sips or tel: 416 (RFC 3261 §8.2.2.1, §21.4.14)")               \
+      "Request-URI scheme not sip, sips or tel: 416 (RFC 3261 §8.2.2.1, §21.4.14)")                \
     X(SIPREG_RQ_REQUIRE, 420,                                                                      \
       "Require names an option tag we do not support: 420 with Unsupported (RFC 3261 §8.2.2.3; "  \
       "not for ACK or CANCEL)")                                                                    \
     X(SIPREG_RQ_CANCEL, 481,                                                                       \
-      "CANCEL: we hold no server transaction it could cancel: 481 (RFC 3261 §9.2)")               \
+      "CANCEL: we hold no server transaction it could cancel: 481 (RFC 3261 §9.2)")                \
     X(SIPREG_RQ_IN_DIALOG, 481,                                                                    \
       "To tag present: a request in a dialog, and the core holds none: 481 (RFC 3261 §12.2.2)")    \
     X(SIPREG_RQ_NOT_OURS, 404,                                                                     \
-      "Request-URI none of our contacts, GRUUs or the AOR (URI equality, RFC 3261 §19.1.4): 404 "  \
+      "Request-URI none of our contacts, GRUUs or the AOR (URI equality, RFC 3261 §19.1.4): 404 " \
       "(§8.2.2.1)")                                                                                \
-    X(SIPREG_RQ_OPTIONS, 200,                                                                      \
-      "OPTIONS: 200 with Allow, Accept and Supported (RFC 3261 §11.2)")                            \
+    X(SIPREG_RQ_OPTIONS, 200, "OPTIONS: 200 with Allow, Accept and Supported (RFC 3261 §11.2)")    \
     X(SIPREG_RQ_KNOWN, 480,                                                                        \
       "INVITE, BYE, MESSAGE, SUBSCRIBE, NOTIFY, REFER, INFO, UPDATE, PRACK, PUBLISH with nobody "  \
       "to take it: 480 Temporarily Unavailable (RFC 3261 §21.4.18)")                               \
@@ -218,7 +217,7 @@ static const char PHRASES[] =
 
 /* Write the standard reason phrase of a status (§21), else its class's name, into b. */
 static void put_phrase(struct sipreg__buf *b, int status) {
-    static const char *const CLASS[] = {"Provisional", "Success",      "Redirection",
+    static const char *const CLASS[] = {"Provisional",  "Success",      "Redirection",
                                         "Client Error", "Server Error", "Global Failure"};
     for (const char *p = PHRASES; *p; p = strchr(p, '|') + 1) {
         if ((p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0') != status) continue;
@@ -236,8 +235,8 @@ static int one_line(const char *s, size_t n) {
 }
 
 /* Headers the core writes itself (full and compact forms, §7.3.3); `headers` may not name them. */
-static const char *const OURS[] = {"via",  "v", "from", "f", "to", "t", "call-id", "i", "cseq",
-                                   "content-length", "l"};
+static const char *const OURS[] = {"via", "v",    "from",           "f", "to", "t", "call-id",
+                                   "i",   "cseq", "content-length", "l"};
 
 /* 1 when h[0..n) is a list of "Name: value\r\n" lines naming none of OURS (§7.3). */
 static int headers_ok(const char *h, size_t n) {
@@ -273,16 +272,13 @@ static void copy_headers(struct sipreg__buf *b, const struct sipreg_msg *m, int 
 }
 
 /* The To tag of our response to this request (§8.2.6.2): the same for every retransmission of it
- * (§8.2.7: same Call-ID, From tag and top Via branch), unguessable without the secret. */
-static void to_tag(struct sipreg *r, const struct sipreg_msg *m, char hex[65]) {
-    if (!r->has_secret) {
-        for (int i = 0; i < 2; i++)
-            r->secret[i] = sipreg_prng_u32(&r->prng);
-        r->has_secret = 1;
-    }
+ * (§8.2.7: same Call-ID, From tag and top Via branch), unguessable without the registration's
+ * secret: the PRNG's key (the host's seed), hashed behind a label of its own, never sent. */
+static void to_tag(const struct sipreg *r, const struct sipreg_msg *m, char hex[65]) {
     struct sipreg__hash h;
     sipreg__hash_init(&h, SIPREG_ALG_SHA256);
-    sipreg__hash_update(&h, r->secret, sizeof r->secret);
+    sipreg__hash_update(&h, "sipreg to-tag", 13);
+    sipreg__hash_update(&h, r->prng.key, sizeof r->prng.key);
     struct sipreg_str parts[3] = {sipreg_msg_call_id(m), sipreg_msg_tag(m, SIPREG_H_FROM),
                                   sipreg_msg_via_branch(m)};
     for (int i = 0; i < 3; i++) {
@@ -323,7 +319,7 @@ static void compose(struct sipreg *r, const struct request *q, int status, struc
     int options_ok = status == 200 && method_is(m, "OPTIONS");
     if (options_ok || status == 405 || status == 501) { /* §11.2, §8.2.1 */
         sipreg__putl(b, "Allow: ");
-        sipreg__puts(b, r->allow);
+        sipreg__puts(b, sipreg__allow(r));
         sipreg__putl(b, "\r\n");
     }
     if (options_ok) {

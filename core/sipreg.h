@@ -529,24 +529,24 @@ struct sipreg_config {
     const char *user_agent;    /* User-Agent (default "sipreg/<version>"); "" to omit */
     const char *supported;     /* Supported (default "path, gruu, outbound"); "" to omit */
     const char *extra_headers; /* extra header lines, each "Name: value\r\n" */
-    const char *from;  /* third-party registration (§10.2): the From URI, the one responsible for
-                        * it (To stays the AOR; the digest user defaults to its user part);
-                        * NULL: From = the AOR */
+    const char *from;   /* third-party registration (§10.2): the From URI, the one responsible for
+                         * it (To stays the AOR; the digest user defaults to its user part);
+                         * NULL: From = the AOR */
     const char *allow;  /* Allow of our responses (RFC 3261 §20.5): the methods the host handles;
                          * NULL: "OPTIONS" (a call stack on the flow sets its own) */
     const char *accept; /* Accept of a 200 to OPTIONS (§20.1); NULL: "application/sdp" */
-    const char *route; /* outbound proxy (§8.1.2): every request carries "Route: <route>", ;lr
-                        * added when missing (loose routing, §16.12.1.1); NULL: none */
-    uint8_t seed[32];  /* entropy for the PRNG (the host's crypto RNG) */
+    const char *route;  /* outbound proxy (§8.1.2): every request carries "Route: <route>", ;lr
+                         * added when missing (loose routing, §16.12.1.1); NULL: none */
+    uint8_t seed[32];   /* entropy for the PRNG (the host's crypto RNG) */
     struct sipreg_policy policy; /* timers and retry */
 };
 
 /* Set one configuration field by name from a string (keys: aor, registrar, discovery
  * (configured|aor|multicast), expires, transport (ws|wss|udp|tcp|tls), username, password, ha1,
  * instance, reg-id, outbound, via-host, user-agent, supported, extra-headers, from, route,
- * allow, accept, manual-refresh, other-flow-up, t1-ms, t2-ms, refresh-margin, short-margin, retry-base,
- * retry-base-up, retry-max, max-retry-after, max-auth-retries, keepalive (never|auto|always),
- * keepalive-s, pong-timeout-ms, min-grant, probe (options|host|none), probe-s,
+ * allow, accept, manual-refresh, other-flow-up, t1-ms, t2-ms, refresh-margin, short-margin,
+ * retry-base, retry-base-up, retry-max, max-retry-after, max-auth-retries, keepalive
+ * (never|auto|always), keepalive-s, pong-timeout-ms, min-grant, probe (options|host|none), probe-s,
  * retry-credentials, max-redirects, command-ms, alternates, udp-max). `value` must live until
  * sipreg_new. 0, SIPREG_E_NOT_FOUND (unknown key) or SIPREG_E_CONFIG (bad value). */
 int sipreg_config_set(struct sipreg_config *cfg, const char *key, const char *value);
@@ -745,7 +745,8 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now);
 /* The next absolute time on_timeout should run, or SIPREG_NEVER. */
 sipreg_ms sipreg_deadline(const struct sipreg *r);
 
-/* Take the next message to send into buf (a REGISTER, or a "\r\n\r\n" keep-alive ping).
+/* Take the next message to send into buf (a response queued by sipreg_respond first, then an
+ * OPTIONS probe, a REGISTER, or a "\r\n\r\n" keep-alive ping).
  * Returns its length, SIPREG_E_DONE when none,
  * SIPREG_E_BUFFER when cap is too small (SIPREG_MAX_MESSAGE always suffices; it stays queued). */
 int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap);

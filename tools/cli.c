@@ -22,8 +22,7 @@ static const char USAGE[] =
     "                --method M --uri URI --nonce N --nc HEX --cnonce C [--body B]\n"
     "  sipreg simulate [-v] SCRIPT              run a scenario script and print the log\n"
     "  sipreg policy                            the failure table (Markdown, as in the README)\n"
-    "  sipreg requests                          the request table: what the core answers a request\n"
-    "                                           on the flow nobody takes (Markdown, as in the README)\n"
+    "  sipreg requests                          the request table (Markdown, as in the README)\n"
     "  sipreg version\n";
 
 /* Read a whole file ("-" = stdin) into a malloc'd buffer. */

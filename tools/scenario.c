@@ -38,8 +38,8 @@ struct sim {
     int failures;
     int lineno;
     int last_recv;
-    int last_respond;               /* what the last `respond` returned */
-    char last_request[MAX_SENT];    /* the last request received (what `respond` answers) */
+    int last_respond;            /* what the last `respond` returned */
+    char last_request[MAX_SENT]; /* the last request received (what `respond` answers) */
     size_t last_request_len;
     char last_sent[MAX_SENT];    /* the last REGISTER sent (what `recv` answers) */
     char last_options[MAX_SENT]; /* the last OPTIONS probe sent (what `recv options` answers) */
@@ -703,8 +703,7 @@ static int step(struct sim *s, const char *cmd, const char *heredoc, size_t hlen
         /* "respond [STATUS]": answer the last request received (0 / none: the request table) */
         s->last_respond = sipreg_respond(s->r, s->last_request, s->last_request_len,
                                          cmd[7] ? atoi(cmd + 8) : 0, NULL, 0, NULL, 0);
-        if (s->log)
-            fprintf(s->log, "t=%" PRId64 " respond -> %d\n", s->now, s->last_respond);
+        if (s->log) fprintf(s->log, "t=%" PRId64 " respond -> %d\n", s->now, s->last_respond);
     } else {
         return -1;
     }

@@ -40,7 +40,7 @@ export class Core {
     this.u8 = null;
     this.u32 = null;
     this.statics = new Map(); // static strings of the core (names, keys) by address
-    /** @type {string|undefined} the message whose bytes are in the input buffer (callId) */
+    /** @type {string|undefined} the message whose bytes are in the input buffer (routeKey) */
     this.staged = undefined;
     this.stagedLen = 0;
     /** @type {Map<string, number>} core event name → its bit in drainEvents' `wanted` */
@@ -232,24 +232,6 @@ export class Core {
       throw this.error(r, { offset: view[0], uri: view[1] === 0 ? 'A' : 'B' });
     }
     return r === 1;
-  }
-
-  /**
-   * The Call-ID of a message (to route it to its registration), or null.
-   * @param {string} message
-   * @returns {string|null}
-   */
-  callId(message) {
-    const len = this.put(message);
-    // keep it staged: recv() of the same message (the pool routes, then feeds) copies nothing
-    this.staged = message;
-    this.stagedLen = len;
-    const n = this.x.sw_call_id(this.inPtr, len, this.ints);
-    if (n <= 0) return null;
-    this.bytes();
-    const off = this.u32[this.ints >>> 2];
-    // an ASCII message: slice the string (a flat string hashes at once in the routing Map)
-    return len === message.length ? message.slice(off, off + n) : this.text(this.inPtr + off, n);
   }
 
   /**

@@ -14,14 +14,14 @@
 /* One request through the table: what it is, and the row that must answer it. */
 struct row_case {
     const char *name;
-    const char *method;  /* request-line method */
-    const char *ruri;    /* Request-URI */
-    const char *cseq;    /* CSeq method ("" = the request's) */
-    const char *to_tag;  /* ";tag=..." on To, or "" */
-    const char *extra;   /* more header lines */
-    int drop;            /* 1: no Call-ID header */
-    int test;            /* enum sipreg_request_test of the row that answers */
-    int status;          /* its status */
+    const char *method; /* request-line method */
+    const char *ruri;   /* Request-URI */
+    const char *cseq;   /* CSeq method ("" = the request's) */
+    const char *to_tag; /* ";tag=..." on To, or "" */
+    const char *extra;  /* more header lines */
+    int drop;           /* 1: no Call-ID header */
+    int test;           /* enum sipreg_request_test of the row that answers */
+    int status;         /* its status */
 };
 
 static const struct row_case CASES[] = {
@@ -167,6 +167,20 @@ static void responses(void) {
     next_out(r, out, sizeof out);
     to_tag_of(out, tag3, sizeof tag3);
     CHECK(strlen(tag3) == 16 && strcmp(tag1, tag3) != 0);
+    /* another registration (another seed: another secret) tags the same request otherwise */
+    struct sipreg_config c2;
+    sipreg_config_init(&c2);
+    c2.aor = AOR;
+    c2.seed[0] = 8;
+    sipreg_config_add_contact(&c2, CONTACT, -1, -1);
+    struct sipreg *r2 = NULL;
+    CHECK_INT(sipreg_new(&r2, &c2), 0);
+    sipreg_transport(r2, 1, 0);
+    sipreg_respond(r2, req, (size_t)len, 0, NULL, 0, NULL, 0);
+    next_out(r2, out, sizeof out);
+    to_tag_of(out, tag2, sizeof tag2);
+    CHECK(strlen(tag2) == 16 && strcmp(tag2, tag3) != 0);
+    sipreg_free(r2);
 
     /* the host's own status, reason and headers; 100 gets no tag */
     const struct row_case invite = {"", "INVITE", CONTACT, "", "", "", 0, 0, 0};
@@ -192,12 +206,18 @@ static void responses(void) {
         int status;
         const char *reason, *headers;
     } BAD[] = {
-        {99, NULL, NULL},         {700, NULL, NULL},
-        {200, "a\r\nb", NULL},    {200, NULL, "Via: x\r\n"},
-        {200, NULL, "v: x\r\n"},  {200, NULL, "content-length: 3\r\n"},
-        {200, NULL, "CSeq: 1 X\r\n"}, {200, NULL, "No-Colon\r\n"},
-        {200, NULL, "A: b"},      {200, NULL, "A: b\nC: d\r\n"},
-        {200, NULL, ": b\r\n"},   {200, NULL, "To: x\r\n"},
+        {99, NULL, NULL},
+        {700, NULL, NULL},
+        {200, "a\r\nb", NULL},
+        {200, NULL, "Via: x\r\n"},
+        {200, NULL, "v: x\r\n"},
+        {200, NULL, "content-length: 3\r\n"},
+        {200, NULL, "CSeq: 1 X\r\n"},
+        {200, NULL, "No-Colon\r\n"},
+        {200, NULL, "A: b"},
+        {200, NULL, "A: b\nC: d\r\n"},
+        {200, NULL, ": b\r\n"},
+        {200, NULL, "To: x\r\n"},
     };
     for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
         const char *re = BAD[i].reason, *h = BAD[i].headers;
@@ -208,8 +228,8 @@ static void responses(void) {
     CHECK_INT(sipreg_poll_send(r, out, sizeof out), SIPREG_E_DONE);
 
     /* 420 names the tags; 501 says what we allow (configured) */
-    const struct row_case req100rel = {"", "INVITE", CONTACT, "", "", "Require: 100rel, gruu, timer\r\n",
-                                       0, 0, 0};
+    const struct row_case req100rel = {
+        "", "INVITE", CONTACT, "", "", "Require: 100rel, gruu, timer\r\n", 0, 0, 0};
     len = build(req, sizeof req, &req100rel, "z9hG4bK420");
     CHECK_INT(sipreg_respond(r, req, (size_t)len, 0, NULL, 0, NULL, 0), 420);
     next_out(r, out, sizeof out);
@@ -269,8 +289,8 @@ static void configured(void) {
 static void recv_and_keys(void) {
     struct sipreg *r = make();
     char buf[2048], key[256];
-    const struct row_case invite = {"", "INVITE", "sip:abc@XYZ.Invalid;transport=ws", "", "", "",
-                                    0, 0, 0};
+    const struct row_case invite = {"", "INVITE", "sip:abc@XYZ.Invalid;transport=ws", "", "", "", 0,
+                                    0,  0};
     int len = build(buf, sizeof buf, &invite, "z9hG4bKk");
     CHECK_INT(sipreg_recv(r, buf, (size_t)len, 0), SIPREG_RECV_REQUEST);
     CHECK_INT(sipreg_route_key(buf, (size_t)len, key, sizeof key), 17);
@@ -282,8 +302,9 @@ static void recv_and_keys(void) {
     CHECK_INT(sipreg_recv(r, novia, strlen(novia), 0), SIPREG_E_MISSING_HEADER);
     CHECK_INT(sipreg_request_answer(r, novia, strlen(novia)), SIPREG_E_MISSING_HEADER);
     /* a response that is not ours: the host's own transaction */
-    const char *resp = "SIP/2.0 200 OK\r\nVia: SIP/2.0/WS x.invalid;branch=z9hG4bKapp\r\nTo: <" AOR
-                       ">;tag=2\r\nFrom: <" AOR ">;tag=1\r\nCall-ID: app-call\r\nCSeq: 2 INVITE\r\n\r\n";
+    const char *resp =
+        "SIP/2.0 200 OK\r\nVia: SIP/2.0/WS x.invalid;branch=z9hG4bKapp\r\nTo: <" AOR
+        ">;tag=2\r\nFrom: <" AOR ">;tag=1\r\nCall-ID: app-call\r\nCSeq: 2 INVITE\r\n\r\n";
     CHECK_INT(sipreg_recv(r, resp, strlen(resp), 0), SIPREG_E_ASYMMETRIC);
     CHECK_INT(sipreg_route_key(resp, strlen(resp), key, sizeof key), 10);
     CHECK(strcmp(key, "c:app-call") == 0);

@@ -107,7 +107,8 @@ static const char *const EXTRA_HEADERS[] = {
 };
 
 /* Methods and Request-URIs of the requests the fuzzer sends (ours: the configured contact). */
-static const char *const METHODS[] = {"OPTIONS", "INVITE", "ACK", "CANCEL", "BYE", "FOO", "MESSAGE", "invite"};
+static const char *const METHODS[] = {"OPTIONS", "INVITE", "ACK",     "CANCEL",
+                                      "BYE",     "FOO",    "MESSAGE", "invite"};
 static const char *const RURIS[] = {"sip:a@b.invalid;transport=ws", "sip:alice@example.test",
                                     "sip:other@example.test", "tel:+1555", "http://x/"};
 
@@ -233,6 +234,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             if (n > in.n) n = in.n;
             if (sipreg_recv(r, (const char *)in.p, n, now) == SIPREG_RECV_REQUEST)
                 respond(r, (const char *)in.p, n, next(&in));
+            /* a pool's routing key: "r:..." or "c:...", NUL-terminated, or an error */
+            char key[96];
+            int kl = sipreg_route_key((const char *)in.p, n, key, sizeof key);
+            CHECK(kl < 0 || ((size_t)kl < sizeof key && key[kl] == 0 && key[1] == ':' &&
+                             (key[0] == 'r' || key[0] == 'c')));
             in.p += n;
             in.n -= n;
             break;
@@ -245,8 +251,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                              "From: <sip:bob@example.test>;tag=f\r\nTo: <%s>%s\r\n"
                              "Call-ID: c%u\r\nCSeq: 1 %s\r\n%s\r\n",
                              METHODS[b % 8], RURIS[(b >> 3) % 5], (unsigned)h, RURIS[(b >> 3) % 5],
-                             h & 1 ? ";tag=t" : "", (unsigned)(h >> 4), METHODS[(b >> 6) ? b % 8 : 0],
-                             EXTRA_HEADERS[h % 13]);
+                             h & 1 ? ";tag=t" : "", (unsigned)(h >> 4),
+                             METHODS[(b >> 6) ? b % 8 : 0], EXTRA_HEADERS[h % 13]);
             int rc = sipreg_recv(r, msg, (size_t)n, now);
             CHECK(rc == SIPREG_RECV_REQUEST || rc < 0);
             if (rc == SIPREG_RECV_REQUEST) respond(r, msg, (size_t)n, next(&in));

@@ -98,3 +98,31 @@ for (const [flow, user, options] of FLOWS) {
     assert.equal(held[0].contact.replace(/^<|>$/g, '').split(';')[0], ours.uri.split(';')[0]);
   });
 }
+
+test('a pool over one WebSocket flow: each OPTIONS through Kamailio reaches the member whose AOR it names', async () => {
+  const { RegistrationPool } = await import('../../node/index.mjs');
+  const pool = new RegistrationPool({ server: ctx.registrar.wsUrl, rate: 1000 });
+  try {
+    const users = ['kp-a', 'kp-b', 'kp-c'];
+    const regs = users.map((u) => pool.add({ aor: `sip:${u}@127.0.0.1`, auth: { password: 'secret' } }));
+    const seen = [];
+    pool.addEventListener('request', (e) => seen.push([e.detail.method, e.detail.registration?.aor ?? null]));
+    const byMember = new Map(regs.map((r) => [r, 0]));
+    for (const r of regs) r.addEventListener('request', () => byMember.set(r, byMember.get(r) + 1));
+    const results = await pool.registerAll();
+    assert.ok(results.every((r) => r.status === 'fulfilled'), JSON.stringify(results));
+    for (const u of [...users].reverse()) {
+      const ok = lastReply((await sipsak(['-s', `sip:${u}@127.0.0.1:${ctx.registrar.udpPort}`])).out);
+      assert.equal(ok.status, 200, ok.text);
+    }
+    assert.deepEqual([...byMember.values()], [1, 1, 1], 'each member got its own request');
+    assert.deepEqual(seen, [...users].reverse().map((u) => ['OPTIONS', `sip:${u}@127.0.0.1`]));
+    // the registrar's view: one binding per AOR, all on the pool's one connection
+    const held = (await ctx.registrar.dump()).filter((b) => b.aor.startsWith('kp-'));
+    assert.equal(held.length, 3, JSON.stringify(held));
+    assert.equal(new Set(held.map((b) => b.tcpConnId)).size, 1, 'one flow');
+    for (const r of regs) assert.ok(held.some((b) => b.contact.includes(r.contact.user)), `${r.aor}'s contact is held`);
+  } finally {
+    pool.close();
+  }
+});

@@ -240,3 +240,19 @@ test('a pool routes requests to the member their Request-URI names', async () =>
     pool.close();
   }
 });
+
+// allow / accept: what is refused, named by the option (the core's words for one-line values)
+const REFUSED = [
+  [{ allow: 'INVITE' }, 'allow', /must be an array/],
+  [{ allow: ['INVITE', 7] }, 'allow[1]', /non-empty string, got 7/],
+  [{ accept: [''] }, 'accept[0]', /non-empty string/],
+  [{ allow: ['INVITE\r\nX-Evil: 1'] }, 'allow', /one line/],
+  [{ accept: ['text/plain\nX: y'] }, 'accept', /one line/],
+];
+
+test('allow and accept refusals name the option', async () => {
+  for (const [opts, option, words] of REFUSED) {
+    await assert.rejects(sipreg.createRegistration({ server: 'ws://registrar.invalid', aor: 'sip:a@example.test', WebSocket: FakeSocket, ...opts }),
+      (e) => e.code === 'SIPREG_E_CONFIG' && e.option === option && words.test(e.message), `${JSON.stringify(opts)} → ${option}`);
+  }
+});

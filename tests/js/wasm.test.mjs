@@ -16,7 +16,7 @@ test('imports: only the memory-growth notification', () => {
 test('exports: memory, _initialize and the sw_* shim', () => {
   const names = WebAssembly.Module.exports(mod).map((e) => e.name);
   for (const n of ['memory', '_initialize', 'sw_parse', 'sw_uri_equal', 'sw_reg_new', 'sw_recv',
-    'sw_poll_send', 'sw_poll_event', 'sw_deadline', 'sw_timeout', 'sw_transport', 'sw_info', 'sw_call_id', 'sw_network', 'sw_pong',
+    'sw_poll_send', 'sw_poll_event', 'sw_deadline', 'sw_timeout', 'sw_transport', 'sw_info', 'sw_network', 'sw_pong',
     'sw_request_answer', 'sw_respond', 'sw_route_key', 'sw_request_keys', 'sw_contact']) {
     assert.ok(names.includes(n), `missing export ${n}`);
   }
