@@ -1,11 +1,19 @@
 // calls.test.mjs — calls ride the registered flow (issue 13 item 3), in Debian's Chromium with
 // fake media devices, through the real Kamailio (tests/registrar/kamailio.cfg relays requests to
-// registered users: lookup + record_route + t_relay, WS contacts aliased). Page B (plain JsSIP,
-// or plain SIP.js) calls page A's AOR, A answers, the call is confirmed, B hangs up. Asserted on
-// the wire of both pages (every WebSocket frame, tests/browser/calls/wire.js): INVITE → 200 → ACK
-// → BYE → 200, the INVITE reaching A at the contact the registrar holds, the dialog's requests
-// following the Record-Route; then the registrar's own table. The call set-up time (INVITE sent
-// by B → confirmed on both sides: ACK sent by B and received by A) is printed.
+// registered users: lookup + record_route + t_relay, WS contacts aliased). Four scenarios, one
+// page pair each: page A is plain JsSIP / plain SIP.js (each stack registering itself: proves the
+// relay), then JsSIP on the sipreg/jssip adapter / SIP.js on the sipreg/sipjs transport, registered
+// by sipreg; page B is always the plain stack. In each: B calls A's AOR, A answers, the call is
+// confirmed and ICE connects over loopback, B hangs up; again with A hanging up; A calls B. With A
+// on sipreg also: B cancels a ringing call (the CANCEL reaches A's stack), and once A's stack
+// stopped, B's call gets the core's 480. Asserted on the wire of both pages (every WebSocket frame,
+// tests/browser/calls/wire.js): INVITE → 200 → ACK → BYE → 200, the INVITE at the contact the
+// registrar holds, the dialog's requests following the Record-Route to the aliased Contacts; on
+// sipreg, a request/response event for each message that reached the flow; then the registrar's
+// own table (kamcmd ul.dump). The call set-up time (INVITE sent by the caller → confirmed on
+// both sides: ACK sent by the caller and received by the callee) is printed for every call, and
+// B → A's in a summary at the end. JsSIP and SIP.js are bundled from node_modules with esbuild at
+// test time into tests/browser/artifacts/calls/ (untracked); the server serves the repository.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -327,16 +335,16 @@ async function calls({ lib, aEngine, a, b, plan }) {
 const PLAN = [{ from: 'B', hangup: 'caller' }, { from: 'B', hangup: 'callee' }, { from: 'A', hangup: 'caller' }];
 
 describe('calls through Kamailio in Chromium', () => {
-  it('plain JsSIP calls plain JsSIP: INVITE → 200 → ACK → BYE relayed to the registered contact, either side hangs up', { timeout: 30_000 }, async () => {
+  it('plain JsSIP ↔ plain JsSIP: INVITE → 200 → ACK → BYE relayed to the registered contact, either side hangs up, either side calls', { timeout: 30_000 }, async () => {
     await calls({ lib: 'jssip', aEngine: 'plain', a: 'jsa', b: 'jsb', plan: PLAN });
   });
-  it('plain SIP.js calls plain SIP.js: the same', { timeout: 30_000 }, async () => {
+  it('plain SIP.js ↔ plain SIP.js: the same', { timeout: 30_000 }, async () => {
     await calls({ lib: 'sipjs', aEngine: 'plain', a: 'sja', b: 'sjb', plan: PLAN });
   });
-  it('plain JsSIP calls JsSIP on sipreg (the sipreg/jssip adapter, registered by sipreg): the call rides the registered flow', { timeout: 30_000 }, async () => {
+  it('plain JsSIP ↔ JsSIP on sipreg (sipreg/jssip, registered by sipreg): calls ride the registered flow, a CANCEL reaches the stack, the core answers 480 once it stopped', { timeout: 30_000 }, async () => {
     await calls({ lib: 'jssip', aEngine: 'sipreg', a: 'rja', b: 'rjb', plan: PLAN });
   });
-  it('plain SIP.js calls SIP.js on sipreg (the sipreg/sipjs transport, no Registerer): the same', { timeout: 30_000 }, async () => {
+  it('plain SIP.js ↔ SIP.js on sipreg (sipreg/sipjs, no Registerer): the same', { timeout: 30_000 }, async () => {
     await calls({ lib: 'sipjs', aEngine: 'sipreg', a: 'rsa', b: 'rsb', plan: PLAN });
   });
 });
