@@ -1,12 +1,16 @@
 // app.mjs — the sipreg demo page: an account form drives one registration; its events feed the
-// state badge, the bindings table, "What happened" and the SIP message ladder. The page decides
-// nothing about SIP: it calls register()/unregister()/fetch() and shows what the events say.
+// state badge, the bindings table, "What happened", the requests that reached the registration
+// (with the answers sent) and the SIP message ladder. The page decides nothing about SIP: it calls
+// register()/unregister()/fetch() and shows what the events say; requests are answered by the
+// core's table (nothing on this page takes them). "Call this page" opens call.html, which calls
+// the address of record with plain JsSIP.
 // window.sipregDemo = { sipreg, registration } is there for the browser tests and the console.
 import { byId, el, clock, countdownTo, tickCountdowns, dropCountdowns } from './demo/dom.mjs';
 import { ContactRows, prefill, readSettings } from './demo/settings-form.mjs';
 import { renderStatus } from './demo/status-view.mjs';
 import { renderBindings, tickBindings } from './demo/bindings-table.mjs';
 import { addMessage, addSeparator } from './demo/ladder.mjs';
+import { RequestsPanel } from './demo/requests-panel.mjs';
 import { eventNotice, messageNotices } from './demo/words.mjs';
 
 /** Registration events the page listens to. */
@@ -45,6 +49,7 @@ let settingUp = Promise.resolve();
 
 const form = /** @type {HTMLFormElement} */ (byId('settings'));
 const rows = new ContactRows(byId('contact-rows'), /** @type {HTMLButtonElement} */ (byId('add-contact')));
+const requests = new RequestsPanel(byId('requests'));
 
 /**
  * Add a line to "What happened" (newest first).
@@ -84,7 +89,21 @@ function render() {
   const info = current ? current.reg.info : null;
   renderStatus(info, { aor: current?.aor ?? '', lastFailure: current?.lastFailure ?? null, held: held(info) });
   renderBindings(bindingsView(), info ? info.bindings : null, { othersOmitted: info?.othersOmitted ?? 0, held: held(info) });
+  renderCallLink(info);
   tick();
+}
+
+/**
+ * Point "Call this page" at the call page for the current account (the same WebSocket server,
+ * the AOR as the callee); while not registered it says so.
+ * @param {any} info
+ */
+function renderCallLink(info) {
+  const link = /** @type {HTMLAnchorElement} */ (byId('call-link'));
+  const query = current ? new URLSearchParams({ ws: current.server, to: current.aor }) : null;
+  link.href = query ? `call.html?${query}` : 'call.html';
+  link.dataset.ready = String(held(info));
+  link.title = held(info) ? `Call ${current?.aor} from a second page` : 'Register first: a call reaches this page only while it is registered';
 }
 
 /** Move the countdowns and expiry bars on. */
@@ -103,6 +122,18 @@ function showMessage(d, retired) {
   const parsed = d.text.trim() === '' ? null : sipreg.parse(d.text);
   addMessage(byId('ladder'), d, parsed, retired ? `previous account ${retired}` : '');
   if (d.direction === 'in' && parsed?.ok && !retired) messageNotices(parsed).forEach(notice);
+  if (d.direction === 'out' && parsed?.ok && parsed.type === 'response') requests.answered(parsed);
+}
+
+/**
+ * A request reached this page's registration: list it. The core answers it after the dispatch
+ * unless a listener took it (preventDefault); the answer sent shows up as an outgoing message.
+ * @param {Event} e the "request" event
+ */
+function onRequest(e) {
+  const d = /** @type {CustomEvent} */ (e).detail;
+  const row = requests.add({ method: d.method, message: d.message, answer: d.answer });
+  queueMicrotask(() => { if (e.defaultPrevented) requests.taken(row); }); // after every listener ran
 }
 
 /** @param {string} text shown under the form; '' hides it */
@@ -227,6 +258,7 @@ async function registrationFor(s, { renew = false } = {}) {
   addSeparator(byId('ladder'), same ? `settings changed: the registration of ${s.aor} continues` : `new registration of ${s.aor}`);
   current = { reg, key, identity, server: s.server, contacts: JSON.stringify(s.contacts), aor: s.aor, listeners, unwake: sipreg.wakeOnResume(reg), lastFailure: null, flowLost: false };
   reg.addEventListener('registered', saveState, { signal: listeners.signal });
+  reg.addEventListener('request', onRequest, { signal: listeners.signal });
   window.sipregDemo.registration = reg;
   render();
   return current;
