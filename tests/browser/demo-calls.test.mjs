@@ -131,16 +131,19 @@ demoTest(rig, '14-narrow-requests', 'a 390×844 phone screen: a reachability pin
   const caller = await callFrom(page, callerProblems);
   await caller.waitForSelector('#call-state[data-state="failed"]', { timeout: 10000 });
   await until(async () => (await panel(page)).some((r) => r.method === 'INVITE' && r.status === '480'), 'the call in the panel');
-  const layout = await page.evaluate(() => ({
-    scrollWidth: /** @type {Element} */ (document.scrollingElement).scrollWidth,
-    innerWidth,
-    outside: [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > innerWidth + 0.5)
-      .map((e) => `${e.tagName.toLowerCase()}.${e.className}`),
-  }));
-  assert.equal(layout.innerWidth, 390);
-  assert.ok(layout.scrollWidth <= layout.innerWidth, `the page scrolls sideways: ${layout.scrollWidth} > ${layout.innerWidth}`);
-  assert.deepEqual(layout.outside, [], 'nothing reaches past the right edge');
+  for (const [which, p] of [['the demo page', page], ['the call page', caller]]) {
+    const layout = await p.evaluate(() => ({
+      scrollWidth: /** @type {Element} */ (document.scrollingElement).scrollWidth,
+      innerWidth,
+      outside: [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > innerWidth + 0.5)
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className}`),
+    }));
+    assert.equal(layout.innerWidth, 390, which);
+    assert.ok(layout.scrollWidth <= layout.innerWidth, `${which} scrolls sideways: ${layout.scrollWidth} > ${layout.innerWidth}`);
+    assert.deepEqual(layout.outside, [], `${which}: nothing reaches past the right edge`);
+  }
   await page.locator('.requests-card').screenshot({ path: `${ARTIFACTS}14-narrow-requests.png` });
+  await caller.screenshot({ path: `${ARTIFACTS}14-narrow-call-page.png`, fullPage: true });
   await caller.close();
   assert.deepEqual(callerProblems, [], 'the call page: no console errors or warnings');
   assert.equal((await heldBy(rig, 'niaj')).length, 1, 'the registrar holds the demo page binding');
