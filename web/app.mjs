@@ -2,8 +2,8 @@
 // state badge, the bindings table, "What happened", the requests that reached the registration
 // (with the answers sent) and the SIP message ladder. The page decides nothing about SIP: it calls
 // register()/unregister()/fetch() and shows what the events say; requests are answered by the
-// core's table (nothing on this page takes them). "Call this page" opens call.html, which calls
-// the address of record with plain JsSIP.
+// core's table, or, with "Answer calls with JsSIP" on, by JsSIP on sipreg's adapter
+// (demo/answerer.mjs). "Call this page" opens call.html, which calls the AOR with plain JsSIP.
 // window.sipregDemo = { sipreg, registration } is there for the browser tests and the console.
 import { byId, el, clock, countdownTo, tickCountdowns, dropCountdowns } from './demo/dom.mjs';
 import { ContactRows, prefill, readSettings } from './demo/settings-form.mjs';
@@ -11,6 +11,7 @@ import { renderStatus } from './demo/status-view.mjs';
 import { renderBindings, tickBindings } from './demo/bindings-table.mjs';
 import { addMessage, addSeparator } from './demo/ladder.mjs';
 import { RequestsPanel } from './demo/requests-panel.mjs';
+import { startAnswerer } from './demo/answerer.mjs';
 import { eventNotice, messageNotices } from './demo/words.mjs';
 
 /** Registration events the page listens to. */
@@ -44,6 +45,8 @@ let sipreg;
 /** @type {Current|null} */
 let current = null;
 let unregisteredOnHide = false;
+/** @type {{ reg: any, running: Promise<import('./demo/answerer.mjs').Answerer|null> } | null} JsSIP answering calls */
+let answerer = null;
 /** @type {Promise<unknown>} the registration being made, if any */
 let settingUp = Promise.resolve();
 
@@ -136,6 +139,35 @@ function onRequest(e) {
   queueMicrotask(() => { if (e.defaultPrevented) requests.taken(row); }); // after every listener ran
 }
 
+/**
+ * Keep "Answer calls with JsSIP" in step: a JsSIP user agent on the current registration while the
+ * box is ticked and the registration has a contact (after its first registration), none otherwise.
+ * A new registration (the account changed) gets a new one.
+ */
+function syncAnswerer() {
+  const box = /** @type {HTMLInputElement} */ (byId('answer-calls'));
+  const reg = current?.reg;
+  const want = box.checked && reg && reg.contact ? reg : null;
+  if (answerer && answerer.reg !== want) {
+    answerer.running.then((a) => a?.stop());
+    answerer = null;
+    if (!box.checked) notice({ level: 'info', text: 'Calls are answered by sipreg again (JsSIP stopped).' });
+  }
+  if (!want || answerer) return;
+  answerer = {
+    reg: want,
+    running: startAnswerer(want, { say: (level, text) => notice({ level, text }) }).then((a) => {
+      notice({ level: 'ok', text: 'JsSIP answers calls to this page now (on sipreg\'s connection, through sipreg/jssip).' });
+      return a;
+    }, (e) => {
+      notice({ level: 'warn', text: `JsSIP could not be started: ${/** @type {Error} */ (e).message}.` });
+      box.checked = false;
+      answerer = null;
+      return null;
+    }),
+  };
+}
+
 /** @param {string} text shown under the form; '' hides it */
 function formError(text) {
   const p = byId('form-error');
@@ -166,6 +198,7 @@ function onEvent(type, d) {
     current.lastFailure = null;
     current.flowLost = false;
   }
+  if (type === 'registered') syncAnswerer();
   if (type === 'statechange' && d.state !== 'backoff') dropCountdowns(byId('activity'));
   const n = eventNotice(type, d, { flowActive: HOLDING.includes(current.reg.state) });
   if (n) notice(n);
@@ -260,6 +293,7 @@ async function registrationFor(s, { renew = false } = {}) {
   reg.addEventListener('registered', saveState, { signal: listeners.signal });
   reg.addEventListener('request', onRequest, { signal: listeners.signal });
   window.sipregDemo.registration = reg;
+  syncAnswerer(); // a JsSIP on the previous registration stops
   render();
   return current;
 }
@@ -335,6 +369,7 @@ function wire() {
   byId('fetch').addEventListener('click', () => act((cur) => cur.reg.fetch()));
   byId('unregister').addEventListener('click', () => act((cur) => cur.reg.unregister()));
   byId('unregister-all').addEventListener('click', () => act((cur) => cur.reg.unregister({ all: true })));
+  byId('answer-calls').addEventListener('change', syncAnswerer);
 
   // Best effort: leave no binding behind when the page goes away. The request is sent at once,
   // before the page is torn down; if the page comes back from the back/forward cache, register again.
