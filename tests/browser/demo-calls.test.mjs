@@ -148,3 +148,36 @@ demoTest(rig, '14-narrow-requests', 'a 390×844 phone screen: a reachability pin
   assert.deepEqual(callerProblems, [], 'the call page: no console errors or warnings');
   assert.equal((await heldBy(rig, 'niaj')).length, 1, 'the registrar holds the demo page binding');
 }, { query: { aor: 'sip:niaj@example.test' }, viewport: { width: 390, height: 844 } });
+
+demoTest(rig, '15-answer-with-jssip', '"Answer calls with JsSIP": JsSIP on sipreg/jssip answers the call (INVITE → 200 → ACK), the caller hangs up (BYE → 200), all by this page', async (page) => {
+  /** @type {string[]} */
+  const callerProblems = [];
+  await register(page);
+  await page.check('#answer-calls');
+  await until(async () => /JsSIP answers calls to this page now/.test(await page.textContent('#activity')), 'JsSIP started');
+  const caller = await callFrom(page, callerProblems);
+  await caller.waitForSelector('#call-state[data-state="answered"]', { timeout: 10000 });
+  assert.match(await caller.textContent('#call-summary'), /answered 200 OK after \d+ ms: in call/);
+  await until(async () => /JsSIP answered a call from Demo caller/.test(await page.textContent('#activity')), 'the answer told');
+  await caller.click('#hangup');
+  await caller.waitForSelector('#call-state[data-state="ended"]', { timeout: 5000 });
+  assert.match(await caller.textContent('#call-summary'), /this page hung up/);
+  const rows = await until(async () => {
+    const r = await panel(page);
+    return r.some((x) => x.method === 'BYE' && x.status === '200') && r;
+  }, 'the hang-up in the panel, answered');
+  const byMethod = Object.fromEntries(rows.map((r) => [r.method, r]));
+  assert.deepEqual(rows.map((r) => r.method).reverse(), ['INVITE', 'ACK', 'BYE'], 'oldest first: the call, its acknowledgement, the hang-up');
+  assert.equal(byMethod.INVITE.status, '200');
+  assert.match(byMethod.INVITE.text, /^200 OK · by this page$/);
+  assert.equal(byMethod.ACK.by, 'this page');
+  assert.equal(byMethod.BYE.text, '200 OK · by this page');
+  const callerLines = await ladder(caller);
+  for (const re of [/^INVITE /, /^SIP\/2\.0 200 OK$/, /^ACK /, /^BYE /]) assert.ok(callerLines.some((l) => re.test(l)), `${re} in ${callerLines.join('\n')}`);
+  await page.uncheck('#answer-calls');
+  await until(async () => /Calls are answered by sipreg again/.test(await page.textContent('#activity')), 'JsSIP stopped');
+  await page.locator('.requests-card').screenshot({ path: `${ARTIFACTS}15-answered-by-jssip.png` });
+  await caller.close();
+  assert.deepEqual(callerProblems, [], 'the call page: no console errors or warnings');
+  assert.equal((await heldBy(rig, 'olivia')).length, 1, 'the registrar holds exactly the demo page binding');
+}, { query: { aor: 'sip:olivia@example.test' } });
