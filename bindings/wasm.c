@@ -60,17 +60,10 @@ EXPORT(sw_errname) const char *sw_errname(int err) { return sipreg_errname(err);
 EXPORT(sw_strerror) const char *sw_strerror(int err) { return sipreg_strerror(err); }
 EXPORT(sw_version) const char *sw_version(void) { return SIPREG_VERSION; }
 
-/* The Call-ID of a message (for routing in a pool): its length, with *off its offset in buf;
- * negative when the message does not parse. */
-EXPORT(sw_call_id) int sw_call_id(const char *buf, size_t len, size_t *off) {
-    struct sipreg_hdr hdrs[SIPREG_MAX_HEADERS];
-    struct sipreg_msg m;
-    size_t eoff;
-    int e = sipreg_msg_parse(&m, buf, len, hdrs, SIPREG_MAX_HEADERS, &eoff);
-    if (e < 0) return e;
-    struct sipreg_str id = sipreg_msg_call_id(&m);
-    *off = id.len ? (size_t)(id.p - buf) : 0;
-    return (int)id.len;
+/* The routing key of a message (sipreg_route_key), NUL-terminated into out: its length, or a
+ * negative error. */
+EXPORT(sw_route_key) int sw_route_key(const char *buf, size_t len, char *out, size_t cap) {
+    return sipreg_route_key(buf, len, out, cap);
 }
 
 /* ---- configuration builder ---- */
@@ -215,3 +208,55 @@ EXPORT(sw_info) int sw_info(const struct sipreg *r, uintptr_t *out, size_t cap) 
 }
 
 EXPORT(sw_memory) size_t sw_memory(const struct sipreg *r) { return sipreg_memory(r); }
+
+/* ---- requests on the flow ---- */
+
+/* The request table's status for the request in buf (sipreg_request_answer), or a negative error;
+ * out[0], out[1] get the method's offset and length in buf. */
+EXPORT(sw_request_answer)
+int sw_request_answer(const struct sipreg *r, const char *buf, size_t len, uint32_t *out) {
+    struct sipreg_hdr hdrs[SIPREG_MAX_HEADERS];
+    struct sipreg_msg m;
+    size_t eoff;
+    int answer = sipreg_request_answer(r, buf, len);
+    if (answer < 0) return answer;
+    sipreg_msg_parse(&m, buf, len, hdrs, SIPREG_MAX_HEADERS, &eoff); /* answerable: it parsed */
+    out[0] = (uint32_t)(m.method.p - buf);
+    out[1] = (uint32_t)m.method.len;
+    return answer;
+}
+
+/* Queue a response to the request in buf (sipreg_respond): the status queued, 0, or negative. */
+EXPORT(sw_respond)
+int sw_respond(struct sipreg *r, const char *buf, size_t len, int status, const char *reason,
+               size_t rlen, const char *headers, size_t hlen) {
+    return sipreg_respond(r, buf, len, status, reason, rlen, headers, hlen);
+}
+
+/* The routing keys of requests for r (sipreg_request_keys) into out: length or negative. */
+EXPORT(sw_request_keys) int sw_request_keys(const struct sipreg *r, char *out, size_t cap) {
+    return sipreg_request_keys(r, out, cap);
+}
+
+/* Our first contact as sent, in parts: out[0..13) = URI pointer and length, then offsets in it
+ * and lengths of user, host, params, transport (the ;transport= value), the port (-1: none), and
+ * the instance's pointer and length. 0, or a negative error. */
+EXPORT(sw_contact) int sw_contact(const struct sipreg *r, int32_t *out) {
+    struct sipreg_str uri, inst, tp = {NULL, 0};
+    struct sipreg_uri u;
+    int e = sipreg_contact(r, 0, &uri, &inst);
+    if (e < 0) return e;
+    if ((e = sipreg_uri_parse(&u, uri.p, uri.len, NULL)) < 0) return e;
+    sipreg_uri_param(&u, "transport", &tp, NULL);
+    const struct sipreg_str parts[4] = {u.user, u.host, u.params, tp};
+    out[0] = (int32_t)(size_t)uri.p;
+    out[1] = (int32_t)uri.len;
+    for (int i = 0; i < 4; i++) {
+        out[2 + 2 * i] = parts[i].len ? (int32_t)(parts[i].p - uri.p) : 0;
+        out[3 + 2 * i] = (int32_t)parts[i].len;
+    }
+    out[10] = u.port;
+    out[11] = (int32_t)(size_t)inst.p;
+    out[12] = (int32_t)inst.len;
+    return 0;
+}

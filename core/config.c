@@ -36,12 +36,14 @@ static int one_of(const char *v, const char *const *names) {
 
 /* String-valued keys and where they go. */
 static const char **str_field(struct sipreg_config *c, const char *key) {
-    static const char *const KEYS[] = {
-        "aor",        "registrar", "username",      "password", "ha1",   "instance", "via-host",
-        "user-agent", "supported", "extra-headers", "from",     "route", NULL};
+    static const char *const KEYS[] = {"aor",       "registrar",     "username", "password",
+                                       "ha1",       "instance",      "via-host", "user-agent",
+                                       "supported", "extra-headers", "from",     "route",
+                                       "allow",     "accept",        NULL};
     const char **fields[] = {&c->aor,       &c->registrar,     &c->username, &c->password,
                              &c->ha1,       &c->instance_id,   &c->via_host, &c->user_agent,
-                             &c->supported, &c->extra_headers, &c->from,     &c->route};
+                             &c->supported, &c->extra_headers, &c->from,     &c->route,
+                             &c->allow,     &c->accept};
     int i = one_of(key, KEYS);
     return i < 0 ? NULL : fields[i];
 }
@@ -286,10 +288,10 @@ static const char *values_problem(const struct sipreg_config *cfg, struct sipreg
         sipreg__puti(b, cfg->reg_id);
         return done(b);
     }
-    static const char *const LINES[] = {"aor",       "username", "user-agent",
-                                        "supported", "instance", "via-host"};
-    const char *vals[] = {cfg->aor,       cfg->username,    cfg->user_agent,
-                          cfg->supported, cfg->instance_id, cfg->via_host};
+    static const char *const LINES[] = {"aor",      "username", "user-agent", "supported",
+                                        "instance", "via-host", "allow",      "accept"};
+    const char *vals[] = {cfg->aor,         cfg->username, cfg->user_agent, cfg->supported,
+                          cfg->instance_id, cfg->via_host, cfg->allow,      cfg->accept};
     for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
         if (!one_line(vals[i])) {
             sipreg__putc(b, LINES[i]);

@@ -534,7 +534,9 @@ int sipreg_msg_parse(struct sipreg_msg *out, const char *buf, size_t len, struct
         out->nhdrs = 0;
         out->length = 0;
         r = parse(out, (const unsigned char *)buf, len, hdrs, max_hdrs, &bad);
-        if (r < 0) out->nhdrs = 0;
+        /* a missing mandatory header or a bad CSeq is found after the header section: its fields
+         * stay readable, so that a UAS can answer 400 (RFC 3261 §8.1.1, §8.2) */
+        if (r < 0 && r != SIPREG_E_MISSING_HEADER && r != SIPREG_E_CSEQ) out->nhdrs = 0;
     }
     if (err_off) *err_off = r < 0 ? (bad < len ? bad : len) : 0;
     return r;

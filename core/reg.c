@@ -45,6 +45,10 @@ void sipreg_config_init(struct sipreg_config *cfg) {
 #define DEFAULT_USER_AGENT "sipreg/" SIPREG_VERSION
 #define DEFAULT_SUPPORTED "path, gruu, outbound"
 #define DEFAULT_SUPPORTED_NO_OUTBOUND "path, gruu"
+/* Allow and Accept of our responses (RFC 3261 §20.5, §20.1): without a call stack on the flow the
+ * core handles only OPTIONS itself */
+#define DEFAULT_ALLOW "OPTIONS"
+#define DEFAULT_ACCEPT "application/sdp"
 /* "urn:uuid:" and the 36 characters of a UUID (RFC 4122 §3). */
 #define URN_UUID_LEN (9 + 36)
 /* A generated Via host: random characters, then ".invalid" (RFC 7118 §5). */
@@ -66,7 +70,9 @@ static size_t config_strings_len(const struct sipreg_config *c) {
                        c->from,
                        c->route,
                        c->user_agent ? c->user_agent : DEFAULT_USER_AGENT,
-                       c->supported ? c->supported : DEFAULT_SUPPORTED};
+                       c->supported ? c->supported : DEFAULT_SUPPORTED,
+                       c->allow ? c->allow : DEFAULT_ALLOW,
+                       c->accept ? c->accept : DEFAULT_ACCEPT};
     size_t n = 0;
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
         n += (s[i] ? strlen(s[i]) : 0) + 1;
@@ -230,9 +236,12 @@ static void copy_settings(struct sipreg *r, size_t *pos, const struct sipreg_con
                                          : DEFAULT_SUPPORTED_NO_OUTBOUND,
                          cfg->extra_headers,
                          cfg->from,
+                         cfg->allow ? cfg->allow : DEFAULT_ALLOW,
+                         cfg->accept ? cfg->accept : DEFAULT_ACCEPT,
                          cfg->route};
-    struct sipreg_str *dst[] = {&r->password, &r->ha1,  &r->user_agent, &r->supported,
-                                &r->extra,    &r->from, &r->route};
+    struct sipreg_str allow, accept; /* follow `from` in r->strings: sipreg__allow, __accept */
+    struct sipreg_str *dst[] = {&r->password, &r->ha1, &r->user_agent, &r->supported, &r->extra,
+                                &r->from,     &allow,  &accept,        &r->route};
     for (size_t i = 0; i < sizeof src / sizeof src[0]; i++) /* NULL: empty */
         *dst[i] = copy_str(r, pos, src[i] ? src[i] : "", src[i] ? strlen(src[i]) : 0);
     /* §8.1.2, §16.12.1.1: the outbound proxy is a loose router: its URI carries ;lr (the last
@@ -344,6 +353,7 @@ void sipreg_free(struct sipreg *r) {
     free(r->alts);
     free(r->auth[0]);
     free(r->auth[1]);
+    sipreg__responses_drop(r);
     free(r);
 }
 

@@ -6,8 +6,10 @@
 #define SIPREG_REG_INTERNAL_H
 
 #include "internal.h"
+#include "hash.h"
 
 #define SIPREG__EVENTS 8        /* queued events before the oldest is dropped */
+#define SIPREG__RESPONSES 4     /* responses waiting for poll_send (sipreg_respond) */
 #define SIPREG__ARENA 768       /* bytes for strings of the binding view (URIs, GRUUs, routes) */
 #define SIPREG__REALM_MAX 96    /* longest realm we keep for nonce reuse */
 #define SIPREG__NONCE_MAX 192   /* longest nonce we keep */
@@ -82,7 +84,9 @@ struct sipreg__auth {
     uint8_t has_opaque;
     char cnonce[SIPREG__CNONCE_LEN]; /* cnonce of the open request (kept for retransmissions) */
     uint32_t req_nc; /* nc of the open request (0: the request carries no credentials) */
-    char text[];     /* realm, nonce, opaque: allocated to their exact size */
+    uint8_t ha1_len; /* H(A1) of our credentials for this realm and algorithm (hex), computed
+                      * once when the challenge is stored (0: none, e.g. a configured HA1) */
+    char text[];     /* realm, nonce, opaque, H(A1): allocated to their exact size */
 };
 
 /* Views of a cached challenge's strings. */
@@ -90,6 +94,8 @@ struct sipreg__auth {
 #define SIPREG__AUTH_NONCE(a) sipreg__str((a)->text + (a)->realm_len, (a)->nonce_len)
 #define SIPREG__AUTH_OPAQUE(a)                                                                     \
     sipreg__str((a)->text + (a)->realm_len + (a)->nonce_len, (a)->opaque_len)
+#define SIPREG__AUTH_HA1(a)                                                                        \
+    sipreg__str((a)->text + (a)->realm_len + (a)->nonce_len + (a)->opaque_len, (a)->ha1_len)
 
 /* The registration. */
 struct sipreg {
@@ -104,7 +110,9 @@ struct sipreg {
     char *strings;
     size_t strings_len;
     struct sipreg_str aor, ruri, user, password, ha1, instance, user_agent, supported, extra,
-        via_host, from, route; /* from: empty = the AOR; route: with ;lr, or empty */
+        via_host, from, route; /* from: empty = the AOR; route: with ;lr, or empty; the Allow
+                                * and Accept values of our responses follow `from` in r->strings
+                                * (sipreg__allow, sipreg__accept) */
 
     /* the flow the host reported (sipreg_set_flow): local address for Via and generated
      * Contacts (UDP/TCP/TLS), allocated to size; NULL until reported */
@@ -192,6 +200,7 @@ struct sipreg {
     uint8_t probe_on;        /* probes run on this flow (its registration promised no pongs) */
     uint8_t probe_open;      /* a probe waits for its answer (pong_deadline runs) */
     uint8_t options_pending; /* the OPTIONS probe waits in poll_send */
+    uint8_t nresponses;      /* responses waiting (reg_request.c), at most SIPREG__RESPONSES */
     char options_branch[SIPREG__PROBE_BRANCH]; /* its Via branch: "z9hG4bK" + random */
     uint32_t options_cseq;                     /* CSeq of the open OPTIONS */
 
@@ -200,6 +209,10 @@ struct sipreg {
     int64_t wall_ms;
     sipreg_ms wall_at;
     int64_t skew_ms, skew_err_ms;
+
+    /* responses to requests on the flow (reg_request.c), waiting for sipreg_poll_send: a list,
+     * each allocated to size, oldest first */
+    struct sipreg__response *responses;
 
     /* events */
     struct sipreg_event events[SIPREG__EVENTS];
@@ -299,6 +312,19 @@ const char *sipreg__contacts_problem(const struct sipreg_contact_spec *c, size_t
 int sipreg__swap_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
                           int remove_old);
 
+/* The Allow value of our responses: NUL-terminated right after the `from` string in r->strings
+ * (reg.c copies from, allow, accept in that order, and `from` never changes; no views of their
+ * own: memory per registration). */
+static inline struct sipreg_str sipreg__allow(const struct sipreg *r) {
+    return sipreg__cstr(r->from.p + r->from.len + 1);
+}
+
+/* The Accept value of our responses: NUL-terminated right after the Allow value. */
+static inline struct sipreg_str sipreg__accept(const struct sipreg *r) {
+    struct sipreg_str allow = sipreg__allow(r);
+    return sipreg__cstr(allow.p + allow.len + 1);
+}
+
 /* 1 when the REGISTER must wait for a stream flow: it outgrew UDP (RFC 3261 §18.1.1). */
 static inline int sipreg__stream_wanted(const struct sipreg *r) {
     return r->need_stream == 1 && r->transport == SIPREG_TP_UDP;
@@ -353,6 +379,13 @@ int sipreg__probe_compose(struct sipreg *r, char *buf, size_t cap);
 
 /* Forget the probes of the flow (it went down or failed). */
 void sipreg__probe_stop(struct sipreg *r);
+
+/* The next queued response into buf (reg_request.c): its length, SIPREG_E_BUFFER (it stays
+ * queued) or SIPREG_E_DONE when none waits. */
+int sipreg__response_take(struct sipreg *r, char *buf, size_t cap);
+
+/* Drop the queued responses (the flow they were for went down, or the registration is freed). */
+void sipreg__responses_drop(struct sipreg *r);
 
 /* Handle a parsed response to the open transaction. */
 void sipreg__on_response(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now);

@@ -145,7 +145,7 @@ static int compose_credentials(const struct sipreg *r, int kind, char *buf, size
     in.username = r->user;
     in.realm = ch.realm;
     in.password = r->password;
-    in.ha1_hex = r->ha1;
+    in.ha1_hex = a->ha1_len ? SIPREG__AUTH_HA1(a) : r->ha1; /* hashed once per challenge */
     in.method = sipreg__cstr("REGISTER");
     in.uri = sipreg__ruri(r); /* §22.4: digest-uri = the Request-URI */
     in.nonce = ch.nonce;
@@ -235,6 +235,8 @@ int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
         r->ping_pending = 0;
         return 4;
     }
+    /* responses to requests on the flow before our own requests: their peer is waiting */
+    if (r->nresponses) return sipreg__response_take(r, buf, cap);
     /* the OPTIONS probe first: its CSeq is below that of a REGISTER opened after it */
     if (r->options_pending) return sipreg__probe_compose(r, buf, cap);
     if (!r->send_pending || r->op == SIPREG__OP_NONE) return SIPREG_E_DONE;

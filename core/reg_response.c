@@ -31,11 +31,16 @@ int sipreg_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now) {
     size_t off;
     int err = sipreg_msg_parse(&m, msg, len, hdrs, SIPREG_MAX_HEADERS, &off);
     /* anything that arrived proves the flow delivers: the probe's silence starts again */
-    int pong = err == 0 && sipreg__probe_answer(r, &m, now);
+    int pong = err == 0 && m.type == SIPREG_RESPONSE && sipreg__probe_answer(r, &m, now);
     if (len) sipreg__probe_heard(r, now);
+    /* RFC 3261 §8.2: a request is the host's to answer (sipreg_respond and the request table);
+     * one missing a mandatory header, or with a bad CSeq, is answered 400 when it has a Via */
+    if (m.type == SIPREG_REQUEST &&
+        (err == 0 || ((err == SIPREG_E_MISSING_HEADER || err == SIPREG_E_CSEQ) &&
+                      sipreg_msg_find(&m, SIPREG_H_VIA, NULL))))
+        return SIPREG_RECV_REQUEST;
     if (err < 0) return err; /* garbage is dropped; the transaction keeps waiting */
     if (pong) return 0;      /* any response to the OPTIONS probe, 200 or 404/405: the flow lives */
-    if (m.type != SIPREG_RESPONSE) return SIPREG_E_ASYMMETRIC;
     /* §17.1.3: a response belongs to our transaction by branch and CSeq method; we also
      * check the Call-ID and CSeq number, which are ours alone (§10.2) */
     struct sipreg_cseq cs;

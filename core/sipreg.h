@@ -529,21 +529,24 @@ struct sipreg_config {
     const char *user_agent;    /* User-Agent (default "sipreg/<version>"); "" to omit */
     const char *supported;     /* Supported (default "path, gruu, outbound"); "" to omit */
     const char *extra_headers; /* extra header lines, each "Name: value\r\n" */
-    const char *from;  /* third-party registration (§10.2): the From URI, the one responsible for
-                        * it (To stays the AOR; the digest user defaults to its user part);
-                        * NULL: From = the AOR */
-    const char *route; /* outbound proxy (§8.1.2): every request carries "Route: <route>", ;lr
-                        * added when missing (loose routing, §16.12.1.1); NULL: none */
-    uint8_t seed[32];  /* entropy for the PRNG (the host's crypto RNG) */
+    const char *from;   /* third-party registration (§10.2): the From URI, the one responsible for
+                         * it (To stays the AOR; the digest user defaults to its user part);
+                         * NULL: From = the AOR */
+    const char *allow;  /* Allow of our responses (RFC 3261 §20.5): the methods the host handles;
+                         * NULL: "OPTIONS" (a call stack on the flow sets its own) */
+    const char *accept; /* Accept of a 200 to OPTIONS (§20.1); NULL: "application/sdp" */
+    const char *route;  /* outbound proxy (§8.1.2): every request carries "Route: <route>", ;lr
+                         * added when missing (loose routing, §16.12.1.1); NULL: none */
+    uint8_t seed[32];   /* entropy for the PRNG (the host's crypto RNG) */
     struct sipreg_policy policy; /* timers and retry */
 };
 
 /* Set one configuration field by name from a string (keys: aor, registrar, discovery
  * (configured|aor|multicast), expires, transport (ws|wss|udp|tcp|tls), username, password, ha1,
  * instance, reg-id, outbound, via-host, user-agent, supported, extra-headers, from, route,
- * manual-refresh, other-flow-up, t1-ms, t2-ms, refresh-margin, short-margin, retry-base,
- * retry-base-up, retry-max, max-retry-after, max-auth-retries, keepalive (never|auto|always),
- * keepalive-s, pong-timeout-ms, min-grant, probe (options|host|none), probe-s,
+ * allow, accept, manual-refresh, other-flow-up, t1-ms, t2-ms, refresh-margin, short-margin,
+ * retry-base, retry-base-up, retry-max, max-retry-after, max-auth-retries, keepalive
+ * (never|auto|always), keepalive-s, pong-timeout-ms, min-grant, probe (options|host|none), probe-s,
  * retry-credentials, max-redirects, command-ms, alternates, udp-max). `value` must live until
  * sipreg_new. 0, SIPREG_E_NOT_FOUND (unknown key) or SIPREG_E_CONFIG (bad value). */
 int sipreg_config_set(struct sipreg_config *cfg, const char *key, const char *value);
@@ -654,9 +657,87 @@ int sipreg_set_multicast(struct sipreg *r, const char *group, size_t len, int tt
 /* Tell the core the wall clock (Unix ms) at monotonic `now`, for clock-skew estimates. */
 int sipreg_wallclock(struct sipreg *r, int64_t unix_ms, sipreg_ms now);
 
-/* Feed one received SIP message (or a CRLF keep-alive pong). 0 handled, SIPREG_E_ASYMMETRIC if
- * not ours (dropped), or a parse error (dropped). */
+/* sipreg_recv's result for a request that arrived on the flow: not an error, a request for the
+ * host (it answers with sipreg_respond, RFC 3261 §8.2). */
+#define SIPREG_RECV_REQUEST 1
+
+/* Feed one received SIP message (or a CRLF keep-alive pong). 0: the core's own (a response to its
+ * REGISTER or OPTIONS probe, a pong); SIPREG_RECV_REQUEST: a request the host should answer (also
+ * one that lacks a mandatory header or has a bad CSeq but has a Via: the table answers 400);
+ * SIPREG_E_ASYMMETRIC: a response that is not the core's (the host's own transactions); any other
+ * negative: a parse error (dropped). */
 int sipreg_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now);
+
+/* The tests of the request table, in the order it applies them to a request that arrived on the
+ * flow (RFC 3261 §8.2): X(identifier, value, name). The first test that holds gives the answer. */
+#define SIPREG_REQUEST_TEST_LIST(X)                                                                \
+    /* the method is ACK */                                                                        \
+    X(SIPREG_RQ_ACK, 1, "ack")                                                                     \
+    /* a mandatory header is missing, or the CSeq is bad or names another method */                \
+    X(SIPREG_RQ_MALFORMED, 2, "malformed")                                                         \
+    /* the Request-URI scheme is not sip, sips or tel */                                           \
+    X(SIPREG_RQ_SCHEME, 3, "scheme")                                                               \
+    /* Require names an option tag we do not support (not for ACK, CANCEL) */                      \
+    X(SIPREG_RQ_REQUIRE, 4, "require")                                                             \
+    /* the method is CANCEL (we hold no transaction it could cancel) */                            \
+    X(SIPREG_RQ_CANCEL, 5, "cancel")                                                               \
+    /* the To header has a tag: a request inside a dialog, and we hold none */                     \
+    X(SIPREG_RQ_IN_DIALOG, 6, "in-dialog")                                                         \
+    /* the Request-URI is none of our contacts, GRUUs or the AOR */                                \
+    X(SIPREG_RQ_NOT_OURS, 7, "not-ours")                                                           \
+    /* the method is OPTIONS */                                                                    \
+    X(SIPREG_RQ_OPTIONS, 8, "options")                                                             \
+    /* a method the core knows by name (INVITE, BYE, MESSAGE, ...): a call stack's, not ours */    \
+    X(SIPREG_RQ_KNOWN, 9, "known-method")                                                          \
+    /* any other method */                                                                         \
+    X(SIPREG_RQ_OTHER, 10, "other-method")
+enum sipreg_request_test { SIPREG_REQUEST_TEST_LIST(SIPREG__ENUMERATOR) };
+
+/* One row of the request table: when `test` holds, the answer is `status` (0: none). */
+struct sipreg_request_rule {
+    int test;        /* enum sipreg_request_test */
+    int status;      /* the status the core answers, or 0 for no response */
+    const char *why; /* one line: the rule and its RFC section */
+};
+
+/* The request table in the order it applies (the first row whose test holds gives the answer);
+ * *n gets the row count. */
+const struct sipreg_request_rule *sipreg_request_rules(size_t *n);
+
+/* Name of a request test ("ack", "not-ours", ...). */
+const char *sipreg_request_test_name(int test);
+
+/* The status the request table gives the request req[0..len) that arrived on r's flow (0: no
+ * response, e.g. ACK), or a negative error (it does not parse as a request we can answer). */
+int sipreg_request_answer(const struct sipreg *r, const char *req, size_t len);
+
+/* Queue a response to the request req[0..len) for sipreg_poll_send (RFC 3261 §8.2.6). status 0:
+ * the table's (sipreg_request_answer); reason NULL or rlen 0: the standard phrase (§21). The core
+ * copies every Via, From, To, Call-ID and CSeq (§8.2.6.2), adds a To tag to a non-100 response
+ * when the request had none (derived from the request's Call-ID, From tag and top Via branch and a
+ * secret of the registration: a retransmission gets the same tag, §8.2.7), writes
+ * Content-Length: 0, and adds Allow, Accept and Supported to a 200 to OPTIONS (§11.2),
+ * Unsupported to a 420 (§8.2.2.3) and Allow to a 405 or 501 (§8.2.1). `headers`: extra header
+ * lines, each "Name: value\r\n". Returns the status queued, 0 when none is due (ACK), or
+ * SIPREG_E_INVAL (status outside 100..699, a reason with CR or LF, `headers` malformed or naming
+ * a header the core writes), SIPREG_E_LIMIT (responses waiting to be sent: at most 4), a parse
+ * error, or SIPREG_E_NOMEM. */
+int sipreg_respond(struct sipreg *r, const char *req, size_t len, int status, const char *reason,
+                   size_t rlen, const char *headers, size_t hlen);
+
+/* Our contact i as the REGISTER sends it (a generated one with the flow's address): its URI and
+ * the +sip.instance it carries (RFC 5626 §4.2; empty when none). 0, or SIPREG_E_NOT_FOUND. */
+int sipreg_contact(const struct sipreg *r, size_t i, struct sipreg_str *uri,
+                   struct sipreg_str *instance);
+
+/* The key a host with many registrations routes a received message by, NUL-terminated into out:
+ * "r:" and the Request-URI's user@host (host in lower case) for a request, "c:" and the Call-ID
+ * for a response. Its length, SIPREG_E_BUFFER, or a parse error. */
+int sipreg_route_key(const char *msg, size_t len, char *out, size_t cap);
+
+/* The routing keys (sipreg_route_key form) of requests for r: those of our contacts, our GRUUs and
+ * the AOR, one per line into out, NUL-terminated. Its length, or SIPREG_E_BUFFER. */
+int sipreg_request_keys(const struct sipreg *r, char *out, size_t cap);
 
 /* Let the core act on its deadlines (safe to call early or late, any number of times). */
 int sipreg_on_timeout(struct sipreg *r, sipreg_ms now);
@@ -664,7 +745,8 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now);
 /* The next absolute time on_timeout should run, or SIPREG_NEVER. */
 sipreg_ms sipreg_deadline(const struct sipreg *r);
 
-/* Take the next message to send into buf (a REGISTER, or a "\r\n\r\n" keep-alive ping).
+/* Take the next message to send into buf (a response queued by sipreg_respond first, then an
+ * OPTIONS probe, a REGISTER, or a "\r\n\r\n" keep-alive ping).
  * Returns its length, SIPREG_E_DONE when none,
  * SIPREG_E_BUFFER when cap is too small (SIPREG_MAX_MESSAGE always suffices; it stays queued). */
 int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap);
@@ -689,6 +771,8 @@ const char *sipreg_match_name(int match);   /* see sipreg_state_name */
 const char *sipreg_op_name(int op);         /* see sipreg_state_name */
 const char *sipreg_liveness_name(int l);    /* "none", "crlf", "options", "host" */
 const char *sipreg_trigger_name(int t);     /* "register", "granted", ... (enum sipreg_trigger) */
+/* The name the event view gives an event type's number ("granted", "delayMs", ...; "" none). */
+const char *sipreg_event_value_name(int type);
 
 /* ------------------------------------------------------------------------------------------ */
 /* TOOLKIT: the parsers, URI comparison, digest and REGISTER composition the registration is   */
@@ -825,7 +909,8 @@ struct sipreg_msg {
 /* Parse one SIP message from buf[0..len). `hdrs` has room for `max_hdrs` fields. Checks framing,
  * start line, header syntax, the mandatory headers (Call-ID, CSeq, From, To, Via, RFC 3261 §8.1.1)
  * and that CSeq, To and From parse (§20.20, §20.39; RFC 4475 §3.1.2.6). Returns 0 or a negative
- * code; *err_off gets the offset of the error. */
+ * code; *err_off gets the offset of the error. On SIPREG_E_MISSING_HEADER and SIPREG_E_CSEQ the
+ * start line and the header fields stay in *out (a UAS answers such a request 400, §8.2). */
 int sipreg_msg_parse(struct sipreg_msg *out, const char *buf, size_t len, struct sipreg_hdr *hdrs,
                      size_t max_hdrs, size_t *err_off);
 

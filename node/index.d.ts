@@ -70,6 +70,12 @@ export interface RegistrationOptions {
   userAgent?: string;
   supported?: string;
   extraHeaders?: string | Record<string, string>;
+  /** The methods the app handles on the flow, sent as Allow in the core's answers (a 200 to
+   *  OPTIONS, 405, 501); default ['OPTIONS']: a call stack on the flow gives its own list. */
+  allow?: string[];
+  /** The body types the app accepts, sent as Accept in the core's 200 to OPTIONS (default
+   *  ['application/sdp']). */
+  accept?: string[];
   manualRefresh?: boolean;
   viaHost?: string;
   policy?: {
@@ -330,6 +336,53 @@ export interface ErrorDetail {
   text?: string;
 }
 
+/** "flowup": the flow came up (the core was told; its members may send now). */
+export interface FlowUpDetail {
+  /** 'ws', 'wss', 'udp', 'tcp', 'tls'. */
+  kind: string | null;
+  /** The flow's local address (UDP/TCP/TLS), null for WebSocket. */
+  local: { address: string; port: number } | null;
+}
+/** "request": a request arrived on the registered flow (cancelable). Nobody takes it: after the
+ *  dispatch the core answers with `answer`. A listener takes it with event.preventDefault() (then
+ *  nothing is sent until it responds) or by calling respond(). */
+export interface RequestDetail {
+  /** The request's method (as written: methods are case-sensitive). */
+  method: string;
+  /** The whole request as it arrived. */
+  text: string;
+  /** The parse view (built on first read). */
+  readonly message: ParsedMessage;
+  /** The status the core sends when nobody takes the request (its request table), 0: none (ACK). */
+  answer: number;
+  /** The registration whose contact (or GRUU, or AOR) the Request-URI names; null on a pool's
+   *  event when it names none of its members. */
+  registration: Registration | null;
+  /** Send a response composed by the core (Via, From, To with its tag, Call-ID, CSeq copied);
+   *  status 0: the core's answer; reason: the standard phrase when left out; headers: extra
+   *  lines. Returns the status sent (0: none, for an ACK or while the flow is down). Throws a SipregError naming
+   *  `status`, `reason` or `headers` when refused. */
+  respond(status?: number, reason?: string, headers?: string | Record<string, string | number>): number;
+}
+/** "response": a response on the flow that is not the core's (the app's own transactions). */
+export interface ResponseDetail {
+  text: string;
+  /** The parse view (built on first read). */
+  readonly message: ParsedMessage;
+  /** The registration it arrived for; null on a pool's event for none of its members. */
+  registration: Registration | null;
+}
+/** Our first contact as the core sends it, in parts (the core's URI parser). */
+export interface ContactParts {
+  uri: string; user: string; host: string; port: number | null;
+  /** ";a=b;c" URI parameters, leading ';' kept. */
+  params: string;
+  /** The ;transport= value, or null. */
+  transport: string | null;
+  /** The +sip.instance it carries ("urn:uuid:…"), or null without outbound. */
+  instance: string | null;
+}
+
 /** Every event of a Registration and its detail. */
 export interface RegistrationEventMap {
   statechange: RegistrationEventDetail;
@@ -346,6 +399,18 @@ export interface RegistrationEventMap {
   message: MessageDetail;
   error: ErrorDetail;
   flowdown: FlowDownDetail;
+  flowup: FlowUpDetail;
+  request: RequestDetail;
+  response: ResponseDetail;
+}
+
+/** Events of a RegistrationPool and their detail. */
+export interface RegistrationPoolEventMap {
+  request: RequestDetail;
+  response: ResponseDetail;
+  /** A message for none of the members (or bad input): its text and the flow's index. */
+  unrouted: { text: string; flow: number };
+  flowdown: FlowDownDetail & { flow: number };
 }
 
 export declare class Registration extends EventTarget {
@@ -357,6 +422,15 @@ export declare class Registration extends EventTarget {
   readonly memory: number;
   /** The flow it goes over (a pool's registrations share their flow's). */
   readonly flow: Flow | null;
+  /** Whether that flow is up now ("flowup" / "flowdown" say when it changes). */
+  readonly flowUp: boolean;
+  /** Our first contact as sent, in parts: what a call stack on this flow puts in its own
+   *  messages so that requests reach it here; null when closed. */
+  readonly contact: ContactParts | null;
+  /** The keys a pool routes requests for this registration by (its contacts, GRUUs, AOR). */
+  readonly requestKeys: string[];
+  /** Hand the app's own request or response to the flow as it is; false when the flow is down. */
+  send(text: string): boolean;
   /** Resolves when registered; rejects with the attempt's RegistrationError (the core keeps
    *  retrying after a transient failure: see whenRegistered). Each call has its own promise. */
   register(options?: CallOptions): Promise<RegisteredDetail>;
@@ -429,6 +503,9 @@ export declare class RegistrationPool extends EventTarget {
   unregisterAll(options?: UnregisterOptions): Promise<PromiseSettledResult<unknown>[]>;
   wake(options?: { network?: boolean }): void;
   close(): void;
+  addEventListener<K extends keyof RegistrationPoolEventMap>(type: K,
+    listener: (event: CustomEvent<RegistrationPoolEventMap[K]>) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
 }
 
 /** One WebSocket flow (RFC 7118); "down" events carry FlowDownDetail. */

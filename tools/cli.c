@@ -22,6 +22,7 @@ static const char USAGE[] =
     "                --method M --uri URI --nonce N --nc HEX --cnonce C [--body B]\n"
     "  sipreg simulate [-v] SCRIPT              run a scenario script and print the log\n"
     "  sipreg policy                            the failure table (Markdown, as in the README)\n"
+    "  sipreg requests                          the request table (Markdown, as in the README)\n"
     "  sipreg version\n";
 
 /* Read a whole file ("-" = stdin) into a malloc'd buffer. */
@@ -282,6 +283,24 @@ static int cmd_policy(void) {
     return 0;
 }
 
+/* sipreg requests: the core's request table as a Markdown table (the README's copy is checked
+ * against this output by tests/cli/run.sh). */
+static int cmd_requests(void) {
+    size_t n;
+    const struct sipreg_request_rule *rules = sipreg_request_rules(&n);
+    puts("| when | answer | rule |");
+    puts("|---|---|---|");
+    for (size_t i = 0; i < n; i++) {
+        printf("| %s |", sipreg_request_test_name(rules[i].test));
+        if (rules[i].status)
+            printf(" %d |", rules[i].status);
+        else
+            printf(" none |");
+        printf(" %s |\n", rules[i].why);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fputs(USAGE, stderr);
@@ -294,6 +313,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "digest")) return cmd_digest(argc - 2, argv + 2);
     if (!strcmp(cmd, "simulate")) return cmd_simulate(argc - 2, argv + 2);
     if (!strcmp(cmd, "policy")) return cmd_policy();
+    if (!strcmp(cmd, "requests")) return cmd_requests();
     if (!strcmp(cmd, "version")) {
         puts(SIPREG_VERSION);
         return 0;

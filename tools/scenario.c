@@ -38,6 +38,9 @@ struct sim {
     int failures;
     int lineno;
     int last_recv;
+    int last_respond;            /* what the last `respond` returned */
+    char last_request[MAX_SENT]; /* the last request received (what `respond` answers) */
+    size_t last_request_len;
     char last_sent[MAX_SENT];    /* the last REGISTER sent (what `recv` answers) */
     char last_options[MAX_SENT]; /* the last OPTIONS probe sent (what `recv options` answers) */
     char *history[8];            /* the last REGISTERs sent, newest first (malloc) */
@@ -114,7 +117,11 @@ static void drain(struct sim *s) {
         const char *cs = strstr(it->text, "\r\nCSeq: ");
         it->cseq = cs ? (uint32_t)strtoul(cs + 8, NULL, 10) : 0;
         if (s->log) {
-            if (it->cseq)
+            const char *eol = strstr(it->text, "\r\n");
+            if (!strncmp(buf, "SIP/2.0 ", 8))
+                fprintf(s->log, "t=%" PRId64 " send response %.*s bytes=%d\n", s->now,
+                        eol ? (int)(eol - it->text) : 0, it->text, n);
+            else if (it->cseq)
                 fprintf(s->log, "t=%" PRId64 " send %s cseq=%u bytes=%d\n", s->now,
                         options ? "OPTIONS" : "REGISTER", it->cseq, n);
             else
@@ -137,7 +144,9 @@ static void drain(struct sim *s) {
                         ev.text.p ? ev.text.p : "");
             if (ev.error) fprintf(s->log, " error=%s", sipreg_errname(ev.error));
             if (ev.at != SIPREG_NEVER) fprintf(s->log, " at=%" PRId64, ev.at);
-            fprintf(s->log, " value=%" PRId64 "\n", ev.value);
+            const char *key = sipreg_event_value_name(ev.type);
+            if (key[0]) fprintf(s->log, " %s=%" PRId64, key, ev.value);
+            fprintf(s->log, "\n");
         }
     }
 }
@@ -420,9 +429,23 @@ static int event_matches(const struct item *it, const char *opts, int type) {
     if (opt(opts, "op", v, sizeof v) && strcmp(sipreg_op_name(it->ev.op), v)) return 0;
     if (opt(opts, "status", v, sizeof v) && it->ev.status != atoi(v)) return 0;
     if (opt(opts, "error", v, sizeof v) && it->ev.error != error_code(v)) return 0;
-    if (opt(opts, "value", v, sizeof v) && parse_range(v, &lo, &hi) == 0 &&
-        (it->ev.value < lo || it->ev.value > hi))
+    /* the event's number under its name (granted=600, delayMs=30000..60000, all=true,
+     * transport=tcp): the names and values the event view gives it */
+    const char *key = sipreg_event_value_name(type);
+    if (opt(opts, "value", v, sizeof v)) {
+        fprintf(stderr, "scenario: 'value=' is gone; this event's number is '%s='\n",
+                key[0] ? key : "(none)");
         return 0;
+    }
+    if (key[0] && opt(opts, key, v, sizeof v)) {
+        if (!strcmp(v, "true") || !strcmp(v, "tcp"))
+            lo = hi = type == SIPREG_EV_CONNECT ? SIPREG_TP_TCP : 1;
+        else if (!strcmp(v, "false") || !strcmp(v, "null"))
+            lo = hi = 0;
+        else if (parse_range(v, &lo, &hi) != 0)
+            return 0;
+        if (it->ev.value < lo || it->ev.value > hi) return 0;
+    }
     if (opt(opts, "at", v, sizeof v) && parse_range(v, &lo, &hi) == 0 &&
         (it->ev.at < lo || it->ev.at > hi))
         return 0;
@@ -528,8 +551,17 @@ static int expect(struct sim *s, const char *rest) {
     } else if (!strcmp(what, "recv")) {
         const char *got = s->last_recv == 0                     ? "ok"
                           : s->last_recv == SIPREG_E_ASYMMETRIC ? "asymmetric"
+                          : s->last_recv == SIPREG_RECV_REQUEST ? "request"
                                                                 : sipreg_errname(s->last_recv);
         if (strcmp(got, opts)) fail(s, "recv returned %s, expected %s", got, opts);
+    } else if (!strcmp(what, "respond")) {
+        /* "expect respond 480": what the last `respond` returned (a status, 0, or an error) */
+        char got[48];
+        if (s->last_respond < 0)
+            snprintf(got, sizeof got, "%s", sipreg_errname(s->last_respond));
+        else
+            snprintf(got, sizeof got, "%d", s->last_respond);
+        if (strcmp(got, opts)) fail(s, "respond returned %s, expected %s", got, opts);
     } else if (!strcmp(what, "binding")) {
         expect_binding(s, opts);
     } else if (!strcmp(what, "bindings")) {
@@ -663,6 +695,15 @@ static int step(struct sim *s, const char *cmd, const char *heredoc, size_t hlen
             if (s->verbose) fprintf(s->log, "%.*s", (int)len, msg);
         }
         s->last_recv = sipreg_recv(s->r, msg, len, s->now);
+        if (s->last_recv == SIPREG_RECV_REQUEST) {
+            memcpy(s->last_request, msg, len);
+            s->last_request_len = len;
+        }
+    } else if (!strncmp(cmd, "respond", 7) && (!cmd[7] || cmd[7] == ' ')) {
+        /* "respond [STATUS]": answer the last request received (0 / none: the request table) */
+        s->last_respond = sipreg_respond(s->r, s->last_request, s->last_request_len,
+                                         cmd[7] ? atoi(cmd + 8) : 0, NULL, 0, NULL, 0);
+        if (s->log) fprintf(s->log, "t=%" PRId64 " respond -> %d\n", s->now, s->last_respond);
     } else {
         return -1;
     }

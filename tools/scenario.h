@@ -21,17 +21,24 @@
  *                            from the last REGISTER sent; ${contact0}..${contact7} (the URIs
  *                            of its Contacts in order) and ${instance} expand
  *       recv options <<END ... END   the same, answering the last OPTIONS probe sent
- *       recv raw <<END ... END   a message fed verbatim (LF becomes CRLF)
+ *       recv raw <<END ... END   a message fed verbatim (LF becomes CRLF); a request is kept
+ *                            for `respond`
+ *       respond [STATUS]     sipreg_respond to the last request received (none or 0: the
+ *                            request table's answer); its response is a send like any other
  *       recv file PATH N     the Nth (1-based) registrar message of a Kamailio transcript, with its
  *                            Via branch, Call-ID and CSeq rewritten to answer our last REGISTER
  *   expect ...               checks against the output since the previous step:
  *       expect send [cseq=N] [at=A..B] [has="TEXT"] [lacks="TEXT"]   (consumes one send;
  *                            has="OPTIONS " picks a probe)
  *       expect nosend
- *       expect event NAME [state=S] [reason=R] [status=N] [error=E] [value=A[..B]] [at=A..B]
+ *       expect event NAME [state=S] [reason=R] [status=N] [error=E] [at=A..B] [KEY=A[..B]]
+ *                            KEY: the event's number by its name in the event view
+ *                            (sipreg_event_value_name: granted, delayMs, failures, ...; all and
+ *                            permanent take true|false, transport takes tcp|null)
  *       expect noevent NAME
  *       expect state NAME | expect deadline A..B | expect deadline never
- *       expect recv ok|asymmetric|ERRNAME          result of the step's last recv
+ *       expect recv ok|request|asymmetric|ERRNAME  result of the step's last recv
+ *       expect respond STATUS|ERRNAME   what the last `respond` returned (0: none due, an ACK)
  *       expect binding I [ours=0|1] [matched=M] [granted=N] [requested=N] [q=X] [uri="U"]
  *       expect bindings N | expect info [granted=N] [requested=N] [failures=N] [skew=A..B]
  *       expect memory-max BYTES

@@ -40,13 +40,13 @@ export class Core {
     this.u8 = null;
     this.u32 = null;
     this.statics = new Map(); // static strings of the core (names, keys) by address
-    /** @type {string|undefined} the message whose bytes are in the input buffer (callId) */
+    /** @type {string|undefined} the message whose bytes are in the input buffer (routeKey) */
     this.staged = undefined;
     this.stagedLen = 0;
     /** @type {Map<string, number>} core event name → its bit in drainEvents' `wanted` */
     this.eventBits = new Map();
     for (const [name, type] of Object.entries(EVENT_TYPES)) this.eventBits.set(name, 2 ** type);
-    this.ints = this.x.sw_malloc(8); // two 32-bit out-parameters
+    this.ints = this.x.sw_malloc(64); // 32-bit out-parameters (at most 16)
     this.reserveIn(16 * 1024);
     this.reserveOut(64 * 1024);
   }
@@ -235,21 +235,125 @@ export class Core {
   }
 
   /**
-   * The Call-ID of a message (to route it to its registration), or null.
+   * The key a message is routed by in a pool: a request's Request-URI (user@host), a response's
+   * Call-ID; the core makes it (sipreg_route_key). The message stays staged for recv().
    * @param {string} message
-   * @returns {string|null}
+   * @returns {string|null} null when the message does not parse
    */
-  callId(message) {
+  routeKey(message) {
     const len = this.put(message);
-    // keep it staged: recv() of the same message (the pool routes, then feeds) copies nothing
     this.staged = message;
     this.stagedLen = len;
-    const n = this.x.sw_call_id(this.inPtr, len, this.ints);
-    if (n <= 0) return null;
+    for (;;) {
+      const n = this.x.sw_route_key(this.inPtr, len, this.outPtr, this.outCap);
+      if (n === E_BUFFER) { this.reserveOut(this.outCap * 2); continue; }
+      return n < 0 ? null : this.text(this.outPtr, n);
+    }
+  }
+
+  /**
+   * The routing keys of requests for a registration (its contacts, GRUUs and AOR).
+   * @param {number} h @returns {string[]}
+   */
+  requestKeys(h) {
+    for (;;) {
+      const n = this.x.sw_request_keys(h, this.outPtr, this.outCap);
+      if (n === E_BUFFER) { this.reserveOut(this.outCap * 2); continue; }
+      return this.text(this.outPtr, this.check(n)).split('\n').filter(Boolean);
+    }
+  }
+
+  /**
+   * What the core's request table answers a request, and its method.
+   * @param {number} h @param {string} message
+   * @returns {{answer: number, method: string}} answer: a status, 0 (none), or a negative code
+   */
+  requestAnswer(h, message) {
+    const len = message === this.staged ? this.stagedLen : this.put(message);
+    const answer = this.x.sw_request_answer(h, this.inPtr, len, this.ints);
+    if (answer < 0) return { answer, method: '' };
     this.bytes();
-    const off = this.u32[this.ints >>> 2];
-    // an ASCII message: slice the string (a flat string hashes at once in the routing Map)
-    return len === message.length ? message.slice(off, off + n) : this.text(this.inPtr + off, n);
+    const i = this.ints >>> 2;
+    return { answer, method: this.text(this.inPtr + this.u32[i], this.u32[i + 1]) };
+  }
+
+  /**
+   * Queue the core's response to a request (sipreg_respond); drainSends takes it.
+   * @param {number} h @param {string} message the request
+   * @param {number} [status] 0: the table's @param {string} [reason] '' : the standard phrase
+   * @param {string} [headers] extra header lines, each ending in CRLF
+   * @returns {number} the status queued, or 0 (none due); throws a SipregError when refused
+   */
+  respond(h, message, status = 0, reason = '', headers = '') {
+    const len = this.put(message);
+    const rl = this.put(reason, len);
+    const hl = this.put(headers, len + rl);
+    const p = this.inPtr;
+    return this.check(this.x.sw_respond(h, p, len, status, p + len, rl, p + len + rl, hl), { status, reason, headers });
+  }
+
+  /**
+   * Our first contact as the core sends it, in parts the core's URI parser found.
+   * @param {number} h
+   * @returns {{uri: string, user: string, host: string, port: number|null, params: string,
+   *   transport: string|null, instance: string|null}|null}
+   */
+  contact(h) {
+    if (this.x.sw_contact(h, this.ints) < 0) return null;
+    this.bytes();
+    const w = new Int32Array(this.mem, this.ints, 13);
+    const uri = this.text(w[0], w[1]);
+    const part = (k) => uri.slice(w[2 + 2 * k], w[2 + 2 * k] + w[3 + 2 * k]);
+    return {
+      uri, user: part(0), host: part(1), port: w[10] < 0 ? null : w[10], params: part(2),
+      transport: w[9] ? part(3) : null, instance: w[12] ? this.text(w[11], w[12]) : null,
+    };
+  }
+
+  // ---- a registration's commands and reports (the shim's sw_* calls live in this class) ----
+
+  /** @param {number} h @param {number} wall Unix ms @param {number} now */
+  wallclock(h, wall, now) { return this.x.sw_wallclock(h, wall, now); }
+  /** @param {number} h @param {boolean} up @param {number} now */
+  transport(h, up, now) { return this.x.sw_transport(h, up ? 1 : 0, now); }
+  /** @param {number} h @param {number} now */
+  timeout(h, now) { return this.x.sw_timeout(h, now); }
+  /** @param {number} h @param {number} now */
+  network(h, now) { return this.x.sw_network(h, now); }
+  /** @param {number} h @param {number} now */
+  pong(h, now) { return this.x.sw_pong(h, now); }
+  /** @param {number} h @param {number} now */
+  register(h, now) { return this.x.sw_register(h, now); }
+  /** @param {number} h @param {boolean} all @param {number} now */
+  unregister(h, all, now) { return this.x.sw_unregister(h, all ? 1 : 0, now); }
+  /** @param {number} h @param {number} now */
+  fetch(h, now) { return this.x.sw_fetch(h, now); }
+  /** @param {number} h @param {number} cfg a configuration with the new contacts @param {number} now */
+  setContacts(h, cfg, now) { return this.x.sw_set_contacts(h, cfg, now); }
+  /** @param {number} h @returns {number} the next deadline (monotonic ms) or -1 */
+  deadline(h) { return this.x.sw_deadline(h); }
+  /** @param {number} h @returns {number} bytes of wasm memory the registration holds */
+  memory(h) { return this.x.sw_memory(h); }
+  /** @param {number} h release a registration */
+  freeRegistration(h) { this.x.sw_reg_free(h); }
+
+  /**
+   * The flow coming up: its transport number and local address (throws when refused).
+   * @param {number} h @param {number} transport @param {string|null} address @param {number} port
+   * @param {number} now @param {object} detail named in the error
+   */
+  setFlow(h, transport, address, port, now, detail) {
+    const len = address ? this.put(String(address)) : 0;
+    this.check(this.x.sw_set_flow(h, transport, this.inPtr, len, port, now), detail);
+  }
+
+  /**
+   * The multicast group the flow sends to, or none (group null); throws when refused.
+   * @param {number} h @param {string|null} group @param {number} ttl @param {object} detail
+   */
+  setMulticast(h, group, ttl, detail) {
+    const len = group ? this.put(String(group)) : 0;
+    this.check(this.x.sw_set_multicast(h, this.inPtr, len, ttl), detail);
   }
 
   /**

@@ -18,6 +18,10 @@ import { OPTIONS, checkOptions } from './options.mjs';
  * @property {(detail: object) => void} [down] the flow went down (after the members were told)
  * @property {(detail: object) => void} [error] the flow reported bad input
  * @property {(reg: Registration) => void} [closed] a member closed
+ * @property {(detail: object) => boolean} [request] a request no member's listener took (true:
+ *   the host's listener took it)
+ * @property {(detail: object) => void} [response] a member got a response that is not its core's
+ * @property {(reg: Registration) => void} [registered] a member's bindings were granted
  * @property {string} [url] where the flow goes, when the flow does not say (errors name it)
  */
 
@@ -48,7 +52,10 @@ export class FlowHost {
       }
     });
     flow.addEventListener('down', (e) => {
-      for (const reg of this.members) reg.transport(false);
+      for (const reg of this.members) {
+        reg.transport(false);
+        reg.dispatchEvent(new CustomEvent('flowdown', { detail: e.detail }));
+      }
       hooks.down?.(e.detail);
     });
     flow.addEventListener('error', (e) => hooks.error?.(e.detail));
@@ -71,6 +78,7 @@ export class FlowHost {
       reg.dispatchEvent(new CustomEvent('error', { detail: { code: e.code, message: e.message } }));
     }
     reg.transport(true);
+    reg.dispatchEvent(new CustomEvent('flowup', { detail: { kind: flow.kind ?? null, local: flow.local ?? null } }));
   }
 
   /** @param {Registration} reg a new member (the first one keeps the flow alive) */
@@ -96,6 +104,12 @@ export class FlowHost {
   ping() { return this.#flow.ping?.() ?? false; }
   /** @param {Registration} reg @param {number} deadline */
   arm(reg, deadline) { this.#hooks.arm(reg, deadline); }
+  /** @param {object} detail @returns {boolean} whether the host's listener took the request */
+  request(detail) { return this.#hooks.request?.(detail) ?? false; }
+  /** @param {object} detail a response that is not a member core's */
+  response(detail) { this.#hooks.response?.(detail); }
+  /** @param {Registration} reg its bindings were granted (new GRUUs: new routing keys) */
+  registered(reg) { this.#hooks.registered?.(reg); }
 
   /** @param {Registration} reg a member closed */
   closed(reg) {
@@ -146,7 +160,6 @@ export function createSingle(core, options, env) {
       const delay = Math.min(Math.max(0, Math.ceil(deadline - now())), MAX_TIMER_MS);
       timer = setTimeout(() => { timer = null; r.wake(); }, delay);
     },
-    down: (detail) => reg.dispatchEvent(new CustomEvent('flowdown', { detail })),
     error: (detail) => reg.dispatchEvent(new CustomEvent('error', { detail })),
     closed: () => flow.close(),
     url: options.server,

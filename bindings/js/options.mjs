@@ -14,6 +14,7 @@ import { SipregError } from './core.mjs';
  * @property {string} [unit] 's', 'ms', 'bytes' (named in messages)
  * @property {string[]} [values] enum: the accepted values
  * @property {Record<string, Option>} [fields] object: its options; list: the options of each entry
+ * @property {'string'} [items] list: each entry is a non-empty string
  * @property {string[]} [schemes] url: the accepted schemes
  * @property {string|number|boolean} [default] what applies when the option is left out
  * @property {string} [key] the core setting it becomes (sipreg_config_set)
@@ -82,6 +83,8 @@ export const OPTIONS = {
   viaHost: { type: 'string', default: 'a random .invalid name', key: 'via-host', doc: 'the sent-by host (the flow\'s address on UDP/TCP/TLS replaces it)' },
   userAgent: { type: 'string', default: 'sipreg/<version>', key: 'user-agent', doc: 'the User-Agent value ("" leaves it out)' },
   supported: { type: 'string', default: 'path, gruu, outbound', key: 'supported', doc: 'the Supported value ("" leaves it out)' },
+  allow: { type: 'list', items: 'string', default: "['OPTIONS']", key: 'allow', doc: 'the methods the app handles on the flow, advertised in the core\'s answers (Allow); a call stack on the flow adds its own' },
+  accept: { type: 'list', items: 'string', default: "['application/sdp']", key: 'accept', doc: 'the body types the app accepts, advertised in the core\'s answer to a capabilities query (Accept)' },
   extraHeaders: { type: 'headers', doc: 'extra header lines: "Name: value\\r\\n…" or { Name: value }' },
   policy: { type: 'object', fields: POLICY, doc: 'timers and the retry policy' },
   connectTimeout: { type: 'integer', min: 1, max: 2147483647, unit: 'ms', default: 10000, doc: 'how long a connection attempt may take (TCP, TLS and the WebSocket handshake)' },
@@ -258,6 +261,11 @@ function checkValue(o, value, here, hosts) {
   if (o.type === 'list' && o.fields) {
     value.forEach((entry, i) => checkOptions(entry, o.fields, { path: `${here}[${i}]`, hosts }));
   }
+  if (o.type === 'list' && o.items === 'string') {
+    value.forEach((entry, i) => {
+      if (typeof entry !== 'string' || entry === '') throw configError(`${here}[${i}]`, entry, `${here}[${i}] must be a non-empty string, got ${show(entry)}`);
+    });
+  }
 }
 
 /** @param {Option} o @param {string} value @param {string} here @param {string[]} hosts */
@@ -320,7 +328,7 @@ export function coreSettings(options) {
   const take = (table, given) => {
     for (const [name, o] of Object.entries(table)) {
       const v = given?.[name];
-      if (v !== undefined && o.key) settings[o.key] = v;
+      if (v !== undefined && o.key) settings[o.key] = Array.isArray(v) ? v.join(', ') : v;
     }
   };
   take(OPTIONS, options);

@@ -1,5 +1,6 @@
-// pool.mjs — thousands of registrations over a few shared WebSocket flows, one timer, responses
-// routed by Call-ID, and paced bursts (first registration, re-registration after a reconnect).
+// pool.mjs — thousands of registrations over a few shared WebSocket flows, one timer, messages
+// routed by the core's keys (responses by Call-ID, requests by the contact their Request-URI
+// names), and paced bursts (first registration, re-registration after a reconnect).
 import { Registration } from './registration.mjs';
 import { WebSocketFlow } from './websocket-flow.mjs';
 import { FlowHost, MAX_TIMER_MS, withProbe } from './flow-host.mjs';
@@ -47,7 +48,7 @@ class DeadlineHeap {
 
 /** Many registrations sharing flows and one timer. */
 export class RegistrationPool extends EventTarget {
-  #core; #hosts; #byCallId = new Map(); #deadlines = new Map(); #heap = new DeadlineHeap();
+  #core; #hosts; #byKey = new Map(); #keys = new Map(); #deadlines = new Map(); #heap = new DeadlineHeap();
   #timer = null; #timerAt = Infinity; #queue = []; #head = 0; #pacing = null; #now; #wall;
 
   /**
@@ -74,8 +75,9 @@ export class RegistrationPool extends EventTarget {
   }
 
   /**
-   * The host of the registrations on one flow: messages routed by Call-ID (what carries none, a
-   * keep-alive's pong, is the keeper's), re-registrations after a reconnect paced (no storm).
+   * The host of the registrations on one flow: messages routed by the core's keys (what has none,
+   * a keep-alive's pong, is the keeper's; a request for no member is answered by the keeper's
+   * core), re-registrations after a reconnect paced (no storm).
    * @param {number} index @param {WebSocketFlow} flow @returns {FlowHost}
    */
   #host(index, flow) {
@@ -84,15 +86,27 @@ export class RegistrationPool extends EventTarget {
       wall: this.#wall,
       arm: (reg, deadline) => this.#arm(reg, deadline),
       text: (text) => {
-        const id = this.#core.callId(text);
-        const reg = id === null ? host.keeper : this.#byCallId.get(id);
-        if (reg && (reg.receive(text) || id !== null)) return;
+        const key = this.#core.routeKey(text);
+        const reg = key === null ? host.keeper : this.#byKey.get(key);
+        if (reg && (reg.receive(text) || key !== null)) return;
+        if (key?.startsWith('r:') && host.keeper) {
+          host.keeper.receive(text, true); // detail.registration null; the table answers
+          return;
+        }
+        if (key?.startsWith('c:')) this.#response({ text, registration: null });
         this.dispatchEvent(new CustomEvent('unrouted', { detail: { text, flow: index } }));
       },
+      request: (detail) => {
+        const ev = new CustomEvent('request', { detail, cancelable: true });
+        this.dispatchEvent(ev);
+        return ev.defaultPrevented;
+      },
+      response: (detail) => this.dispatchEvent(new CustomEvent('response', { detail })),
+      registered: (reg) => this.#route(reg),
       pace: (job) => this.#enqueue(job),
       down: (detail) => this.dispatchEvent(new CustomEvent('flowdown', { detail: { ...detail, flow: index } })),
       closed: (reg) => {
-        this.#byCallId.delete(reg.callId);
+        this.#unroute(reg);
         this.#deadlines.delete(reg);
       },
     });
@@ -119,9 +133,31 @@ export class RegistrationPool extends EventTarget {
     const keeper = host.members.size === 0;
     const reg = new Registration(this.#core, keeper ? withProbe(options, host.flow) : { ...options, keepalive: 'never' }, host);
     host.add(reg);
-    this.#byCallId.set(reg.callId, reg);
+    this.#route(reg);
     this.registrations.push(reg);
     return reg;
+  }
+
+  /** @param {Registration} reg (re)map its routing keys: its Call-ID, contacts, GRUUs and AOR */
+  #route(reg) {
+    this.#unroute(reg);
+    const keys = [`c:${reg.callId}`, ...reg.requestKeys];
+    // an AOR shared by several members routes to the first; contacts are each member's own
+    for (const k of keys) if (!this.#byKey.has(k)) this.#byKey.set(k, reg);
+    this.#keys.set(reg, keys);
+  }
+
+  /** @param {Registration} reg drop its routing keys */
+  #unroute(reg) {
+    for (const k of this.#keys.get(reg) ?? []) if (this.#byKey.get(k) === reg) this.#byKey.delete(k);
+    this.#keys.delete(reg);
+  }
+
+  /** @param {{text: string, registration: null}} detail a response for none of the members */
+  #response(detail) {
+    let message;
+    const core = this.#core;
+    this.dispatchEvent(new CustomEvent('response', { detail: { ...detail, get message() { return (message ??= core.parse(detail.text)); } } }));
   }
 
   /** Register every registration, paced at `rate` per second. Resolves with the settled results. */

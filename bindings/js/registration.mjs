@@ -17,8 +17,20 @@ const ACTING = ['connect', 'flowfailed', 'ping', 'registered', 'unregistered', '
 /** Shared empty collections: a registration makes its own on first use (memory per registration). */
 const NO_PENDING = new Map();
 const NO_LISTENERS = new Set();
-/** Core error code meaning "a message that is not for this registration". */
+/** Core error code meaning "a response that is not the core's" (the app's own transactions). */
 const NOT_OURS = 'SIPREG_E_ASYMMETRIC';
+/** What the core's recv says of a request that arrived on the flow (SIPREG_RECV_REQUEST). */
+const REQUEST = 1;
+
+/**
+ * Extra header lines from a string ("Name: value" lines ending in CRLF) or an object.
+ * @param {string|Record<string, string|number>|undefined} h @returns {string}
+ */
+function headerLines(h) {
+  if (h === undefined || h === null) return '';
+  if (typeof h === 'string') return h;
+  return Object.entries(h).map(([n, v]) => `${n}: ${v}\r\n`).join('');
+}
 
 /**
  * Core settings and contacts from user options.
@@ -147,6 +159,10 @@ function closedError() {
  * @property {any} [flow] the flow (Registration#flow)
  * @property {string} [kind] the flow's kind ('ws', 'udp', ...)
  * @property {object|null} [target] where the flow goes (hosts with flows of their own)
+ * @property {(detail: object) => boolean} [request] a request no listener of the registration
+ *   took: the host's own listeners (a pool's 'request'); true when one took it
+ * @property {(detail: object) => void} [response] a response that is not the core's (a pool's)
+ * @property {(reg: Registration) => void} [registered] the registration's bindings were granted
  */
 
 /** One registration of one address-of-record. */
@@ -187,8 +203,34 @@ export class Registration extends EventTarget {
     for (const t of ACTING) this.#wanted |= core.eventBits.get(t) ?? 0;
     this.#host = host;
     this.aor = options.aor;
-    core.x.sw_wallclock(this.#h, host.wall(), host.now());
-    if (host.flowUp) core.x.sw_transport(this.#h, 1, host.now());
+    core.wallclock(this.#h, host.wall(), host.now());
+    if (host.flowUp) core.transport(this.#h, true, host.now());
+  }
+
+  /** @returns {boolean} whether the flow this registration goes over is up now */
+  get flowUp() { return !!this.#host.flowUp; }
+
+  /**
+   * Our first contact as the core sends it, in parts (the core's URI parser): what a call stack
+   * on this flow puts in its own requests so that requests reach it here.
+   * @returns {{uri: string, user: string, host: string, port: number|null, params: string,
+   *   transport: string|null, instance: string|null}|null}
+   */
+  get contact() { return this.#closed ? null : this.#core.contact(this.#h); }
+
+  /** @returns {string[]} the routing keys of requests for this registration (a pool's map) */
+  get requestKeys() { return this.#closed ? [] : this.#core.requestKeys(this.#h); }
+
+  /**
+   * Hand the app's own request or response to this registration's flow as it is.
+   * @param {string} text a whole message
+   * @returns {boolean} false when the flow is down (nothing was sent)
+   */
+  send(text) {
+    if (this.#closed || !this.#host.flowUp || typeof text !== 'string') return false;
+    if (this.#host.send(text) === false) return false;
+    if (this.#heard.has('message')) this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'out', text } }));
+    return true;
   }
 
   /** @returns {any} the flow this registration goes over (shared by a pool's members), or null */
@@ -218,7 +260,7 @@ export class Registration extends EventTarget {
   get callId() { return (this.#callId ??= this.#core.info(this.#h).callId); }
 
   /** @returns {number} bytes of wasm memory this registration holds */
-  get memory() { return this.#core.x.sw_memory(this.#h); }
+  get memory() { return this.#core.memory(this.#h); }
 
   /**
    * Register, or refresh now. Resolves when registered; rejects with the attempt's failure (a
@@ -228,7 +270,7 @@ export class Registration extends EventTarget {
    *   (see #command: the registration goes on as it is)
    */
   register(options) {
-    return this.#command('register', options, CALL_OPTIONS, (x, h, now) => x.sw_register(h, now));
+    return this.#command('register', options, CALL_OPTIONS, (core, h, now) => core.register(h, now));
   }
 
   /**
@@ -238,14 +280,14 @@ export class Registration extends EventTarget {
   unregister(options) {
     const all = options?.all === true;
     return this.#command(all ? 'unregister-all' : 'unregister', options, UNREGISTER_OPTIONS,
-      (x, h, now) => x.sw_unregister(h, all ? 1 : 0, now));
+      (core, h, now) => core.unregister(h, all, now));
   }
 
   /**
    * List the registrar's bindings (a request without contacts). Resolves with them.
    * @param {{signal?: AbortSignal}} [options]
    */
-  fetch(options) { return this.#command('fetch', options, CALL_OPTIONS, (x, h, now) => x.sw_fetch(h, now)); }
+  fetch(options) { return this.#command('fetch', options, CALL_OPTIONS, (core, h, now) => core.fetch(h, now)); }
 
   /**
    * Replace our contacts; when registered, old and new go in one request (atomic swap).
@@ -266,7 +308,7 @@ export class Registration extends EventTarget {
       return Promise.reject(e);
     }
     try {
-      return this.#command('register', options, CALL_OPTIONS, (x, h, now) => x.sw_set_contacts(h, cfg, now), cfg);
+      return this.#command('register', options, CALL_OPTIONS, (core, h, now) => core.setContacts(h, cfg, now), cfg);
     } finally {
       this.#core.freeConfig(cfg);
     }
@@ -319,10 +361,10 @@ export class Registration extends EventTarget {
    */
   wake({ network = false } = {}) {
     if (this.#closed) return;
-    const x = this.#core.x;
-    x.sw_wallclock(this.#h, this.#host.wall(), this.#host.now());
-    if (network) x.sw_network(this.#h, this.#host.now());
-    x.sw_timeout(this.#h, this.#host.now());
+    const core = this.#core;
+    core.wallclock(this.#h, this.#host.wall(), this.#host.now());
+    if (network) core.network(this.#h, this.#host.now());
+    core.timeout(this.#h, this.#host.now());
     this.#pump();
   }
 
@@ -333,7 +375,7 @@ export class Registration extends EventTarget {
     this.#closed = true;
     this.#host.arm(this, -1);
     this.#host.closed?.(this);
-    this.#core.x.sw_reg_free(this.#h);
+    this.#core.freeRegistration(this.#h);
     const pending = [...this.#pending.values()].flat();
     this.#pending.clear();
     for (const p of pending) p.reject(closedError());
@@ -345,7 +387,7 @@ export class Registration extends EventTarget {
   /** The flow's transport-level ping was answered (the core asked for it with a 'ping' event). */
   pong() {
     if (this.#closed) return;
-    this.#core.x.sw_pong(this.#h, this.#host.now());
+    this.#core.pong(this.#h, this.#host.now());
     this.#pump();
   }
 
@@ -359,10 +401,7 @@ export class Registration extends EventTarget {
     if (this.#closed) return;
     const t = KINDS[kind];
     if (!t) throw new TypeError(`sipreg: unknown flow kind ${kind}`);
-    const core = this.#core;
-    const len = local?.address ? core.put(String(local.address)) : 0;
-    core.check(core.x.sw_set_flow(this.#h, t, core.inPtr, len, local?.port ?? 0, this.#host.now()),
-      { kind, local });
+    this.#core.setFlow(this.#h, t, local?.address ?? null, local?.port ?? 0, this.#host.now(), { kind, local });
     this.#pump();
   }
 
@@ -373,40 +412,108 @@ export class Registration extends EventTarget {
    */
   setMulticast(multicast) {
     if (this.#closed) return;
-    const core = this.#core;
-    const len = multicast ? core.put(String(multicast.group)) : 0;
-    core.check(core.x.sw_set_multicast(this.#h, core.inPtr, len, multicast?.ttl ?? 1), { multicast });
+    this.#core.setMulticast(this.#h, multicast?.group ?? null, multicast?.ttl ?? 1, { multicast });
   }
 
   /** @param {boolean} up the flow went up or down */
   transport(up) {
     if (this.#closed) return;
-    this.#core.x.sw_transport(this.#h, up ? 1 : 0, this.#host.now());
+    this.#core.transport(this.#h, up, this.#host.now());
     this.#pump();
   }
 
   /**
-   * Feed a received message.
+   * Feed a received message: the core's own, a request (the 'request' event, then the core's
+   * answer unless a listener took it), or a response of the app's ('response' event).
    * @param {string} text
-   * @returns {boolean} whether it belonged to this registration
+   * @param {boolean} [stray] a pool's request for none of its members (answered by this one)
+   * @returns {boolean} whether it was the core's or a request (not a foreign response or bad input)
    */
-  receive(text) {
+  receive(text, stray = false) {
     if (this.#closed) return false;
-    const r = this.#core.recv(this.#h, text, this.#host.now());
-    const err = r < 0 ? this.#core.error(r) : null;
+    const core = this.#core;
+    const r = core.recv(this.#h, text, this.#host.now());
+    const err = r < 0 ? core.error(r) : null;
     if (this.#heard.has('message')) {
-      const result = err ? err.code : 'ok';
+      const result = err ? err.code : r === REQUEST ? 'request' : 'ok';
       this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'in', text, result } }));
     }
-    if (err && err.code !== NOT_OURS) {
-      this.dispatchEvent(new CustomEvent('error', { detail: { code: err.code, message: err.message, text } }));
+    if (r === REQUEST) this.#request(text, stray);
+    else if (err?.code === NOT_OURS) this.#response(text);
+    else if (err) this.dispatchEvent(new CustomEvent('error', { detail: { code: err.code, message: err.message, text } }));
+    this.#pump();
+    return r >= 0;
+  }
+
+  /**
+   * A request arrived on the flow: the 'request' event (on this registration, then on the host: a
+   * pool's), and the core's answer by its table when no listener took it. `stray`: a pool's
+   * request for none of its members, answered by this one (detail.registration null).
+   * @param {string} text @param {boolean} stray
+   */
+  #request(text, stray) {
+    const core = this.#core;
+    const { answer, method } = core.requestAnswer(this.#h, text);
+    let responded = false, message;
+    const self = this;
+    const detail = {
+      method, text, answer, registration: stray ? null : this,
+      get message() { return (message ??= core.parse(text)); },
+      respond(status = 0, reason = undefined, headers = undefined) {
+        responded = true;
+        return self.#respond(text, status, reason, headers);
+      },
+    };
+    let taken = false;
+    if (!stray) {
+      const ev = new CustomEvent('request', { detail, cancelable: true });
+      this.dispatchEvent(ev);
+      taken = ev.defaultPrevented;
+    }
+    if (!taken && !responded && this.#host.request) taken = this.#host.request(detail);
+    if (!taken && !responded && answer > 0) this.#respond(text, 0);
+  }
+
+  /**
+   * Queue a response to a request of the flow and send it (the core composes it).
+   * @param {string} text the request @param {number} status 0: the core's table
+   * @param {string} [reason] @param {string|Record<string, string|number>} [headers]
+   * @returns {number} the status sent, 0 when none is due (an ACK) or the flow is down (a
+   *   response goes back on the flow its request came on, RFC 3261 §18.2.2)
+   */
+  #respond(text, status, reason, headers) {
+    if (!Number.isInteger(status) || (status !== 0 && (status < 100 || status > 699))) {
+      throw configError('status', status, `status must be 100..699 (or 0: the core's answer), got ${show(status)}`);
+    }
+    if (reason !== undefined && reason !== null && (typeof reason !== 'string' || /[\r\n]/.test(reason))) {
+      throw configError('reason', reason, `reason must be one line of text, got ${show(reason)}`);
+    }
+    const lines = headerLines(headers);
+    if (this.#closed || !this.#host.flowUp) return 0;
+    let r;
+    try {
+      r = this.#core.respond(this.#h, text, status, reason ?? '', lines);
+    } catch (e) {
+      if (e.code !== 'SIPREG_E_INVAL') throw e;
+      throw configError('headers', headers, `headers must be "Name: value" lines ending in CRLF that leave out what the core copies from the request (its routing, dialog and sequence headers) and the body length, got ${show(headers)}`);
     }
     this.#pump();
-    return r === 0;
+    return r;
+  }
+
+  /** A response that is not the core's: the app's own transaction (a late copy of ours is dropped). */
+  #response(text) {
+    const key = this.#core.routeKey(text);
+    if (key === null || key === `c:${this.callId}`) return;
+    let message;
+    const core = this.#core;
+    const detail = { text, registration: this, get message() { return (message ??= core.parse(text)); } };
+    this.dispatchEvent(new CustomEvent('response', { detail }));
+    this.#host.response?.(detail);
   }
 
   /** @returns {number} the core's next deadline (monotonic ms) or -1 */
-  deadline() { return this.#closed ? -1 : this.#core.x.sw_deadline(this.#h); }
+  deadline() { return this.#closed ? -1 : this.#core.deadline(this.#h); }
 
   /**
    * Run a command and return the promise of its outcome. Each call has its own promise; the
@@ -438,7 +545,7 @@ export class Registration extends EventTarget {
         if (list && !list.length) this.#pending.delete(op);
       });
     });
-    const r = call(this.#core.x, this.#h, this.#host.now());
+    const r = call(this.#core, this.#h, this.#host.now());
     if (r < 0) {
       const e = this.#core.error(r);
       entry.reject(cfg ? this.#core.configError(e, cfg) : e);
@@ -517,6 +624,7 @@ export class Registration extends EventTarget {
       return;
     }
     if (ev.type === 'flowfailed') queueMicrotask(() => this.#host.fail(ev.reason));
+    if (ev.type === 'registered') this.#host.registered?.(this); // GRUUs: new routing keys
     const name = EVENTS[ev.type];
     if (!this.#heard.has(name) && !this.#settles(ev)) return;
     const off = this.#host.wall() - this.#host.now();

@@ -40,4 +40,11 @@ if [ "$readme_table" == "$("$BIN" policy)" ] && [ -n "$readme_table" ]; then
 else
   echo "FAIL policy: README's failure table differs from 'sipreg policy' (regenerate it)"; fail=1
 fi
+# requests: the README's request table is exactly the core's
+readme_requests=$(sed -n '/<!-- request-table:begin/,/<!-- request-table:end/p' README.md | sed '1d;$d')
+if [ "$readme_requests" == "$("$BIN" requests)" ] && [ -n "$readme_requests" ]; then
+  echo "ok   request table in README"
+else
+  echo "FAIL requests: README's request table differs from 'sipreg requests' (regenerate it)"; fail=1
+fi
 exit $fail

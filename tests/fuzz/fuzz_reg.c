@@ -13,7 +13,10 @@
  * Responses are built to match the last REGISTER (so they reach the state machine) or not. The
  * host reports each flow it brings up (sipreg_set_flow: the kind the core asked for, or UDP when
  * it has no TCP) and random flows of its own; failover (alternates), the switch to TCP
- * (udp_max), a route and a third-party From come from the configuration byte. */
+ * (udp_max), a route and a third-party From come from the configuration byte. Requests arrive
+ * too (built from tables, or raw bytes): sipreg_request_answer gives a status of the request
+ * table, sipreg_respond queues at most a bounded number of responses, and every response sent is
+ * a whole message (RFC 3261 §8.2.6) that never disturbs the REGISTER invariants above. */
 #include "sipreg.h"
 
 #include <stdio.h>
@@ -103,6 +106,28 @@ static const char *const EXTRA_HEADERS[] = {
     "",
 };
 
+/* Methods and Request-URIs of the requests the fuzzer sends (ours: the configured contact). */
+static const char *const METHODS[] = {"OPTIONS", "INVITE", "ACK",     "CANCEL",
+                                      "BYE",     "FOO",    "MESSAGE", "invite"};
+static const char *const RURIS[] = {"sip:a@b.invalid;transport=ws", "sip:alice@example.test",
+                                    "sip:other@example.test", "tel:+1555", "http://x/"};
+
+/* Answer a request the core called one: the table's status, or one the byte picks; the result is
+ * a status of the table, 0 (ACK) or a documented refusal. */
+static void respond(struct sipreg *r, const char *req, size_t n, uint8_t b) {
+    static const int STATUSES[] = {0, 100, 180, 200, 486, 603, 99, 700};
+    static const char *const HEADERS[] = {"", "X-A: 1\r\n", "Via: x\r\n", "bad"};
+    int a = sipreg_request_answer(r, req, n);
+    CHECK(a < 0 || a == 0 || a == 200 || a == 400 || a == 404 || a == 416 || a == 420 || a == 480 ||
+          a == 481 || a == 501);
+    const char *h = HEADERS[(b >> 3) & 3];
+    int s = STATUSES[b & 7];
+    int rc = sipreg_respond(r, req, n, s, NULL, 0, h, strlen(h));
+    CHECK(rc >= 0 || rc == SIPREG_E_INVAL || rc == SIPREG_E_LIMIT || rc == SIPREG_E_NOMEM ||
+          rc == a);
+    if (rc > 0) CHECK(rc == (s ? s : a));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct in in = {data, size};
     struct sipreg_config cfg;
@@ -154,7 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     for (int steps = 0; in.n && steps < 200; steps++) {
         uint8_t op = next(&in);
-        switch (op % 13) {
+        switch (op % 14) {
         case 0:
             sipreg_register(r, now);
             break;
@@ -207,9 +232,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             /* raw bytes from the input as a message */
             size_t n = next(&in) % 64;
             if (n > in.n) n = in.n;
-            sipreg_recv(r, (const char *)in.p, n, now);
+            if (sipreg_recv(r, (const char *)in.p, n, now) == SIPREG_RECV_REQUEST)
+                respond(r, (const char *)in.p, n, next(&in));
+            /* a pool's routing key: "r:..." or "c:...", NUL-terminated, or an error */
+            char key[96];
+            int kl = sipreg_route_key((const char *)in.p, n, key, sizeof key);
+            CHECK(kl < 0 || ((size_t)kl < sizeof key && key[kl] == 0 && key[1] == ':' &&
+                             (key[0] == 'r' || key[0] == 'c')));
             in.p += n;
             in.n -= n;
+            break;
+        }
+        case 13: {
+            /* a request on the flow: method, Request-URI, headers from tables */
+            uint8_t b = next(&in), h = next(&in);
+            int n = snprintf(msg, sizeof msg,
+                             "%s %s SIP/2.0\r\nVia: SIP/2.0/WS p.invalid;branch=z9hG4bK%u\r\n"
+                             "From: <sip:bob@example.test>;tag=f\r\nTo: <%s>%s\r\n"
+                             "Call-ID: c%u\r\nCSeq: 1 %s\r\n%s\r\n",
+                             METHODS[b % 8], RURIS[(b >> 3) % 5], (unsigned)h, RURIS[(b >> 3) % 5],
+                             h & 1 ? ";tag=t" : "", (unsigned)(h >> 4),
+                             METHODS[(b >> 6) ? b % 8 : 0], EXTRA_HEADERS[h % 13]);
+            int rc = sipreg_recv(r, msg, (size_t)n, now);
+            CHECK(rc == SIPREG_RECV_REQUEST || rc < 0);
+            if (rc == SIPREG_RECV_REQUEST) respond(r, msg, (size_t)n, next(&in));
             break;
         }
         case 8:
@@ -261,6 +307,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         int n;
         while ((n = sipreg_poll_send(r, sent, sizeof sent - 1)) > 0) {
             sent[n] = 0;
+            if (!strncmp(sent, "SIP/2.0 ", 8)) {
+                /* our response to a request: whole, with no body (§8.2.6) */
+                CHECK(n > 24 && !strcmp(sent + n - 21, "Content-Length: 0\r\n\r\n"));
+                continue;
+            }
             const char *cs = strstr(sent, "\r\nCSeq: ");
             if (!cs) {
                 CHECK(n == 4 && !memcmp(sent, "\r\n\r\n", 4)); /* a keep-alive ping */

@@ -30,11 +30,13 @@ class FakeCore {
       this.calls.push(name);
       return this.refuse.has(name) ? -7 : r;
     };
-    this.x = {
-      sw_wallclock: call('wallclock'), sw_transport: call('transport'), sw_timeout: call('timeout'),
-      sw_network: call('network'), sw_register: call('register'), sw_fetch: call('fetch'),
-      sw_unregister: call('unregister'), sw_deadline: () => -1, sw_reg_free: call('free'), sw_memory: () => 0,
-    };
+    // the Core methods a Registration calls (only Core calls the shim's sw_* exports)
+    Object.assign(this, {
+      wallclock: call('wallclock'), transport: call('transport'), timeout: call('timeout'),
+      network: call('network'), register: call('register'), fetch: call('fetch'),
+      unregister: call('unregister'), deadline: () => -1, freeRegistration: call('free'), memory: () => 0,
+      requestKeys: () => [], // a pool routes requests by them
+    });
   }
   buildConfig() { return 1; }
   freeConfig() {}

@@ -5,6 +5,7 @@ import {
   createRegistration, RegistrationPool, RegistrationError, SipregError, parse, uriEqual, locate,
   listenMulticast, watchNetwork, version,
   type Registration, type RegistrationOptions, type RegistrationInfo, type Binding, type ParsedMessage,
+  type ContactParts, type RequestDetail,
 } from 'sipreg';
 import { parse as parseOnly, uriEqual as uriEqualOnly } from 'sipreg/parse';
 
@@ -14,6 +15,7 @@ const options: RegistrationOptions = {
   contacts: [{ q: 0.5, expires: 120 }, { uri: 'sip:a@b.invalid;transport=ws' }],
   policy: { t1Ms: 500, retryBase: 30, probe: 'host', alternates: 1, udpMax: 1300 },
   keepalive: 'auto', discovery: 'configured', connectTimeout: 10_000, extraHeaders: { 'X-A': 'b' },
+  allow: ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS'], accept: ['application/sdp'],
 };
 // @ts-expect-error: expires is a number
 const bad1: RegistrationOptions = { aor: 'sip:a@b', expires: '600' };
@@ -42,6 +44,23 @@ async function main(): Promise<void> {
   reg.addEventListener('message', (e) => console.log(e.detail.direction, e.detail.text.length));
   reg.addEventListener('error', (e) => console.log(e.detail.code, e.detail.message));
   reg.addEventListener('flowdown', (e) => console.log(e.detail.cause.code, e.detail.wasUp));
+  reg.addEventListener('flowup', (e) => console.log(e.detail.kind, e.detail.local?.port));
+  reg.addEventListener('request', (e) => {
+    const d = e.detail;
+    const parsed: ParsedMessage = d.message;
+    if (d.method === 'INVITE' && d.answer === 480) {
+      e.preventDefault();
+      const sent: number = d.respond(486, 'Busy Here', { 'Retry-After': 30 });
+      console.log(sent, parsed.ok, d.registration?.aor);
+    }
+  });
+  reg.addEventListener('response', (e) => console.log(e.detail.text.length, e.detail.message.ok));
+  // @ts-expect-error: respond takes a status number
+  reg.addEventListener('request', (e) => e.detail.respond('486'));
+  const contact: ContactParts | null = reg.contact;
+  const sent: boolean = reg.send('MESSAGE sip:b@c SIP/2.0\r\n\r\n');
+  console.log(contact?.uri, contact?.user, contact?.host, contact?.port, contact?.params, contact?.transport,
+    contact?.instance, sent, reg.flowUp, reg.requestKeys.length);
   // @ts-expect-error: "registered" has no delayMs
   reg.addEventListener('registered', (e) => console.log(e.detail.delayMs));
 
@@ -69,6 +88,11 @@ async function main(): Promise<void> {
 
   const pool = new RegistrationPool({ server: 'ws://127.0.0.1:8080', flows: 2, rate: 500 });
   pool.add({ aor: 'sip:bob@example.com', auth: { password: 'x' } });
+  pool.addEventListener('request', (e) => {
+    const d: RequestDetail = e.detail;
+    console.log(d.registration === null ? 'for none' : d.registration.aor, d.respond(0));
+  });
+  pool.addEventListener('response', (e) => console.log(e.detail.registration?.callId));
   await pool.registerAll();
   await pool.unregisterAll({ all: false });
   pool.close();
