@@ -76,9 +76,9 @@ demoTest(rig, '13-call-arrives', 'a call from the call page reaches the register
   assert.ok(lines.some((l) => /^INVITE sip:\S+ SIP\/2\.0$/.test(l)), lines.join('\n'));
   assert.ok(lines.some((l) => /^SIP\/2\.0 480 Temporarily Unavailable$/.test(l)), lines.join('\n'));
 
-  await page.locator('.requests-card').screenshot({ path: `${ARTIFACTS}13-requests-panel.png` });
   await caller.screenshot({ path: `${ARTIFACTS}13-call-page.png`, fullPage: true });
-  await caller.close();
+  await caller.close(); // the demo page in front again (a page behind another draws slowly)
+  await page.locator('.requests-card').screenshot({ path: `${ARTIFACTS}13-requests-panel.png` });
   assert.deepEqual(callerProblems, [], 'the call page: no console errors or warnings');
 
   const h = await heldBy(rig, 'mallory');
@@ -142,9 +142,9 @@ demoTest(rig, '14-narrow-requests', 'a 390×844 phone screen: a reachability pin
     assert.ok(layout.scrollWidth <= layout.innerWidth, `${which} scrolls sideways: ${layout.scrollWidth} > ${layout.innerWidth}`);
     assert.deepEqual(layout.outside, [], `${which}: nothing reaches past the right edge`);
   }
-  await page.locator('.requests-card').screenshot({ path: `${ARTIFACTS}14-narrow-requests.png` });
   await caller.screenshot({ path: `${ARTIFACTS}14-narrow-call-page.png`, fullPage: true });
   await caller.close();
+  await page.locator('.requests-card').screenshot({ path: `${ARTIFACTS}14-narrow-requests.png` });
   assert.deepEqual(callerProblems, [], 'the call page: no console errors or warnings');
   assert.equal((await heldBy(rig, 'niaj')).length, 1, 'the registrar holds the demo page binding');
 }, { query: { aor: 'sip:niaj@example.test' }, viewport: { width: 390, height: 844 } });
@@ -176,8 +176,8 @@ demoTest(rig, '15-answer-with-jssip', '"Answer calls with JsSIP": JsSIP on sipre
   for (const re of [/^INVITE /, /^SIP\/2\.0 200 OK$/, /^ACK /, /^BYE /]) assert.ok(callerLines.some((l) => re.test(l)), `${re} in ${callerLines.join('\n')}`);
   await page.uncheck('#answer-calls');
   await until(async () => /Calls are answered by sipreg again/.test(await page.textContent('#activity')), 'JsSIP stopped');
-  await page.locator('.requests-card').screenshot({ path: `${ARTIFACTS}15-answered-by-jssip.png` });
   await caller.close();
+  await page.locator('.requests-card').screenshot({ path: `${ARTIFACTS}15-answered-by-jssip.png` });
   assert.deepEqual(callerProblems, [], 'the call page: no console errors or warnings');
   assert.equal((await heldBy(rig, 'olivia')).length, 1, 'the registrar holds exactly the demo page binding');
 }, { query: { aor: 'sip:olivia@example.test' } });

@@ -70,9 +70,7 @@ export class RequestsPanel {
    */
   taken(row) {
     row.dataset.by = 'this page';
-    /** @type {HTMLElement} */ (row.querySelector('.by')).textContent = ' · by this page';
-    const answer = /** @type {HTMLElement} */ (row.querySelector('.answer'));
-    if (!row.dataset.status) answer.textContent = 'taken by this page';
+    /** @type {HTMLElement} */ (row.querySelector('.by')).textContent = row.dataset.answer === '0' ? ' · taken by this page' : ' · by this page';
   }
 
   /**
