@@ -154,18 +154,20 @@ function syncAnswerer() {
     if (!box.checked) notice({ level: 'info', text: 'Calls are answered by sipreg again (JsSIP stopped).' });
   }
   if (!want || answerer) return;
-  answerer = {
+  const mine = {
     reg: want,
     running: startAnswerer(want, { say: (level, text) => notice({ level, text }) }).then((a) => {
       notice({ level: 'ok', text: 'JsSIP answers calls to this page now (on sipreg\'s connection, through sipreg/jssip).' });
       return a;
     }, (e) => {
       notice({ level: 'warn', text: `JsSIP could not be started: ${/** @type {Error} */ (e).message}.` });
+      if (answerer !== mine) return null; // replaced meanwhile
       box.checked = false;
       answerer = null;
       return null;
     }),
   };
+  answerer = mine;
 }
 
 /** @param {string} text shown under the form; '' hides it */
