@@ -60,6 +60,7 @@ demoTest(rig, '13-call-arrives', 'a call from the call page reaches the register
   await caller.waitForSelector('#call-state[data-state="failed"]', { timeout: 10000 });
   const summary = await caller.textContent('#call-summary');
   assert.match(summary, /^The call was turned down: 480 Temporarily Unavailable \(after \d+ ms\)/, summary);
+  console.log(`demo-calls: the call page's call turned down by sipreg after ${/after (\d+) ms/.exec(summary)[1]} ms (JsSIP's call(), ICE gathering included → final answer)`);
   const callerLines = await ladder(caller);
   assert.match(callerLines[0], /^INVITE sip:mallory@example\.test SIP\/2\.0$/, callerLines.join('\n'));
   assert.ok(callerLines.some((l) => /^SIP\/2\.0 480 Temporarily Unavailable$/.test(l)), callerLines.join('\n'));
@@ -157,7 +158,9 @@ demoTest(rig, '15-answer-with-jssip', '"Answer calls with JsSIP": JsSIP on sipre
   await until(async () => /JsSIP answers calls to this page now/.test(await page.textContent('#activity')), 'JsSIP started');
   const caller = await callFrom(page, callerProblems);
   await caller.waitForSelector('#call-state[data-state="answered"]', { timeout: 10000 });
-  assert.match(await caller.textContent('#call-summary'), /answered 200 OK after \d+ ms: in call/);
+  const answered = await caller.textContent('#call-summary');
+  assert.match(answered, /answered 200 OK after \d+ ms: in call/);
+  console.log(`demo-calls: the call answered by JsSIP on sipreg/jssip after ${/after (\d+) ms/.exec(answered)[1]} ms (JsSIP's call(), ICE gathering included → 200 OK)`);
   await until(async () => /JsSIP answered a call from Demo caller/.test(await page.textContent('#activity')), 'the answer told');
   await caller.click('#hangup');
   await caller.waitForSelector('#call-state[data-state="ended"]', { timeout: 5000 });
