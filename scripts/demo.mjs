@@ -1,11 +1,13 @@
 // demo.mjs — run the sipreg demo: a local Kamailio registrar (or a given one), the web/ folder on
-// http://127.0.0.1:PORT, optionally a second "device" of the demo AOR; Ctrl-C stops all of it.
+// http://127.0.0.1:PORT with the call page's JsSIP bundled into web/vendor/ (scripts/vendor.mjs),
+// optionally a second "device" of the demo AOR; Ctrl-C stops all of it.
 // Run through scripts/demo.sh, which installs and builds first.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { startStaticServer } from './static-server.mjs';
+import { buildVendor } from './vendor.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const WEB = `${ROOT}web/`;
@@ -114,6 +116,15 @@ try {
   }
   started.push({ what: 'the web server', stop: () => server.close() });
 
+  let callLine;
+  try {
+    await buildVendor();
+    const callQuery = `ws=${readable(wsUrl)}&to=${readable(opts.aor)}`;
+    callLine = `${server.url}/call.html?${callQuery}  (calls ${opts.aor} with JsSIP: register first)`;
+  } catch (e) {
+    callLine = `unavailable: ${/** @type {Error} */ (e).message}`;
+  }
+
   let deviceLine = '';
   if (opts['second-device']) {
     const sipreg = await import('../node/index.mjs');
@@ -138,9 +149,11 @@ try {
   console.log(`
 sipreg demo
   registrar   ${registrarLine}
-  page        ${pageUrl}${deviceLine}
+  page        ${pageUrl}
+  call page   ${callLine}${deviceLine}
 
-Open the page in a browser on this machine and press Register.${opts.registrar ? '' : '\nType r + Enter here to restart the registrar (the page recovers by itself).'}
+Open the page in a browser on this machine and press Register; then "Call this page" (or the call
+page above) calls it, and the call shows up under "Requests to this page".${opts.registrar ? '' : '\nType r + Enter here to restart the registrar (the page recovers by itself).'}
 Ctrl-C stops everything.`);
 } catch (e) {
   console.error(`demo: ${/** @type {Error} */ (e).message}`);

@@ -1,12 +1,17 @@
 // app.mjs — the sipreg demo page: an account form drives one registration; its events feed the
-// state badge, the bindings table, "What happened" and the SIP message ladder. The page decides
-// nothing about SIP: it calls register()/unregister()/fetch() and shows what the events say.
+// state badge, the bindings table, "What happened", the requests that reached the registration
+// (with the answers sent) and the SIP message ladder. The page decides nothing about SIP: it calls
+// register()/unregister()/fetch() and shows what the events say; requests are answered by the
+// core's table, or, with "Answer calls with JsSIP" on, by JsSIP on sipreg's adapter
+// (demo/answerer.mjs). "Call this page" opens call.html, which calls the AOR with plain JsSIP.
 // window.sipregDemo = { sipreg, registration } is there for the browser tests and the console.
 import { byId, el, clock, countdownTo, tickCountdowns, dropCountdowns } from './demo/dom.mjs';
 import { ContactRows, prefill, readSettings } from './demo/settings-form.mjs';
 import { renderStatus } from './demo/status-view.mjs';
 import { renderBindings, tickBindings } from './demo/bindings-table.mjs';
 import { addMessage, addSeparator } from './demo/ladder.mjs';
+import { RequestsPanel } from './demo/requests-panel.mjs';
+import { startAnswerer } from './demo/answerer.mjs';
 import { eventNotice, messageNotices } from './demo/words.mjs';
 
 /** Registration events the page listens to. */
@@ -40,11 +45,14 @@ let sipreg;
 /** @type {Current|null} */
 let current = null;
 let unregisteredOnHide = false;
+/** @type {{ reg: any, running: Promise<import('./demo/answerer.mjs').Answerer|null> } | null} JsSIP answering calls */
+let answerer = null;
 /** @type {Promise<unknown>} the registration being made, if any */
 let settingUp = Promise.resolve();
 
 const form = /** @type {HTMLFormElement} */ (byId('settings'));
 const rows = new ContactRows(byId('contact-rows'), /** @type {HTMLButtonElement} */ (byId('add-contact')));
+const requests = new RequestsPanel(byId('requests'));
 
 /**
  * Add a line to "What happened" (newest first).
@@ -84,7 +92,21 @@ function render() {
   const info = current ? current.reg.info : null;
   renderStatus(info, { aor: current?.aor ?? '', lastFailure: current?.lastFailure ?? null, held: held(info) });
   renderBindings(bindingsView(), info ? info.bindings : null, { othersOmitted: info?.othersOmitted ?? 0, held: held(info) });
+  renderCallLink(info);
   tick();
+}
+
+/**
+ * Point "Call this page" at the call page for the current account (the same WebSocket server,
+ * the AOR as the callee); while not registered it says so.
+ * @param {any} info
+ */
+function renderCallLink(info) {
+  const link = /** @type {HTMLAnchorElement} */ (byId('call-link'));
+  const query = current ? new URLSearchParams({ ws: current.server, to: current.aor }) : null;
+  link.href = query ? `call.html?${query}` : 'call.html';
+  link.dataset.ready = String(held(info));
+  link.title = held(info) ? `Call ${current?.aor} from a second page` : 'Register first: a call reaches this page only while it is registered';
 }
 
 /** Move the countdowns and expiry bars on. */
@@ -103,6 +125,49 @@ function showMessage(d, retired) {
   const parsed = d.text.trim() === '' ? null : sipreg.parse(d.text);
   addMessage(byId('ladder'), d, parsed, retired ? `previous account ${retired}` : '');
   if (d.direction === 'in' && parsed?.ok && !retired) messageNotices(parsed).forEach(notice);
+  if (d.direction === 'out' && parsed?.ok && parsed.type === 'response') requests.answered(parsed);
+}
+
+/**
+ * A request reached this page's registration: list it. The core answers it after the dispatch
+ * unless a listener took it (preventDefault); the answer sent shows up as an outgoing message.
+ * @param {Event} e the "request" event
+ */
+function onRequest(e) {
+  const d = /** @type {CustomEvent} */ (e).detail;
+  const row = requests.add({ method: d.method, message: d.message, answer: d.answer });
+  queueMicrotask(() => { if (e.defaultPrevented) requests.taken(row); }); // after every listener ran
+}
+
+/**
+ * Keep "Answer calls with JsSIP" in step: a JsSIP user agent on the current registration while the
+ * box is ticked and the registration has a contact (after its first registration), none otherwise.
+ * A new registration (the account changed) gets a new one.
+ */
+function syncAnswerer() {
+  const box = /** @type {HTMLInputElement} */ (byId('answer-calls'));
+  const reg = current?.reg;
+  const want = box.checked && reg && reg.contact ? reg : null;
+  if (answerer && answerer.reg !== want) {
+    answerer.running.then((a) => a?.stop());
+    answerer = null;
+    if (!box.checked) notice({ level: 'info', text: 'Calls are answered by sipreg again (JsSIP stopped).' });
+  }
+  if (!want || answerer) return;
+  const mine = {
+    reg: want,
+    running: startAnswerer(want, { say: (level, text) => notice({ level, text }) }).then((a) => {
+      notice({ level: 'ok', text: 'JsSIP answers calls to this page now (on sipreg\'s connection, through sipreg/jssip).' });
+      return a;
+    }, (e) => {
+      notice({ level: 'warn', text: `JsSIP could not be started: ${/** @type {Error} */ (e).message}.` });
+      if (answerer !== mine) return null; // replaced meanwhile
+      box.checked = false;
+      answerer = null;
+      return null;
+    }),
+  };
+  answerer = mine;
 }
 
 /** @param {string} text shown under the form; '' hides it */
@@ -135,6 +200,7 @@ function onEvent(type, d) {
     current.lastFailure = null;
     current.flowLost = false;
   }
+  if (type === 'registered') syncAnswerer();
   if (type === 'statechange' && d.state !== 'backoff') dropCountdowns(byId('activity'));
   const n = eventNotice(type, d, { flowActive: HOLDING.includes(current.reg.state) });
   if (n) notice(n);
@@ -227,7 +293,9 @@ async function registrationFor(s, { renew = false } = {}) {
   addSeparator(byId('ladder'), same ? `settings changed: the registration of ${s.aor} continues` : `new registration of ${s.aor}`);
   current = { reg, key, identity, server: s.server, contacts: JSON.stringify(s.contacts), aor: s.aor, listeners, unwake: sipreg.wakeOnResume(reg), lastFailure: null, flowLost: false };
   reg.addEventListener('registered', saveState, { signal: listeners.signal });
+  reg.addEventListener('request', onRequest, { signal: listeners.signal });
   window.sipregDemo.registration = reg;
+  syncAnswerer(); // a JsSIP on the previous registration stops
   render();
   return current;
 }
@@ -303,6 +371,7 @@ function wire() {
   byId('fetch').addEventListener('click', () => act((cur) => cur.reg.fetch()));
   byId('unregister').addEventListener('click', () => act((cur) => cur.reg.unregister()));
   byId('unregister-all').addEventListener('click', () => act((cur) => cur.reg.unregister({ all: true })));
+  byId('answer-calls').addEventListener('change', syncAnswerer);
 
   // Best effort: leave no binding behind when the page goes away. The request is sent at once,
   // before the page is torn down; if the page comes back from the back/forward cache, register again.

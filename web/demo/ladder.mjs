@@ -1,8 +1,9 @@
 // ladder.mjs — the SIP message ladder: every message this page sent or received, oldest first,
-// as "time, arrow, first line, facts"; a click opens the whole message. Messages of a retired
+// as "time, arrow, first line, facts"; a click opens the whole message. Requests that reached the
+// registration and the answers sent to them are marked and told apart. Messages of a retired
 // registration (the account changed) are marked with a note. On narrow screens the lines wrap.
 import { el, clock } from './dom.mjs';
-import { messageFacts } from './words.mjs';
+import { messageFacts, requestFacts } from './words.mjs';
 
 /** Rows kept; older ones are dropped. */
 const MAX_ROWS = 300;
@@ -17,12 +18,14 @@ const MAX_ROWS = 300;
  */
 export function addMessage(ladder, msg, parsed, note = '') {
   const firstLine = msg.text.trim() === '' ? 'keep-alive (blank line)' : msg.text.slice(0, msg.text.search(/\r?\n|$/));
-  let facts = parsed ? (parsed.ok ? messageFacts(parsed) : `unreadable: ${parsed.error}`) : '';
-  const ignored = msg.direction === 'in' && msg.result && msg.result !== 'ok';
+  // a request that reached the registration, or the answer this page sent to one
+  const request = Boolean(parsed?.ok) && (msg.direction === 'in' ? msg.result === 'request' : parsed.type === 'response');
+  let facts = parsed ? (parsed.ok ? (request ? requestFacts(parsed, msg.direction) : messageFacts(parsed)) : `unreadable: ${parsed.error}`) : '';
+  const ignored = msg.direction === 'in' && msg.result && msg.result !== 'ok' && msg.result !== 'request';
   if (ignored) facts = `ignored (${msg.result})${facts ? ` · ${facts}` : ''}`;
   if (note) facts = `${note}${facts ? ` · ${facts}` : ''}`;
   const follow = ladder.scrollHeight - ladder.scrollTop - ladder.clientHeight < 24;
-  const row = el('details', { className: `msg ${msg.direction}${ignored ? ' ignored' : ''}${note ? ' retired' : ''}`, dataset: { direction: msg.direction } },
+  const row = el('details', { className: `msg ${msg.direction}${ignored ? ' ignored' : ''}${request ? ' request' : ''}${note ? ' retired' : ''}`, dataset: { direction: msg.direction } },
     el('summary', {},
       el('time', {}, clock(Date.now(), true)),
       el('div', {},

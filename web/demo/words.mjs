@@ -136,6 +136,20 @@ export function messageNotices(p) {
 }
 
 /**
+ * Short facts for the ladder about a request that reached the registration ('in': "for this page ·
+ * seq 1 · from sip:bob@…") or the answer this page sent to one ('out': "this page's answer · seq 1").
+ * @param {any} p parse() output (JSON-decoded)
+ * @param {'in'|'out'} direction
+ * @returns {string}
+ */
+export function requestFacts(p, direction) {
+  const facts = [direction === 'in' ? 'for this page' : "this page's answer"];
+  if (p.cseq) facts.push(`seq ${p.cseq.seq}`);
+  if (direction === 'in' && p.from) facts.push(`from ${p.from.uri}`);
+  return facts.join(' · ');
+}
+
+/**
  * Short facts about a message for the ladder ("seq 2 · expires 600 s · 1 binding").
  * @param {any} p parse() output (JSON-decoded)
  * @returns {string}
