@@ -1,7 +1,8 @@
 // app.js — the web app each bundler builds (tests/bundlers/<bundler>/main.js imports sipreg and
 // hands it here): register the AOR the page's query names (server, aor, password, instance) and
 // show the outcome on <body>: data-state ("registered", else "error" with data-error), and what
-// the synchronous names give once the wasm is loaded (data-version, data-parsed).
+// the synchronous names give once the wasm is loaded (data-version; data-parsed: parse and
+// uriEqual answer).
 /**
  * @param {typeof import('sipreg')} sipreg the package's browser entry, as the bundler resolved it
  * @param {object} [extra] more createRegistration options (esbuild: wasmUrl)
@@ -16,7 +17,9 @@ export async function run(sipreg, extra = {}) {
     });
     await reg.register();
     body.version = sipreg.version;
-    body.parsed = sipreg.parse('SIP/2.0 200 OK\r\nCSeq: 1 REGISTER\r\n\r\n').ok ? 'ok' : 'not ok';
+    const response = 'SIP/2.0 200 OK\r\nVia: SIP/2.0/WSS a.invalid;branch=z9hG4bKx\r\nFrom: <sip:a@b.test>;tag=1\r\n' +
+      'To: <sip:a@b.test>\r\nCall-ID: x\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n';
+    body.parsed = sipreg.parse(response).ok && sipreg.uriEqual('sip:A@b.test', 'sip:A@B.TEST') ? 'ok' : 'not ok';
     body.state = reg.state;
   } catch (e) {
     body.error = String(e?.message ?? e);
