@@ -5,7 +5,7 @@
 // over loopback (.wasm as application/wasm) and opened in Debian's Chromium, where it registers
 // against the real Kamailio: Vite and webpack find the wasm through the rewritten
 // `new URL('./sipreg.wasm', import.meta.url)`, esbuild through `wasmUrl` (the wasm imported as a
-// file). Prints the bundle sizes (js + wasm, raw and gzip); ends with the registrar's table.
+// file). The Vite app is also opened on Vite's dev server (no build). Prints the bundle sizes (js + wasm, raw and gzip); ends with the registrar's table.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -55,10 +55,13 @@ const WASM_FROM = {
   vite: /\/vite\/dist\/assets\/sipreg-[\w-]+\.wasm$/,
   webpack: /\/webpack\/dist\/[0-9a-f]{20}\.wasm$/,
   esbuild: /\/esbuild\/dist\/sipreg-\w+\.wasm$/,
+  'vite dev': /\/@fs\/.*\/node_modules\/sipreg\/sipreg\.wasm$/, // the package's own file, served as it is
 };
 const BUNDLERS = Object.keys(BUILD);
+/** The apps opened in Chromium: each build, and the Vite app on Vite's dev server (no build). */
+const APPS = [...BUNDLERS, 'vite dev'];
 
-const state = { dir: '', registrar: null, server: null, browser: null, builds: {} };
+const state = { dir: '', registrar: null, server: null, browser: null, builds: {}, dev: null };
 
 before(async () => {
   need(CHROMIUM, 'Chromium (Debian package "chromium", installed by scripts/setup.sh)');
@@ -81,11 +84,16 @@ before(async () => {
     state.builds[name] = { warnings, ms: Math.round(performance.now() - t0) };
   }
   state.server = await startStaticServer(dir);
+  const { createServer } = await import('vite');
+  state.dev = await createServer({ root: join(dir, 'vite'), configFile: join(dir, 'vite', 'vite.config.mjs'),
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false } });
+  await state.dev.listen();
   await starting;
 });
 
 after(async () => {
   await state.browser?.close();
+  await state.dev?.close();
   await state.server?.close();
   await state.registrar?.stop();
   if (state.dir) rmSync(state.dir, { recursive: true, force: true });
@@ -110,22 +118,25 @@ test('each bundler builds the app without warnings; the sizes of what it emits',
   console.table(rows);
 });
 
-test('each bundled app registers from Chromium; the registrar holds one binding per app', { timeout: 60_000 }, async () => {
+test('each bundled app (and the Vite app on its dev server) registers from Chromium; the registrar holds one binding per app', { timeout: 60_000 }, async () => {
   const { registrar, server, browser } = state;
   const instance = (i) => `urn:uuid:00000000-0000-4000-8000-00000000b0${i}0`;
-  const results = await Promise.all(BUNDLERS.map(async (name, i) => {
+  /** @param {string} name @returns {string} the page of that app */
+  const page = (name) => (name === 'vite dev' ? state.dev.resolvedUrls.local[0] : `${server.url}/${name}/dist/index.html`);
+  const user = (name) => `bundled-${name.replace(' ', '-')}`;
+  const results = await Promise.all(APPS.map(async (name, i) => {
     const context = await browser.newContext();
     try {
-      const page = await context.newPage();
-      const problems = watch(page);
+      const tab = await context.newPage();
+      const problems = watch(tab);
       const wasm = [];
-      page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasm.push({ url: r.url(), status: r.status(), type: r.headers()['content-type'] }); });
-      page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-      page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-      const q = new URLSearchParams({ server: registrar.wsUrl, aor: `sip:bundled-${name}@example.test`, password: 'secret', instance: instance(i) });
-      await page.goto(`${server.url}/${name}/dist/index.html?${q}`);
-      await page.waitForSelector('body[data-state]', { state: 'attached', timeout: 20_000 });
-      const data = await page.evaluate(() => ({ ...document.body.dataset }));
+      tab.on('response', (r) => { if (r.url().endsWith('.wasm')) wasm.push({ url: r.url(), status: r.status(), type: r.headers()['content-type'] }); });
+      tab.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+      tab.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+      const q = new URLSearchParams({ server: registrar.wsUrl, aor: `sip:${user(name)}@example.test`, password: 'secret', instance: instance(i) });
+      await tab.goto(`${page(name)}?${q}`);
+      await tab.waitForSelector('body[data-state]', { state: 'attached', timeout: 20_000 });
+      const data = await tab.evaluate(() => ({ ...document.body.dataset }));
       return { name, data, wasm, problems };
     } finally {
       await context.close();
@@ -142,8 +153,8 @@ test('each bundled app registers from Chromium; the registrar holds one binding 
   }
   // the registrar's own table: each app's binding, with its instance-id (RFC 5626 §4.1)
   const table = await registrar.dump();
-  BUNDLERS.forEach((name, i) => {
-    const held = table.filter((b) => b.aor === `bundled-${name}@example.test`);
+  APPS.forEach((name, i) => {
+    const held = table.filter((b) => b.aor === `${user(name)}@example.test`);
     assert.equal(held.length, 1, `${name}: one binding (${JSON.stringify(held)})`);
     assert.equal(held[0].instance, `<${instance(i)}>`, `${name}: its instance-id`);
     assert.match(held[0].received ?? '', /transport=ws/, `${name}: registered over WebSocket`);
