@@ -180,13 +180,7 @@ int sipreg__digest_response(const struct sipreg_digest_input *in, int unq, char 
         int r = take_ha1(in->ha1_hex, hl, ha1);
         if (r < 0) return r;
     } else {
-        sipreg__hash_init(&h, in->alg);
-        sipreg__hash_str(&h, in->username);
-        colon(&h);
-        feed(&h, in->realm, unq);
-        colon(&h);
-        sipreg__hash_str(&h, in->password);
-        sipreg__hash_final_hex(&h, ha1);
+        sipreg__digest_ha1(in->alg, in->username, in->realm, unq, in->password, ha1);
     }
     if (row->sess) {
         /* -sess: A1 = H(user:realm:pass) ":" unq(nonce-prime) ":" unq(cnonce-prime) (§3.4.2) */
@@ -244,22 +238,28 @@ int sipreg_digest_response(const struct sipreg_digest_input *in, char *out, size
     return sipreg__digest_response(in, 0, out, cap);
 }
 
+size_t sipreg__digest_ha1(int alg, struct sipreg_str username, struct sipreg_str realm, int unq,
+                          struct sipreg_str password, char *hex) {
+    struct sipreg__hash h;
+    if (!sipreg__hash_init(&h, alg)) return 0;
+    sipreg__hash_str(&h, username);
+    colon(&h);
+    feed(&h, realm, unq);
+    colon(&h);
+    sipreg__hash_str(&h, password);
+    return sipreg__hash_final_hex(&h, hex);
+}
+
 int sipreg_digest_ha1(int alg, struct sipreg_str username, struct sipreg_str realm,
                       struct sipreg_str password, char *out, size_t cap) {
     /* H(A1) with A1 = username ":" realm ":" passwd (RFC 7616 §3.4.2); for -sess this is the
      * inner hash, which is what a stored HA1 must hold (RFC 7616 §5.2) */
     if (!out) return SIPREG_E_INVAL;
-    struct sipreg__hash h;
-    size_t n = sipreg__hash_init(&h, alg);
+    size_t n = sipreg_digest_hex_len(alg);
     if (!n) return SIPREG_E_AUTH_ALGORITHM;
-    if (cap < 2 * n + 1) return SIPREG_E_BUFFER;
-    sipreg__hash_str(&h, username);
-    colon(&h);
-    sipreg__hash_str(&h, realm);
-    colon(&h);
-    sipreg__hash_str(&h, password);
+    if (cap < n + 1) return SIPREG_E_BUFFER;
     char hex[2 * SIPREG__HASH_MAX + 1];
-    size_t hl = sipreg__hash_final_hex(&h, hex);
+    size_t hl = sipreg__digest_ha1(alg, username, realm, 0, password, hex);
     memcpy(out, hex, hl + 1);
     return (int)hl;
 }

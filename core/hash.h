@@ -97,4 +97,10 @@ size_t sipreg__hash_final_hex(struct sipreg__hash *h, char *hex);
  * the challenge parser returns them) when `unq` is 1, or as literal bytes when it is 0. */
 int sipreg__digest_response(const struct sipreg_digest_input *in, int unq, char *out, size_t cap);
 
+/* H(A1) = H(username ":" realm ":" passwd) as lowercase hex plus NUL into hex (room for 2*32+1),
+ * the realm as quoted-string content when `unq` is 1 (RFC 7616 §3.4.2); the hex length, or 0
+ * for an unknown algorithm. For -sess algorithms this is the inner hash (§5.2). */
+size_t sipreg__digest_ha1(int alg, struct sipreg_str username, struct sipreg_str realm, int unq,
+                          struct sipreg_str password, char *hex);
+
 #endif /* SIPREG_HASH_H */

@@ -49,6 +49,18 @@ int sipreg__failover(struct sipreg *r, int op, int status, sipreg_ms now) {
 /* The flow's local address (sipreg_set_flow)                                               */
 /* ---------------------------------------------------------------------------------------- */
 
+/* The kind of host (enum sipreg_host_kind) host[0..n) is when the whole of it is a URI host
+ * (§19.1.1 hostport, §25.1: IPv4, a name, or IPv6 in brackets), else SIPREG_E_INVAL. The one
+ * check of a host the host hands in (a flow's address, a multicast group). */
+static int uri_host_kind(const char *host, size_t n) {
+    char u[4 + SIPREG__FLOW_HOST_MAX + 2] = "sip:";
+    struct sipreg_uri uri;
+    if (n > SIPREG__FLOW_HOST_MAX + 2) return SIPREG_E_INVAL;
+    memcpy(u + 4, host, n);
+    if (sipreg_uri_parse(&uri, u, n + 4, NULL) < 0 || uri.host.len != n) return SIPREG_E_INVAL;
+    return uri.host_kind;
+}
+
 void sipreg__generated_uri(struct sipreg *r, struct sipreg__buf *b, const char *user, size_t n) {
     sipreg__putl(b, "sip:");
     sipreg__put(b, user, n);
@@ -75,30 +87,29 @@ int sipreg_set_flow(struct sipreg *r, int transport, const char *host, size_t ho
                     sipreg_ms now) {
     (void)now;
     if (!r || transport < SIPREG_TP_WS || transport > SIPREG_TP_TLS) return SIPREG_E_INVAL;
-    char h[SIPREG__FLOW_HOST_MAX + 8] = "sip:[";
+    char h[SIPREG__FLOW_HOST_MAX + 2] = "[";
     size_t n = 0; /* host length (WS/WSS: none, RFC 7118 §5: Via and Contact keep .invalid) */
     if (transport > SIPREG_TP_WSS) {
-        /* a URI host (§19.1.1 hostport): IPv4, a name, or IPv6 in brackets (§25.1) */
-        struct sipreg_uri u;
         /* an IPv6 zone ("fe80::1%eth0") names a local interface: not part of a URI host */
         const char *zone = host ? memchr(host, '%', host_len) : NULL;
         if (zone) host_len = (size_t)(zone - host);
         if (!host || !host_len || host_len > SIPREG__FLOW_HOST_MAX || port < 1 || port > 65535)
             return SIPREG_E_INVAL;
         int v6 = memchr(host, ':', host_len) && host[0] != '[';
-        memcpy(h + 4 + v6, host, host_len);
+        memcpy(h + v6, host, host_len);
         n = (size_t)v6 * 2 + host_len;
-        h[4 + n - 1] = v6 ? ']' : h[4 + n - 1];
-        if (sipreg_uri_parse(&u, h, n + 4, NULL) < 0 || u.host.len != n) return SIPREG_E_INVAL;
+        h[n - 1] = v6 ? ']' : h[n - 1];
+        if (uri_host_kind(h, n) < 0) return SIPREG_E_INVAL;
     }
-    int same = n == r->flow_host_len && (!n || (transport == r->transport && port == r->flow_port &&
-                                                !memcmp(h + 4, r->flow_host, n)));
+    int same =
+        n == r->flow_host_len &&
+        (!n || (transport == r->transport && port == r->flow_port && !memcmp(h, r->flow_host, n)));
     r->transport = transport;
     if (sipreg_transport_reliable(transport)) r->timer_e = SIPREG_NEVER; /* §17.1.2.2 */
     if (same) return 0; /* the same address: the contacts stay */
     char *copy = n ? malloc(n) : NULL;
     if (n && !copy) return SIPREG_E_NOMEM;
-    if (n) memcpy(copy, h + 4, n);
+    if (n) memcpy(copy, h, n);
     free(r->flow_host);
     r->flow_host = copy;
     r->flow_host_len = (uint8_t)n;
@@ -126,14 +137,10 @@ int sipreg_set_multicast(struct sipreg *r, const char *group, size_t len, int tt
     /* an IPv4 address in 224.0.0.0/4 (RFC 5771), the groups §10.2.6 and §18.1.1 mean; the URI
      * parser checks the dotted quad (§25.1 IPv4address) */
     if (len) {
-        char u[4 + sizeof r->maddr] = "sip:";
-        struct sipreg_uri uri;
-        memcpy(u + 4, group, len);
         unsigned first = 0;
         for (size_t i = 0; i < len && group[i] >= '0' && group[i] <= '9'; i++)
             first = first * 10 + (unsigned)(group[i] - '0');
-        if (sipreg_uri_parse(&uri, u, len + 4, NULL) < 0 || uri.host.len != len ||
-            uri.host_kind != SIPREG_HOST_IPV4 || first < 224 || first > 239)
+        if (uri_host_kind(group, len) != SIPREG_HOST_IPV4 || first < 224 || first > 239)
             return SIPREG_E_INVAL;
         memcpy(r->maddr, group, len);
     }

@@ -6,6 +6,7 @@
 #define SIPREG_REG_INTERNAL_H
 
 #include "internal.h"
+#include "hash.h"
 
 #define SIPREG__EVENTS 8        /* queued events before the oldest is dropped */
 #define SIPREG__ARENA 768       /* bytes for strings of the binding view (URIs, GRUUs, routes) */
@@ -82,7 +83,9 @@ struct sipreg__auth {
     uint8_t has_opaque;
     char cnonce[SIPREG__CNONCE_LEN]; /* cnonce of the open request (kept for retransmissions) */
     uint32_t req_nc; /* nc of the open request (0: the request carries no credentials) */
-    char text[];     /* realm, nonce, opaque: allocated to their exact size */
+    uint8_t ha1_len; /* H(A1) of our credentials for this realm and algorithm (hex), computed
+                      * once when the challenge is stored (0: none, e.g. a configured HA1) */
+    char text[];     /* realm, nonce, opaque, H(A1): allocated to their exact size */
 };
 
 /* Views of a cached challenge's strings. */
@@ -90,6 +93,8 @@ struct sipreg__auth {
 #define SIPREG__AUTH_NONCE(a) sipreg__str((a)->text + (a)->realm_len, (a)->nonce_len)
 #define SIPREG__AUTH_OPAQUE(a)                                                                     \
     sipreg__str((a)->text + (a)->realm_len + (a)->nonce_len, (a)->opaque_len)
+#define SIPREG__AUTH_HA1(a)                                                                        \
+    sipreg__str((a)->text + (a)->realm_len + (a)->nonce_len + (a)->opaque_len, (a)->ha1_len)
 
 /* The registration. */
 struct sipreg {

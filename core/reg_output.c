@@ -145,7 +145,7 @@ static int compose_credentials(const struct sipreg *r, int kind, char *buf, size
     in.username = r->user;
     in.realm = ch.realm;
     in.password = r->password;
-    in.ha1_hex = r->ha1;
+    in.ha1_hex = a->ha1_len ? SIPREG__AUTH_HA1(a) : r->ha1; /* hashed once per challenge */
     in.method = sipreg__cstr("REGISTER");
     in.uri = sipreg__ruri(r); /* §22.4: digest-uri = the Request-URI */
     in.nonce = ch.nonce;

@@ -335,7 +335,12 @@ int sipreg__auth_store(struct sipreg *r, const struct sipreg_challenge *ch) {
         ch->opaque.len > SIPREG__OPAQUE_MAX)
         return SIPREG_E_LIMIT;
     int kind = ch->proxy != 0;
-    size_t text = ch->realm.len + ch->nonce.len + ch->opaque.len;
+    /* H(A1) depends only on the credentials, the realm and the algorithm (RFC 7616 §3.4.2):
+     * hashed once here, not for every REGISTER that answers this challenge */
+    char ha1[2 * SIPREG__HASH_MAX + 1];
+    size_t ha1_len =
+        r->ha1.len ? 0 : sipreg__digest_ha1(ch->alg, r->user, ch->realm, 1, r->password, ha1);
+    size_t text = ch->realm.len + ch->nonce.len + ch->opaque.len + ha1_len;
     int fresh = r->auth[kind] ? r->auth[kind]->fresh : 0;
     int tries = r->auth[kind] ? r->auth[kind]->tries : 0;
     /* a new block (ch never points into the old one): the old slot stays when memory is out */
@@ -360,6 +365,8 @@ int sipreg__auth_store(struct sipreg *r, const struct sipreg_challenge *ch) {
     if (ch->realm.len) memcpy(a->text, ch->realm.p, ch->realm.len);
     if (ch->nonce.len) memcpy(a->text + a->realm_len, ch->nonce.p, ch->nonce.len);
     if (ch->opaque.len) memcpy(a->text + a->realm_len + a->nonce_len, ch->opaque.p, ch->opaque.len);
+    a->ha1_len = (uint8_t)ha1_len;
+    if (ha1_len) memcpy(a->text + a->realm_len + a->nonce_len + a->opaque_len, ha1, ha1_len);
     return 0;
 }
 
@@ -368,7 +375,7 @@ size_t sipreg__extra_memory(const struct sipreg *r) {
     for (int k = 0; k < 2; k++)
         if (r->auth[k])
             n += sizeof *r->auth[k] + r->auth[k]->realm_len + r->auth[k]->nonce_len +
-                 r->auth[k]->opaque_len;
+                 r->auth[k]->opaque_len + r->auth[k]->ha1_len;
     return n;
 }
 

@@ -249,64 +249,66 @@ static void lapse(struct sipreg *r, sipreg_ms now) {
         sipreg__set_state(r, SIPREG_TR_LAPSE, SIPREG_ST_REGISTERING, SIPREG_R_LAPSED);
 }
 
-int sipreg_on_timeout(struct sipreg *r, sipreg_ms now) {
-    if (!r) return SIPREG_E_INVAL;
-    /* 1. the open transaction: Timer E retransmits (unreliable only), Timer F gives up */
-    if (r->op != SIPREG__OP_NONE) {
-        if (now >= r->timer_f) {
-            /* §8.1.3.1: a transaction timeout is reported like a 408 */
-            static const char TIMEOUT_TEXT[] = "Request Timeout (no response)";
-            int op = r->op;
-            sipreg__end_transaction(r);
-            memcpy(r->reason_text, TIMEOUT_TEXT, sizeof TIMEOUT_TEXT - 1);
-            r->reason_len = sizeof TIMEOUT_TEXT - 1;
-            /* RFC 3263 §4.3: the next server, at once (policy.alternates) */
-            if (sipreg__failover(r, op, 0, now)) return sipreg_on_timeout(r, now);
-            /* no answer on a reliable flow: the flow is suspect (half-open, frozen NAT or
-             * proxy); the host replaces it and the next attempt goes on a new one */
-            if (sipreg_transport_reliable(r->transport) && sipreg__flow_usable(r))
-                sipreg__fail_flow(r, SIPREG_R_TIMEOUT, now);
-            if (op == SIPREG__OP_REGISTER) {
-                /* §10.2.7: no immediate re-attempt after a timeout */
-                sipreg__schedule_retry(r, -1, SIPREG_R_TIMEOUT, 408, 0, now);
-            } else if (op != SIPREG__OP_FETCH && now < r->unreg_until) {
-                /* an unregister tries again within its bound (on a new flow when reliable) */
-                sipreg__requeue_front(r, op);
-                sipreg__run_queue(r, SIPREG_R_TIMEOUT, now);
-            } else {
-                sipreg__emit(r, SIPREG_EV_FAILED, SIPREG_R_TIMEOUT, 408, 0, SIPREG_NEVER, 0);
-                if (op != SIPREG__OP_FETCH) {
-                    /* the app wanted out: stop refreshing; bindings expire on their own */
-                    r->expires_at = r->refresh_at = SIPREG_NEVER;
-                    sipreg__set_state(r, SIPREG_TR_ABANDON, SIPREG_ST_IDLE, SIPREG_R_TIMEOUT);
-                }
-                sipreg__start_queued(r, now);
-            }
-        } else if (now >= r->timer_e) {
-            /* §17.1.2.2: retransmit, doubling the interval up to T2 */
-            r->send_pending = 1;
-            r->timer_e_ms = r->timer_e_ms * 2 < r->pol.t2_ms ? r->timer_e_ms * 2 : r->pol.t2_ms;
-            r->timer_e = now + r->timer_e_ms;
-            while (r->timer_e <= now)
-                r->timer_e += r->timer_e_ms; /* a very late wake-up */
+/* Timer F fired (§17.1.2.2): the open transaction timed out. 1 when the request went to the
+ * next server instead (the deadlines then start over), else 0. */
+static int transaction_timed_out(struct sipreg *r, sipreg_ms now) {
+    /* §8.1.3.1: a transaction timeout is reported like a 408 */
+    static const char TIMEOUT_TEXT[] = "Request Timeout (no response)";
+    int op = r->op;
+    sipreg__end_transaction(r);
+    memcpy(r->reason_text, TIMEOUT_TEXT, sizeof TIMEOUT_TEXT - 1);
+    r->reason_len = sizeof TIMEOUT_TEXT - 1;
+    /* RFC 3263 §4.3: the next server, at once (policy.alternates) */
+    if (sipreg__failover(r, op, 0, now)) return 1;
+    /* no answer on a reliable flow: the flow is suspect (half-open, frozen NAT or proxy); the
+     * host replaces it and the next attempt goes on a new one */
+    if (sipreg_transport_reliable(r->transport) && sipreg__flow_usable(r))
+        sipreg__fail_flow(r, SIPREG_R_TIMEOUT, now);
+    if (op == SIPREG__OP_REGISTER) {
+        /* §10.2.7: no immediate re-attempt after a timeout */
+        sipreg__schedule_retry(r, -1, SIPREG_R_TIMEOUT, 408, 0, now);
+    } else if (op != SIPREG__OP_FETCH && now < r->unreg_until) {
+        /* an unregister tries again within its bound (on a new flow when reliable) */
+        sipreg__requeue_front(r, op);
+        sipreg__run_queue(r, SIPREG_R_TIMEOUT, now);
+    } else {
+        sipreg__emit(r, SIPREG_EV_FAILED, SIPREG_R_TIMEOUT, 408, 0, SIPREG_NEVER, 0);
+        if (op != SIPREG__OP_FETCH) {
+            /* the app wanted out: stop refreshing; bindings expire on their own */
+            r->expires_at = r->refresh_at = SIPREG_NEVER;
+            sipreg__set_state(r, SIPREG_TR_ABANDON, SIPREG_ST_IDLE, SIPREG_R_TIMEOUT);
         }
+        sipreg__start_queued(r, now);
     }
-    sipreg__keepalive_timeout(r, now);
-    sipreg__probe_timeout(r, now);
-    /* the unregister's bound, and its next request for a flow */
-    if (sipreg__unregister_queued(r) && r->op == SIPREG__OP_NONE && now >= r->unreg_until)
-        give_up_unregister(r, now);
-    if (r->connect_at != SIPREG_NEVER && now >= r->connect_at) {
-        r->connect_at = SIPREG_NEVER;
-        sipreg__want_flow(r);
+    return 0;
+}
+
+/* The open transaction's timers: Timer F gives up, Timer E retransmits (unreliable flows).
+ * 1 when the request failed over to the next server (run the deadlines again), else 0. */
+static int transaction_timers(struct sipreg *r, sipreg_ms now) {
+    if (r->op == SIPREG__OP_NONE) return 0;
+    if (now >= r->timer_f) {
+        return transaction_timed_out(r, now);
+    } else if (now >= r->timer_e) {
+        /* §17.1.2.2: retransmit, doubling the interval up to T2 */
+        r->send_pending = 1;
+        r->timer_e_ms = r->timer_e_ms * 2 < r->pol.t2_ms ? r->timer_e_ms * 2 : r->pol.t2_ms;
+        r->timer_e = now + r->timer_e_ms;
+        while (r->timer_e <= now)
+            r->timer_e += r->timer_e_ms; /* a very late wake-up */
     }
-    /* 2. our binding's lifetime: lapse when it expired unrefreshed */
+    return 0;
+}
+
+/* The registration's own clock: lapse, refresh point, retry after a failure. */
+static void registration_timers(struct sipreg *r, sipreg_ms now) {
+    /* our binding's lifetime: lapse when it expired unrefreshed */
     if (r->expires_at != SIPREG_NEVER && now >= r->expires_at) {
         lapse(r, now);
         if (r->op == SIPREG__OP_NONE && r->state == SIPREG_ST_REGISTERING)
             sipreg__start(r, SIPREG__OP_REGISTER, SIPREG_R_LAPSED, now);
     }
-    /* 3. the refresh point (§10.2.4: refresh before the expiration interval has elapsed) */
+    /* the refresh point (§10.2.4: refresh before the expiration interval has elapsed) */
     if (r->state == SIPREG_ST_REGISTERED && r->op == SIPREG__OP_NONE && now >= r->refresh_at) {
         if (!r->expiring_sent) {
             r->expiring_sent = 1;
@@ -316,11 +318,27 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now) {
         }
         if (!r->pol.manual_refresh) sipreg__start(r, SIPREG__OP_REGISTER, SIPREG_R_REFRESH, now);
     }
-    /* 4. the retry after a failure */
+    /* the retry after a failure */
     if (r->state == SIPREG_ST_BACKOFF && r->op == SIPREG__OP_NONE && now >= r->retry_at) {
         r->retry_at = SIPREG_NEVER;
         sipreg__start(r, SIPREG__OP_REGISTER, SIPREG_R_BACKOFF, now);
     }
+}
+
+int sipreg_on_timeout(struct sipreg *r, sipreg_ms now) {
+    if (!r) return SIPREG_E_INVAL;
+    if (transaction_timers(r, now)) return sipreg_on_timeout(r, now); /* RFC 3263 §4.3 */
+    /* the flow: keep-alives and liveness probes */
+    sipreg__keepalive_timeout(r, now);
+    sipreg__probe_timeout(r, now);
+    /* the unregister's bound, and its next request for a flow */
+    if (sipreg__unregister_queued(r) && r->op == SIPREG__OP_NONE && now >= r->unreg_until)
+        give_up_unregister(r, now);
+    if (r->connect_at != SIPREG_NEVER && now >= r->connect_at) {
+        r->connect_at = SIPREG_NEVER;
+        sipreg__want_flow(r);
+    }
+    registration_timers(r, now);
     return 0;
 }
 

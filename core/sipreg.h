@@ -689,6 +689,8 @@ const char *sipreg_match_name(int match);   /* see sipreg_state_name */
 const char *sipreg_op_name(int op);         /* see sipreg_state_name */
 const char *sipreg_liveness_name(int l);    /* "none", "crlf", "options", "host" */
 const char *sipreg_trigger_name(int t);     /* "register", "granted", ... (enum sipreg_trigger) */
+/* The name the event view gives an event type's number ("granted", "delayMs", ...; "" none). */
+const char *sipreg_event_value_name(int type);
 
 /* ------------------------------------------------------------------------------------------ */
 /* TOOLKIT: the parsers, URI comparison, digest and REGISTER composition the registration is   */

@@ -18,19 +18,23 @@ static void time_value(struct sipreg__view *v, sipreg_ms t) {
 /* Member "k": a view, or null when empty. */
 #define put_text(v, k, s) sipreg__m_str(v, k, (s).len ? (s) : sipreg__str(NULL, 0))
 
-/* The event's number under the name its type gives it (sipreg.h, enum sipreg_event_type):
- * statechange (the state is above), flowfailed and ping have none. */
-static void put_event_value(struct sipreg__view *v, const struct sipreg_event *ev) {
-    /* the key of each type 0..13 in a fixed-width slot ("" = none): no pointers, no search */
+const char *sipreg_event_value_name(int type) {
+    /* the key of each type 0..13 in a fixed-width slot ("" = none): no pointers, no search; the
+     * names are those sipreg.h gives in [brackets] (enum sipreg_event_type) */
 #define KEY_SLOT 12
     static const char KEYS[][KEY_SLOT] = {
         "",       "",      "granted",   "all",     "failures", "delayMs",   "secondsLeft",
         "lateMs", "count", "transport", "missing", "",         "permanent", ""};
-    if (ev->type <= 0 || ev->type >= (int)(sizeof KEYS / sizeof KEYS[0]) || !KEYS[ev->type][0])
-        return;
-    const char *key = KEYS[ev->type];
-    SIPREG__VIEW(v, key)(v, key, strlen(key), 1); /* static (v_key takes literals) */
 #undef KEY_SLOT
+    return type <= 0 || type >= (int)(sizeof KEYS / sizeof KEYS[0]) ? "" : KEYS[type];
+}
+
+/* The event's number under the name its type gives it (sipreg_event_value_name): statechange
+ * (the state is above), flowfailed and ping have none. */
+static void put_event_value(struct sipreg__view *v, const struct sipreg_event *ev) {
+    const char *key = sipreg_event_value_name(ev->type);
+    if (!key[0]) return;
+    SIPREG__VIEW(v, key)(v, key, strlen(key), 1); /* static (v_key takes literals) */
     if (ev->type == SIPREG_EV_CONNECT)
         sipreg__v_cstr(v, ev->value == SIPREG_TP_TCP ? "tcp" : NULL);
     else if (ev->type == SIPREG_EV_UNREGISTERED || ev->type == SIPREG_EV_REDIRECT)

@@ -12,6 +12,7 @@
 import net from 'node:net';
 import { UdpFlow } from './udp-flow.mjs';
 import { StreamFlow } from './stream-flow.mjs';
+import { parseTargetUri } from './sip-uri.mjs';
 
 /** RFC 3261 §19.1.2: default ports (5061 for TLS, RFC 3263 §4.2). */
 const DEFAULT_PORT = { udp: 5060, tcp: 5060, tls: 5061 };
@@ -32,18 +33,21 @@ const configError = (message) => Object.assign(new TypeError(`sipreg: ${message}
  */
 
 /**
- * The parts of a sip:/sips: URI that say where to send (RFC 3261 §19.1.1); null for another
- * scheme, a configuration error for a SIP URI without a usable host.
+ * The parts of a sip:/sips: URI that say where to send (RFC 3261 §19.1.1, read by sip-uri.mjs),
+ * the host lowercased for comparison; null for another scheme, a configuration error for a SIP
+ * URI without a usable host or port.
  * @param {string} uri
  * @returns {{ secure: boolean, host: string, port: number | null, transport: string | null } | null}
  */
 export function sipUriParts(uri) {
-  const m = /^\s*<?(sips?):(?:[^@>]*@)?(\[[0-9a-f:.]+\]|[^:;?>\s]+)(?::(\d{1,5}))?([^?>]*)/i.exec(String(uri));
-  if (!m) return null;
-  const transport = /;transport=([^;]*)/i.exec(m[4])?.[1]?.toLowerCase() ?? null;
-  const port = m[3] === undefined ? null : Number(m[3]);
-  if (port !== null && (port < 1 || port > 65535)) throw configError(`port ${m[3]} in ${uri} is out of range`);
-  return { secure: m[1].toLowerCase() === 'sips', host: m[2].replace(/^\[|\]$/g, '').toLowerCase(), port, transport };
+  if (!/^\s*<?\s*sips?:/i.test(String(uri))) return null;
+  let u;
+  try {
+    u = parseTargetUri(String(uri));
+  } catch (e) {
+    throw configError(/** @type {Error} */ (e).message.replace(/^locate: /, ''));
+  }
+  return { secure: u.secure, host: u.host.toLowerCase(), port: u.port, transport: u.transport };
 }
 
 /**

@@ -137,7 +137,9 @@ static void drain(struct sim *s) {
                         ev.text.p ? ev.text.p : "");
             if (ev.error) fprintf(s->log, " error=%s", sipreg_errname(ev.error));
             if (ev.at != SIPREG_NEVER) fprintf(s->log, " at=%" PRId64, ev.at);
-            fprintf(s->log, " value=%" PRId64 "\n", ev.value);
+            const char *key = sipreg_event_value_name(ev.type);
+            if (key[0]) fprintf(s->log, " %s=%" PRId64, key, ev.value);
+            fprintf(s->log, "\n");
         }
     }
 }
@@ -420,9 +422,23 @@ static int event_matches(const struct item *it, const char *opts, int type) {
     if (opt(opts, "op", v, sizeof v) && strcmp(sipreg_op_name(it->ev.op), v)) return 0;
     if (opt(opts, "status", v, sizeof v) && it->ev.status != atoi(v)) return 0;
     if (opt(opts, "error", v, sizeof v) && it->ev.error != error_code(v)) return 0;
-    if (opt(opts, "value", v, sizeof v) && parse_range(v, &lo, &hi) == 0 &&
-        (it->ev.value < lo || it->ev.value > hi))
+    /* the event's number under its name (granted=600, delayMs=30000..60000, all=true,
+     * transport=tcp): the names and values the event view gives it */
+    const char *key = sipreg_event_value_name(type);
+    if (opt(opts, "value", v, sizeof v)) {
+        fprintf(stderr, "scenario: 'value=' is gone; this event's number is '%s='\n",
+                key[0] ? key : "(none)");
         return 0;
+    }
+    if (key[0] && opt(opts, key, v, sizeof v)) {
+        if (!strcmp(v, "true") || !strcmp(v, "tcp"))
+            lo = hi = type == SIPREG_EV_CONNECT ? SIPREG_TP_TCP : 1;
+        else if (!strcmp(v, "false") || !strcmp(v, "null"))
+            lo = hi = 0;
+        else if (parse_range(v, &lo, &hi) != 0)
+            return 0;
+        if (it->ev.value < lo || it->ev.value > hi) return 0;
+    }
     if (opt(opts, "at", v, sizeof v) && parse_range(v, &lo, &hi) == 0 &&
         (it->ev.at < lo || it->ev.at > hi))
         return 0;

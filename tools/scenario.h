@@ -28,7 +28,10 @@
  *       expect send [cseq=N] [at=A..B] [has="TEXT"] [lacks="TEXT"]   (consumes one send;
  *                            has="OPTIONS " picks a probe)
  *       expect nosend
- *       expect event NAME [state=S] [reason=R] [status=N] [error=E] [value=A[..B]] [at=A..B]
+ *       expect event NAME [state=S] [reason=R] [status=N] [error=E] [at=A..B] [KEY=A[..B]]
+ *                            KEY: the event's number by its name in the event view
+ *                            (sipreg_event_value_name: granted, delayMs, failures, ...; all and
+ *                            permanent take true|false, transport takes tcp|null)
  *       expect noevent NAME
  *       expect state NAME | expect deadline A..B | expect deadline never
  *       expect recv ok|asymmetric|ERRNAME          result of the step's last recv

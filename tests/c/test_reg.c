@@ -249,11 +249,12 @@ static void test_short_aor(void) {
     CHECK(first_register(&c, buf, sizeof buf) > 0);
 }
 
-/* Names of states, reasons, events and match rules are stable strings (used by the JS glue). */
-/* A 200 OK to the REGISTER req (its Via, From, To, Call-ID and CSeq echoed) listing contacts. */
-static size_t answer_200(const char *req, const char *contacts, char *out, size_t cap) {
+/* A response `status` to the REGISTER req (its Via, From, To, Call-ID and CSeq echoed) plus the
+ * header lines in `contacts`. */
+static size_t answer(const char *req, const char *status, const char *contacts, char *out,
+                     size_t cap) {
     static const char *const ECHO[] = {"Via:", "From:", "To:", "Call-ID:", "CSeq:"};
-    size_t n = (size_t)snprintf(out, cap, "SIP/2.0 200 OK\r\n");
+    size_t n = (size_t)snprintf(out, cap, "SIP/2.0 %s\r\n", status);
     for (size_t k = 0; k < sizeof ECHO / sizeof ECHO[0]; k++) {
         const char *h = strstr(req, ECHO[k]), *e = h ? strstr(h, "\r\n") : NULL;
         if (!e) return 0;
@@ -262,6 +263,17 @@ static size_t answer_200(const char *req, const char *contacts, char *out, size_
     }
     n += (size_t)snprintf(out + n, cap - n, "%sContent-Length: 0\r\n\r\n", contacts);
     return n;
+}
+
+/* answer() with 200 OK. */
+static size_t answer_200(const char *req, const char *contacts, char *out, size_t cap) {
+    return answer(req, "200 OK", contacts, out, cap);
+}
+
+/* A view of a C string. */
+static struct sipreg_str str(const char *s) {
+    struct sipreg_str v = {s, strlen(s)};
+    return v;
 }
 
 /* The binding view's storage is allocated only when a 2xx needs it (memory per registration):
@@ -299,6 +311,80 @@ static void test_view_store(void) {
     sipreg_free(r);
 }
 
+/* The value of `name="..."` (or name=token) in header line text, copied into out. */
+static const char *auth_param(const char *msg, const char *name, char *out, size_t cap) {
+    const char *h = strstr(msg, "Authorization: Digest ");
+    char key[32];
+    snprintf(key, sizeof key, " %s=", name);
+    const char *p = h ? strstr(h, key) : NULL;
+    out[0] = 0;
+    if (!p) return out;
+    p += strlen(key);
+    int quoted = *p == '"';
+    p += quoted;
+    size_t n = 0;
+    while (p[n] && n + 1 < cap && (quoted ? p[n] != '"' : (p[n] != ',' && p[n] != '\r')))
+        n++;
+    memcpy(out, p, n);
+    out[n] = 0;
+    return out;
+}
+
+/* H(A1) is hashed once per challenge (RFC 7616 §3.4.2), not per REGISTER: every Authorization
+ * must still carry the response the toolkit computes from the password, for a realm with
+ * quoted-pairs (unq() undone before hashing, §3.3) and after the realm changes (a new cache). */
+static void test_ha1_per_challenge(void) {
+    static const struct {
+        const char *quoted, *plain; /* the realm as the challenge writes it, and unq() of it */
+    } REALMS[] = {{"example.test", "example.test"},
+                  {"ex\\\"am\\\\ple", "ex\"am\\ple"},
+                  {"other.test", "other.test"}};
+    struct sipreg_config c;
+    base_config(&c);
+    c.username = "alice";
+    c.password = "secret";
+    struct sipreg *r;
+    char req[4096], res[4096], resp[65], want[65];
+    CHECK_INT(sipreg_new(&r, &c), 0);
+    sipreg_transport(r, 1, 0);
+    sipreg_register(r, 0);
+    sipreg_ms t = 0;
+    for (size_t i = 0; i < sizeof REALMS / sizeof REALMS[0]; i++) {
+        CHECK(sipreg_poll_send(r, req, sizeof req) > 0);
+        char chal[256];
+        snprintf(chal, sizeof chal,
+                 "WWW-Authenticate: Digest realm=\"%s\", nonce=\"n%zu\", qop=\"auth\"\r\n",
+                 REALMS[i].quoted, i);
+        size_t n = answer(req, "401 Unauthorized", chal, res, sizeof res);
+        CHECK_INT(sipreg_recv(r, res, n, ++t), 0);
+        for (int k = 0; k < 2; k++) { /* the answer to the challenge, then a refresh (nc 2) */
+            CHECK(sipreg_poll_send(r, req, sizeof req) > 0);
+            char nonce[32], cnonce[64], uri[128], nc[16];
+            struct sipreg_digest_input in;
+            memset(&in, 0, sizeof in);
+            in.alg = SIPREG_ALG_MD5;
+            in.qop = SIPREG_QOP_AUTH;
+            in.username = str("alice");
+            in.realm = str(REALMS[i].plain);
+            in.password = str("secret");
+            in.method = str("REGISTER");
+            in.uri = str(auth_param(req, "uri", uri, sizeof uri));
+            in.nonce = str(auth_param(req, "nonce", nonce, sizeof nonce));
+            in.cnonce = str(auth_param(req, "cnonce", cnonce, sizeof cnonce));
+            in.nc = (uint32_t)strtoul(auth_param(req, "nc", nc, sizeof nc), NULL, 16);
+            CHECK_INT(in.nc, (uint32_t)k + 1);
+            CHECK_INT(sipreg_digest_response(&in, want, sizeof want), 32);
+            CHECK(!strcmp(auth_param(req, "response", resp, sizeof resp), want));
+            n = answer_200(req, "Contact: <sip:abc@xyz.invalid;transport=ws>;expires=600\r\n", res,
+                           sizeof res);
+            CHECK_INT(sipreg_recv(r, res, n, ++t), 0);
+            sipreg_register(r, ++t);
+        }
+    }
+    sipreg_free(r);
+}
+
+/* Names of states, reasons, events and match rules are stable strings (used by the JS glue). */
 static void test_names(void) {
     CHECK(!strcmp(sipreg_state_name(SIPREG_ST_REGISTERED), "registered"));
     CHECK(!strcmp(sipreg_state_name(99), "unknown"));
@@ -319,5 +405,6 @@ int main(void) {
     test_names();
     test_short_aor();
     test_view_store();
+    test_ha1_per_challenge();
     return check_done("reg");
 }
