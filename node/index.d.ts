@@ -61,6 +61,10 @@ export interface RegistrationOptions {
    *  `instance` nor `state` is given (default localStorage, key "sipreg.instance:<aor>"); false:
    *  a random one. Storage errors (private mode) fall back to a random one. */
   instanceStore?: false | { getItem(key: string): string | null; setItem(key: string, value: string): void };
+  /** Browser entry (bundlers): where sipreg.wasm is when the bundler does not rewrite
+   *  `new URL('./sipreg.wasm', import.meta.url)` (esbuild: `import wasmUrl from 'sipreg/sipreg.wasm'`
+   *  with loader "file"; a CDN). The first load decides; another address later is refused. */
+  wasmUrl?: string | URL;
   /** ms a connection attempt may take (TCP connect + TLS + WebSocket handshake), then it is
    *  abandoned and the flow reported down with cause "handshake-timeout" (WebSocket) or
    *  "connect-timeout" (TCP/TLS) (default 10000). */
@@ -498,7 +502,7 @@ export declare class RegistrationPool extends EventTarget {
   readonly registrations: Registration[];
   /** store, instanceStore and connectTimeout are not read here (the pool's constructor takes
    *  connectTimeout; pass `instance` for a stable instance-id). */
-  add(options: Omit<RegistrationOptions, 'server' | 'store' | 'instanceStore' | 'connectTimeout' | 'WebSocket'>): Registration;
+  add(options: Omit<RegistrationOptions, 'server' | 'store' | 'instanceStore' | 'wasmUrl' | 'connectTimeout' | 'WebSocket'>): Registration;
   registerAll(): Promise<PromiseSettledResult<unknown>[]>;
   unregisterAll(options?: UnregisterOptions): Promise<PromiseSettledResult<unknown>[]>;
   wake(options?: { network?: boolean }): void;
@@ -522,6 +526,13 @@ export declare class WebSocketFlow extends EventTarget {
 }
 
 export declare function createRegistration(options: RegistrationOptions): Promise<Registration>;
+/** Browser entry (bundlers: the package's "browser" condition): load the wasm (once per page),
+ *  after which the synchronous names (RegistrationPool, parse, uriEqual, version, core) work;
+ *  createRegistration() loads it by itself. Rejects naming the address when it cannot load. */
+export declare function load(options?: { wasmUrl?: string | URL }): Promise<typeof import('./index')>;
+/** Browser entry: wake() the target on online, a network change, pageshow and a visible page;
+ *  returns what removes the listeners. */
+export declare function wakeOnResume(target: { wake(options?: { network?: boolean }): void }, win?: Window): () => void;
 /** RFC 3263 §4 server location: the ordered targets for a sip:/sips: URI. */
 export declare function locate(uri: string, options?: { dns?: string[]; transport?: 'udp' | 'tcp' | 'tls';
   secure?: boolean; random?: () => number; timeoutMs?: number;

@@ -488,6 +488,9 @@ export class Core {
 
 // ---- loading ----
 
+/** Node's file reader, for file: URLs (a variable: see resolveSource). */
+const NODE_FS = 'node:fs/promises';
+
 /**
  * Bytes or a compiled module from what the caller gave.
  * @param {URL|string|ArrayBuffer|ArrayBufferView|WebAssembly.Module|Response} source
@@ -497,7 +500,9 @@ async function resolveSource(source) {
   if (typeof source === 'string') source = new URL(source, globalThis.location?.href);
   if (source instanceof URL) {
     if (source.protocol === 'file:') {
-      const { readFile } = await import('node:fs/promises');
+      // Node only: a name bundlers leave alone (a literal 'node:…' import fails webpack and
+      // esbuild builds for browsers, where this branch never runs)
+      const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ NODE_FS);
       return readFile(source);
     }
     return fetch(source);

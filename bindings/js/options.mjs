@@ -98,6 +98,7 @@ export const OPTIONS = {
   store: { type: 'string', host: 'node', doc: 'a JSON file keeping one instance-id per AOR (a restarted process replaces its own binding)' },
   targets: { type: 'list', host: 'node', doc: 'fixed { transport, host, port } targets instead of locating the server (tests)' },
   instanceStore: { type: 'any', host: 'web', default: 'localStorage', doc: 'where the instance-id per AOR is kept (false: a random one)' },
+  wasmUrl: { type: 'any', host: 'web', default: 'next to the module', doc: 'where sipreg.wasm is, when the bundler did not rewrite new URL(\'./sipreg.wasm\', import.meta.url) (esbuild, a CDN)' },
 };
 
 /** RegistrationPool constructor options. @type {Record<string, Option>} */

@@ -123,3 +123,29 @@ test('npm pack: README.md, LICENSE, types, wasm, every entry and what it imports
     assert.doesNotMatch(f, /(^|\/)(tests?|build|node_modules)\/|\.(c|h|cmake|sh|map|log)$|CMakeLists|\.test\./, `${f} should not be shipped`);
   }
 });
+
+test('the browser entry (bundlers): the "browser" condition before "import", web/browser.mjs as built, no node: module in what it loads', () => {
+  const pkg = JSON.parse(readFileSync(`${PKG}package.json`, 'utf8'));
+  const conditions = Object.keys(pkg.exports['.']);
+  assert.equal(pkg.exports['.'].browser, './browser.mjs');
+  assert.ok(conditions.indexOf('browser') < conditions.indexOf('import'), `conditions in order: ${conditions}`);
+  assert.equal(pkg.exports['./sipreg.wasm'], './sipreg.wasm', 'the wasm is importable as an asset (esbuild: loader "file")');
+  assert.equal(readFileSync(`${PKG}browser.mjs`, 'utf8'), readFileSync(`${ROOT}web/browser.mjs`, 'utf8'), 'node/browser.mjs is web/browser.mjs (rebuild)');
+  // every module the entry loads (static and literal dynamic imports, transitively): relative
+  // ones only, so that a bundler for browsers meets no Node built-in; the wasm by the pattern
+  // Vite and webpack rewrite
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(`${PKG}${file}`, 'utf8');
+    const base = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+    for (const m of text.matchAll(/(?:^import .*? from |^export .*? from |import\()\s*'([^']+)'/gm)) {
+      assert.match(m[1], /^\.\.?\//, `${file} imports '${m[1]}': not for browsers`);
+      visit(new URL(m[1], `file:///pkg/${base}`).pathname.slice('/pkg/'.length));
+    }
+  };
+  visit('browser.mjs');
+  assert.ok(seen.has('lib/core.mjs') && seen.has('lib/registration.mjs'), `walked ${[...seen]}`);
+  assert.match(readFileSync(`${PKG}browser.mjs`, 'utf8'), /new URL\('\.\/sipreg\.wasm', import\.meta\.url\)/);
+});

@@ -1,0 +1,5 @@
+// webpack 5: `new URL('./sipreg.wasm', import.meta.url)` in the package becomes an asset module.
+import * as sipreg from 'sipreg';
+import { run } from '../app.js';
+
+run(sipreg);
