@@ -9,6 +9,10 @@ scripts/setup.sh
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
+step "JS formatting (prettier --check, .prettierrc.json; fix with: npx prettier --write FILE)"
+git ls-files -z '*.mjs' '*.js' '*.cjs' '*.ts' | xargs -0 node_modules/.bin/prettier --check --log-level warn
+echo "prettier: clean"
+
 step "native build + ctest"
 cmake -S . -B build-native -DCMAKE_BUILD_TYPE=Release -DSIPREG_ORACLE=ON >/dev/null
 cmake --build build-native -j"$JOBS"
