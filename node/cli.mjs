@@ -35,7 +35,8 @@ function contactOf(spec) {
     const [k, v = ''] = p.split('=');
     const key = k.trim().toLowerCase();
     if (key === 'q') {
-      if (!/^(0(\.\d{1,3})?|1(\.0{1,3})?)$/.test(v.trim())) throw new UsageError(`--contact '${spec}': q must be 0 to 1 (three decimals at most), not '${v}'`);
+      if (!/^(0(\.\d{1,3})?|1(\.0{1,3})?)$/.test(v.trim()))
+        throw new UsageError(`--contact '${spec}': q must be 0 to 1 (three decimals at most), not '${v}'`);
       c.q = Number(v);
     } else if (key === 'expires') {
       if (!/^\d+$/.test(v.trim())) throw new UsageError(`--contact '${spec}': expires must be an integer, not '${v}'`);
@@ -54,8 +55,12 @@ function table(bindings) {
     return;
   }
   const rows = bindings.map((b) => ({
-    who: b.ours ? 'ours' : 'other', uri: b.uri, q: b.q ?? '', matched: b.matchedBy ?? '',
-    requested: b.requested ?? '', granted: b.granted ?? '',
+    who: b.ours ? 'ours' : 'other',
+    uri: b.uri,
+    q: b.q ?? '',
+    matched: b.matchedBy ?? '',
+    requested: b.requested ?? '',
+    granted: b.granted ?? '',
     expires: b.expiresAt ? new Date(b.expiresAt).toISOString() : '',
   }));
   console.table(rows);
@@ -107,17 +112,25 @@ function narrate(reg, json) {
     const { target, local } = reg.flow;
     if (target) say({ event: 'flow', target, local, line: `flow: ${reg.flow.url} from ${local?.address}:${local?.port}` });
   });
-  reg.addEventListener('statechange', (e) => say({ event: 'statechange', state: e.detail.state, reason: e.detail.reason, line: `state: ${e.detail.state} (${e.detail.reason})` }));
+  reg.addEventListener('statechange', (e) =>
+    say({ event: 'statechange', state: e.detail.state, reason: e.detail.reason, line: `state: ${e.detail.state} (${e.detail.reason})` }),
+  );
   reg.addEventListener('registrationfailed', (e) => {
     const d = e.detail;
     const retry = d.at ? `, next try ${new Date(d.at).toISOString()}` : '';
-    const cause = d.reason === 'flow' ? reg.flow?.lastCause ?? null : null;
+    const cause = d.reason === 'flow' ? (reg.flow?.lastCause ?? null) : null;
     const why = d.status ? `${d.status} ${d.text ?? ''}` : `${d.reason}${cause ? ` (${cause.code})` : ''}`;
     say({ event: 'failed', ...d, info: undefined, cause, line: `failed: ${why}${d.message ? ` (${d.message})` : ''}${retry}` });
   });
   reg.addEventListener('registered', (e) => {
     const i = e.detail.info;
-    say({ event: 'registered', granted: i.granted, refreshAt: i.refreshAt, bindings: i.bindings, line: `registered: granted ${i.granted} s, refresh at ${new Date(i.refreshAt).toISOString()}` });
+    say({
+      event: 'registered',
+      granted: i.granted,
+      refreshAt: i.refreshAt,
+      bindings: i.bindings,
+      line: `registered: granted ${i.granted} s, refresh at ${new Date(i.refreshAt).toISOString()}`,
+    });
     if (!json) table(i.bindings);
   });
   // multicast: the registrar that answered the group gets everything after (RFC 3261 §10.2.6)
@@ -140,21 +153,32 @@ function narrate(reg, json) {
 export function verdict(e, flowCause, server) {
   if (e instanceof RegistrationError) {
     const cause = e.cause ?? flowCause;
-    if (['credentials', 'auth'].includes(e.reason)) return { line: `sipreg: credentials rejected: ${e.message.replace(/^sipreg: /, '')}`, code: EXIT.CREDENTIALS };
+    if (['credentials', 'auth'].includes(e.reason))
+      return { line: `sipreg: credentials rejected: ${e.message.replace(/^sipreg: /, '')}`, code: EXIT.CREDENTIALS };
     if (e.status) return { line: `sipreg: refused by the registrar: ${e.status} ${e.text ?? ''}`.trim(), code: EXIT.REFUSED };
     if (cause && ['flow', 'timeout', 'gave-up', 'network'].includes(e.reason)) {
-      const why = cause.code === 'http-status' ? `http-status ${cause.status} (not a WebSocket server)`
-        : cause.code === 'tls' ? `tls ${cause.tls}` : cause.code;
+      const why =
+        cause.code === 'http-status'
+          ? `http-status ${cause.status} (not a WebSocket server)`
+          : cause.code === 'tls'
+            ? `tls ${cause.tls}`
+            : cause.code;
       return { line: `sipreg: no flow to ${server}: ${why}`, code: EXIT.UNREACHABLE };
     }
-    if (['timeout', 'gave-up'].includes(e.reason)) return { line: `sipreg: no answer from ${server} (${e.reason})`, code: EXIT.UNREACHABLE };
+    if (['timeout', 'gave-up'].includes(e.reason))
+      return { line: `sipreg: no answer from ${server} (${e.reason})`, code: EXIT.UNREACHABLE };
     return { line: e.message, code: EXIT.FAILED };
   }
-  if (e instanceof UsageError || e?.code === 'SIPREG_E_CONFIG' || e?.code === 'SIPREG_E_NOT_FOUND' ||
-    e?.code?.startsWith?.('ERR_PARSE_ARGS')) {
+  if (
+    e instanceof UsageError ||
+    e?.code === 'SIPREG_E_CONFIG' ||
+    e?.code === 'SIPREG_E_NOT_FOUND' ||
+    e?.code?.startsWith?.('ERR_PARSE_ARGS')
+  ) {
     // node:util parseArgs: a flag without its value is said one way; other messages by their first line
     const missing = /^Option '(--[\w-]+)[^']*' argument (missing|is ambiguous)/.exec(e.message);
-    if (missing) return { line: `sipreg: ${missing[1]} needs a value (one starting with '-' goes as ${missing[1]}=VALUE)`, code: EXIT.USAGE };
+    if (missing)
+      return { line: `sipreg: ${missing[1]} needs a value (one starting with '-' goes as ${missing[1]}=VALUE)`, code: EXIT.USAGE };
     return { line: `sipreg: ${e.message.split('\n')[0]}`, code: EXIT.USAGE };
   }
   return { line: `sipreg: ${e?.message ?? e}`, code: EXIT.FAILED };
@@ -219,7 +243,10 @@ async function main(argv) {
   if (cmd === undefined || cmd === '--json') {
     return fail('sipreg: a command is needed: register, unregister, bindings, listen, parse, uri-equal (sipreg --help)', EXIT.USAGE, json);
   }
-  if (HELP.has(cmd) || rest.includes('--help') || rest.includes('-h')) { console.log(helpText()); return EXIT.OK; }
+  if (HELP.has(cmd) || rest.includes('--help') || rest.includes('-h')) {
+    console.log(helpText());
+    return EXIT.OK;
+  }
   let reg, values;
   try {
     if (cmd === 'parse') return parseCommand(rest);

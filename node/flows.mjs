@@ -130,12 +130,20 @@ export class SipFlow extends EventTarget {
   }
 
   /** @returns {'udp'|'tcp'|'tls'} the current flow's kind (the expected one before any) */
-  get kind() { return this.#inner?.kind ?? this.#kindFor(this.target) ?? this.expected; }
-  get up() { return Boolean(this.#inner?.up); }
+  get kind() {
+    return this.#inner?.kind ?? this.#kindFor(this.target) ?? this.expected;
+  }
+  get up() {
+    return Boolean(this.#inner?.up);
+  }
   /** @returns {{address: string, port: number} | null} */
-  get local() { return this.#inner?.up ? this.#inner.local : null; }
+  get local() {
+    return this.#inner?.up ? this.#inner.local : null;
+  }
   /** @returns {{group: string, ttl: number} | null} the multicast group the flow sends to now */
-  get multicast() { return this.#inner?.multicast ?? null; }
+  get multicast() {
+    return this.#inner?.multicast ?? null;
+  }
   /** @returns {Target | null} where the current (or next) flow goes */
   get target() {
     if (this.#inner?.target) return this.#inner.target;
@@ -143,7 +151,9 @@ export class SipFlow extends EventTarget {
     return t?.length ? t[this.#index % t.length] : (this.#last?.target ?? null);
   }
   /** @returns {string} the target in words (errors, CLI) */
-  get url() { return this.target || !this.name ? targetWords(this.target) : this.name; }
+  get url() {
+    return this.target || !this.name ? targetWords(this.target) : this.name;
+  }
 
   /** @param {Target | null} t @returns {'udp'|'tcp'|'tls'|null} */
   #kindFor(t) {
@@ -159,7 +169,10 @@ export class SipFlow extends EventTarget {
   connect(kind) {
     this.#closed = false;
     if (kind === 'tcp' && !this.streams) {
-      if (this.up) queueMicrotask(() => { if (this.up) this.dispatchEvent(new CustomEvent('up')); });
+      if (this.up)
+        queueMicrotask(() => {
+          if (this.up) this.dispatchEvent(new CustomEvent('up'));
+        });
       kind = undefined;
     }
     if (kind === 'tcp' && !this.#streamOnly) {
@@ -189,7 +202,10 @@ export class SipFlow extends EventTarget {
         this.#targets = targets;
         this.#index = 0;
       }
-      if (this.#closed) { this.#opening = false; return; }
+      if (this.#closed) {
+        this.#opening = false;
+        return;
+      }
       const target = this.#targets[this.#index % this.#targets.length];
       const kind = this.#kindFor(target);
       // the same target again: the same flow object (a multicast flow keeps its socket)
@@ -259,7 +275,9 @@ export class SipFlow extends EventTarget {
   }
 
   /** @param {string} text @returns {boolean} */
-  send(text) { return this.#inner?.send(text) ?? false; }
+  send(text) {
+    return this.#inner?.send(text) ?? false;
+  }
 
   /** The registration found the flow dead or wants another server: 'down'; next connect() moves on. */
   fail(why = 'timeout') {

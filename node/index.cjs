@@ -17,15 +17,24 @@ let esm = null;
 /** The names whose value is asynchronous in ESM too: they may be called before `ready`. */
 const ASYNC = ['createRegistration', 'locate', 'listenMulticast', 'loadWebSocket'];
 /** Functions and classes: callable placeholders until loaded. */
-const CALLABLE = ['parse', 'uriEqual', 'watchNetwork', 'RegistrationPool', 'Registration',
-  'RegistrationError', 'SipregError', 'WebSocketFlow'];
+const CALLABLE = [
+  'parse',
+  'uriEqual',
+  'watchNetwork',
+  'RegistrationPool',
+  'Registration',
+  'RegistrationError',
+  'SipregError',
+  'WebSocketFlow',
+];
 /** Plain values: read through a getter until loaded. */
 const VALUES = ['version', 'core', 'OPTIONS', 'POOL_OPTIONS'];
 
 /** @param {string} name @returns {Error} */
 function notReady(name) {
-  return Object.assign(new Error(`sipreg: ${name} needs the wasm module loaded: await require('sipreg').ready first`),
-    { code: 'ERR_SIPREG_NOT_READY' });
+  return Object.assign(new Error(`sipreg: ${name} needs the wasm module loaded: await require('sipreg').ready first`), {
+    code: 'ERR_SIPREG_NOT_READY',
+  });
 }
 
 /** @returns {Record<string, any>} the loaded ESM entry, or throws for `name` */

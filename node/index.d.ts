@@ -83,9 +83,18 @@ export interface RegistrationOptions {
   manualRefresh?: boolean;
   viaHost?: string;
   policy?: {
-    t1Ms?: number; t2Ms?: number; refreshMargin?: number; shortMargin?: number;
-    retryBase?: number; retryBaseUp?: number; retryMax?: number; maxRetryAfter?: number;
-    maxAuthRetries?: number; otherFlowUp?: boolean; keepaliveS?: number; pongTimeoutMs?: number;
+    t1Ms?: number;
+    t2Ms?: number;
+    refreshMargin?: number;
+    shortMargin?: number;
+    retryBase?: number;
+    retryBaseUp?: number;
+    retryMax?: number;
+    maxRetryAfter?: number;
+    maxAuthRetries?: number;
+    otherFlowUp?: boolean;
+    keepaliveS?: number;
+    pongTimeoutMs?: number;
     minGrant?: number;
     /** Liveness probes while the flow is silent and the registrar promised no pongs: 'options'
      *  (default; a request the registrar answers), 'host' (a WebSocket ping; chosen by default
@@ -137,7 +146,8 @@ export interface UnregisterOptions extends CallOptions {
 export interface OptionSpec {
   type: 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'object' | 'list' | 'url' | 'bytes' | 'headers' | 'signal' | 'any';
   /** integer, number: the range. */
-  min?: number; max?: number;
+  min?: number;
+  max?: number;
   unit?: 's' | 'ms' | 'bytes';
   /** enum: the accepted values. */
   values?: string[];
@@ -151,7 +161,9 @@ export interface OptionSpec {
   key?: string;
   /** Read by one entry only (its shape is checked there). */
   host?: 'node' | 'web';
-  required?: boolean; secret?: boolean; nullable?: boolean;
+  required?: boolean;
+  secret?: boolean;
+  nullable?: boolean;
   /** What to do instead, named when the value is 0. */
   zero?: string;
   /** What it means, one line. */
@@ -249,14 +261,28 @@ export interface FlowCause {
 
 /** "flowdown": the flow went down (detail.cause says why). */
 export interface FlowDownDetail {
-  code: number; reason: string; wasUp: boolean; requested: boolean; cause: FlowCause;
+  code: number;
+  reason: string;
+  wasUp: boolean;
+  requested: boolean;
+  cause: FlowCause;
 }
 
 /** The detail every registration event carries (the core's event, with a snapshot). */
 export interface RegistrationEventDetail {
   /** The core's event name ("failed" is dispatched as "registrationfailed"). */
-  type: 'statechange' | 'registered' | 'unregistered' | 'failed' | 'retry' | 'expiring' | 'lapsed' |
-    'bindings' | 'nobinding' | 'flowfailed' | 'redirect';
+  type:
+    | 'statechange'
+    | 'registered'
+    | 'unregistered'
+    | 'failed'
+    | 'retry'
+    | 'expiring'
+    | 'lapsed'
+    | 'bindings'
+    | 'nobinding'
+    | 'flowfailed'
+    | 'redirect';
   /** The state after the event. */
   state: RegistrationInfo['state'];
   /** Why: 'none', 'command', 'ok', 'refresh', 'lapsed', 'status', 'timeout', 'flow', 'auth',
@@ -378,7 +404,10 @@ export interface ResponseDetail {
 }
 /** Our first contact as the core sends it, in parts (the core's URI parser). */
 export interface ContactParts {
-  uri: string; user: string; host: string; port: number | null;
+  uri: string;
+  user: string;
+  host: string;
+  port: number | null;
   /** ";a=b;c" URI parameters, leading ';' kept. */
   params: string;
   /** The ;transport= value, or null. */
@@ -446,8 +475,11 @@ export declare class Registration extends EventTarget {
    *  when already failed), on close() (code "closed"), or with signal.reason. Starts nothing:
    *  call register() too. */
   whenRegistered(options?: CallOptions): Promise<RegisteredDetail>;
-  addEventListener<K extends keyof RegistrationEventMap>(type: K,
-    listener: (event: CustomEvent<RegistrationEventMap[K]>) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener<K extends keyof RegistrationEventMap>(
+    type: K,
+    listener: (event: CustomEvent<RegistrationEventMap[K]>) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
   /** Act on due deadlines now; network: true when the network changed (failures forgotten, a
    *  fresh flow, one attempt at once). */
@@ -465,9 +497,17 @@ export declare class Registration extends EventTarget {
 /** A failed attempt: the "registrationfailed" detail's fields (its `message` is `description`). */
 export declare class RegistrationError extends Error {
   name: 'RegistrationError';
-  type: 'failed'; op: RegistrationEventDetail['op']; status: number | null; reason: string; at: number | null;
-  state: RegistrationInfo['state']; text: string | null; error: string | null; description: string | null;
-  failures?: number; info: RegistrationInfo;
+  type: 'failed';
+  op: RegistrationEventDetail['op'];
+  status: number | null;
+  reason: string;
+  at: number | null;
+  state: RegistrationInfo['state'];
+  text: string | null;
+  error: string | null;
+  description: string | null;
+  failures?: number;
+  info: RegistrationInfo;
   /** The flow's failure when the attempt failed for want of a flow. */
   cause?: FlowCause;
 }
@@ -494,8 +534,16 @@ export declare class SipregError extends Error {
 export declare class RegistrationPool extends EventTarget {
   /** server: ws:// or wss://; flows (1) share the registrations; rate (200) commands per second;
    *  now/wall: the monotonic and Unix clocks in ms (tests). */
-  constructor(options: { server: string; flows?: number; rate?: number; maxRegistrations?: number;
-    connectTimeout?: number; WebSocket?: unknown; now?: () => number; wall?: () => number });
+  constructor(options: {
+    server: string;
+    flows?: number;
+    rate?: number;
+    maxRegistrations?: number;
+    connectTimeout?: number;
+    WebSocket?: unknown;
+    now?: () => number;
+    wall?: () => number;
+  });
   rate: number;
   /** add() throws a RangeError beyond this many (default 100,000). */
   maxRegistrations: number;
@@ -507,22 +555,30 @@ export declare class RegistrationPool extends EventTarget {
   unregisterAll(options?: UnregisterOptions): Promise<PromiseSettledResult<unknown>[]>;
   wake(options?: { network?: boolean }): void;
   close(): void;
-  addEventListener<K extends keyof RegistrationPoolEventMap>(type: K,
-    listener: (event: CustomEvent<RegistrationPoolEventMap[K]>) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener<K extends keyof RegistrationPoolEventMap>(
+    type: K,
+    listener: (event: CustomEvent<RegistrationPoolEventMap[K]>) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
 }
 
 /** One WebSocket flow (RFC 7118); "down" events carry FlowDownDetail. */
 export declare class WebSocketFlow extends EventTarget {
   constructor(url: string, options: { WebSocket: unknown; protocols?: string[]; connectTimeout?: number });
-  readonly url: string; readonly up: boolean; readonly canPing: boolean; readonly lastCause: FlowCause | null;
+  readonly url: string;
+  readonly up: boolean;
+  readonly canPing: boolean;
+  readonly lastCause: FlowCause | null;
   ontext: ((text: string) => void) | null;
   /** Called when the server answers ping(). */
   onpong: (() => void) | null;
-  connect(): void; send(text: string): boolean;
+  connect(): void;
+  send(text: string): boolean;
   /** A WebSocket ping (RFC 6455 §5.5.2); its pong calls onpong. false: cannot ping. */
   ping(): boolean;
-  fail(why?: string): void; close(): void;
+  fail(why?: string): void;
+  close(): void;
 }
 
 export declare function createRegistration(options: RegistrationOptions): Promise<Registration>;
@@ -534,36 +590,74 @@ export declare function load(options?: { wasmUrl?: string | URL }): Promise<type
  *  returns what removes the listeners. */
 export declare function wakeOnResume(target: { wake(options?: { network?: boolean }): void }, win?: Window): () => void;
 /** RFC 3263 §4 server location: the ordered targets for a sip:/sips: URI. */
-export declare function locate(uri: string, options?: { dns?: string[]; transport?: 'udp' | 'tcp' | 'tls';
-  secure?: boolean; random?: () => number; timeoutMs?: number;
-  /** an injected resolver (tests): node:dns/promises' Resolver shape */
-  resolver?: { resolveNaptr(name: string): Promise<unknown[]>; resolveSrv(name: string): Promise<unknown[]>;
-    resolve4(name: string): Promise<string[]>; resolve6(name: string): Promise<string[]> } }): Promise<Required<Target>[]>;
+export declare function locate(
+  uri: string,
+  options?: {
+    dns?: string[];
+    transport?: 'udp' | 'tcp' | 'tls';
+    secure?: boolean;
+    random?: () => number;
+    timeoutMs?: number;
+    /** an injected resolver (tests): node:dns/promises' Resolver shape */
+    resolver?: {
+      resolveNaptr(name: string): Promise<unknown[]>;
+      resolveSrv(name: string): Promise<unknown[]>;
+      resolve4(name: string): Promise<string[]>;
+      resolve6(name: string): Promise<string[]>;
+    };
+  },
+): Promise<Required<Target>[]>;
 /** One binding a local user asked for, as a multicast listener heard it (RFC 3261 §10.2.6). */
 export interface ObservedBinding {
-  aor: string; contact: string; q: number | null; expires: number; expiresAt: number;
-  instance: string | null; callId: string; cseq: number; source: { address: string; port: number } | null;
+  aor: string;
+  contact: string;
+  q: number | null;
+  expires: number;
+  expiresAt: number;
+  instance: string | null;
+  callId: string;
+  cseq: number;
+  source: { address: string; port: number } | null;
 }
 /** What listenMulticast() returns: 'binding' and 'expired' events (detail: ObservedBinding). */
 export interface MulticastListener extends EventTarget {
-  readonly group: string; readonly port: number;
+  readonly group: string;
+  readonly port: number;
   stats: { datagrams: number; registers: number; ignored: number; dropped: number };
   /** the table now, with seconds left */
   bindings(): ObservedBinding[];
   close(): void;
 }
 /** Observe REGISTERs on the multicast group (RFC 3261 §10.2.6); never answers. */
-export declare function listenMulticast(options?: { group?: string; port?: number; interface?: string;
-  maxBindings?: number; defaultExpires?: number; onBinding?: (b: ObservedBinding) => void }): Promise<MulticastListener>;
+export declare function listenMulticast(options?: {
+  group?: string;
+  port?: number;
+  interface?: string;
+  maxBindings?: number;
+  defaultExpires?: number;
+  onBinding?: (b: ObservedBinding) => void;
+}): Promise<MulticastListener>;
 /** Poll the local addresses every intervalMs (default 5000) and call target.wake({ network: true })
  *  when the set of non-internal addresses changes; the timer is unref()'d. Returns a stop function. */
-export declare function watchNetwork(target: { wake(options: { network: boolean }): void },
-  options?: { intervalMs?: number; interfaces?: () => Record<string, { address: string; internal: boolean }[] | undefined> }): () => void;
+export declare function watchNetwork(
+  target: { wake(options: { network: boolean }): void },
+  options?: { intervalMs?: number; interfaces?: () => Record<string, { address: string; internal: boolean }[] | undefined> },
+): () => void;
 /** The RFC 6455 client used on Node 20 (node:net / node:tls); subclass it to pass TLS options. */
 export declare class NodeWebSocket {
-  constructor(url: string, protocols?: string | string[], options?: {
-    maxPayload?: number; handshakeTimeout?: number; closeTimeout?: number; [tlsOption: string]: unknown });
-  readonly url: string; readonly protocol: string; readonly readyState: number;
+  constructor(
+    url: string,
+    protocols?: string | string[],
+    options?: {
+      maxPayload?: number;
+      handshakeTimeout?: number;
+      closeTimeout?: number;
+      [tlsOption: string]: unknown;
+    },
+  );
+  readonly url: string;
+  readonly protocol: string;
+  readonly readyState: number;
   /** the TCP or TLS socket */
   readonly socket: unknown;
   onopen: ((e: object) => void) | null;
@@ -573,14 +667,23 @@ export declare class NodeWebSocket {
   onpong: ((payload: Uint8Array) => void) | null;
   /** Send a ping frame (only while open). */
   ping(data?: string | Uint8Array): boolean;
-  onerror: ((e: { message: string }) => void) | null; onmessage: ((e: { data: string | ArrayBuffer }) => void) | null;
-  send(data: string | Uint8Array): void; close(code?: number, reason?: string): void; terminate(): void;
+  onerror: ((e: { message: string }) => void) | null;
+  onmessage: ((e: { data: string | ArrayBuffer }) => void) | null;
+  send(data: string | Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
 }
 export declare function loadWebSocket(): Promise<typeof NodeWebSocket>;
 /** One Contact of a parsed message (a "*" element is reported by `star`, not listed). */
 export interface ParsedContact {
-  uri: string; display: string | null; expires: number | null; q: number | null;
-  instance: string | null; regId: number | null; pubGruu: string | null; tempGruu: string | null;
+  uri: string;
+  display: string | null;
+  expires: number | null;
+  q: number | null;
+  instance: string | null;
+  regId: number | null;
+  pubGruu: string | null;
+  tempGruu: string | null;
   /** the other Contact parameters (not the six above): value, or true when it has none */
   params: Record<string, string | true>;
 }
@@ -597,21 +700,46 @@ export interface ParsedParty {
 }
 /** One WWW-/Proxy-Authenticate challenge. */
 export interface ParsedChallenge {
-  scheme: string; proxy: boolean; realm: string | null; nonce: string | null;
-  algorithm: string | null; qop: string[]; stale: boolean; opaque: string | null;
+  scheme: string;
+  proxy: boolean;
+  realm: string | null;
+  nonce: string | null;
+  algorithm: string | null;
+  qop: string[];
+  stale: boolean;
+  opaque: string | null;
 }
 /** A message that parsed. */
 export interface ParsedOk {
-  ok: true; type: 'request' | 'response'; status: number | null; reason: string | null;
-  method: string | null; ruri: string | null; callId: string; cseq: { seq: number; method: string };
-  from: ParsedParty; to: ParsedParty;
-  expires: number | null; minExpires: number | null; flowTimer: number | null;
-  retryAfter: number | null; dateEpoch: number | null; star: boolean;
-  contacts: ParsedContact[]; challenges: ParsedChallenge[]; serviceRoute: string[]; path: string[];
+  ok: true;
+  type: 'request' | 'response';
+  status: number | null;
+  reason: string | null;
+  method: string | null;
+  ruri: string | null;
+  callId: string;
+  cseq: { seq: number; method: string };
+  from: ParsedParty;
+  to: ParsedParty;
+  expires: number | null;
+  minExpires: number | null;
+  flowTimer: number | null;
+  retryAfter: number | null;
+  dateEpoch: number | null;
+  star: boolean;
+  contacts: ParsedContact[];
+  challenges: ParsedChallenge[];
+  serviceRoute: string[];
+  path: string[];
   headers: number;
 }
 /** A message that did not: the SIPREG_E_* name, the byte offset, the words. */
-export interface ParsedError { ok: false; error: string; offset: number; message: string }
+export interface ParsedError {
+  ok: false;
+  error: string;
+  offset: number;
+  message: string;
+}
 /** The `parse()` view (JSON.stringify of it prints what `sipreg parse` prints). */
 export type ParsedMessage = ParsedOk | ParsedError;
 

@@ -33,7 +33,11 @@ export class RegistrationPool extends api.RegistrationPool {
   constructor(options) {
     const server = options?.server;
     if (typeof server === 'string' && /^sips?:/i.test(server)) {
-      throw lib.configError('server', server, `RegistrationPool takes a ws:// or wss:// server, got "${server}" (use createRegistration for sip: and sips: servers)`);
+      throw lib.configError(
+        'server',
+        server,
+        `RegistrationPool takes a ws:// or wss:// server, got "${server}" (use createRegistration for sip: and sips: servers)`,
+      );
     }
     super(options);
   }

@@ -29,7 +29,11 @@ export function instanceFromStore(path, aor) {
     writeFileSync(tmp, `${JSON.stringify(kept, null, 2)}\n`, { mode: 0o600 });
     renameSync(tmp, path);
   } catch (e) {
-    try { unlinkSync(tmp); } catch { /* never written */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never written */
+    }
     throw new Error(`sipreg: the instance store ${path} cannot be written: ${e.message}`);
   }
   return kept[aor];

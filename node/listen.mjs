@@ -47,7 +47,9 @@ export class MulticastListener extends EventTarget {
     this.stats = { datagrams: 0, registers: 0, ignored: 0, dropped: 0 };
     if (options.onBinding) this.addEventListener('binding', (e) => options.onBinding?.(/** @type {CustomEvent} */ (e).detail));
     socket.on('message', (buf, rinfo) => this.#heard(buf, rinfo));
-    socket.on('error', (e) => this.dispatchEvent(new CustomEvent('error', { detail: { reason: e.message, code: /** @type {any} */ (e).code } })));
+    socket.on('error', (e) =>
+      this.dispatchEvent(new CustomEvent('error', { detail: { reason: e.message, code: /** @type {any} */ (e).code } })),
+    );
   }
 
   /** @param {Buffer} buf @param {dgram.RemoteInfo} rinfo */
@@ -108,7 +110,11 @@ export class MulticastListener extends EventTarget {
     const s = this.#socket;
     this.#socket = null;
     if (s) {
-      try { s.close(); } catch { /* already closed */ }
+      try {
+        s.close();
+      } catch {
+        /* already closed */
+      }
     }
   }
 }
@@ -127,12 +133,22 @@ export async function listenMulticast(options = {}) {
   try {
     await new Promise((resolve, reject) => {
       socket.once('error', reject);
-      socket.bind(port, group, () => { socket.off('error', reject); resolve(undefined); });
+      socket.bind(port, group, () => {
+        socket.off('error', reject);
+        resolve(undefined);
+      });
     });
     socket.addMembership(group, iface);
   } catch (e) {
-    try { socket.close(); } catch { /* not open */ }
-    throw Object.assign(new Error(`sipreg: cannot listen on ${group}:${port}: ${/** @type {Error} */ (e).message}`), { code: /** @type {any} */ (e).code, cause: e });
+    try {
+      socket.close();
+    } catch {
+      /* not open */
+    }
+    throw Object.assign(new Error(`sipreg: cannot listen on ${group}:${port}: ${/** @type {Error} */ (e).message}`), {
+      code: /** @type {any} */ (e).code,
+      cause: e,
+    });
   }
   return new MulticastListener(socket, { ...options, group, port });
 }

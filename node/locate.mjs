@@ -165,8 +165,12 @@ function makeAsker(options) {
       if (NO_DATA.has(err?.code ?? '')) return [];
       failure ??= err;
       if (UNREACHABLE.has(err?.code ?? '')) {
-        throw locateError(err.code ?? 'ETIMEOUT', `DNS ${label}: ${err.code} (no answer from ${options.dns?.join(', ') ?? 'the DNS server'})`,
-          label.split(' ')[1], queries);
+        throw locateError(
+          err.code ?? 'ETIMEOUT',
+          `DNS ${label}: ${err.code} (no answer from ${options.dns?.join(', ') ?? 'the DNS server'})`,
+          label.split(' ')[1],
+          queries,
+        );
       }
       return [];
     }
@@ -174,7 +178,9 @@ function makeAsker(options) {
 
   return {
     queries,
-    get failure() { return failure; },
+    get failure() {
+      return failure;
+    },
     /** @param {string} name */
     naptr: (name) => ask(`NAPTR ${name}`, () => r.resolveNaptr(name)),
     /** @param {string} name */
@@ -233,7 +239,11 @@ export async function locate(uri, options = {}) {
       throw locateError('EINVAL', `locate: unsupported transport "${asked}" (udp, tcp or tls)`, u.host);
     }
     if (!allowed.includes(t)) {
-      throw locateError('EINVAL', `locate: transport ${t} not allowed for ${u.secure ? 'a sips: URI (TLS only, RFC 3263 §4.1)' : 'this client'}`, u.host);
+      throw locateError(
+        'EINVAL',
+        `locate: transport ${t} not allowed for ${u.secure ? 'a sips: URI (TLS only, RFC 3263 §4.1)' : 'this client'}`,
+        u.host,
+      );
     }
     fixed = t;
   }
@@ -276,33 +286,49 @@ export async function locate(uri, options = {}) {
    * @returns {Promise<Target[]>}
    */
   const bySrv = async (name, transport, source) => {
-    const records = (await q.srv(name)).slice(0, MAX_RECORDS)
-      .filter((r) => r && Number.isInteger(r.port) && r.port >= 0 && r.port <= 65535 && typeof r.name === 'string'
-        && Number.isInteger(r.priority) && Number.isInteger(r.weight) && r.weight >= 0);
+    const records = (await q.srv(name))
+      .slice(0, MAX_RECORDS)
+      .filter(
+        (r) =>
+          r &&
+          Number.isInteger(r.port) &&
+          r.port >= 0 &&
+          r.port <= 65535 &&
+          typeof r.name === 'string' &&
+          Number.isInteger(r.priority) &&
+          Number.isInteger(r.weight) &&
+          r.weight >= 0,
+      );
     srvRecords += records.length;
     // RFC 2782: a single record with target "." means: decidedly not available here
     const usable = records.filter((r) => r.name !== '' && r.name !== '.' && r.port > 0 && HOSTNAME.test(r.name));
-    const lists = await Promise.all(orderSrv(usable, random)
-      .map((r) => byAddress(r.name.replace(/\.$/, ''), r.port, transport, source)));
+    const lists = await Promise.all(orderSrv(usable, random).map((r) => byAddress(r.name.replace(/\.$/, ''), r.port, transport, source)));
     return lists.flat();
   };
 
   /** @param {Target[]} targets */
   const finish = (targets) => {
     const seen = new Set();
-    return targets.filter((t) => {
-      const k = `${t.transport} ${t.address} ${t.port}`;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    }).slice(0, MAX_TARGETS);
+    return targets
+      .filter((t) => {
+        const k = `${t.transport} ${t.address} ${t.port}`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      })
+      .slice(0, MAX_TARGETS);
   };
 
   if (fixed === null) {
     // §4.1: NAPTR first; only services this client supports, SIPS only for a sips: URI
     const viaNaptr = await naptrTargets(u.host, q, allowed, bySrv);
     if (viaNaptr.loop && viaNaptr.targets.length === 0) {
-      throw locateError('ELOOP', `NAPTR records of ${u.host} never end in a usable record (${viaNaptr.loop}) (queried ${q.queries.join(', ')})`, u.host, q.queries);
+      throw locateError(
+        'ELOOP',
+        `NAPTR records of ${u.host} never end in a usable record (${viaNaptr.loop}) (queried ${q.queries.join(', ')})`,
+        u.host,
+        q.queries,
+      );
     }
     if (viaNaptr.targets.length > 0) return finish(viaNaptr.targets);
   }
@@ -342,14 +368,27 @@ async function naptrTargets(domain, q, allowed, bySrv) {
   const walk = async (name, depth) => {
     const key = name.toLowerCase().replace(/\.$/, '');
     if (visited.has(key) || depth > MAX_NAPTR_DEPTH || visited.size >= MAX_NAPTR_NAMES) {
-      loop ??= visited.has(key) ? `${[...visited, key].join(' → ')}`
-        : depth > MAX_NAPTR_DEPTH ? `deeper than ${MAX_NAPTR_DEPTH} at ${key}` : `more than ${MAX_NAPTR_NAMES} NAPTR names`;
+      loop ??= visited.has(key)
+        ? `${[...visited, key].join(' → ')}`
+        : depth > MAX_NAPTR_DEPTH
+          ? `deeper than ${MAX_NAPTR_DEPTH} at ${key}`
+          : `more than ${MAX_NAPTR_NAMES} NAPTR names`;
       return [];
     }
     visited.add(key);
-    const records = (await q.naptr(name)).slice(0, MAX_RECORDS).filter((r) => r && typeof r.service === 'string'
-      && typeof r.flags === 'string' && typeof r.replacement === 'string' && Number.isInteger(r.order)
-      && Number.isInteger(r.preference) && !r.regexp && HOSTNAME.test(r.replacement));
+    const records = (await q.naptr(name))
+      .slice(0, MAX_RECORDS)
+      .filter(
+        (r) =>
+          r &&
+          typeof r.service === 'string' &&
+          typeof r.flags === 'string' &&
+          typeof r.replacement === 'string' &&
+          Number.isInteger(r.order) &&
+          Number.isInteger(r.preference) &&
+          !r.regexp &&
+          HOSTNAME.test(r.replacement),
+      );
     records.sort((a, b) => a.order - b.order || a.preference - b.preference);
     /** @type {Map<number, typeof records>} */
     const byOrder = new Map();
@@ -362,9 +401,9 @@ async function naptrTargets(domain, q, allowed, bySrv) {
         const service = r.service.toUpperCase();
         const t = /** @type {Transport | undefined} */ (NAPTR_SERVICES[/** @type {keyof NAPTR_SERVICES} */ (service)]);
         if (flags === 's' && t && allowed.includes(t)) {
-          out.push(...await bySrv(r.replacement.replace(/\.$/, ''), t, 'naptr'));
+          out.push(...(await bySrv(r.replacement.replace(/\.$/, ''), t, 'naptr')));
         } else if (flags === '' && (service === '' || /^SIPS?(\+D2[A-Z])?$/.test(service))) {
-          out.push(...await walk(r.replacement, depth + 1));
+          out.push(...(await walk(r.replacement, depth + 1)));
         }
         if (out.length >= MAX_TARGETS) break;
       }

@@ -71,7 +71,9 @@ export function multicastOptions(m = {}) {
  * @returns {string}
  */
 export function defaultInterface() {
-  const all = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4');
+  const all = Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a && a.family === 'IPv4');
   const pick = all.find((a) => !a.internal) ?? all.find((a) => a.internal);
   if (!pick) throw Object.assign(new Error('no IPv4 address on this host'), { code: 'ENODEV' });
   return pick.address;
@@ -110,7 +112,9 @@ export class MulticastFlow extends EventTarget {
   }
 
   /** @returns {{address: string, port: number} | null} the adopted registrar, null while asking the group */
-  get responder() { return this.#responder && { ...this.#responder }; }
+  get responder() {
+    return this.#responder && { ...this.#responder };
+  }
 
   /** @returns {{group: string, ttl: number} | null} the group requests go to; null once a registrar answered */
   get multicast() {
@@ -132,12 +136,15 @@ export class MulticastFlow extends EventTarget {
    */
   connect(kind) {
     if (kind === 'tcp' && this.up) {
-      queueMicrotask(() => { if (this.up) this.dispatchEvent(new CustomEvent('up')); });
+      queueMicrotask(() => {
+        if (this.up) this.dispatchEvent(new CustomEvent('up'));
+      });
       return;
     }
     this.#closing = false;
     if (this.up || this.#opening) return;
-    if (this.#socket) { // kept across fail(): the same local port, so the same Contact
+    if (this.#socket) {
+      // kept across fail(): the same local port, so the same Contact
       queueMicrotask(() => this.#becomeUp(this.#socket));
       return;
     }
@@ -157,18 +164,28 @@ export class MulticastFlow extends EventTarget {
     try {
       await new Promise((resolve, reject) => {
         sock.once('error', reject);
-        sock.bind(0, '0.0.0.0', () => { sock.off('error', reject); resolve(undefined); });
+        sock.bind(0, '0.0.0.0', () => {
+          sock.off('error', reject);
+          resolve(undefined);
+        });
       });
       sock.setMulticastInterface(iface);
       sock.setMulticastTTL(ttl);
       sock.setMulticastLoopback(true); // registrars and listeners on this host hear it too
       sock.addMembership(group, iface); // §18.1.1: responses may come to the group on our port
     } catch (e) {
-      try { sock.close(); } catch { /* never bound */ }
+      try {
+        sock.close();
+      } catch {
+        /* never bound */
+      }
       throw e;
     }
     this.#opening = null;
-    if (this.#closing) { sock.close(); return; }
+    if (this.#closing) {
+      sock.close();
+      return;
+    }
     this.#socket = sock;
     this.local = { address: iface, port: sock.address().port };
     this.#becomeUp(sock);
@@ -192,7 +209,9 @@ export class MulticastFlow extends EventTarget {
     try {
       text = decoder.decode(buf);
     } catch {
-      this.dispatchEvent(new CustomEvent('error', { detail: { reason: `datagram from ${rinfo.address}:${rinfo.port} is not UTF-8 text` } }));
+      this.dispatchEvent(
+        new CustomEvent('error', { detail: { reason: `datagram from ${rinfo.address}:${rinfo.port} is not UTF-8 text` } }),
+      );
       return;
     }
     // the first response to a request we sent to the group adopts its source (§10.2.6: "the
@@ -243,7 +262,9 @@ export class MulticastFlow extends EventTarget {
   }
 
   /** @returns {false} SIP transports do not ping (CRLF keep-alive is a core message) */
-  ping() { return false; }
+  ping() {
+    return false;
+  }
 
   /**
    * The registration found the registrar dead or wants another one: forget it ('down'); the
@@ -261,7 +282,11 @@ export class MulticastFlow extends EventTarget {
     const sock = this.#socket;
     this.#socket = null;
     if (sock) {
-      try { sock.close(); } catch { /* already closed */ }
+      try {
+        sock.close();
+      } catch {
+        /* already closed */
+      }
     }
     if (this.up) this.#down(1000, 'closed', { code: 'closed', message: 'closed by this client' });
   }

@@ -13,8 +13,13 @@ import os from 'node:os';
  * @returns {() => void} stops watching
  */
 export function watchNetwork(target, { intervalMs = 5000, interfaces = os.networkInterfaces } = {}) {
-  const addresses = () => Object.values(interfaces()).flat()
-    .filter((a) => a && !a.internal).map((a) => a.address).sort().join(' ');
+  const addresses = () =>
+    Object.values(interfaces())
+      .flat()
+      .filter((a) => a && !a.internal)
+      .map((a) => a.address)
+      .sort()
+      .join(' ');
   let last = addresses();
   const timer = setInterval(() => {
     const now = addresses();

@@ -43,7 +43,8 @@ export class ObservedBindings {
    */
   constructor({ uriEqual, max = 1000, defaultExpires = 3600 }) {
     if (!(Number.isInteger(max) && max > 0)) throw new TypeError(`sipreg: max must be a positive integer, not ${max}`);
-    if (!(Number.isInteger(defaultExpires) && defaultExpires > 0)) throw new TypeError(`sipreg: defaultExpires must be a positive integer, not ${defaultExpires}`);
+    if (!(Number.isInteger(defaultExpires) && defaultExpires > 0))
+      throw new TypeError(`sipreg: defaultExpires must be a positive integer, not ${defaultExpires}`);
     this.uriEqual = uriEqual;
     this.max = max;
     this.defaultExpires = defaultExpires;
@@ -52,16 +53,24 @@ export class ObservedBindings {
   }
 
   /** @returns {number} bindings held */
-  get size() { return this.#count; }
+  get size() {
+    return this.#count;
+  }
 
   /** @param {string} a @param {string} b */
   #same(a, b) {
     if (a === b) return true;
-    try { return this.uriEqual(a, b); } catch { return false; }
+    try {
+      return this.uriEqual(a, b);
+    } catch {
+      return false;
+    }
   }
 
   /** @param {string} aor */
-  #record(aor) { return this.#aors.find((r) => this.#same(r.aor, aor)); }
+  #record(aor) {
+    return this.#aors.find((r) => this.#same(r.aor, aor));
+  }
 
   /**
    * Apply one REGISTER (§10.3 steps 6-7) at time `now`.
@@ -101,13 +110,22 @@ export class ObservedBindings {
     let rec = record;
     for (const { c, expires, existing } of changes) {
       if (expires === 0) {
-        if (existing) { this.#drop(/** @type {any} */ (rec), [existing]); out.removed.push(existing); }
+        if (existing) {
+          this.#drop(/** @type {any} */ (rec), [existing]);
+          out.removed.push(existing);
+        }
         continue;
       }
       const b = {
-        aor: rec?.aor ?? req.aor, contact: existing?.contact ?? c.uri, q: c.q ?? null,
-        expires, expiresAt: now + expires * 1000, instance: c.instance ?? null,
-        callId: req.callId, cseq: req.cseq.seq, source,
+        aor: rec?.aor ?? req.aor,
+        contact: existing?.contact ?? c.uri,
+        q: c.q ?? null,
+        expires,
+        expiresAt: now + expires * 1000,
+        instance: c.instance ?? null,
+        callId: req.callId,
+        cseq: req.cseq.seq,
+        source,
       };
       if (existing) {
         Object.assign(existing, b);
@@ -141,7 +159,10 @@ export class ObservedBindings {
     const gone = [];
     for (const rec of [...this.#aors]) {
       const out = rec.bindings.filter((b) => b.expiresAt <= now);
-      if (out.length) { this.#drop(rec, out); gone.push(...out); }
+      if (out.length) {
+        this.#drop(rec, out);
+        gone.push(...out);
+      }
     }
     return gone.map((b) => ({ ...b, expires: 0 }));
   }
@@ -158,8 +179,8 @@ export class ObservedBindings {
    * @param {number} now @returns {ObservedBinding[]}
    */
   snapshot(now) {
-    return this.#aors.flatMap((rec) => rec.bindings
-      .filter((b) => b.expiresAt > now)
-      .map((b) => ({ ...b, expires: Math.ceil((b.expiresAt - now) / 1000) })));
+    return this.#aors.flatMap((rec) =>
+      rec.bindings.filter((b) => b.expiresAt > now).map((b) => ({ ...b, expires: Math.ceil((b.expiresAt - now) / 1000) })),
+    );
   }
 }

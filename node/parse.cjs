@@ -10,8 +10,9 @@ const NAMES = ['parse', 'uriEqual', 'version'];
 /** @param {string} name @returns {Record<string, any>} */
 function loaded(name) {
   if (esm) return esm;
-  throw Object.assign(new Error(`sipreg/parse: ${name} needs the wasm module loaded: await require('sipreg/parse').ready first`),
-    { code: 'ERR_SIPREG_NOT_READY' });
+  throw Object.assign(new Error(`sipreg/parse: ${name} needs the wasm module loaded: await require('sipreg/parse').ready first`), {
+    code: 'ERR_SIPREG_NOT_READY',
+  });
 }
 
 const ready = import('./parse.mjs').then((m) => {

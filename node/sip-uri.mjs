@@ -13,7 +13,8 @@ export const HOSTNAME = /^(?=.{1,253}\.?$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?
  *   transport: string | null }}
  */
 export function parseTargetUri(uri) {
-  const bad = (/** @type {string} */ why) => Object.assign(new Error(`locate: ${why}: ${String(uri).slice(0, 200)}`), { code: 'EINVAL', hostname: '', queries: [] });
+  const bad = (/** @type {string} */ why) =>
+    Object.assign(new Error(`locate: ${why}: ${String(uri).slice(0, 200)}`), { code: 'EINVAL', hostname: '', queries: [] });
   if (typeof uri !== 'string' || uri.length > 2048) throw bad('not a SIP URI');
   const m = /^\s*<?\s*(sips?):([^>]*?)>?\s*$/i.exec(uri);
   if (!m) throw bad('not a sip: or sips: URI');
@@ -47,4 +48,3 @@ export function parseTargetUri(uri) {
   const transport = p.transport ? p.transport.toLowerCase() : null;
   return { secure: m[1].toLowerCase() === 'sips', host: host.replace(/\.$/, ''), numeric: net.isIP(host) !== 0, port, transport };
 }
-

@@ -52,8 +52,13 @@ export class StreamFlow extends SocketFlow {
       // RFC 5922 §4: the certificate names the SIP domain (or the host we were told to use)
       const name = this.tls.servername ?? this.target.domain ?? this.target.host;
       const { servername: _, ...rest } = this.tls;
-      sock = tls.connect({ host, port, ...rest, ...(net.isIP(name) ? {} : { servername: name }),
-        checkServerIdentity: (_h, cert) => tls.checkServerIdentity(name, cert) });
+      sock = tls.connect({
+        host,
+        port,
+        ...rest,
+        ...(net.isIP(name) ? {} : { servername: name }),
+        checkServerIdentity: (_h, cert) => tls.checkServerIdentity(name, cert),
+      });
       sock.once('secureConnect', () => this.#open(sock));
     } else {
       sock = net.connect({ host, port });
@@ -63,7 +68,10 @@ export class StreamFlow extends SocketFlow {
     this.#timer = setTimeout(() => {
       this.#timer = null;
       if (sock !== this.sock || this.up) return;
-      this.down({ code: 'connect-timeout', message: `no ${this.kind.toUpperCase()} connection to ${host}:${port} within ${this.connectTimeout} ms` });
+      this.down({
+        code: 'connect-timeout',
+        message: `no ${this.kind.toUpperCase()} connection to ${host}:${port} within ${this.connectTimeout} ms`,
+      });
       sock.destroy();
     }, this.connectTimeout);
     sock.on('error', (e) => {
@@ -74,7 +82,10 @@ export class StreamFlow extends SocketFlow {
     });
     sock.on('close', () => {
       if (sock !== this.sock) return;
-      this.down({ code: 'closed', message: this.up ? 'the server closed the connection' : 'the server closed the connection before it was open' });
+      this.down({
+        code: 'closed',
+        message: this.up ? 'the server closed the connection' : 'the server closed the connection before it was open',
+      });
     });
     sock.on('data', (chunk) => {
       if (sock !== this.sock) return;
@@ -91,7 +102,8 @@ export class StreamFlow extends SocketFlow {
       }
       for (const p of parts) {
         if (sock !== this.sock) return; // a consumer closed the flow meanwhile
-        if (typeof p === 'string') this.ontext?.(p); else this.deliver(p);
+        if (typeof p === 'string') this.ontext?.(p);
+        else this.deliver(p);
       }
     });
   }
@@ -116,7 +128,9 @@ export class StreamFlow extends SocketFlow {
   }
 
   /** @param {net.Socket} sock @param {string} text */
-  write(sock, text) { sock.write(text); }
+  write(sock, text) {
+    sock.write(text);
+  }
 
   /** @param {net.Socket} sock @param {boolean} graceful close (FIN) rather than reset */
   release(sock, graceful) {

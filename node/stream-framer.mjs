@@ -31,7 +31,9 @@ export class StreamFramer {
   }
 
   /** @returns {number} bytes held (bounded by maxHeader + maxBody + one chunk) */
-  get buffered() { return this.#buf.length; }
+  get buffered() {
+    return this.#buf.length;
+  }
 
   /**
    * Take a chunk; return what it completes.
@@ -47,9 +49,16 @@ export class StreamFramer {
       let i = 0;
       // a message boundary: CRLF = pong; a lone LF skipped; a lone CR waits for its LF
       while (i < b.length && (b[i] === 0x0a || (b[i] === 0x0d && b[i + 1] === 0x0a))) {
-        if (b[i] === 0x0d) { out.push('\r\n'); i += 2; } else i += 1;
+        if (b[i] === 0x0d) {
+          out.push('\r\n');
+          i += 2;
+        } else i += 1;
       }
-      if (i > 0) { this.#buf = b.subarray(i); this.#scan = 0; continue; }
+      if (i > 0) {
+        this.#buf = b.subarray(i);
+        this.#scan = 0;
+        continue;
+      }
       if (b.length === 0 || (b.length === 1 && b[0] === 0x0d)) return out;
       const end = b.indexOf(CRLFCRLF, this.#scan);
       if (end < 0) {

@@ -61,7 +61,8 @@ export class UdpFlow extends SocketFlow {
         this.opened({ address: a.address, port: a.port });
       });
     };
-    if (this.bind) sock.bind(0, this.bind, go); else go();
+    if (this.bind) sock.bind(0, this.bind, go);
+    else go();
   }
 
   /** @param {dgram.Socket} sock @param {string} text */
@@ -76,6 +77,10 @@ export class UdpFlow extends SocketFlow {
 
   /** @param {dgram.Socket} sock */
   release(sock) {
-    try { sock.close(); } catch { /* closed already */ }
+    try {
+      sock.close();
+    } catch {
+      /* closed already */
+    }
   }
 }

@@ -67,14 +67,17 @@ export class NodeWebSocket {
     this.result = null; // { code, reason } to report when the TCP connection ends
     const host = u.hostname.replace(/^\[|\]$/g, ''); // IPv6 literals come bracketed
     const port = Number(u.port) || (u.protocol === 'wss:' ? 443 : 80);
-    const request = `GET ${u.pathname || '/'}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\n` +
+    const request =
+      `GET ${u.pathname || '/'}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\n` +
       'Upgrade: websocket\r\nConnection: Upgrade\r\n' +
       `Sec-WebSocket-Key: ${this.key}\r\nSec-WebSocket-Version: 13\r\n` +
-      (this.offered.length ? `Sec-WebSocket-Protocol: ${this.offered.join(', ')}\r\n` : '') + '\r\n';
+      (this.offered.length ? `Sec-WebSocket-Protocol: ${this.offered.join(', ')}\r\n` : '') +
+      '\r\n';
     /** @type {net.Socket | tls.TLSSocket} the TCP (or TLS) connection */
-    this.socket = u.protocol === 'wss:'
-      ? tls.connect({ host, port, servername: net.isIP(host) ? '' : host, ALPNProtocols: ['http/1.1'], ...tlsOptions })
-      : net.connect({ host, port });
+    this.socket =
+      u.protocol === 'wss:'
+        ? tls.connect({ host, port, servername: net.isIP(host) ? '' : host, ALPNProtocols: ['http/1.1'], ...tlsOptions })
+        : net.connect({ host, port });
     this.socket.setNoDelay(true);
     this.socket.once(u.protocol === 'wss:' ? 'secureConnect' : 'connect', () => {
       this.secured = true;
@@ -204,16 +207,16 @@ export class NodeWebSocket {
         if (b.length > MAX_HEAD) {
           this.cause ??= { code: 'handshake', message: 'handshake response too long' };
           this.#abort(1002, 'handshake response too long');
-        }
-        else this.input = Buffer.from(b);
+        } else this.input = Buffer.from(b);
         return;
       }
       const problem = this.#handshake(b.latin1Slice(0, end));
       if (problem) {
         const status = /^HTTP\/\d\.\d (\d{3})/.exec(b.latin1Slice(0, Math.min(end, 40)))?.[1];
-        this.cause ??= status && status !== '101'
-          ? { code: 'http-status', status: Number(status), message: problem }
-          : { code: 'handshake', message: problem };
+        this.cause ??=
+          status && status !== '101'
+            ? { code: 'http-status', status: Number(status), message: problem }
+            : { code: 'handshake', message: problem };
         this.#abort(1002, problem);
         return;
       }
@@ -241,7 +244,9 @@ export class NodeWebSocket {
     }
     if ((h.get('upgrade') ?? '').toLowerCase() !== 'websocket') return 'no Upgrade: websocket';
     if (!/(^|,)\s*upgrade\s*(,|$)/i.test(h.get('connection') ?? '')) return 'no Connection: upgrade';
-    const accept = createHash('sha1').update(this.key + GUID).digest('base64');
+    const accept = createHash('sha1')
+      .update(this.key + GUID)
+      .digest('base64');
     if (h.get('sec-websocket-accept') !== accept) return 'wrong Sec-WebSocket-Accept';
     if (h.has('sec-websocket-extensions')) return 'an extension was not offered';
     const protocol = h.get('sec-websocket-protocol') ?? '';
@@ -258,8 +263,12 @@ export class NodeWebSocket {
   #frames(b) {
     let at = 0;
     while (b.length - at >= 2 && !this.done) {
-      const b0 = b[at], b1 = b[at + 1], op = b0 & 15, fin = (b0 & 128) !== 0;
-      let len = b1 & 127, head = 2;
+      const b0 = b[at],
+        b1 = b[at + 1],
+        op = b0 & 15,
+        fin = (b0 & 128) !== 0;
+      let len = b1 & 127,
+        head = 2;
       if (len === 126) {
         if (b.length - at < 4) break;
         len = b.readUInt16BE(at + 2);
@@ -294,7 +303,8 @@ export class NodeWebSocket {
       this.parts.push(payload);
       this.partsLen += len;
       if (!fin) continue;
-      const parts = this.parts, msgOp = this.partsOp;
+      const parts = this.parts,
+        msgOp = this.partsOp;
       this.parts = null;
       this.partsLen = 0;
       this.#message(msgOp, parts.length === 1 ? parts[0] : Buffer.concat(parts));
@@ -338,8 +348,7 @@ export class NodeWebSocket {
       const code = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
       // §7.4: codes a close frame may carry (1004-1006 and 1015 never travel; 0-999 and the rest
       // of 1000-2999 are not assigned)
-      const valid = code === 1005 || (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
-        (code >= 3000 && code <= 4999);
+      const valid = code === 1005 || (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
       if (!valid) {
         this.#fail(1002, `close code ${code}`);
         return;
@@ -347,7 +356,9 @@ export class NodeWebSocket {
       let reason = '';
       try {
         reason = utf8.decode(payload.subarray(2));
-      } catch { /* a reason that is not UTF-8 is dropped */ }
+      } catch {
+        /* a reason that is not UTF-8 is dropped */
+      }
       this.result ??= { code, reason };
       if (this.readyState === NodeWebSocket.OPEN) this.#sendClose(code === 1005 ? 1000 : code, ''); // §5.5.1 echo
       this.#finish(); // nothing after a close frame is read
@@ -371,7 +382,8 @@ export class NodeWebSocket {
       f[1] = 128 | 127;
       f.writeBigUInt64BE(BigInt(len), 2);
     }
-    const k = maskBytes(), o = head + 4;
+    const k = maskBytes(),
+      o = head + 4;
     pool.copy(f, head, k, k + 4);
     if (typeof data === 'string') f.write(data, o, 'utf8');
     else f.set(data, o);

@@ -129,7 +129,9 @@ try {
   if (opts['second-device']) {
     const sipreg = await import('../node/index.mjs');
     const device = await sipreg.createRegistration({
-      server: wsUrl, aor: opts.aor, auth: { password },
+      server: wsUrl,
+      aor: opts.aor,
+      auth: { password },
       contacts: [{ uri: 'sip:second-device@demo.invalid;transport=ws', q: 0.5 }],
     });
     started.push({
@@ -145,7 +147,9 @@ try {
 
   // The local registrar's password goes in the link; a real one's only when given on the command line.
   const query = { ws: wsUrl, aor: opts.aor, ...(opts.password !== undefined || !opts.registrar ? { password } : {}) };
-  const pageUrl = `${server.url}/?${Object.entries(query).map(([k, v]) => `${k}=${readable(v)}`).join('&')}`;
+  const pageUrl = `${server.url}/?${Object.entries(query)
+    .map(([k, v]) => `${k}=${readable(v)}`)
+    .join('&')}`;
   console.log(`
 sipreg demo
   registrar   ${registrarLine}

@@ -9,13 +9,21 @@ function kind(o) {
   const range = o.min === undefined ? '' : o.max >= 4294967295 ? ` ≥ ${o.min}` : ` ${o.min}–${o.max}`;
   const unit = o.unit ? ` ${o.unit}` : '';
   switch (o.type) {
-    case 'enum': return o.values.map((v) => `\`${v}\``).join(' \\| ');
-    case 'integer': case 'number': return `${o.type}${range}${unit}`;
-    case 'url': return `${o.schemes.map((s) => (s.startsWith('ws') ? `${s}://` : `${s}:`)).join(' ')} URL`;
-    case 'list': return o.fields ? `array of { ${Object.keys(o.fields).join(', ')} }` : 'array';
-    case 'bytes': return 'Uint8Array(32)';
-    case 'headers': return 'string \\| { name: value }';
-    default: return o.type;
+    case 'enum':
+      return o.values.map((v) => `\`${v}\``).join(' \\| ');
+    case 'integer':
+    case 'number':
+      return `${o.type}${range}${unit}`;
+    case 'url':
+      return `${o.schemes.map((s) => (s.startsWith('ws') ? `${s}://` : `${s}:`)).join(' ')} URL`;
+    case 'list':
+      return o.fields ? `array of { ${Object.keys(o.fields).join(', ')} }` : 'array';
+    case 'bytes':
+      return 'Uint8Array(32)';
+    case 'headers':
+      return 'string \\| { name: value }';
+    default:
+      return o.type;
   }
 }
 
@@ -26,12 +34,17 @@ const shown = (d) => (d === undefined ? '—' : typeof d === 'string' && / /.tes
 function rows(table, prefix = '') {
   for (const [name, o] of Object.entries(table)) {
     const only = o.host === 'node' ? ' (Node)' : o.host === 'web' ? ' (browser)' : '';
-    console.log(`| \`${prefix}${name}\`${only} | ${kind(o)}${o.required ? ', required' : ''} | ${shown(o.default)} | ${o.doc.replace(/\|/g, '\\|')} |`);
+    console.log(
+      `| \`${prefix}${name}\`${only} | ${kind(o)}${o.required ? ', required' : ''} | ${shown(o.default)} | ${o.doc.replace(/\|/g, '\\|')} |`,
+    );
     if (o.fields) rows(o.fields, `${prefix}${name}${o.type === 'list' ? '[]' : ''}.`);
   }
 }
 
-for (const [title, table] of [['createRegistration option', OPTIONS], ['RegistrationPool option', POOL_OPTIONS]]) {
+for (const [title, table] of [
+  ['createRegistration option', OPTIONS],
+  ['RegistrationPool option', POOL_OPTIONS],
+]) {
   console.log(`| ${title} | type, range | default | meaning |\n|---|---|---|---|`);
   rows(table);
   console.log();

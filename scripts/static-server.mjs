@@ -52,7 +52,7 @@ export async function startStaticServer(root, { port = 0 } = {}) {
       return;
     }
     const file = await fileFor(base, req.url ?? '/');
-    const body = file && await readFile(file).catch(() => null);
+    const body = file && (await readFile(file).catch(() => null));
     if (!body) {
       res.writeHead(404, { ...headers, 'content-type': TYPES['.txt'] }).end('not found\n');
       return;
@@ -75,9 +75,10 @@ export async function startStaticServer(root, { port = 0 } = {}) {
   return {
     url: `http://127.0.0.1:${actual}`,
     port: actual,
-    close: () => new Promise((ok) => {
-      server.closeAllConnections();
-      server.close(() => ok(undefined));
-    }),
+    close: () =>
+      new Promise((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok(undefined));
+      }),
   };
 }

@@ -11,9 +11,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const require = createRequire(import.meta.url);
 
 /** The bundles: where each goes (under web/) and the module it is made from. */
-const BUNDLES = [
-  { out: 'vendor/jssip.mjs', entry: 'jssip', what: 'JsSIP' },
-];
+const BUNDLES = [{ out: 'vendor/jssip.mjs', entry: 'jssip', what: 'JsSIP' }];
 
 /**
  * Bundle the call page's libraries into `web/vendor/`.
@@ -39,8 +37,15 @@ export async function buildVendor({ web = `${ROOT}web/` } = {}) {
     }
     const file = `${web}${b.out}`;
     await esbuild.build({
-      entryPoints: [entry], outfile: file, bundle: true, format: 'esm', platform: 'browser',
-      target: 'es2020', minify: true, legalComments: 'eof', logLevel: 'silent',
+      entryPoints: [entry],
+      outfile: file,
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2020',
+      minify: true,
+      legalComments: 'eof',
+      logLevel: 'silent',
     });
     written.push({ file, bytes: (await stat(file)).size, what: b.what });
   }

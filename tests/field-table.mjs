@@ -15,11 +15,25 @@ const START = '<!-- field-table:start -->';
 const END = '<!-- field-table:end -->';
 /** Rows in reading order; records with other ids follow, sorted. */
 const ORDER = [
-  'outage-60s-no-wake', 'outage-60s-wake', 'browser-offline-60s',
-  'freeze-no-outbound-options', 'freeze-no-outbound-ping', 'freeze-outbound',
-  'browser-crash-reopen-5', 'edge-407-401',
-  'status-302', 'status-301', 'status-403', 'status-404', 'status-503', 'status-420', 'credentials-rejected',
-  'promise-econnrefused', 'promise-http-status', 'promise-handshake-timeout', 'promise-default-bound',
+  'outage-60s-no-wake',
+  'outage-60s-wake',
+  'browser-offline-60s',
+  'freeze-no-outbound-options',
+  'freeze-no-outbound-ping',
+  'freeze-outbound',
+  'browser-crash-reopen-5',
+  'edge-407-401',
+  'status-302',
+  'status-301',
+  'status-403',
+  'status-404',
+  'status-503',
+  'status-420',
+  'credentials-rejected',
+  'promise-econnrefused',
+  'promise-http-status',
+  'promise-handshake-timeout',
+  'promise-default-bound',
 ];
 
 /** @param {number | null | undefined} ms */
@@ -30,21 +44,41 @@ const cell = (v) => (v === null || v === undefined ? '—' : String(v).replace(/
 /** @returns {any[]} every record, in ORDER */
 export function loadRecords(dir = DIR) {
   if (!existsSync(dir)) return [];
-  const recs = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(`${dir}${f}`, 'utf8')));
-  const rank = (/** @type {any} */ r) => { const i = ORDER.indexOf(r.id); return i < 0 ? ORDER.length : i; };
+  const recs = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(`${dir}${f}`, 'utf8')));
+  const rank = (/** @type {any} */ r) => {
+    const i = ORDER.indexOf(r.id);
+    return i < 0 ? ORDER.length : i;
+  };
   return recs.sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
 }
 
 /** @param {any[]} recs @returns {string} the Markdown table */
 export function fieldTable(recs) {
   const head = ['Scenario', 'Target', 'Detected', 'Recovered', 'REGISTERs', 'Bindings at end', 'Outcome'];
-  const rows = recs.map((r) => [cell(r.scenario), cell(r.expect), secs(r.detectMs), secs(r.recoverMs), cell(r.registers),
-    cell(r.bindings), cell(r.outcome)]);
+  const rows = recs.map((r) => [
+    cell(r.scenario),
+    cell(r.expect),
+    secs(r.detectMs),
+    secs(r.recoverMs),
+    cell(r.registers),
+    cell(r.bindings),
+    cell(r.outcome),
+  ]);
   const line = (/** @type {string[]} */ c) => `| ${c.join(' | ')} |`;
-  const when = recs.map((r) => r.at).sort().at(-1);
-  return [line(head), line(head.map(() => '---')), ...rows.map(line), '',
-    `(${recs.length} scenarios${when ? `, last run ${when.slice(0, 16).replace('T', ' ')} UTC` : ''}; "Detected": fault start → the client noticed; `
-    + '"Recovered": fault end, or fault start when the client had to work around it → registered again.)'].join('\n');
+  const when = recs
+    .map((r) => r.at)
+    .sort()
+    .at(-1);
+  return [
+    line(head),
+    line(head.map(() => '---')),
+    ...rows.map(line),
+    '',
+    `(${recs.length} scenarios${when ? `, last run ${when.slice(0, 16).replace('T', ' ')} UTC` : ''}; "Detected": fault start → the client noticed; ` +
+      '"Recovered": fault end, or fault start when the client had to work around it → registered again.)',
+  ].join('\n');
 }
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];

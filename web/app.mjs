@@ -15,8 +15,21 @@ import { startAnswerer } from './demo/answerer.mjs';
 import { eventNotice, messageNotices } from './demo/words.mjs';
 
 /** Registration events the page listens to. */
-const EVENTS = ['statechange', 'registered', 'unregistered', 'registrationfailed', 'retry', 'expiring',
-  'lapsed', 'bindings', 'nobinding', 'flowdown', 'flowfailed', 'error', 'message'];
+const EVENTS = [
+  'statechange',
+  'registered',
+  'unregistered',
+  'registrationfailed',
+  'retry',
+  'expiring',
+  'lapsed',
+  'bindings',
+  'nobinding',
+  'flowdown',
+  'flowfailed',
+  'error',
+  'message',
+];
 /** States in which this page holds (or is getting) a binding. */
 const HOLDING = ['registering', 'registered', 'refreshing'];
 /** States in which the core's last answer put this page's binding in place (while its flow lasts). */
@@ -61,7 +74,8 @@ const requests = new RequestsPanel(byId('requests'));
 function notice(n) {
   const list = byId('activity');
   const last = /** @type {HTMLElement|null} */ (list.firstElementChild);
-  if (last?.dataset.text === n.text && !n.at) { // the same again: count it
+  if (last?.dataset.text === n.text && !n.at) {
+    // the same again: count it
     const count = Number(last.dataset.count ?? 1) + 1;
     last.dataset.count = String(count);
     /** @type {HTMLElement} */ (last.querySelector('time')).textContent = clock(Date.now());
@@ -69,9 +83,14 @@ function notice(n) {
     if (chip) chip.textContent = `×${count}`;
     return;
   }
-  list.prepend(el('li', { className: `notice ${n.level}`, dataset: { text: n.text } },
-    el('time', {}, clock(Date.now())),
-    el('span', { className: 'text' }, n.text, n.at ? ' ' : '', n.at ? countdownTo(n.at) : '')));
+  list.prepend(
+    el(
+      'li',
+      { className: `notice ${n.level}`, dataset: { text: n.text } },
+      el('time', {}, clock(Date.now())),
+      el('span', { className: 'text' }, n.text, n.at ? ' ' : '', n.at ? countdownTo(n.at) : ''),
+    ),
+  );
   while (list.childElementCount > MAX_NOTICES) list.lastElementChild?.remove();
 }
 
@@ -106,7 +125,9 @@ function renderCallLink(info) {
   const query = current ? new URLSearchParams({ ws: current.server, to: current.aor }) : null;
   link.href = query ? `call.html?${query}` : 'call.html';
   link.dataset.ready = String(held(info));
-  link.title = held(info) ? `Call ${current?.aor} from a second page` : 'Register first: a call reaches this page only while it is registered';
+  link.title = held(info)
+    ? `Call ${current?.aor} from a second page`
+    : 'Register first: a call reaches this page only while it is registered';
 }
 
 /** Move the countdowns and expiry bars on. */
@@ -136,7 +157,9 @@ function showMessage(d, retired) {
 function onRequest(e) {
   const d = /** @type {CustomEvent} */ (e).detail;
   const row = requests.add({ method: d.method, message: d.message, answer: d.answer });
-  queueMicrotask(() => { if (e.defaultPrevented) requests.taken(row); }); // after every listener ran
+  queueMicrotask(() => {
+    if (e.defaultPrevented) requests.taken(row);
+  }); // after every listener ran
 }
 
 /**
@@ -156,16 +179,19 @@ function syncAnswerer() {
   if (!want || answerer) return;
   const mine = {
     reg: want,
-    running: startAnswerer(want, { say: (level, text) => notice({ level, text }) }).then((a) => {
-      notice({ level: 'ok', text: 'JsSIP answers calls to this page now (on sipreg\'s connection, through sipreg/jssip).' });
-      return a;
-    }, (e) => {
-      notice({ level: 'warn', text: `JsSIP could not be started: ${/** @type {Error} */ (e).message}.` });
-      if (answerer !== mine) return null; // replaced meanwhile
-      box.checked = false;
-      answerer = null;
-      return null;
-    }),
+    running: startAnswerer(want, { say: (level, text) => notice({ level, text }) }).then(
+      (a) => {
+        notice({ level: 'ok', text: "JsSIP answers calls to this page now (on sipreg's connection, through sipreg/jssip)." });
+        return a;
+      },
+      (e) => {
+        notice({ level: 'warn', text: `JsSIP could not be started: ${/** @type {Error} */ (e).message}.` });
+        if (answerer !== mine) return null; // replaced meanwhile
+        box.checked = false;
+        answerer = null;
+        return null;
+      },
+    ),
   };
   answerer = mine;
 }
@@ -215,7 +241,9 @@ function saveState() {
   if (!current) return;
   try {
     sessionStorage.setItem(stateKey(current), current.reg.export());
-  } catch { /* storage full or disabled: a reload then starts fresh */ }
+  } catch {
+    /* storage full or disabled: a reload then starts fresh */
+  }
 }
 
 /**
@@ -230,7 +258,9 @@ function retire(old) {
   old.unwake();
   try {
     sessionStorage.removeItem(stateKey(old));
-  } catch { /* storage disabled */ }
+  } catch {
+    /* storage disabled */
+  }
   const shown = new AbortController();
   const release = () => {
     shown.abort();
@@ -242,10 +272,17 @@ function retire(old) {
   }
   addSeparator(byId('ladder'), `account changed: removing the binding of ${old.aor}`);
   old.reg.addEventListener('message', (e) => showMessage(/** @type {CustomEvent} */ (e).detail, old.aor), { signal: shown.signal });
-  old.reg.unregister().then(
-    () => notice({ level: 'ok', text: `The previous account's binding (${old.aor}) was removed.` }),
-    () => notice({ level: 'warn', text: `The previous account's binding (${old.aor}) could not be removed; the registrar drops it when it expires.` }),
-  ).finally(release);
+  old.reg
+    .unregister()
+    .then(
+      () => notice({ level: 'ok', text: `The previous account's binding (${old.aor}) was removed.` }),
+      () =>
+        notice({
+          level: 'warn',
+          text: `The previous account's binding (${old.aor}) could not be removed; the registrar drops it when it expires.`,
+        }),
+    )
+    .finally(release);
   setTimeout(release, 3000);
 }
 
@@ -291,7 +328,18 @@ async function registrationFor(s, { renew = false } = {}) {
     reg.addEventListener(type, (e) => onEvent(type, /** @type {CustomEvent} */ (e).detail), { signal: listeners.signal });
   }
   addSeparator(byId('ladder'), same ? `settings changed: the registration of ${s.aor} continues` : `new registration of ${s.aor}`);
-  current = { reg, key, identity, server: s.server, contacts: JSON.stringify(s.contacts), aor: s.aor, listeners, unwake: sipreg.wakeOnResume(reg), lastFailure: null, flowLost: false };
+  current = {
+    reg,
+    key,
+    identity,
+    server: s.server,
+    contacts: JSON.stringify(s.contacts),
+    aor: s.aor,
+    listeners,
+    unwake: sipreg.wakeOnResume(reg),
+    lastFailure: null,
+    flowLost: false,
+  };
   reg.addEventListener('registered', saveState, { signal: listeners.signal });
   reg.addEventListener('request', onRequest, { signal: listeners.signal });
   window.sipregDemo.registration = reg;
@@ -312,7 +360,9 @@ function checkUris(s) {
     try {
       sipreg.uriEqual(uri, uri);
     } catch (e) {
-      throw new Error(`The ${what} "${uri}" is not a URI sipreg can use (${/** @type {any} */ (e).message.replace(/^\S+: /, '')}), e.g. sip:alice@example.test.`);
+      throw new Error(
+        `The ${what} "${uri}" is not a URI sipreg can use (${/** @type {any} */ (e).message.replace(/^\S+: /, '')}), e.g. sip:alice@example.test.`,
+      );
     }
   }
 }
@@ -394,7 +444,8 @@ async function main() {
   try {
     sipreg = await import('./sipreg.mjs');
   } catch (e) {
-    byId('boot').textContent = `sipreg could not load (${/** @type {Error} */ (e).message}). Build it and serve this folder: scripts/demo.sh does both.`;
+    byId('boot').textContent =
+      `sipreg could not load (${/** @type {Error} */ (e).message}). Build it and serve this folder: scripts/demo.sh does both.`;
     byId('boot').classList.add('failed');
     document.body.dataset.ready = 'error';
     return;

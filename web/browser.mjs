@@ -26,8 +26,8 @@ export let version;
 export let core;
 
 /** @param {string} name */
-const notReady = (name) => new SipregError('ERR_SIPREG_NOT_READY',
-  `${name} needs the wasm module loaded: await load() (or createRegistration()) first`);
+const notReady = (name) =>
+  new SipregError('ERR_SIPREG_NOT_READY', `${name} needs the wasm module loaded: await load() (or createRegistration()) first`);
 
 /**
  * The address a `wasmUrl` option gives, as a URL string; throws a SipregError naming the option.
@@ -42,7 +42,11 @@ function wasmAddress(wasmUrl) {
   try {
     return new URL(given, globalThis.location?.href).href;
   } catch {
-    throw configError('wasmUrl', wasmUrl, `wasmUrl must be a URL or a non-empty string (the address of sipreg.wasm), got ${show(wasmUrl)} (not a URL)`);
+    throw configError(
+      'wasmUrl',
+      wasmUrl,
+      `wasmUrl must be a URL or a non-empty string (the address of sipreg.wasm), got ${show(wasmUrl)} (not a URL)`,
+    );
   }
 }
 
@@ -68,19 +72,27 @@ export function load(options = {}) {
   }
   if (loading) {
     if (wasmUrl !== undefined && href !== loadedFrom) {
-      return Promise.reject(configError('wasmUrl', wasmUrl, `wasmUrl: sipreg.wasm is already loaded from ${loadedFrom}, not ${href} (one module per page)`));
+      return Promise.reject(
+        configError('wasmUrl', wasmUrl, `wasmUrl: sipreg.wasm is already loaded from ${loadedFrom}, not ${href} (one module per page)`),
+      );
     }
     return loading;
   }
   loadedFrom = href;
-  loading = loadCore(new URL(href)).then((c) => {
-    api = bind(c, { WebSocket: globalThis.WebSocket });
-    ({ version, core } = api);
-    return self;
-  }, (e) => {
-    loading = null;
-    throw new SipregError('ERR_SIPREG_LOAD', `cannot load sipreg.wasm from ${href} (${e?.message ?? e}): give its address as wasmUrl`, { url: href, cause: e });
-  });
+  loading = loadCore(new URL(href)).then(
+    (c) => {
+      api = bind(c, { WebSocket: globalThis.WebSocket });
+      ({ version, core } = api);
+      return self;
+    },
+    (e) => {
+      loading = null;
+      throw new SipregError('ERR_SIPREG_LOAD', `cannot load sipreg.wasm from ${href} (${e?.message ?? e}): give its address as wasmUrl`, {
+        url: href,
+        cause: e,
+      });
+    },
+  );
   return loading;
 }
 
@@ -118,16 +130,25 @@ export const uriEqual = (a, b) => {
  */
 export async function createRegistration(options) {
   const { instanceStore, wasmUrl, ...rest } = options ?? {};
-  if (instanceStore !== undefined && instanceStore !== false &&
-    (typeof instanceStore?.getItem !== 'function' || typeof instanceStore.setItem !== 'function')) {
-    throw configError('instanceStore', instanceStore, `instanceStore must be a Storage (getItem, setItem) or false, got ${show(instanceStore)}`);
+  if (
+    instanceStore !== undefined &&
+    instanceStore !== false &&
+    (typeof instanceStore?.getItem !== 'function' || typeof instanceStore.setItem !== 'function')
+  ) {
+    throw configError(
+      'instanceStore',
+      instanceStore,
+      `instanceStore must be a Storage (getItem, setItem) or false, got ${show(instanceStore)}`,
+    );
   }
   await load(wasmUrl === undefined ? {} : { wasmUrl });
   if (rest.instance === undefined && rest.state === undefined && instanceStore !== false && rest.aor) {
     let storage = instanceStore;
     try {
       storage ??= globalThis.localStorage;
-    } catch { /* access denied (sandboxed frame): no stable instance */ }
+    } catch {
+      /* access denied (sandboxed frame): no stable instance */
+    }
     if (storage) rest.instance = storedInstance(rest.aor, storage);
   }
   return api.createRegistration(rest);

@@ -13,8 +13,13 @@ const CONNECT_MS = 5000;
 
 /** What each state says on the badge. */
 const BADGE = {
-  none: 'no call', connecting: 'connecting', calling: 'calling', ringing: 'ringing',
-  answered: 'in call', ended: 'ended', failed: 'not connected',
+  none: 'no call',
+  connecting: 'connecting',
+  calling: 'calling',
+  ringing: 'ringing',
+  answered: 'in call',
+  ended: 'ended',
+  failed: 'not connected',
 };
 
 /** @type {any} JsSIP's module */
@@ -61,7 +66,9 @@ function shownSocket() {
   return class ShownSocket extends JsSIP.WebSocketInterface {
     /** @type {(data: any) => void} */
     #ondata = () => {};
-    get ondata() { return this.#ondata; }
+    get ondata() {
+      return this.#ondata;
+    }
     set ondata(fn) {
       this.#ondata = (data) => {
         ladder(data, 'in');
@@ -105,8 +112,13 @@ async function connectedAgent(s) {
     agent?.ua.stop();
     const Socket = shownSocket();
     const ua = new JsSIP.UA({
-      sockets: [new Socket(s.ws)], uri: s.from, password: s.password || undefined, register: false,
-      display_name: 'Demo caller', session_timers: false, user_agent: `sipreg demo call page (JsSIP ${JsSIP.version})`,
+      sockets: [new Socket(s.ws)],
+      uri: s.from,
+      password: s.password || undefined,
+      register: false,
+      display_name: 'Demo caller',
+      session_timers: false,
+      user_agent: `sipreg demo call page (JsSIP ${JsSIP.version})`,
     });
     agent = { ua, key };
     window.callDemo.ua = ua;
@@ -173,9 +185,12 @@ async function call() {
         session = null;
       },
       failed: (e) => {
-        show('failed', e.originator === 'remote'
-          ? `The call was turned down: ${outcome(e)} (after ${ms()}). If the demo page is registered as ${to}, its "Requests to this page" lists the call and the answer it sent.`
-          : `The call did not go through (${outcome(e)}, ${e.originator === 'local' ? 'ended on this page' : 'JsSIP'}).`);
+        show(
+          'failed',
+          e.originator === 'remote'
+            ? `The call was turned down: ${outcome(e)} (after ${ms()}). If the demo page is registered as ${to}, its "Requests to this page" lists the call and the answer it sent.`
+            : `The call did not go through (${outcome(e)}, ${e.originator === 'local' ? 'ended on this page' : 'JsSIP'}).`,
+        );
         audio.stop();
         session = null;
       },
@@ -189,7 +204,8 @@ async function main() {
   try {
     JsSIP = (await import('./vendor/jssip.mjs')).default;
   } catch (e) {
-    byId('boot').textContent = `JsSIP could not load (${/** @type {Error} */ (e).message}). Start the demo with scripts/demo.sh: it bundles JsSIP into web/vendor/ and serves this folder.`;
+    byId('boot').textContent =
+      `JsSIP could not load (${/** @type {Error} */ (e).message}). Start the demo with scripts/demo.sh: it bundles JsSIP into web/vendor/ and serves this folder.`;
     byId('boot').classList.add('failed');
     document.body.dataset.ready = 'error';
     return;

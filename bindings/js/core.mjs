@@ -105,7 +105,8 @@ export class Core {
   /** @param {number} ptr @param {number} len @returns {string} UTF-8 text in wasm memory */
   text(ptr, len) {
     const b = this.bytes();
-    if (len <= 24) { // short ASCII: cheaper than a TextDecoder call
+    if (len <= 24) {
+      // short ASCII: cheaper than a TextDecoder call
       let s = '';
       for (let i = ptr; i < ptr + len; i++) {
         const c = b[i];
@@ -126,15 +127,28 @@ export class Core {
    */
   tape(n, src, base = 0) {
     this.bytes();
-    const w = this.u32, statics = this.statics, limit = src === undefined ? 0 : base + src.length;
+    const w = this.u32,
+      statics = this.statics,
+      limit = src === undefined ? 0 : base + src.length;
     const stack = [];
-    let i = this.outPtr >>> 2, cur, key = '', arr = false, root, v;
+    let i = this.outPtr >>> 2,
+      cur,
+      key = '',
+      arr = false,
+      root,
+      v;
     const end = i + n;
     while (i < end) {
-      const word = w[i++], x = word >>> 4;
+      const word = w[i++],
+        x = word >>> 4;
       switch (word & 15) {
-        case END: cur = stack.pop(); arr = Array.isArray(cur); continue;
-        case SKEY: key = statics.get(x) ?? this.static(x); continue;
+        case END:
+          cur = stack.pop();
+          arr = Array.isArray(cur);
+          continue;
+        case SKEY:
+          key = statics.get(x) ?? this.static(x);
+          continue;
         case KEY: {
           const p = w[i++];
           key = p >= base && p + x <= limit ? src.slice(p - base, p - base + x) : this.text(p, x);
@@ -145,14 +159,30 @@ export class Core {
           v = p >= base && p + x <= limit ? src.slice(p - base, p - base + x) : this.text(p, x);
           break;
         }
-        case SSTR: v = statics.get(x) ?? this.static(x); break;
-        case INT: v = x; break;
-        case INT64: v = (w[i + 1] | 0) * 4294967296 + w[i]; i += 2; break;
-        case DEC3: v = x / 1000; break;
-        case NULL: v = null; break;
-        case TRUE: v = true; break;
-        case FALSE: v = false; break;
-        case OBJECT: case ARRAY: {
+        case SSTR:
+          v = statics.get(x) ?? this.static(x);
+          break;
+        case INT:
+          v = x;
+          break;
+        case INT64:
+          v = (w[i + 1] | 0) * 4294967296 + w[i];
+          i += 2;
+          break;
+        case DEC3:
+          v = x / 1000;
+          break;
+        case NULL:
+          v = null;
+          break;
+        case TRUE:
+          v = true;
+          break;
+        case FALSE:
+          v = false;
+          break;
+        case OBJECT:
+        case ARRAY: {
           v = (word & 15) === ARRAY ? [] : {};
           if (cur === undefined) root = v;
           else if (arr) cur.push(v);
@@ -162,7 +192,8 @@ export class Core {
           arr = (word & 15) === ARRAY;
           continue;
         }
-        default: throw new SipregError('SIPREG_E_INVAL', `corrupt view tape (word ${word})`);
+        default:
+          throw new SipregError('SIPREG_E_INVAL', `corrupt view tape (word ${word})`);
       }
       if (arr) cur.push(v);
       else if (cur === undefined) root = v;
@@ -172,7 +203,11 @@ export class Core {
   }
 
   /** @param {number} ptr @returns {string} a static string of the core, cached by address */
-  static(ptr) { const s = this.cstring(ptr); this.statics.set(ptr, s); return s; }
+  static(ptr) {
+    const s = this.cstring(ptr);
+    this.statics.set(ptr, s);
+    return s;
+  }
 
   /** @param {number} ptr @returns {string} a NUL-terminated string in wasm memory */
   cstring(ptr) {
@@ -194,7 +229,9 @@ export class Core {
   }
 
   /** @returns {string} the core's version */
-  version() { return this.cstring(this.x.sw_version()); }
+  version() {
+    return this.cstring(this.x.sw_version());
+  }
 
   /**
    * The `sipreg parse` view of a message as objects (JSON.stringify of it prints the native
@@ -213,7 +250,10 @@ export class Core {
     }
     for (;;) {
       const n = this.x.sw_parse(this.inPtr, len, this.outPtr, this.outCap);
-      if (n === E_BUFFER) { this.reserveOut(this.outCap * 2); continue; }
+      if (n === E_BUFFER) {
+        this.reserveOut(this.outCap * 2);
+        continue;
+      }
       return this.tape(this.check(n), src, this.inPtr);
     }
   }
@@ -246,7 +286,10 @@ export class Core {
     this.stagedLen = len;
     for (;;) {
       const n = this.x.sw_route_key(this.inPtr, len, this.outPtr, this.outCap);
-      if (n === E_BUFFER) { this.reserveOut(this.outCap * 2); continue; }
+      if (n === E_BUFFER) {
+        this.reserveOut(this.outCap * 2);
+        continue;
+      }
       return n < 0 ? null : this.text(this.outPtr, n);
     }
   }
@@ -258,7 +301,10 @@ export class Core {
   requestKeys(h) {
     for (;;) {
       const n = this.x.sw_request_keys(h, this.outPtr, this.outCap);
-      if (n === E_BUFFER) { this.reserveOut(this.outCap * 2); continue; }
+      if (n === E_BUFFER) {
+        this.reserveOut(this.outCap * 2);
+        continue;
+      }
       return this.text(this.outPtr, this.check(n)).split('\n').filter(Boolean);
     }
   }
@@ -305,37 +351,66 @@ export class Core {
     const uri = this.text(w[0], w[1]);
     const part = (k) => uri.slice(w[2 + 2 * k], w[2 + 2 * k] + w[3 + 2 * k]);
     return {
-      uri, user: part(0), host: part(1), port: w[10] < 0 ? null : w[10], params: part(2),
-      transport: w[9] ? part(3) : null, instance: w[12] ? this.text(w[11], w[12]) : null,
+      uri,
+      user: part(0),
+      host: part(1),
+      port: w[10] < 0 ? null : w[10],
+      params: part(2),
+      transport: w[9] ? part(3) : null,
+      instance: w[12] ? this.text(w[11], w[12]) : null,
     };
   }
 
   // ---- a registration's commands and reports (the shim's sw_* calls live in this class) ----
 
   /** @param {number} h @param {number} wall Unix ms @param {number} now */
-  wallclock(h, wall, now) { return this.x.sw_wallclock(h, wall, now); }
+  wallclock(h, wall, now) {
+    return this.x.sw_wallclock(h, wall, now);
+  }
   /** @param {number} h @param {boolean} up @param {number} now */
-  transport(h, up, now) { return this.x.sw_transport(h, up ? 1 : 0, now); }
+  transport(h, up, now) {
+    return this.x.sw_transport(h, up ? 1 : 0, now);
+  }
   /** @param {number} h @param {number} now */
-  timeout(h, now) { return this.x.sw_timeout(h, now); }
+  timeout(h, now) {
+    return this.x.sw_timeout(h, now);
+  }
   /** @param {number} h @param {number} now */
-  network(h, now) { return this.x.sw_network(h, now); }
+  network(h, now) {
+    return this.x.sw_network(h, now);
+  }
   /** @param {number} h @param {number} now */
-  pong(h, now) { return this.x.sw_pong(h, now); }
+  pong(h, now) {
+    return this.x.sw_pong(h, now);
+  }
   /** @param {number} h @param {number} now */
-  register(h, now) { return this.x.sw_register(h, now); }
+  register(h, now) {
+    return this.x.sw_register(h, now);
+  }
   /** @param {number} h @param {boolean} all @param {number} now */
-  unregister(h, all, now) { return this.x.sw_unregister(h, all ? 1 : 0, now); }
+  unregister(h, all, now) {
+    return this.x.sw_unregister(h, all ? 1 : 0, now);
+  }
   /** @param {number} h @param {number} now */
-  fetch(h, now) { return this.x.sw_fetch(h, now); }
+  fetch(h, now) {
+    return this.x.sw_fetch(h, now);
+  }
   /** @param {number} h @param {number} cfg a configuration with the new contacts @param {number} now */
-  setContacts(h, cfg, now) { return this.x.sw_set_contacts(h, cfg, now); }
+  setContacts(h, cfg, now) {
+    return this.x.sw_set_contacts(h, cfg, now);
+  }
   /** @param {number} h @returns {number} the next deadline (monotonic ms) or -1 */
-  deadline(h) { return this.x.sw_deadline(h); }
+  deadline(h) {
+    return this.x.sw_deadline(h);
+  }
   /** @param {number} h @returns {number} bytes of wasm memory the registration holds */
-  memory(h) { return this.x.sw_memory(h); }
+  memory(h) {
+    return this.x.sw_memory(h);
+  }
   /** @param {number} h release a registration */
-  freeRegistration(h) { this.x.sw_reg_free(h); }
+  freeRegistration(h) {
+    this.x.sw_reg_free(h);
+  }
 
   /**
    * The flow coming up: its transport number and local address (throws when refused).
@@ -391,7 +466,9 @@ export class Core {
   }
 
   /** @param {number} cfg */
-  freeConfig(cfg) { this.x.sw_cfg_free(cfg); }
+  freeConfig(cfg) {
+    this.x.sw_cfg_free(cfg);
+  }
 
   /**
    * The core's sentence naming what makes a configuration invalid, or null when it is valid.
@@ -431,7 +508,10 @@ export class Core {
   exportState(h) {
     for (;;) {
       const n = this.x.sw_export(h, this.outPtr, this.outCap);
-      if (n === E_BUFFER) { this.reserveOut(this.outCap * 2); continue; }
+      if (n === E_BUFFER) {
+        this.reserveOut(this.outCap * 2);
+        continue;
+      }
       return this.text(this.outPtr, this.check(n));
     }
   }
@@ -455,7 +535,10 @@ export class Core {
     const out = [];
     for (;;) {
       const n = this.x.sw_poll_send(h, this.outPtr, this.outCap);
-      if (n === E_BUFFER) { this.reserveOut(this.outCap * 2); continue; }
+      if (n === E_BUFFER) {
+        this.reserveOut(this.outCap * 2);
+        continue;
+      }
       if (n < 0) return out;
       out.push(this.text(this.outPtr, n));
     }
@@ -480,7 +563,10 @@ export class Core {
   info(h) {
     for (;;) {
       const n = this.x.sw_info(h, this.outPtr, this.outCap);
-      if (n === E_BUFFER) { this.reserveOut(this.outCap * 2); continue; }
+      if (n === E_BUFFER) {
+        this.reserveOut(this.outCap * 2);
+        continue;
+      }
       return this.tape(this.check(n));
     }
   }

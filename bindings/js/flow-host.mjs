@@ -31,7 +31,9 @@ export class FlowHost {
   members = new Set();
   /** @type {Registration|null} the member that keeps the flow alive (its pings; pongs go to it) */
   keeper = null;
-  #flow; #hooks; #wasUp = false;
+  #flow;
+  #hooks;
+  #wasUp = false;
 
   /** @param {any} flow a WebSocketFlow or a host's own flow (same interface) @param {Hooks} hooks */
   constructor(flow, hooks) {
@@ -47,7 +49,10 @@ export class FlowHost {
       const again = this.#wasUp;
       this.#wasUp = true;
       for (const reg of this.members) {
-        if (again && hooks.pace) hooks.pace(() => { if (flow.up) this.#up(reg); });
+        if (again && hooks.pace)
+          hooks.pace(() => {
+            if (flow.up) this.#up(reg);
+          });
         else this.#up(reg);
       }
     });
@@ -60,7 +65,9 @@ export class FlowHost {
     });
     flow.addEventListener('error', (e) => hooks.error?.(e.detail));
     // a flow that may send to a group says where it sends now ('moved': a registrar answered)
-    flow.addEventListener('moved', () => { for (const reg of this.members) this.#multicast(reg); });
+    flow.addEventListener('moved', () => {
+      for (const reg of this.members) this.#multicast(reg);
+    });
   }
 
   /** @param {Registration} reg tell it the group the flow sends to now (null: one server) */
@@ -74,7 +81,8 @@ export class FlowHost {
     try {
       if (flow.local) reg.setFlow(flow.kind, flow.local);
       this.#multicast(reg);
-    } catch (e) { // an address the core refuses: said once; the flow is used as it is
+    } catch (e) {
+      // an address the core refuses: said once; the flow is used as it is
       reg.dispatchEvent(new CustomEvent('error', { detail: { code: e.code, message: e.message } }));
     }
     reg.transport(true);
@@ -88,28 +96,56 @@ export class FlowHost {
   }
 
   /** @returns {any} the flow */
-  get flow() { return this.#flow; }
-  get kind() { return this.#flow.kind; }
-  get flowUp() { return this.#flow.up; }
-  get url() { return this.#flow.url ?? this.#hooks.url; }
-  get target() { return this.#flow.target ?? null; }
-  get cause() { return this.#flow.lastCause; }
+  get flow() {
+    return this.#flow;
+  }
+  get kind() {
+    return this.#flow.kind;
+  }
+  get flowUp() {
+    return this.#flow.up;
+  }
+  get url() {
+    return this.#flow.url ?? this.#hooks.url;
+  }
+  get target() {
+    return this.#flow.target ?? null;
+  }
+  get cause() {
+    return this.#flow.lastCause;
+  }
   /** @param {string} text @returns {boolean} */
-  send(text) { return this.#flow.send(text); }
+  send(text) {
+    return this.#flow.send(text);
+  }
   /** @param {'tcp'} [kind] */
-  connect(kind) { this.#flow.connect(kind); }
+  connect(kind) {
+    this.#flow.connect(kind);
+  }
   /** @param {string} why */
-  fail(why) { this.#flow.fail(why); }
+  fail(why) {
+    this.#flow.fail(why);
+  }
   /** @returns {boolean} */
-  ping() { return this.#flow.ping?.() ?? false; }
+  ping() {
+    return this.#flow.ping?.() ?? false;
+  }
   /** @param {Registration} reg @param {number} deadline */
-  arm(reg, deadline) { this.#hooks.arm(reg, deadline); }
+  arm(reg, deadline) {
+    this.#hooks.arm(reg, deadline);
+  }
   /** @param {object} detail @returns {boolean} whether the host's listener took the request */
-  request(detail) { return this.#hooks.request?.(detail) ?? false; }
+  request(detail) {
+    return this.#hooks.request?.(detail) ?? false;
+  }
   /** @param {object} detail a response that is not a member core's */
-  response(detail) { this.#hooks.response?.(detail); }
+  response(detail) {
+    this.#hooks.response?.(detail);
+  }
   /** @param {Registration} reg its bindings were granted (new GRUUs: new routing keys) */
-  registered(reg) { this.#hooks.registered?.(reg); }
+  registered(reg) {
+    this.#hooks.registered?.(reg);
+  }
 
   /** @param {Registration} reg a member closed */
   closed(reg) {
@@ -158,7 +194,10 @@ export function createSingle(core, options, env) {
       timer = null;
       if (deadline < 0) return;
       const delay = Math.min(Math.max(0, Math.ceil(deadline - now())), MAX_TIMER_MS);
-      timer = setTimeout(() => { timer = null; r.wake(); }, delay);
+      timer = setTimeout(() => {
+        timer = null;
+        r.wake();
+      }, delay);
     },
     error: (detail) => reg.dispatchEvent(new CustomEvent('error', { detail })),
     closed: () => flow.close(),

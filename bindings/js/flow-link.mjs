@@ -14,8 +14,7 @@ const STACK_KINDS = new Set(['ws', 'wss']);
  * @param {string} who the adapter's name, for the error
  */
 export function checkRegistration(registration, who) {
-  const ok = registration && typeof registration.addEventListener === 'function'
-    && typeof registration.send === 'function';
+  const ok = registration && typeof registration.addEventListener === 'function' && typeof registration.send === 'function';
   if (!ok) {
     const got = registration === null ? 'null' : typeof registration;
     throw new TypeError(`${who}: registration must be a sipreg Registration (from createRegistration), got ${got}`);
@@ -73,7 +72,9 @@ export function serverOf(registration, kind) {
   try {
     const u = new URL(url);
     hostport = u.port ? `${u.hostname}:${u.port}` : u.hostname;
-  } catch { /* not a URL: the contact's host stands in */ }
+  } catch {
+    /* not a URL: the contact's host stands in */
+  }
   return { url, serverUri: `sip:${hostport};transport=ws` };
 }
 
@@ -84,20 +85,27 @@ export class FlowLink {
   #to = null;
   /** @type {Array<[string, (e: any) => void]>} the registration's listeners while linked */
   #on = [
-    ['request', (e) => {
-      e.preventDefault(); // the stack answers it, not the core's table
-      this.#hand(e.detail.text);
-    }],
+    [
+      'request',
+      (e) => {
+        e.preventDefault(); // the stack answers it, not the core's table
+        this.#hand(e.detail.text);
+      },
+    ],
     ['response', (e) => this.#hand(e.detail.text)],
     ['flowup', () => this.#to?.up()],
     ['flowdown', (e) => this.#to?.down(e.detail)],
   ];
 
   /** @param {any} registration a checked Registration */
-  constructor(registration) { this.#reg = registration; }
+  constructor(registration) {
+    this.#reg = registration;
+  }
 
   /** @returns {boolean} whether the registration's flow is up now */
-  get up() { return this.#reg.flowUp === true; }
+  get up() {
+    return this.#reg.flowUp === true;
+  }
 
   /**
    * Hand the flow's traffic to a stack from now on.
@@ -119,12 +127,16 @@ export class FlowLink {
    * @param {string} text
    * @returns {boolean} false when the flow is down
    */
-  send(text) { return this.#to !== null && this.#reg.send(String(text)) === true; }
+  send(text) {
+    return this.#to !== null && this.#reg.send(String(text)) === true;
+  }
 
   // After the dispatch (a stack that answers from inside its receive would otherwise send in the
   // middle of the core's event), in arrival order (microtasks run first in, first out).
   #hand(text) {
     const to = this.#to;
-    queueMicrotask(() => { if (this.#to === to) to.text(text); });
+    queueMicrotask(() => {
+      if (this.#to === to) to.text(text);
+    });
   }
 }

@@ -8,8 +8,22 @@ import { WebSocketFlow } from './websocket-flow.mjs';
 import { storedInstance, instanceKey } from './instance.mjs';
 import { OPTIONS, POOL_OPTIONS, checkOptions, configError, show } from './options.mjs';
 
-export { loadCore, Core, SipregError, Registration, RegistrationError, RegistrationPool, WebSocketFlow,
-  storedInstance, instanceKey, OPTIONS, POOL_OPTIONS, checkOptions, configError, show };
+export {
+  loadCore,
+  Core,
+  SipregError,
+  Registration,
+  RegistrationError,
+  RegistrationPool,
+  WebSocketFlow,
+  storedInstance,
+  instanceKey,
+  OPTIONS,
+  POOL_OPTIONS,
+  checkOptions,
+  configError,
+  show,
+};
 
 /**
  * The API of one loaded core.
@@ -20,7 +34,9 @@ export function bind(core, env) {
   /** A pool bound to this core: `new Pool({ server, flows, rate })`. */
   class Pool extends RegistrationPool {
     /** @param {object} options server, flows, rate (see pool.mjs) */
-    constructor(options) { super(core, { WebSocket: env.WebSocket, ...options }); }
+    constructor(options) {
+      super(core, { WebSocket: env.WebSocket, ...options });
+    }
   }
   return {
     core,

@@ -9,7 +9,10 @@ const WHO = 'JsSIPSocket';
 
 /** A JsSIP socket whose connection is a sipreg Registration's flow. */
 export class JsSIPSocket {
-  #link; #url; #sipUri; #transport;
+  #link;
+  #url;
+  #sipUri;
+  #transport;
   /** 'idle' (not connected by JsSIP), 'waiting' (connected, the flow is down), 'open' */
   #state = 'idle';
 
@@ -42,14 +45,22 @@ export class JsSIPSocket {
   }
 
   /** @returns {string} the transport JsSIP names in its Via ("WS" or "WSS", RFC 7118 §5) */
-  get via_transport() { return this.#transport; }
-  set via_transport(value) { this.#transport = String(value).toUpperCase(); }
+  get via_transport() {
+    return this.#transport;
+  }
+  set via_transport(value) {
+    this.#transport = String(value).toUpperCase();
+  }
 
   /** @returns {string} the flow's WebSocket URL */
-  get url() { return this.#url; }
+  get url() {
+    return this.#url;
+  }
 
   /** @returns {string} the flow's server as a SIP URI (JsSIP's preloaded route, when asked for) */
-  get sip_uri() { return this.#sipUri; }
+  get sip_uri() {
+    return this.#sipUri;
+  }
 
   /** JsSIP connects: from now on the flow's traffic is JsSIP's; connected when the flow is up. */
   connect() {
@@ -61,7 +72,10 @@ export class JsSIPSocket {
       down: (why) => this.#down(why),
     });
     // JsSIP sets its handlers before it calls connect(), and expects them called later
-    if (this.#link.up) queueMicrotask(() => { if (this.#state === 'waiting' && this.#link.up) this.#open(); });
+    if (this.#link.up)
+      queueMicrotask(() => {
+        if (this.#state === 'waiting' && this.#link.up) this.#open();
+      });
   }
 
   /** JsSIP disconnects (ua.stop()): requests go back to sipreg's core; the flow stays up. */
@@ -74,13 +88,19 @@ export class JsSIPSocket {
    * @param {string} data a message of JsSIP's
    * @returns {boolean} whether it went out on the flow
    */
-  send(data) { return this.#state === 'open' && this.#link.send(data); }
+  send(data) {
+    return this.#state === 'open' && this.#link.send(data);
+  }
 
   /** @returns {boolean} */
-  isConnected() { return this.#state === 'open'; }
+  isConnected() {
+    return this.#state === 'open';
+  }
 
   /** @returns {boolean} connected by JsSIP, waiting for the flow */
-  isConnecting() { return this.#state === 'waiting'; }
+  isConnecting() {
+    return this.#state === 'waiting';
+  }
 
   #open() {
     this.#state = 'open';

@@ -29,81 +29,282 @@ import { SipregError } from './core.mjs';
 
 /** The keys of one contact. @type {Record<string, Option>} */
 export const CONTACT = {
-  uri: { type: 'string', default: 'generated', doc: 'the contact URI; left out: a random one the core makes (and the flow\'s address on UDP/TCP/TLS)' },
-  expires: { type: 'integer', min: 0, max: 4294967295, unit: 's', doc: 'this binding\'s expiry (0: remove it in the same request)' },
-  q: { type: 'number', min: 0, max: 1, doc: 'preference among the AOR\'s bindings (0..1, three decimals)' },
+  uri: {
+    type: 'string',
+    default: 'generated',
+    doc: "the contact URI; left out: a random one the core makes (and the flow's address on UDP/TCP/TLS)",
+  },
+  expires: { type: 'integer', min: 0, max: 4294967295, unit: 's', doc: "this binding's expiry (0: remove it in the same request)" },
+  q: { type: 'number', min: 0, max: 1, doc: "preference among the AOR's bindings (0..1, three decimals)" },
 };
 
 /** Timers and the retry policy. @type {Record<string, Option>} */
 const POLICY = {
-  t1Ms: { type: 'integer', min: 1, max: 4294967295, unit: 'ms', default: 500, key: 't1-ms', doc: 'T1, the round-trip estimate; Timer F = 64 × T1' },
-  t2Ms: { type: 'integer', min: 1, max: 4294967295, unit: 'ms', default: 4000, key: 't2-ms', doc: 'T2, the cap of the retransmit interval (at least t1Ms)' },
-  refreshMargin: { type: 'integer', min: 1, max: 4294967295, unit: 's', default: 32, key: 'refresh-margin', doc: 'grants over 64 s: refresh in [E/2, E − margin]' },
-  shortMargin: { type: 'integer', min: 1, max: 4294967295, unit: 's', default: 5, key: 'short-margin', doc: 'grants of 64 s or less: refresh at E − this, not before E/2' },
-  retryBase: { type: 'integer', min: 1, max: 4294967295, unit: 's', default: 30, key: 'retry-base', doc: 'back-off base time when every flow failed' },
-  retryBaseUp: { type: 'integer', min: 1, max: 4294967295, unit: 's', default: 90, key: 'retry-base-up', doc: 'back-off base time while another flow is up' },
-  retryMax: { type: 'integer', min: 1, max: 4294967295, unit: 's', default: 300, key: 'retry-max', doc: 'back-off cap (at least retryBase)' },
-  maxRetryAfter: { type: 'integer', min: 1, max: 4294967295, unit: 's', default: 86400, key: 'max-retry-after', doc: 'longest wait a server may ask for that is honoured' },
+  t1Ms: {
+    type: 'integer',
+    min: 1,
+    max: 4294967295,
+    unit: 'ms',
+    default: 500,
+    key: 't1-ms',
+    doc: 'T1, the round-trip estimate; Timer F = 64 × T1',
+  },
+  t2Ms: {
+    type: 'integer',
+    min: 1,
+    max: 4294967295,
+    unit: 'ms',
+    default: 4000,
+    key: 't2-ms',
+    doc: 'T2, the cap of the retransmit interval (at least t1Ms)',
+  },
+  refreshMargin: {
+    type: 'integer',
+    min: 1,
+    max: 4294967295,
+    unit: 's',
+    default: 32,
+    key: 'refresh-margin',
+    doc: 'grants over 64 s: refresh in [E/2, E − margin]',
+  },
+  shortMargin: {
+    type: 'integer',
+    min: 1,
+    max: 4294967295,
+    unit: 's',
+    default: 5,
+    key: 'short-margin',
+    doc: 'grants of 64 s or less: refresh at E − this, not before E/2',
+  },
+  retryBase: {
+    type: 'integer',
+    min: 1,
+    max: 4294967295,
+    unit: 's',
+    default: 30,
+    key: 'retry-base',
+    doc: 'back-off base time when every flow failed',
+  },
+  retryBaseUp: {
+    type: 'integer',
+    min: 1,
+    max: 4294967295,
+    unit: 's',
+    default: 90,
+    key: 'retry-base-up',
+    doc: 'back-off base time while another flow is up',
+  },
+  retryMax: {
+    type: 'integer',
+    min: 1,
+    max: 4294967295,
+    unit: 's',
+    default: 300,
+    key: 'retry-max',
+    doc: 'back-off cap (at least retryBase)',
+  },
+  maxRetryAfter: {
+    type: 'integer',
+    min: 1,
+    max: 4294967295,
+    unit: 's',
+    default: 86400,
+    key: 'max-retry-after',
+    doc: 'longest wait a server may ask for that is honoured',
+  },
   maxAuthRetries: { type: 'integer', min: 0, max: 10, default: 2, key: 'max-auth-retries', doc: 'challenges answered per attempt' },
   otherFlowUp: { type: 'boolean', default: false, key: 'other-flow-up', doc: 'the host has another working flow (retryBaseUp applies)' },
-  keepaliveS: { type: 'integer', min: 1, max: 4294967295, unit: 's', default: 120, key: 'keepalive-s', doc: 'keep-alive interval bound when the registrar sets no Flow-Timer' },
-  pongTimeoutMs: { type: 'integer', min: 1, max: 4294967295, unit: 'ms', default: 10000, key: 'pong-timeout-ms', doc: 'how long a keep-alive waits for its pong' },
-  minGrant: { type: 'integer', min: 1, max: 4294967295, unit: 's', default: 30, key: 'min-grant', doc: 'shorter grants are scheduled as this (no refresh storms)' },
-  probe: { type: 'enum', values: ['options', 'host', 'none'], default: 'options', key: 'probe', doc: 'liveness probe of a silent flow without pongs: a request the registrar answers, a WebSocket ping (the default where the client can ping), or none' },
+  keepaliveS: {
+    type: 'integer',
+    min: 1,
+    max: 4294967295,
+    unit: 's',
+    default: 120,
+    key: 'keepalive-s',
+    doc: 'keep-alive interval bound when the registrar sets no Flow-Timer',
+  },
+  pongTimeoutMs: {
+    type: 'integer',
+    min: 1,
+    max: 4294967295,
+    unit: 'ms',
+    default: 10000,
+    key: 'pong-timeout-ms',
+    doc: 'how long a keep-alive waits for its pong',
+  },
+  minGrant: {
+    type: 'integer',
+    min: 1,
+    max: 4294967295,
+    unit: 's',
+    default: 30,
+    key: 'min-grant',
+    doc: 'shorter grants are scheduled as this (no refresh storms)',
+  },
+  probe: {
+    type: 'enum',
+    values: ['options', 'host', 'none'],
+    default: 'options',
+    key: 'probe',
+    doc: 'liveness probe of a silent flow without pongs: a request the registrar answers, a WebSocket ping (the default where the client can ping), or none',
+  },
   probeS: { type: 'integer', min: 1, max: 4294967295, unit: 's', default: 30, key: 'probe-s', doc: 'silence before a probe' },
-  retryCredentials: { type: 'boolean', default: false, key: 'retry-credentials', doc: 'keep retrying after rejected credentials (default: stop, state "failed")' },
+  retryCredentials: {
+    type: 'boolean',
+    default: false,
+    key: 'retry-credentials',
+    doc: 'keep retrying after rejected credentials (default: stop, state "failed")',
+  },
   maxRedirects: { type: 'integer', min: 0, max: 20, default: 5, key: 'max-redirects', doc: 'redirects followed per attempt' },
-  commandMs: { type: 'integer', min: 1, max: 4294967295, unit: 'ms', default: 32000, key: 'command-ms', doc: 'how long unregister() keeps trying before it rejects' },
-  alternates: { type: 'integer', min: 0, max: 20, default: 0, key: 'alternates', doc: 'other servers an attempt fails over to on a timeout or when the server is unavailable' },
-  udpMax: { type: 'integer', min: 0, max: 65535, unit: 'bytes', default: 1300, key: 'udp-max', doc: 'a larger request goes over TCP instead of UDP' },
+  commandMs: {
+    type: 'integer',
+    min: 1,
+    max: 4294967295,
+    unit: 'ms',
+    default: 32000,
+    key: 'command-ms',
+    doc: 'how long unregister() keeps trying before it rejects',
+  },
+  alternates: {
+    type: 'integer',
+    min: 0,
+    max: 20,
+    default: 0,
+    key: 'alternates',
+    doc: 'other servers an attempt fails over to on a timeout or when the server is unavailable',
+  },
+  udpMax: {
+    type: 'integer',
+    min: 0,
+    max: 65535,
+    unit: 'bytes',
+    default: 1300,
+    key: 'udp-max',
+    doc: 'a larger request goes over TCP instead of UDP',
+  },
 };
 
 /** createRegistration options (pool.add takes the same but `server`). @type {Record<string, Option>} */
 export const OPTIONS = {
-  server: { type: 'url', schemes: ['ws', 'wss', 'sip', 'sips'], doc: 'ws:// or wss:// URL of a SIP WebSocket edge; Node: also a sip: or sips: URI (UDP/TCP/TLS; an outbound proxy on another host); Node, left out: the registrar is located by DNS' },
+  server: {
+    type: 'url',
+    schemes: ['ws', 'wss', 'sip', 'sips'],
+    doc: 'ws:// or wss:// URL of a SIP WebSocket edge; Node: also a sip: or sips: URI (UDP/TCP/TLS; an outbound proxy on another host); Node, left out: the registrar is located by DNS',
+  },
   aor: { type: 'string', required: true, key: 'aor', doc: 'the address-of-record, e.g. sip:alice@example.com' },
   auth: {
-    type: 'object', doc: 'credentials for digest challenges', fields: {
-      username: { type: 'string', default: 'the AOR\'s user part', key: 'username', doc: 'the digest user name' },
+    type: 'object',
+    doc: 'credentials for digest challenges',
+    fields: {
+      username: { type: 'string', default: "the AOR's user part", key: 'username', doc: 'the digest user name' },
       password: { type: 'string', secret: true, key: 'password', doc: 'the password (never exported)' },
       ha1: { type: 'string', secret: true, key: 'ha1', doc: 'the precomputed hex H(user:realm:password), instead of password' },
     },
   },
-  expires: { type: 'integer', min: 1, max: 4294967295, unit: 's', default: 600, key: 'expires', zero: 'unregister() removes bindings', doc: 'the expiry asked for' },
+  expires: {
+    type: 'integer',
+    min: 1,
+    max: 4294967295,
+    unit: 's',
+    default: 600,
+    key: 'expires',
+    zero: 'unregister() removes bindings',
+    doc: 'the expiry asked for',
+  },
   contacts: { type: 'list', fields: CONTACT, default: 'one generated', doc: 'our contacts: { uri, expires, q } each' },
-  registrar: { type: 'string', default: 'the AOR\'s domain', key: 'registrar', doc: 'the Request-URI' },
-  discovery: { type: 'enum', values: ['configured', 'aor', 'multicast'], default: 'configured', key: 'discovery', doc: 'where the registrar is: registrar (else the AOR\'s domain), the AOR\'s domain, or the multicast group' },
-  instance: { type: 'string', default: 'kept per device', key: 'instance', doc: 'the instance-id "urn:uuid:…"; left out: the stored one (store, instanceStore), the state\'s, else a random one' },
+  registrar: { type: 'string', default: "the AOR's domain", key: 'registrar', doc: 'the Request-URI' },
+  discovery: {
+    type: 'enum',
+    values: ['configured', 'aor', 'multicast'],
+    default: 'configured',
+    key: 'discovery',
+    doc: "where the registrar is: registrar (else the AOR's domain), the AOR's domain, or the multicast group",
+  },
+  instance: {
+    type: 'string',
+    default: 'kept per device',
+    key: 'instance',
+    doc: 'the instance-id "urn:uuid:…"; left out: the stored one (store, instanceStore), the state\'s, else a random one',
+  },
   regId: { type: 'integer', min: 1, max: 2147483647, default: 1, key: 'reg-id', doc: 'the reg-id of this flow' },
-  outbound: { type: 'boolean', default: true, key: 'outbound', doc: 'send the instance-id and reg-id (outbound); false: plain registration' },
-  keepalive: { type: 'enum', values: ['never', 'auto', 'always'], default: 'auto', key: 'keepalive', doc: 'keep-alive pings: after an outbound registration (auto), always or never' },
-  manualRefresh: { type: 'boolean', default: false, key: 'manual-refresh', doc: 'at the refresh point only fire "expiring": the application refreshes' },
+  outbound: {
+    type: 'boolean',
+    default: true,
+    key: 'outbound',
+    doc: 'send the instance-id and reg-id (outbound); false: plain registration',
+  },
+  keepalive: {
+    type: 'enum',
+    values: ['never', 'auto', 'always'],
+    default: 'auto',
+    key: 'keepalive',
+    doc: 'keep-alive pings: after an outbound registration (auto), always or never',
+  },
+  manualRefresh: {
+    type: 'boolean',
+    default: false,
+    key: 'manual-refresh',
+    doc: 'at the refresh point only fire "expiring": the application refreshes',
+  },
   from: { type: 'string', default: 'the AOR', key: 'from', doc: 'third-party registration: who registers the AOR' },
   route: { type: 'string', key: 'route', doc: 'an outbound proxy every request is routed through' },
-  viaHost: { type: 'string', default: 'a random .invalid name', key: 'via-host', doc: 'the sent-by host (the flow\'s address on UDP/TCP/TLS replaces it)' },
+  viaHost: {
+    type: 'string',
+    default: 'a random .invalid name',
+    key: 'via-host',
+    doc: "the sent-by host (the flow's address on UDP/TCP/TLS replaces it)",
+  },
   userAgent: { type: 'string', default: 'sipreg/<version>', key: 'user-agent', doc: 'the User-Agent value ("" leaves it out)' },
   supported: { type: 'string', default: 'path, gruu, outbound', key: 'supported', doc: 'the Supported value ("" leaves it out)' },
-  allow: { type: 'list', items: 'string', default: "['OPTIONS']", key: 'allow', doc: 'the methods the app handles on the flow, advertised in the core\'s answers (Allow); a call stack on the flow adds its own' },
-  accept: { type: 'list', items: 'string', default: "['application/sdp']", key: 'accept', doc: 'the body types the app accepts, advertised in the core\'s answer to a capabilities query (Accept)' },
+  allow: {
+    type: 'list',
+    items: 'string',
+    default: "['OPTIONS']",
+    key: 'allow',
+    doc: "the methods the app handles on the flow, advertised in the core's answers (Allow); a call stack on the flow adds its own",
+  },
+  accept: {
+    type: 'list',
+    items: 'string',
+    default: "['application/sdp']",
+    key: 'accept',
+    doc: "the body types the app accepts, advertised in the core's answer to a capabilities query (Accept)",
+  },
   extraHeaders: { type: 'headers', doc: 'extra header lines: "Name: value\\r\\n…" or { Name: value }' },
   policy: { type: 'object', fields: POLICY, doc: 'timers and the retry policy' },
-  connectTimeout: { type: 'integer', min: 1, max: 2147483647, unit: 'ms', default: 10000, doc: 'how long a connection attempt may take (TCP, TLS and the WebSocket handshake)' },
+  connectTimeout: {
+    type: 'integer',
+    min: 1,
+    max: 2147483647,
+    unit: 'ms',
+    default: 10000,
+    doc: 'how long a connection attempt may take (TCP, TLS and the WebSocket handshake)',
+  },
   state: { type: 'string', nullable: true, doc: 'a blob from reg.export(): continue the same binding' },
   seed: { type: 'bytes', default: 'crypto.getRandomValues', doc: '32 bytes of entropy' },
-  WebSocket: { type: 'any', default: 'the global WebSocket (Node 20: sipreg\'s own client)', doc: 'the WebSocket implementation' },
+  WebSocket: { type: 'any', default: "the global WebSocket (Node 20: sipreg's own client)", doc: 'the WebSocket implementation' },
   transport: { type: 'enum', values: ['udp', 'tcp', 'tls'], host: 'node', doc: 'the transport when the server URI and DNS fix none' },
-  dns: { type: 'list', host: 'node', default: 'the system\'s', doc: 'DNS servers for locating the registrar ("ip[:port]")' },
+  dns: { type: 'list', host: 'node', default: "the system's", doc: 'DNS servers for locating the registrar ("ip[:port]")' },
   tls: { type: 'object', host: 'node', doc: 'TLS options: ca, servername, cert, key, rejectUnauthorized' },
   multicast: { type: 'object', host: 'node', doc: 'discovery "multicast": group, port, ttl, interface' },
-  store: { type: 'string', host: 'node', doc: 'a JSON file keeping one instance-id per AOR (a restarted process replaces its own binding)' },
+  store: {
+    type: 'string',
+    host: 'node',
+    doc: 'a JSON file keeping one instance-id per AOR (a restarted process replaces its own binding)',
+  },
   targets: { type: 'list', host: 'node', doc: 'fixed { transport, host, port } targets instead of locating the server (tests)' },
   instanceStore: { type: 'any', host: 'web', default: 'localStorage', doc: 'where the instance-id per AOR is kept (false: a random one)' },
-  wasmUrl: { type: 'any', host: 'web', default: 'next to the module', doc: 'where sipreg.wasm is, when the bundler did not rewrite new URL(\'./sipreg.wasm\', import.meta.url) (esbuild, a CDN)' },
+  wasmUrl: {
+    type: 'any',
+    host: 'web',
+    default: 'next to the module',
+    doc: "where sipreg.wasm is, when the bundler did not rewrite new URL('./sipreg.wasm', import.meta.url) (esbuild, a CDN)",
+  },
 };
 
 /** RegistrationPool constructor options. @type {Record<string, Option>} */
 export const POOL_OPTIONS = {
-  server: { type: 'url', schemes: ['ws', 'wss'], required: true, doc: 'ws:// or wss:// URL the pool\'s flows go to' },
+  server: { type: 'url', schemes: ['ws', 'wss'], required: true, doc: "ws:// or wss:// URL the pool's flows go to" },
   flows: { type: 'integer', min: 1, max: 1024, default: 1, doc: 'WebSocket flows the registrations share' },
   rate: { type: 'number', min: 0.001, max: 1e9, default: 200, doc: 'commands started per second in bursts' },
   maxRegistrations: { type: 'integer', min: 1, max: 10_000_000, default: 100_000, doc: 'most registrations add() takes' },
@@ -115,7 +316,7 @@ export const POOL_OPTIONS = {
 
 /** Options of register(), fetch(), setContacts() and whenRegistered(). @type {Record<string, Option>} */
 export const CALL_OPTIONS = {
-  signal: { type: 'signal', doc: 'an AbortSignal: its abort rejects this call\'s promise with signal.reason' },
+  signal: { type: 'signal', doc: "an AbortSignal: its abort rejects this call's promise with signal.reason" },
 };
 
 /** Options of unregister(). @type {Record<string, Option>} */
@@ -178,38 +379,69 @@ function expected(o) {
   const unit = o.unit === 's' ? ' (seconds)' : o.unit === 'ms' ? ' (ms)' : o.unit === 'bytes' ? ' (bytes)' : '';
   const range = o.max >= 4294967295 || o.max === undefined ? ` ≥ ${o.min}` : ` from ${o.min} to ${o.max}`;
   switch (o.type) {
-    case 'integer': return `an integer${range}${unit}`;
-    case 'number': return `a number${range}${unit}`;
-    case 'boolean': return 'true or false';
-    case 'enum': return `one of ${o.values.map((v) => `'${v}'`).join(', ')}`;
-    case 'string': return 'a string';
-    case 'object': return o.fields ? `an object { ${Object.keys(o.fields).join(', ')} }` : 'an object';
-    case 'list': return o.fields ? `an array of { ${Object.keys(o.fields).join(', ')} }` : 'an array';
-    case 'bytes': return 'a Uint8Array of 32 bytes';
-    case 'headers': return 'a string of header lines or an object of name: value strings';
-    case 'signal': return 'an AbortSignal';
-    case 'url': return `a ${o.schemes.map((s) => (s.startsWith('ws') ? `${s}://` : `${s}:`)).join(', ').replace(/, ([^,]*)$/, ' or $1')} URL`;
-    default: return 'set';
+    case 'integer':
+      return `an integer${range}${unit}`;
+    case 'number':
+      return `a number${range}${unit}`;
+    case 'boolean':
+      return 'true or false';
+    case 'enum':
+      return `one of ${o.values.map((v) => `'${v}'`).join(', ')}`;
+    case 'string':
+      return 'a string';
+    case 'object':
+      return o.fields ? `an object { ${Object.keys(o.fields).join(', ')} }` : 'an object';
+    case 'list':
+      return o.fields ? `an array of { ${Object.keys(o.fields).join(', ')} }` : 'an array';
+    case 'bytes':
+      return 'a Uint8Array of 32 bytes';
+    case 'headers':
+      return 'a string of header lines or an object of name: value strings';
+    case 'signal':
+      return 'an AbortSignal';
+    case 'url':
+      return `a ${o.schemes
+        .map((s) => (s.startsWith('ws') ? `${s}://` : `${s}:`))
+        .join(', ')
+        .replace(/, ([^,]*)$/, ' or $1')} URL`;
+    default:
+      return 'set';
   }
 }
 
 /** @param {Option} o @param {unknown} v @returns {boolean} whether v has the option's type and range */
 function fits(o, v) {
   switch (o.type) {
-    case 'integer': return Number.isInteger(v) && v >= o.min && v <= o.max;
-    case 'number': return typeof v === 'number' && Number.isFinite(v) && v >= o.min && v <= o.max;
-    case 'boolean': return typeof v === 'boolean';
-    case 'enum': return o.values.includes(v);
-    case 'string': return typeof v === 'string';
-    case 'object': return v !== null && typeof v === 'object' && !Array.isArray(v);
-    case 'list': return Array.isArray(v);
-    case 'bytes': return v instanceof Uint8Array && v.length >= 32;
+    case 'integer':
+      return Number.isInteger(v) && v >= o.min && v <= o.max;
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v) && v >= o.min && v <= o.max;
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'enum':
+      return o.values.includes(v);
+    case 'string':
+      return typeof v === 'string';
+    case 'object':
+      return v !== null && typeof v === 'object' && !Array.isArray(v);
+    case 'list':
+      return Array.isArray(v);
+    case 'bytes':
+      return v instanceof Uint8Array && v.length >= 32;
     case 'headers':
-      return typeof v === 'string' || (v !== null && typeof v === 'object' && !Array.isArray(v) &&
-        Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number'));
-    case 'url': return typeof v === 'string';
-    case 'signal': return typeof v?.aborted === 'boolean' && typeof v.addEventListener === 'function';
-    default: return true;
+      return (
+        typeof v === 'string' ||
+        (v !== null &&
+          typeof v === 'object' &&
+          !Array.isArray(v) &&
+          Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number'))
+      );
+    case 'url':
+      return typeof v === 'string';
+    case 'signal':
+      return typeof v?.aborted === 'boolean' && typeof v.addEventListener === 'function';
+    default:
+      return true;
   }
 }
 
@@ -264,7 +496,8 @@ function checkValue(o, value, here, hosts) {
   }
   if (o.type === 'list' && o.items === 'string') {
     value.forEach((entry, i) => {
-      if (typeof entry !== 'string' || entry === '') throw configError(`${here}[${i}]`, entry, `${here}[${i}] must be a non-empty string, got ${show(entry)}`);
+      if (typeof entry !== 'string' || entry === '')
+        throw configError(`${here}[${i}]`, entry, `${here}[${i}] must be a non-empty string, got ${show(entry)}`);
     });
   }
 }
@@ -281,7 +514,9 @@ function checkUrl(o, value, here, hosts) {
   let url = null;
   try {
     url = new URL(value);
-  } catch { /* reported below */ }
+  } catch {
+    /* reported below */
+  }
   if (!url || !url.hostname) throw bad(' (no host)');
   if (url.hash) throw bad(' (a WebSocket URL has no fragment)');
 }
@@ -298,7 +533,11 @@ export function coreProblem(problem, options) {
   if (contact) {
     const field = contact[2] === 'URI' ? 'uri' : contact[2];
     const option = `contacts[${contact[1]}].${field}`;
-    return configError(option, options?.contacts?.[contact[1]]?.[field], `${option}: ${problem.slice(contact[0].length - contact[2].length)}`);
+    return configError(
+      option,
+      options?.contacts?.[contact[1]]?.[field],
+      `${option}: ${problem.slice(contact[0].length - contact[2].length)}`,
+    );
   }
   if (/^every contact\b/.test(problem)) return configError('contacts', options?.contacts, `contacts: ${problem}`);
   const key = /^[a-z][a-z0-9-]*/.exec(problem)?.[0];
@@ -315,7 +554,7 @@ export function pathOfKey(key) {
   if (!key) return null;
   for (const [name, o] of Object.entries(OPTIONS)) {
     if (o.key === key) return [name, o];
-    for (const [sub, so] of Object.entries(o.type === 'object' ? o.fields ?? {} : {})) {
+    for (const [sub, so] of Object.entries(o.type === 'object' ? (o.fields ?? {}) : {})) {
       if (so.key === key) return [`${name}.${sub}`, so];
     }
   }

@@ -11,7 +11,9 @@ const ADD_OPTIONS = Object.fromEntries(Object.entries(OPTIONS).filter(([name, o]
 
 /** A binary min-heap of [deadline, registration] with lazy deletion. */
 class DeadlineHeap {
-  constructor() { this.items = []; }
+  constructor() {
+    this.items = [];
+  }
   /** @param {number} at @param {object} reg */
   push(at, reg) {
     const a = this.items;
@@ -24,7 +26,9 @@ class DeadlineHeap {
     }
   }
   /** @returns {[number, object]|undefined} */
-  peek() { return this.items[0]; }
+  peek() {
+    return this.items[0];
+  }
   /** @returns {[number, object]|undefined} */
   pop() {
     const a = this.items;
@@ -33,7 +37,8 @@ class DeadlineHeap {
     if (a.length && last) {
       a[0] = last;
       for (let i = 0; ;) {
-        const l = 2 * i + 1, r = l + 1;
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         if (l < a.length && a[l][0] < a[m][0]) m = l;
         if (r < a.length && a[r][0] < a[m][0]) m = r;
@@ -48,8 +53,19 @@ class DeadlineHeap {
 
 /** Many registrations sharing flows and one timer. */
 export class RegistrationPool extends EventTarget {
-  #core; #hosts; #byKey = new Map(); #keys = new Map(); #deadlines = new Map(); #heap = new DeadlineHeap();
-  #timer = null; #timerAt = Infinity; #queue = []; #head = 0; #pacing = null; #now; #wall;
+  #core;
+  #hosts;
+  #byKey = new Map();
+  #keys = new Map();
+  #deadlines = new Map();
+  #heap = new DeadlineHeap();
+  #timer = null;
+  #timerAt = Infinity;
+  #queue = [];
+  #head = 0;
+  #pacing = null;
+  #now;
+  #wall;
 
   /**
    * @param {import('./core.mjs').Core} core
@@ -68,8 +84,9 @@ export class RegistrationPool extends EventTarget {
     this.rate = options.rate ?? 200;
     /** Most registrations this pool takes (memory is bounded: about 4 KiB of wasm each). */
     this.maxRegistrations = options.maxRegistrations ?? 100_000;
-    this.#hosts = Array.from({ length: options.flows ?? 1 }, (_, i) => this.#host(i,
-      new WebSocketFlow(options.server, { WebSocket: options.WebSocket, connectTimeout: options.connectTimeout })));
+    this.#hosts = Array.from({ length: options.flows ?? 1 }, (_, i) =>
+      this.#host(i, new WebSocketFlow(options.server, { WebSocket: options.WebSocket, connectTimeout: options.connectTimeout })),
+    );
     /** @type {Registration[]} */
     this.registrations = [];
   }
@@ -120,8 +137,10 @@ export class RegistrationPool extends EventTarget {
    */
   add(options) {
     for (const name of Object.keys(options ?? {})) {
-      if (POOL_OPTIONS[name]) throw configError(name, options[name], `${name} is the pool's option (new RegistrationPool({ ${name} })), not add()'s`);
-      if (OPTIONS[name]?.host) throw configError(name, options[name], `${name} is not read by pool.add() (the pool's registrations share its WebSocket flows)`);
+      if (POOL_OPTIONS[name])
+        throw configError(name, options[name], `${name} is the pool's option (new RegistrationPool({ ${name} })), not add()'s`);
+      if (OPTIONS[name]?.host)
+        throw configError(name, options[name], `${name} is not read by pool.add() (the pool's registrations share its WebSocket flows)`);
     }
     checkOptions(options, ADD_OPTIONS, { what: 'pool.add options' });
     if (this.registrations.length >= this.maxRegistrations) {
@@ -157,20 +176,38 @@ export class RegistrationPool extends EventTarget {
   #response(detail) {
     let message;
     const core = this.#core;
-    this.dispatchEvent(new CustomEvent('response', { detail: { ...detail, get message() { return (message ??= core.parse(detail.text)); } } }));
+    this.dispatchEvent(
+      new CustomEvent('response', {
+        detail: {
+          ...detail,
+          get message() {
+            return (message ??= core.parse(detail.text));
+          },
+        },
+      }),
+    );
   }
 
   /** Register every registration, paced at `rate` per second. Resolves with the settled results. */
-  registerAll() { return this.#all((reg) => reg.register()); }
+  registerAll() {
+    return this.#all((reg) => reg.register());
+  }
 
   /** Unregister every registration, paced. */
-  unregisterAll(opts) { return this.#all((reg) => reg.unregister(opts)); }
+  unregisterAll(opts) {
+    return this.#all((reg) => reg.unregister(opts));
+  }
 
   /** Run `fn` on every registration through the pacer; collect Promise.allSettled results. */
   #all(fn) {
-    return Promise.allSettled(this.registrations.map((reg) => new Promise((resolve, reject) => {
-      this.#enqueue(() => fn(reg).then(resolve, reject));
-    })));
+    return Promise.allSettled(
+      this.registrations.map(
+        (reg) =>
+          new Promise((resolve, reject) => {
+            this.#enqueue(() => fn(reg).then(resolve, reject));
+          }),
+      ),
+    );
   }
 
   /** Pace commands: at most `rate` per second, in small bursts every 50 ms. */

@@ -1,16 +1,34 @@
 // registration.mjs — one registration: an EventTarget whose promises settle on outcomes. Every
 // decision is the core's; this file moves strings and events. Its host (flow-host.mjs) holds the
 // flow and the timer.
-import { CALL_OPTIONS, CONTACT, UNREGISTER_OPTIONS, checkOptions, coreProblem, coreSettings, configError, pathOfKey, show } from './options.mjs';
+import {
+  CALL_OPTIONS,
+  CONTACT,
+  UNREGISTER_OPTIONS,
+  checkOptions,
+  coreProblem,
+  coreSettings,
+  configError,
+  pathOfKey,
+  show,
+} from './options.mjs';
 import { TRANSPORTS } from './constants.mjs';
 
 /** Flow kinds → the core's transport numbers (enum sipreg_transport, generated constants). */
 const KINDS = TRANSPORTS;
 /** Core event type → DOM event name. */
 const EVENTS = {
-  statechange: 'statechange', registered: 'registered', unregistered: 'unregistered',
-  failed: 'registrationfailed', retry: 'retry', expiring: 'expiring', lapsed: 'lapsed',
-  bindings: 'bindings', nobinding: 'nobinding', flowfailed: 'flowfailed', redirect: 'redirect',
+  statechange: 'statechange',
+  registered: 'registered',
+  unregistered: 'unregistered',
+  failed: 'registrationfailed',
+  retry: 'retry',
+  expiring: 'expiring',
+  lapsed: 'lapsed',
+  bindings: 'bindings',
+  nobinding: 'nobinding',
+  flowfailed: 'flowfailed',
+  redirect: 'redirect',
 };
 /** Core events the glue reads even when nobody listens: they act, or settle a promise. */
 const ACTING = ['connect', 'flowfailed', 'ping', 'registered', 'unregistered', 'failed', 'bindings'];
@@ -29,7 +47,9 @@ const REQUEST = 1;
 function headerLines(h) {
   if (h === undefined || h === null) return '';
   if (typeof h === 'string') return h;
-  return Object.entries(h).map(([n, v]) => `${n}: ${v}\r\n`).join('');
+  return Object.entries(h)
+    .map(([n, v]) => `${n}: ${v}\r\n`)
+    .join('');
 }
 
 /**
@@ -41,8 +61,12 @@ function headerLines(h) {
 export function toSettings(o, kind) {
   const settings = { transport: o.transport ?? kind, ...coreSettings(o) };
   if (o.extraHeaders !== undefined) {
-    settings['extra-headers'] = typeof o.extraHeaders === 'string' ? o.extraHeaders
-      : Object.entries(o.extraHeaders).map(([n, v]) => `${n}: ${v}\r\n`).join('');
+    settings['extra-headers'] =
+      typeof o.extraHeaders === 'string'
+        ? o.extraHeaders
+        : Object.entries(o.extraHeaders)
+            .map(([n, v]) => `${n}: ${v}\r\n`)
+            .join('');
   }
   return { settings, contacts: o.contacts ?? [] };
 }
@@ -97,8 +121,14 @@ export class RegistrationError extends Error {
  */
 function abortable(resolve, reject, signal, forget) {
   if (!signal) return { resolve, reject };
-  const onAbort = () => { forget(w); reject(signal.reason); };
-  const done = (f) => (v) => { signal.removeEventListener('abort', onAbort); f(v); };
+  const onAbort = () => {
+    forget(w);
+    reject(signal.reason);
+  };
+  const done = (f) => (v) => {
+    signal.removeEventListener('abort', onAbort);
+    f(v);
+  };
   const w = { resolve: done(resolve), reject: done(reject) };
   signal.addEventListener('abort', onAbort, { once: true });
   return w;
@@ -167,7 +197,13 @@ function closedError() {
 
 /** One registration of one address-of-record. */
 export class Registration extends EventTarget {
-  #core; #h; #host; #pending = NO_PENDING; #closed = false; #heard = NO_LISTENERS; #callId;
+  #core;
+  #h;
+  #host;
+  #pending = NO_PENDING;
+  #closed = false;
+  #heard = NO_LISTENERS;
+  #callId;
   /** @type {Set<{resolve: Function, reject: Function}>} whenRegistered() waiters */
   #waiters = new Set();
   /** the core events read: those that act (connect, flowfailed) or settle, and any listened to */
@@ -180,7 +216,8 @@ export class Registration extends EventTarget {
    */
   constructor(core, options, host) {
     super();
-    if (options?.aor === undefined) throw configError('aor', undefined, 'aor is required: the address-of-record, e.g. sip:alice@example.com');
+    if (options?.aor === undefined)
+      throw configError('aor', undefined, 'aor is required: the address-of-record, e.g. sip:alice@example.com');
     const { settings, contacts } = toSettings(options, host.kind ?? 'ws');
     const cfg = buildConfig(core, settings, contacts, options, options.seed ?? randomSeed());
     try {
@@ -208,7 +245,9 @@ export class Registration extends EventTarget {
   }
 
   /** @returns {boolean} whether the flow this registration goes over is up now */
-  get flowUp() { return !!this.#host.flowUp; }
+  get flowUp() {
+    return !!this.#host.flowUp;
+  }
 
   /**
    * Our first contact as the core sends it, in parts (the core's URI parser): what a call stack
@@ -216,10 +255,14 @@ export class Registration extends EventTarget {
    * @returns {{uri: string, user: string, host: string, port: number|null, params: string,
    *   transport: string|null, instance: string|null}|null}
    */
-  get contact() { return this.#closed ? null : this.#core.contact(this.#h); }
+  get contact() {
+    return this.#closed ? null : this.#core.contact(this.#h);
+  }
 
   /** @returns {string[]} the routing keys of requests for this registration (a pool's map) */
-  get requestKeys() { return this.#closed ? [] : this.#core.requestKeys(this.#h); }
+  get requestKeys() {
+    return this.#closed ? [] : this.#core.requestKeys(this.#h);
+  }
 
   /**
    * Hand the app's own request or response to this registration's flow as it is.
@@ -234,10 +277,14 @@ export class Registration extends EventTarget {
   }
 
   /** @returns {any} the flow this registration goes over (shared by a pool's members), or null */
-  get flow() { return this.#host.flow ?? null; }
+  get flow() {
+    return this.#host.flow ?? null;
+  }
 
   /** @returns {string} the core's state name */
-  get state() { return this.info.state; }
+  get state() {
+    return this.info.state;
+  }
 
   /** @returns {object} the snapshot: state, times (Unix ms), bindings, skew, routes */
   get info() {
@@ -254,13 +301,19 @@ export class Registration extends EventTarget {
   }
 
   /** @returns {object[]} the binding view (ours and other devices') */
-  get bindings() { return this.info.bindings; }
+  get bindings() {
+    return this.info.bindings;
+  }
 
   /** @returns {string} the Call-ID (routing key; constant for a registration, RFC 3261 §10.2) */
-  get callId() { return (this.#callId ??= this.#core.info(this.#h).callId); }
+  get callId() {
+    return (this.#callId ??= this.#core.info(this.#h).callId);
+  }
 
   /** @returns {number} bytes of wasm memory this registration holds */
-  get memory() { return this.#core.memory(this.#h); }
+  get memory() {
+    return this.#core.memory(this.#h);
+  }
 
   /**
    * Register, or refresh now. Resolves when registered; rejects with the attempt's failure (a
@@ -279,15 +332,18 @@ export class Registration extends EventTarget {
    */
   unregister(options) {
     const all = options?.all === true;
-    return this.#command(all ? 'unregister-all' : 'unregister', options, UNREGISTER_OPTIONS,
-      (core, h, now) => core.unregister(h, all, now));
+    return this.#command(all ? 'unregister-all' : 'unregister', options, UNREGISTER_OPTIONS, (core, h, now) =>
+      core.unregister(h, all, now),
+    );
   }
 
   /**
    * List the registrar's bindings (a request without contacts). Resolves with them.
    * @param {{signal?: AbortSignal}} [options]
    */
-  fetch(options) { return this.#command('fetch', options, CALL_OPTIONS, (core, h, now) => core.fetch(h, now)); }
+  fetch(options) {
+    return this.#command('fetch', options, CALL_OPTIONS, (core, h, now) => core.fetch(h, now));
+  }
 
   /**
    * Replace our contacts; when registered, old and new go in one request (atomic swap).
@@ -319,7 +375,9 @@ export class Registration extends EventTarget {
    * password) as an opaque string; pass it back as `createRegistration({ state })`.
    * @returns {string}
    */
-  export() { return this.#core.exportState(this.#h); }
+  export() {
+    return this.#core.exportState(this.#h);
+  }
 
   /**
    * Resolve once registered: at once when registered now, else at the next "registered", waiting
@@ -342,13 +400,24 @@ export class Registration extends EventTarget {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const info = this.info;
     if (info.state === 'registered' || info.state === 'refreshing') {
-      return Promise.resolve({ type: 'registered', state: info.state, reason: 'ok', op: 'register',
-        at: info.refreshAt, granted: info.granted, info });
+      return Promise.resolve({
+        type: 'registered',
+        state: info.state,
+        reason: 'ok',
+        op: 'register',
+        at: info.refreshAt,
+        granted: info.granted,
+        info,
+      });
     }
     if (info.state === 'failed') {
       // stopped for good already (register() starts it again)
-      return Promise.reject(Object.assign(new Error('sipreg: the registration has stopped (state failed); call register() to try again'),
-        { code: 'stopped', lastStatus: info.lastStatus }));
+      return Promise.reject(
+        Object.assign(new Error('sipreg: the registration has stopped (state failed); call register() to try again'), {
+          code: 'stopped',
+          lastStatus: info.lastStatus,
+        }),
+      );
     }
     return new Promise((resolve, reject) => this.#waiters.add(abortable(resolve, reject, signal, (w) => this.#waiters.delete(w))));
   }
@@ -454,11 +523,17 @@ export class Registration extends EventTarget {
   #request(text, stray) {
     const core = this.#core;
     const { answer, method } = core.requestAnswer(this.#h, text);
-    let responded = false, message;
+    let responded = false,
+      message;
     const self = this;
     const detail = {
-      method, text, answer, registration: stray ? null : this,
-      get message() { return (message ??= core.parse(text)); },
+      method,
+      text,
+      answer,
+      registration: stray ? null : this,
+      get message() {
+        return (message ??= core.parse(text));
+      },
       respond(status = 0, reason = undefined, headers = undefined) {
         responded = true;
         return self.#respond(text, status, reason, headers);
@@ -495,7 +570,11 @@ export class Registration extends EventTarget {
       r = this.#core.respond(this.#h, text, status, reason ?? '', lines);
     } catch (e) {
       if (e.code !== 'SIPREG_E_INVAL') throw e;
-      throw configError('headers', headers, `headers must be "Name: value" lines ending in CRLF that leave out what the core copies from the request (its routing, dialog and sequence headers) and the body length, got ${show(headers)}`);
+      throw configError(
+        'headers',
+        headers,
+        `headers must be "Name: value" lines ending in CRLF that leave out what the core copies from the request (its routing, dialog and sequence headers) and the body length, got ${show(headers)}`,
+      );
     }
     this.#pump();
     return r;
@@ -507,13 +586,21 @@ export class Registration extends EventTarget {
     if (key === null || key === `c:${this.callId}`) return;
     let message;
     const core = this.#core;
-    const detail = { text, registration: this, get message() { return (message ??= core.parse(text)); } };
+    const detail = {
+      text,
+      registration: this,
+      get message() {
+        return (message ??= core.parse(text));
+      },
+    };
     this.dispatchEvent(new CustomEvent('response', { detail }));
     this.#host.response?.(detail);
   }
 
   /** @returns {number} the core's next deadline (monotonic ms) or -1 */
-  deadline() { return this.#closed ? -1 : this.#core.deadline(this.#h); }
+  deadline() {
+    return this.#closed ? -1 : this.#core.deadline(this.#h);
+  }
 
   /**
    * Run a command and return the promise of its outcome. Each call has its own promise; the
@@ -553,7 +640,8 @@ export class Registration extends EventTarget {
     }
     if (this.#pending === NO_PENDING) this.#pending = new Map();
     const list = this.#pending.get(op);
-    if (list) list.push(entry); else this.#pending.set(op, [entry]);
+    if (list) list.push(entry);
+    else this.#pending.set(op, [entry]);
     this.#pump();
     return promise;
   }
@@ -563,14 +651,18 @@ export class Registration extends EventTarget {
     const list = this.#pending.get(op);
     if (!list) return;
     this.#pending.delete(op);
-    for (const p of list) if (ok) p.resolve(value); else p.reject(value);
+    for (const p of list)
+      if (ok) p.resolve(value);
+      else p.reject(value);
   }
 
   /** Settle whenRegistered() waiters: resolve on registered, reject when stopped for good. */
   #wake(ok, value) {
     const waiters = [...this.#waiters];
     this.#waiters.clear();
-    for (const w of waiters) if (ok) w.resolve(value); else w.reject(value);
+    for (const w of waiters)
+      if (ok) w.resolve(value);
+      else w.reject(value);
   }
 
   /** Move the core's output out: messages to the flow, events to listeners, the deadline to the timer. */
@@ -595,11 +687,16 @@ export class Registration extends EventTarget {
   /** @param {object} ev @returns {boolean} whether the event settles a pending promise */
   #settles(ev) {
     switch (ev.type) {
-      case 'registered': return this.#pending.has('register') || this.#waiters.size > 0;
-      case 'unregistered': return this.#pending.has(ev.op);
-      case 'failed': return this.#pending.has(ev.op) || (ev.state === 'failed' && this.#waiters.size > 0);
-      case 'bindings': return ev.op === 'fetch' && this.#pending.has('fetch');
-      default: return false;
+      case 'registered':
+        return this.#pending.has('register') || this.#waiters.size > 0;
+      case 'unregistered':
+        return this.#pending.has(ev.op);
+      case 'failed':
+        return this.#pending.has(ev.op) || (ev.state === 'failed' && this.#waiters.size > 0);
+      case 'bindings':
+        return ev.op === 'fetch' && this.#pending.has('fetch');
+      default:
+        return false;
     }
   }
 
@@ -632,9 +729,16 @@ export class Registration extends EventTarget {
     const self = this;
     // info: taken now for listeners, else on first read (a getter in the literal keeps the
     // object's fast shape, unlike defineProperty)
-    const detail = info === null
-      ? { ...ev, at: ev.at === null ? null : ev.at + off, get info() { return (snap ??= self.info); } }
-      : { ...ev, at: ev.at === null ? null : ev.at + off, info };
+    const detail =
+      info === null
+        ? {
+            ...ev,
+            at: ev.at === null ? null : ev.at + off,
+            get info() {
+              return (snap ??= self.info);
+            },
+          }
+        : { ...ev, at: ev.at === null ? null : ev.at + off, info };
     // a failure for want of a flow names the flow's last failure (ECONNREFUSED, http-status, ...)
     if (ev.type === 'failed' && (ev.reason === 'flow' || (ev.reason === 'gave-up' && !this.#host.flowUp))) {
       detail.cause = this.#host.cause ?? null;

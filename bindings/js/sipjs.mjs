@@ -18,27 +18,43 @@ class StateEmitter {
   /** @type {Array<{ f: Function, once: boolean }>} */
   #listeners = [];
   /** @param {(s: string) => void} f @param {{ once?: boolean }} [options] */
-  addListener(f, options) { this.#listeners.push({ f, once: options?.once === true }); }
+  addListener(f, options) {
+    this.#listeners.push({ f, once: options?.once === true });
+  }
   /** @param {(s: string) => void} f */
-  removeListener(f) { this.#listeners = this.#listeners.filter((l) => l.f !== f); }
+  removeListener(f) {
+    this.#listeners = this.#listeners.filter((l) => l.f !== f);
+  }
   /** @param {(s: string) => void} f */
-  on(f) { this.addListener(f); }
+  on(f) {
+    this.addListener(f);
+  }
   /** @param {(s: string) => void} f */
-  off(f) { this.removeListener(f); }
+  off(f) {
+    this.removeListener(f);
+  }
   /** @param {(s: string) => void} f */
-  once(f) { this.addListener(f, { once: true }); }
+  once(f) {
+    this.addListener(f, { once: true });
+  }
   /** @param {string} state */
   emit(state) {
     const now = this.#listeners;
     this.#listeners = now.filter((l) => !l.once);
     for (const l of now) l.f(state);
   }
-  removeAll() { this.#listeners = []; }
+  removeAll() {
+    this.#listeners = [];
+  }
 }
 
 /** A SIP.js Transport whose connection is a sipreg Registration's flow. */
 export class SipregTransport {
-  #link; #state = S.disconnected; #protocol; #timeoutMs; #disposed = false;
+  #link;
+  #state = S.disconnected;
+  #protocol;
+  #timeoutMs;
+  #disposed = false;
   /** @type {{ resolve: Function, reject: Function, timer: any } | null} the connect() waiting */
   #connecting = null;
   /** SIP.js's state change emitter. */
@@ -66,13 +82,19 @@ export class SipregTransport {
   }
 
   /** @returns {string} the transport SIP.js names in its Via ("WS" or "WSS", RFC 7118 §5) */
-  get protocol() { return this.#protocol; }
+  get protocol() {
+    return this.#protocol;
+  }
 
   /** @returns {string} "Connecting" | "Connected" | "Disconnecting" | "Disconnected" */
-  get state() { return this.#state; }
+  get state() {
+    return this.#state;
+  }
 
   /** @returns {boolean} */
-  isConnected() { return this.#state === S.connected; }
+  isConnected() {
+    return this.#state === S.connected;
+  }
 
   /**
    * Take the flow's traffic; resolves once the flow is up ("Connected"), rejects when it is not
@@ -85,11 +107,19 @@ export class SipregTransport {
     if (this.#state === S.connecting) return this.#connecting.promise;
     this.#to(S.connecting);
     let resolve, reject;
-    const promise = new Promise((y, n) => { resolve = y; reject = n; });
-    const timer = setTimeout(() => this.#fail(new Error(`${WHO}: the registration's flow did not come up within ${this.#timeoutMs / 1000} s`)), this.#timeoutMs);
+    const promise = new Promise((y, n) => {
+      resolve = y;
+      reject = n;
+    });
+    const timer = setTimeout(
+      () => this.#fail(new Error(`${WHO}: the registration's flow did not come up within ${this.#timeoutMs / 1000} s`)),
+      this.#timeoutMs,
+    );
     this.#connecting = { promise, resolve, reject, timer };
     this.#link.link({
-      text: (t) => { if (this.#state === S.connected) this.onMessage?.(t); },
+      text: (t) => {
+        if (this.#state === S.connected) this.onMessage?.(t);
+      },
       up: () => this.#up(),
       down: (why) => this.#down(why),
     });
@@ -163,7 +193,8 @@ export class SipregTransport {
     if (!c) return;
     this.#connecting = null;
     clearTimeout(c.timer);
-    if (error) c.reject(error); else c.resolve();
+    if (error) c.reject(error);
+    else c.resolve();
   }
 }
 
@@ -182,12 +213,16 @@ export function sipjsOptions(registration, options = {}) {
   checkRegistration(registration, who);
   const contact = contactOf(registration, who);
   if (contact.port !== undefined && contact.port !== null) {
-    throw new TypeError(`${who}: the contact ${contact.uri} has a port, which SIP.js cannot write (it writes its contact as contactName@viaHost)`);
+    throw new TypeError(
+      `${who}: the contact ${contact.uri} has a port, which SIP.js cannot write (it writes its contact as contactName@viaHost)`,
+    );
   }
   if (!contact.user) throw new TypeError(`${who}: the contact ${contact.uri} has no user part (SIP.js's contactName)`);
   new SipregTransport(registration, options); // the same checks, now rather than in the UserAgent
   const transportConstructor = class extends SipregTransport {
-    constructor() { super(registration, options); }
+    constructor() {
+      super(registration, options);
+    }
   };
   const out = {
     transportConstructor,

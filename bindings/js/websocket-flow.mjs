@@ -34,7 +34,8 @@ export class WebSocketFlow extends EventTarget {
    */
   constructor(url, { WebSocket, protocols = ['sip'], connectTimeout = 10_000 }) {
     super();
-    if (!WebSocket) throw configError('WebSocket', WebSocket, 'WebSocket: this runtime has no WebSocket; pass an implementation as options.WebSocket');
+    if (!WebSocket)
+      throw configError('WebSocket', WebSocket, 'WebSocket: this runtime has no WebSocket; pass an implementation as options.WebSocket');
     this.url = url;
     this.WebSocket = WebSocket;
     this.protocols = protocols;
@@ -54,7 +55,9 @@ export class WebSocketFlow extends EventTarget {
   }
 
   /** @returns {'wss'|'ws'} the transport kind the URL implies */
-  get kind() { return this.url.startsWith('wss:') ? 'wss' : 'ws'; }
+  get kind() {
+    return this.url.startsWith('wss:') ? 'wss' : 'ws';
+  }
 
   /** Open the connection unless it is open or opening. */
   connect() {
@@ -94,19 +97,26 @@ export class WebSocketFlow extends EventTarget {
       this.up = true;
       this.dispatchEvent(new CustomEvent('up'));
     };
-    let failure = '', errorCode;
+    let failure = '',
+      errorCode;
     ws.onclose = (e) => {
       if (ws !== this.socket) return;
       this.#down(e.code, e.reason || failure, e.cause ?? this.#causeOf(e, failure, errorCode));
     };
-    ws.onerror = (e) => { // a close follows
+    ws.onerror = (e) => {
+      // a close follows
       failure = String(e?.message ?? e?.error?.message ?? '');
       errorCode = e?.error?.code ?? e?.error?.cause?.code;
     };
-    ws.onmessage = (e) => { if (ws === this.socket) this.#frame(e.data); };
-    const pong = () => { if (ws === this.socket) this.onpong?.(); };
+    ws.onmessage = (e) => {
+      if (ws === this.socket) this.#frame(e.data);
+    };
+    const pong = () => {
+      if (ws === this.socket) this.onpong?.();
+    };
     if (typeof ws.ping === 'function') {
-      if (typeof ws.on === 'function') ws.on('pong', pong); else ws.onpong = pong;
+      if (typeof ws.on === 'function') ws.on('pong', pong);
+      else ws.onpong = pong;
     }
   }
 
@@ -141,8 +151,11 @@ export class WebSocketFlow extends EventTarget {
   /** @param {WebSocket} ws close a socket we no longer listen to, at once where possible */
   #drop(ws, why) {
     try {
-      if (typeof ws.terminate === 'function') ws.terminate(); else ws.close(4000, why);
-    } catch { /* already gone */ }
+      if (typeof ws.terminate === 'function') ws.terminate();
+      else ws.close(4000, why);
+    } catch {
+      /* already gone */
+    }
   }
 
   /**
@@ -217,6 +230,10 @@ export class WebSocketFlow extends EventTarget {
     this.#stopTimer();
     const ws = this.socket;
     if (!ws) return;
-    try { ws.close(1000, 'bye'); } catch { /* already closing */ }
+    try {
+      ws.close(1000, 'bye');
+    } catch {
+      /* already closing */
+    }
   }
 }

@@ -10,8 +10,16 @@ import { cpus, totalmem, loadavg, release } from 'node:os';
 import { RESULTS_DIR, BUILD_DIR, FIXTURES, COMPOSED, ROOT, cliOptions } from './js/common.mjs';
 import { renderSummary } from './summary.mjs';
 
-const o = cliOptions({ quick: 'false', only: 'parse,compose,callgrind,size,startup,scale', out: RESULTS_DIR,
-  scaleBig: 10000, scaleSmall: 1000, scaleRounds: 2, rate: 5000, flows: 4 });
+const o = cliOptions({
+  quick: 'false',
+  only: 'parse,compose,callgrind,size,startup,scale',
+  out: RESULTS_DIR,
+  scaleBig: 10000,
+  scaleSmall: 1000,
+  scaleRounds: 2,
+  rate: 5000,
+  flows: 4,
+});
 const quick = o.quick === 'true';
 const only = new Set(o.only.split(','));
 const NATIVE = join(BUILD_DIR, 'native/bench_native');
@@ -19,8 +27,14 @@ const JS = join(ROOT, 'tests/bench/js');
 mkdirSync(o.out, { recursive: true });
 
 const log = (s) => process.stderr.write(`${s}\n`);
-const node = (script, args) => JSON.parse(execFileSync(process.execPath, [join(JS, script), ...args],
-  { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] }));
+const node = (script, args) =>
+  JSON.parse(
+    execFileSync(process.execPath, [join(JS, script), ...args], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
 const save = (name, data) => writeFileSync(join(o.out, `${name}.json`), `${JSON.stringify(data, null, 1)}\n`);
 const load = (name) => (existsSync(join(o.out, `${name}.json`)) ? JSON.parse(readFileSync(join(o.out, `${name}.json`), 'utf8')) : null);
 const timings = {};
@@ -33,8 +47,13 @@ async function step(name, fn) {
   log(`   ${timings[name]} s`);
 }
 
-const messages = [...readdirSync(FIXTURES).filter((f) => f.endsWith('.sip')).sort().map((f) => join(FIXTURES, f)),
-  ...(existsSync(COMPOSED) ? [COMPOSED] : [])];
+const messages = [
+  ...readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.sip'))
+    .sort()
+    .map((f) => join(FIXTURES, f)),
+  ...(existsSync(COMPOSED) ? [COMPOSED] : []),
+];
 const R = quick ? ['--rounds', '2', '--warmup', '1', '--batch-ms', '1'] : ['--rounds', '15', '--warmup', '3', '--batch-ms', '10'];
 const RN = quick ? ['--rounds', '2', '--batch-ms', '0.5'] : ['--rounds', '15', '--batch-ms', '5'];
 
@@ -58,8 +77,19 @@ await step('callgrind', async () => {
   mkdirSync(dir, { recursive: true });
   const ir = (args) => {
     const file = join(dir, `cg.${Object.keys(out.parse).length}.${Date.now()}.out`);
-    execFileSync('valgrind', ['--tool=callgrind', '--collect-atstart=no', '--toggle-collect=cg_loop*',
-      `--callgrind-out-file=${file}`, NATIVE, 'callgrind', ...args], { stdio: ['ignore', 'ignore', 'ignore'] });
+    execFileSync(
+      'valgrind',
+      [
+        '--tool=callgrind',
+        '--collect-atstart=no',
+        '--toggle-collect=cg_loop*',
+        `--callgrind-out-file=${file}`,
+        NATIVE,
+        'callgrind',
+        ...args,
+      ],
+      { stdio: ['ignore', 'ignore', 'ignore'] },
+    );
     const m = /^summary:\s*(\d+)/m.exec(readFileSync(file, 'utf8')) ?? /^totals:\s*(\d+)/m.exec(readFileSync(file, 'utf8'));
     return Math.round(Number(m[1]) / n);
   };
@@ -80,17 +110,37 @@ await step('size', async () => save('size', node('size.mjs', [])));
 await step('startup', async () => save('startup', node('startup.mjs', ['--runs', quick ? '2' : '15'])));
 
 await step('scale', async () => {
-  const args = quick ? ['--rounds', '1', '--small', '50', '--big', '0', '--rate', String(o.rate), '--flows', '2']
-    : ['--rounds', String(o.scaleRounds), '--small', String(o.scaleSmall), '--big', String(o.scaleBig),
-      '--rate', String(o.rate), '--flows', String(o.flows)];
+  const args = quick
+    ? ['--rounds', '1', '--small', '50', '--big', '0', '--rate', String(o.rate), '--flows', '2']
+    : [
+        '--rounds',
+        String(o.scaleRounds),
+        '--small',
+        String(o.scaleSmall),
+        '--big',
+        String(o.scaleBig),
+        '--rate',
+        String(o.rate),
+        '--flows',
+        String(o.flows),
+      ];
   save('scale', node('scale.mjs', args));
 });
 
 // ---- machine and merged results ----
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
-const machine = `${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, ` +
-  `Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end`;
-const versionOf = (cmd, args, re) => { try { return (re.exec(execFileSync(cmd, args, { encoding: 'utf8' })) ?? [])[1] ?? ''; } catch { return ''; } };
+const machine =
+  `${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, ` +
+  `Node ${process.version}, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} at the end`;
+const versionOf = (cmd, args, re) => {
+  try {
+    return (re.exec(execFileSync(cmd, args, { encoding: 'utf8' })) ?? [])[1] ?? '';
+  } catch {
+    return '';
+  }
+};
 const tools = {
   gcc: versionOf('gcc', ['--version'], /(\d+\.\d+\.\d+)/),
   libosip2: versionOf('pkg-config', ['--modversion', 'libosip2'], /(\S+)/),
@@ -98,9 +148,14 @@ const tools = {
   valgrind: versionOf('valgrind', ['--version'], /(\S+)/),
 };
 
-const parseNative = load('parse-native'), parseJs = load('parse-js');
-const composeNative = load('compose-native'), composeJs = load('compose-js');
-const size = load('size'), startup = load('startup'), scale = load('scale'), callgrind = load('callgrind');
+const parseNative = load('parse-native'),
+  parseJs = load('parse-js');
+const composeNative = load('compose-native'),
+  composeJs = load('compose-js');
+const size = load('size'),
+  startup = load('startup'),
+  scale = load('scale'),
+  callgrind = load('callgrind');
 
 const parseNs = {};
 for (const src of [parseNative?.results, parseJs?.results]) {
@@ -119,9 +174,17 @@ const merged = {
   tools,
   versions: { ...(parseJs?.versions ?? {}), ...(size?.versions ?? {}) },
   parse_ns: parseNs,
-  parse_status: Object.fromEntries(Object.entries({ ...parseNative?.results }).map(([msg, per]) => [msg,
-    Object.fromEntries(Object.entries({ ...per, ...(parseJs?.results?.[msg] ?? {}) })
-      .map(([c, r]) => [c, r.status === 'ok' ? 'ok' : `${r.status}: ${r.why}`]))])),
+  parse_status: Object.fromEntries(
+    Object.entries({ ...parseNative?.results }).map(([msg, per]) => [
+      msg,
+      Object.fromEntries(
+        Object.entries({ ...per, ...(parseJs?.results?.[msg] ?? {}) }).map(([c, r]) => [
+          c,
+          r.status === 'ok' ? 'ok' : `${r.status}: ${r.why}`,
+        ]),
+      ),
+    ]),
+  ),
   compose_ns: composeNs,
   size_gzip_bytes: size ? Object.fromEntries(Object.entries(size.results).map(([k, v]) => [k, v.total.gzip])) : {},
   scale: scale?.results ?? {},

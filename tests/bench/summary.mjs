@@ -13,7 +13,8 @@ export function fmtNs(ns) {
   return `${ns.toFixed(0)} ns`;
 }
 const ratio = (them, us) => (them && us ? them / us : null);
-const fmtX = (x) => (x === null || x === undefined ? '—' : x >= 100 ? `${x.toFixed(0)}×` : x >= 10 ? `${x.toFixed(1)}×` : `${x.toFixed(2)}×`);
+const fmtX = (x) =>
+  x === null || x === undefined ? '—' : x >= 100 ? `${x.toFixed(0)}×` : x >= 10 ? `${x.toFixed(1)}×` : `${x.toFixed(2)}×`;
 const fmtKB = (b) => (b === undefined ? '—' : `${(b / 1000).toFixed(1)} KB`);
 const range = (s, f = fmtNs) => (s ? `${f(s.median)} (${f(s.min)}–${f(s.max)})` : '—');
 const ms = (x) => (x === undefined || x === null ? '—' : `${x.toFixed(x < 10 ? 2 : 1)} ms`);
@@ -29,9 +30,15 @@ export function renderSummary({ merged, parseNative, parseJs, composeNative, com
   const C = merged.compose_ns ?? {};
   const out = [];
   out.push(`# sipreg benchmarks — ${merged.date.slice(0, 10)}`, '');
-  out.push(`Machine: ${merged.machine}. Tools: gcc ${merged.tools.gcc}, libosip2 ${merged.tools.libosip2}, ` +
-    `emcc ${merged.tools.emcc}, valgrind ${merged.tools.valgrind}. Versions: ` +
-    Object.entries(merged.versions).map(([k, v]) => `${k} ${v}`).join(', ') + '.', '');
+  out.push(
+    `Machine: ${merged.machine}. Tools: gcc ${merged.tools.gcc}, libosip2 ${merged.tools.libosip2}, ` +
+      `emcc ${merged.tools.emcc}, valgrind ${merged.tools.valgrind}. Versions: ` +
+      Object.entries(merged.versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') +
+      '.',
+    '',
+  );
   out.push('Ratios are contender time ÷ sipreg time (above 1×: sipreg is faster / smaller), from the same run.', '');
 
   // ---- headline ----
@@ -43,34 +50,67 @@ export function renderSummary({ merged, parseNative, parseJs, composeNative, com
   const st = startup?.results;
   const rows = [];
   if (h['sipreg-wasm']) {
-    rows.push(['parse, 10-binding 200 OK, wasm through the JS API', fmtNs(h['sipreg-wasm']),
-      fmtX(ratio(h.jssip, h['sipreg-wasm'])), fmtX(ratio(h.sipjs, h['sipreg-wasm'])), fmtX(ratio(h.sip, h['sipreg-wasm'])),
-      `${fmtX(ratio(h.libosip2, h['sipreg-wasm']))} (native)`]);
+    rows.push([
+      'parse, 10-binding 200 OK, wasm through the JS API',
+      fmtNs(h['sipreg-wasm']),
+      fmtX(ratio(h.jssip, h['sipreg-wasm'])),
+      fmtX(ratio(h.sipjs, h['sipreg-wasm'])),
+      fmtX(ratio(h.sip, h['sipreg-wasm'])),
+      `${fmtX(ratio(h.libosip2, h['sipreg-wasm']))} (native)`,
+    ]);
   }
   if (h['sipreg-native']) {
-    rows.push(['parse, 10-binding 200 OK, native', fmtNs(h['sipreg-native']), '', '', '',
-      fmtX(ratio(h.libosip2, h['sipreg-native']))]);
+    rows.push(['parse, 10-binding 200 OK, native', fmtNs(h['sipreg-native']), '', '', '', fmtX(ratio(h.libosip2, h['sipreg-native']))]);
   }
   if (C['sipreg-wasm']) {
-    rows.push(['compose REGISTER (2 Contacts + Authorization), wasm → JS string', fmtNs(C['sipreg-wasm']),
-      fmtX(ratio(C.jssip, C['sipreg-wasm'])), fmtX(ratio(C.sipjs, C['sipreg-wasm'])), fmtX(ratio(C.sip, C['sipreg-wasm'])),
-      `${fmtX(ratio(C.libosip2, C['sipreg-wasm']))} (native)`]);
+    rows.push([
+      'compose REGISTER (2 Contacts + Authorization), wasm → JS string',
+      fmtNs(C['sipreg-wasm']),
+      fmtX(ratio(C.jssip, C['sipreg-wasm'])),
+      fmtX(ratio(C.sipjs, C['sipreg-wasm'])),
+      fmtX(ratio(C.sip, C['sipreg-wasm'])),
+      `${fmtX(ratio(C.libosip2, C['sipreg-wasm']))} (native)`,
+    ]);
   }
-  if (C['sipreg-native']) rows.push(['compose REGISTER, native', fmtNs(C['sipreg-native']), '', '', '', fmtX(ratio(C.libosip2, C['sipreg-native']))]);
+  if (C['sipreg-native'])
+    rows.push(['compose REGISTER, native', fmtNs(C['sipreg-native']), '', '', '', fmtX(ratio(C.libosip2, C['sipreg-native']))]);
   if (sz) {
-    rows.push(['browser bundle, minified + gzip -9 (wasm + glue)', fmtKB(sz.sipreg.total.gzip),
-      fmtX(ratio(sz.jssip.total.gzip, sz.sipreg.total.gzip)), fmtX(ratio(sz.sipjs.total.gzip, sz.sipreg.total.gzip)), 'n/a (Node only)', '']);
+    rows.push([
+      'browser bundle, minified + gzip -9 (wasm + glue)',
+      fmtKB(sz.sipreg.total.gzip),
+      fmtX(ratio(sz.jssip.total.gzip, sz.sipreg.total.gzip)),
+      fmtX(ratio(sz.sipjs.total.gzip, sz.sipreg.total.gzip)),
+      'n/a (Node only)',
+      '',
+    ]);
   }
   if (st) {
-    rows.push(['cold start: load + first parse, fresh Node (package entry)', ms(st.sipreg.totalMs.median),
-      fmtX(ratio(st.jssip.totalMs.median, st.sipreg.totalMs.median)), fmtX(ratio(st.sipjs.totalMs.median, st.sipreg.totalMs.median)),
-      fmtX(ratio(st.sip.totalMs.median, st.sipreg.totalMs.median)), '']);
+    rows.push([
+      'cold start: load + first parse, fresh Node (package entry)',
+      ms(st.sipreg.totalMs.median),
+      fmtX(ratio(st.jssip.totalMs.median, st.sipreg.totalMs.median)),
+      fmtX(ratio(st.sipjs.totalMs.median, st.sipreg.totalMs.median)),
+      fmtX(ratio(st.sip.totalMs.median, st.sipreg.totalMs.median)),
+      '',
+    ]);
   }
   if (s1k && j1k) {
-    rows.push(['scale N=1,000: client CPU per registration', ms(s1k.register.clientCpuMsPerReg.median),
-      fmtX(ratio(j1k.register.clientCpuMsPerReg.median, s1k.register.clientCpuMsPerReg.median)), '', '', '']);
-    rows.push(['scale N=1,000: JS heap per registration', `${(s1k.memory.heapPerReg.median / KIB).toFixed(1)} KiB`,
-      fmtX(ratio(j1k.memory.heapPerReg.median, s1k.memory.heapPerReg.median)), '', '', '']);
+    rows.push([
+      'scale N=1,000: client CPU per registration',
+      ms(s1k.register.clientCpuMsPerReg.median),
+      fmtX(ratio(j1k.register.clientCpuMsPerReg.median, s1k.register.clientCpuMsPerReg.median)),
+      '',
+      '',
+      '',
+    ]);
+    rows.push([
+      'scale N=1,000: JS heap per registration',
+      `${(s1k.memory.heapPerReg.median / KIB).toFixed(1)} KiB`,
+      fmtX(ratio(j1k.memory.heapPerReg.median, s1k.memory.heapPerReg.median)),
+      '',
+      '',
+      '',
+    ]);
   }
   out.push('## Headline', '', table(['benchmark', 'sipreg', 'vs JsSIP', 'vs SIP.js', 'vs sip', 'vs libosip2'], rows), '');
 
@@ -85,49 +125,97 @@ export function renderSummary({ merged, parseNative, parseJs, composeNative, com
   if (rN !== null) add('parse: sipreg native ≥ 5× faster than libosip2', fmtX(rN), rN >= 5);
   const rM = ratio(h['sipreg-native'], h.memchr);
   if (rM !== null) {
-    add('parse: sipreg native within 20× of the memchr floor', `${fmtX(rM)} of memchr (${fmtX(ratio(h['sipreg-native'], h['memchr-lines']))} of memchr per line)`, rM <= 20);
+    add(
+      'parse: sipreg native within 20× of the memchr floor',
+      `${fmtX(rM)} of memchr (${fmtX(ratio(h['sipreg-native'], h['memchr-lines']))} of memchr per line)`,
+      rM <= 20,
+    );
   }
-  const cJ = ratio(C.jssip, C['sipreg-wasm']), cS = ratio(C.sipjs, C['sipreg-wasm']);
+  const cJ = ratio(C.jssip, C['sipreg-wasm']),
+    cS = ratio(C.sipjs, C['sipreg-wasm']);
   if (cJ !== null) add('compose: sipreg wasm ≥ 5× faster than JsSIP and SIP.js', `${fmtX(cJ)} / ${fmtX(cS)}`, cJ >= 5 && cS >= 5);
   if (sz) {
-    add('size: sipreg wasm + glue ≤ 20 KiB gzipped', `${fmtKB(sz.sipreg.total.gzip)} (wasm ${fmtKB(sz.sipreg.wasm.gzip)} + glue ${fmtKB(sz.sipreg.js.gzip)})`,
-      sz.sipreg.total.gzip <= 20 * KIB);
-    if (sz.sipreg.wasm.printfFamily) add('size: no printf family in the wasm', sz.sipreg.wasm.printfFamily.length ? sz.sipreg.wasm.printfFamily.join(', ') : 'none found', sz.sipreg.wasm.printfFamily.length === 0);
+    add(
+      'size: sipreg wasm + glue ≤ 20 KiB gzipped',
+      `${fmtKB(sz.sipreg.total.gzip)} (wasm ${fmtKB(sz.sipreg.wasm.gzip)} + glue ${fmtKB(sz.sipreg.js.gzip)})`,
+      sz.sipreg.total.gzip <= 20 * KIB,
+    );
+    if (sz.sipreg.wasm.printfFamily)
+      add(
+        'size: no printf family in the wasm',
+        sz.sipreg.wasm.printfFamily.length ? sz.sipreg.wasm.printfFamily.join(', ') : 'none found',
+        sz.sipreg.wasm.printfFamily.length === 0,
+      );
   }
-  if (st) add('cold start: load + first 200 OK parse in a fresh Node ≤ 5 ms', `${ms(st.sipreg.totalMs.median)} (package entry); ${ms(st['sipreg-parse']?.totalMs.median)} (the sipreg/parse entry)`, st.sipreg.totalMs.median <= 5);
+  if (st)
+    add(
+      'cold start: load + first 200 OK parse in a fresh Node ≤ 5 ms',
+      `${ms(st.sipreg.totalMs.median)} (package entry); ${ms(st['sipreg-parse']?.totalMs.median)} (the sipreg/parse entry)`,
+      st.sipreg.totalMs.median <= 5,
+    );
   if (s10k) {
-    add('scale: 10,000 registrations, 0 failures', `${s10k.failures} failures; registered in ${(s10k.register.wallMs.median / 1000).toFixed(1)} s`, s10k.failures === 0);
+    add(
+      'scale: 10,000 registrations, 0 failures',
+      `${s10k.failures} failures; registered in ${(s10k.register.wallMs.median / 1000).toFixed(1)} s`,
+      s10k.failures === 0,
+    );
   }
   if (s1k && j1k) {
-    const c = s1k.register.clientCpuMsPerReg.median, j = j1k.register.clientCpuMsPerReg.median;
-    add('scale: client CPU per registration ≤ 1/10 of JsSIP\'s (N=1,000)', `${ms(c)} vs ${ms(j)} (1/${(j / c).toFixed(1)})`, c <= j / 10);
+    const c = s1k.register.clientCpuMsPerReg.median,
+      j = j1k.register.clientCpuMsPerReg.median;
+    add("scale: client CPU per registration ≤ 1/10 of JsSIP's (N=1,000)", `${ms(c)} vs ${ms(j)} (1/${(j / c).toFixed(1)})`, c <= j / 10);
   }
   const big = s10k ?? s1k;
   if (big) {
-    const c = big.register.clientCpuMsPerReg.median, k = big.register.registrarCpuMsPerReg.median;
+    const c = big.register.clientCpuMsPerReg.median,
+      k = big.register.registrarCpuMsPerReg.median;
     add(`scale: client CPU per registration below the registrar's (N=${big === s10k ? '10,000' : '1,000'})`, `${ms(c)} vs ${ms(k)}`, c < k);
-    const heap = big.memory.heapPerReg.median, ext = big.memory.externalPerReg.median;
-    add('scale: ≤ 4 KiB of heap per registration', `JS heap ${(heap / KIB).toFixed(1)} KiB + wasm/ArrayBuffers ${(ext / KIB).toFixed(1)} KiB = ${((heap + ext) / KIB).toFixed(1)} KiB`, heap + ext <= 4 * KIB);
+    const heap = big.memory.heapPerReg.median,
+      ext = big.memory.externalPerReg.median;
+    add(
+      'scale: ≤ 4 KiB of heap per registration',
+      `JS heap ${(heap / KIB).toFixed(1)} KiB + wasm/ArrayBuffers ${(ext / KIB).toFixed(1)} KiB = ${((heap + ext) / KIB).toFixed(1)} KiB`,
+      heap + ext <= 4 * KIB,
+    );
   }
   out.push('## Targets (issue 6)', '', table(['target', 'measured', ''], t), '');
 
   // ---- parse detail ----
   if (parseNative || parseJs) {
     const msgs = Object.keys(P);
-    const names = ['sipreg-native', 'sipreg-wasm', 'libosip2', 'jssip', 'sipjs', 'sip', 'memchr', 'memchr-lines', 'encodeInto', 'sipreg-native-json'];
+    const names = [
+      'sipreg-native',
+      'sipreg-wasm',
+      'libosip2',
+      'jssip',
+      'sipjs',
+      'sip',
+      'memchr',
+      'memchr-lines',
+      'encodeInto',
+      'sipreg-native-json',
+    ];
     const cell = (msg, c) => {
       const r = parseNative?.results?.[msg]?.[c] ?? parseJs?.results?.[msg]?.[c];
       if (!r) return '—';
       if (r.status === 'rejected') return 'rejects';
       return `${range(r)}${r.status === 'partial' ? ' ‡' : ''}`;
     };
-    out.push('## Parse: ns per message, median (min–max) over rounds', '',
+    out.push(
+      '## Parse: ns per message, median (min–max) over rounds',
+      '',
       'Every contender walks Call-ID, CSeq, each Contact binding (URI, expires, q), each challenge and Expires/Min-Expires. ' +
-      'Native: C at -O2, one process, batches rotated per round. JS: one Node process, the message as a JS string; ' +
-      'sipreg-wasm = `parse()` (the core\'s view tape built into JS objects: bindings, URIs as text). ' +
-      '`sipreg-native-json` = the same JSON view produced natively (the wasm path\'s C work). ' +
-      'Floors: `memchr` = one memchr over the bytes, `memchr-lines` = a memchr per line, `encodeInto` = TextEncoder.encodeInto of the string.', '',
-      table(['message', 'bytes', ...names], msgs.map((m) => [m, String(parseNative?.results?.[m]?.['sipreg-native']?.bytes ?? ''), ...names.map((c) => cell(m, c))])), '');
+        'Native: C at -O2, one process, batches rotated per round. JS: one Node process, the message as a JS string; ' +
+        "sipreg-wasm = `parse()` (the core's view tape built into JS objects: bindings, URIs as text). " +
+        "`sipreg-native-json` = the same JSON view produced natively (the wasm path's C work). " +
+        'Floors: `memchr` = one memchr over the bytes, `memchr-lines` = a memchr per line, `encodeInto` = TextEncoder.encodeInto of the string.',
+      '',
+      table(
+        ['message', 'bytes', ...names],
+        msgs.map((m) => [m, String(parseNative?.results?.[m]?.['sipreg-native']?.bytes ?? ''), ...names.map((c) => cell(m, c))]),
+      ),
+      '',
+    );
     const rej = [];
     for (const m of msgs) {
       for (const [c, r] of Object.entries({ ...parseNative?.results?.[m], ...parseJs?.results?.[m] })) {
@@ -143,70 +231,155 @@ export function renderSummary({ merged, parseNative, parseJs, composeNative, com
     for (const [c, r] of Object.entries({ ...composeNative?.results, ...composeJs?.results })) {
       rowsC.push([c, range(r), String(r.bytes), fmtX(ratio(r.median, C['sipreg-wasm'])), fmtX(ratio(r.median, C['sipreg-native']))]);
     }
-    out.push('## Compose: ns per REGISTER, median (min–max)', '',
+    out.push(
+      '## Compose: ns per REGISTER, median (min–max)',
+      '',
       'Two Contacts (expires, q, +sip.instance, reg-id), Expires, Supported, User-Agent, and a digest Authorization computed for the ' +
-      'fixture\'s 401 (MD5, qop=auth) each time. JS contenders: the path their stacks take for each REGISTER ' +
-      '(JsSIP: OutgoingRequest + DigestAuthentication + Via + toString; SIP.js: OutgoingRequestMessage + DigestAuthentication + ' +
-      'setViaHeader + toString; sip: message object + digest.signRequest + stringify), a JS string out. sipreg-wasm: a registered ' +
-      'registration\'s register() (refresh now: same nonce, nc + 1) + drain, a JS string out (the 200 OK fed back between calls is ' +
-      `not timed; timer cost ${composeJs?.timerOverheadNs ?? '?'} ns subtracted). Native: into a buffer.`, '',
-      table(['contender', 'ns/REGISTER', 'bytes', '÷ sipreg-wasm', '÷ sipreg-native'], rowsC), '');
+        "fixture's 401 (MD5, qop=auth) each time. JS contenders: the path their stacks take for each REGISTER " +
+        '(JsSIP: OutgoingRequest + DigestAuthentication + Via + toString; SIP.js: OutgoingRequestMessage + DigestAuthentication + ' +
+        'setViaHeader + toString; sip: message object + digest.signRequest + stringify), a JS string out. sipreg-wasm: a registered ' +
+        "registration's register() (refresh now: same nonce, nc + 1) + drain, a JS string out (the 200 OK fed back between calls is " +
+        `not timed; timer cost ${composeJs?.timerOverheadNs ?? '?'} ns subtracted). Native: into a buffer.`,
+      '',
+      table(['contender', 'ns/REGISTER', 'bytes', '÷ sipreg-wasm', '÷ sipreg-native'], rowsC),
+      '',
+    );
   }
 
   // ---- callgrind ----
   if (callgrind) {
     const names = ['sipreg-native', 'libosip2', 'memchr', 'memchr-lines', 'sipreg-native-json'];
-    out.push('## Instructions per operation (callgrind, deterministic)', '',
-      `\`valgrind --tool=callgrind --toggle-collect=cg_loop\` over ${callgrind.n} operations (${callgrind.tool}).`, '',
-      table(['message', ...names, 'libosip2 ÷ sipreg'], Object.entries(callgrind.parse).map(([m, r]) =>
-        [m, ...names.map((c) => (r[c] ?? '—').toLocaleString('en-US')), fmtX(ratio(r.libosip2, r['sipreg-native']))])), '',
+    out.push(
+      '## Instructions per operation (callgrind, deterministic)',
+      '',
+      `\`valgrind --tool=callgrind --toggle-collect=cg_loop\` over ${callgrind.n} operations (${callgrind.tool}).`,
+      '',
+      table(
+        ['message', ...names, 'libosip2 ÷ sipreg'],
+        Object.entries(callgrind.parse).map(([m, r]) => [
+          m,
+          ...names.map((c) => (r[c] ?? '—').toLocaleString('en-US')),
+          fmtX(ratio(r.libosip2, r['sipreg-native'])),
+        ]),
+      ),
+      '',
       `Compose: sipreg-native ${callgrind.compose['sipreg-native']?.toLocaleString('en-US')} instructions, ` +
-      `libosip2 ${callgrind.compose.libosip2?.toLocaleString('en-US')} (${fmtX(ratio(callgrind.compose.libosip2, callgrind.compose['sipreg-native']))}).`, '');
+        `libosip2 ${callgrind.compose.libosip2?.toLocaleString('en-US')} (${fmtX(ratio(callgrind.compose.libosip2, callgrind.compose['sipreg-native']))}).`,
+      '',
+    );
   }
 
   // ---- size ----
   if (sz) {
-    out.push('## Size: what a browser app ships to register', '',
-      'esbuild --bundle --minify (ESM, browser) from an entry that creates one registration and registers; gzip level 9; brotli q11 for information.', '',
-      table(['stack', 'minified', 'gzip -9', 'brotli', 'modules'], Object.entries(sz).flatMap(([k, v]) => k === 'sipreg'
-        ? [['sipreg glue (JS)', `${v.js.minified}`, `${v.js.gzip}`, `${v.js.brotli}`, `${v.js.modules}`],
-          ['sipreg.wasm', `${v.wasm.bytes}`, `${v.wasm.gzip}`, `${v.wasm.brotli}`, ''],
-          ['**sipreg total**', `${v.total.minified}`, `**${v.total.gzip}**`, `${v.total.brotli}`, '']]
-        : [[`**${k}**`, `${v.total.minified}`, `**${v.total.gzip}**`, `${v.total.brotli}`, `${v.js.modules}`]])), '');
+    out.push(
+      '## Size: what a browser app ships to register',
+      '',
+      'esbuild --bundle --minify (ESM, browser) from an entry that creates one registration and registers; gzip level 9; brotli q11 for information.',
+      '',
+      table(
+        ['stack', 'minified', 'gzip -9', 'brotli', 'modules'],
+        Object.entries(sz).flatMap(([k, v]) =>
+          k === 'sipreg'
+            ? [
+                ['sipreg glue (JS)', `${v.js.minified}`, `${v.js.gzip}`, `${v.js.brotli}`, `${v.js.modules}`],
+                ['sipreg.wasm', `${v.wasm.bytes}`, `${v.wasm.gzip}`, `${v.wasm.brotli}`, ''],
+                ['**sipreg total**', `${v.total.minified}`, `**${v.total.gzip}**`, `${v.total.brotli}`, ''],
+              ]
+            : [[`**${k}**`, `${v.total.minified}`, `**${v.total.gzip}**`, `${v.total.brotli}`, `${v.js.modules}`]],
+        ),
+      ),
+      '',
+    );
     const w = sz.sipreg.wasm;
-    out.push(`sipreg.wasm sections: ${Object.entries(w.sections).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
-    if (w.largestFunctions) out.push(`Largest functions: ${w.largestFunctions.slice(0, 10).map((f) => `${f.name} ${f.bytes}`).join(', ')}.`);
+    out.push(
+      `sipreg.wasm sections: ${Object.entries(w.sections)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}.`,
+    );
+    if (w.largestFunctions)
+      out.push(
+        `Largest functions: ${w.largestFunctions
+          .slice(0, 10)
+          .map((f) => `${f.name} ${f.bytes}`)
+          .join(', ')}.`,
+      );
     out.push('');
   }
 
   // ---- startup ----
   if (st) {
-    out.push('## Cold start: fresh Node process, median (min–max) ms', '',
+    out.push(
+      '## Cold start: fresh Node process, median (min–max) ms',
+      '',
       'Load = from the first line of the child script to the module being usable (import, and for sipreg the wasm instantiated); ' +
-      'first parse = parsing `a-200-1contact.sip` and reading its binding; process = spawn to exit, Node\'s own start included. ' +
-      '`sipreg` = the package entry (node/index.mjs: registrations, pool, WebSocket flow); `sipreg-parse` = the ' +
-      '`sipreg/parse` entry (node/parse.mjs: the parser and URI comparison only).', '',
-      table(['stack', 'load', 'first parse', 'load + first parse', 'whole process'], Object.entries(st).map(([k, v]) =>
-        [k, range(v.loadMs, ms), range(v.firstParseMs, ms), range(v.totalMs, ms), range(v.processMs, ms)])), '');
+        "first parse = parsing `a-200-1contact.sip` and reading its binding; process = spawn to exit, Node's own start included. " +
+        '`sipreg` = the package entry (node/index.mjs: registrations, pool, WebSocket flow); `sipreg-parse` = the ' +
+        '`sipreg/parse` entry (node/parse.mjs: the parser and URI comparison only).',
+      '',
+      table(
+        ['stack', 'load', 'first parse', 'load + first parse', 'whole process'],
+        Object.entries(st).map(([k, v]) => [
+          k,
+          range(v.loadMs, ms),
+          range(v.firstParseMs, ms),
+          range(v.totalMs, ms),
+          range(v.processMs, ms),
+        ]),
+      ),
+      '',
+    );
   }
 
   // ---- scale ----
   if (scale) {
     const sr = Object.entries(scale.results);
-    out.push('## Scale: one Node process against the test Kamailio over ws://127.0.0.1', '',
+    out.push(
+      '## Scale: one Node process against the test Kamailio over ws://127.0.0.1',
+      '',
       `${scale.kamailio}. sipreg: one RegistrationPool, ${scale.flows} shared flows, paced at ${scale.rate} commands/s; JsSIP: one UA ` +
-      'and one WebSocket per AOR, all started in the same tick. Every AOR goes through the 401 challenge. Median (min–max) over runs; ' +
-      'CPU and memory per registration.', '',
-      table(['case', 'runs', 'register wall', 'reg/s', 'client CPU/reg', 'registrar CPU/reg', 'unregister wall', 'JS heap/reg', 'ArrayBuffers (wasm)/reg', 'RSS/reg', 'failures', 'registrar AORs after reg / unreg'],
-        sr.map(([k, v]) => [k, String(v.runs), range(v.register.wallMs, (x) => `${(x / 1000).toFixed(2)} s`),
-          range(v.register.perSecond, (x) => x.toFixed(0)), range(v.register.clientCpuMsPerReg, (x) => `${x.toFixed(3)} ms`),
-          range(v.register.registrarCpuMsPerReg, (x) => `${x.toFixed(3)} ms`), range(v.unregister.wallMs, (x) => `${(x / 1000).toFixed(2)} s`),
-          range(v.memory.heapPerReg, (x) => `${(x / KIB).toFixed(1)} KiB`), range(v.memory.externalPerReg, (x) => `${(x / KIB).toFixed(1)} KiB`),
-          range(v.memory.rssPerReg, (x) => `${(x / KIB).toFixed(1)} KiB`), String(v.failures),
-          `${v.registrarUsersAfterRegister.join(',')} / ${v.registrarUsersAfterUnregister.join(',')}`])), '');
+        'and one WebSocket per AOR, all started in the same tick. Every AOR goes through the 401 challenge. Median (min–max) over runs; ' +
+        'CPU and memory per registration.',
+      '',
+      table(
+        [
+          'case',
+          'runs',
+          'register wall',
+          'reg/s',
+          'client CPU/reg',
+          'registrar CPU/reg',
+          'unregister wall',
+          'JS heap/reg',
+          'ArrayBuffers (wasm)/reg',
+          'RSS/reg',
+          'failures',
+          'registrar AORs after reg / unreg',
+        ],
+        sr.map(([k, v]) => [
+          k,
+          String(v.runs),
+          range(v.register.wallMs, (x) => `${(x / 1000).toFixed(2)} s`),
+          range(v.register.perSecond, (x) => x.toFixed(0)),
+          range(v.register.clientCpuMsPerReg, (x) => `${x.toFixed(3)} ms`),
+          range(v.register.registrarCpuMsPerReg, (x) => `${x.toFixed(3)} ms`),
+          range(v.unregister.wallMs, (x) => `${(x / 1000).toFixed(2)} s`),
+          range(v.memory.heapPerReg, (x) => `${(x / KIB).toFixed(1)} KiB`),
+          range(v.memory.externalPerReg, (x) => `${(x / KIB).toFixed(1)} KiB`),
+          range(v.memory.rssPerReg, (x) => `${(x / KIB).toFixed(1)} KiB`),
+          String(v.failures),
+          `${v.registrarUsersAfterRegister.join(',')} / ${v.registrarUsersAfterUnregister.join(',')}`,
+        ]),
+      ),
+      '',
+    );
   }
   if (merged.step_seconds) {
-    out.push(`Step times (s): ${Object.entries(merged.step_seconds).map(([k, v]) => `${k} ${v}`).join(', ')}.`, '');
+    out.push(
+      `Step times (s): ${Object.entries(merged.step_seconds)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}.`,
+      '',
+    );
   }
   return out.join('\n');
 }

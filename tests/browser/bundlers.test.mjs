@@ -37,7 +37,11 @@ const BUILD = {
     const config = (await import(join(dir, 'webpack.config.mjs'))).default;
     const stats = await new Promise((resolve, reject) => webpack({ ...config, context: dir }, (e, s) => (e ? reject(e) : resolve(s))));
     const { errors, warnings } = stats.toJson({ all: false, errors: true, warnings: true });
-    assert.deepEqual(errors.map((e) => e.message), [], 'webpack errors');
+    assert.deepEqual(
+      errors.map((e) => e.message),
+      [],
+      'webpack errors',
+    );
     copyFileSync(join(dir, '..', 'index.html'), join(dir, 'dist', 'index.html'));
     return warnings.map((w) => w.message);
   },
@@ -71,13 +75,22 @@ before(async () => {
   const dir = state.dir;
   // the registrar and Chromium start while the apps are built
   const starting = Promise.all([
-    startRegistrar().then((r) => { state.registrar = r; }),
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }).then((b) => { state.browser = b; }),
+    startRegistrar().then((r) => {
+      state.registrar = r;
+    }),
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }).then((b) => {
+      state.browser = b;
+    }),
   ]);
   cpSync(`${ROOT}tests/bundlers`, dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "name": "bundled-apps", "private": true, "type": "module" }\n');
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: `${ROOT}node`, encoding: 'utf8' }));
-  execFileSync('npm', ['install', '--no-save', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', `./${packed.filename}`], { cwd: dir, stdio: 'pipe' });
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: `${ROOT}node`, encoding: 'utf8' }),
+  );
+  execFileSync('npm', ['install', '--no-save', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', `./${packed.filename}`], {
+    cwd: dir,
+    stdio: 'pipe',
+  });
   for (const name of BUNDLERS) {
     const t0 = performance.now();
     const warnings = await BUILD[name](join(dir, name));
@@ -85,8 +98,11 @@ before(async () => {
   }
   state.server = await startStaticServer(dir);
   const { createServer } = await import('vite');
-  state.dev = await createServer({ root: join(dir, 'vite'), configFile: join(dir, 'vite', 'vite.config.mjs'),
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false } });
+  state.dev = await createServer({
+    root: join(dir, 'vite'),
+    configFile: join(dir, 'vite', 'vite.config.mjs'),
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
+  });
   await state.dev.listen();
   await starting;
 });
@@ -104,60 +120,87 @@ test('each bundler builds the app without warnings; the sizes of what it emits',
   for (const name of BUNDLERS) {
     assert.deepEqual(state.builds[name].warnings, [], `${name}: warnings`);
     const out = join(state.dir, name, 'dist');
-    const files = readdirSync(out, { recursive: true }).map(String).filter((f) => /\.(m?js|wasm)$/.test(f));
-    const size = (ext) => files.filter((f) => ext.test(f)).map((f) => readFileSync(join(out, f)))
-      .reduce((s, b) => ({ raw: s.raw + b.length, gzip: s.gzip + gzipSync(b, { level: 9 }).length }), { raw: 0, gzip: 0 });
+    const files = readdirSync(out, { recursive: true })
+      .map(String)
+      .filter((f) => /\.(m?js|wasm)$/.test(f));
+    const size = (ext) =>
+      files
+        .filter((f) => ext.test(f))
+        .map((f) => readFileSync(join(out, f)))
+        .reduce((s, b) => ({ raw: s.raw + b.length, gzip: s.gzip + gzipSync(b, { level: 9 }).length }), { raw: 0, gzip: 0 });
     const js = size(/\.m?js$/);
     const wasm = size(/\.wasm$/);
     assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, `${name}: one wasm emitted (${files})`);
     assert.ok(js.raw > 0 && js.raw < 200_000, `${name}: js ${js.raw} bytes`);
-    rows.push({ bundler: name, 'js raw': js.raw, 'js gzip': js.gzip, 'wasm raw': wasm.raw, 'wasm gzip': wasm.gzip,
-      'total gzip': js.gzip + wasm.gzip, 'build ms': state.builds[name].ms });
+    rows.push({
+      bundler: name,
+      'js raw': js.raw,
+      'js gzip': js.gzip,
+      'wasm raw': wasm.raw,
+      'wasm gzip': wasm.gzip,
+      'total gzip': js.gzip + wasm.gzip,
+      'build ms': state.builds[name].ms,
+    });
   }
   console.log('bundle sizes (bytes; gzip -9):');
   console.table(rows);
 });
 
-test('each bundled app (and the Vite app on its dev server) registers from Chromium; the registrar holds one binding per app', { timeout: 60_000 }, async () => {
-  const { registrar, server, browser } = state;
-  const instance = (i) => `urn:uuid:00000000-0000-4000-8000-00000000b0${i}0`;
-  /** @param {string} name @returns {string} the page of that app */
-  const page = (name) => (name === 'vite dev' ? state.dev.resolvedUrls.local[0] : `${server.url}/${name}/dist/index.html`);
-  const user = (name) => `bundled-${name.replace(' ', '-')}`;
-  const results = await Promise.all(APPS.map(async (name, i) => {
-    const context = await browser.newContext();
-    try {
-      const tab = await context.newPage();
-      const problems = watch(tab);
-      const wasm = [];
-      tab.on('response', (r) => { if (r.url().endsWith('.wasm')) wasm.push({ url: r.url(), status: r.status(), type: r.headers()['content-type'] }); });
-      tab.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-      tab.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-      const q = new URLSearchParams({ server: registrar.wsUrl, aor: `sip:${user(name)}@example.test`, password: 'secret', instance: instance(i) });
-      await tab.goto(`${page(name)}?${q}`);
-      await tab.waitForSelector('body[data-state]', { state: 'attached', timeout: 20_000 });
-      const data = await tab.evaluate(() => ({ ...document.body.dataset }));
-      return { name, data, wasm, problems };
-    } finally {
-      await context.close();
+test(
+  'each bundled app (and the Vite app on its dev server) registers from Chromium; the registrar holds one binding per app',
+  { timeout: 60_000 },
+  async () => {
+    const { registrar, server, browser } = state;
+    const instance = (i) => `urn:uuid:00000000-0000-4000-8000-00000000b0${i}0`;
+    /** @param {string} name @returns {string} the page of that app */
+    const page = (name) => (name === 'vite dev' ? state.dev.resolvedUrls.local[0] : `${server.url}/${name}/dist/index.html`);
+    const user = (name) => `bundled-${name.replace(' ', '-')}`;
+    const results = await Promise.all(
+      APPS.map(async (name, i) => {
+        const context = await browser.newContext();
+        try {
+          const tab = await context.newPage();
+          const problems = watch(tab);
+          const wasm = [];
+          tab.on('response', (r) => {
+            if (r.url().endsWith('.wasm')) wasm.push({ url: r.url(), status: r.status(), type: r.headers()['content-type'] });
+          });
+          tab.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+          tab.on('response', (r) => {
+            if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+          });
+          const q = new URLSearchParams({
+            server: registrar.wsUrl,
+            aor: `sip:${user(name)}@example.test`,
+            password: 'secret',
+            instance: instance(i),
+          });
+          await tab.goto(`${page(name)}?${q}`);
+          await tab.waitForSelector('body[data-state]', { state: 'attached', timeout: 20_000 });
+          const data = await tab.evaluate(() => ({ ...document.body.dataset }));
+          return { name, data, wasm, problems };
+        } finally {
+          await context.close();
+        }
+      }),
+    );
+    const version = (await import(`${ROOT}node/index.mjs`)).version;
+    for (const { name, data, wasm, problems } of results) {
+      assert.deepEqual(data, { version, parsed: 'ok', state: 'registered' }, `${name}: the page's outcome`);
+      assert.equal(wasm.length, 1, `${name}: the wasm fetched once (${JSON.stringify(wasm)})`);
+      assert.match(wasm[0].url, WASM_FROM[name], `${name}: the wasm the bundler emitted`);
+      assert.equal(wasm[0].status, 200);
+      assert.equal(wasm[0].type, 'application/wasm');
+      assert.deepEqual(problems, [], `${name}: console errors or failed requests`);
     }
-  }));
-  const version = (await import(`${ROOT}node/index.mjs`)).version;
-  for (const { name, data, wasm, problems } of results) {
-    assert.deepEqual(data, { version, parsed: 'ok', state: 'registered' }, `${name}: the page's outcome`);
-    assert.equal(wasm.length, 1, `${name}: the wasm fetched once (${JSON.stringify(wasm)})`);
-    assert.match(wasm[0].url, WASM_FROM[name], `${name}: the wasm the bundler emitted`);
-    assert.equal(wasm[0].status, 200);
-    assert.equal(wasm[0].type, 'application/wasm');
-    assert.deepEqual(problems, [], `${name}: console errors or failed requests`);
-  }
-  // the registrar's own table: each app's binding, with its instance-id (RFC 5626 §4.1)
-  const table = await registrar.dump();
-  APPS.forEach((name, i) => {
-    const held = table.filter((b) => b.aor === `${user(name)}@example.test`);
-    assert.equal(held.length, 1, `${name}: one binding (${JSON.stringify(held)})`);
-    assert.equal(held[0].instance, `<${instance(i)}>`, `${name}: its instance-id`);
-    assert.match(held[0].received ?? '', /transport=ws/, `${name}: registered over WebSocket`);
-    assert.ok(typeof held[0].expires === 'number' && held[0].expires > 0, `${name}: live binding`);
-  });
-});
+    // the registrar's own table: each app's binding, with its instance-id (RFC 5626 §4.1)
+    const table = await registrar.dump();
+    APPS.forEach((name, i) => {
+      const held = table.filter((b) => b.aor === `${user(name)}@example.test`);
+      assert.equal(held.length, 1, `${name}: one binding (${JSON.stringify(held)})`);
+      assert.equal(held[0].instance, `<${instance(i)}>`, `${name}: its instance-id`);
+      assert.match(held[0].received ?? '', /transport=ws/, `${name}: registered over WebSocket`);
+      assert.ok(typeof held[0].expires === 'number' && held[0].expires > 0, `${name}: live binding`);
+    });
+  },
+);

@@ -28,8 +28,7 @@ import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS } from './rig.mjs';
 const LIBS = `${ARTIFACTS}calls/`;
 const PHONE = '/tests/browser/calls/phone.html';
 const WIRE = fileURLToPath(new URL('./calls/wire.js', import.meta.url));
-const MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection'];
+const MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection'];
 const DOMAIN = 'example.test';
 
 /** @type {{ registrar?: any, server?: any, browser?: import('playwright-core').Browser }} */
@@ -42,10 +41,18 @@ async function bundleLibs() {
     'jssip.mjs': "import JsSIP from 'jssip'; export default JsSIP;",
     'sipjs.mjs': "export * from 'sip.js';",
   };
-  await Promise.all(Object.entries(entries).map(([file, contents]) => build({
-    stdin: { contents, resolveDir: ROOT, sourcefile: `entry-${file}` }, bundle: true, format: 'esm',
-    platform: 'browser', outfile: `${LIBS}${file}`, logLevel: 'silent',
-  })));
+  await Promise.all(
+    Object.entries(entries).map(([file, contents]) =>
+      build({
+        stdin: { contents, resolveDir: ROOT, sourcefile: `entry-${file}` },
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        outfile: `${LIBS}${file}`,
+        logLevel: 'silent',
+      }),
+    ),
+  );
 }
 
 before(async () => {
@@ -53,9 +60,15 @@ before(async () => {
   need(`${ROOT}web/sipreg.wasm`, 'the web package (wasm build)');
   await bundleLibs();
   const started = await Promise.allSettled([
-    startRegistrar().then((r) => { rig.registrar = r; }),
-    startStaticServer(ROOT).then((s) => { rig.server = s; }),
-    chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...MEDIA_ARGS] }).then((b) => { rig.browser = b; }),
+    startRegistrar().then((r) => {
+      rig.registrar = r;
+    }),
+    startStaticServer(ROOT).then((s) => {
+      rig.server = s;
+    }),
+    chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...MEDIA_ARGS] }).then((b) => {
+      rig.browser = b;
+    }),
   ]);
   const failed = started.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
@@ -80,14 +93,19 @@ async function openPhone(lib, engine, user) {
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
   await page.addInitScript({ path: WIRE });
   await page.goto(`${rig.server.url}${PHONE}`);
   const options = { ws: rig.registrar.wsUrl, aor: `sip:${user}@${DOMAIN}`, password: 'secret', engine };
-  await page.evaluate(async ({ lib, options }) => {
-    const { startPhone } = await import(`./phone-${lib}.mjs`);
-    window.phone = await startPhone(options);
-  }, { lib, options });
+  await page.evaluate(
+    async ({ lib, options }) => {
+      const { startPhone } = await import(`./phone-${lib}.mjs`);
+      window.phone = await startPhone(options);
+    },
+    { lib, options },
+  );
   return { page, context, problems, user, engine };
 }
 
@@ -105,7 +123,8 @@ function labelOf(text) {
  */
 async function callOnWire(page, callId, { provisional = false } = {}) {
   const wire = await page.evaluate(() => window.__wire);
-  return wire.filter((w) => headerOf(w.text, 'Call-ID') === callId)
+  return wire
+    .filter((w) => headerOf(w.text, 'Call-ID') === callId)
     .map((w) => ({ ...w, label: `${w.dir} ${labelOf(w.text)}` }))
     .filter((w) => provisional || !/^\S+ 1\d\d /.test(w.label));
 }
@@ -164,10 +183,14 @@ async function flowSawTheCall(phone, callId) {
   if (phone.engine !== 'sipreg') return;
   const wire = (await callOnWire(phone.page, callId, { provisional: true })).filter((w) => w.dir === 'in');
   assert.ok(wire.length > 0, `${phone.name}: the call on its wire`);
-  const events = (await phone.page.evaluate(() => window.phone.events))
-    .filter((e) => (e.what === 'request' || e.what === 'response') && headerOf(e.text, 'Call-ID') === callId);
-  assert.deepEqual(events.map((e) => `in ${labelOf(e.text)}`), wire.map((w) => w.label),
-    `${phone.name}'s registration: a request/response event for each message of the call on its flow`);
+  const events = (await phone.page.evaluate(() => window.phone.events)).filter(
+    (e) => (e.what === 'request' || e.what === 'response') && headerOf(e.text, 'Call-ID') === callId,
+  );
+  assert.deepEqual(
+    events.map((e) => `in ${labelOf(e.text)}`),
+    wire.map((w) => w.label),
+    `${phone.name}'s registration: a request/response event for each message of the call on its flow`,
+  );
 }
 
 /**
@@ -179,15 +202,20 @@ async function flowSawTheCall(phone, callId) {
  */
 async function oneCall({ caller, callee, calleeBinding, hangup }) {
   const [eeFrom, erFrom, erWireFrom] = await Promise.all([
-    callee.page.evaluate(() => window.phone.events.length), caller.page.evaluate(() => window.phone.events.length),
-    caller.page.evaluate(() => window.__wire.length)]);
+    callee.page.evaluate(() => window.phone.events.length),
+    caller.page.evaluate(() => window.phone.events.length),
+    caller.page.evaluate(() => window.__wire.length),
+  ]);
   await caller.page.evaluate((target) => window.phone.call(target), `sip:${callee.user}@${DOMAIN}`);
-  const since = (re, from) => (page) => page.waitForFunction(({ re, from }) =>
-    window.phone.events.slice(from).some((e) => new RegExp(re).test(e.what)), { re, from }, { timeout: 5000 });
+  const since = (re, from) => (page) =>
+    page.waitForFunction(
+      ({ re, from }) => window.phone.events.slice(from).some((e) => new RegExp(re).test(e.what)),
+      { re, from },
+      { timeout: 5000 },
+    );
   await since('^confirmed$', eeFrom)(callee.page);
   // the media path: ICE between the two pages over loopback, seen by both
-  await Promise.all([since('^ice-(connected|completed)$', eeFrom)(callee.page),
-    since('^ice-(connected|completed)$', erFrom)(caller.page)]);
+  await Promise.all([since('^ice-(connected|completed)$', eeFrom)(callee.page), since('^ice-(connected|completed)$', erFrom)(caller.page)]);
   const [ender, other] = hangup === 'caller' ? [caller, callee] : [callee, caller];
   await ender.page.evaluate(() => window.phone.hangup());
   await other.page.evaluate(() => window.phone.ended());
@@ -196,8 +224,14 @@ async function oneCall({ caller, callee, calleeBinding, hangup }) {
   // a stack may call the session ended once its BYE is out: wait for the BYE's 200 on both wires
   const [onEr, onEe] = await bothWires(callee, caller, callId, 5);
   const byeOn = (side) => (side === hangup ? ['out BYE', 'in 200 BYE'] : ['in BYE', 'out 200 BYE']);
-  assert.deepEqual(onEr.map((w) => w.label), ['out INVITE', 'in 200 INVITE', 'out ACK', ...byeOn('caller')]);
-  assert.deepEqual(onEe.map((w) => w.label), ['in INVITE', 'out 200 INVITE', 'in ACK', ...byeOn('callee')]);
+  assert.deepEqual(
+    onEr.map((w) => w.label),
+    ['out INVITE', 'in 200 INVITE', 'out ACK', ...byeOn('caller')],
+  );
+  assert.deepEqual(
+    onEe.map((w) => w.label),
+    ['in INVITE', 'out 200 INVITE', 'in ACK', ...byeOn('callee')],
+  );
   const [inviteEe, okEe, ackEe, byeEe] = onEe;
   const [inviteEr, okEr, ackEr, byeEr] = onEr;
 
@@ -210,7 +244,12 @@ async function oneCall({ caller, callee, calleeBinding, hangup }) {
   // callee at the Contact of its 200, without the alias (handle_ruri_alias)
   assert.match(headerOf(okEr.text, 'Contact'), /;alias=127\.0\.0\.1~\d+~\d/, "the callee's Contact as the caller sees it: aliased");
   assert.equal(headerOf(okEr.text, 'Record-Route'), rr, 'the 200 carries the Record-Route');
-  for (const [sent, got] of hangup === 'caller' ? [[ackEr, ackEe], [byeEr, byeEe]] : [[ackEr, ackEe]]) {
+  for (const [sent, got] of hangup === 'caller'
+    ? [
+        [ackEr, ackEe],
+        [byeEr, byeEe],
+      ]
+    : [[ackEr, ackEe]]) {
     assert.equal(headerOf(sent.text, 'Route'), rr, `${sent.label}: Route = the Record-Route`);
     assert.equal(requestUri(got.text), uriOf(headerOf(okEe.text, 'Contact')), `${got.label}: R-URI = the callee's Contact`);
   }
@@ -221,7 +260,7 @@ async function oneCall({ caller, callee, calleeBinding, hangup }) {
     const callerContact = uriOf(headerOf(inviteEe.text, 'Contact'));
     assert.match(callerContact ?? '', /;alias=127\.0\.0\.1~\d+~\d/, "the caller's Contact as the callee sees it: aliased");
     assert.equal(requestUri(byeEe.text), callerContact);
-    assert.equal(requestUri(byeEr.text), uriOf(headerOf(inviteEr.text, 'Contact')), "BYE at the caller: R-URI = its Contact");
+    assert.equal(requestUri(byeEr.text), uriOf(headerOf(inviteEr.text, 'Contact')), 'BYE at the caller: R-URI = its Contact');
   }
   await flowSawTheCall(caller, callId);
   await flowSawTheCall(callee, callId);
@@ -232,7 +271,11 @@ async function oneCall({ caller, callee, calleeBinding, hangup }) {
     setup: ms(Math.max(ackEr.at, ackEe.at) - t0),
     // before the INVITE: the caller's getUserMedia, offer and ICE gathering
     dial: at(dial),
-    inviteAtCallee: at(inviteEe), okSentByCallee: at(okEe), okAtCaller: at(okEr), ackSentByCaller: at(ackEr), ackAtCallee: at(ackEe),
+    inviteAtCallee: at(inviteEe),
+    okSentByCallee: at(okEe),
+    okAtCaller: at(okEr),
+    ackSentByCaller: at(ackEr),
+    ackAtCallee: at(ackEe),
   };
 }
 
@@ -245,10 +288,17 @@ async function oneCall({ caller, callee, calleeBinding, hangup }) {
 async function cancelledCall({ A, B }) {
   const bWireFrom = await B.page.evaluate(() => window.__wire.length);
   await A.page.evaluate(() => window.phone.answer(false));
-  await B.page.evaluate((target) => { window.__pending = window.phone.call(target).then(() => 'answered', (e) => e.message); },
-    `sip:${A.user}@${DOMAIN}`);
-  await B.page.waitForFunction((from) => window.__wire.slice(from).some((w) => w.dir === 'in' && w.text.startsWith('SIP/2.0 180 ')),
-    bWireFrom, { timeout: 5000 });
+  await B.page.evaluate((target) => {
+    window.__pending = window.phone.call(target).then(
+      () => 'answered',
+      (e) => e.message,
+    );
+  }, `sip:${A.user}@${DOMAIN}`);
+  await B.page.waitForFunction(
+    (from) => window.__wire.slice(from).some((w) => w.dir === 'in' && w.text.startsWith('SIP/2.0 180 ')),
+    bWireFrom,
+    { timeout: 5000 },
+  );
   await B.page.evaluate(() => window.phone.hangup());
   assert.notEqual(await B.page.evaluate(() => window.__pending), 'answered');
   await A.page.evaluate(() => window.phone.ended());
@@ -261,8 +311,8 @@ async function cancelledCall({ A, B }) {
   assert.deepEqual(labels(onA), ['in ACK', 'in CANCEL', 'in INVITE', 'out 200 CANCEL', 'out 487 INVITE']);
   const inviteA = onA.find((w) => w.label === 'in INVITE');
   const cancelA = onA.find((w) => w.label === 'in CANCEL');
-  assert.equal(requestUri(cancelA.text), requestUri(inviteA.text), 'CANCEL: the INVITE\'s Request-URI (§9.1)');
-  assert.equal(headerOf(cancelA.text, 'Via'), headerOf(inviteA.text, 'Via'), 'CANCEL: the INVITE\'s top Via (§9.1)');
+  assert.equal(requestUri(cancelA.text), requestUri(inviteA.text), "CANCEL: the INVITE's Request-URI (§9.1)");
+  assert.equal(headerOf(cancelA.text, 'Via'), headerOf(inviteA.text, 'Via'), "CANCEL: the INVITE's top Via (§9.1)");
   await flowSawTheCall(A, callId);
 }
 
@@ -272,19 +322,41 @@ async function cancelledCall({ A, B }) {
  * (RFC 3261 §21.4.18), and the ACK (Kamailio's, hop by hop for a non-2xx) gets nothing.
  */
 async function callTheCore({ A, B }) {
-  const [aFrom, bWireFrom] = await Promise.all([A.page.evaluate(() => window.phone.events.length),
-    B.page.evaluate(() => window.__wire.length)]);
+  const [aFrom, bWireFrom] = await Promise.all([
+    A.page.evaluate(() => window.phone.events.length),
+    B.page.evaluate(() => window.__wire.length),
+  ]);
   await A.page.evaluate(() => window.phone.stopStack());
-  const outcome = await B.page.evaluate((target) => window.phone.call(target).then(() => 'answered', (e) => e.message),
-    `sip:${A.user}@${DOMAIN}`);
+  const outcome = await B.page.evaluate(
+    (target) =>
+      window.phone.call(target).then(
+        () => 'answered',
+        (e) => e.message,
+      ),
+    `sip:${A.user}@${DOMAIN}`,
+  );
   assert.notEqual(outcome, 'answered');
-  await A.page.waitForFunction((from) => window.phone.events.slice(from).filter((e) => e.what === 'request').length >= 2,
-    aFrom, { timeout: 5000 });
+  await A.page.waitForFunction((from) => window.phone.events.slice(from).filter((e) => e.what === 'request').length >= 2, aFrom, {
+    timeout: 5000,
+  });
   const [onB, onA] = await bothWires(A, B, await inviteSince(B.page, bWireFrom), 3);
-  assert.deepEqual(onB.map((w) => w.label), ['out INVITE', 'in 480 INVITE', 'out ACK']);
-  assert.deepEqual(onA.map((w) => w.label), ['in INVITE', 'out 480 INVITE', 'in ACK']);
+  assert.deepEqual(
+    onB.map((w) => w.label),
+    ['out INVITE', 'in 480 INVITE', 'out ACK'],
+  );
+  assert.deepEqual(
+    onA.map((w) => w.label),
+    ['in INVITE', 'out 480 INVITE', 'in ACK'],
+  );
   const requests = (await A.page.evaluate(() => window.phone.events)).slice(aFrom).filter((e) => e.what === 'request');
-  assert.deepEqual(requests.map((e) => [e.method, e.answer]), [['INVITE', 480], ['ACK', 0]], "the core's table");
+  assert.deepEqual(
+    requests.map((e) => [e.method, e.answer]),
+    [
+      ['INVITE', 480],
+      ['ACK', 0],
+    ],
+    "the core's table",
+  );
 }
 
 /**
@@ -318,7 +390,11 @@ async function calls({ lib, aEngine, a, b, plan }) {
       await callTheCore({ A, B });
     }
     const after = await held(a);
-    assert.deepEqual(after.map((x) => x.contact), [heldA.contact], "A's binding is still the one that took the calls");
+    assert.deepEqual(
+      after.map((x) => x.contact),
+      [heldA.contact],
+      "A's binding is still the one that took the calls",
+    );
     assert.deepEqual([...A.problems, ...B.problems], []);
   } finally {
     for (const p of [A, B]) {
@@ -332,18 +408,30 @@ async function calls({ lib, aEngine, a, b, plan }) {
 }
 
 /** B calls A twice (B hangs up, then A); A calls B once (A hangs up) */
-const PLAN = [{ from: 'B', hangup: 'caller' }, { from: 'B', hangup: 'callee' }, { from: 'A', hangup: 'caller' }];
+const PLAN = [
+  { from: 'B', hangup: 'caller' },
+  { from: 'B', hangup: 'callee' },
+  { from: 'A', hangup: 'caller' },
+];
 
 describe('calls through Kamailio in Chromium', () => {
-  it('plain JsSIP ↔ plain JsSIP: INVITE → 200 → ACK → BYE relayed to the registered contact, either side hangs up, either side calls', { timeout: 30_000 }, async () => {
-    await calls({ lib: 'jssip', aEngine: 'plain', a: 'jsa', b: 'jsb', plan: PLAN });
-  });
+  it(
+    'plain JsSIP ↔ plain JsSIP: INVITE → 200 → ACK → BYE relayed to the registered contact, either side hangs up, either side calls',
+    { timeout: 30_000 },
+    async () => {
+      await calls({ lib: 'jssip', aEngine: 'plain', a: 'jsa', b: 'jsb', plan: PLAN });
+    },
+  );
   it('plain SIP.js ↔ plain SIP.js: the same', { timeout: 30_000 }, async () => {
     await calls({ lib: 'sipjs', aEngine: 'plain', a: 'sja', b: 'sjb', plan: PLAN });
   });
-  it('plain JsSIP ↔ JsSIP on sipreg (sipreg/jssip, registered by sipreg): calls ride the registered flow, a CANCEL reaches the stack, the core answers 480 once it stopped', { timeout: 30_000 }, async () => {
-    await calls({ lib: 'jssip', aEngine: 'sipreg', a: 'rja', b: 'rjb', plan: PLAN });
-  });
+  it(
+    'plain JsSIP ↔ JsSIP on sipreg (sipreg/jssip, registered by sipreg): calls ride the registered flow, a CANCEL reaches the stack, the core answers 480 once it stopped',
+    { timeout: 30_000 },
+    async () => {
+      await calls({ lib: 'jssip', aEngine: 'sipreg', a: 'rja', b: 'rjb', plan: PLAN });
+    },
+  );
   it('plain SIP.js ↔ SIP.js on sipreg (sipreg/sipjs, no Registerer): the same', { timeout: 30_000 }, async () => {
     await calls({ lib: 'sipjs', aEngine: 'sipreg', a: 'rsa', b: 'rsb', plan: PLAN });
   });

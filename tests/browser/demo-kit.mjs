@@ -50,7 +50,9 @@ export async function heldBy(rig, user, domain = DOMAIN) {
  */
 export async function otherDevice(suite, user, domain = DOMAIN) {
   const d = await suite.sipreg.createRegistration({
-    server: suite.rig.registrar.wsUrl, aor: `sip:${user}@${domain}`, auth: { password: 'secret' },
+    server: suite.rig.registrar.wsUrl,
+    aor: `sip:${user}@${domain}`,
+    auth: { password: 'secret' },
     contacts: [{ uri: `sip:second-device@${user}.invalid;transport=ws`, q: 0.5, expires: 300 }],
   });
   suite.devices.push(d);
@@ -108,7 +110,9 @@ export function demoTest(rig, shot, name, fn, { query = {}, viewport = { width: 
     const page = await context.newPage();
     const problems = watch(page, allow);
     page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
-    page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`);
+    });
     try {
       const q = new URLSearchParams({ ws: rig.registrar.wsUrl, password: 'secret', ...query });
       await page.goto(`${rig.server.url}/?${q}`);

@@ -46,10 +46,13 @@ function logEvents(page) {
     const w = /** @type {any} */ (window);
     w.__field = [];
     for (const type of ['registered', 'registrationfailed', 'flowdown', 'flowfailed', 'statechange', 'retry']) {
-      w.sipregDemo.registration.addEventListener(type, (/** @type {any} */ e) => w.__field.push({ at: Date.now(), type,
-        state: e.detail?.state, reason: e.detail?.reason ?? e.detail?.cause?.code }));
+      w.sipregDemo.registration.addEventListener(type, (/** @type {any} */ e) =>
+        w.__field.push({ at: Date.now(), type, state: e.detail?.state, reason: e.detail?.reason ?? e.detail?.cause?.code }),
+      );
     }
-    const out = () => { w.__field.push({ at: Date.now(), type: 'message-out' }); };
+    const out = () => {
+      w.__field.push({ at: Date.now(), type: 'message-out' });
+    };
     w.sipregDemo.registration.addEventListener('message', (/** @type {any} */ e) => {
       if (e.detail.direction === 'out' && /^REGISTER /.test(e.detail.text)) out();
     });
@@ -74,16 +77,20 @@ describe('the demo in Chromium, in the field', { concurrency: true }, () => {
       // registered again: a REGISTER after 'online', its 200, and the registrar reaches us on a new connection
       let recovered = null;
       try {
-        await until(async () => {
-          const log = await page.evaluate(() => /** @type {any} */ (window).__field);
-          const sent = log.find((l) => l.type === 'message-out' && l.at >= online);
-          const reg = sent && log.find((l) => l.type === 'registered' && l.at >= sent.at);
-          if (!reg) return false;
-          const h = await held('offline');
-          if (h.length !== 1 || receivedPort(h[0].received) === receivedPort(before[0].received)) return false;
-          recovered = reg.at - online;
-          return true;
-        }, 'registered again over a new flow', 20_000);
+        await until(
+          async () => {
+            const log = await page.evaluate(() => /** @type {any} */ (window).__field);
+            const sent = log.find((l) => l.type === 'message-out' && l.at >= online);
+            const reg = sent && log.find((l) => l.type === 'registered' && l.at >= sent.at);
+            if (!reg) return false;
+            const h = await held('offline');
+            if (h.length !== 1 || receivedPort(h[0].received) === receivedPort(before[0].received)) return false;
+            recovered = reg.at - online;
+            return true;
+          },
+          'registered again over a new flow',
+          20_000,
+        );
       } catch (e) {
         // recorded below, asserted after
       }
@@ -93,9 +100,12 @@ describe('the demo in Chromium, in the field', { concurrency: true }, () => {
       recordField('browser-offline-60s', {
         scenario: 'Chromium demo page: context.setOffline(true) for 60 s, then false',
         expect: "registered again <= 2 s after 'online'",
-        detectMs: noticed ? noticed.at - t0 : null, recoverMs: recovered,
-        registers: log.filter((l) => l.type === 'message-out').length, bindings: h.length,
-        outcome: recovered === null ? `not registered again (state ${await page.getAttribute('#state', 'data-state')})` : 'registered again',
+        detectMs: noticed ? noticed.at - t0 : null,
+        recoverMs: recovered,
+        registers: log.filter((l) => l.type === 'message-out').length,
+        bindings: h.length,
+        outcome:
+          recovered === null ? `not registered again (state ${await page.getAttribute('#state', 'data-state')})` : 'registered again',
       });
       assert.notEqual(recovered, null, `not registered again over a new flow: ${JSON.stringify(log.slice(-12))}`);
       assert.ok(recovered <= 2000, `registered ${recovered} ms after 'online'`);
@@ -134,7 +144,10 @@ describe('the demo in Chromium, in the field', { concurrency: true }, () => {
       recordField('browser-crash-reopen-5', {
         scenario: `Chromium demo tab crashed (CDP Page.crash) and reopened ${CRASHES} times, never unregistered`,
         expect: 'one binding of the device at the end',
-        detectMs: null, recoverMs: null, registers, bindings: h.length,
+        detectMs: null,
+        recoverMs: null,
+        registers,
+        bindings: h.length,
         outcome: `bindings after each reopen: ${seen.join(', ')}; instances: ${instances.size}`,
       });
       assert.deepEqual(seen, Array(CRASHES).fill(1), 'after every reopen the registrar held one binding of the AOR');

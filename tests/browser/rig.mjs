@@ -10,8 +10,16 @@ import { ROOT, need } from '../js/helpers.mjs';
 
 export const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * @typedef {object} Rig
@@ -31,9 +39,15 @@ export async function startRig(rig) {
   need(`${ROOT}web/lib/index.mjs`, 'the web package (JS glue)');
   mkdirSync(ARTIFACTS, { recursive: true });
   const started = await Promise.allSettled([
-    startRegistrar().then((r) => { rig.registrar = r; }),
-    startStaticServer(`${ROOT}web`).then((s) => { rig.server = s; }),
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }).then((b) => { rig.browser = b; }),
+    startRegistrar().then((r) => {
+      rig.registrar = r;
+    }),
+    startStaticServer(`${ROOT}web`).then((s) => {
+      rig.server = s;
+    }),
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }).then((b) => {
+      rig.browser = b;
+    }),
   ]);
   const failed = started.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;

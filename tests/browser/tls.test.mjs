@@ -10,8 +10,16 @@ import { startStaticServer } from '../../scripts/static-server.mjs';
 import { ROOT, need } from '../js/helpers.mjs';
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 let registrar, server, browser;
 
 before(async () => {
@@ -31,7 +39,9 @@ after(async () => {
 test('Register over wss:// from the demo page: through the 401, the binding on the TLS socket', async () => {
   const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
   const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   try {
     const q = new URLSearchParams({ ws: registrar.wssUrl, password: 'secret', aor: 'sip:tls1@example.test' });
@@ -44,7 +54,7 @@ test('Register over wss:// from the demo page: through the 401, the binding on t
     const held = (await registrar.dump()).filter((b) => b.aor.startsWith('tls1@'));
     assert.equal(held.length, 1);
     assert.match(held[0].socket ?? '', /tls:127\.0\.0\.1/, 'the binding sits on the TLS socket');
-    const ladder = (await page.locator('#ladder').innerText());
+    const ladder = await page.locator('#ladder').innerText();
     assert.match(ladder, /REGISTER sip:example\.test SIP\/2\.0/);
   } finally {
     await page.screenshot({ path: `${ARTIFACTS}10-wss.png`, fullPage: true }).catch(() => {});

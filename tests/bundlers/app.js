@@ -12,12 +12,16 @@ export async function run(sipreg, extra = {}) {
   const body = document.body.dataset;
   try {
     const reg = await sipreg.createRegistration({
-      server: q.get('server'), aor: q.get('aor'), auth: { password: q.get('password') },
-      instance: q.get('instance'), ...extra,
+      server: q.get('server'),
+      aor: q.get('aor'),
+      auth: { password: q.get('password') },
+      instance: q.get('instance'),
+      ...extra,
     });
     await reg.register();
     body.version = sipreg.version;
-    const response = 'SIP/2.0 200 OK\r\nVia: SIP/2.0/WSS a.invalid;branch=z9hG4bKx\r\nFrom: <sip:a@b.test>;tag=1\r\n' +
+    const response =
+      'SIP/2.0 200 OK\r\nVia: SIP/2.0/WSS a.invalid;branch=z9hG4bKx\r\nFrom: <sip:a@b.test>;tag=1\r\n' +
       'To: <sip:a@b.test>\r\nCall-ID: x\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n';
     body.parsed = sipreg.parse(response).ok && sipreg.uriEqual('sip:A@b.test', 'sip:A@B.TEST') ? 'ok' : 'not ok';
     body.state = reg.state;

@@ -20,8 +20,12 @@ const OK = (expires = 600) => `Contact: <${CONTACT}>;expires=${expires}\r\n`;
 
 /** A registration on a fake socket; `registered`: already registered (socket and first request done). */
 async function setup(registered = false) {
-  const reg = await sipreg.createRegistration({ server: 'ws://registrar.invalid', aor: 'sip:alice@example.test',
-    WebSocket: FakeSocket, contacts: [{ uri: CONTACT }] });
+  const reg = await sipreg.createRegistration({
+    server: 'ws://registrar.invalid',
+    aor: 'sip:alice@example.test',
+    WebSocket: FakeSocket,
+    contacts: [{ uri: CONTACT }],
+  });
   if (!registered) return { reg, sock: null };
   const done = reg.register();
   await sleep(5);
@@ -61,8 +65,13 @@ test('a signal aborted already: the call rejects at once with signal.reason and 
 
 test('an abort while waiting rejects that call only; the request is still answered and the state moves', async () => {
   // [call, the event of its outcome, the state after it]
-  const outcome = { register: ['registered', 'registered'], unregister: ['unregistered', 'idle'],
-    'unregister all': ['unregistered', 'idle'], fetch: ['bindings', 'registered'], setContacts: ['registered', 'registered'] };
+  const outcome = {
+    register: ['registered', 'registered'],
+    unregister: ['unregistered', 'idle'],
+    'unregister all': ['unregistered', 'idle'],
+    fetch: ['bindings', 'registered'],
+    setContacts: ['registered', 'registered'],
+  };
   for (const [name, registered, call] of CALLS) {
     const { reg, sock: first } = await setup(registered);
     try {
@@ -122,15 +131,21 @@ test('whenRegistered: an abort rejects with signal.reason and leaves the other w
   }
 });
 
-test('an aborted call\'s abort listener is removed once it settles (no leak on a long-lived signal)', async () => {
+test("an aborted call's abort listener is removed once it settles (no leak on a long-lived signal)", async () => {
   const { reg, sock } = await setup(true);
   try {
     const controller = new AbortController();
     let listeners = 0;
     const add = controller.signal.addEventListener.bind(controller.signal);
     const remove = controller.signal.removeEventListener.bind(controller.signal);
-    controller.signal.addEventListener = (...a) => { listeners++; add(...a); };
-    controller.signal.removeEventListener = (...a) => { listeners--; remove(...a); };
+    controller.signal.addEventListener = (...a) => {
+      listeners++;
+      add(...a);
+    };
+    controller.signal.removeEventListener = (...a) => {
+      listeners--;
+      remove(...a);
+    };
     for (let i = 0; i < 3; i++) {
       const f = reg.fetch({ signal: controller.signal });
       const request = await sent(sock, 2 + i);

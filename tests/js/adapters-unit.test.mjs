@@ -23,29 +23,52 @@ class FakeRegistration extends EventTarget {
   flowUp = false;
   flow = { kind: 'ws', url: 'ws://127.0.0.1:5066/sip' };
   contact = {
-    uri: 'sip:k3j4h5q2@abcd1234.invalid;transport=ws;ob', user: 'k3j4h5q2', host: 'abcd1234.invalid',
-    port: null, params: 'transport=ws;ob', transport: 'ws',
+    uri: 'sip:k3j4h5q2@abcd1234.invalid;transport=ws;ob',
+    user: 'k3j4h5q2',
+    host: 'abcd1234.invalid',
+    port: null,
+    params: 'transport=ws;ob',
+    transport: 'ws',
     instance: `<urn:uuid:${UUID}>`,
   };
   /** @type {string[]} what went out on the flow */
   sent = [];
   /** @type {string[]} requests the "core" answered (nobody prevented the default) */
   coreAnswered = [];
-  constructor(over = {}) { super(); Object.assign(this, over); }
-  send(text) { if (!this.flowUp) return false; this.sent.push(text); return true; }
-  up() { this.flowUp = true; this.dispatchEvent(new CustomEvent('flowup', { detail: {} })); }
-  down() { this.flowUp = false; this.dispatchEvent(new CustomEvent('flowdown', { detail: { reason: 'closed' } })); }
+  constructor(over = {}) {
+    super();
+    Object.assign(this, over);
+  }
+  send(text) {
+    if (!this.flowUp) return false;
+    this.sent.push(text);
+    return true;
+  }
+  up() {
+    this.flowUp = true;
+    this.dispatchEvent(new CustomEvent('flowup', { detail: {} }));
+  }
+  down() {
+    this.flowUp = false;
+    this.dispatchEvent(new CustomEvent('flowdown', { detail: { reason: 'closed' } }));
+  }
   request(text) {
     const e = new CustomEvent('request', { cancelable: true, detail: { method: text.split(' ')[0], text, answer: 480 } });
     this.dispatchEvent(e);
     if (!e.defaultPrevented) this.coreAnswered.push(text);
   }
-  response(text) { this.dispatchEvent(new CustomEvent('response', { detail: { text } })); }
+  response(text) {
+    this.dispatchEvent(new CustomEvent('response', { detail: { text } }));
+  }
 }
 
 /** Wait until `f()` is truthy. */
 async function until(f, what, ms = 2000) {
-  for (const t0 = Date.now(); Date.now() - t0 < ms;) { const v = f(); if (v) return v; await sleep(5); }
+  for (const t0 = Date.now(); Date.now() - t0 < ms;) {
+    const v = f();
+    if (v) return v;
+    await sleep(5);
+  }
   assert.fail(`timed out waiting for ${what}`);
 }
 
@@ -63,7 +86,9 @@ function requestTo(method, ruri, body = '') {
     `Call-ID: unit-call-${branch}@127.0.0.1`,
     `CSeq: 7 ${method}`,
     ...(body ? ['Content-Type: text/plain'] : []),
-    `Content-Length: ${Buffer.byteLength(body)}`, '', body,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    '',
+    body,
   ].join('\r\n');
 }
 
@@ -79,14 +104,31 @@ test('refusals name what is wrong: not a registration, a flow a WebSocket stack 
   const rows = [
     [() => new JsSIPSocket(null), /JsSIPSocket: registration must be a sipreg Registration.*got null/],
     [() => new JsSIPSocket({}), /JsSIPSocket: registration must be a sipreg Registration.*got object/],
-    [() => new JsSIPSocket(new FakeRegistration({ flow: { kind: 'udp' }, contact: { ...new FakeRegistration().contact, transport: 'udp' } })), /flow must be ws or wss.*got "udp"/],
+    [
+      () =>
+        new JsSIPSocket(new FakeRegistration({ flow: { kind: 'udp' }, contact: { ...new FakeRegistration().contact, transport: 'udp' } })),
+      /flow must be ws or wss.*got "udp"/,
+    ],
     [() => new JsSIPSocket(new FakeRegistration({ contact: null })), /has no contact yet/],
     [() => new JsSIPSocket(new FakeRegistration(), { url: 5 }), /option url must be a non-empty string, got 5/],
     [() => new SipregTransport('sip:alice@x'), /SipregTransport: registration must be a sipreg Registration.*got string/],
-    [() => new SipregTransport(new FakeRegistration(), { connectionTimeout: -1 }), /option connectionTimeout must be a positive number of seconds, got -1/],
+    [
+      () => new SipregTransport(new FakeRegistration(), { connectionTimeout: -1 }),
+      /option connectionTimeout must be a positive number of seconds, got -1/,
+    ],
     [() => new SipregTransport(new FakeRegistration({ flow: { kind: 'tls' } })), /flow must be ws or wss.*got "tls"/],
-    [() => sipjsOptions(new FakeRegistration({ contact: { ...new FakeRegistration().contact, uri: 'sip:a@10.0.0.1:5070;transport=ws', port: 5070 } })), /sipjsOptions: the contact sip:a@10\.0\.0\.1:5070;transport=ws has a port/],
-    [() => sipjsOptions(new FakeRegistration({ contact: { ...new FakeRegistration().contact, uri: 'sip:h.invalid;transport=ws', user: '' } })), /has no user part/],
+    [
+      () =>
+        sipjsOptions(
+          new FakeRegistration({ contact: { ...new FakeRegistration().contact, uri: 'sip:a@10.0.0.1:5070;transport=ws', port: 5070 } }),
+        ),
+      /sipjsOptions: the contact sip:a@10\.0\.0\.1:5070;transport=ws has a port/,
+    ],
+    [
+      () =>
+        sipjsOptions(new FakeRegistration({ contact: { ...new FakeRegistration().contact, uri: 'sip:h.invalid;transport=ws', user: '' } })),
+      /has no user part/,
+    ],
     [() => jssipConfig(undefined), /registration must be a sipreg Registration.*got undefined/],
   ];
   for (const [make, error] of rows) assert.throws(make, { name: 'TypeError', message: error });
@@ -95,18 +137,35 @@ test('refusals name what is wrong: not a registration, a flow a WebSocket stack 
 test('the configurations carry the registered contact, its instance UUID and the flow', () => {
   const reg = new FakeRegistration();
   const j = jssipConfig(reg);
-  assert.deepEqual({ ...j, sockets: j.sockets.length }, {
-    sockets: 1, register: false, uri: 'sip:alice@127.0.0.1', contact_uri: reg.contact.uri, instance_id: UUID,
-  });
+  assert.deepEqual(
+    { ...j, sockets: j.sockets.length },
+    {
+      sockets: 1,
+      register: false,
+      uri: 'sip:alice@127.0.0.1',
+      contact_uri: reg.contact.uri,
+      instance_id: UUID,
+    },
+  );
   const [socket] = j.sockets;
-  assert.deepEqual([socket.via_transport, socket.url, socket.sip_uri], ['WS', 'ws://127.0.0.1:5066/sip', 'sip:127.0.0.1:5066;transport=ws']);
+  assert.deepEqual(
+    [socket.via_transport, socket.url, socket.sip_uri],
+    ['WS', 'ws://127.0.0.1:5066/sip', 'sip:127.0.0.1:5066;transport=ws'],
+  );
   const wss = new JsSIPSocket(new FakeRegistration({ flow: { kind: 'wss', url: 'wss://[::1]/' } }));
   assert.deepEqual([wss.via_transport, wss.sip_uri], ['WSS', 'sip:[::1];transport=ws']);
   const s = sipjsOptions(reg);
   assert.equal(typeof s.transportConstructor, 'function');
-  assert.deepEqual({ ...s, transportConstructor: 0 }, {
-    transportConstructor: 0, contactName: 'k3j4h5q2', contactParams: { transport: 'ws', ob: null }, viaHost: 'abcd1234.invalid', instanceId: UUID,
-  });
+  assert.deepEqual(
+    { ...s, transportConstructor: 0 },
+    {
+      transportConstructor: 0,
+      contactName: 'k3j4h5q2',
+      contactParams: { transport: 'ws', ob: null },
+      viaHost: 'abcd1234.invalid',
+      instanceId: UUID,
+    },
+  );
   const t = new s.transportConstructor({ log() {} }, {});
   assert.deepEqual([t.protocol, t.state], ['WS', 'Disconnected']);
   // no instance (outbound off): none passed, the stacks keep their own
@@ -213,8 +272,24 @@ test('SIP.js transport: the state machine of transport.d.ts over the flow', asyn
   await t.disconnect();
   await t.dispose();
   await assert.rejects(t.connect(), /disposed/);
-  assert.deepEqual(states, ['Connecting', 'Disconnected', 'Connecting', 'Connected', 'Disconnected', 'Connecting', 'Connected', 'Disconnecting', 'Disconnected']);
-  assert.deepEqual(calls, ['connect Connected', 'message OPTIONS', 'disconnect Disconnected error', 'connect Connected', 'disconnect Disconnected asked']);
+  assert.deepEqual(states, [
+    'Connecting',
+    'Disconnected',
+    'Connecting',
+    'Connected',
+    'Disconnected',
+    'Connecting',
+    'Connected',
+    'Disconnecting',
+    'Disconnected',
+  ]);
+  assert.deepEqual(calls, [
+    'connect Connected',
+    'message OPTIONS',
+    'disconnect Disconnected error',
+    'connect Connected',
+    'disconnect Disconnected asked',
+  ]);
 });
 
 test('a real JsSIP UA answers OPTIONS, receives MESSAGE and sends its own over the fake flow', async () => {
@@ -222,7 +297,9 @@ test('a real JsSIP UA answers OPTIONS, receives MESSAGE and sends its own over t
   reg.up();
   const ua = new JsSIP.UA({ ...jssipConfig(reg), session_timers: false });
   const got = [];
-  ua.on('newMessage', (e) => { if (e.originator === 'remote') got.push(e.request.body); });
+  ua.on('newMessage', (e) => {
+    if (e.originator === 'remote') got.push(e.request.body);
+  });
   ua.start();
   await until(() => ua.isConnected(), 'JsSIP connected');
   reg.request(requestTo('OPTIONS', reg.contact.uri));
@@ -232,7 +309,16 @@ test('a real JsSIP UA answers OPTIONS, receives MESSAGE and sends its own over t
   await until(() => got.length === 1, 'newMessage');
   assert.deepEqual(got, ['hello A']);
   let done = null;
-  ua.sendMessage('sip:bob@127.0.0.1', 'hello B', { eventHandlers: { succeeded: () => { done = 'ok'; }, failed: (e) => { done = e.cause; } } });
+  ua.sendMessage('sip:bob@127.0.0.1', 'hello B', {
+    eventHandlers: {
+      succeeded: () => {
+        done = 'ok';
+      },
+      failed: (e) => {
+        done = e.cause;
+      },
+    },
+  });
   const out = await until(() => reg.sent.find((m) => m.startsWith('MESSAGE ')), 'JsSIP MESSAGE');
   assert.match(out, /^Via: SIP\/2\.0\/WS abcd1234\.invalid;branch=/m, 'Via names the flow transport and the contact host');
   assert.match(out, /^From: <sip:alice@127\.0\.0\.1>/m);
@@ -251,8 +337,16 @@ test('a real SIP.js UserAgent answers OPTIONS, receives MESSAGE and sends its ow
   reg.up();
   const got = [];
   const ua = new UserAgent({
-    ...sipjsOptions(reg), uri: UserAgent.makeURI(reg.aor), logLevel: 'error', logBuiltinEnabled: false,
-    delegate: { onMessage: (m) => { got.push(m.request.body); m.accept(); } },
+    ...sipjsOptions(reg),
+    uri: UserAgent.makeURI(reg.aor),
+    logLevel: 'error',
+    logBuiltinEnabled: false,
+    delegate: {
+      onMessage: (m) => {
+        got.push(m.request.body);
+        m.accept();
+      },
+    },
   });
   await ua.start();
   reg.request(requestTo('OPTIONS', reg.contact.uri));
@@ -263,7 +357,16 @@ test('a real SIP.js UserAgent answers OPTIONS, receives MESSAGE and sends its ow
   assert.deepEqual(got, ['hello A']);
   let done = null;
   const messager = new Messager(ua, UserAgent.makeURI('sip:bob@127.0.0.1'), 'hello B');
-  await messager.message({ requestDelegate: { onAccept: () => { done = 'ok'; }, onReject: (r) => { done = r.message.statusCode; } } });
+  await messager.message({
+    requestDelegate: {
+      onAccept: () => {
+        done = 'ok';
+      },
+      onReject: (r) => {
+        done = r.message.statusCode;
+      },
+    },
+  });
   const out = await until(() => reg.sent.find((m) => m.startsWith('MESSAGE ')), 'SIP.js MESSAGE');
   assert.match(out, /^Via: SIP\/2\.0\/WS abcd1234\.invalid;branch=/m);
   reg.response(okTo(out));
@@ -275,10 +378,16 @@ test('a real SIP.js UserAgent answers OPTIONS, receives MESSAGE and sends its ow
   assert.equal(reg.coreAnswered.length, 1, 'after userAgent.stop() the core answers');
 });
 
-test('types: jssipConfig and sipjsOptions spread into JsSIP\'s UAConfiguration and SIP.js\'s UserAgentOptions (tsc --strict)', { timeout: 60_000 }, async () => {
-  const tsc = need(`${ROOT}node_modules/typescript/bin/tsc`, 'typescript (npm devDependency; scripts/setup.sh installs it)');
-  const { status, out } = await new Promise((resolve) => {
-    execFile(process.execPath, [tsc, '-p', `${ROOT}tests/types/adapters.tsconfig.json`], (e, stdout, stderr) => resolve({ status: e ? e.code : 0, out: stdout + stderr }));
-  });
-  assert.equal(status, 0, out);
-});
+test(
+  "types: jssipConfig and sipjsOptions spread into JsSIP's UAConfiguration and SIP.js's UserAgentOptions (tsc --strict)",
+  { timeout: 60_000 },
+  async () => {
+    const tsc = need(`${ROOT}node_modules/typescript/bin/tsc`, 'typescript (npm devDependency; scripts/setup.sh installs it)');
+    const { status, out } = await new Promise((resolve) => {
+      execFile(process.execPath, [tsc, '-p', `${ROOT}tests/types/adapters.tsconfig.json`], (e, stdout, stderr) =>
+        resolve({ status: e ? e.code : 0, out: stdout + stderr }),
+      );
+    });
+    assert.equal(status, 0, out);
+  },
+);

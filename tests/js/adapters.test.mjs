@@ -24,16 +24,22 @@ const ctx = useRegistrar();
 
 /** Wait until `f()` is truthy. */
 async function until(f, what, ms = 5000) {
-  for (const t0 = Date.now(); Date.now() - t0 < ms;) { const v = f(); if (v) return v; await sleep(10); }
+  for (const t0 = Date.now(); Date.now() - t0 < ms;) {
+    const v = f();
+    if (v) return v;
+    await sleep(10);
+  }
   assert.fail(`timed out waiting for ${what}`);
 }
 
 /** A JsSIP request's outcome: the final status (and the response) when it ends. */
 function outcome(send) {
-  return new Promise((resolve) => send({
-    succeeded: (e) => resolve({ status: e.response.status_code, response: e.response }),
-    failed: (e) => resolve({ status: e.response?.status_code ?? e.cause, response: e.response }),
-  }));
+  return new Promise((resolve) =>
+    send({
+      succeeded: (e) => resolve({ status: e.response.status_code, response: e.response }),
+      failed: (e) => resolve({ status: e.response?.status_code ?? e.cause, response: e.response }),
+    }),
+  );
 }
 
 /** What the registrar holds for an AOR, and sipreg's own binding compared with it. */
@@ -49,31 +55,44 @@ function assertSipregBinding(held, reg, what) {
   assert.equal(held[0].instance?.replace(/^<|>$/g, ''), c.instance?.replace(/^<|>$/g, ''), `${what}: sipreg's instance`);
 }
 
-test('JsSIP on sipreg\'s flow: MESSAGE both ways and OPTIONS through Kamailio, answered by JsSIP; stopped, the core answers 480', async () => {
+test("JsSIP on sipreg's flow: MESSAGE both ways and OPTIONS through Kamailio, answered by JsSIP; stopped, the core answers 480", async () => {
   const reg = await ctx.make('adj-alice');
   await reg.register();
   const seen = [];
   reg.addEventListener('request', (e) => seen.push(e.detail.method));
   const a = new JsSIP.UA({ ...jssipConfig(reg), session_timers: false });
   const gotA = [];
-  a.on('newMessage', (e) => { if (e.originator === 'remote') gotA.push(e.request.body); });
-  a.on('newOptions', (e) => { if (e.originator === 'remote') e.message.accept({ extraHeaders: ['X-Answered-By: JsSIP on sipreg'] }); });
+  a.on('newMessage', (e) => {
+    if (e.originator === 'remote') gotA.push(e.request.body);
+  });
+  a.on('newOptions', (e) => {
+    if (e.originator === 'remote') e.message.accept({ extraHeaders: ['X-Answered-By: JsSIP on sipreg'] });
+  });
   a.start();
-  const b = new JsSIP.UA({ sockets: [new JsSIP.WebSocketInterface(ctx.registrar.wsUrl)], uri: 'sip:adj-bob@example.test', password: 'secret' });
+  const b = new JsSIP.UA({
+    sockets: [new JsSIP.WebSocketInterface(ctx.registrar.wsUrl)],
+    uri: 'sip:adj-bob@example.test',
+    password: 'secret',
+  });
   const gotB = [];
-  b.on('newMessage', (e) => { if (e.originator === 'remote') gotB.push(e.request.body); });
+  b.on('newMessage', (e) => {
+    if (e.originator === 'remote') gotB.push(e.request.body);
+  });
   try {
-    const registered = new Promise((resolve, reject) => { b.on('registered', resolve); b.on('registrationFailed', reject); });
+    const registered = new Promise((resolve, reject) => {
+      b.on('registered', resolve);
+      b.on('registrationFailed', reject);
+    });
     b.start();
     await registered;
-    await until(() => a.isConnected(), 'A\'s JsSIP connected on sipreg\'s flow');
+    await until(() => a.isConnected(), "A's JsSIP connected on sipreg's flow");
 
     const toA = await outcome((eventHandlers) => b.sendMessage('sip:adj-alice@example.test', 'hello A', { eventHandlers }));
-    assert.equal(toA.status, 200, 'B → A: 200 from A\'s JsSIP');
+    assert.equal(toA.status, 200, "B → A: 200 from A's JsSIP");
     assert.deepEqual(gotA, ['hello A']);
 
     const toB = await outcome((eventHandlers) => a.sendMessage('sip:adj-bob@example.test', 'hello B', { eventHandlers }));
-    assert.equal(toB.status, 200, 'A → B over sipreg\'s flow: 200 from B');
+    assert.equal(toB.status, 200, "A → B over sipreg's flow: 200 from B");
     assert.deepEqual(gotB, ['hello B']);
 
     const opt = await outcome((eventHandlers) => b.sendOptions('sip:adj-alice@example.test', null, { eventHandlers }));
@@ -89,11 +108,11 @@ test('JsSIP on sipreg\'s flow: MESSAGE both ways and OPTIONS through Kamailio, a
     await up;
     await again;
     const onNew = await outcome((eventHandlers) => b.sendMessage('sip:adj-alice@example.test', 'on the new flow', { eventHandlers }));
-    assert.equal(onNew.status, 200, 'B → A over sipreg\'s new flow');
+    assert.equal(onNew.status, 200, "B → A over sipreg's new flow");
     assert.deepEqual(gotA, ['hello A', 'on the new flow']);
 
     a.stop();
-    await until(() => !a.isConnected(), 'A\'s JsSIP stopped');
+    await until(() => !a.isConnected(), "A's JsSIP stopped");
     const after = await outcome((eventHandlers) => b.sendMessage('sip:adj-alice@example.test', 'anyone?', { eventHandlers }));
     assert.equal(after.status, 480, 'with JsSIP gone the core answers by its table');
     assert.equal(gotA.length, 2);
@@ -109,39 +128,61 @@ test('JsSIP on sipreg\'s flow: MESSAGE both ways and OPTIONS through Kamailio, a
   }
 });
 
-test('SIP.js on sipreg\'s flow: MESSAGE both ways through Kamailio (UserAgent without Registerer); stopped, the core answers 480', async () => {
+test("SIP.js on sipreg's flow: MESSAGE both ways through Kamailio (UserAgent without Registerer); stopped, the core answers 480", async () => {
   const reg = await ctx.make('ads-alice');
   await reg.register();
   const gotA = [];
   const quiet = { logLevel: 'error', logBuiltinEnabled: false };
   const a = new UserAgent({
-    ...sipjsOptions(reg), uri: UserAgent.makeURI(reg.aor), ...quiet,
-    delegate: { onMessage: (m) => { gotA.push(m.request.body); m.accept(); } },
+    ...sipjsOptions(reg),
+    uri: UserAgent.makeURI(reg.aor),
+    ...quiet,
+    delegate: {
+      onMessage: (m) => {
+        gotA.push(m.request.body);
+        m.accept();
+      },
+    },
   });
   const gotB = [];
   const b = new UserAgent({
-    uri: UserAgent.makeURI('sip:ads-bob@example.test'), transportOptions: { server: ctx.registrar.wsUrl },
-    authorizationUsername: 'ads-bob', authorizationPassword: 'secret', ...quiet,
-    delegate: { onMessage: (m) => { gotB.push(m.request.body); m.accept(); } },
+    uri: UserAgent.makeURI('sip:ads-bob@example.test'),
+    transportOptions: { server: ctx.registrar.wsUrl },
+    authorizationUsername: 'ads-bob',
+    authorizationPassword: 'secret',
+    ...quiet,
+    delegate: {
+      onMessage: (m) => {
+        gotB.push(m.request.body);
+        m.accept();
+      },
+    },
   });
   /** @param {UserAgent} from @param {string} to @param {string} body @returns {Promise<number>} the final status */
-  const message = (from, to, body) => new Promise((resolve) => {
-    new Messager(from, UserAgent.makeURI(to), body).message({
-      requestDelegate: { onAccept: (r) => resolve(r.message.statusCode), onReject: (r) => resolve(r.message.statusCode) },
-    }).catch((e) => resolve(e.message));
-  });
+  const message = (from, to, body) =>
+    new Promise((resolve) => {
+      new Messager(from, UserAgent.makeURI(to), body)
+        .message({
+          requestDelegate: { onAccept: (r) => resolve(r.message.statusCode), onReject: (r) => resolve(r.message.statusCode) },
+        })
+        .catch((e) => resolve(e.message));
+    });
   try {
     await a.start();
     assert.equal(a.transport.protocol, 'WS');
     await b.start();
     const registerer = new Registerer(b);
-    const registered = new Promise((resolve) => registerer.stateChange.addListener((s) => { if (s === RegistererState.Registered) resolve(); }));
+    const registered = new Promise((resolve) =>
+      registerer.stateChange.addListener((s) => {
+        if (s === RegistererState.Registered) resolve();
+      }),
+    );
     await registerer.register();
     await registered;
 
-    assert.equal(await message(b, 'sip:ads-alice@example.test', 'hello A'), 200, 'B → A: 200 from A\'s SIP.js');
+    assert.equal(await message(b, 'sip:ads-alice@example.test', 'hello A'), 200, "B → A: 200 from A's SIP.js");
     assert.deepEqual(gotA, ['hello A']);
-    assert.equal(await message(a, 'sip:ads-bob@example.test', 'hello B'), 200, 'A → B over sipreg\'s flow');
+    assert.equal(await message(a, 'sip:ads-bob@example.test', 'hello B'), 200, "A → B over sipreg's flow");
     assert.deepEqual(gotB, ['hello B']);
 
     // a new flow (the network changed): SIP.js is told (Disconnected, with an error) and
@@ -155,7 +196,7 @@ test('SIP.js on sipreg\'s flow: MESSAGE both ways through Kamailio (UserAgent wi
     await again;
     await until(() => a.isConnected(), 'SIP.js connected on the new flow');
     assert.deepEqual(transitions, ['Disconnected', 'Connecting', 'Connected']);
-    assert.equal(await message(b, 'sip:ads-alice@example.test', 'on the new flow'), 200, 'B → A over sipreg\'s new flow');
+    assert.equal(await message(b, 'sip:ads-alice@example.test', 'on the new flow'), 200, "B → A over sipreg's new flow");
     assert.deepEqual(gotA, ['hello A', 'on the new flow']);
     reg.removeEventListener('flowup', reconnect);
 

@@ -39,8 +39,14 @@ test('before load: nothing loaded; the synchronous names say to load first', asy
     ['RegistrationPool', () => new entry.RegistrationPool({ server: 'ws://r.invalid', WebSocket: FakeSocket })],
   ];
   for (const [name, call] of rows) {
-    assert.throws(call, (e) => e instanceof entry.SipregError && e.code === 'ERR_SIPREG_NOT_READY' &&
-      e.message.includes(`${name} needs the wasm module loaded: await load()`), name);
+    assert.throws(
+      call,
+      (e) =>
+        e instanceof entry.SipregError &&
+        e.code === 'ERR_SIPREG_NOT_READY' &&
+        e.message.includes(`${name} needs the wasm module loaded: await load()`),
+      name,
+    );
   }
 });
 
@@ -55,7 +61,11 @@ test('load(): bad options and wasmUrl values are refused naming the option; noth
     [{ wasmUrl: 'sipreg.wasm' }, 'wasmUrl', /\(not a URL\)$/], // relative, and no page to resolve it against
   ];
   for (const [options, option, problem] of rows) {
-    await assert.rejects(entry.load(options), (e) => e.code === 'SIPREG_E_CONFIG' && e.option === option && problem.test(e.problem), JSON.stringify(options));
+    await assert.rejects(
+      entry.load(options),
+      (e) => e.code === 'SIPREG_E_CONFIG' && e.option === option && problem.test(e.problem),
+      JSON.stringify(options),
+    );
   }
   await assert.rejects(entry.createRegistration({ ...BASE, wasmUrl: {} }), (e) => e.code === 'SIPREG_E_CONFIG' && e.option === 'wasmUrl');
   assert.equal(entry.version, undefined, 'still nothing loaded');
@@ -71,8 +81,15 @@ test('a failed load names the address and may be retried; then one module per pa
       [pathToFileURL(join(dir, 'nothing.wasm')), /ENOENT/],
     ];
     for (const [wasmUrl, why] of rows) {
-      await assert.rejects(entry.load({ wasmUrl }), (e) => e.code === 'ERR_SIPREG_LOAD' && e.url === String(wasmUrl) &&
-        e.message.includes(`cannot load sipreg.wasm from ${wasmUrl}`) && why.test(e.message), String(wasmUrl));
+      await assert.rejects(
+        entry.load({ wasmUrl }),
+        (e) =>
+          e.code === 'ERR_SIPREG_LOAD' &&
+          e.url === String(wasmUrl) &&
+          e.message.includes(`cannot load sipreg.wasm from ${wasmUrl}`) &&
+          why.test(e.message),
+        String(wasmUrl),
+      );
     }
     assert.equal(entry.version, undefined);
     // over HTTP, as a page would (the server says application/wasm)
@@ -86,8 +103,13 @@ test('a failed load names the address and may be retried; then one module per pa
     // the same address again, or none: the module loaded; another address: refused
     assert.equal(await entry.load({ wasmUrl: `${server.url}/sipreg.wasm` }), ns);
     assert.equal(await entry.load(), ns);
-    await assert.rejects(entry.load({ wasmUrl: `${server.url}/other.wasm` }), (e) => e.code === 'SIPREG_E_CONFIG' && e.option === 'wasmUrl' &&
-      /already loaded from http:\/\/127\.0\.0\.1:\d+\/sipreg\.wasm, not .*other\.wasm \(one module per page\)/.test(e.problem));
+    await assert.rejects(
+      entry.load({ wasmUrl: `${server.url}/other.wasm` }),
+      (e) =>
+        e.code === 'SIPREG_E_CONFIG' &&
+        e.option === 'wasmUrl' &&
+        /already loaded from http:\/\/127\.0\.0\.1:\d+\/sipreg\.wasm, not .*other\.wasm \(one module per page\)/.test(e.problem),
+    );
     const reg = await entry.createRegistration({ ...BASE, wasmUrl: new URL(`${server.url}/sipreg.wasm`) });
     assert.equal(reg.state, 'idle');
     reg.close();

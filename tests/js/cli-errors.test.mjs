@@ -22,8 +22,9 @@ before(async () => {
 /** Run the CLI to completion: { status, stdout, stderr }. */
 function run(args) {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 15_000, env: { ...process.env, SIPREG_PASSWORD: '' } },
-      (e, stdout, stderr) => resolve({ status: e ? e.code : 0, stdout, stderr }));
+    execFile(process.execPath, [CLI, ...args], { timeout: 15_000, env: { ...process.env, SIPREG_PASSWORD: '' } }, (e, stdout, stderr) =>
+      resolve({ status: e ? e.code : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -43,8 +44,16 @@ const ROWS = [
   [['bindings', ...AOR, '--server', 'ws://registrar.invalid', '--expires', '0'], 2, /^sipreg: SIPREG_E_CONFIG: .*expires/],
   [['register', ...AOR, '--connect-timeout', '0'], 2, /^sipreg: --connect-timeout must be an integer ≥ 1, not '0'$/],
   [['register', ...AOR, '--contact', ';q=5'], 2, /^sipreg: --contact ';q=5': q must be 0 to 1 \(three decimals at most\), not '5'$/],
-  [['register', ...AOR, '--contact', 'sip:a@b.invalid;expires=x'], 2, /^sipreg: --contact 'sip:a@b\.invalid;expires=x': expires must be an integer, not 'x'$/],
-  [['register', ...AOR, '--contact', ';transport=tcp'], 2, /^sipreg: --contact ';transport=tcp': URI parameters \(transport=tcp\) without a URI$/],
+  [
+    ['register', ...AOR, '--contact', 'sip:a@b.invalid;expires=x'],
+    2,
+    /^sipreg: --contact 'sip:a@b\.invalid;expires=x': expires must be an integer, not 'x'$/,
+  ],
+  [
+    ['register', ...AOR, '--contact', ';transport=tcp'],
+    2,
+    /^sipreg: --contact ';transport=tcp': URI parameters \(transport=tcp\) without a URI$/,
+  ],
   [['register', ...AOR, '--port', '5060'], 2, /^sipreg: --port needs --discovery multicast$/],
   [['register', ...AOR, '--discovery', 'smoke'], 2, /^sipreg: --discovery must be configured, aor, multicast, not 'smoke'$/],
   [['bindings', ...AOR, '--server', 'http://example.test'], 2, /^sipreg: .*server must be/],
@@ -101,7 +110,10 @@ test('--json results: uri-equal and parse print JSON', async () => {
   // a failed flow with --json: the failure event on stdout is JSON, the verdict on stderr too
   const f = await run(['bindings', ...AOR, '--server', closed, '--json']);
   assert.equal(f.status, 3);
-  const events = f.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const events = f.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(events.at(-1).event, 'failed');
   assert.equal(events.at(-1).cause.code, 'ECONNREFUSED');
 });

@@ -10,8 +10,12 @@ import { startRegistrar, freeTcpPort } from '../registrar/registrar.mjs';
 const CLI = need(`${ROOT}node/cli.mjs`, 'node CLI');
 const ENV = { ...process.env, SIPREG_PASSWORD: 'secret' };
 let registrar;
-before(async () => { registrar = await startRegistrar({ tls: true }); });
-after(async () => { await registrar?.stop(); });
+before(async () => {
+  registrar = await startRegistrar({ tls: true });
+});
+after(async () => {
+  await registrar?.stop();
+});
 
 /** Run the CLI to completion: { status, stdout, stderr }. */
 function run(args) {
@@ -25,8 +29,12 @@ const held = async (aor) => (await registrar.dump()).filter((b) => b.aor === aor
 async function registered(args) {
   const child = spawn('node', [CLI, 'register', ...args, '--json'], { env: ENV });
   let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { out += d; });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    out += d;
+  });
   const exited = new Promise((resolve) => child.on('exit', resolve));
   for (let i = 0; i < 200 && !out.includes('"event":"registered"'); i++) await sleep(50);
   assert.match(out, /"event":"registered"/, out);
@@ -34,33 +42,55 @@ async function registered(args) {
 }
 
 const ROWS = [
-  { name: 'TCP through --server sip:…;transport=tcp', user: 'cli-tcp', transport: 'tcp',
-    args: () => ['--server', `sip:127.0.0.1:${registrar.tcpPort};transport=tcp`] },
-  { name: 'TLS through --server sips: with --ca', user: 'cli-tls', transport: 'tls',
-    args: () => ['--server', `sips:127.0.0.1:${registrar.tlsPort}`, '--ca', registrar.pki.caFile] },
-  { name: 'UDP, third party with --from', user: 'cli-boss', transport: 'udp', from: 'cli-assistant',
-    args: () => ['--server', `sip:127.0.0.1:${registrar.udpPort}`, '--from', 'sip:cli-assistant@example.test'] },
+  {
+    name: 'TCP through --server sip:…;transport=tcp',
+    user: 'cli-tcp',
+    transport: 'tcp',
+    args: () => ['--server', `sip:127.0.0.1:${registrar.tcpPort};transport=tcp`],
+  },
+  {
+    name: 'TLS through --server sips: with --ca',
+    user: 'cli-tls',
+    transport: 'tls',
+    args: () => ['--server', `sips:127.0.0.1:${registrar.tlsPort}`, '--ca', registrar.pki.caFile],
+  },
+  {
+    name: 'UDP, third party with --from',
+    user: 'cli-boss',
+    transport: 'udp',
+    from: 'cli-assistant',
+    args: () => ['--server', `sip:127.0.0.1:${registrar.udpPort}`, '--from', 'sip:cli-assistant@example.test'],
+  },
 ];
 
 for (const row of ROWS) {
-  test(`register over ${row.name}: the target is printed, the registrar holds the binding, Ctrl-C unregisters`, { timeout: 30_000 }, async () => {
-    const aor = `${row.user}@example.test`;
-    const r = await registered(['--aor', `sip:${aor}`, ...row.args()]);
-    const flow = r.out().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((e) => e.event === 'flow');
-    assert.ok(flow, r.out());
-    assert.equal(flow.target.transport, row.transport);
-    assert.equal(flow.target.port, registrar[`${row.transport}Port`]);
-    const h = await held(aor);
-    assert.equal(h.length, 1);
-    assert.equal(h[0].socket, `${row.transport}:127.0.0.1:${registrar[`${row.transport}Port`]}`);
-    assert.match(h[0].contact, new RegExp(`@127\\.0\\.0\\.1:${flow.local.port}`));
-    if (row.from) assert.equal((await held(`${row.from}@example.test`)).length, 0, 'the third party is not registered');
-    r.child.kill('SIGINT');
-    assert.equal(await r.exited, 0);
-    assert.match(r.out(), /unregistered/);
-    assert.doesNotMatch(r.out(), /secret/);
-    assert.equal((await held(aor)).length, 0);
-  });
+  test(
+    `register over ${row.name}: the target is printed, the registrar holds the binding, Ctrl-C unregisters`,
+    { timeout: 30_000 },
+    async () => {
+      const aor = `${row.user}@example.test`;
+      const r = await registered(['--aor', `sip:${aor}`, ...row.args()]);
+      const flow = r
+        .out()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l))
+        .find((e) => e.event === 'flow');
+      assert.ok(flow, r.out());
+      assert.equal(flow.target.transport, row.transport);
+      assert.equal(flow.target.port, registrar[`${row.transport}Port`]);
+      const h = await held(aor);
+      assert.equal(h.length, 1);
+      assert.equal(h[0].socket, `${row.transport}:127.0.0.1:${registrar[`${row.transport}Port`]}`);
+      assert.match(h[0].contact, new RegExp(`@127\\.0\\.0\\.1:${flow.local.port}`));
+      if (row.from) assert.equal((await held(`${row.from}@example.test`)).length, 0, 'the third party is not registered');
+      r.child.kill('SIGINT');
+      assert.equal(await r.exited, 0);
+      assert.match(r.out(), /unregistered/);
+      assert.doesNotMatch(r.out(), /secret/);
+      assert.equal((await held(aor)).length, 0);
+    },
+  );
 }
 
 test('an unreachable proxy: one line naming the server and ECONNREFUSED, exit 3', { timeout: 30_000 }, async () => {

@@ -8,8 +8,12 @@ import { startRegistrar } from '../registrar/registrar.mjs';
 
 const CLI = need(`${ROOT}node/cli.mjs`, 'node CLI');
 let registrar;
-before(async () => { registrar = await startRegistrar(); });
-after(async () => { await registrar?.stop(); });
+before(async () => {
+  registrar = await startRegistrar();
+});
+after(async () => {
+  await registrar?.stop();
+});
 
 /** Run the CLI to completion. */
 function run(args, env = {}) {
@@ -20,28 +24,41 @@ function run(args, env = {}) {
   }
 }
 
-test('register stays registered, prints state and bindings, unregisters on Ctrl-C; password never echoed', { timeout: 30_000 }, async () => {
-  const child = spawn('node', [CLI, 'register', '--server', registrar.wsUrl, '--aor', 'sip:cli1@example.test', '--json'],
-    { env: { ...process.env, SIPREG_PASSWORD: 'secret' } });
-  let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { out += d; });
-  for (let i = 0; i < 200 && !out.includes('"event":"registered"'); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.match(out, /"event":"registered"/);
-  assert.equal((await registrar.dump()).filter((b) => b.aor.includes('cli1')).length, 1);
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  child.kill('SIGINT');
-  assert.equal(await exited, 0);
-  assert.match(out, /unregistered/);
-  assert.doesNotMatch(out, /secret/);
-  assert.equal((await registrar.dump()).filter((b) => b.aor.includes('cli1')).length, 0);
-});
+test(
+  'register stays registered, prints state and bindings, unregisters on Ctrl-C; password never echoed',
+  { timeout: 30_000 },
+  async () => {
+    const child = spawn('node', [CLI, 'register', '--server', registrar.wsUrl, '--aor', 'sip:cli1@example.test', '--json'], {
+      env: { ...process.env, SIPREG_PASSWORD: 'secret' },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
+    for (let i = 0; i < 200 && !out.includes('"event":"registered"'); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.match(out, /"event":"registered"/);
+    assert.equal((await registrar.dump()).filter((b) => b.aor.includes('cli1')).length, 1);
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGINT');
+    assert.equal(await exited, 0);
+    assert.match(out, /unregistered/);
+    assert.doesNotMatch(out, /secret/);
+    assert.equal((await registrar.dump()).filter((b) => b.aor.includes('cli1')).length, 0);
+  },
+);
 
 test('bindings (fetch) and unregister --all', { timeout: 30_000 }, async () => {
   const env = { SIPREG_PASSWORD: 'secret' };
-  const child = spawn('node', [CLI, 'register', '--server', registrar.wsUrl, '--aor', 'sip:cli2@example.test', '--json'], { env: { ...process.env, ...env } });
+  const child = spawn('node', [CLI, 'register', '--server', registrar.wsUrl, '--aor', 'sip:cli2@example.test', '--json'], {
+    env: { ...process.env, ...env },
+  });
   let out = '';
-  child.stdout.on('data', (d) => { out += d; });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
   for (let i = 0; i < 200 && !out.includes('"event":"registered"'); i++) await new Promise((r) => setTimeout(r, 50));
   const b = run(['bindings', '--server', registrar.wsUrl, '--aor', 'sip:cli2@example.test'], env);
   assert.equal(b.status, 0, b.stderr);
@@ -50,10 +67,16 @@ test('bindings (fetch) and unregister --all', { timeout: 30_000 }, async () => {
   assert.doesNotMatch(b.stdout, /ours/);
   const j = run(['bindings', '--server', registrar.wsUrl, '--aor', 'sip:cli2@example.test', '--json'], env);
   assert.equal(j.status, 0, j.stderr);
-  const lines = j.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = j.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const listed = lines.find((l) => l.event === 'bindings').bindings;
   const held = (await registrar.dump()).filter((x) => x.aor === 'cli2@example.test');
-  assert.deepEqual(listed.map((x) => [x.ours, x.uri]), held.map((x) => [false, x.contact]));
+  assert.deepEqual(
+    listed.map((x) => [x.ours, x.uri]),
+    held.map((x) => [false, x.contact]),
+  );
   const u = run(['unregister', '--all', '--server', registrar.wsUrl, '--aor', 'sip:cli2@example.test'], env);
   assert.equal(u.status, 0, u.stderr);
   assert.match(u.stdout, /all bindings removed/);
@@ -62,8 +85,9 @@ test('bindings (fetch) and unregister --all', { timeout: 30_000 }, async () => {
 });
 
 test('parse and uri-equal: the Node CLI prints what the native CLI prints', () => {
-  const files = ['bench/b-200-10contacts.sip', 'bench/c-401-digest.sip', 'rfc4475/wsinv.sip', 'rfc4475/badvers.sip']
-    .map((f) => `${ROOT}tests/vectors/${f}`);
+  const files = ['bench/b-200-10contacts.sip', 'bench/c-401-digest.sip', 'rfc4475/wsinv.sip', 'rfc4475/badvers.sip'].map(
+    (f) => `${ROOT}tests/vectors/${f}`,
+  );
   const js = run(['parse', ...files]);
   const c = native(['parse', ...files]);
   assert.equal(js.stdout, c.stdout);
@@ -74,15 +98,29 @@ test('parse and uri-equal: the Node CLI prints what the native CLI prints', () =
 });
 
 test("--contact ';q=0.5;expires=120': the generated contact with those parameters", { timeout: 30_000 }, async () => {
-  const child = spawn('node', [CLI, 'register', '--server', registrar.wsUrl, '--aor', 'sip:cli3@example.test', '--contact', ';q=0.5;expires=120', '--json'],
-    { env: { ...process.env, SIPREG_PASSWORD: 'secret' } });
+  const child = spawn(
+    'node',
+    [CLI, 'register', '--server', registrar.wsUrl, '--aor', 'sip:cli3@example.test', '--contact', ';q=0.5;expires=120', '--json'],
+    { env: { ...process.env, SIPREG_PASSWORD: 'secret' } },
+  );
   let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { out += d; });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    out += d;
+  });
   for (let i = 0; i < 200 && !out.includes('"event":"registered"'); i++) await new Promise((r) => setTimeout(r, 50));
-  const registered = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((e) => e.event === 'registered');
+  const registered = out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l))
+    .find((e) => e.event === 'registered');
   assert.ok(registered, out);
-  assert.deepEqual(registered.bindings.map((b) => [b.ours, b.q, b.requested, b.granted]), [[true, 0.5, 120, 120]]);
+  assert.deepEqual(
+    registered.bindings.map((b) => [b.ours, b.q, b.requested, b.granted]),
+    [[true, 0.5, 120, 120]],
+  );
   const held = (await registrar.dump()).filter((b) => b.aor === 'cli3@example.test');
   assert.equal(held.length, 1);
   assert.match(held[0].contact, /^sip:\w+@\w+\.invalid;transport=ws$/);

@@ -86,11 +86,16 @@ async function listen(srv, conns) {
   return {
     url: `ws://${HOST}:${port}`,
     port,
-    get accepted() { return accepted; },
-    get open() { return conns.size; },
-    close: () => new Promise((resolve) => {
-      for (const s of conns) s.destroy();
-      srv.close(() => resolve());
-    }),
+    get accepted() {
+      return accepted;
+    },
+    get open() {
+      return conns.size;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of conns) s.destroy();
+        srv.close(() => resolve());
+      }),
   };
 }

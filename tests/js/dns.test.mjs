@@ -12,13 +12,22 @@ const srv = (priority, weight, port, target) => ({ priority, weight, port, targe
 const naptr = (order, preference, service, replacement, flags = 's') => ({ order, preference, flags, service, replacement });
 
 const RECORDS = {
-  a: { 'sip1.example.test': ['127.0.0.1'], 'sip2.example.test': ['127.0.0.2', '127.0.0.3'], 'tls.example.test': ['127.0.0.4'],
-    'plain.example.test': ['127.0.0.9'], 'w1.example.test': ['127.0.1.1'], 'w3.example.test': ['127.0.1.3'] },
+  a: {
+    'sip1.example.test': ['127.0.0.1'],
+    'sip2.example.test': ['127.0.0.2', '127.0.0.3'],
+    'tls.example.test': ['127.0.0.4'],
+    'plain.example.test': ['127.0.0.9'],
+    'w1.example.test': ['127.0.1.1'],
+    'w3.example.test': ['127.0.1.3'],
+  },
   aaaa: { 'sip2.example.test': ['::1'] },
   naptr: {
     // the RFC 3263 §4.1 shape: SIPS first, then TCP, then UDP
-    'secure.example.test': [naptr(50, 50, 'SIPS+D2T', '_sips._tcp.secure.example.test'),
-      naptr(90, 50, 'SIP+D2T', '_sip._tcp.secure.example.test'), naptr(100, 50, 'SIP+D2U', '_sip._udp.secure.example.test')],
+    'secure.example.test': [
+      naptr(50, 50, 'SIPS+D2T', '_sips._tcp.secure.example.test'),
+      naptr(90, 50, 'SIP+D2T', '_sip._tcp.secure.example.test'),
+      naptr(100, 50, 'SIP+D2U', '_sip._udp.secure.example.test'),
+    ],
     'loop.example.test': [naptr(10, 10, 'SIP+D2U', 'loop2.example.test', '')],
     'loop2.example.test': [naptr(10, 10, 'SIP+D2U', 'loop.example.test', '')],
   },
@@ -33,12 +42,21 @@ const RECORDS = {
 };
 
 let dns;
-before(async () => { dns = await startDns({ records: RECORDS }); });
-after(async () => { await dns?.stop(); });
+before(async () => {
+  dns = await startDns({ records: RECORDS });
+});
+after(async () => {
+  await dns?.stop();
+});
 
 /** Lines of dnsmasq's log with a query for `name` (type, name). */
-const queried = (name) => dns.log().split('\n').filter((l) => l.includes(`] ${name} from`))
-  .map((l) => /query\[(\w+)\]/.exec(l)?.[1]).filter(Boolean);
+const queried = (name) =>
+  dns
+    .log()
+    .split('\n')
+    .filter((l) => l.includes(`] ${name} from`))
+    .map((l) => /query\[(\w+)\]/.exec(l)?.[1])
+    .filter(Boolean);
 const brief = (ts) => ts.map((t) => `${t.transport} ${t.address}:${t.port} ${t.host} ${t.source}`);
 
 test('NAPTR selects TLS: the SIPS+D2T record of the lowest order, its SRV, its A record', async () => {

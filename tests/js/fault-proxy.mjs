@@ -67,14 +67,18 @@ import { WebSocketServer, WebSocket } from 'ws';
  */
 function forward(ws, text, binary, rules, counters) {
   counters.seen++;
-  if (rules.drop) { counters.dropped++; return; }
+  if (rules.drop) {
+    counters.dropped++;
+    return;
+  }
   const out = rules.corrupt ? rules.corrupt(text) : text;
   const send = () => {
     if (ws.readyState !== WebSocket.OPEN) return;
     ws.send(out, { binary });
     if (rules.duplicate) ws.send(out, { binary });
   };
-  if (rules.delayMs) setTimeout(send, rules.delayMs); else send();
+  if (rules.delayMs) setTimeout(send, rules.delayMs);
+  else send();
 }
 
 /**
@@ -82,8 +86,7 @@ function forward(ws, text, binary, rules, counters) {
  * @returns {Promise<FaultProxy>}
  */
 export async function startFaultProxy(upstream) {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, autoPong: false,
-    handleProtocols: (p) => (p.has('sip') ? 'sip' : false) });
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, autoPong: false, handleProtocols: (p) => (p.has('sip') ? 'sip' : false) });
   await new Promise((r) => wss.once('listening', r));
   let freezeNew = false;
   /** @param {Flow} f */
@@ -97,8 +100,13 @@ export async function startFaultProxy(upstream) {
     url: `ws://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (wss.address()).port}`,
     toClient: {},
     toServer: {},
-    counters: { toClient: { seen: 0, dropped: 0 }, toServer: { seen: 0, dropped: 0 },
-      frozen: { pings: 0, pongs: 0, frames: 0 }, pings: { toServer: 0, toClient: 0 }, pongs: { toServer: 0, toClient: 0 } },
+    counters: {
+      toClient: { seen: 0, dropped: 0 },
+      toServer: { seen: 0, dropped: 0 },
+      frozen: { pings: 0, pongs: 0, frames: 0 },
+      pings: { toServer: 0, toClient: 0 },
+      pongs: { toServer: 0, toClient: 0 },
+    },
     sockets: new Set(),
     flows: new Set(),
     accepted: 0,
@@ -115,10 +123,11 @@ export async function startFaultProxy(upstream) {
         f.server.resume();
       }
     },
-    close: () => new Promise((resolve) => {
-      for (const s of proxy.sockets) s.terminate();
-      wss.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of proxy.sockets) s.terminate();
+        wss.close(() => resolve());
+      }),
   };
   wss.on('connection', (client) => {
     proxy.accepted++;
@@ -137,13 +146,19 @@ export async function startFaultProxy(upstream) {
       for (const act of pending.splice(0)) act();
     });
     client.on('message', (data, binary) => {
-      if (flow.frozen) { counters.frozen.frames++; return; }
+      if (flow.frozen) {
+        counters.frozen.frames++;
+        return;
+      }
       const t = data.toString();
       if (server.readyState === WebSocket.OPEN) forward(server, t, binary, proxy.toServer, counters.toServer);
       else pending.push(() => forward(server, t, binary, proxy.toServer, counters.toServer));
     });
     server.on('message', (data, binary) => {
-      if (flow.frozen) { counters.frozen.frames++; return; }
+      if (flow.frozen) {
+        counters.frozen.frames++;
+        return;
+      }
       forward(client, data.toString(), binary, proxy.toClient, counters.toClient);
     });
     // control frames: passed through (neither end of the proxy answers a ping itself); towards
@@ -151,13 +166,19 @@ export async function startFaultProxy(upstream) {
     for (const kind of /** @type {const} */ (['ping', 'pong'])) {
       const counted = kind === 'ping' ? counters.pings : counters.pongs;
       client.on(kind, (data) => {
-        if (flow.frozen) { counters.frozen[`${kind}s`]++; return; }
+        if (flow.frozen) {
+          counters.frozen[`${kind}s`]++;
+          return;
+        }
         counted.toServer++;
         if (server.readyState === WebSocket.OPEN) server[kind](data);
         else pending.push(() => server[kind](data));
       });
       server.on(kind, (data) => {
-        if (flow.frozen) { counters.frozen[`${kind}s`]++; return; }
+        if (flow.frozen) {
+          counters.frozen[`${kind}s`]++;
+          return;
+        }
         counted.toClient++;
         client[kind](data);
       });

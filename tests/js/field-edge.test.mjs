@@ -29,13 +29,19 @@ test('edge proxy 407 then registrar 401: both answered, registered, the registra
   open.push(reg);
   const t = track(reg);
   const t0 = Date.now();
-  const result = await reg.register().then((d) => ({ d }), (e) => ({ e }));
+  const result = await reg.register().then(
+    (d) => ({ d }),
+    (e) => ({ e }),
+  );
   const took = Date.now() - t0;
   const sent = t.registers(t0);
   const h = (await registrar.dump()).filter((b) => b.aor === 'edgy@example.test');
   recordField('edge-407-401', {
     scenario: 'edge proxy (407, realm edge.test) + registrar (401, realm example.test), two Kamailios',
-    expect: 'registered, 3 REGISTERs', recoverMs: result.d ? took : null, registers: sent.length, bindings: h.length,
+    expect: 'registered, 3 REGISTERs',
+    recoverMs: result.d ? took : null,
+    registers: sent.length,
+    bindings: h.length,
     outcome: result.d ? result.d.info.state : `rejected (${result.e.reason}${result.e.code ? ` ${result.e.code}` : ''})`,
   });
   assert.ok(result.d, `register() rejected: ${result.e?.message} | ${t.summary(t0)}`);
@@ -67,11 +73,17 @@ test('edge proxy with a wrong password: rejected credentials for the proxy realm
   open.push(reg);
   const t = track(reg);
   const t0 = Date.now();
-  const err = await reg.register().then(() => null, (e) => e);
+  const err = await reg.register().then(
+    () => null,
+    (e) => e,
+  );
   await new Promise((r) => setTimeout(r, 3000));
   assert.ok(err, 'register() rejects');
   assert.equal(err.reason, 'credentials');
   assert.equal(err.status, 407);
   assert.equal(t.registers(t0).length, 2, t.summary(t0));
-  assert.deepEqual((await registrar.dump()).filter((b) => b.aor === 'edgebad@example.test'), []);
+  assert.deepEqual(
+    (await registrar.dump()).filter((b) => b.aor === 'edgebad@example.test'),
+    [],
+  );
 });

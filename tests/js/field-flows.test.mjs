@@ -57,13 +57,20 @@ before(async () => {
       const registrar = await startRegistrar(c.registrar);
       setups[k] = { registrar, proxy: await startFaultProxy(registrar.wsUrl) };
     }),
-    Promise.all([startRegistrar({ tcpChildren: 2 }), startRegistrar({ tcpChildren: 2 })]).then((r) => { outageRegs = r; }),
+    Promise.all([startRegistrar({ tcpChildren: 2 }), startRegistrar({ tcpChildren: 2 })]).then((r) => {
+      outageRegs = r;
+    }),
   ]);
 });
 after(async () => {
   for (const r of open) r.close();
-  await Promise.all([...Object.values(setups).map(async (s) => { await s.proxy.close(); await s.registrar.stop(); }),
-    ...outageRegs.map((r) => r.stop())]);
+  await Promise.all([
+    ...Object.values(setups).map(async (s) => {
+      await s.proxy.close();
+      await s.registrar.stop();
+    }),
+    ...outageRegs.map((r) => r.stop()),
+  ]);
 });
 
 /** @param {string} received e.g. "sip:127.0.0.1:45340;transport=ws" @returns {number | null} */
@@ -77,8 +84,13 @@ const receivedPort = (received) => Number(/127\.0\.0\.1:(\d+)/.exec(received ?? 
  */
 async function frozenFlow(k, user) {
   const { registrar, proxy } = setups[k];
-  const reg = await sipreg.createRegistration({ server: proxy.url, aor: `sip:${user}@example.test`,
-    auth: { password: 'secret' }, policy: CASES[k].policy, ...(await CASES[k].extra?.()) });
+  const reg = await sipreg.createRegistration({
+    server: proxy.url,
+    aor: `sip:${user}@example.test`,
+    auth: { password: 'secret' },
+    policy: CASES[k].policy,
+    ...(await CASES[k].extra?.()),
+  });
   open.push(reg);
   await reg.register();
   const before = (await registrar.dump()).filter((b) => b.aor === `${user}@example.test`);
@@ -92,25 +104,45 @@ async function frozenFlow(k, user) {
   // the live flows now: not frozen; their upstream end is what the registrar saw as "received"
   const livePorts = [...proxy.flows].filter((f) => !f.frozen).map((f) => f.server._socket?.localPort);
   const h = (await registrar.dump()).filter((b) => b.aor === `${user}@example.test`);
-  return { reg, t, t0, registered, failed, livePorts, h, before, proxy,
-    detect: failed ? failed.at - t0 : null, recover: registered instanceof Error ? null : registered.at - t0 };
+  return {
+    reg,
+    t,
+    t0,
+    registered,
+    failed,
+    livePorts,
+    h,
+    before,
+    proxy,
+    detect: failed ? failed.at - t0 : null,
+    recover: registered instanceof Error ? null : registered.at - t0,
+  };
 }
 
 /** @param {Awaited<ReturnType<typeof frozenFlow>>} o @param {string} id @param {string} scenario */
 function check(o, id, scenario) {
   recordField(id, {
-    scenario, expect: 'detected and replaced <= 60 s; one live binding',
-    detectMs: o.detect, recoverMs: o.recover, registers: o.t.registers(o.t0).length, bindings: o.h.length,
+    scenario,
+    expect: 'detected and replaced <= 60 s; one live binding',
+    detectMs: o.detect,
+    recoverMs: o.recover,
+    registers: o.t.registers(o.t0).length,
+    bindings: o.h.length,
     outcome: o.registered instanceof Error ? 'not registered again' : `registered again (${o.proxy.accepted} flows)`,
   });
   assert.ok(!(o.registered instanceof Error), `${o.registered.message}`);
   assert.ok(o.detect !== null, `no flowfailed: ${o.t.summary(o.t0)}`);
-  assert.ok(['flow', 'timeout'].includes(o.failed.detail.reason), `flowfailed because the probe or keep-alive went unanswered, not ${o.failed.detail.reason}`);
+  assert.ok(
+    ['flow', 'timeout'].includes(o.failed.detail.reason),
+    `flowfailed because the probe or keep-alive went unanswered, not ${o.failed.detail.reason}`,
+  );
   assert.ok(o.recover <= TARGET_MS, `registered again ${o.recover} ms after the freeze`);
   assert.equal(o.proxy.accepted, 2, 'one new flow replaced the frozen one');
   assert.equal(o.h.length, 1, `exactly one binding of ours: ${JSON.stringify(o.h)}`);
-  assert.ok(o.livePorts.includes(receivedPort(o.h[0].received)),
-    `the binding is reached over the live flow (received ${o.h[0].received}, live ${o.livePorts})`);
+  assert.ok(
+    o.livePorts.includes(receivedPort(o.h[0].received)),
+    `the binding is reached over the live flow (received ${o.h[0].received}, live ${o.livePorts})`,
+  );
 }
 
 /**
@@ -121,8 +153,12 @@ function check(o, id, scenario) {
  * @param {(reg: any) => void} onBack
  */
 async function outage(registrar, user, extra, onBack) {
-  const reg = await sipreg.createRegistration({ server: registrar.wsUrl, aor: `sip:${user}@example.test`,
-    auth: { password: 'secret' }, ...extra });
+  const reg = await sipreg.createRegistration({
+    server: registrar.wsUrl,
+    aor: `sip:${user}@example.test`,
+    auth: { password: 'secret' },
+    ...extra,
+  });
   open.push(reg);
   await reg.register();
   assert.equal((await registrar.dump()).length, 1);
@@ -135,8 +171,16 @@ async function outage(registrar, user, extra, onBack) {
   const registered = await t.next('registered', 30_000, back).catch((e) => e);
   const h = (await registrar.dump()).filter((b) => b.aor === `${user}@example.test`);
   const down = t.first('flowdown', t0);
-  return { reg, t, t0, back, registered, h, detect: down ? down.at - t0 : null,
-    recover: registered instanceof Error ? null : registered.at - back };
+  return {
+    reg,
+    t,
+    t0,
+    back,
+    registered,
+    h,
+    detect: down ? down.at - t0 : null,
+    recover: registered instanceof Error ? null : registered.at - back,
+  };
 }
 
 describe('Kamailio down for 60 s; a frozen flow (TCP open, nothing forwarded)', { concurrency: true }, () => {
@@ -145,7 +189,10 @@ describe('Kamailio down for 60 s; a frozen flow (TCP open, nothing forwarded)', 
     recordField('outage-60s-no-wake', {
       scenario: 'Kamailio stopped 60 s, started again; no signal; policy { retryBase: 2, retryMax: 20 }',
       expect: `registered <= ${RETRY_MAX_S} s after it is back`,
-      detectMs: o.detect, recoverMs: o.recover, registers: o.t.registers(o.t0).length, bindings: o.h.length,
+      detectMs: o.detect,
+      recoverMs: o.recover,
+      registers: o.t.registers(o.t0).length,
+      bindings: o.h.length,
       outcome: o.registered instanceof Error ? 'not registered' : 'registered',
     });
     assert.ok(!(o.registered instanceof Error), String(o.registered.message));
@@ -162,7 +209,10 @@ describe('Kamailio down for 60 s; a frozen flow (TCP open, nothing forwarded)', 
     recordField('outage-60s-wake', {
       scenario: 'Kamailio stopped 60 s, started again; reg.wake({ network: true }) when it is back; default policy',
       expect: 'registered <= 2 s after the wake',
-      detectMs: o.detect, recoverMs: o.recover, registers: o.t.registers(o.t0).length, bindings: o.h.length,
+      detectMs: o.detect,
+      recoverMs: o.recover,
+      registers: o.t.registers(o.t0).length,
+      bindings: o.h.length,
       outcome: o.registered instanceof Error ? 'not registered' : 'registered',
     });
     assert.ok(!(o.registered instanceof Error), String(o.registered.message));
@@ -170,23 +220,41 @@ describe('Kamailio down for 60 s; a frozen flow (TCP open, nothing forwarded)', 
     assert.equal(o.h.length, 1, 'the registrar holds our binding again');
   });
 
-  it('(freeze a1) registrar without outbound, SIP-level probes: found and replaced within 60 s, one live binding', { timeout: 120_000 }, async () => {
-    const o = await frozenFlow('a1', 'frozen-a1');
-    check(o, 'freeze-no-outbound-options', 'fault proxy freezes the flow; registrar without outbound; probe options');
-    const probes = o.t.log.filter((l) => l.at >= o.t0 && l.type === 'out' && /^OPTIONS /.test(l.detail.text));
-    assert.ok(probes.length >= 1, 'an OPTIONS probe was sent');
-  });
+  it(
+    '(freeze a1) registrar without outbound, SIP-level probes: found and replaced within 60 s, one live binding',
+    { timeout: 120_000 },
+    async () => {
+      const o = await frozenFlow('a1', 'frozen-a1');
+      check(o, 'freeze-no-outbound-options', 'fault proxy freezes the flow; registrar without outbound; probe options');
+      const probes = o.t.log.filter((l) => l.at >= o.t0 && l.type === 'out' && /^OPTIONS /.test(l.detail.text));
+      assert.ok(probes.length >= 1, 'an OPTIONS probe was sent');
+    },
+  );
 
-  it('(freeze a2) registrar without outbound, Node default (WebSocket ping probes): found and replaced within 60 s', { timeout: 120_000 }, async () => {
-    const o = await frozenFlow('a2', 'frozen-a2');
-    check(o, 'freeze-no-outbound-ping', 'fault proxy freezes the flow; registrar without outbound; Node default (WebSocket ping)');
-    assert.ok(pinged.some((at) => at >= o.t0), 'a WebSocket ping went into the frozen flow');
-  });
+  it(
+    '(freeze a2) registrar without outbound, Node default (WebSocket ping probes): found and replaced within 60 s',
+    { timeout: 120_000 },
+    async () => {
+      const o = await frozenFlow('a2', 'frozen-a2');
+      check(o, 'freeze-no-outbound-ping', 'fault proxy freezes the flow; registrar without outbound; Node default (WebSocket ping)');
+      assert.ok(
+        pinged.some((at) => at >= o.t0),
+        'a WebSocket ping went into the frozen flow',
+      );
+    },
+  );
 
-  it('(freeze b) registrar with outbound (Flow-Timer 25 s): the missing CRLF pong found, flow replaced, one live binding', { timeout: 120_000 }, async () => {
-    const o = await frozenFlow('b', 'frozen-b');
-    check(o, 'freeze-outbound', 'fault proxy freezes the flow; registrar with outbound, Flow-Timer 25 s');
-    assert.equal(o.h[0].instance, o.before[0].instance, 'the same instance: the binding replaced, not added');
-    assert.ok(o.t.log.some((l) => l.at >= o.t0 && l.type === 'out' && l.detail.text === '\r\n\r\n'), 'a CRLF ping went into the frozen flow');
-  });
+  it(
+    '(freeze b) registrar with outbound (Flow-Timer 25 s): the missing CRLF pong found, flow replaced, one live binding',
+    { timeout: 120_000 },
+    async () => {
+      const o = await frozenFlow('b', 'frozen-b');
+      check(o, 'freeze-outbound', 'fault proxy freezes the flow; registrar with outbound, Flow-Timer 25 s');
+      assert.equal(o.h[0].instance, o.before[0].instance, 'the same instance: the binding replaced, not added');
+      assert.ok(
+        o.t.log.some((l) => l.at >= o.t0 && l.type === 'out' && l.detail.text === '\r\n\r\n'),
+        'a CRLF ping went into the frozen flow',
+      );
+    },
+  );
 });

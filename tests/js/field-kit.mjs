@@ -45,8 +45,7 @@ export function recordField(id, rec) {
 /** @param {number} ms */
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const EVENTS = ['registered', 'registrationfailed', 'retry', 'flowdown', 'flowfailed', 'redirect', 'statechange',
-  'unregistered'];
+const EVENTS = ['registered', 'registrationfailed', 'retry', 'flowdown', 'flowfailed', 'redirect', 'statechange', 'unregistered'];
 
 /**
  * @typedef {object} Logged
@@ -101,11 +100,17 @@ export function track(reg) {
     /** @param {number} [since] one line of what happened since, for failure messages */
     summary(since = 0) {
       const t0 = log.find((l) => l.at >= since)?.at ?? since;
-      return log.filter((l) => l.at >= since).map((l) => {
-        const what = l.type === 'out' || l.type === 'in' ? `${l.type}:${String(l.detail.text).split('\r\n')[0].slice(0, 40)}`
-          : `${l.type}${l.detail?.reason ? `(${l.detail.reason})` : ''}${l.detail?.state ? `[${l.detail.state}]` : ''}`;
-        return `+${l.at - t0}ms ${what}`;
-      }).join(', ').slice(0, 3000);
+      return log
+        .filter((l) => l.at >= since)
+        .map((l) => {
+          const what =
+            l.type === 'out' || l.type === 'in'
+              ? `${l.type}:${String(l.detail.text).split('\r\n')[0].slice(0, 40)}`
+              : `${l.type}${l.detail?.reason ? `(${l.detail.reason})` : ''}${l.detail?.state ? `[${l.detail.state}]` : ''}`;
+          return `+${l.at - t0}ms ${what}`;
+        })
+        .join(', ')
+        .slice(0, 3000);
     },
   };
   return t;
@@ -133,9 +138,14 @@ export async function within(p, ms) {
   const t0 = Date.now();
   /** @type {NodeJS.Timeout | undefined} */
   let timer;
-  const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve({ settled: false }), ms); });
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => resolve({ settled: false }), ms);
+  });
   const r = await Promise.race([
-    p.then((value) => ({ settled: true, ok: true, value }), (error) => ({ settled: true, ok: false, error })),
+    p.then(
+      (value) => ({ settled: true, ok: true, value }),
+      (error) => ({ settled: true, ok: false, error }),
+    ),
     timeout,
   ]);
   clearTimeout(timer);

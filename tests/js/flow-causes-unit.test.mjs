@@ -25,7 +25,10 @@ const url = {};
 /** @param {net.Server} server @returns {Promise<number>} the port it listens on (127.0.0.1) */
 async function listen(server) {
   servers.push(server);
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return server.address().port;
 }
@@ -37,9 +40,29 @@ before(async () => {
   url.http = `ws://127.0.0.1:${await listen(http.createServer((req, res) => res.end('hello')))}`;
   url.silent = `ws://127.0.0.1:${await listen(net.createServer(() => {}))}`;
   dir = mkdtempSync(join(tmpdir(), 'sipreg-causes-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1'], { cwd: dir, stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'key.pem',
+      '-out',
+      'cert.pem',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { cwd: dir, stdio: 'ignore' },
+  );
   const tls = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (q, s) => s.end());
   tls.on('tlsClientError', () => {});
   url.tls = `wss://127.0.0.1:${await listen(tls)}`;
@@ -67,13 +90,20 @@ for (const [server, code, more, connectBound] of rows) {
   for (const [op, extra] of Object.entries(OPS)) {
     const bound = connectBound + extra;
     test(`${op}() against ${server}: rejects within ${bound} ms, cause ${code}`, { timeout: bound + 5000 }, async () => {
-      const reg = await sipreg.createRegistration({ server: url[server], aor: 'sip:alice@example.test',
-        connectTimeout: 1000, policy: { commandMs: 2000 } });
+      const reg = await sipreg.createRegistration({
+        server: url[server],
+        aor: 'sip:alice@example.test',
+        connectTimeout: 1000,
+        policy: { commandMs: 2000 },
+      });
       const downs = [];
       reg.addEventListener('flowdown', (e) => downs.push(e.detail));
       const t0 = performance.now();
       try {
-        const e = await reg[op]().then(() => assert.fail('resolved'), (err) => err);
+        const e = await reg[op]().then(
+          () => assert.fail('resolved'),
+          (err) => err,
+        );
         const took = performance.now() - t0;
         assert.ok(took < bound, `settled after ${Math.round(took)} ms`);
         assert.equal(e.name, 'RegistrationError', e.message);
@@ -102,7 +132,10 @@ test('close() rejects every pending promise with code "closed"', async () => {
   const pending = [reg.register(), reg.register(), reg.whenRegistered()];
   reg.close();
   const results = await Promise.allSettled(pending);
-  assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected', 'rejected']);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['rejected', 'rejected', 'rejected'],
+  );
   assert.ok(results.every((r) => r.reason.code === 'closed'));
 });
 
@@ -122,7 +155,9 @@ for (const [args, line, status] of cli) {
     // not spawnSync: the servers live in this process and must answer meanwhile
     const child = spawn('node', [CLI, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     const r = { status: await new Promise((res) => child.on('exit', res)), stderr };
     assert.equal(r.status, status, r.stderr);
     const lines = r.stderr.trim().split('\n');

@@ -11,7 +11,7 @@ const sipreg = await import(need(`${ROOT}node/index.mjs`, 'node package'));
 /** The own property names of a fresh, unused WebSocketFlow: what a flow may have. */
 const FLOW_KEYS = Object.keys(new sipreg.WebSocketFlow('ws://x.invalid', { WebSocket: FakeSocket })).sort();
 
-test('a registration\'s own flow: only its own members, reg.flow is it, close() closes it', async () => {
+test("a registration's own flow: only its own members, reg.flow is it, close() closes it", async () => {
   const reg = await sipreg.createRegistration({ server: 'ws://registrar.invalid', aor: 'sip:alice@example.test', WebSocket: FakeSocket });
   assert.deepEqual(Object.keys(reg), ['aor'], 'nothing set on the registration from outside');
   assert.ok(reg.flow instanceof sipreg.WebSocketFlow);
@@ -25,11 +25,11 @@ test('a registration\'s own flow: only its own members, reg.flow is it, close() 
   await done;
   reg.close();
   await sleep(5);
-  assert.equal(sock.readyState, 3, 'the registration\'s flow closed with it');
+  assert.equal(sock.readyState, 3, "the registration's flow closed with it");
   assert.equal(reg.flow.up, false);
 });
 
-test('a pool\'s flows: shared by their members, nothing set on them; a member\'s close leaves the flow', async () => {
+test("a pool's flows: shared by their members, nothing set on them; a member's close leaves the flow", async () => {
   const pool = new sipreg.RegistrationPool({ server: 'ws://registrar.invalid', WebSocket: FakeSocket, flows: 2 });
   try {
     const regs = [0, 1, 2, 3].map((i) => pool.add({ aor: `sip:u${i}@example.test` }));
@@ -40,7 +40,8 @@ test('a pool\'s flows: shared by their members, nothing set on them; a member\'s
     await sleep(80);
     for (const r of regs) assert.deepEqual(Object.keys(r.flow).sort(), FLOW_KEYS);
     const socks = FakeSocket.all.slice(-2);
-    for (const s of socks) for (const req of s.sent) s.deliver(answer(req, '200 OK', `Contact: ${/Contact: (<[^>]*>)/.exec(req)[1]};expires=600\r\n`));
+    for (const s of socks)
+      for (const req of s.sent) s.deliver(answer(req, '200 OK', `Contact: ${/Contact: (<[^>]*>)/.exec(req)[1]};expires=600\r\n`));
     assert.equal((await all).filter((r) => r.status === 'fulfilled').length, 4);
     regs[0].close();
     await sleep(5);

@@ -25,8 +25,13 @@ const ROWS = [
 
 test('makeFlow: ws/wss stay WebSocket; sip:/sips: servers give a SipFlow and, on another host, a Route', () => {
   for (const row of ROWS) {
-    const o = { aor: row.aor ?? AOR, server: row.server, registrar: row.registrar, transport: row.transport,
-      ...(row.given ? { route: row.route } : {}) };
+    const o = {
+      aor: row.aor ?? AOR,
+      server: row.server,
+      registrar: row.registrar,
+      transport: row.transport,
+      ...(row.given ? { route: row.route } : {}),
+    };
     const flow = makeFlow(o);
     const name = JSON.stringify(row);
     assert.equal(o.route, row.route, name);
@@ -51,12 +56,21 @@ test('makeFlow: configuration problems are SIPREG_E_CONFIG errors naming the val
     [{ aor: undefined, server: undefined }, /a server, a registrar or an AOR/],
   ];
   for (const [o, message] of rows) {
-    assert.throws(() => makeFlow({ aor: AOR, ...o }), (e) => e.code === 'SIPREG_E_CONFIG' && message.test(e.message), JSON.stringify(o));
+    assert.throws(
+      () => makeFlow({ aor: AOR, ...o }),
+      (e) => e.code === 'SIPREG_E_CONFIG' && message.test(e.message),
+      JSON.stringify(o),
+    );
   }
 });
 
 test('sipUriParts: host, port, transport of SIP URIs', () => {
-  assert.deepEqual(sipUriParts('sip:alice@Example.TEST:5070;transport=TCP'), { secure: false, host: 'example.test', port: 5070, transport: 'tcp' });
+  assert.deepEqual(sipUriParts('sip:alice@Example.TEST:5070;transport=TCP'), {
+    secure: false,
+    host: 'example.test',
+    port: 5070,
+    transport: 'tcp',
+  });
   assert.deepEqual(sipUriParts('<sips:[2001:db8::1]>'), { secure: true, host: '2001:db8::1', port: null, transport: null });
   assert.equal(sipUriParts('tel:+15551234'), null);
 });
@@ -82,18 +96,27 @@ class Scripted extends EventTarget {
   }
   #down(code, wasUp, extra = {}) {
     this.up = false;
-    this.dispatchEvent(new CustomEvent('down', { detail: { code: 0, reason: code, wasUp, requested: false, cause: { code, message: code, ...extra } } }));
+    this.dispatchEvent(
+      new CustomEvent('down', { detail: { code: 0, reason: code, wasUp, requested: false, cause: { code, message: code, ...extra } } }),
+    );
   }
-  send() { return this.up; }
-  fail(why) { if (this.up) this.#down('failed', true, { why }); }
-  close() { this.up = false; }
+  send() {
+    return this.up;
+  }
+  fail(why) {
+    if (this.up) this.#down('failed', true, { why });
+  }
+  close() {
+    this.up = false;
+  }
 }
 
 function scripted(targets) {
   const log = [];
   const events = [];
   const flow = new SipFlow({ locate: () => targets, open: (t, k) => new Scripted(t, k, log) });
-  for (const type of ['up', 'down']) flow.addEventListener(type, (e) => events.push(type === 'up' ? `up ${flow.target.port}` : `down ${e.detail.cause.code}`));
+  for (const type of ['up', 'down'])
+    flow.addEventListener(type, (e) => events.push(type === 'up' ? `up ${flow.target.port}` : `down ${e.detail.cause.code}`));
   const settle = () => new Promise((r) => setTimeout(r, 5));
   return { flow, log, events, settle };
 }
@@ -125,7 +148,7 @@ test('SipFlow failover: refused targets are passed over inside one connect; fail
   assert.equal(flow.lastCause.code, 'tls');
 });
 
-test('SipFlow connect(\'tcp\'): the UDP flow gives way (down, requested) and TCP goes to the same target (RFC 3261 §18.1.1)', async () => {
+test("SipFlow connect('tcp'): the UDP flow gives way (down, requested) and TCP goes to the same target (RFC 3261 §18.1.1)", async () => {
   const targets = [{ transport: 'udp', host: 'a', address: '127.0.0.1', port: 5060, plan: [] }];
   const { flow, log, events, settle } = scripted(targets);
   const downs = [];
@@ -146,10 +169,13 @@ test('SipFlow connect(\'tcp\'): the UDP flow gives way (down, requested) and TCP
 
 test('SipFlow: a locate failure is a down with its code; the next connect locates again', async () => {
   let calls = 0;
-  const flow = new SipFlow({ name: 'sip:nowhere.test', locate: async () => {
-    calls++;
-    throw Object.assign(new Error('no records for nowhere.test'), { code: 'ENOTFOUND' });
-  } });
+  const flow = new SipFlow({
+    name: 'sip:nowhere.test',
+    locate: async () => {
+      calls++;
+      throw Object.assign(new Error('no records for nowhere.test'), { code: 'ENOTFOUND' });
+    },
+  });
   const downs = [];
   flow.addEventListener('down', (e) => downs.push(e.detail));
   flow.connect();
@@ -157,15 +183,23 @@ test('SipFlow: a locate failure is a down with its code; the next connect locate
   flow.connect();
   await new Promise((r) => setTimeout(r, 5));
   assert.equal(calls, 2);
-  assert.deepEqual(downs.map((d) => [d.cause.code, d.wasUp]), [['ENOTFOUND', false], ['ENOTFOUND', false]]);
+  assert.deepEqual(
+    downs.map((d) => [d.cause.code, d.wasUp]),
+    [
+      ['ENOTFOUND', false],
+      ['ENOTFOUND', false],
+    ],
+  );
   assert.match(downs[0].cause.message, /nowhere\.test/);
   assert.equal(flow.url, 'sip:nowhere.test', 'errors name what was located while no target is known');
 });
 
 test('RegistrationPool keeps to WebSocket: a sip: server is a clear configuration error', async () => {
   const { RegistrationPool } = await import(`${ROOT}node/index.mjs`);
-  assert.throws(() => new RegistrationPool({ server: 'sip:127.0.0.1;transport=tcp' }),
-    (e) => e.code === 'SIPREG_E_CONFIG' && /ws:\/\/ or wss:\/\/ server, got "sip:127\.0\.0\.1;transport=tcp"/.test(e.message));
+  assert.throws(
+    () => new RegistrationPool({ server: 'sip:127.0.0.1;transport=tcp' }),
+    (e) => e.code === 'SIPREG_E_CONFIG' && /ws:\/\/ or wss:\/\/ server, got "sip:127\.0\.0\.1;transport=tcp"/.test(e.message),
+  );
   const pool = new RegistrationPool({ server: 'ws://127.0.0.1:1' });
   pool.close();
 });

@@ -46,9 +46,17 @@ class FakeFlow extends EventTarget {
       this.dispatchEvent(new Event('up'));
     }, 1);
   }
-  send(text) { this.sent.push(text); return true; }
-  fail(why) { this.fails.push(why); this.#down('failed'); }
-  close() { this.up = false; }
+  send(text) {
+    this.sent.push(text);
+    return true;
+  }
+  fail(why) {
+    this.fails.push(why);
+    this.#down('failed');
+  }
+  close() {
+    this.up = false;
+  }
   #down(code) {
     this.up = false;
     this.lastCause = { code, message: code };
@@ -60,24 +68,36 @@ class FakeFlow extends EventTarget {
     assert.ok(this.sent.length >= n, `expected ${n} sends, got ${this.sent.length}`);
     return this.sent[n - 1];
   }
-  deliver(text) { this.ontext?.(text); }
+  deliver(text) {
+    this.ontext?.(text);
+  }
 }
 
 /** A registration over a FakeFlow of `kind`, made through bind()'s makeFlow hook. */
 async function setup(kind, options = {}) {
   const api = lib.bind(core, { WebSocket: null, makeFlow: () => new FakeFlow(kind) });
-  const reg = await api.createRegistration({ server: 'sip:registrar.invalid', aor: 'sip:alice@example.test',
-    auth: { password: 'secret' }, outbound: false, ...options });
+  const reg = await api.createRegistration({
+    server: 'sip:registrar.invalid',
+    aor: 'sip:alice@example.test',
+    auth: { password: 'secret' },
+    outbound: false,
+    ...options,
+  });
   return { reg, flow: FakeFlow.last };
 }
 
-const CHALLENGE = 'WWW-Authenticate: Digest realm="example.test", nonce="0123456789abcdef0123456789abcdef", ' +
+const CHALLENGE =
+  'WWW-Authenticate: Digest realm="example.test", nonce="0123456789abcdef0123456789abcdef", ' +
   'qop="auth", opaque="feedfacefeedfacefeedfacefeedface"\r\n';
 
-test('setFlow: the flow\'s kind and local address become Via sent-by and the generated Contact', async () => {
+test("setFlow: the flow's kind and local address become Via sent-by and the generated Contact", async () => {
   const rows = [
     { kind: 'udp', via: 'Via: SIP/2.0/UDP 192.0.2.7:40001;rport;branch=', contact: /Contact: <sip:\w+@192\.0\.2\.7:40001>\r\n/ },
-    { kind: 'tcp', via: 'Via: SIP/2.0/TCP [2001:db8::7]:40001;branch=', contact: /Contact: <sip:\w+@\[2001:db8::7\]:40001;transport=tcp>\r\n/ },
+    {
+      kind: 'tcp',
+      via: 'Via: SIP/2.0/TCP [2001:db8::7]:40001;branch=',
+      contact: /Contact: <sip:\w+@\[2001:db8::7\]:40001;transport=tcp>\r\n/,
+    },
   ];
   for (const row of rows) {
     const { reg, flow } = await setup(row.kind);
@@ -103,9 +123,14 @@ test('a local address the core refuses is an error event; the flow is still used
   try {
     const errors = [];
     reg.addEventListener('error', (e) => errors.push(e.detail));
-    flow.connect = function (kind) { // this flow reports an address that is no URI host
+    flow.connect = function (kind) {
+      // this flow reports an address that is no URI host
       this.connects.push(kind);
-      setTimeout(() => { this.up = true; this.local = { address: 'not a host', port: 5060 }; this.dispatchEvent(new Event('up')); }, 1);
+      setTimeout(() => {
+        this.up = true;
+        this.local = { address: 'not a host', port: 5060 };
+        this.dispatchEvent(new Event('up'));
+      }, 1);
     };
     reg.register().catch(() => {});
     const first = await flow.nth(1);
@@ -117,7 +142,7 @@ test('a local address the core refuses is an error event; the flow is still used
   }
 });
 
-test('a REGISTER larger than policy.udpMax: connect(\'tcp\'), then it goes over TCP (RFC 3261 §18.1.1)', async () => {
+test("a REGISTER larger than policy.udpMax: connect('tcp'), then it goes over TCP (RFC 3261 §18.1.1)", async () => {
   const { reg, flow } = await setup('udp', { policy: { udpMax: 600 } });
   try {
     const done = reg.register();
@@ -145,7 +170,9 @@ test('a REGISTER larger than policy.udpMax: connect(\'tcp\'), then it goes over 
 
 test('from, route and policy.alternates reach the core: a 503 drops the flow (fail) and the attempt goes again at once', async () => {
   const { reg, flow } = await setup('tcp', {
-    from: 'sip:assistant@example.test', route: 'sip:edge.example.test:5070', policy: { alternates: 1 },
+    from: 'sip:assistant@example.test',
+    route: 'sip:edge.example.test:5070',
+    policy: { alternates: 1 },
   });
   try {
     const failed = [];
@@ -174,12 +201,17 @@ test('from, route and policy.alternates reach the core: a 503 drops the flow (fa
 });
 
 test('a configuration problem in the new options names the option and the value', async () => {
-  await assert.rejects(setup('udp', { route: 'http://proxy.test' }),
-    (e) => e.code === 'SIPREG_E_CONFIG' && /route .*must be a sip: or sips: URI, got "http:\/\/proxy\.test"/.test(e.message));
-  await assert.rejects(setup('udp', { from: 'tel:+15551234' }),
-    (e) => e.code === 'SIPREG_E_CONFIG' && /from .*got "tel:\+15551234"/.test(e.message));
-  await assert.rejects(setup('udp', { policy: { alternates: -1 } }),
-    (e) => e.code === 'SIPREG_E_CONFIG' && e.key === 'alternates' && e.value === -1);
-  await assert.rejects(setup('udp', { policy: { udpMax: 70000 } }),
-    (e) => e.code === 'SIPREG_E_CONFIG' && e.key === 'udp-max');
+  await assert.rejects(
+    setup('udp', { route: 'http://proxy.test' }),
+    (e) => e.code === 'SIPREG_E_CONFIG' && /route .*must be a sip: or sips: URI, got "http:\/\/proxy\.test"/.test(e.message),
+  );
+  await assert.rejects(
+    setup('udp', { from: 'tel:+15551234' }),
+    (e) => e.code === 'SIPREG_E_CONFIG' && /from .*got "tel:\+15551234"/.test(e.message),
+  );
+  await assert.rejects(
+    setup('udp', { policy: { alternates: -1 } }),
+    (e) => e.code === 'SIPREG_E_CONFIG' && e.key === 'alternates' && e.value === -1,
+  );
+  await assert.rejects(setup('udp', { policy: { udpMax: 70000 } }), (e) => e.code === 'SIPREG_E_CONFIG' && e.key === 'udp-max');
 });

@@ -17,8 +17,12 @@ async function sent(sock, n, waitMs = 1000) {
 /** A registration on a fake socket, with every event recorded. */
 async function setup(extra = {}) {
   const reg = await sipreg.createRegistration({
-    server: 'ws://registrar.invalid', aor: 'sip:alice@example.test', WebSocket: FakeSocket,
-    auth: { password: 'secret' }, contacts: [{ uri: 'sip:abc@xyz.invalid;transport=ws' }], ...extra,
+    server: 'ws://registrar.invalid',
+    aor: 'sip:alice@example.test',
+    WebSocket: FakeSocket,
+    auth: { password: 'secret' },
+    contacts: [{ uri: 'sip:abc@xyz.invalid;transport=ws' }],
+    ...extra,
   });
   const events = [];
   for (const t of ['statechange', 'registered', 'registrationfailed', 'retry', 'bindings', 'unregistered', 'error', 'message']) {
@@ -41,7 +45,9 @@ test('register() connects with subprotocol sip, answers the 401, and resolves on
   const second = await sent(sock, 2);
   assert.match(second, /Authorization: Digest username="alice"/);
   let settled = false;
-  done.then(() => { settled = true; });
+  done.then(() => {
+    settled = true;
+  });
   await sleep(5);
   assert.equal(settled, false, 'the promise must not settle on sending');
   sock.deliver(answer(second, '200 OK', OK()));
@@ -52,7 +58,10 @@ test('register() connects with subprotocol sip, answers the 401, and resolves on
   assert.equal(detail.info.bindings[0].granted, 600);
   const now = Date.now();
   assert.ok(detail.info.refreshAt > now + 250_000 && detail.info.refreshAt < now + 600_000, 'refreshAt is a Unix time in the window');
-  assert.deepEqual(events.filter((e) => e.type === 'statechange').map((e) => e.detail.state), ['registering', 'registered']);
+  assert.deepEqual(
+    events.filter((e) => e.type === 'statechange').map((e) => e.detail.state),
+    ['registering', 'registered'],
+  );
   assert.equal(events.filter((e) => e.type === 'message' && e.detail.direction === 'out').length, 2);
   reg.close();
 });
@@ -103,7 +112,10 @@ test('fetch() resolves with the bindings; unregister({all}) resolves on the 200'
   sock.deliver(answer(fetchReq, '200 OK', OK('<sip:abc@xyz.invalid;transport=ws>;expires=500, <sip:other@x.invalid>;expires=90')));
   const bindings = await f;
   assert.equal(bindings.length, 2);
-  assert.deepEqual(bindings.map((b) => b.ours), [true, false]);
+  assert.deepEqual(
+    bindings.map((b) => b.ours),
+    [true, false],
+  );
   const u = reg.unregister({ all: true });
   const unreg = await sent(sock, 3);
   assert.match(unreg, /Contact: \*\r\nExpires: 0\r\n/);
@@ -141,7 +153,8 @@ test('RegistrationPool: one flow, responses routed by Call-ID, paced', async () 
   for (let i = 0; i < 400 && sock.sent.length < 50; i++) await sleep(2);
   assert.equal(sock.sent.length, 50);
   assert.equal(FakeSocket.all.filter((s) => s.url === 'ws://registrar.invalid' && s.readyState === 1).length >= 1, true);
-  for (const req of [...sock.sent].reverse()) sock.deliver(answer(req, '200 OK', 'Expires: 600\r\n' + OK(/Contact: <([^>]*)>/.exec(req)[0].slice(9))));
+  for (const req of [...sock.sent].reverse())
+    sock.deliver(answer(req, '200 OK', 'Expires: 600\r\n' + OK(/Contact: <([^>]*)>/.exec(req)[0].slice(9))));
   const results = await all;
   assert.equal(results.filter((r) => r.status === 'fulfilled').length, 50);
   assert.ok(pool.registrations.every((r) => r.state === 'registered'));
@@ -150,12 +163,18 @@ test('RegistrationPool: one flow, responses routed by Call-ID, paced', async () 
 
 test('the glue holds no SIP knowledge: no header names, methods or status codes', () => {
   const dir = `${ROOT}bindings/js/`;
-  const words = /\b(REGISTER|INVITE|Via|Contact|Expires|CSeq|Call-ID|WWW-Authenticate|Authorization|Min-Expires|Retry-After|SIP\/2\.0|z9hG4bK)\b|\b(401|407|423|439|503)\b/;
+  const words =
+    /\b(REGISTER|INVITE|Via|Contact|Expires|CSeq|Call-ID|WWW-Authenticate|Authorization|Min-Expires|Retry-After|SIP\/2\.0|z9hG4bK)\b|\b(401|407|423|439|503)\b/;
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.mjs'))) {
-    readFileSync(dir + f, 'utf8').split('\n').forEach((line, i) => {
-      const code = line.replace(/\/\/.*$/, '').replace(/^\s*\*.*$/, '').replace(/\/\*.*?\*\//g, '');
-      assert.doesNotMatch(code, words, `${f}:${i + 1}: ${line.trim()}`);
-    });
+    readFileSync(dir + f, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        const code = line
+          .replace(/\/\/.*$/, '')
+          .replace(/^\s*\*.*$/, '')
+          .replace(/\/\*.*?\*\//g, '');
+        assert.doesNotMatch(code, words, `${f}:${i + 1}: ${line.trim()}`);
+      });
   }
 });
 
@@ -168,10 +187,10 @@ test('keep-alive: CRLF pings, pongs clear the deadline, a missing pong drops and
     let sock = (await sleep(5), FakeSocket.last);
     sock.deliver(answer(await sent(sock, 1), '200 OK', OK()));
     await r;
-    const ping = await sent(sock, 2, 2000);      // within U[0.8, 1.0] s
+    const ping = await sent(sock, 2, 2000); // within U[0.8, 1.0] s
     assert.equal(ping, '\r\n\r\n');
-    sock.deliver('\r\n');                        // pong
-    await sent(sock, 3, 2000);                   // the next ping; this one goes unanswered
+    sock.deliver('\r\n'); // pong
+    await sent(sock, 3, 2000); // the next ping; this one goes unanswered
     for (let i = 0; i < 100 && FakeSocket.last === sock; i++) await sleep(10);
     assert.equal(failed.length, 1, 'flowfailed after the pong timeout');
     assert.notEqual(FakeSocket.last, sock, 'the dead flow was replaced');
@@ -196,8 +215,13 @@ test('Call-IDs, tags, branches and cnonces are unpredictable: 200 registrations 
   }
   for (let i = 0; i < 500 && sock.sent.length < 400; i++) await sleep(2);
   const field = (re) => sock.sent.map((m) => re.exec(m)?.[1]).filter(Boolean);
-  for (const [name, re, n] of [['Call-ID', /Call-ID: (.*)\r\n/, 200], ['From tag', /;tag=(\w+)/, 200],
-    ['branch', /branch=(z9hG4bK\w+)/, 400], ['cnonce', /cnonce="([^"]+)"/, 200], ['contact', /Contact: <([^>]+)>/, 200]]) {
+  for (const [name, re, n] of [
+    ['Call-ID', /Call-ID: (.*)\r\n/, 200],
+    ['From tag', /;tag=(\w+)/, 200],
+    ['branch', /branch=(z9hG4bK\w+)/, 400],
+    ['cnonce', /cnonce="([^"]+)"/, 200],
+    ['contact', /Contact: <([^>]+)>/, 200],
+  ]) {
     const values = field(re);
     assert.equal(new Set(values).size, n, `${name}: ${values.length} values, ${new Set(values).size} distinct`);
   }

@@ -32,11 +32,19 @@ export function transcriptMessages(file) {
 export function messageVectors() {
   const vectors = [];
   for (const dir of ['rfc4475', 'bench']) {
-    for (const f of readdirSync(`${ROOT}tests/vectors/${dir}`).filter((n) => n.endsWith('.sip')).sort()) {
-      vectors.push({ label: `${dir}/${f}`, path: `${ROOT}tests/vectors/${dir}/${f}`, bytes: readFileSync(`${ROOT}tests/vectors/${dir}/${f}`) });
+    for (const f of readdirSync(`${ROOT}tests/vectors/${dir}`)
+      .filter((n) => n.endsWith('.sip'))
+      .sort()) {
+      vectors.push({
+        label: `${dir}/${f}`,
+        path: `${ROOT}tests/vectors/${dir}/${f}`,
+        bytes: readFileSync(`${ROOT}tests/vectors/${dir}/${f}`),
+      });
     }
   }
-  for (const f of readdirSync(`${ROOT}tests/vectors/kamailio`).filter((n) => n.endsWith('.txt')).sort()) {
+  for (const f of readdirSync(`${ROOT}tests/vectors/kamailio`)
+    .filter((n) => n.endsWith('.txt'))
+    .sort()) {
     vectors.push(...transcriptMessages(`${ROOT}tests/vectors/kamailio/${f}`));
   }
   return vectors;
@@ -69,29 +77,42 @@ export class FakeSocket extends EventTarget {
     FakeSocket.last = this;
     FakeSocket.all.push(this);
     setTimeout(() => {
-      if (FakeSocket.refuse) { this.readyState = 3; this.onclose?.({ code: 1006, reason: '' }); return; }
+      if (FakeSocket.refuse) {
+        this.readyState = 3;
+        this.onclose?.({ code: 1006, reason: '' });
+        return;
+      }
       this.readyState = 1;
       this.protocol = 'sip';
       this.onopen?.({});
     }, 1);
   }
-  send(text) { this.sent.push(text); }
+  send(text) {
+    this.sent.push(text);
+  }
   close(code = 1000, reason = '') {
     if (this.readyState === 3) return;
     this.readyState = 3;
     setTimeout(() => this.onclose?.({ code, reason }), 0);
   }
   /** Deliver a frame to the client. */
-  deliver(data) { this.onmessage?.({ data }); }
+  deliver(data) {
+    this.onmessage?.({ data });
+  }
   /** Drop the connection as the network would. */
-  drop() { this.readyState = 3; this.onclose?.({ code: 1006, reason: '' }); }
+  drop() {
+    this.readyState = 3;
+    this.onclose?.({ code: 1006, reason: '' });
+  }
 }
 
 /** A response to `request` (a REGISTER text) with the given status line and extra header lines. */
 export function answer(request, statusLine, extra = '') {
   const h = (name) => new RegExp(`^${name}: (.*)$`, 'mi').exec(request)?.[1] ?? '';
-  return `SIP/2.0 ${statusLine}\r\nVia: ${h('Via')};received=127.0.0.1\r\nFrom: ${h('From')}\r\n` +
-    `To: ${h('To')};tag=srv\r\nCall-ID: ${h('Call-ID')}\r\nCSeq: ${h('CSeq')}\r\n${extra}Content-Length: 0\r\n\r\n`;
+  return (
+    `SIP/2.0 ${statusLine}\r\nVia: ${h('Via')};received=127.0.0.1\r\nFrom: ${h('From')}\r\n` +
+    `To: ${h('To')};tag=srv\r\nCall-ID: ${h('Call-ID')}\r\nCSeq: ${h('CSeq')}\r\n${extra}Content-Length: 0\r\n\r\n`
+  );
 }
 
 /** Resolve after `ms`. */
@@ -112,8 +133,12 @@ export function useRegistrar(options = {}) {
     /** A registration of sip:<user>@example.test (password "secret"), closed after the file. */
     async make(user, extra = {}) {
       const { createRegistration } = await import(need(`${ROOT}node/index.mjs`, 'node package'));
-      const reg = await createRegistration({ server: ctx.registrar.wsUrl, aor: `sip:${user}@example.test`,
-        auth: { password: 'secret' }, ...extra });
+      const reg = await createRegistration({
+        server: ctx.registrar.wsUrl,
+        aor: `sip:${user}@example.test`,
+        auth: { password: 'secret' },
+        ...extra,
+      });
       ctx.open.push(reg);
       return reg;
     },

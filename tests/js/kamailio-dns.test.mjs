@@ -19,22 +19,27 @@ const sipreg = await import(need(`${ROOT}node/index.mjs`, 'node package'));
 
 before(async () => {
   [first, second] = await Promise.all([startRegistrar(), startRegistrar({ tls: true })]);
-  dns = await startDns({ records: {
-    // RFC 3263 §4.1: UDP offered through NAPTR, its SRV lists both registrars, the first preferred
-    naptr: {
-      'example.test': [{ order: 10, preference: 10, flags: 's', service: 'SIP+D2U', replacement: '_sip._udp.example.test' }],
-      // the §4.1 recommendation: SIPS first (lower order), then SIP over UDP
-      'secure.example.test': [{ order: 10, preference: 10, flags: 's', service: 'SIPS+D2T', replacement: '_sips._tcp.secure.example.test' },
-        { order: 20, preference: 10, flags: 's', service: 'SIP+D2U', replacement: '_sip._udp.example.test' }],
+  dns = await startDns({
+    records: {
+      // RFC 3263 §4.1: UDP offered through NAPTR, its SRV lists both registrars, the first preferred
+      naptr: {
+        'example.test': [{ order: 10, preference: 10, flags: 's', service: 'SIP+D2U', replacement: '_sip._udp.example.test' }],
+        // the §4.1 recommendation: SIPS first (lower order), then SIP over UDP
+        'secure.example.test': [
+          { order: 10, preference: 10, flags: 's', service: 'SIPS+D2T', replacement: '_sips._tcp.secure.example.test' },
+          { order: 20, preference: 10, flags: 's', service: 'SIP+D2U', replacement: '_sip._udp.example.test' },
+        ],
+      },
+      srv: {
+        '_sip._udp.example.test': [
+          { priority: 10, weight: 0, port: first.udpPort, target: 'sip1.example.test' },
+          { priority: 20, weight: 0, port: second.udpPort, target: 'sip2.example.test' },
+        ],
+        '_sips._tcp.secure.example.test': [{ priority: 10, weight: 0, port: second.tlsPort, target: 'sip2.example.test' }],
+      },
+      a: { 'sip1.example.test': ['127.0.0.1'], 'sip2.example.test': ['127.0.0.1'] },
     },
-    srv: {
-      '_sip._udp.example.test': [
-        { priority: 10, weight: 0, port: first.udpPort, target: 'sip1.example.test' },
-        { priority: 20, weight: 0, port: second.udpPort, target: 'sip2.example.test' }],
-      '_sips._tcp.secure.example.test': [{ priority: 10, weight: 0, port: second.tlsPort, target: 'sip2.example.test' }],
-    },
-    a: { 'sip1.example.test': ['127.0.0.1'], 'sip2.example.test': ['127.0.0.1'] },
-  } });
+  });
 });
 
 after(async () => {
@@ -49,9 +54,14 @@ after(async () => {
  */
 async function make(user, extra = {}, domain = 'example.test') {
   const reg = await sipreg.createRegistration({
-    aor: `sip:${user}@${domain}`, auth: { password: 'secret' }, dns: [dns.server], expires: 600, ...extra,
+    aor: `sip:${user}@${domain}`,
+    auth: { password: 'secret' },
+    dns: [dns.server],
+    expires: 600,
+    ...extra,
     // Timer F = 64·T1 = 3.2 s; one retry on another server per attempt (§4.3)
-    policy: { t1Ms: 50, alternates: 1 }, connectTimeout: 2000,
+    policy: { t1Ms: 50, alternates: 1 },
+    connectTimeout: 2000,
   });
   open.push(reg);
   return reg;
@@ -75,7 +85,9 @@ test('NAPTR → SRV → A: registers at the preferred registrar; info.target say
   assert.equal((await held(first, 'd1')).length, 1, 'the first registrar holds the binding');
   assert.equal((await held(second, 'd1')).length, 0, 'the second holds nothing');
   const sent = [];
-  reg.addEventListener('message', (e) => { if (e.detail.direction === 'out') sent.push(e.detail.text); });
+  reg.addEventListener('message', (e) => {
+    if (e.detail.direction === 'out') sent.push(e.detail.text);
+  });
   await reg.unregister();
   assert.match(sent[0], /^REGISTER sip:example\.test SIP\/2\.0\r\n/, 'the Request-URI is not rewritten (§4)');
   assert.match(sent[0], /\r\nVia: SIP\/2\.0\/UDP 127\.0\.0\.1:\d+;/);
@@ -87,7 +99,13 @@ test('NAPTR offers TLS first: registered over TLS at the SIPS+D2T target', async
   // would check the domain): the test says which name to expect
   const reg = await make('d5', { tls: { ca: second.pki.ca, servername: 'localhost' } }, 'secure.example.test');
   await reg.register();
-  assert.deepEqual(where(reg.info.target), { transport: 'tls', host: 'sip2.example.test', port: second.tlsPort, address: '127.0.0.1', source: 'naptr' });
+  assert.deepEqual(where(reg.info.target), {
+    transport: 'tls',
+    host: 'sip2.example.test',
+    port: second.tlsPort,
+    address: '127.0.0.1',
+    source: 'naptr',
+  });
   const h = await held(second, 'd5', 'secure.example.test');
   assert.equal(h.length, 1);
   assert.equal(h[0].socket, `tls:127.0.0.1:${second.tlsPort}`, 'the registrar got it over TLS');
@@ -97,7 +115,10 @@ test('NAPTR offers TLS first: registered over TLS at the SIPS+D2T target', async
 
 test('a domain without NAPTR, SRV or A records: register() rejects, its cause ENOTFOUND naming the domain', async () => {
   const reg = await make('d6', {}, 'nowhere.example.test');
-  const err = await reg.register().then(() => null, (e) => e);
+  const err = await reg.register().then(
+    () => null,
+    (e) => e,
+  );
   assert.ok(err, 'rejected');
   assert.equal(err.cause?.code, 'ENOTFOUND', JSON.stringify(err.cause));
   assert.match(err.message, /no flow to sip:nowhere\.example\.test \(ENOTFOUND\)/);
@@ -146,6 +167,12 @@ test('the first is down (port closed, ICMP refused): the second at once', async 
   assert.deepEqual(where(reg.info.target), sip2());
   assert.ok(Date.now() - t0 < 3000, `no Timer F wait: ${Date.now() - t0} ms`);
   assert.equal((await held(second, 'd4')).length, 1);
-  assert.deepEqual((await second.dump()).map((b) => b.aor).filter((a) => a.endsWith('@example.test')).sort(),
-    ['d2@example.test', 'd3@example.test', 'd4@example.test'], 'every failover ended at the second');
+  assert.deepEqual(
+    (await second.dump())
+      .map((b) => b.aor)
+      .filter((a) => a.endsWith('@example.test'))
+      .sort(),
+    ['d2@example.test', 'd3@example.test', 'd4@example.test'],
+    'every failover ended at the second',
+  );
 });

@@ -16,7 +16,9 @@ test('frozen registrar: Timer F, no immediate retry, back-off, recovery after SI
   const reg = await make('f1', { policy: { t1Ms: 50, retryBase: 1 } });
   await reg.register();
   const out = [];
-  reg.addEventListener('message', (e) => { if (e.detail.direction === 'out') out.push(Date.now()); });
+  reg.addEventListener('message', (e) => {
+    if (e.detail.direction === 'out') out.push(Date.now());
+  });
   ctx.registrar.freeze();
   try {
     const failed = reg.register().catch((e) => e);
@@ -56,10 +58,12 @@ test('a reload continues the same binding from the exported state: one binding, 
   await first.register();
   const state = first.export();
   assert.doesNotMatch(state, /secret/);
-  first.close();                         // the page goes away without unregistering
+  first.close(); // the page goes away without unregistering
   const second = await make('f3', { state });
   const sent = [];
-  second.addEventListener('message', (e) => { if (e.detail.direction === 'out') sent.push(e.detail.text); });
+  second.addEventListener('message', (e) => {
+    if (e.detail.direction === 'out') sent.push(e.detail.text);
+  });
   const d = await second.register();
   assert.equal(sent.length, 1, 'the cached nonce answers up front: no 401 round trip');
   assert.equal(d.info.bindings.filter((b) => b.ours).length, 1);
@@ -70,7 +74,10 @@ test('a reload continues the same binding from the exported state: one binding, 
   fresh.addEventListener('error', (e) => errors.push(e.detail));
   await sleep(10);
   assert.equal(fresh.stateError?.code, 'SIPREG_E_STATE_BLOB');
-  assert.deepEqual(errors.map((e) => e.code), ['SIPREG_E_STATE_BLOB']);
+  assert.deepEqual(
+    errors.map((e) => e.code),
+    ['SIPREG_E_STATE_BLOB'],
+  );
   await fresh.register();
   assert.equal((await held('f3b')).length, 1);
 });
@@ -81,7 +88,17 @@ test('credentials never appear in events, errors or messages; HA1 can replace th
   const ha1 = createHash('md5').update(`f4:example.test:${password}`).digest('hex');
   const seen = [];
   const capture = (reg) => {
-    for (const t of ['statechange', 'registered', 'unregistered', 'registrationfailed', 'retry', 'bindings', 'message', 'error', 'expiring']) {
+    for (const t of [
+      'statechange',
+      'registered',
+      'unregistered',
+      'registrationfailed',
+      'retry',
+      'bindings',
+      'message',
+      'error',
+      'expiring',
+    ]) {
       reg.addEventListener(t, (e) => seen.push(JSON.stringify(e.detail)));
     }
   };
@@ -108,14 +125,18 @@ test('credentials never appear in events, errors or messages; HA1 can replace th
 });
 
 test('registrar restart under a pool of 1,000: paced recovery (no thundering herd), every binding back', { timeout: 60_000 }, async () => {
-  const N = 1000, rate = 1000;
+  const N = 1000,
+    rate = 1000;
   const pool = new sipreg.RegistrationPool({ server: ctx.registrar.wsUrl, flows: 2, rate });
   for (let i = 0; i < N; i++) pool.add({ aor: `sip:herd${i}@example.test`, auth: { password: 'secret' }, policy: { retryBase: 1 } });
   const first = await pool.registerAll();
   assert.equal(first.filter((r) => r.status === 'fulfilled').length, N);
   const sends = [];
   const back = Promise.all(pool.registrations.map((r) => once(r, 'registered')));
-  for (const r of pool.registrations) r.addEventListener('message', (e) => { if (e.detail.direction === 'out') sends.push(Date.now()); });
+  for (const r of pool.registrations)
+    r.addEventListener('message', (e) => {
+      if (e.detail.direction === 'out') sends.push(Date.now());
+    });
   await ctx.registrar.restart();
   await back;
   // (the registrations of the earlier tests re-register too: count only this pool's AORs)

@@ -17,7 +17,9 @@ const PONG = '\r\n';
 let registrar;
 const open = [];
 
-before(async () => { registrar = await startRegistrar({ outbound: true, flowTimer: FLOW_TIMER }); });
+before(async () => {
+  registrar = await startRegistrar({ outbound: true, flowTimer: FLOW_TIMER });
+});
 after(async () => {
   registrar?.thaw();
   for (const r of open) r.close();
@@ -38,18 +40,30 @@ function countingWebSocket() {
 
 /** A registration against the outbound registrar, with a log of every message (time, direction, text). */
 async function make(user, extra = {}) {
-  const reg = await sipreg.createRegistration({ server: registrar.wsUrl, aor: `sip:${user}@example.test`,
-    auth: { password: 'secret' }, ...extra });
+  const reg = await sipreg.createRegistration({
+    server: registrar.wsUrl,
+    aor: `sip:${user}@example.test`,
+    auth: { password: 'secret' },
+    ...extra,
+  });
   open.push(reg);
   reg.log = [];
   reg.addEventListener('message', (e) => reg.log.push({ at: Date.now(), dir: e.detail.direction, text: e.detail.text }));
   return reg;
 }
 const held = async (user) => (await registrar.dump()).filter((b) => b.aor === `${user}@example.test`);
-const once = (t, type, ms) => new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error(`no "${type}" within ${ms} ms`)), ms);
-  t.addEventListener(type, (e) => { clearTimeout(timer); resolve(e.detail); }, { once: true });
-});
+const once = (t, type, ms) =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${type}" within ${ms} ms`)), ms);
+    t.addEventListener(
+      type,
+      (e) => {
+        clearTimeout(timer);
+        resolve(e.detail);
+      },
+      { once: true },
+    );
+  });
 /** A header of a SIP message text (first occurrence). */
 const header = (text, name) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'mi').exec(text)?.[1];
 
@@ -62,7 +76,12 @@ test('outbound 2xx: Require: outbound + Flow-Timer, our binding matched by insta
   const instance = /\+sip\.instance="<(urn:uuid:[0-9a-f-]{36})>"/.exec(header(sent, 'Contact'))?.[1];
   assert.ok(instance, 'REGISTER carries +sip.instance');
   assert.match(header(sent, 'Contact'), /;reg-id=1\b/);
-  assert.deepEqual(header(sent, 'Supported').split(/\s*,\s*/).sort(), ['gruu', 'outbound', 'path']);
+  assert.deepEqual(
+    header(sent, 'Supported')
+      .split(/\s*,\s*/)
+      .sort(),
+    ['gruu', 'outbound', 'path'],
+  );
   // what the registrar answered (RFC 5626 §6, RFC 5627 §6)
   assert.match(ok, /^SIP\/2\.0 200 /);
   assert.equal(header(ok, 'Require'), 'outbound');
@@ -98,14 +117,18 @@ test('Kamailio answers a CRLFCRLF WebSocket frame with one CRLF frame of the sam
   try {
     const frames = [];
     sip.ws.on('message', (data, isBinary) => frames.push({ text: data.toString(), isBinary }));
-    sip.ws.send(PING);                       // text frame, as the glue sends it
+    sip.ws.send(PING); // text frame, as the glue sends it
     assert.equal(await sip.next(2000), PONG);
-    sip.ws.send(Buffer.from(PING));          // binary frame
+    sip.ws.send(Buffer.from(PING)); // binary frame
     assert.equal(await sip.next(2000), PONG);
     // observed, not required by RFC 5626: a lone CRLF (a pong) is answered with a CRLF too
     sip.ws.send(PONG);
     assert.equal(await sip.next(2000), PONG);
-    assert.deepEqual(frames, [{ text: PONG, isBinary: false }, { text: PONG, isBinary: true }, { text: PONG, isBinary: false }]);
+    assert.deepEqual(frames, [
+      { text: PONG, isBinary: false },
+      { text: PONG, isBinary: true },
+      { text: PONG, isBinary: false },
+    ]);
     assert.deepEqual(await sip.drain(300), [], 'nothing else (no SIP response, no close)');
     assert.equal(sip.ws.readyState, WebSocket.OPEN);
   } finally {
@@ -145,67 +168,77 @@ test('CRLF keep-alive: pings every U[0.8, 1.0] x Flow-Timer, each answered by a 
   await reg.unregister();
 });
 
-test('frozen registrar: no pong -> flowfailed, the flow replaced, registered again after thaw, one binding', { timeout: 40_000 }, async (t) => {
-  const PONG_MS = 2000; // below 0.8 x Flow-Timer (see the todo test below for the default 10 s)
-  const { Counted, sockets } = countingWebSocket();
-  const reg = await make('o3', { WebSocket: Counted, policy: { pongTimeoutMs: PONG_MS } });
-  const first = await reg.register();
-  const before = await held('o3');
-  assert.equal(before.length, 1);
-  const gruu = first.info.bindings.find((b) => b.ours).pubGruu;
-  const flowdown = [];
-  reg.addEventListener('flowdown', (e) => flowdown.push(e.detail));
-  registrar.freeze();
-  const frozenAt = Date.now();
-  let failedAfter;
-  try {
-    const failed = await once(reg, 'flowfailed', (FLOW_TIMER + 10) * 1000 + 1000);
-    failedAfter = Date.now() - frozenAt;
-    assert.ok(failedAfter <= FLOW_TIMER * 1000 + PONG_MS + 500, `flowfailed ${failedAfter} ms after the freeze`);
-    const lastPing = reg.log.filter((m) => m.dir === 'out' && m.text === PING).at(-1);
-    assert.ok(lastPing && lastPing.at >= frozenAt, 'a ping went out while frozen');
-    assert.ok(Date.now() - lastPing.at >= PONG_MS - 50, 'failed only after the pong deadline');
-    assert.equal(failed.reason, 'flow');
-    await sleep(300);
-    assert.equal(flowdown.length, 1, 'the dead flow was dropped');
-    assert.equal(sockets.length, 2, 'and a new one opened at once (RFC 5626 §4.5)');
-    assert.equal(sockets[0].readyState, WebSocket.CLOSED);
-  } finally {
-    registrar.thaw();
-  }
-  const again = await once(reg, 'registered', 10_000);
-  const recoveredAfter = Date.now() - frozenAt;
-  const ours = again.info.bindings.filter((b) => b.ours);
-  assert.equal(ours.length, 1);
-  assert.equal(ours[0].matchedBy, 'instance');
-  assert.equal(ours[0].pubGruu, gruu, 'same instance, same pub-gruu');
-  const after = await held('o3');
-  assert.equal(after.length, 1, 'exactly one binding for the AOR: the old flow\'s was replaced');
-  assert.equal(after[0].instance, before[0].instance);
-  assert.notEqual(after[0].tcpConnId, before[0].tcpConnId, 'the binding now points at the new connection');
-  assert.notEqual(after[0].received, before[0].received);
-  t.diagnostic(`flowfailed ${failedAfter} ms after the freeze, registered again ${recoveredAfter} ms after it`);
-  await reg.unregister();
-  assert.equal((await held('o3')).length, 0);
-});
+test(
+  'frozen registrar: no pong -> flowfailed, the flow replaced, registered again after thaw, one binding',
+  { timeout: 40_000 },
+  async (t) => {
+    const PONG_MS = 2000; // below 0.8 x Flow-Timer (see the todo test below for the default 10 s)
+    const { Counted, sockets } = countingWebSocket();
+    const reg = await make('o3', { WebSocket: Counted, policy: { pongTimeoutMs: PONG_MS } });
+    const first = await reg.register();
+    const before = await held('o3');
+    assert.equal(before.length, 1);
+    const gruu = first.info.bindings.find((b) => b.ours).pubGruu;
+    const flowdown = [];
+    reg.addEventListener('flowdown', (e) => flowdown.push(e.detail));
+    registrar.freeze();
+    const frozenAt = Date.now();
+    let failedAfter;
+    try {
+      const failed = await once(reg, 'flowfailed', (FLOW_TIMER + 10) * 1000 + 1000);
+      failedAfter = Date.now() - frozenAt;
+      assert.ok(failedAfter <= FLOW_TIMER * 1000 + PONG_MS + 500, `flowfailed ${failedAfter} ms after the freeze`);
+      const lastPing = reg.log.filter((m) => m.dir === 'out' && m.text === PING).at(-1);
+      assert.ok(lastPing && lastPing.at >= frozenAt, 'a ping went out while frozen');
+      assert.ok(Date.now() - lastPing.at >= PONG_MS - 50, 'failed only after the pong deadline');
+      assert.equal(failed.reason, 'flow');
+      await sleep(300);
+      assert.equal(flowdown.length, 1, 'the dead flow was dropped');
+      assert.equal(sockets.length, 2, 'and a new one opened at once (RFC 5626 §4.5)');
+      assert.equal(sockets[0].readyState, WebSocket.CLOSED);
+    } finally {
+      registrar.thaw();
+    }
+    const again = await once(reg, 'registered', 10_000);
+    const recoveredAfter = Date.now() - frozenAt;
+    const ours = again.info.bindings.filter((b) => b.ours);
+    assert.equal(ours.length, 1);
+    assert.equal(ours[0].matchedBy, 'instance');
+    assert.equal(ours[0].pubGruu, gruu, 'same instance, same pub-gruu');
+    const after = await held('o3');
+    assert.equal(after.length, 1, "exactly one binding for the AOR: the old flow's was replaced");
+    assert.equal(after[0].instance, before[0].instance);
+    assert.notEqual(after[0].tcpConnId, before[0].tcpConnId, 'the binding now points at the new connection');
+    assert.notEqual(after[0].received, before[0].received);
+    t.diagnostic(`flowfailed ${failedAfter} ms after the freeze, registered again ${recoveredAfter} ms after it`);
+    await reg.unregister();
+    assert.equal((await held('o3')).length, 0);
+  },
+);
 
-test('frozen registrar with the default 10 s pong deadline: flowfailed within Flow-Timer + 10 s', {
-  timeout: 40_000,
-  // regression: the core used to re-arm the pong deadline on every ping, so with a Flow-Timer
-  // below pong-timeout / 0.8 (12.5 s) flowfailed never came; the deadline now runs from the
-  // first unanswered ping
-}, async () => {
-  const reg = await make('o4');
-  await reg.register();
-  let failed = false;
-  reg.addEventListener('flowfailed', () => { failed = true; });
-  registrar.freeze();
-  try {
-    await once(reg, 'flowfailed', (FLOW_TIMER + 10) * 1000 + 1000).catch(() => {});
-  } finally {
-    registrar.thaw();
-  }
-  const pings = reg.log.filter((m) => m.dir === 'out' && m.text === PING).length;
-  reg.close();
-  assert.ok(failed, `no flowfailed ${FLOW_TIMER + 11} s after the freeze (${pings} pings sent, none answered)`);
-});
+test(
+  'frozen registrar with the default 10 s pong deadline: flowfailed within Flow-Timer + 10 s',
+  {
+    timeout: 40_000,
+    // regression: the core used to re-arm the pong deadline on every ping, so with a Flow-Timer
+    // below pong-timeout / 0.8 (12.5 s) flowfailed never came; the deadline now runs from the
+    // first unanswered ping
+  },
+  async () => {
+    const reg = await make('o4');
+    await reg.register();
+    let failed = false;
+    reg.addEventListener('flowfailed', () => {
+      failed = true;
+    });
+    registrar.freeze();
+    try {
+      await once(reg, 'flowfailed', (FLOW_TIMER + 10) * 1000 + 1000).catch(() => {});
+    } finally {
+      registrar.thaw();
+    }
+    const pings = reg.log.filter((m) => m.dir === 'out' && m.text === PING).length;
+    reg.close();
+    assert.ok(failed, `no flowfailed ${FLOW_TIMER + 11} s after the freeze (${pings} pings sent, none answered)`);
+  },
+);

@@ -21,23 +21,41 @@ after(async () => {
 });
 
 async function make(user, extra = {}) {
-  const reg = await sipreg.createRegistration({ server: proxy.url, aor: `sip:${user}@example.test`,
-    auth: { password: 'secret' }, policy: { t1Ms: 50, retryBase: 1 }, ...extra });
+  const reg = await sipreg.createRegistration({
+    server: proxy.url,
+    aor: `sip:${user}@example.test`,
+    auth: { password: 'secret' },
+    policy: { t1Ms: 50, retryBase: 1 },
+    ...extra,
+  });
   open.push(reg);
   const log = { out: 0, dropped: 0, errors: 0 };
   reg.addEventListener('message', (e) => {
     if (e.detail.direction === 'out') log.out++;
     else if (e.detail.result !== 'ok') log.dropped++;
   });
-  reg.addEventListener('error', () => { log.errors++; });
+  reg.addEventListener('error', () => {
+    log.errors++;
+  });
   return { reg, log };
 }
 const held = async (user) => (await registrar.dump()).filter((b) => b.aor.startsWith(`${user}@`));
-const once = (t, type, ms = 15_000) => new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error(`no ${type} within ${ms} ms`)), ms);
-  t.addEventListener(type, (e) => { clearTimeout(timer); resolve(e.detail); }, { once: true });
-});
-const reset = () => { proxy.toClient = {}; proxy.toServer = {}; };
+const once = (t, type, ms = 15_000) =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${type} within ${ms} ms`)), ms);
+    t.addEventListener(
+      type,
+      (e) => {
+        clearTimeout(timer);
+        resolve(e.detail);
+      },
+      { once: true },
+    );
+  });
+const reset = () => {
+  proxy.toClient = {};
+  proxy.toServer = {};
+};
 
 test('duplicated responses: the second copy of every final response is dropped', { timeout: 20_000 }, async () => {
   reset();
@@ -52,23 +70,27 @@ test('duplicated responses: the second copy of every final response is dropped',
   assert.equal((await held('p1')).length, 1);
 });
 
-test('responses delayed past Timer F arrive after the client gave up: flow replaced; back-off; then success', { timeout: 30_000 }, async () => {
-  reset();
-  const { reg, log } = await make('p2');
-  await reg.register();
-  proxy.toClient = { delayMs: 4000 };   // Timer F is 64 x 50 ms = 3.2 s
-  const flowFailed = once(reg, 'flowfailed');
-  const failed = await reg.register().catch((e) => e);
-  assert.equal(failed.reason, 'timeout');
-  // Timer F on a WebSocket makes the flow suspect (issue 11): the core asks the host to close it,
-  // so the late 200 dies with the old flow instead of being taken as an answer
-  assert.equal((await flowFailed).reason, 'timeout');
-  await sleep(1000);                      // the late 200 would have come in meanwhile
-  assert.equal(log.dropped, 0, 'nothing late reached the client on the new flow');
-  reset();
-  await once(reg, 'registered');
-  assert.equal((await held('p2')).length, 1, 'one binding, the same contact');
-});
+test(
+  'responses delayed past Timer F arrive after the client gave up: flow replaced; back-off; then success',
+  { timeout: 30_000 },
+  async () => {
+    reset();
+    const { reg, log } = await make('p2');
+    await reg.register();
+    proxy.toClient = { delayMs: 4000 }; // Timer F is 64 x 50 ms = 3.2 s
+    const flowFailed = once(reg, 'flowfailed');
+    const failed = await reg.register().catch((e) => e);
+    assert.equal(failed.reason, 'timeout');
+    // Timer F on a WebSocket makes the flow suspect (issue 11): the core asks the host to close it,
+    // so the late 200 dies with the old flow instead of being taken as an answer
+    assert.equal((await flowFailed).reason, 'timeout');
+    await sleep(1000); // the late 200 would have come in meanwhile
+    assert.equal(log.dropped, 0, 'nothing late reached the client on the new flow');
+    reset();
+    await once(reg, 'registered');
+    assert.equal((await held('p2')).length, 1, 'one binding, the same contact');
+  },
+);
 
 test('lost responses (the REGISTER reached the registrar): retry after back-off, no ghost binding', { timeout: 30_000 }, async () => {
   reset();

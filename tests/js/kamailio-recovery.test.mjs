@@ -11,15 +11,22 @@ const open = ctx.open;
 
 test('a short expiry is refreshed at the predicted time', { timeout: 60_000 }, async () => {
   // E = 60 s (the registrar's minimum); shortMargin 58 puts the refresh at max(E - 58, E/2) = 30 s
-  const reg = await sipreg.createRegistration({ server: ctx.registrar.wsUrl, aor: 'sip:r1@example.test',
-    auth: { password: 'secret' }, expires: 60, policy: { shortMargin: 58 } });
+  const reg = await sipreg.createRegistration({
+    server: ctx.registrar.wsUrl,
+    aor: 'sip:r1@example.test',
+    auth: { password: 'secret' },
+    expires: 60,
+    policy: { shortMargin: 58 },
+  });
   open.push(reg);
   const first = await reg.register();
   const predicted = first.info.refreshAt;
   assert.ok(Math.abs(predicted - (Date.now() + 30_000)) < 1500, `predicted ${predicted - Date.now()} ms ahead`);
-  const sentAt = await new Promise((resolve) => reg.addEventListener('message', (e) => {
-    if (e.detail.direction === 'out') resolve(Date.now());
-  }));
+  const sentAt = await new Promise((resolve) =>
+    reg.addEventListener('message', (e) => {
+      if (e.detail.direction === 'out') resolve(Date.now());
+    }),
+  );
   assert.ok(Math.abs(sentAt - predicted) < 1000, `refresh sent ${sentAt - predicted} ms from the prediction`);
   const again = await once(reg, 'registered');
   assert.equal(again.info.granted, 60);
@@ -27,8 +34,12 @@ test('a short expiry is refreshed at the predicted time', { timeout: 60_000 }, a
 });
 
 test('registrar restarted: flow failure detected, reconnect with back-off, binding back', { timeout: 60_000 }, async () => {
-  const reg = await sipreg.createRegistration({ server: ctx.registrar.wsUrl, aor: 'sip:r2@example.test',
-    auth: { password: 'secret' }, policy: { retryBase: 1 } });
+  const reg = await sipreg.createRegistration({
+    server: ctx.registrar.wsUrl,
+    aor: 'sip:r2@example.test',
+    auth: { password: 'secret' },
+    policy: { retryBase: 1 },
+  });
   open.push(reg);
   await reg.register();
   const downs = [];
@@ -37,7 +48,7 @@ test('registrar restarted: flow failure detected, reconnect with back-off, bindi
   reg.addEventListener('retry', (e) => retries.push(e.detail));
   const t0 = Date.now();
   const back = once(reg, 'registered');
-  await ctx.registrar.restart();            // in-memory usrloc: the binding is gone with the old process
+  await ctx.registrar.restart(); // in-memory usrloc: the binding is gone with the old process
   assert.equal((await ctx.registrar.dump()).length, 0);
   const d = await back;
   const took = Date.now() - t0;

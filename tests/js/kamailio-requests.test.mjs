@@ -39,9 +39,12 @@ function lastReply(out) {
 /** An INVITE from a caller to `aor` (sipsak -f adds its own Via on top and sends it). */
 function inviteFile(aor, n) {
   const file = join(dir, `invite-${n}.sip`);
-  writeFileSync(file, `INVITE ${aor} SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5099;branch=z9hG4bKinv${n}\n` +
-    `From: <sip:caller@127.0.0.1>;tag=c${n}\nTo: <${aor}>\nCall-ID: inv-${n}@127.0.0.1\nCSeq: 1 INVITE\n` +
-    'Contact: <sip:caller@127.0.0.1:5099>\nMax-Forwards: 70\nContent-Length: 0\n\n');
+  writeFileSync(
+    file,
+    `INVITE ${aor} SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5099;branch=z9hG4bKinv${n}\n` +
+      `From: <sip:caller@127.0.0.1>;tag=c${n}\nTo: <${aor}>\nCall-ID: inv-${n}@127.0.0.1\nCSeq: 1 INVITE\n` +
+      'Contact: <sip:caller@127.0.0.1:5099>\nMax-Forwards: 70\nContent-Length: 0\n\n',
+  );
   return file;
 }
 
@@ -75,21 +78,36 @@ for (const [flow, user, options] of FLOWS) {
     console.log(`# ${flow}: OPTIONS through Kamailio answered by sipreg in ${ms.toFixed(1)} ms (sipsak run included)`);
 
     // INVITE, nobody listens: the core's 480 (§21.4.18), Kamailio ACKs it hop by hop (§17.1.1.3)
-    const busy = lastReply((await sipsak(['-f', inviteFile(aor, `${user}-1`), '-s', aor.replace('127.0.0.1', `127.0.0.1:${ctx.registrar.udpPort}`)])).out);
+    const busy = lastReply(
+      (await sipsak(['-f', inviteFile(aor, `${user}-1`), '-s', aor.replace('127.0.0.1', `127.0.0.1:${ctx.registrar.udpPort}`)])).out,
+    );
     assert.equal(busy.status, 480, busy.text);
     assert.match(busy.text, /\nCall-ID: inv-kr-(ws|udp)-1@127\.0\.0\.1\r?\n/);
 
     // INVITE with a listener that responds 486
-    const take = (e) => { if (e.detail.method === 'INVITE') e.detail.respond(486); };
+    const take = (e) => {
+      if (e.detail.method === 'INVITE') e.detail.respond(486);
+    };
     reg.addEventListener('request', take);
-    const b486 = lastReply((await sipsak(['-f', inviteFile(aor, `${user}-2`), '-s', aor.replace('127.0.0.1', `127.0.0.1:${ctx.registrar.udpPort}`)])).out);
+    const b486 = lastReply(
+      (await sipsak(['-f', inviteFile(aor, `${user}-2`), '-s', aor.replace('127.0.0.1', `127.0.0.1:${ctx.registrar.udpPort}`)])).out,
+    );
     reg.removeEventListener('request', take);
     assert.equal(b486.status, 486, b486.text);
     assert.match(b486.text, /^SIP\/2\.0 486 Busy Here/);
 
     for (let i = 0; i < 50 && seen.filter(([m]) => m === 'ACK').length < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.deepEqual(seen, [['OPTIONS', 200], ['INVITE', 480], ['ACK', 0], ['INVITE', 480], ['ACK', 0]],
-      'every request reached the flow (the ACKs of the failures too), each with the table\'s answer');
+    assert.deepEqual(
+      seen,
+      [
+        ['OPTIONS', 200],
+        ['INVITE', 480],
+        ['ACK', 0],
+        ['INVITE', 480],
+        ['ACK', 0],
+      ],
+      "every request reached the flow (the ACKs of the failures too), each with the table's answer",
+    );
     assert.equal(reg.state, 'registered');
 
     // the registrar's own view: exactly our binding, the contact the requests were relayed to
@@ -110,18 +128,28 @@ test('a pool over one WebSocket flow: each OPTIONS through Kamailio reaches the 
     const byMember = new Map(regs.map((r) => [r, 0]));
     for (const r of regs) r.addEventListener('request', () => byMember.set(r, byMember.get(r) + 1));
     const results = await pool.registerAll();
-    assert.ok(results.every((r) => r.status === 'fulfilled'), JSON.stringify(results));
+    assert.ok(
+      results.every((r) => r.status === 'fulfilled'),
+      JSON.stringify(results),
+    );
     for (const u of [...users].reverse()) {
       const ok = lastReply((await sipsak(['-s', `sip:${u}@127.0.0.1:${ctx.registrar.udpPort}`])).out);
       assert.equal(ok.status, 200, ok.text);
     }
     assert.deepEqual([...byMember.values()], [1, 1, 1], 'each member got its own request');
-    assert.deepEqual(seen, [...users].reverse().map((u) => ['OPTIONS', `sip:${u}@127.0.0.1`]));
+    assert.deepEqual(
+      seen,
+      [...users].reverse().map((u) => ['OPTIONS', `sip:${u}@127.0.0.1`]),
+    );
     // the registrar's view: one binding per AOR, all on the pool's one connection
     const held = (await ctx.registrar.dump()).filter((b) => b.aor.startsWith('kp-'));
     assert.equal(held.length, 3, JSON.stringify(held));
     assert.equal(new Set(held.map((b) => b.tcpConnId)).size, 1, 'one flow');
-    for (const r of regs) assert.ok(held.some((b) => b.contact.includes(r.contact.user)), `${r.aor}'s contact is held`);
+    for (const r of regs)
+      assert.ok(
+        held.some((b) => b.contact.includes(r.contact.user)),
+        `${r.aor}'s contact is held`,
+      );
   } finally {
     pool.close();
   }

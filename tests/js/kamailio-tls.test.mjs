@@ -24,8 +24,9 @@ before(async () => {
     constructor(url, protocols) {
       super(url, protocols, { ca });
       const s = this.socket;
-      s.once('secureConnect', () => sessions.push({ url, protocol: s.getProtocol(),
-        authorized: s.authorized, cert: s.getPeerX509Certificate() }));
+      s.once('secureConnect', () =>
+        sessions.push({ url, protocol: s.getProtocol(), authorized: s.authorized, cert: s.getPeerX509Certificate() }),
+      );
     }
   };
 });
@@ -35,8 +36,13 @@ after(async () => {
 });
 
 async function make(user, extra = {}) {
-  const reg = await sipreg.createRegistration({ server: registrar.wssUrl, aor: `sip:${user}@example.test`,
-    auth: { password: 'secret' }, WebSocket: TestWS, ...extra });
+  const reg = await sipreg.createRegistration({
+    server: registrar.wssUrl,
+    aor: `sip:${user}@example.test`,
+    auth: { password: 'secret' },
+    WebSocket: TestWS,
+    ...extra,
+  });
   open.push(reg);
   reg.log = [];
   reg.addEventListener('message', (e) => reg.log.push(e.detail));
@@ -88,8 +94,12 @@ test('ws:// and wss:// listeners of one registrar: two devices of one AOR, each 
 
 test('a certificate from an unknown CA is refused: no REGISTER is sent, the attempt fails as a flow failure', async () => {
   // the default WebSocket (no test CA): the TLS handshake fails before any SIP
-  const reg = await sipreg.createRegistration({ server: registrar.wssUrl, aor: 'sip:s3@example.test',
-    auth: { password: 'secret' }, policy: { retryBase: 600, retryMax: 1800 } });
+  const reg = await sipreg.createRegistration({
+    server: registrar.wssUrl,
+    aor: 'sip:s3@example.test',
+    auth: { password: 'secret' },
+    policy: { retryBase: 600, retryMax: 1800 },
+  });
   open.push(reg);
   const out = [];
   const downs = [];
@@ -116,6 +126,8 @@ test('the SPKI pin exported for Chromium matches the certificate the wss:// list
     sock.once('error', reject);
   });
   assert.ok(cert.checkIssued(new X509Certificate(ca)));
-  const pin = createHash('sha256').update(cert.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+  const pin = createHash('sha256')
+    .update(cert.publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
   assert.equal(pin, spki);
 });

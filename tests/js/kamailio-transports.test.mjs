@@ -13,7 +13,9 @@ import { startRegistrar, freeTcpPort } from '../registrar/registrar.mjs';
 const sipreg = await import(need(`${ROOT}node/index.mjs`, 'node package'));
 let registrar;
 const open = [];
-before(async () => { registrar = await startRegistrar({ tls: true }); });
+before(async () => {
+  registrar = await startRegistrar({ tls: true });
+});
 after(async () => {
   for (const r of open) r.close();
   await registrar?.stop();
@@ -21,8 +23,13 @@ after(async () => {
 
 /** A registration of sip:<user>@example.test (password "secret") that logs its messages. */
 async function make(user, extra = {}) {
-  const reg = await sipreg.createRegistration({ aor: `sip:${user}@example.test`, auth: { password: 'secret' },
-    tls: { ca: registrar.pki.ca }, connectTimeout: 3000, ...extra });
+  const reg = await sipreg.createRegistration({
+    aor: `sip:${user}@example.test`,
+    auth: { password: 'secret' },
+    tls: { ca: registrar.pki.ca },
+    connectTimeout: 3000,
+    ...extra,
+  });
   open.push(reg);
   reg.log = [];
   reg.addEventListener('message', (e) => reg.log.push(e.detail));
@@ -75,14 +82,14 @@ for (const { t, via, rport, param } of TRANSPORTS) {
   });
 }
 
-test('outbound proxy: a sip: server on another host than the Request-URI\'s is a pre-loaded Route with ;lr (RFC 3261 §8.1.2)', async () => {
+test("outbound proxy: a sip: server on another host than the Request-URI's is a pre-loaded Route with ;lr (RFC 3261 §8.1.2)", async () => {
   const server = `sip:127.0.0.1:${registrar.tcpPort};transport=tcp`;
   const reg = await make('tp-proxy', { server });
   await reg.register();
   const out = sent(reg);
   assert.equal(out.length, 2);
   for (const m of out) {
-    assert.match(m, /^REGISTER sip:example\.test SIP\/2\.0\r\n/, 'the Request-URI is the AOR\'s domain (§10.2)');
+    assert.match(m, /^REGISTER sip:example\.test SIP\/2\.0\r\n/, "the Request-URI is the AOR's domain (§10.2)");
     assert.ok(m.includes(`\r\nRoute: <${server};lr>\r\n`), m);
   }
   const h = await held('tp-proxy@example.test');
@@ -92,17 +99,23 @@ test('outbound proxy: a sip: server on another host than the Request-URI\'s is a
   assert.equal((await held('tp-proxy@example.test')).length, 0);
 });
 
-test('third-party registration over UDP: From is the one responsible, To (and the registrar\'s table) the AOR registered (§10.2)', async () => {
+test("third-party registration over UDP: From is the one responsible, To (and the registrar's table) the AOR registered (§10.2)", async () => {
   // the test registrar lets a third party register with its own credentials (From user)
-  const reg = await make('tp-boss', { server: `sip:127.0.0.1:${registrar.udpPort}`, registrar: 'sip:127.0.0.1',
-    from: 'sip:tp-assistant@example.test' });
+  const reg = await make('tp-boss', {
+    server: `sip:127.0.0.1:${registrar.udpPort}`,
+    registrar: 'sip:127.0.0.1',
+    from: 'sip:tp-assistant@example.test',
+  });
   await reg.register();
   for (const m of sent(reg)) {
     assert.match(m, /^From: <sip:tp-assistant@example\.test>;tag=/m);
     assert.match(m, /^To: <sip:tp-boss@example\.test>\r\n/m);
   }
-  assert.match(sent(reg)[1], /^Authorization: Digest username="tp-assistant", realm="example\.test"/m,
-    'the digest username defaults to the From user');
+  assert.match(
+    sent(reg)[1],
+    /^Authorization: Digest username="tp-assistant", realm="example\.test"/m,
+    'the digest username defaults to the From user',
+  );
   assert.equal((await held('tp-boss@example.test')).length, 1);
   assert.equal((await held('tp-assistant@example.test')).length, 0);
   await reg.unregister();
@@ -110,8 +123,12 @@ test('third-party registration over UDP: From is the one responsible, To (and th
 });
 
 test('CRLF keep-alive on TCP (keepalive always): Kamailio answers each CRLFCRLF ping with a CRLF pong, no flow failure', async () => {
-  const reg = await make('tp-ka', { server: `sip:127.0.0.1:${registrar.tcpPort};transport=tcp`, registrar: 'sip:127.0.0.1',
-    keepalive: 'always', policy: { keepaliveS: 1, pongTimeoutMs: 800 } });
+  const reg = await make('tp-ka', {
+    server: `sip:127.0.0.1:${registrar.tcpPort};transport=tcp`,
+    registrar: 'sip:127.0.0.1',
+    keepalive: 'always',
+    policy: { keepaliveS: 1, pongTimeoutMs: 800 },
+  });
   const failed = [];
   reg.addEventListener('flowfailed', (e) => failed.push(e.detail));
   await reg.register();
@@ -145,8 +162,17 @@ async function lossyRelay(drop) {
     seen.push({ at: performance.now(), text: m.toString() });
     if (seen.length > drop) back.send(m, registrar.udpPort, '127.0.0.1');
   });
-  back.on('message', (m) => { if (client) front.send(m, client.port, client.address); });
-  return { port: front.address().port, seen, close: () => { front.close(); back.close(); } };
+  back.on('message', (m) => {
+    if (client) front.send(m, client.port, client.address);
+  });
+  return {
+    port: front.address().port,
+    seen,
+    close: () => {
+      front.close();
+      back.close();
+    },
+  };
 }
 
 test('UDP: a lost REGISTER is sent again by Timer E (T1 = 100 ms here), same branch and CSeq (RFC 3261 §17.1.2.2)', async () => {
@@ -173,13 +199,19 @@ test('failover (RFC 3263 §4.3): a refused TCP target and a UDP target that answ
   const deadTcp = await freeTcpPort();
   const deadUdp = await new Promise((resolve) => {
     const s = dgram.createSocket('udp4');
-    s.bind(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+    s.bind(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
   });
-  const reg = await make('tp-fo', { registrar: 'sip:127.0.0.1', targets: [
-    { transport: 'tcp', host: '127.0.0.1', port: deadTcp },
-    { transport: 'udp', host: '127.0.0.1', port: deadUdp },
-    { transport: 'udp', host: '127.0.0.1', port: registrar.udpPort },
-  ] });
+  const reg = await make('tp-fo', {
+    registrar: 'sip:127.0.0.1',
+    targets: [
+      { transport: 'tcp', host: '127.0.0.1', port: deadTcp },
+      { transport: 'udp', host: '127.0.0.1', port: deadUdp },
+      { transport: 'udp', host: '127.0.0.1', port: registrar.udpPort },
+    ],
+  });
   const downs = [];
   reg.addEventListener('flowdown', (e) => downs.push(e.detail.cause.code));
   const t0 = performance.now();
@@ -197,10 +229,14 @@ test('failover on 503 (policy.alternates): the registration drops the flow and t
   const second = await startRegistrar();
   try {
     await registrar.setFault503(true, 0);
-    const reg = await make('tp-503', { registrar: 'sip:127.0.0.1', policy: { alternates: 1 }, targets: [
-      { transport: 'udp', host: '127.0.0.1', port: registrar.udpPort },
-      { transport: 'tcp', host: '127.0.0.1', port: second.tcpPort },
-    ] });
+    const reg = await make('tp-503', {
+      registrar: 'sip:127.0.0.1',
+      policy: { alternates: 1 },
+      targets: [
+        { transport: 'udp', host: '127.0.0.1', port: registrar.udpPort },
+        { transport: 'tcp', host: '127.0.0.1', port: second.tcpPort },
+      ],
+    });
     const failed = [];
     reg.addEventListener('flowfailed', (e) => failed.push(e.detail.status));
     await reg.register();
@@ -221,8 +257,7 @@ test('failover on 503 (policy.alternates): the registration drops the flow and t
 
 test('a REGISTER over policy.udpMax goes over TCP to the same host and port (RFC 3261 §18.1.1); the UDP Contact is removed', async () => {
   assert.equal(registrar.tcpPort, registrar.udpPort, 'the registrar takes TCP on its UDP port number');
-  const reg = await make('tp-big', { server: `sip:127.0.0.1:${registrar.udpPort}`, registrar: 'sip:127.0.0.1',
-    policy: { udpMax: 560 } });
+  const reg = await make('tp-big', { server: `sip:127.0.0.1:${registrar.udpPort}`, registrar: 'sip:127.0.0.1', policy: { udpMax: 560 } });
   await reg.register();
   const [first, second] = sent(reg);
   assert.match(first, /^Via: SIP\/2\.0\/UDP /m);
@@ -239,8 +274,12 @@ test('a REGISTER over policy.udpMax goes over TCP to the same host and port (RFC
 });
 
 test('TLS: a certificate that does not name the server is refused before any SIP (cause tls)', async () => {
-  const reg = await make('tp-badname', { server: `sips:127.0.0.1:${registrar.tlsPort}`, registrar: 'sip:127.0.0.1',
-    tls: { ca: registrar.pki.ca, servername: 'wrong.example.test' }, policy: { retryBase: 600, retryMax: 1800 } });
+  const reg = await make('tp-badname', {
+    server: `sips:127.0.0.1:${registrar.tlsPort}`,
+    registrar: 'sip:127.0.0.1',
+    tls: { ca: registrar.pki.ca, servername: 'wrong.example.test' },
+    policy: { retryBase: 600, retryMax: 1800 },
+  });
   const err = await reg.register().catch((e) => e);
   assert.equal(err.reason, 'flow');
   assert.equal(err.cause.code, 'tls');

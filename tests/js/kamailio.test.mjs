@@ -15,7 +15,6 @@ async function contacts() {
   return Number(/location_contacts = (\d+)/.exec(out)[1]);
 }
 
-
 test('register through the 401 challenge; the registrar holds exactly our binding', async () => {
   const reg = await make('k1');
   const d = await reg.register();
@@ -37,12 +36,22 @@ test('without outbound, our binding is found by §19.1.4 although Kamailio appen
 });
 
 test('two contacts with different q and per-contact expires; fetch lists them', async () => {
-  const reg = await make('k2', { expires: 3600, contacts: [
-    { uri: 'sip:k2a@a.invalid;transport=ws', q: 0.9, expires: 300 },
-    { uri: 'sip:k2b@b.invalid;transport=ws', q: 0.5, expires: 120 }] });
+  const reg = await make('k2', {
+    expires: 3600,
+    contacts: [
+      { uri: 'sip:k2a@a.invalid;transport=ws', q: 0.9, expires: 300 },
+      { uri: 'sip:k2b@b.invalid;transport=ws', q: 0.5, expires: 120 },
+    ],
+  });
   const d = await reg.register();
   const ours = d.info.bindings.filter((b) => b.ours);
-  assert.deepEqual(ours.map((b) => [b.q, b.requested, b.granted]), [[0.9, 300, 300], [0.5, 120, 120]]);
+  assert.deepEqual(
+    ours.map((b) => [b.q, b.requested, b.granted]),
+    [
+      [0.9, 300, 300],
+      [0.5, 120, 120],
+    ],
+  );
   assert.equal(d.info.granted, 120, 'the shorter binding decides the refresh');
   const fetched = await reg.fetch();
   assert.equal(fetched.filter((b) => b.ours).length, 2);
@@ -54,7 +63,9 @@ test('remove one contact by swapping the list (old expires=0 and new in one REGI
   await reg.register();
   assert.equal((await held('k3')).length, 2);
   const sent = [];
-  reg.addEventListener('message', (e) => { if (e.detail.direction === 'out') sent.push(e.detail.text); });
+  reg.addEventListener('message', (e) => {
+    if (e.detail.direction === 'out') sent.push(e.detail.text);
+  });
   await reg.setContacts([{ uri: 'sip:keep@k3.invalid;transport=ws' }]);
   assert.equal(sent.length, 1, 'one REGISTER for the swap');
   const h = await held('k3');
@@ -71,9 +82,14 @@ test('another device of the same AOR is seen, never refreshed; remove all with *
   assert.equal(others.length, 1);
   assert.match(others[0].uri, /phone@k4/);
   const sent = [];
-  laptop.addEventListener('message', (e) => { if (e.detail.direction === 'out') sent.push(e.detail.text); });
+  laptop.addEventListener('message', (e) => {
+    if (e.detail.direction === 'out') sent.push(e.detail.text);
+  });
   await laptop.register(); // refresh now
-  assert.ok(sent.every((m) => !m.includes('phone@k4')), 'the other device is never in our REGISTER');
+  assert.ok(
+    sent.every((m) => !m.includes('phone@k4')),
+    'the other device is never in our REGISTER',
+  );
   assert.equal((await held('k4')).length, 2);
   await laptop.unregister({ all: true });
   assert.equal((await held('k4')).length, 0);
@@ -93,7 +109,9 @@ test('wrong password: one answered challenge, then a failure (no loop)', async (
   const reg = await sipreg.createRegistration({ server: ctx.registrar.wsUrl, aor: 'sip:k6@example.test', auth: { password: 'wrong' } });
   open.push(reg);
   const sent = [];
-  reg.addEventListener('message', (e) => { if (e.detail.direction === 'out') sent.push(e.detail.text); });
+  reg.addEventListener('message', (e) => {
+    if (e.detail.direction === 'out') sent.push(e.detail.text);
+  });
   await assert.rejects(reg.register(), (e) => e.status === 401 && e.error === 'SIPREG_E_AUTH_LOOP' && e.reason === 'credentials');
   await sleep(300);
   assert.equal(sent.length, 2, 'first REGISTER and one answer to the challenge');
@@ -117,12 +135,16 @@ test('500 registrations through one RegistrationPool, then all removed', async (
   const t0 = performance.now();
   const reg = await pool.registerAll();
   const took = performance.now() - t0;
-  assert.equal(reg.filter((r) => r.status === 'fulfilled').length, N, JSON.stringify(reg.find((r) => r.status === 'rejected')?.reason?.message));
+  assert.equal(
+    reg.filter((r) => r.status === 'fulfilled').length,
+    N,
+    JSON.stringify(reg.find((r) => r.status === 'rejected')?.reason?.message),
+  );
   const before = await contacts();
   assert.ok(before >= N, `registrar holds ${before} contacts`);
   const un = await pool.unregisterAll();
   assert.equal(un.filter((r) => r.status === 'fulfilled').length, N);
   assert.equal(before - (await contacts()), N, 'every pool binding removed, no ghost left');
-  console.log(`# pool: ${N} registrations in ${took.toFixed(0)} ms (${(N / took * 1000).toFixed(0)}/s)`);
+  console.log(`# pool: ${N} registrations in ${took.toFixed(0)} ms (${((N / took) * 1000).toFixed(0)}/s)`);
   pool.close();
 });

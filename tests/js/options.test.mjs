@@ -32,10 +32,30 @@ const WRONG = [
   // contacts: each entry's keys, types and ranges
   [{ contacts: [{ q: 5 }] }, 'contacts[0].q', 5, /^contacts\[0\]\.q must be a number from 0 to 1, got 5$/],
   [{ contacts: [{ uri: 'sip:a@b.test' }, { expires: -1 }] }, 'contacts[1].expires', -1, /^contacts\[1\]\.expires must be an integer ≥ 0/],
-  [{ contacts: ['sip:a@b.test'] }, 'contacts[0]', 'sip:a@b.test', /^contacts\[0\] must be an object \{ uri, expires, q \}, got 'sip:a@b\.test'$/],
-  [{ contacts: { uri: 'sip:a@b.test' } }, 'contacts', { uri: 'sip:a@b.test' }, /^contacts must be an array of \{ uri, expires, q \}, got an object$/],
-  [{ contacts: [{}, {}, {}, {}, {}] }, 'contacts', [{}, {}, {}, {}, {}], /^contacts has 5 entries, more than the core takes \(SIPREG_E_LIMIT/],
-  [{ contacts: [{ url: 'sip:a@b.test' }] }, 'contacts[0].url', 'sip:a@b.test', /^unknown option 'contacts\[0\]\.url' \(did you mean 'uri'\?\)$/],
+  [
+    { contacts: ['sip:a@b.test'] },
+    'contacts[0]',
+    'sip:a@b.test',
+    /^contacts\[0\] must be an object \{ uri, expires, q \}, got 'sip:a@b\.test'$/,
+  ],
+  [
+    { contacts: { uri: 'sip:a@b.test' } },
+    'contacts',
+    { uri: 'sip:a@b.test' },
+    /^contacts must be an array of \{ uri, expires, q \}, got an object$/,
+  ],
+  [
+    { contacts: [{}, {}, {}, {}, {}] },
+    'contacts',
+    [{}, {}, {}, {}, {}],
+    /^contacts has 5 entries, more than the core takes \(SIPREG_E_LIMIT/,
+  ],
+  [
+    { contacts: [{ url: 'sip:a@b.test' }] },
+    'contacts[0].url',
+    'sip:a@b.test',
+    /^unknown option 'contacts\[0\]\.url' \(did you mean 'uri'\?\)$/,
+  ],
   // booleans, enums, strings
   [{ outbound: 'yes' }, 'outbound', 'yes', /^outbound must be true or false, got 'yes'$/],
   [{ keepalive: 'sometimes' }, 'keepalive', 'sometimes', /^keepalive must be one of 'never', 'auto', 'always', got 'sometimes'$/],
@@ -51,18 +71,43 @@ const WRONG = [
   [{ policy: { retrybase: 1 } }, 'policy.retrybase', 1, /^unknown option 'policy\.retrybase' \(did you mean 'retryBase'\?\)$/],
   [{ colour: 'blue' }, 'colour', 'blue', /^unknown option 'colour'$/],
   // the server: a ws/wss URL (Node: also sip:/sips:)
-  [{ server: 'http://edge.test' }, 'server', 'http://edge.test', /^server must be a ws:\/\/, wss:\/\/, sip: or sips: URL, got 'http:\/\/edge\.test'$/],
+  [
+    { server: 'http://edge.test' },
+    'server',
+    'http://edge.test',
+    /^server must be a ws:\/\/, wss:\/\/, sip: or sips: URL, got 'http:\/\/edge\.test'$/,
+  ],
   [{ server: 'edge.test:443' }, 'server', 'edge.test:443', /^server must be a ws:\/\/, wss:\/\/, sip: or sips: URL/],
   [{ server: 'wss://' }, 'server', 'wss://', /got 'wss:\/\/' \(no host\)$/],
   [{ server: 8080 }, 'server', 8080, /^server must be a ws:\/\/, wss:\/\/, sip: or sips: URL, got 8080$/],
   // the browser entry's option given to the Node entry
   [{ instanceStore: false }, 'instanceStore', false, /^instanceStore is an option of the browser entry/],
   // what the core decides (URI syntax, one-line values, orders): its sentence, on the option
-  [{ aor: 'mailto:alice@example.test' }, 'aor', 'mailto:alice@example.test', /^aor must be a sip: or sips: URI \(RFC 3261 §10\.2\), got "mailto:alice@example\.test"$/],
+  [
+    { aor: 'mailto:alice@example.test' },
+    'aor',
+    'mailto:alice@example.test',
+    /^aor must be a sip: or sips: URI \(RFC 3261 §10\.2\), got "mailto:alice@example\.test"$/,
+  ],
   [{ aor: undefined }, 'aor', undefined, /^aor is required/],
-  [{ contacts: [{ uri: 'sip:a@b.test' }, { uri: 'sip:<bad' }] }, 'contacts[1].uri', 'sip:<bad', /^contacts\[1\]\.uri: URI does not parse: "sip:<bad"$/],
-  [{ contacts: [{ uri: 'sip:a@b.test', expires: 0 }] }, 'contacts', [{ uri: 'sip:a@b.test', expires: 0 }], /^contacts: every contact has expires 0/],
-  [{ registrar: 'sip:bob@example.test' }, 'registrar', 'sip:bob@example.test', /^registrar must be a sip: or sips: URI without a user part/],
+  [
+    { contacts: [{ uri: 'sip:a@b.test' }, { uri: 'sip:<bad' }] },
+    'contacts[1].uri',
+    'sip:<bad',
+    /^contacts\[1\]\.uri: URI does not parse: "sip:<bad"$/,
+  ],
+  [
+    { contacts: [{ uri: 'sip:a@b.test', expires: 0 }] },
+    'contacts',
+    [{ uri: 'sip:a@b.test', expires: 0 }],
+    /^contacts: every contact has expires 0/,
+  ],
+  [
+    { registrar: 'sip:bob@example.test' },
+    'registrar',
+    'sip:bob@example.test',
+    /^registrar must be a sip: or sips: URI without a user part/,
+  ],
   [{ userAgent: 'a\r\nX-Evil: 1' }, 'userAgent', 'a\r\nX-Evil: 1', /^userAgent must be one line/],
   [{ auth: { username: 'al\nice' } }, 'auth.username', 'al\nice', /^auth\.username must be one line/],
   [{ policy: { t1Ms: 1000, t2Ms: 500 } }, 'policy.t2Ms', 500, /^policy\.t2Ms must be at least policy\.t1Ms, got 500$/],
@@ -75,7 +120,13 @@ const row = (e) => ({ name: e.name, code: e.code, option: e.option, value: e.val
 test('createRegistration: each wrong option rejects with a SipregError naming the option and the value', async () => {
   for (const [extra, option, value, message] of WRONG) {
     const label = `${option}: ${JSON.stringify(extra)}`;
-    const e = await sipreg.createRegistration({ ...BASE, ...extra }).then((r) => { r.close(); return null; }, (x) => x);
+    const e = await sipreg.createRegistration({ ...BASE, ...extra }).then(
+      (r) => {
+        r.close();
+        return null;
+      },
+      (x) => x,
+    );
     assert.ok(e, `${label}: accepted`);
     assert.deepEqual(row(e), { name: 'SipregError', code: 'SIPREG_E_CONFIG', option, value }, label);
     assert.ok(e instanceof sipreg.SipregError, label);
@@ -103,32 +154,51 @@ test('options the table accepts are taken, left-out and null-state ones too', as
 
 test('the browser entry: server is ws/wss only, Node options are named as such, instanceStore is checked', async () => {
   const rows = [
-    [{ server: 'sip:registrar.test' }, 'server', /^server must be a ws:\/\/ or wss:\/\/ URL, got 'sip:registrar\.test' \(sip: and sips: servers: the Node entry/],
+    [
+      { server: 'sip:registrar.test' },
+      'server',
+      /^server must be a ws:\/\/ or wss:\/\/ URL, got 'sip:registrar\.test' \(sip: and sips: servers: the Node entry/,
+    ],
     [{ server: undefined }, 'server', /^server is required/],
     [{ dns: ['127.0.0.1'] }, 'dns', /^dns is an option of the Node entry/],
     [{ transport: 'tcp' }, 'transport', /^transport is an option of the Node entry/],
     [{ instanceStore: 'local' }, 'instanceStore', /^instanceStore must be a Storage \(getItem, setItem\) or false, got 'local'$/],
   ];
   for (const [extra, option, message] of rows) {
-    await assert.rejects(web.createRegistration({ ...BASE, ...extra }),
-      (e) => e.code === 'SIPREG_E_CONFIG' && e.option === option && message.test(e.problem), JSON.stringify(extra));
+    await assert.rejects(
+      web.createRegistration({ ...BASE, ...extra }),
+      (e) => e.code === 'SIPREG_E_CONFIG' && e.option === option && message.test(e.problem),
+      JSON.stringify(extra),
+    );
   }
 });
 
-test('pool.add: the same checks; the pool\'s own and Node-only options are named; the pool\'s options too', () => {
+test("pool.add: the same checks; the pool's own and Node-only options are named; the pool's options too", () => {
   const pool = new sipreg.RegistrationPool({ server: 'ws://registrar.invalid', WebSocket: FakeSocket });
   try {
     const rows = [
       [{ aor: 'sip:u@example.test', expires: 'abc' }, 'expires', /^expires must be an integer/],
       [{ aor: 'sip:u@example.test', policy: { retryBase: -1 } }, 'policy.retryBase', /^policy\.retryBase must be/],
-      [{ aor: 'sip:u@example.test', contacts: [{ uri: 'sip:x@y.test', q: 2 }] }, 'contacts[0].q', /^contacts\[0\]\.q must be a number from 0 to 1, got 2$/],
+      [
+        { aor: 'sip:u@example.test', contacts: [{ uri: 'sip:x@y.test', q: 2 }] },
+        'contacts[0].q',
+        /^contacts\[0\]\.q must be a number from 0 to 1, got 2$/,
+      ],
       [{ aor: 'tel:+1555' }, 'aor', /^aor must be a sip: or sips: URI/],
-      [{ aor: 'sip:u@example.test', server: 'ws://other.invalid' }, 'server', /^server is the pool's option \(new RegistrationPool\(\{ server \}\)\), not add\(\)'s$/],
+      [
+        { aor: 'sip:u@example.test', server: 'ws://other.invalid' },
+        'server',
+        /^server is the pool's option \(new RegistrationPool\(\{ server \}\)\), not add\(\)'s$/,
+      ],
       [{ aor: 'sip:u@example.test', dns: [] }, 'dns', /^dns is not read by pool\.add\(\)/],
       [{ aor: 'sip:u@example.test', expirse: 60 }, 'expirse', /^unknown option 'expirse' \(did you mean 'expires'\?\)$/],
     ];
     for (const [options, option, message] of rows) {
-      assert.throws(() => pool.add(options), (e) => e.code === 'SIPREG_E_CONFIG' && e.option === option && message.test(e.problem), JSON.stringify(options));
+      assert.throws(
+        () => pool.add(options),
+        (e) => e.code === 'SIPREG_E_CONFIG' && e.option === option && message.test(e.problem),
+        JSON.stringify(options),
+      );
     }
     assert.equal(pool.registrations.length, 0, 'nothing was added');
   } finally {
@@ -142,7 +212,11 @@ test('pool.add: the same checks; the pool\'s own and Node-only options are named
     [{ server: 'sip:127.0.0.1;transport=tcp' }, 'server', /RegistrationPool takes a ws:\/\/ or wss:\/\/ server/],
   ];
   for (const [options, option, message] of pools) {
-    assert.throws(() => new sipreg.RegistrationPool(options), (e) => e.code === 'SIPREG_E_CONFIG' && e.option === option && message.test(e.problem), JSON.stringify(options));
+    assert.throws(
+      () => new sipreg.RegistrationPool(options),
+      (e) => e.code === 'SIPREG_E_CONFIG' && e.option === option && message.test(e.problem),
+      JSON.stringify(options),
+    );
   }
 });
 
@@ -151,7 +225,11 @@ test('setContacts and the call options: a wrong one rejects that call, naming it
   const sockets = FakeSocket.all.length;
   try {
     const rows = [
-      [() => reg.setContacts([{ uri: 'sip:a@b.test' }, { q: -0.5 }]), 'contacts[1].q', /^contacts\[1\]\.q must be a number from 0 to 1, got -0\.5$/],
+      [
+        () => reg.setContacts([{ uri: 'sip:a@b.test' }, { q: -0.5 }]),
+        'contacts[1].q',
+        /^contacts\[1\]\.q must be a number from 0 to 1, got -0\.5$/,
+      ],
       [() => reg.setContacts([{ uri: 'sip:a@b.test' }, { uri: '<sip:' }]), 'contacts[1].uri', /^contacts\[1\]\.uri: URI does not parse/],
       [() => reg.setContacts('sip:a@b.test'), 'contacts', /^contacts must be an array/],
       [() => reg.unregister({ everything: true }), 'everything', /^unknown option 'everything'/],
@@ -172,8 +250,13 @@ test('setContacts and the call options: a wrong one rejects that call, naming it
 });
 
 test('the table: every option has a type and a meaning; every default and range is of that type', () => {
-  const tables = { OPTIONS: sipreg.OPTIONS, POOL_OPTIONS: sipreg.POOL_OPTIONS, policy: sipreg.OPTIONS.policy.fields,
-    auth: sipreg.OPTIONS.auth.fields, contacts: sipreg.OPTIONS.contacts.fields };
+  const tables = {
+    OPTIONS: sipreg.OPTIONS,
+    POOL_OPTIONS: sipreg.POOL_OPTIONS,
+    policy: sipreg.OPTIONS.policy.fields,
+    auth: sipreg.OPTIONS.auth.fields,
+    contacts: sipreg.OPTIONS.contacts.fields,
+  };
   const types = ['string', 'integer', 'number', 'boolean', 'enum', 'object', 'list', 'url', 'bytes', 'headers', 'signal', 'any'];
   for (const [tname, table] of Object.entries(tables)) {
     for (const [name, o] of Object.entries(table)) {
@@ -189,6 +272,9 @@ test('the table: every option has a type and a meaning; every default and range 
     }
   }
   // the Node entry's own options: known (their shapes are node/flows.mjs's to check)
-  const node = Object.entries(sipreg.OPTIONS).filter(([, o]) => o.host === 'node').map(([n]) => n).sort();
+  const node = Object.entries(sipreg.OPTIONS)
+    .filter(([, o]) => o.host === 'node')
+    .map(([n]) => n)
+    .sort();
   assert.deepEqual(node, ['dns', 'multicast', 'store', 'targets', 'tls', 'transport']);
 });

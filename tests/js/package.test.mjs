@@ -26,18 +26,34 @@ function project() {
 }
 
 /** @param {object} ns @returns {Record<string, string>} name → typeof, sorted by name */
-const shape = (ns) => Object.fromEntries(Object.keys(ns).sort().map((k) => [k, typeof ns[k]]));
+const shape = (ns) =>
+  Object.fromEntries(
+    Object.keys(ns)
+      .sort()
+      .map((k) => [k, typeof ns[k]]),
+  );
 
 test('require("sipreg") and require("sipreg/parse"): the ESM names, the same values after ready', async () => {
   const dir = project();
   try {
     const require = createRequire(join(dir, 'index.cjs'));
-    for (const [entry, esmPath] of [['sipreg', `${PKG}index.mjs`], ['sipreg/parse', `${PKG}parse.mjs`]]) {
+    for (const [entry, esmPath] of [
+      ['sipreg', `${PKG}index.mjs`],
+      ['sipreg/parse', `${PKG}parse.mjs`],
+    ]) {
       const cjs = require(entry);
       const esm = await import(esmPath);
       assert.equal(await cjs.ready, cjs, `${entry}: ready settles with the module`);
-      const names = Object.keys(esm).filter((k) => k !== 'ready').sort();
-      assert.deepEqual(Object.keys(cjs).filter((k) => k !== 'ready').sort(), names, `${entry}: names`);
+      const names = Object.keys(esm)
+        .filter((k) => k !== 'ready')
+        .sort();
+      assert.deepEqual(
+        Object.keys(cjs)
+          .filter((k) => k !== 'ready')
+          .sort(),
+        names,
+        `${entry}: names`,
+      );
       const { ready: _r, ...esmShape } = shape(esm);
       const { ready: _c, ...cjsShape } = shape(cjs);
       assert.deepEqual(cjsShape, esmShape, `${entry}: typeof of each name`);
@@ -48,7 +64,10 @@ test('require("sipreg") and require("sipreg/parse"): the ESM names, the same val
     const esm = await import(`${PKG}index.mjs`);
     assert.equal(cjs.parse('SIP/2.0 200 OK\r\n\r\n').ok, esm.parse('SIP/2.0 200 OK\r\n\r\n').ok);
     assert.equal(require('sipreg/parse').version, esm.version);
-    await assert.rejects(cjs.createRegistration({ aor: 'sip:a@example.test', expires: 'x' }), (e) => e instanceof esm.SipregError && e.option === 'expires');
+    await assert.rejects(
+      cjs.createRegistration({ aor: 'sip:a@example.test', expires: 'x' }),
+      (e) => e instanceof esm.SipregError && e.option === 'expires',
+    );
   } finally {
     rmSync(dir, { recursive: true });
   }
@@ -77,9 +96,15 @@ test('require("sipreg") before ready: async names work, synchronous ones say to 
     const r = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), {
-      parse: 'ERR_SIPREG_NOT_READY', uriEqual: 'ERR_SIPREG_NOT_READY', version: 'ERR_SIPREG_NOT_READY',
-      RegistrationPool: 'ERR_SIPREG_NOT_READY', instanceofBefore: false, parseEntry: 'ERR_SIPREG_NOT_READY',
-      asyncBefore: 'expires', instanceofAfter: true, poolAfter: 'function',
+      parse: 'ERR_SIPREG_NOT_READY',
+      uriEqual: 'ERR_SIPREG_NOT_READY',
+      version: 'ERR_SIPREG_NOT_READY',
+      RegistrationPool: 'ERR_SIPREG_NOT_READY',
+      instanceofBefore: false,
+      parseEntry: 'ERR_SIPREG_NOT_READY',
+      asyncBefore: 'expires',
+      instanceofAfter: true,
+      poolAfter: 'function',
     });
   } finally {
     rmSync(dir, { recursive: true });
@@ -88,7 +113,9 @@ test('require("sipreg") before ready: async names work, synchronous ones say to 
 
 test('every name the entry exports is declared in index.d.ts', async () => {
   const types = readFileSync(`${PKG}index.d.ts`, 'utf8');
-  const declared = new Set([...types.matchAll(/^export (?:declare )?(?:function|class|const|let|interface|type) (\w+)/gm)].map((m) => m[1]));
+  const declared = new Set(
+    [...types.matchAll(/^export (?:declare )?(?:function|class|const|let|interface|type) (\w+)/gm)].map((m) => m[1]),
+  );
   for (const name of Object.keys(await import(`${PKG}index.mjs`))) assert.ok(declared.has(name), `${name} is not declared in index.d.ts`);
 });
 
@@ -120,7 +147,11 @@ test('npm pack: README.md, LICENSE, types, wasm, every entry and what it imports
   }
   // nothing else: no tests, C sources, build files, scripts or maps
   for (const f of files) {
-    assert.doesNotMatch(f, /(^|\/)(tests?|build|node_modules)\/|\.(c|h|cmake|sh|map|log)$|CMakeLists|\.test\./, `${f} should not be shipped`);
+    assert.doesNotMatch(
+      f,
+      /(^|\/)(tests?|build|node_modules)\/|\.(c|h|cmake|sh|map|log)$|CMakeLists|\.test\./,
+      `${f} should not be shipped`,
+    );
   }
 });
 
@@ -130,7 +161,11 @@ test('the browser entry (bundlers): the "browser" condition before "import", web
   assert.equal(pkg.exports['.'].browser, './browser.mjs');
   assert.ok(conditions.indexOf('browser') < conditions.indexOf('import'), `conditions in order: ${conditions}`);
   assert.equal(pkg.exports['./sipreg.wasm'], './sipreg.wasm', 'the wasm is importable as an asset (esbuild: loader "file")');
-  assert.equal(readFileSync(`${PKG}browser.mjs`, 'utf8'), readFileSync(`${ROOT}web/browser.mjs`, 'utf8'), 'node/browser.mjs is web/browser.mjs (rebuild)');
+  assert.equal(
+    readFileSync(`${PKG}browser.mjs`, 'utf8'),
+    readFileSync(`${ROOT}web/browser.mjs`, 'utf8'),
+    'node/browser.mjs is web/browser.mjs (rebuild)',
+  );
   // every module the entry loads (static and literal dynamic imports, transitively): relative
   // ones only, so that a bundler for browsers meets no Node built-in; the wasm by the pattern
   // Vite and webpack rewrite

@@ -18,7 +18,9 @@ test('every message vector: native CLI JSON === JSON.stringify(wasm view) (byte 
       writeFileSync(f, v.bytes);
       return f;
     });
-    const lines = native(['parse', ...files]).stdout.trimEnd().split('\n');
+    const lines = native(['parse', ...files])
+      .stdout.trimEnd()
+      .split('\n');
     assert.equal(lines.length, vectors.length);
     let ok = 0;
     vectors.forEach((v, i) => {
@@ -26,8 +28,7 @@ test('every message vector: native CLI JSON === JSON.stringify(wasm view) (byte 
       assert.equal(JSON.stringify(view), lines[i], `${v.label} differs`);
       // a JS string gives the same view (ASCII strings take the slicing path, others decode)
       const text = new TextDecoder().decode(v.bytes);
-      if (Buffer.from(text).equals(Buffer.from(v.bytes)))
-        assert.deepEqual(parse(text), view, `${v.label}: string input differs`);
+      if (Buffer.from(text).equals(Buffer.from(v.bytes))) assert.deepEqual(parse(text), view, `${v.label}: string input differs`);
       if (view.ok) ok++;
     });
     assert.ok(ok > 150, `only ${ok} vectors parsed`);
@@ -38,11 +39,14 @@ test('every message vector: native CLI JSON === JSON.stringify(wasm view) (byte 
 
 test('uri_equal vectors: wasm agrees with the table (the C test checks the same table)', () => {
   const unescape = (s) => s.replace(/\\x([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
-  const rows = readFileSync(`${ROOT}tests/vectors/uri_equal.txt`, 'latin1').split('\n')
-    .filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
+  const rows = readFileSync(`${ROOT}tests/vectors/uri_equal.txt`, 'latin1')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split('\t'));
   assert.ok(rows.length > 100);
   for (const [want, a, b] of rows) {
-    const A = unescape(a), B = unescape(b);
+    const A = unescape(a),
+      B = unescape(b);
     if (want === 'error') {
       assert.throws(() => uriEqual(A, B), /SIPREG_E_/, `${a} vs ${b}`);
     } else {
@@ -53,8 +57,10 @@ test('uri_equal vectors: wasm agrees with the table (the C test checks the same 
 });
 
 test('native and wasm agree on uri-equal exit codes for the CLI rows', () => {
-  const pairs = [['sip:%61lice@atlanta.com;transport=TCP', 'sip:alice@AtLanTa.CoM;Transport=tcp', 0],
-    ['sip:carol@chicago.com', 'sip:carol@chicago.com:5060', 1]];
+  const pairs = [
+    ['sip:%61lice@atlanta.com;transport=TCP', 'sip:alice@AtLanTa.CoM;Transport=tcp', 0],
+    ['sip:carol@chicago.com', 'sip:carol@chicago.com:5060', 1],
+  ];
   for (const [a, b, code] of pairs) {
     assert.equal(native(['uri-equal', a, b]).status, code);
     assert.equal(uriEqual(a, b), code === 0);
@@ -85,7 +91,9 @@ test('ill-formed UTF-8 and control bytes: the native JSON, the wasm view and Tex
       writeFileSync(f, Buffer.concat([head, Buffer.from(bytes), mid, Buffer.from(bytes.filter((b) => b !== 0x09)), rest]));
       return f;
     });
-    const lines = native(['parse', ...files]).stdout.trimEnd().split('\n');
+    const lines = native(['parse', ...files])
+      .stdout.trimEnd()
+      .split('\n');
     rows.forEach(([bytes, want], i) => {
       const raw = readFileSync(files[i]);
       const view = parse(new Uint8Array(raw));
@@ -126,7 +134,9 @@ test('To and From: {uri, display, tag, params}; a malformed one fails the messag
       writeFileSync(`${dir}/${i}.sip`, t);
       return `${dir}/${i}.sip`;
     });
-    const lines = native(['parse', ...files]).stdout.trimEnd().split('\n');
+    const lines = native(['parse', ...files])
+      .stdout.trimEnd()
+      .split('\n');
     rows.forEach(([to, want], i) => {
       const view = parse(texts[i]);
       assert.equal(JSON.stringify(view), lines[i], `${to}: native JSON`);

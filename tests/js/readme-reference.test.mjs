@@ -19,7 +19,13 @@ function table(heading, from = 0) {
   const rows = [];
   for (const l of lines.slice(start + 2)) {
     if (!l.startsWith('|')) break;
-    rows.push(l.replace(/\\\|/g, '\u0000').split('|').slice(1, -1).map((c) => c.replace(/\u0000/g, '|').trim()));
+    rows.push(
+      l
+        .replace(/\\\|/g, '\u0000')
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.replace(/\u0000/g, '|').trim()),
+    );
   }
   return rows;
 }
@@ -55,13 +61,30 @@ test('README "Options": every option of the options table, with its default; non
     options.policy = { fields: Object.fromEntries(keys('POLICY').map((k) => [k, {}])) };
     options.auth = { fields: { username: {}, password: {}, ha1: {} } };
     options.contacts = { fields: { uri: {}, expires: {}, q: {} } };
-    for (const k of ['server', 'extraHeaders', 'seed', 'state', 'connectTimeout', 'WebSocket', 'transport', 'dns', 'tls',
-      'multicast', 'store', 'targets', 'instanceStore']) options[k] ??= {};
+    for (const k of [
+      'server',
+      'extraHeaders',
+      'seed',
+      'state',
+      'connectTimeout',
+      'WebSocket',
+      'transport',
+      'dns',
+      'tls',
+      'multicast',
+      'store',
+      'targets',
+      'instanceStore',
+    ])
+      options[k] ??= {};
   }
   const missing = [];
   const wrongDefault = [];
   const expect = (rowsOf, key, o) => {
-    if (!rowsOf.has(key)) { missing.push(key); return; }
+    if (!rowsOf.has(key)) {
+      missing.push(key);
+      return;
+    }
     if (['number', 'boolean'].includes(typeof o.default) && !rowsOf.get(key).includes(String(o.default))) {
       wrongDefault.push(`${key}: README says ${rowsOf.get(key)}, the code ${o.default}`);
     }
@@ -99,5 +122,8 @@ test('README "Events": a row per event of RegistrationEventMap (node/index.d.ts)
 
 test('README "CLI exit codes": the codes of node/cli-options.mjs', () => {
   const rows = table('<!-- exit-codes:begin').map((r) => Number(r[0]));
-  assert.deepEqual(rows, Object.values(EXIT).sort((a, b) => a - b));
+  assert.deepEqual(
+    rows,
+    Object.values(EXIT).sort((a, b) => a - b),
+  );
 });

@@ -42,8 +42,7 @@ async function rawClient(url, user) {
     sip,
     /** @param {Partial<import('../registrar/rawsip.mjs').RegisterSpec>} [extra] */
     async register(extra = {}) {
-      sip.send(registerRequest({ user, callId, cseq: cseq++, contact: `<sip:${user}@raw.invalid;transport=ws>`,
-        expires: 300, ...extra }));
+      sip.send(registerRequest({ user, callId, cseq: cseq++, contact: `<sip:${user}@raw.invalid;transport=ws>`, expires: 300, ...extra }));
       return parseResponse(await sip.next());
     },
   };
@@ -57,15 +56,32 @@ const answer = (r, user, header = 'www-authenticate') =>
 const FAULTS = [
   { code: 302, opts: {}, req: {}, status: 302, headers: { contact: '<sip:redirected.example.test>' } },
   { code: 302, opts: {}, req: { requestUri: 'sip:redirected.example.test' }, status: 401, headers: {} },
-  { code: 301, opts: { contact: 'sip:moved.example.test;transport=ws' }, req: {}, status: 301,
-    headers: { contact: '<sip:moved.example.test;transport=ws>' } },
-  { code: 301, opts: { contact: 'sip:moved.example.test;transport=ws' }, req: { requestUri: 'sip:moved.example.test' },
-    status: 401, headers: {} },
+  {
+    code: 301,
+    opts: { contact: 'sip:moved.example.test;transport=ws' },
+    req: {},
+    status: 301,
+    headers: { contact: '<sip:moved.example.test;transport=ws>' },
+  },
+  {
+    code: 301,
+    opts: { contact: 'sip:moved.example.test;transport=ws' },
+    req: { requestUri: 'sip:moved.example.test' },
+    status: 401,
+    headers: {},
+  },
   { code: 403, opts: {}, req: {}, status: 403, reason: 'Forbidden', headers: {} },
   { code: 404, opts: {}, req: {}, status: 404, reason: 'Not Found', headers: {} },
   { code: 503, opts: {}, req: {}, status: 503, headers: { 'retry-after': '2' } },
   { code: 503, opts: { retryAfter: 0 }, req: {}, status: 503, headers: { 'retry-after': undefined } },
-  { code: 503, opts: { retryAfter: 9, reason: 'Maintenance' }, req: {}, status: 503, reason: 'Maintenance', headers: { 'retry-after': '9' } },
+  {
+    code: 503,
+    opts: { retryAfter: 9, reason: 'Maintenance' },
+    req: {},
+    status: 503,
+    reason: 'Maintenance',
+    headers: { 'retry-after': '9' },
+  },
   { code: 420, opts: {}, req: { headers: ['Supported: path, gruu, outbound'] }, status: 420, headers: { unsupported: 'outbound' } },
   { code: 420, opts: {}, req: { headers: ['Require: outbound'] }, status: 420, headers: { unsupported: 'outbound' } },
   { code: 420, opts: {}, req: { headers: ['Supported: path, gruu'] }, status: 401, headers: {} },
@@ -89,7 +105,11 @@ test('setFault(code): the registrar answers each REGISTER with that status and i
     await registrar.setFault(0);
     await c.sip.close();
   }
-  assert.deepEqual((await registrar.dump()).filter((b) => b.aor.startsWith('fault@')), [], 'nothing was saved');
+  assert.deepEqual(
+    (await registrar.dump()).filter((b) => b.aor.startsWith('fault@')),
+    [],
+    'nothing was saved',
+  );
 });
 
 test('setFault(code, { afterAuth }): the challenge first, the status once the credentials are good', async () => {
@@ -119,7 +139,7 @@ test('setFault(code, { afterAuth }): the challenge first, the status once the cr
   await assert.rejects(() => registrar.setFault(99), /code must be/);
 });
 
-test('edge proxy: 407 (realm edge.test), then the registrar\'s 401 relayed back, then 200; Path stored', async () => {
+test("edge proxy: 407 (realm edge.test), then the registrar's 401 relayed back, then 200; Path stored", async () => {
   const c = await rawClient(edge.wsUrl, 'edge1');
   try {
     const r1 = await c.register({ headers: ['Supported: path'] });
@@ -132,12 +152,19 @@ test('edge proxy: 407 (realm edge.test), then the registrar\'s 401 relayed back,
     assert.match(/** @type {string} */ (r2.get('www-authenticate')), /^Digest realm="example\.test"/);
     assert.equal(r2.get('server'), 'sipreg-test-registrar');
     // a wrong proxy password: 407 again, never relayed
-    const bad = digestAuthorization({ challenge: /** @type {string} */ (r1.get('proxy-authenticate')), user: 'edge1',
-      uri: 'sip:example.test', password: 'wrong' });
+    const bad = digestAuthorization({
+      challenge: /** @type {string} */ (r1.get('proxy-authenticate')),
+      user: 'edge1',
+      uri: 'sip:example.test',
+      password: 'wrong',
+    });
     assert.equal((await c.register({ proxyAuthorization: bad, authorization: answer(r2, 'edge1') })).status, 407);
     const r3 = await c.register({ headers: ['Supported: path'], proxyAuthorization: pa, authorization: answer(r2, 'edge1') });
     assert.equal(r3.status, 200);
-    assert.equal(r3.get('path'), `<sip:127.0.0.1:${edge.udpPort};lr;received=sip:127.0.0.1:${c.sip.ws._socket.localPort}%3Btransport%3Dws>`);
+    assert.equal(
+      r3.get('path'),
+      `<sip:127.0.0.1:${edge.udpPort};lr;received=sip:127.0.0.1:${c.sip.ws._socket.localPort}%3Btransport%3Dws>`,
+    );
   } finally {
     await c.sip.close();
   }
@@ -148,42 +175,52 @@ test('edge proxy: 407 (realm edge.test), then the registrar\'s 401 relayed back,
   assert.equal(held[0].socket, `udp:127.0.0.1:${inner.udpPort}`, 'it came over UDP from the proxy');
 });
 
-test('startRegistrar({ fault503 }), then restart({ downMs }): refused while down, same ports after, bindings gone', { timeout: 20_000 }, async () => {
-  const r = await startRegistrar({ fault503: true, tcpChildren: 2 });
-  try {
-    const c = await rawClient(r.wsUrl, 'down');
-    const f = await c.register();
-    assert.equal(f.status, 503, 'started in fault mode');
-    assert.equal(f.get('retry-after'), '2');
-    await r.setFault(0);
-    const r1 = await c.register();
-    assert.equal((await c.register({ authorization: answer(r1, 'down') })).status, 200);
-    const { wsUrl, udpPort } = r;
-    const t0 = Date.now();
-    const back = r.restart({ downMs: 1500 });
-    await new Promise((res) => setTimeout(res, 700));
-    const refused = await new Promise((res) => {
-      const s = net.connect(r.wsPort, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); res('connected'); });
-      s.once('error', (e) => res(/** @type {NodeJS.ErrnoException} */ (e).code));
-    });
-    assert.equal(refused, 'ECONNREFUSED');
-    await back;
-    assert.ok(Date.now() - t0 >= 1500, 'down at least downMs');
-    assert.equal(r.wsUrl, wsUrl);
-    assert.equal(r.udpPort, udpPort);
-    assert.deepEqual(await r.dump(), []);
-    await c.sip.close();
-  } finally {
-    await r.stop();
-  }
-});
+test(
+  'startRegistrar({ fault503 }), then restart({ downMs }): refused while down, same ports after, bindings gone',
+  { timeout: 20_000 },
+  async () => {
+    const r = await startRegistrar({ fault503: true, tcpChildren: 2 });
+    try {
+      const c = await rawClient(r.wsUrl, 'down');
+      const f = await c.register();
+      assert.equal(f.status, 503, 'started in fault mode');
+      assert.equal(f.get('retry-after'), '2');
+      await r.setFault(0);
+      const r1 = await c.register();
+      assert.equal((await c.register({ authorization: answer(r1, 'down') })).status, 200);
+      const { wsUrl, udpPort } = r;
+      const t0 = Date.now();
+      const back = r.restart({ downMs: 1500 });
+      await new Promise((res) => setTimeout(res, 700));
+      const refused = await new Promise((res) => {
+        const s = net.connect(r.wsPort, '127.0.0.1');
+        s.once('connect', () => {
+          s.destroy();
+          res('connected');
+        });
+        s.once('error', (e) => res(/** @type {NodeJS.ErrnoException} */ (e).code));
+      });
+      assert.equal(refused, 'ECONNREFUSED');
+      await back;
+      assert.ok(Date.now() - t0 >= 1500, 'down at least downMs');
+      assert.equal(r.wsUrl, wsUrl);
+      assert.equal(r.udpPort, udpPort);
+      assert.deepEqual(await r.dump(), []);
+      await c.sip.close();
+    } finally {
+      await r.stop();
+    }
+  },
+);
 
 /** Ping on `ws`; resolves true when the matching pong arrives within ms, false otherwise. */
 function pingPong(ws, ms) {
   const data = Buffer.from(randomHex(4));
   return new Promise((resolve) => {
-    const t = setTimeout(() => { ws.off('pong', on); resolve(false); }, ms);
+    const t = setTimeout(() => {
+      ws.off('pong', on);
+      resolve(false);
+    }, ms);
     /** @param {Buffer} d */
     function on(d) {
       if (!d.equals(data)) return;
@@ -198,9 +235,20 @@ function pingPong(ws, ms) {
 
 /** An OPTIONS to the registrar on `sip`; its status, or null when nothing came within ms. */
 async function options(sip, ms) {
-  sip.send([`OPTIONS sip:example.test SIP/2.0`, `Via: SIP/2.0/WS probe.invalid;branch=z9hG4bK${randomHex()}`,
-    'Max-Forwards: 70', `From: <sip:probe@example.test>;tag=${randomHex(3)}`,
-    'To: <sip:example.test>', `Call-ID: ${randomHex()}`, 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', ''].join('\r\n'));
+  sip.send(
+    [
+      `OPTIONS sip:example.test SIP/2.0`,
+      `Via: SIP/2.0/WS probe.invalid;branch=z9hG4bK${randomHex()}`,
+      'Max-Forwards: 70',
+      `From: <sip:probe@example.test>;tag=${randomHex(3)}`,
+      'To: <sip:example.test>',
+      `Call-ID: ${randomHex()}`,
+      'CSeq: 1 OPTIONS',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'),
+  );
   try {
     return parseResponse(await sip.next(ms)).status;
   } catch {
@@ -208,55 +256,71 @@ async function options(sip, ms) {
   }
 }
 
-test('fault proxy freeze(): TCP stays open, no SIP and no ping/pong either way; new flows pass; thaw() resumes', { timeout: 20_000 }, async () => {
-  const proxy = await startFaultProxy(registrar.wsUrl);
-  try {
-    const a = await openSipWs(proxy.url);
-    assert.equal(await pingPong(a.ws, 2000), true, 'a ping goes through to Kamailio, its pong comes back');
-    assert.equal(proxy.counters.pings.toServer, 1, 'the proxy forwarded the ping: it did not answer it itself');
-    assert.equal(await options(a, 2000), 200);
-    assert.equal(proxy.freeze(), 1);
-    assert.equal(await pingPong(a.ws, 1500), false, 'no pong while frozen');
-    assert.equal(await options(a, 1000), null, 'no SIP answer while frozen');
-    assert.equal(a.ws.readyState, WebSocket.OPEN, 'the client still sees an open WebSocket');
-    // a new flow is not frozen (the client can replace the dead one)
-    const b = await openSipWs(proxy.url);
-    assert.equal(await options(b, 2000), 200);
-    assert.equal(await pingPong(b.ws, 2000), true);
-    assert.equal(proxy.accepted, 2);
-    // freeze({ newFlows: true }): the handshake completes (the proxy accepts), nothing passes
-    proxy.freeze({ newFlows: true });
-    const c = await openSipWs(proxy.url);
-    assert.equal(await options(c, 1000), null);
-    assert.equal(await pingPong(c.ws, 500), false);
-    proxy.thaw();
-    assert.equal(await pingPong(a.ws, 2000), true, 'thawed: pongs again');
-    assert.equal(await pingPong(c.ws, 2000), true);
-    assert.equal(await options(b, 2000), 200);
-    await Promise.all([a.close(), b.close(), c.close()]);
-  } finally {
-    await proxy.close();
-  }
-});
+test(
+  'fault proxy freeze(): TCP stays open, no SIP and no ping/pong either way; new flows pass; thaw() resumes',
+  { timeout: 20_000 },
+  async () => {
+    const proxy = await startFaultProxy(registrar.wsUrl);
+    try {
+      const a = await openSipWs(proxy.url);
+      assert.equal(await pingPong(a.ws, 2000), true, 'a ping goes through to Kamailio, its pong comes back');
+      assert.equal(proxy.counters.pings.toServer, 1, 'the proxy forwarded the ping: it did not answer it itself');
+      assert.equal(await options(a, 2000), 200);
+      assert.equal(proxy.freeze(), 1);
+      assert.equal(await pingPong(a.ws, 1500), false, 'no pong while frozen');
+      assert.equal(await options(a, 1000), null, 'no SIP answer while frozen');
+      assert.equal(a.ws.readyState, WebSocket.OPEN, 'the client still sees an open WebSocket');
+      // a new flow is not frozen (the client can replace the dead one)
+      const b = await openSipWs(proxy.url);
+      assert.equal(await options(b, 2000), 200);
+      assert.equal(await pingPong(b.ws, 2000), true);
+      assert.equal(proxy.accepted, 2);
+      // freeze({ newFlows: true }): the handshake completes (the proxy accepts), nothing passes
+      proxy.freeze({ newFlows: true });
+      const c = await openSipWs(proxy.url);
+      assert.equal(await options(c, 1000), null);
+      assert.equal(await pingPong(c.ws, 500), false);
+      proxy.thaw();
+      assert.equal(await pingPong(a.ws, 2000), true, 'thawed: pongs again');
+      assert.equal(await pingPong(c.ws, 2000), true);
+      assert.equal(await options(b, 2000), 200);
+      await Promise.all([a.close(), b.close(), c.close()]);
+    } finally {
+      await proxy.close();
+    }
+  },
+);
 
-test('dead servers: a closed port refuses, the HTTP server answers the upgrade with 200, the silent server never answers', { timeout: 10_000 }, async () => {
-  const [port, http, silent] = await Promise.all([closedPort(), httpServer(), silentServer()]);
-  try {
-    /** @param {string} url @returns {Promise<string>} how the WebSocket handshake ended */
-    const handshake = (url) => new Promise((resolve) => {
-      const ws = new WebSocket(url, 'sip', { handshakeTimeout: 800 });
-      ws.once('open', () => { ws.terminate(); resolve('open'); });
-      ws.once('unexpected-response', (_req, res) => { resolve(`HTTP ${res.statusCode}`); res.destroy(); ws.terminate(); });
-      ws.once('error', (e) => resolve(/** @type {NodeJS.ErrnoException} */ (e).code ?? e.message));
-    });
-    assert.equal(await handshake(`ws://127.0.0.1:${port}`), 'ECONNREFUSED');
-    assert.equal(await handshake(http.url), 'HTTP 200');
-    assert.deepEqual(http.requests, ['GET /']);
-    const t0 = Date.now();
-    assert.match(await handshake(silent.url), /timed out/i);
-    assert.ok(Date.now() - t0 >= 700, 'it waited for the handshake timeout');
-    assert.equal(silent.accepted, 1, 'the TCP connection was accepted');
-  } finally {
-    await Promise.all([http.close(), silent.close()]);
-  }
-});
+test(
+  'dead servers: a closed port refuses, the HTTP server answers the upgrade with 200, the silent server never answers',
+  { timeout: 10_000 },
+  async () => {
+    const [port, http, silent] = await Promise.all([closedPort(), httpServer(), silentServer()]);
+    try {
+      /** @param {string} url @returns {Promise<string>} how the WebSocket handshake ended */
+      const handshake = (url) =>
+        new Promise((resolve) => {
+          const ws = new WebSocket(url, 'sip', { handshakeTimeout: 800 });
+          ws.once('open', () => {
+            ws.terminate();
+            resolve('open');
+          });
+          ws.once('unexpected-response', (_req, res) => {
+            resolve(`HTTP ${res.statusCode}`);
+            res.destroy();
+            ws.terminate();
+          });
+          ws.once('error', (e) => resolve(/** @type {NodeJS.ErrnoException} */ (e).code ?? e.message));
+        });
+      assert.equal(await handshake(`ws://127.0.0.1:${port}`), 'ECONNREFUSED');
+      assert.equal(await handshake(http.url), 'HTTP 200');
+      assert.deepEqual(http.requests, ['GET /']);
+      const t0 = Date.now();
+      assert.match(await handshake(silent.url), /timed out/i);
+      assert.ok(Date.now() - t0 >= 700, 'it waited for the handshake timeout');
+      assert.equal(silent.accepted, 1, 'the TCP connection was accepted');
+    } finally {
+      await Promise.all([http.close(), silent.close()]);
+    }
+  },
+);

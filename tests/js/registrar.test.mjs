@@ -6,9 +6,7 @@ import { existsSync } from 'node:fs';
 import dgram from 'node:dgram';
 import WebSocket from 'ws';
 import { startRegistrar, REGISTRAR_CFG } from '../registrar/registrar.mjs';
-import {
-  openSipWs, registerRequest, parseResponse, digestAuthorization, randomHex,
-} from '../registrar/rawsip.mjs';
+import { openSipWs, registerRequest, parseResponse, digestAuthorization, randomHex } from '../registrar/rawsip.mjs';
 
 /** @type {import('../registrar/registrar.mjs').Registrar} */
 let reg;
@@ -43,7 +41,10 @@ function pgrep(runDir) {
  * @param {import('../registrar/rawsip.mjs').SipResponse} res
  */
 function contacts(res) {
-  return res.all('contact').flatMap((v) => v.match(/(?:[^,"<]|"[^"]*"|<[^>]*>)+/g) ?? []).map((s) => s.trim());
+  return res
+    .all('contact')
+    .flatMap((v) => v.match(/(?:[^,"<]|"[^"]*"|<[^>]*>)+/g) ?? [])
+    .map((s) => s.trim());
 }
 
 /**
@@ -76,8 +77,14 @@ test('WebSocket handshake: subprotocol sip accepted, none/other rejected', async
   for (const protocols of [[], ['foo']]) {
     const status = await new Promise((resolve) => {
       const ws = new WebSocket(reg.wsUrl, protocols);
-      ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode); ws.terminate(); });
-      ws.on('open', () => { resolve('open'); ws.close(); });
+      ws.on('unexpected-response', (_req, res) => {
+        resolve(res.statusCode);
+        ws.terminate();
+      });
+      ws.on('open', () => {
+        resolve('open');
+        ws.close();
+      });
       ws.on('error', () => {});
     });
     assert.equal(status, 400, `offering ${JSON.stringify(protocols)}`);
@@ -169,10 +176,19 @@ test('SIP over UDP on udpPort answers too', async () => {
       sock.once('message', (m) => resolve(m.toString()));
       timer = setTimeout(() => reject(new Error('no UDP response within 3 s')), 3000);
     });
-    sock.send(registerRequest({
-      user: 'carol', callId: randomHex(), cseq: 1, expires: 600, transport: 'UDP',
-      viaHost: `127.0.0.1:${port}`, contact: `<sip:carol@127.0.0.1:${port}>`,
-    }), reg.udpPort, '127.0.0.1');
+    sock.send(
+      registerRequest({
+        user: 'carol',
+        callId: randomHex(),
+        cseq: 1,
+        expires: 600,
+        transport: 'UDP',
+        viaHost: `127.0.0.1:${port}`,
+        contact: `<sip:carol@127.0.0.1:${port}>`,
+      }),
+      reg.udpPort,
+      '127.0.0.1',
+    );
     const res = parseResponse(/** @type {string} */ (await got));
     assert.equal(res.status, 401);
   } finally {
@@ -226,21 +242,32 @@ test('300 WebSocket connections at once: every REGISTER answered, then registere
   let challenged = 0;
   /** @type {number} */
   let t401 = 0;
-  const results = await Promise.allSettled(Array.from({ length: N }, async (_, i) => {
-    const sip = await openSipWs(reg.wsUrl, { timeoutMs: 10000 });
-    try {
-      const spec = { user: `load${i}`, callId: `load-${i}-${randomHex(3)}`, contact: `<sip:load${i}@client.invalid;transport=ws>`, expires: 600 };
-      sip.send(registerRequest({ ...spec, cseq: 1 }));
-      const first = parseResponse(await sip.next(10000));
-      assert.equal(first.status, 401);
-      if (++challenged === N) t401 = performance.now() - t0;
-      const authorization = digestAuthorization({ challenge: first.get('www-authenticate') ?? '', user: spec.user, uri: 'sip:example.test' });
-      sip.send(registerRequest({ ...spec, cseq: 2, authorization }));
-      assert.equal(parseResponse(await sip.next(10000)).status, 200);
-    } finally {
-      await sip.close();
-    }
-  }));
+  const results = await Promise.allSettled(
+    Array.from({ length: N }, async (_, i) => {
+      const sip = await openSipWs(reg.wsUrl, { timeoutMs: 10000 });
+      try {
+        const spec = {
+          user: `load${i}`,
+          callId: `load-${i}-${randomHex(3)}`,
+          contact: `<sip:load${i}@client.invalid;transport=ws>`,
+          expires: 600,
+        };
+        sip.send(registerRequest({ ...spec, cseq: 1 }));
+        const first = parseResponse(await sip.next(10000));
+        assert.equal(first.status, 401);
+        if (++challenged === N) t401 = performance.now() - t0;
+        const authorization = digestAuthorization({
+          challenge: first.get('www-authenticate') ?? '',
+          user: spec.user,
+          uri: 'sip:example.test',
+        });
+        sip.send(registerRequest({ ...spec, cseq: 2, authorization }));
+        assert.equal(parseResponse(await sip.next(10000)).status, 200);
+      } finally {
+        await sip.close();
+      }
+    }),
+  );
   const total = performance.now() - t0;
   const failures = results.filter((r) => r.status === 'rejected').map((r) => String(/** @type {PromiseRejectedResult} */ (r).reason));
   assert.deepEqual(failures.slice(0, 5), [], `${failures.length} of ${N} failed`);

@@ -12,11 +12,13 @@ const CONTACT = 'sip:abc@xyz.invalid;transport=ws';
 
 /** A request from a peer to `ruri`, as a proxy relays it over the flow. */
 function request(method, ruri = CONTACT, { branch = 'z9hG4bKpeer1', toTag = '', extra = '', cseq = method, callId = 'peer-call-1' } = {}) {
-  return `${method} ${ruri} SIP/2.0\r\n` +
+  return (
+    `${method} ${ruri} SIP/2.0\r\n` +
     `Via: SIP/2.0/WSS proxy.example.test;branch=${branch}\r\n` +
     'Via: SIP/2.0/UDP 192.0.2.7:5060;branch=z9hG4bKup;rport=5060\r\n' +
     'Max-Forwards: 69\r\nFrom: <sip:bob@example.test>;tag=bob1\r\n' +
-    `To: <${ruri}>${toTag}\r\nCall-ID: ${callId}\r\nCSeq: 4 ${cseq}\r\n${extra}Content-Length: 0\r\n\r\n`;
+    `To: <${ruri}>${toTag}\r\nCall-ID: ${callId}\r\nCSeq: 4 ${cseq}\r\n${extra}Content-Length: 0\r\n\r\n`
+  );
 }
 
 /** Wait until the fake socket has sent `n` messages; the n-th. */
@@ -29,8 +31,12 @@ async function sent(sock, n, waitMs = 1000) {
 /** A registered registration on a fake socket (contact CONTACT) and its socket. */
 async function registered(extra = {}) {
   const reg = await sipreg.createRegistration({
-    server: 'ws://registrar.invalid', aor: 'sip:alice@example.test', WebSocket: FakeSocket,
-    contacts: [{ uri: CONTACT }], instance: 'urn:uuid:00000000-0000-4000-8000-000000000001', ...extra,
+    server: 'ws://registrar.invalid',
+    aor: 'sip:alice@example.test',
+    WebSocket: FakeSocket,
+    contacts: [{ uri: CONTACT }],
+    instance: 'urn:uuid:00000000-0000-4000-8000-000000000001',
+    ...extra,
   });
   const ups = [];
   reg.addEventListener('flowup', (e) => ups.push(e.detail));
@@ -96,7 +102,10 @@ test('the core answers requests nobody takes, by its table', async () => {
 });
 
 test('respond(), preventDefault() and the parse view', async () => {
-  const { reg, sock } = await registered({ allow: ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS'], accept: ['application/sdp', 'text/plain'] });
+  const { reg, sock } = await registered({
+    allow: ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS'],
+    accept: ['application/sdp', 'text/plain'],
+  });
   try {
     // a listener that responds: its status, reason and headers, and nothing else
     const off = (e) => {
@@ -115,7 +124,10 @@ test('respond(), preventDefault() and the parse view', async () => {
 
     // preventDefault: nothing is sent until the app answers (later, a 180 then a 603)
     let later;
-    const take = (e) => { e.preventDefault(); later = e.detail; };
+    const take = (e) => {
+      e.preventDefault();
+      later = e.detail;
+    };
     reg.addEventListener('request', take);
     before = sock.sent.length;
     sock.deliver(request('INVITE', CONTACT, { branch: 'z9hG4bKpeer2' }));
@@ -128,10 +140,22 @@ test('respond(), preventDefault() and the parse view', async () => {
     const tag = (t) => /\r\nTo: [^\r]*;tag=(\w+)/.exec(t)[1];
     assert.equal(tag(sock.sent.at(-2)), tag(sock.sent.at(-1)), 'one To tag per transaction');
     // refusals name the argument
-    assert.throws(() => later.respond(99), (e) => e.code === 'SIPREG_E_CONFIG' && e.option === 'status');
-    assert.throws(() => later.respond(200, 'two\r\nlines'), (e) => e.option === 'reason');
-    assert.throws(() => later.respond(200, undefined, 'Call-ID: mine\r\n'), (e) => e.option === 'headers');
-    assert.throws(() => later.respond(200, undefined, 'Foo bar'), (e) => e.option === 'headers');
+    assert.throws(
+      () => later.respond(99),
+      (e) => e.code === 'SIPREG_E_CONFIG' && e.option === 'status',
+    );
+    assert.throws(
+      () => later.respond(200, 'two\r\nlines'),
+      (e) => e.option === 'reason',
+    );
+    assert.throws(
+      () => later.respond(200, undefined, 'Call-ID: mine\r\n'),
+      (e) => e.option === 'headers',
+    );
+    assert.throws(
+      () => later.respond(200, undefined, 'Foo bar'),
+      (e) => e.option === 'headers',
+    );
     reg.removeEventListener('request', take);
 
     // the configured Allow and Accept
@@ -151,12 +175,14 @@ test('send(), response events, message events, reg.contact, flowdown', async () 
     reg.addEventListener('message', (e) => msgs.push(e.detail));
     const responses = [];
     reg.addEventListener('response', (e) => responses.push(e.detail));
-    const own = 'MESSAGE sip:bob@example.test SIP/2.0\r\nVia: SIP/2.0/WS x.invalid;branch=z9hG4bKapp1\r\n' +
+    const own =
+      'MESSAGE sip:bob@example.test SIP/2.0\r\nVia: SIP/2.0/WS x.invalid;branch=z9hG4bKapp1\r\n' +
       'From: <sip:alice@example.test>;tag=app\r\nTo: <sip:bob@example.test>\r\nCall-ID: app-call\r\nCSeq: 1 MESSAGE\r\nContent-Length: 0\r\n\r\n';
     assert.equal(reg.send(own), true);
     assert.equal(sock.sent.at(-1), own, 'sent as it is');
     assert.deepEqual(msgs.at(-1), { direction: 'out', text: own });
-    const resp = 'SIP/2.0 202 Accepted\r\nVia: SIP/2.0/WS x.invalid;branch=z9hG4bKapp1\r\n' +
+    const resp =
+      'SIP/2.0 202 Accepted\r\nVia: SIP/2.0/WS x.invalid;branch=z9hG4bKapp1\r\n' +
       'From: <sip:alice@example.test>;tag=app\r\nTo: <sip:bob@example.test>;tag=b\r\nCall-ID: app-call\r\nCSeq: 1 MESSAGE\r\nContent-Length: 0\r\n\r\n';
     sock.deliver(resp);
     await sleep(2);
@@ -169,13 +195,25 @@ test('send(), response events, message events, reg.contact, flowdown', async () 
     await sleep(2);
     assert.equal(responses.length, 1);
     let held;
-    reg.addEventListener('request', (e) => { e.preventDefault(); held = e.detail; }, { once: true });
+    reg.addEventListener(
+      'request',
+      (e) => {
+        e.preventDefault();
+        held = e.detail;
+      },
+      { once: true },
+    );
     sock.deliver(request('OPTIONS'));
     await sleep(2);
     assert.ok(msgs.some((m) => m.direction === 'in' && m.result === 'request'));
 
     assert.deepEqual(reg.contact, {
-      uri: CONTACT, user: 'abc', host: 'xyz.invalid', port: null, params: ';transport=ws', transport: 'ws',
+      uri: CONTACT,
+      user: 'abc',
+      host: 'xyz.invalid',
+      port: null,
+      params: ';transport=ws',
+      transport: 'ws',
       instance: 'urn:uuid:00000000-0000-4000-8000-000000000001',
     });
     assert.equal(reg.flowUp, true);
@@ -196,7 +234,9 @@ test('send(), response events, message events, reg.contact, flowdown', async () 
 test('a pool routes requests to the member their Request-URI names', async () => {
   const pool = new sipreg.RegistrationPool({ server: 'ws://registrar.invalid', WebSocket: FakeSocket, rate: 5000 });
   try {
-    const regs = ['a1', 'b2', 'c3'].map((u) => pool.add({ aor: `sip:${u}@example.test`, contacts: [{ uri: `sip:${u}x@pool.invalid;transport=ws` }] }));
+    const regs = ['a1', 'b2', 'c3'].map((u) =>
+      pool.add({ aor: `sip:${u}@example.test`, contacts: [{ uri: `sip:${u}x@pool.invalid;transport=ws` }] }),
+    );
     const all = pool.registerAll();
     await sleep(30);
     const sock = FakeSocket.last;
@@ -206,7 +246,8 @@ test('a pool routes requests to the member their Request-URI names', async () =>
       sock.deliver(answer(req, '200 OK', `Contact: <${contact}>;expires=600\r\n`));
     }
     await all;
-    const onReg = [], onPool = [];
+    const onReg = [],
+      onPool = [];
     regs[1].addEventListener('request', (e) => onReg.push(e.detail.registration));
     pool.addEventListener('request', (e) => onPool.push(e.detail));
     const before = sock.sent.length;
@@ -252,7 +293,10 @@ const REFUSED = [
 
 test('allow and accept refusals name the option', async () => {
   for (const [opts, option, words] of REFUSED) {
-    await assert.rejects(sipreg.createRegistration({ server: 'ws://registrar.invalid', aor: 'sip:a@example.test', WebSocket: FakeSocket, ...opts }),
-      (e) => e.code === 'SIPREG_E_CONFIG' && e.option === option && words.test(e.message), `${JSON.stringify(opts)} → ${option}`);
+    await assert.rejects(
+      sipreg.createRegistration({ server: 'ws://registrar.invalid', aor: 'sip:a@example.test', WebSocket: FakeSocket, ...opts }),
+      (e) => e.code === 'SIPREG_E_CONFIG' && e.option === option && words.test(e.message),
+      `${JSON.stringify(opts)} → ${option}`,
+    );
   }
 });

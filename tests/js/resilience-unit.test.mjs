@@ -24,31 +24,79 @@ class FakeCore {
     this.events = [];
     this.state = 'idle';
     this.refuse = new Set(); // exports that return an error code
-    this.eventBits = new Map(['statechange', 'registered', 'unregistered', 'failed', 'retry', 'expiring',
-      'lapsed', 'bindings', 'connect', 'nobinding', 'flowfailed', 'redirect', 'ping'].map((t, i) => [t, 2 ** (i + 1)]));
-    const call = (name, r = 0) => (...args) => {
-      this.calls.push(name);
-      return this.refuse.has(name) ? -7 : r;
-    };
+    this.eventBits = new Map(
+      [
+        'statechange',
+        'registered',
+        'unregistered',
+        'failed',
+        'retry',
+        'expiring',
+        'lapsed',
+        'bindings',
+        'connect',
+        'nobinding',
+        'flowfailed',
+        'redirect',
+        'ping',
+      ].map((t, i) => [t, 2 ** (i + 1)]),
+    );
+    const call =
+      (name, r = 0) =>
+      (...args) => {
+        this.calls.push(name);
+        return this.refuse.has(name) ? -7 : r;
+      };
     // the Core methods a Registration calls (only Core calls the shim's sw_* exports)
     Object.assign(this, {
-      wallclock: call('wallclock'), transport: call('transport'), timeout: call('timeout'),
-      network: call('network'), register: call('register'), fetch: call('fetch'),
-      unregister: call('unregister'), deadline: () => -1, freeRegistration: call('free'), memory: () => 0,
+      wallclock: call('wallclock'),
+      transport: call('transport'),
+      timeout: call('timeout'),
+      network: call('network'),
+      register: call('register'),
+      fetch: call('fetch'),
+      unregister: call('unregister'),
+      deadline: () => -1,
+      freeRegistration: call('free'),
+      memory: () => 0,
       requestKeys: () => [], // a pool routes requests by them
     });
   }
-  buildConfig() { return 1; }
+  buildConfig() {
+    return 1;
+  }
   freeConfig() {}
-  newRegistration() { return 1; }
-  info() { return { state: this.state, bindings: [], callId: 'fake-call-id', refreshAt: null, granted: null }; }
-  drainSends() { return []; }
-  drainEvents() { const e = this.events; this.events = []; return e; }
-  error(r) { return Object.assign(new Error(`core error ${r}`), { code: 'SIPREG_E_BUSY' }); }
+  newRegistration() {
+    return 1;
+  }
+  info() {
+    return { state: this.state, bindings: [], callId: 'fake-call-id', refreshAt: null, granted: null };
+  }
+  drainSends() {
+    return [];
+  }
+  drainEvents() {
+    const e = this.events;
+    this.events = [];
+    return e;
+  }
+  error(r) {
+    return Object.assign(new Error(`core error ${r}`), { code: 'SIPREG_E_BUSY' });
+  }
   /** Queue an event (the fields the core's events have). */
   emit(type, fields = {}) {
-    this.events.push({ type, state: this.state, reason: 'none', op: 'none', status: null, text: null,
-      error: null, message: null, at: null, ...fields });
+    this.events.push({
+      type,
+      state: this.state,
+      reason: 'none',
+      op: 'none',
+      status: null,
+      text: null,
+      error: null,
+      message: null,
+      at: null,
+      ...fields,
+    });
   }
 }
 
@@ -57,9 +105,19 @@ function fakeRegistration() {
   const core = new FakeCore();
   const asked = [];
   const host = {
-    flowUp: true, url: 'ws://edge.invalid', cause: null,
-    send: () => true, connect: () => asked.push('connect'), fail: (why) => asked.push(`fail:${why}`),
-    ping: () => { asked.push('ping'); return true; }, now: () => performance.now(), wall: () => Date.now(), arm: () => {},
+    flowUp: true,
+    url: 'ws://edge.invalid',
+    cause: null,
+    send: () => true,
+    connect: () => asked.push('connect'),
+    fail: (why) => asked.push(`fail:${why}`),
+    ping: () => {
+      asked.push('ping');
+      return true;
+    },
+    now: () => performance.now(),
+    wall: () => Date.now(),
+    arm: () => {},
   };
   const reg = new lib.Registration(core, { aor: 'sip:alice@example.test' }, host);
   return { core, reg, asked };
@@ -120,7 +178,14 @@ test('whenRegistered(): resolves on "registered", rejects when the registration 
   core.emit('failed', { state: 'backoff', reason: 'flow', op: 'register' }); // a retry follows: keep waiting
   reg.wake();
   let settled = false;
-  first.then(() => { settled = true; }, () => { settled = true; });
+  first.then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
   await sleep(1);
   assert.equal(settled, false, 'a transient failure does not settle whenRegistered()');
   core.state = 'registered';
@@ -150,37 +215,52 @@ test('whenRegistered(): resolves on "registered", rejects when the registration 
   await assert.rejects(closing, { code: 'closed' });
 });
 
-test('whenRegistered() waits through a failed first attempt and resolves after the retry (real core, fake socket)', { timeout: 10_000 }, async () => {
-  const reg = await sipreg.createRegistration({ server: 'ws://registrar.invalid', aor: 'sip:alice@example.test',
-    WebSocket: FakeSocket, policy: { retryBase: 1 }, contacts: [{ uri: 'sip:abc@xyz.invalid;transport=ws' }] });
-  try {
-    const first = reg.register();
-    const eventually = reg.whenRegistered();
-    await sleep(5);
-    const sock = FakeSocket.last;
-    sock.deliver(answer(sock.sent[0], '503 Service Unavailable'));
-    await assert.rejects(first, { status: 503 });
-    for (let i = 0; i < 300 && sock.sent.length < 2; i++) await sleep(10);
-    assert.equal(sock.sent.length, 2, 'the core retried');
-    sock.deliver(answer(sock.sent[1], '200 OK', 'Contact: <sip:abc@xyz.invalid;transport=ws>;expires=600\r\n'));
-    const d = await eventually;
-    assert.equal(d.info.state, 'registered');
-  } finally {
-    reg.close();
-  }
-});
+test(
+  'whenRegistered() waits through a failed first attempt and resolves after the retry (real core, fake socket)',
+  { timeout: 10_000 },
+  async () => {
+    const reg = await sipreg.createRegistration({
+      server: 'ws://registrar.invalid',
+      aor: 'sip:alice@example.test',
+      WebSocket: FakeSocket,
+      policy: { retryBase: 1 },
+      contacts: [{ uri: 'sip:abc@xyz.invalid;transport=ws' }],
+    });
+    try {
+      const first = reg.register();
+      const eventually = reg.whenRegistered();
+      await sleep(5);
+      const sock = FakeSocket.last;
+      sock.deliver(answer(sock.sent[0], '503 Service Unavailable'));
+      await assert.rejects(first, { status: 503 });
+      for (let i = 0; i < 300 && sock.sent.length < 2; i++) await sleep(10);
+      assert.equal(sock.sent.length, 2, 'the core retried');
+      sock.deliver(answer(sock.sent[1], '200 OK', 'Contact: <sip:abc@xyz.invalid;transport=ws>;expires=600\r\n'));
+      const d = await eventually;
+      assert.equal(d.info.state, 'registered');
+    } finally {
+      reg.close();
+    }
+  },
+);
 
-test('WebSocketFlow.ping(): Node\'s client sends a ping frame and the pong calls onpong (not ontext); no ping where the implementation has none', async () => {
+test("WebSocketFlow.ping(): Node's client sends a ping frame and the pong calls onpong (not ontext); no ping where the implementation has none", async () => {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => 'sip' });
   await new Promise((r) => wss.once('listening', r));
   let pings = 0;
-  wss.on('connection', (s) => s.on('ping', () => { pings++; })); // ws answers with a pong itself
+  wss.on('connection', (s) =>
+    s.on('ping', () => {
+      pings++;
+    }),
+  ); // ws answers with a pong itself
   const flow = new lib.WebSocketFlow(`ws://127.0.0.1:${wss.address().port}`, { WebSocket: NodeWebSocket });
   assert.equal(flow.canPing, true);
   const texts = [];
   let pongs = 0;
   flow.ontext = (t) => texts.push(t);
-  flow.onpong = () => { pongs++; };
+  flow.onpong = () => {
+    pongs++;
+  };
   assert.equal(flow.ping(), false, 'no ping while down');
   flow.connect();
   await new Promise((r) => flow.addEventListener('up', r, { once: true }));
@@ -211,7 +291,14 @@ test('a stable instance-id per AOR in a Storage; storage errors give none (a ran
   assert.equal(map.get('sipreg.instance:sip:alice@example.test'), a);
   map.set('sipreg.instance:sip:carol@example.test', 'garbage');
   assert.match(lib.storedInstance('sip:carol@example.test', storage), /^urn:uuid:/, 'a damaged entry is replaced');
-  const broken = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => { throw new Error('QuotaExceeded'); } };
+  const broken = {
+    getItem: () => {
+      throw new Error('SecurityError');
+    },
+    setItem: () => {
+      throw new Error('QuotaExceeded');
+    },
+  };
   assert.equal(lib.storedInstance('sip:alice@example.test', broken), undefined);
 });
 
@@ -237,7 +324,9 @@ test('Node: two registrations with the same store file send the same instance; t
     assert.notEqual(bob, one);
     assert.deepEqual(JSON.parse(readFileSync(store, 'utf8')), { 'sip:alice@example.test': one, 'sip:bob@example.test': bob });
     assert.equal(statSync(store).mode & 0o777, 0o600);
-    const without = await instanceSent(await sipreg.createRegistration({ server: 'ws://registrar.invalid', aor: 'sip:alice@example.test', WebSocket: FakeSocket }));
+    const without = await instanceSent(
+      await sipreg.createRegistration({ server: 'ws://registrar.invalid', aor: 'sip:alice@example.test', WebSocket: FakeSocket }),
+    );
     assert.notEqual(without, one, 'without store or instance: random per process');
     writeFileSync(store, '[not json');
     await assert.rejects(make('sip:alice@example.test'), /instance store .*instances\.json cannot be used/);
@@ -297,18 +386,27 @@ test('browser entry: wakeOnResume maps page events to wake(), and the instance c
 test('a configuration the core refuses is named in its words (sipreg_config_problem), and the CLI exits 2', async () => {
   await assert.rejects(
     sipreg.createRegistration({ server: 'ws://registrar.invalid', aor: 'sip:alice@example.test', WebSocket: FakeSocket, expires: 0 }),
-    (e) => e.code === 'SIPREG_E_CONFIG' && /expires/.test(e.message) && e.problem === e.message.replace(/^SIPREG_E_CONFIG: /, ''));
+    (e) => e.code === 'SIPREG_E_CONFIG' && /expires/.test(e.message) && e.problem === e.message.replace(/^SIPREG_E_CONFIG: /, ''),
+  );
   const { spawnSync } = await import('node:child_process');
-  const r = spawnSync('node', [`${ROOT}node/cli.mjs`, 'bindings', '--server', 'ws://registrar.invalid', '--aor', 'sip:a@example.test', '--expires', '0'], { encoding: 'utf8' });
+  const r = spawnSync(
+    'node',
+    [`${ROOT}node/cli.mjs`, 'bindings', '--server', 'ws://registrar.invalid', '--aor', 'sip:a@example.test', '--expires', '0'],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr.trim(), /^sipreg: SIPREG_E_CONFIG: .*expires/);
 });
 
-test('RegistrationPool: a pong (no Call-ID) reaches the flow\'s keeper, so its keep-alive holds', { timeout: 10_000 }, async () => {
+test("RegistrationPool: a pong (no Call-ID) reaches the flow's keeper, so its keep-alive holds", { timeout: 10_000 }, async () => {
   const pool = new sipreg.RegistrationPool({ server: 'ws://registrar.invalid', WebSocket: FakeSocket });
   try {
-    const reg = pool.add({ aor: 'sip:kept@example.test', keepalive: 'always', policy: { keepaliveS: 1, pongTimeoutMs: 300 },
-      contacts: [{ uri: 'sip:kept@xyz.invalid;transport=ws' }] });
+    const reg = pool.add({
+      aor: 'sip:kept@example.test',
+      keepalive: 'always',
+      policy: { keepaliveS: 1, pongTimeoutMs: 300 },
+      contacts: [{ uri: 'sip:kept@xyz.invalid;transport=ws' }],
+    });
     const failed = [];
     reg.addEventListener('flowfailed', (e) => failed.push(e.detail));
     const unrouted = [];
@@ -332,8 +430,12 @@ test('RegistrationPool: a pong (no Call-ID) reaches the flow\'s keeper, so its k
 });
 
 test('a 2xx without our binding rejects saying so, not "register failed: 200 OK"', async () => {
-  const reg = await sipreg.createRegistration({ server: 'ws://registrar.invalid', aor: 'sip:alice@example.test',
-    WebSocket: FakeSocket, contacts: [{ uri: 'sip:abc@xyz.invalid;transport=ws' }] });
+  const reg = await sipreg.createRegistration({
+    server: 'ws://registrar.invalid',
+    aor: 'sip:alice@example.test',
+    WebSocket: FakeSocket,
+    contacts: [{ uri: 'sip:abc@xyz.invalid;transport=ws' }],
+  });
   try {
     const done = reg.register();
     await sleep(5);
@@ -347,8 +449,12 @@ test('a 2xx without our binding rejects saying so, not "register failed: 200 OK"
 });
 
 test('whenRegistered() rejects when the registrar refuses for good (403 is terminal), and at once afterwards', async () => {
-  const reg = await sipreg.createRegistration({ server: 'ws://registrar.invalid', aor: 'sip:alice@example.test',
-    WebSocket: FakeSocket, contacts: [{ uri: 'sip:abc@xyz.invalid;transport=ws' }] });
+  const reg = await sipreg.createRegistration({
+    server: 'ws://registrar.invalid',
+    aor: 'sip:alice@example.test',
+    WebSocket: FakeSocket,
+    contacts: [{ uri: 'sip:abc@xyz.invalid;transport=ws' }],
+  });
   try {
     reg.register().catch(() => {});
     const eventually = reg.whenRegistered();

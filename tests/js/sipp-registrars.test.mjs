@@ -60,12 +60,17 @@ function sentResponse(ctx, status) {
  */
 async function assertSkew(ctx, info) {
   await ctx.uas.finished(); // SIPp may log its 200 after we read it: the scenario ends with it
-  const ok = ctx.uas.messages().filter((m) => m.dir === 'out' && m.first.startsWith('SIP/2.0 200 ')).at(-1);
+  const ok = ctx.uas
+    .messages()
+    .filter((m) => m.dir === 'out' && m.first.startsWith('SIP/2.0 200 '))
+    .at(-1);
   const truth = Date.parse(String(ctx.vars.date)) - ok.at; // the Date has whole seconds
   assert.ok(info.skewErrorMs > 0 && info.skewErrorMs <= 2000, `skewErrorMs ${info.skewErrorMs}`);
   // + 250 ms: SIPp stamps its log after the send, possibly after we already read the 200
-  assert.ok(Math.abs(info.clockSkewMs - truth) <= info.skewErrorMs + 250,
-    `clockSkewMs ${info.clockSkewMs} vs ${Math.round(truth)} (Date − when SIPp sent the 200), ± ${info.skewErrorMs}`);
+  assert.ok(
+    Math.abs(info.clockSkewMs - truth) <= info.skewErrorMs + 250,
+    `clockSkewMs ${info.clockSkewMs} vs ${Math.round(truth)} (Date − when SIPp sent the 200), ± ${info.skewErrorMs}`,
+  );
 }
 
 /** Our binding and the others' from a snapshot. */
@@ -76,12 +81,24 @@ function split(info) {
 /** The common checks of what SIPp received: CSeq 1, 2, … on one Call-ID, Route to SIPp. */
 function assertRegisters(ctx, n, { auth = false } = {}) {
   const regs = registers(ctx);
-  assert.deepEqual(regs.map((m) => m.cseq), Array.from({ length: n }, (_, i) => i + 1), 'CSeq + 1 per REGISTER (§10.2)');
+  assert.deepEqual(
+    regs.map((m) => m.cseq),
+    Array.from({ length: n }, (_, i) => i + 1),
+    'CSeq + 1 per REGISTER (§10.2)',
+  );
   assert.equal(new Set(regs.map((m) => m.get('call-id'))).size, 1, 'one Call-ID (§10.2)');
   for (const m of regs) {
-    assert.match(m.get('via'), new RegExp(`^SIP/2\\.0/${ctx.transport.toUpperCase()} 127\\.0\\.0\\.1:\\d+`, 'i'), 'Via: the flow\'s transport and local address (§18.1.1)');
-    assert.match(m.get('route') ?? '', /^<sip:127\.0\.0\.1:\d+;transport=(udp|tcp);lr>$/i, 'outbound proxy as a pre-loaded Route with ;lr (§8.1.2)');
-    assert.match(m.get('contact'), /^<sip:[^@>]+@127\.0\.0\.1:\d+(;transport=tcp)?>/, 'a reachable Contact at the flow\'s address');
+    assert.match(
+      m.get('via'),
+      new RegExp(`^SIP/2\\.0/${ctx.transport.toUpperCase()} 127\\.0\\.0\\.1:\\d+`, 'i'),
+      "Via: the flow's transport and local address (§18.1.1)",
+    );
+    assert.match(
+      m.get('route') ?? '',
+      /^<sip:127\.0\.0\.1:\d+;transport=(udp|tcp);lr>$/i,
+      'outbound proxy as a pre-loaded Route with ;lr (§8.1.2)',
+    );
+    assert.match(m.get('contact'), /^<sip:[^@>]+@127\.0\.0\.1:\d+(;transport=tcp)?>/, "a reachable Contact at the flow's address");
   }
   if (auth) {
     assert.equal(regs[0].get('authorization'), undefined, 'no credentials before the challenge');
@@ -113,7 +130,8 @@ function assertCopies(ctx, udpOffsets) {
 const ROWS = [
   {
     name: '(a) 200 with Date one hour ahead, expiry in the Expires header only: skew estimated, granted 240',
-    scenario: 'date', transports: ['udp', 'tcp'],
+    scenario: 'date',
+    transports: ['udp', 'tcp'],
     vars: () => ({ date: new Date(Date.now() + AHEAD_MS).toUTCString() }),
     async check(ctx) {
       const d = await ctx.reg.register();
@@ -129,7 +147,9 @@ const ROWS = [
   },
   {
     name: '(b) expiry only in the Contact ;expires=6: refresh scheduled from it, 3 s later',
-    scenario: 'contact-expires', transports: ['udp', 'tcp'], options: { policy: { minGrant: 1 } },
+    scenario: 'contact-expires',
+    transports: ['udp', 'tcp'],
+    options: { policy: { minGrant: 1 } },
     async check(ctx) {
       const d = await ctx.reg.register();
       assert.equal(d.info.granted, 6, 'the Contact parameter is the grant (§10.2.4)');
@@ -140,13 +160,17 @@ const ROWS = [
       const [first, second] = assertRegisters(ctx, 2);
       const ok1 = ctx.uas.messages().find((m) => m.dir === 'out' && m.cseq === 1).at;
       const gap = second.at - first.at;
-      assert.ok(gap >= 2900 && gap <= 3600, `refresh REGISTER ${gap} ms after the first (SIPp's clock; 200 sent at +${(ok1 - first.at).toFixed(1)} ms)`);
+      assert.ok(
+        gap >= 2900 && gap <= 3600,
+        `refresh REGISTER ${gap} ms after the first (SIPp's clock; 200 sent at +${(ok1 - first.at).toFixed(1)} ms)`,
+      );
       assert.equal(ctx.reg.info.granted, 6);
     },
   },
   {
     name: '(c) 200 listing 30 bindings: ours found, 16 others kept, 13 counted as omitted',
-    scenario: 'thirty', transports: ['udp', 'tcp'],
+    scenario: 'thirty',
+    transports: ['udp', 'tcp'],
     async check(ctx) {
       const d = await ctx.reg.register();
       const { ours, others } = split(d.info);
@@ -155,31 +179,50 @@ const ROWS = [
       assert.equal(ours[0].matchedBy, 'uri', 'no +sip.instance echoed: §19.1.4 URI equality');
       assert.equal(others.length, 16, 'SIPREG_MAX_BINDINGS');
       assert.equal(d.info.othersOmitted, 13, '29 others − 16 kept');
-      assert.deepEqual(others.slice(0, 3).map((b) => [b.uri, b.granted]), [
-        ['sip:dev01@192.0.2.1:5060', 3590], ['sip:dev02@192.0.2.2:5060', 3580], ['sip:dev03@192.0.2.3:5060', 3570]]);
-      assert.ok(others.some((b) => b.uri === 'sip:dev16@192.0.2.16:5060'), 'bindings after ours (compact "m:" list) are read too');
+      assert.deepEqual(
+        others.slice(0, 3).map((b) => [b.uri, b.granted]),
+        [
+          ['sip:dev01@192.0.2.1:5060', 3590],
+          ['sip:dev02@192.0.2.2:5060', 3580],
+          ['sip:dev03@192.0.2.3:5060', 3570],
+        ],
+      );
+      assert.ok(
+        others.some((b) => b.uri === 'sip:dev16@192.0.2.16:5060'),
+        'bindings after ours (compact "m:" list) are read too',
+      );
       assertRegisters(ctx, 1);
     },
   },
   {
     name: '(d) odd case, compact names and odd spacing: granted 120 from "; EXPIRES = 120", others parsed',
-    scenario: 'odd-params', transports: ['udp', 'tcp'],
+    scenario: 'odd-params',
+    transports: ['udp', 'tcp'],
     async check(ctx) {
       const d = await ctx.reg.register();
       assert.equal(d.info.state, 'registered');
       assert.equal(d.info.granted, 120, 'the Contact parameter, not "EXPIRES :  300"');
       const { others } = split(d.info);
-      assert.deepEqual(others.map((b) => [b.uri, b.granted, b.q]), [
-        ['sip:other@192.0.2.7:5070;Transport=UDP', 60, 0.5], ['sip:third@192.0.2.8', 90, 0.25]]);
+      assert.deepEqual(
+        others.map((b) => [b.uri, b.granted, b.q]),
+        [
+          ['sip:other@192.0.2.7:5070;Transport=UDP', 60, 0.5],
+          ['sip:third@192.0.2.8', 90, 0.25],
+        ],
+      );
       assertRegisters(ctx, 1);
     },
   },
   {
     name: '(e) 200 without our binding: nobinding, the attempt fails, back-off, then registered',
-    scenario: 'nobinding', transports: ['udp', 'tcp'], options: { policy: { retryBase: 1, retryMax: 2 } },
+    scenario: 'nobinding',
+    transports: ['udp', 'tcp'],
+    options: { policy: { retryBase: 1, retryMax: 2 } },
     async check(ctx) {
-      await assert.rejects(ctx.reg.register(), (e) => e.reason === 'no-binding' && e.status === 200
-        && /did not list our binding/.test(e.message));
+      await assert.rejects(
+        ctx.reg.register(),
+        (e) => e.reason === 'no-binding' && e.status === 200 && /did not list our binding/.test(e.message),
+      );
       const nb = await nextEvent(ctx, 'nobinding');
       assert.equal(nb.detail.status, 200);
       await ctx.reg.whenRegistered({ signal: AbortSignal.timeout(8000) });
@@ -190,12 +233,16 @@ const ROWS = [
       const { ours, others } = split(ctx.reg.info);
       assert.equal(ours.length, 1);
       assert.equal(ours[0].granted, 300);
-      assert.deepEqual(others.map((b) => b.uri), ['sip:alice-desk@192.0.2.30:5060']);
+      assert.deepEqual(
+        others.map((b) => b.uri),
+        ['sip:alice-desk@192.0.2.30:5060'],
+      );
     },
   },
   {
     name: '(f) 500 with Retry-After: 3: the next REGISTER 3 s later',
-    scenario: 'retry-after', transports: ['udp', 'tcp'],
+    scenario: 'retry-after',
+    transports: ['udp', 'tcp'],
     async check(ctx) {
       await assert.rejects(ctx.reg.register(), (e) => e.status === 500);
       const retry = await nextEvent(ctx, 'retry');
@@ -210,25 +257,38 @@ const ROWS = [
   },
   {
     name: '(g) Asterisk res_pjsip: 401 (opaque, qop="auth", md5), 200 granting 119 of 120 with Date',
-    scenario: 'asterisk-pjsip', transports: ['udp', 'tcp'],
+    scenario: 'asterisk-pjsip',
+    transports: ['udp', 'tcp'],
     vars: () => ({ date: new Date().toUTCString() }),
     async check(ctx) {
       const d = await ctx.reg.register();
       assert.equal(d.info.granted, 119, 'the Contact parameter (Asterisk gives one second less), not Expires: 120');
       const { ours, others } = split(d.info);
       assert.equal(ours[0].requested, 120);
-      assert.deepEqual(others.map((b) => [b.uri, b.granted]), [['sip:alice-desk@192.0.2.10:5060;ob', 3411]]);
+      assert.deepEqual(
+        others.map((b) => [b.uri, b.granted]),
+        [['sip:alice-desk@192.0.2.10:5060;ob', 3411]],
+      );
       await assertSkew(ctx, d.info);
       const [, r2] = assertRegisters(ctx, 2, { auth: true });
       const a = r2.get('authorization');
-      for (const p of [/realm="asterisk"/, /nonce="1796282188\/5a6f0e1d2b3c4d5e6f708192a3b4c5d6"/, /opaque="3c1d2e4f5a6b7c8d"/, /qop=auth/, /nc=00000001/, /cnonce="/, /username="alice"/]) {
+      for (const p of [
+        /realm="asterisk"/,
+        /nonce="1796282188\/5a6f0e1d2b3c4d5e6f708192a3b4c5d6"/,
+        /opaque="3c1d2e4f5a6b7c8d"/,
+        /qop=auth/,
+        /nc=00000001/,
+        /cnonce="/,
+        /username="alice"/,
+      ]) {
         assert.match(a, p);
       }
     },
   },
   {
     name: '(g) Asterisk chan_sip: 100 Trying, 401 without qop (RFC 2069 answer), 200 with Expires + Contact expires',
-    scenario: 'asterisk-chansip', transports: ['udp', 'tcp'],
+    scenario: 'asterisk-chansip',
+    transports: ['udp', 'tcp'],
     vars: () => ({ date: new Date().toUTCString() }),
     async check(ctx) {
       const d = await ctx.reg.register();
@@ -243,18 +303,25 @@ const ROWS = [
   },
   {
     name: '(h) FreeSWITCH mod_sofia: 401 (uuid nonce, qop="auth"), 200 with a comma Contact list, Date, Allow-Events; unregister',
-    scenario: 'freeswitch', transports: ['udp', 'tcp'],
+    scenario: 'freeswitch',
+    transports: ['udp', 'tcp'],
     vars: () => ({ date: new Date().toUTCString() }),
     async check(ctx) {
       const d = await ctx.reg.register();
       assert.equal(d.info.granted, 300);
       const { ours, others } = split(d.info);
       assert.equal(ours.length, 1);
-      assert.deepEqual(others.map((b) => [b.uri, b.granted]), [['sip:alice-phone@192.0.2.40:5062;transport=udp', 1543]]);
+      assert.deepEqual(
+        others.map((b) => [b.uri, b.granted]),
+        [['sip:alice-phone@192.0.2.40:5062;transport=udp', 1543]],
+      );
       const u = await ctx.reg.unregister();
       assert.equal(u.info.state, 'idle');
-      assert.deepEqual(split(u.info).others.map((b) => [b.uri, b.granted]), [['sip:alice-phone@192.0.2.40:5062;transport=udp', 1540]],
-        'what the registrar says is left');
+      assert.deepEqual(
+        split(u.info).others.map((b) => [b.uri, b.granted]),
+        [['sip:alice-phone@192.0.2.40:5062;transport=udp', 1540]],
+        'what the registrar says is left',
+      );
       await assertSkew(ctx, ctx.reg.info);
       const [, r2, r3] = assertRegisters(ctx, 3, { auth: true });
       for (const a of [r2.get('authorization'), r3.get('authorization')]) {
@@ -270,7 +337,9 @@ const ROWS = [
   },
   {
     name: '(i) slow registrar, no provisional: over UDP Timer E retransmits at T1, 2·T1, then T2; over TCP never',
-    scenario: 'slow', transports: ['udp', 'tcp'], vars: () => ({ delay: 2200, trying: 0 }),
+    scenario: 'slow',
+    transports: ['udp', 'tcp'],
+    vars: () => ({ delay: 2200, trying: 0 }),
     options: { policy: { t1Ms: 300, t2Ms: 800 } },
     async check(ctx) {
       const d = await ctx.reg.register();
@@ -280,7 +349,9 @@ const ROWS = [
   },
   {
     name: '(j) slow registrar with 100 Trying at once: over UDP the armed T1 fires, then every T2 (Proceeding); TCP never',
-    scenario: 'slow', transports: ['udp', 'tcp'], vars: () => ({ delay: 2200, trying: 1 }),
+    scenario: 'slow',
+    transports: ['udp', 'tcp'],
+    vars: () => ({ delay: 2200, trying: 1 }),
     options: { policy: { t1Ms: 300, t2Ms: 800 } },
     async check(ctx) {
       await ctx.reg.register();
@@ -302,15 +373,24 @@ async function run(row, transport, t) {
   let reg;
   let outcome = 'fail';
   try {
-    reg = await sipreg.createRegistration({ server: uas.server, aor: AOR, auth: { username: 'alice', password: 'secret' },
-      expires: 120, ...row.options, policy: { ...row.options?.policy } });
+    reg = await sipreg.createRegistration({
+      server: uas.server,
+      aor: AOR,
+      auth: { username: 'alice', password: 'secret' },
+      expires: 120,
+      ...row.options,
+      policy: { ...row.options?.policy },
+    });
     /** @type {Ctx} */
     const ctx = { reg, uas, events: [], transport, vars };
     for (const type of EVENTS) reg.addEventListener(type, (e) => ctx.events.push({ type, t: Date.now(), detail: e.detail }));
     await row.check(ctx);
     const end = await uas.finished(15000);
-    assert.deepEqual({ code: end.code, successful: end.successful, failed: end.failed }, { code: 0, successful: 1, failed: 0 },
-      'the registrar\'s own state: SIPp\'s scenario completed');
+    assert.deepEqual(
+      { code: end.code, successful: end.successful, failed: end.failed },
+      { code: 0, successful: 1, failed: 0 },
+      "the registrar's own state: SIPp's scenario completed",
+    );
     outcome = 'pass';
   } catch (e) {
     if (e instanceof Error) e.message += `\n${uas.report()}`;
@@ -322,9 +402,22 @@ async function run(row, transport, t) {
     const ms = Math.round(performance.now() - t0);
     t.diagnostic(`sipp ${row.scenario} over ${transport}: ${outcome}, ${(ms / 1000).toFixed(2)} s, ${regs} REGISTERs received`);
     mkdirSync(INTEROP_DIR, { recursive: true });
-    writeFileSync(`${INTEROP_DIR}sipp-${row.scenario}-${transport}-${row.name.slice(1, 2)}.json`, `${JSON.stringify({
-      registrar: `SIPp ${row.scenario}.xml`, behaviour: row.name, transport, discovery: 'configured (server: sip: URI, outbound proxy)',
-      outcome, ms, registers: regs }, null, 2)}\n`);
+    writeFileSync(
+      `${INTEROP_DIR}sipp-${row.scenario}-${transport}-${row.name.slice(1, 2)}.json`,
+      `${JSON.stringify(
+        {
+          registrar: `SIPp ${row.scenario}.xml`,
+          behaviour: row.name,
+          transport,
+          discovery: 'configured (server: sip: URI, outbound proxy)',
+          outcome,
+          ms,
+          registers: regs,
+        },
+        null,
+        2,
+      )}\n`,
+    );
   }
 }
 
@@ -339,11 +432,16 @@ describe('the CLI against a SIPp registrar', { concurrency: 2 }, () => {
     test(`${transport}: sipreg register --server 'sip:127.0.0.1:<port>;transport=${transport}' to the FreeSWITCH shape; Ctrl-C unregisters`, async (t) => {
       const vars = { date: new Date().toUTCString() };
       const uas = await startSippUas({ scenario: 'freeswitch', transport, vars });
-      const child = spawn('node', [`${ROOT}node/cli.mjs`, 'register', '--server', uas.server, '--aor', AOR, '--user', 'alice', '--json'],
-        { env: { ...process.env, SIPREG_PASSWORD: 'secret' } });
+      const child = spawn('node', [`${ROOT}node/cli.mjs`, 'register', '--server', uas.server, '--aor', AOR, '--user', 'alice', '--json'], {
+        env: { ...process.env, SIPREG_PASSWORD: 'secret' },
+      });
       let out = '';
-      child.stdout.on('data', (d) => { out += d; });
-      child.stderr.on('data', (d) => { out += d; });
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      child.stderr.on('data', (d) => {
+        out += d;
+      });
       const exited = new Promise((resolve) => child.on('exit', resolve));
       try {
         for (let i = 0; i < 200 && !out.includes('"event":"registered"'); i++) await new Promise((r) => setTimeout(r, 50));
@@ -355,8 +453,14 @@ describe('the CLI against a SIPp registrar', { concurrency: 2 }, () => {
         const end = await uas.finished(15000);
         assert.deepEqual({ code: end.code, successful: end.successful, failed: end.failed }, { code: 0, successful: 1, failed: 0 });
         const regs = uas.registers();
-        assert.deepEqual(regs.map((m) => [m.cseq, Boolean(m.get('authorization')), m.get('expires')]),
-          [[1, false, '600'], [2, true, '600'], [3, true, '0']]);
+        assert.deepEqual(
+          regs.map((m) => [m.cseq, Boolean(m.get('authorization')), m.get('expires')]),
+          [
+            [1, false, '600'],
+            [2, true, '600'],
+            [3, true, '0'],
+          ],
+        );
         t.diagnostic(`CLI over ${transport}: ${regs.length} REGISTERs, exit 0`);
       } catch (e) {
         if (e instanceof Error) e.message += `\n--- CLI output:\n${out}\n${uas.report()}`;

@@ -22,8 +22,11 @@ const ROWS = [
   { name: 'a pong between two messages', input: `${A}\r\n${B}`, out: [A, '\r\n', B] },
   { name: 'each CRLF at a boundary is a pong; a lone LF is skipped', input: `\r\n\n\r\n${B}`, out: ['\r\n', '\r\n', B] },
   { name: 'a partial message waits', input: A.slice(0, -1), out: [] },
-  { name: 'a body holding CRLFCRLF is counted, not searched', input: msg('Content-Length: 4\r\n', '\r\n\r\n') + B,
-    out: [msg('Content-Length: 4\r\n', '\r\n\r\n'), B] },
+  {
+    name: 'a body holding CRLFCRLF is counted, not searched',
+    input: msg('Content-Length: 4\r\n', '\r\n\r\n') + B,
+    out: [msg('Content-Length: 4\r\n', '\r\n\r\n'), B],
+  },
   { name: 'no Content-Length on a stream', input: msg(''), error: /no Content-Length/ },
   { name: 'a Content-Length that is not a number', input: msg('Content-Length: 5x\r\n'), error: /not a number/ },
   { name: 'two different Content-Length values', input: msg('Content-Length: 0\r\nl: 2\r\n'), error: /two different/ },
@@ -48,8 +51,7 @@ function feed(chunks, limits) {
 
 for (const row of ROWS) {
   test(`framer: ${row.name}`, () => {
-    const splits = row.input.length > 2000 ? [[row.input]]
-      : [[row.input], [...row.input], [row.input.slice(0, 7), row.input.slice(7)]];
+    const splits = row.input.length > 2000 ? [[row.input]] : [[row.input], [...row.input], [row.input.slice(0, 7), row.input.slice(7)]];
     for (const chunks of splits) {
       const r = feed(chunks, row.limits);
       if (row.error) {
@@ -68,7 +70,11 @@ test('framer: memory stays bounded under an endless header fed in 1 KiB chunks',
   const chunk = Buffer.alloc(1024, 0x61);
   let thrown = null;
   for (let i = 0; i < 200 && !thrown; i++) {
-    try { f.push(chunk); } catch (e) { thrown = e; }
+    try {
+      f.push(chunk);
+    } catch (e) {
+      thrown = e;
+    }
     assert.ok(f.buffered <= 65_536 + 1024, `${f.buffered} bytes held`);
   }
   assert.ok(thrown instanceof FramingError, 'the endless header is a framing error');

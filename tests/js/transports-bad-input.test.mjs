@@ -10,7 +10,9 @@ import { ROOT, need, answer } from './helpers.mjs';
 
 const sipreg = await import(need(`${ROOT}node/index.mjs`, 'node package'));
 const open = [];
-after(() => { for (const c of open) c(); });
+after(() => {
+  for (const c of open) c();
+});
 const QUIET = { retryBase: 600, retryMax: 1800 };
 
 /** A loopback TCP server; returns its port. */
@@ -35,10 +37,17 @@ test('a TCP peer that sends an endless header: framing error after 64 KiB, the c
       sock.on('drain', pump);
       pump();
     });
-    sock.on('close', () => { peer.closed++; });
+    sock.on('close', () => {
+      peer.closed++;
+    });
   });
-  const reg = await sipreg.createRegistration({ server: `sip:127.0.0.1:${port};transport=tcp`, registrar: 'sip:127.0.0.1',
-    aor: 'sip:endless@example.test', auth: { password: 'secret' }, policy: { ...QUIET, t1Ms: 100 } });
+  const reg = await sipreg.createRegistration({
+    server: `sip:127.0.0.1:${port};transport=tcp`,
+    registrar: 'sip:127.0.0.1',
+    aor: 'sip:endless@example.test',
+    auth: { password: 'secret' },
+    policy: { ...QUIET, t1Ms: 100 },
+  });
   open.push(() => reg.close());
   const errors = [];
   const downs = [];
@@ -50,7 +59,10 @@ test('a TCP peer that sends an endless header: framing error after 64 KiB, the c
   assert.equal(err.name, 'RegistrationError');
   assert.equal(downs[0].code, 'framing');
   assert.match(downs[0].message, /no end of the header section within 65536 bytes/);
-  assert.ok(errors.some((d) => /65536/.test(d.reason)), JSON.stringify(errors));
+  assert.ok(
+    errors.some((d) => /65536/.test(d.reason)),
+    JSON.stringify(errors),
+  );
   for (let i = 0; i < 50 && peer.closed < peer.requests; i++) await new Promise((r) => setTimeout(r, 20));
   // the first REGISTER that lost its flow gets one immediate try on a new flow, then back-off
   assert.equal(peer.requests, 2, 'the peer got our REGISTER and its one quick retry');
@@ -63,11 +75,19 @@ test('a TLS port that never handshakes: cause connect-timeout within connectTime
   const peer = { connections: 0, bytes: 0 };
   const port = await tcpServer((sock) => {
     peer.connections++;
-    sock.on('data', (d) => { peer.bytes += d.length; }); // a ClientHello, never answered
+    sock.on('data', (d) => {
+      peer.bytes += d.length;
+    }); // a ClientHello, never answered
     sock.on('error', () => {});
   });
-  const reg = await sipreg.createRegistration({ server: `sips:127.0.0.1:${port}`, registrar: 'sip:127.0.0.1',
-    aor: 'sip:silent@example.test', auth: { password: 'secret' }, connectTimeout: 500, policy: QUIET });
+  const reg = await sipreg.createRegistration({
+    server: `sips:127.0.0.1:${port}`,
+    registrar: 'sip:127.0.0.1',
+    aor: 'sip:silent@example.test',
+    auth: { password: 'secret' },
+    connectTimeout: 500,
+    policy: QUIET,
+  });
   open.push(() => reg.close());
   const t0 = performance.now();
   const err = await reg.register().catch((e) => e);
@@ -91,14 +111,26 @@ test('UDP: an oversized datagram and one that is not UTF-8 are dropped with erro
     peer.send(Buffer.from([0x53, 0x49, 0x50, 0xff, 0xfe, 0x0d, 0x0a]), from.port, from.address);
     setTimeout(() => peer.send(answer(req, '200 OK', `Contact: ${contact};expires=600\r\n`), from.port, from.address), 20);
   });
-  const reg = await sipreg.createRegistration({ server: `sip:127.0.0.1:${peer.address().port}`, registrar: 'sip:127.0.0.1',
-    aor: 'sip:noisy@example.test', auth: { password: 'secret' }, outbound: false, policy: QUIET });
+  const reg = await sipreg.createRegistration({
+    server: `sip:127.0.0.1:${peer.address().port}`,
+    registrar: 'sip:127.0.0.1',
+    aor: 'sip:noisy@example.test',
+    auth: { password: 'secret' },
+    outbound: false,
+    policy: QUIET,
+  });
   open.push(() => reg.close());
   const errors = [];
   reg.addEventListener('error', (e) => errors.push(e.detail));
   const d = await reg.register();
   assert.equal(d.info.state, 'registered');
-  assert.ok(errors.some((e) => e.reason === 'message is not UTF-8 text'), JSON.stringify(errors));
-  assert.ok(errors.some((e) => e.code && e.text?.length === 65_000), 'the 65,000-byte datagram reached the parser and was refused');
+  assert.ok(
+    errors.some((e) => e.reason === 'message is not UTF-8 text'),
+    JSON.stringify(errors),
+  );
+  assert.ok(
+    errors.some((e) => e.code && e.text?.length === 65_000),
+    'the 65,000-byte datagram reached the parser and was refused',
+  );
   assert.equal(got.length, 1, 'one REGISTER: the junk did not disturb the transaction');
 });

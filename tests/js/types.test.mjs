@@ -17,7 +17,8 @@ const DTS = readFileSync(`${ROOT}node/index.d.ts`, 'utf8');
 
 /** @param {string} text @param {number} at index of an opening bracket @returns {number} its closing one */
 function closing(text, at) {
-  const open = text[at], close = { '{': '}', '(': ')', '<': '>', '[': ']' }[open];
+  const open = text[at],
+    close = { '{': '}', '(': ')', '<': '>', '[': ']' }[open];
   let depth = 0;
   for (let i = at; i < text.length; i++) {
     if (text[i] === open) depth++;
@@ -29,12 +30,16 @@ function closing(text, at) {
 /** Split `text` at `sep` where no bracket is open. */
 function splitTop(text, sep) {
   const out = [];
-  let depth = 0, start = 0;
+  let depth = 0,
+    start = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if ('{(<['.includes(c)) depth++;
     else if ('})]'.includes(c) || (c === '>' && text[i - 1] !== '=')) depth--;
-    else if (depth === 0 && text.startsWith(sep, i)) { out.push(text.slice(start, i)); start = i + sep.length; }
+    else if (depth === 0 && text.startsWith(sep, i)) {
+      out.push(text.slice(start, i));
+      start = i + sep.length;
+    }
   }
   out.push(text.slice(start));
   return out.map((s) => s.trim()).filter(Boolean);
@@ -44,7 +49,10 @@ function splitTop(text, sep) {
 function members(body) {
   const shape = { members: new Map(), open: false, bases: [] };
   for (const part of splitTop(body.replace(/\n/g, ';'), ';')) {
-    if (part.startsWith('[')) { shape.open = true; continue; }
+    if (part.startsWith('[')) {
+      shape.open = true;
+      continue;
+    }
     const m = /^(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*(<[^(]*>)?\s*([:(])/.exec(part);
     if (!m) continue;
     shape.members.set(m[1], m[3] === ':' ? part.slice(m[0].length).trim() : 'function');
@@ -132,19 +140,29 @@ function undeclared(value, type, path, missing = []) {
 }
 
 test('the .d.ts reader finds the interfaces it checks against (and catches a key they lack)', () => {
-  for (const name of ['RegistrationInfo', 'Binding', 'RegistrationEventDetail', 'RegistrationEventMap', 'ParsedMessage', 'RegistrationOptions']) {
+  for (const name of [
+    'RegistrationInfo',
+    'Binding',
+    'RegistrationEventDetail',
+    'RegistrationEventMap',
+    'ParsedMessage',
+    'RegistrationOptions',
+  ]) {
     assert.ok(SHAPES.has(name), name);
   }
-  assert.deepEqual(undeclared({ state: 'idle', bindings: [{ ours: true, nope: 1 }], zzz: 2 }, 'RegistrationInfo', 'info'),
-    ['info.bindings[0].nope', 'info.zzz']);
+  assert.deepEqual(undeclared({ state: 'idle', bindings: [{ ours: true, nope: 1 }], zzz: 2 }, 'RegistrationInfo', 'info'), [
+    'info.bindings[0].nope',
+    'info.zzz',
+  ]);
   assert.deepEqual(undeclared({ ok: false, error: 'E', offset: 1, message: 'm' }, 'ParsedMessage', 'p'), []);
-  assert.deepEqual(undeclared({ granted: 1, info: { state: 'idle' } }, 'RegisteredDetail', 'd'), [], 'a base interface\'s keys count');
+  assert.deepEqual(undeclared({ granted: 1, info: { state: 'idle' } }, 'RegisteredDetail', 'd'), [], "a base interface's keys count");
 });
 
 // ---- the views at run time ----
 
 /** What a full-featured 200 OK lists: ours with GRUUs, another device, routes, Date, outbound. */
-const RICH_200 = (ours) => `Contact: <${ours}>;expires=600;+sip.instance="<urn:uuid:00000000-0000-4000-8000-000000000001>";reg-id=1;` +
+const RICH_200 = (ours) =>
+  `Contact: <${ours}>;expires=600;+sip.instance="<urn:uuid:00000000-0000-4000-8000-000000000001>";reg-id=1;` +
   'pub-gruu="sip:alice@example.test;gr=urn:uuid:00000000-0000-4000-8000-000000000001";temp-gruu="sip:tgruu.7hs==@example.test;gr"\r\n' +
   'Contact: <sip:other@192.0.2.9;transport=tcp>;expires=300;q=0.4;+sip.instance="<urn:uuid:00000000-0000-4000-8000-000000000002>";reg-id=2\r\n' +
   'Service-Route: <sip:edge.example.test;lr>\r\nPath: <sip:p1.example.test;lr>\r\n' +
@@ -160,81 +178,107 @@ async function sent(sock, n) {
 /** The event names of RegistrationEventMap, and each one's detail interface. */
 const EVENT_TYPES = [...SHAPES.get('RegistrationEventMap').members].map(([name, type]) => ({ name, type }));
 
-test('every key of info, bindings and every event detail is declared (a registration through 302, 503, a 200 without us, a rich 200, keep-alive, fetch, unregister)', { timeout: 20_000 }, async () => {
-  const ours = 'sip:types@xyz.invalid;transport=ws';
-  const reg = await sipreg.createRegistration({
-    server: 'ws://registrar.invalid', aor: 'sip:alice@example.test', WebSocket: FakeSocket,
-    auth: { password: 'secret' }, contacts: [{ uri: ours, q: 0.9 }],
-    policy: { retryBase: 1, retryMax: 1, pongTimeoutMs: 200, t1Ms: 50 },
-  });
-  /** @type {Map<string, object[]>} event name → details */
-  const seen = new Map();
-  for (const { name } of EVENT_TYPES) {
-    reg.addEventListener(name, (e) => {
-      if (!seen.has(name)) seen.set(name, []);
-      seen.get(name).push(e.detail);
+test(
+  'every key of info, bindings and every event detail is declared (a registration through 302, 503, a 200 without us, a rich 200, keep-alive, fetch, unregister)',
+  { timeout: 20_000 },
+  async () => {
+    const ours = 'sip:types@xyz.invalid;transport=ws';
+    const reg = await sipreg.createRegistration({
+      server: 'ws://registrar.invalid',
+      aor: 'sip:alice@example.test',
+      WebSocket: FakeSocket,
+      auth: { password: 'secret' },
+      contacts: [{ uri: ours, q: 0.9 }],
+      policy: { retryBase: 1, retryMax: 1, pongTimeoutMs: 200, t1Ms: 50 },
     });
-  }
-  const infos = [reg.info];
-  const first = reg.register().catch((e) => e);
-  await sleep(5);
-  let sock = FakeSocket.last;
-  // a 302 (followed: redirect), a 503 (failed, retry), a 200 without us (nobinding), garbage (error)
-  sock.deliver(answer(await sent(sock, 1), '302 Moved Temporarily', 'Contact: <sip:registrar2.example.test>\r\n'));
-  sock.deliver(answer(await sent(sock, 2), '503 Service Unavailable', 'Retry-After: 1\r\n'));
-  const failure = await first;
-  assert.equal(failure.name, 'RegistrationError');
-  sock.deliver('garbage that is not SIP\r\n\r\n');
-  const again = reg.register().catch((e) => e);
-  sock.deliver(answer(await sent(sock, 3), '200 OK', 'Contact: <sip:someone@else.invalid>;expires=60\r\n'));
-  await again;
-  infos.push(reg.info);
-  // the rich 200: ours with GRUUs, another device, routes, skew, outbound keep-alive
-  const done = reg.register();
-  sock.deliver(answer(await sent(sock, 4), '200 OK', RICH_200(ours)));
-  const registered = await done;
-  infos.push(reg.info, registered.info);
-  const fetched = reg.fetch();
-  sock.deliver(answer(await sent(sock, 5), '200 OK', RICH_200(ours)));
-  const bindings = await fetched;
-  // the flow drops: flowdown, and a new flow
-  sock.drop();
-  for (let i = 0; i < 100 && FakeSocket.last === sock; i++) await sleep(5);
-  sock = FakeSocket.last;
-  await sleep(20);
-  // answer whatever the new flow carries (the re-registration, then the removal) until unregistered
-  const bye = reg.unregister();
-  let over = false;
-  bye.finally(() => { over = true; });
-  for (let n = 0; !over && n < 10; n++) {
-    const req = await sent(sock, n + 1);
-    sock.deliver(answer(req, '200 OK', /expires=0|Expires: 0/.test(req) ? '' : RICH_200(ours)));
+    /** @type {Map<string, object[]>} event name → details */
+    const seen = new Map();
+    for (const { name } of EVENT_TYPES) {
+      reg.addEventListener(name, (e) => {
+        if (!seen.has(name)) seen.set(name, []);
+        seen.get(name).push(e.detail);
+      });
+    }
+    const infos = [reg.info];
+    const first = reg.register().catch((e) => e);
     await sleep(5);
-  }
-  await bye;
-  infos.push(reg.info);
-  reg.close();
+    let sock = FakeSocket.last;
+    // a 302 (followed: redirect), a 503 (failed, retry), a 200 without us (nobinding), garbage (error)
+    sock.deliver(answer(await sent(sock, 1), '302 Moved Temporarily', 'Contact: <sip:registrar2.example.test>\r\n'));
+    sock.deliver(answer(await sent(sock, 2), '503 Service Unavailable', 'Retry-After: 1\r\n'));
+    const failure = await first;
+    assert.equal(failure.name, 'RegistrationError');
+    sock.deliver('garbage that is not SIP\r\n\r\n');
+    const again = reg.register().catch((e) => e);
+    sock.deliver(answer(await sent(sock, 3), '200 OK', 'Contact: <sip:someone@else.invalid>;expires=60\r\n'));
+    await again;
+    infos.push(reg.info);
+    // the rich 200: ours with GRUUs, another device, routes, skew, outbound keep-alive
+    const done = reg.register();
+    sock.deliver(answer(await sent(sock, 4), '200 OK', RICH_200(ours)));
+    const registered = await done;
+    infos.push(reg.info, registered.info);
+    const fetched = reg.fetch();
+    sock.deliver(answer(await sent(sock, 5), '200 OK', RICH_200(ours)));
+    const bindings = await fetched;
+    // the flow drops: flowdown, and a new flow
+    sock.drop();
+    for (let i = 0; i < 100 && FakeSocket.last === sock; i++) await sleep(5);
+    sock = FakeSocket.last;
+    await sleep(20);
+    // answer whatever the new flow carries (the re-registration, then the removal) until unregistered
+    const bye = reg.unregister();
+    let over = false;
+    bye.finally(() => {
+      over = true;
+    });
+    for (let n = 0; !over && n < 10; n++) {
+      const req = await sent(sock, n + 1);
+      sock.deliver(answer(req, '200 OK', /expires=0|Expires: 0/.test(req) ? '' : RICH_200(ours)));
+      await sleep(5);
+    }
+    await bye;
+    infos.push(reg.info);
+    reg.close();
 
-  const missing = [];
-  infos.forEach((info, i) => undeclared(info, 'RegistrationInfo', `info#${i}`, missing));
-  undeclared(bindings, 'Binding[]', 'fetch()', missing);
-  undeclared(failure, 'RegistrationError', 'RegistrationError', missing);
-  for (const { name, type } of EVENT_TYPES) {
-    for (const [i, d] of (seen.get(name) ?? []).entries()) undeclared(d, type, `${name}#${i}.detail`, missing);
-  }
-  assert.deepEqual([...new Set(missing.map((k) => k.replace(/#\d+|\[\d+\]/g, '')))], [], 'keys the views emit that index.d.ts does not declare');
-  // the run covered what it claims (else the check above proves little)
-  for (const name of ['statechange', 'registered', 'unregistered', 'registrationfailed', 'retry', 'bindings', 'nobinding',
-    'redirect', 'message', 'error', 'flowdown']) {
-    assert.ok(seen.has(name), `no ${name} event was seen`);
-  }
-  const info = infos.at(-2);
-  for (const k of ['keepalive', 'keepaliveS', 'liveness', 'pingAt', 'pongDeadline', 'clockSkewMs']) assert.ok(k in info, k);
-  assert.ok(bindings.some((b) => b.pubGruu) && bindings.some((b) => !b.ours), 'GRUUs and another device listed');
-});
+    const missing = [];
+    infos.forEach((info, i) => undeclared(info, 'RegistrationInfo', `info#${i}`, missing));
+    undeclared(bindings, 'Binding[]', 'fetch()', missing);
+    undeclared(failure, 'RegistrationError', 'RegistrationError', missing);
+    for (const { name, type } of EVENT_TYPES) {
+      for (const [i, d] of (seen.get(name) ?? []).entries()) undeclared(d, type, `${name}#${i}.detail`, missing);
+    }
+    assert.deepEqual(
+      [...new Set(missing.map((k) => k.replace(/#\d+|\[\d+\]/g, '')))],
+      [],
+      'keys the views emit that index.d.ts does not declare',
+    );
+    // the run covered what it claims (else the check above proves little)
+    for (const name of [
+      'statechange',
+      'registered',
+      'unregistered',
+      'registrationfailed',
+      'retry',
+      'bindings',
+      'nobinding',
+      'redirect',
+      'message',
+      'error',
+      'flowdown',
+    ]) {
+      assert.ok(seen.has(name), `no ${name} event was seen`);
+    }
+    const info = infos.at(-2);
+    for (const k of ['keepalive', 'keepaliveS', 'liveness', 'pingAt', 'pongDeadline', 'clockSkewMs']) assert.ok(k in info, k);
+    assert.ok(bindings.some((b) => b.pubGruu) && bindings.some((b) => !b.ours), 'GRUUs and another device listed');
+  },
+);
 
 test('every key of parse() results (every vector, To/From included) is declared in ParsedMessage', () => {
-  const dirs = readdirSync(`${ROOT}tests/vectors`, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const dirs = readdirSync(`${ROOT}tests/vectors`, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   const missing = new Set();
   let n = 0;
   for (const dir of dirs) {
@@ -260,8 +304,24 @@ test('every option of the options table is declared in RegistrationOptions (and 
     const keys = (name) => [...new RegExp(`const ${name} = \\{([^}]*)\\}`).exec(src)[1].matchAll(/(\w+):/g)].map((m) => m[1]);
     table = Object.fromEntries(keys('SETTINGS').map((k) => [k, {}]));
     table.policy = { fields: Object.fromEntries(keys('POLICY').map((k) => [k, {}])) };
-    for (const k of ['server', 'auth', 'contacts', 'extraHeaders', 'seed', 'state', 'connectTimeout', 'WebSocket', 'transport',
-      'dns', 'tls', 'multicast', 'store', 'targets', 'instanceStore']) table[k] ??= {};
+    for (const k of [
+      'server',
+      'auth',
+      'contacts',
+      'extraHeaders',
+      'seed',
+      'state',
+      'connectTimeout',
+      'WebSocket',
+      'transport',
+      'dns',
+      'tls',
+      'multicast',
+      'store',
+      'targets',
+      'instanceStore',
+    ])
+      table[k] ??= {};
   }
   const missing = [];
   const check = (fields, type, path) => {
@@ -280,7 +340,9 @@ test('every option of the options table is declared in RegistrationOptions (and 
 test('tsc --strict compiles tests/types/consumer.ts against index.d.ts and parse.d.ts', { timeout: 60_000 }, async () => {
   const tsc = need(`${ROOT}node_modules/typescript/bin/tsc`, 'typescript (npm devDependency; scripts/setup.sh installs it)');
   const r = await new Promise((resolve) => {
-    execFile(process.execPath, [tsc, '-p', `${ROOT}tests/types`], (e, stdout, stderr) => resolve({ status: e ? e.code : 0, out: stdout + stderr }));
+    execFile(process.execPath, [tsc, '-p', `${ROOT}tests/types`], (e, stdout, stderr) =>
+      resolve({ status: e ? e.code : 0, out: stdout + stderr }),
+    );
   });
   assert.equal(r.status, 0, r.out);
 });

@@ -15,13 +15,35 @@ test('imports: only the memory-growth notification', () => {
 
 test('exports: memory, _initialize and the sw_* shim', () => {
   const names = WebAssembly.Module.exports(mod).map((e) => e.name);
-  for (const n of ['memory', '_initialize', 'sw_parse', 'sw_uri_equal', 'sw_reg_new', 'sw_recv',
-    'sw_poll_send', 'sw_poll_event', 'sw_deadline', 'sw_timeout', 'sw_transport', 'sw_info', 'sw_network', 'sw_pong',
-    'sw_request_answer', 'sw_respond', 'sw_route_key', 'sw_request_keys', 'sw_contact']) {
+  for (const n of [
+    'memory',
+    '_initialize',
+    'sw_parse',
+    'sw_uri_equal',
+    'sw_reg_new',
+    'sw_recv',
+    'sw_poll_send',
+    'sw_poll_event',
+    'sw_deadline',
+    'sw_timeout',
+    'sw_transport',
+    'sw_info',
+    'sw_network',
+    'sw_pong',
+    'sw_request_answer',
+    'sw_respond',
+    'sw_route_key',
+    'sw_request_keys',
+    'sw_contact',
+  ]) {
     assert.ok(names.includes(n), `missing export ${n}`);
   }
-  const extra = names.filter((n) => !n.startsWith('sw_') && !['memory', '_initialize', '__indirect_function_table'].includes(n)
-    && !/^(__errno_location|stack(Save|Restore|Alloc)|emscripten_stack_.*|__stack_pointer|_emscripten_stack_.*)$/.test(n));
+  const extra = names.filter(
+    (n) =>
+      !n.startsWith('sw_') &&
+      !['memory', '_initialize', '__indirect_function_table'].includes(n) &&
+      !/^(__errno_location|stack(Save|Restore|Alloc)|emscripten_stack_.*|__stack_pointer|_emscripten_stack_.*)$/.test(n),
+  );
   assert.deepEqual(extra, []);
 });
 

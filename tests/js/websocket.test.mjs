@@ -15,7 +15,8 @@ const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 function frame(op, payload, { fin = true, rsv = 0, mask = false, len } = {}) {
   const p = Buffer.from(payload);
   const n = len ?? p.length;
-  const head = n < 126 ? [n] : n < 65536 ? [126, n >> 8, n & 255] : [127, 0, 0, 0, 0, (n >>> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255];
+  const head =
+    n < 126 ? [n] : n < 65536 ? [126, n >> 8, n & 255] : [127, 0, 0, 0, 0, (n >>> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255];
   head[0] |= mask ? 128 : 0;
   return Buffer.concat([Buffer.from([(fin ? 128 : 0) | rsv | op, ...head]), mask ? Buffer.alloc(4) : Buffer.alloc(0), p]);
 }
@@ -31,13 +32,21 @@ async function exchange({ bytes = [], handshake, protocols = ['sip'], until = In
     conns.push(sock);
     let head = '';
     sock.on('data', (d) => {
-      if (head.includes('\r\n\r\n')) { received.push(d); return; }
+      if (head.includes('\r\n\r\n')) {
+        received.push(d);
+        return;
+      }
       head += d.toString('latin1');
       if (!head.includes('\r\n\r\n')) return;
       const key = /sec-websocket-key: *(\S+)/i.exec(head)[1];
-      const accept = createHash('sha1').update(key + GUID).digest('base64');
-      sock.write(handshake ? handshake(key, accept)
-        : `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: sip\r\n\r\n`);
+      const accept = createHash('sha1')
+        .update(key + GUID)
+        .digest('base64');
+      sock.write(
+        handshake
+          ? handshake(key, accept)
+          : `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: sip\r\n\r\n`,
+      );
       for (const b of bytes) sock.write(b);
     });
     sock.on('error', () => {});
@@ -46,10 +55,16 @@ async function exchange({ bytes = [], handshake, protocols = ['sip'], until = In
   const events = [];
   const ws = new NodeWebSocket(`ws://127.0.0.1:${server.address().port}/`, protocols, { closeTimeout: 200 });
   const done = new Promise((resolve) => {
-    const push = (e) => { events.push(e); if (events.length >= until) setTimeout(resolve, 50); };
+    const push = (e) => {
+      events.push(e);
+      if (events.length >= until) setTimeout(resolve, 50);
+    };
     ws.onopen = () => push(['open', ws.protocol]);
     ws.onmessage = (e) => push(['message', typeof e.data === 'string' ? e.data : `binary:${Buffer.from(e.data).toString('hex')}`]);
-    ws.onclose = (e) => { events.push(['close', e.code]); setTimeout(resolve, 20); };
+    ws.onclose = (e) => {
+      events.push(['close', e.code]);
+      setTimeout(resolve, 20);
+    };
     setTimeout(resolve, waitMs);
   });
   await done;
@@ -64,8 +79,12 @@ async function exchange({ bytes = [], handshake, protocols = ['sip'], until = In
 function clientFrames(b) {
   const out = [];
   for (let at = 0; at + 2 <= b.length;) {
-    let len = b[at + 1] & 127, head = 2;
-    if (len === 126) { len = b.readUInt16BE(at + 2); head = 4; }
+    let len = b[at + 1] & 127,
+      head = 2;
+    if (len === 126) {
+      len = b.readUInt16BE(at + 2);
+      head = 4;
+    }
     assert.ok(b[at + 1] & 128, 'client frames are masked (RFC 6455 §5.3)');
     const mask = b.subarray(at + head, at + head + 4);
     const p = Buffer.from(b.subarray(at + head + 4, at + head + 4 + len)).map((x, i) => x ^ mask[i & 3]);
@@ -78,24 +97,151 @@ function clientFrames(b) {
 const rows = [
   // [what, server bytes, the events the client reports, the close code it sends (or null),
   //  the pong payloads it sends (default: none)]
-  ['a text message', [frame(1, 'REGISTER')], [['open', 'sip'], ['message', 'REGISTER']], null],
-  ['a message in three fragments', [frame(1, 'SIP/', { fin: false }), frame(0, '2.0 200', { fin: false }), frame(0, ' OK')],
-    [['open', 'sip'], ['message', 'SIP/2.0 200 OK']], null],
-  ['a ping between fragments is answered, the message still whole', [frame(1, 'a', { fin: false }), frame(9, 'p!'), frame(0, 'b')],
-    [['open', 'sip'], ['message', 'ab']], null, ['p!']],
-  ['a binary message', [frame(2, Buffer.from([0, 1, 255]))], [['open', 'sip'], ['message', 'binary:0001ff']], null],
-  ['a 70,000-byte message (64-bit length)', [frame(1, 'x'.repeat(70000))], [['open', 'sip'], ['message', 'x'.repeat(70000)]], null],
-  ['the server closes with 1001', [frame(8, Buffer.from([3, 233]))], [['open', 'sip'], ['close', 1001]], 1001],
-  ['a masked server frame', [frame(1, 'x', { mask: true })], [['open', 'sip'], ['close', 1002]], 1002],
-  ['reserved bits without an extension', [frame(1, 'x', { rsv: 0x40 })], [['open', 'sip'], ['close', 1002]], 1002],
-  ['an unknown opcode', [frame(3, 'x')], [['open', 'sip'], ['close', 1002]], 1002],
-  ['a fragmented ping', [frame(9, 'x', { fin: false })], [['open', 'sip'], ['close', 1002]], 1002],
-  ['a continuation with no message', [frame(0, 'x')], [['open', 'sip'], ['close', 1002]], 1002],
-  ['a new message inside a fragmented one', [frame(1, 'a', { fin: false }), frame(1, 'b')], [['open', 'sip'], ['close', 1002]], 1002],
-  ['a text message that is not UTF-8', [frame(1, Buffer.from([0xc3, 0x28]))], [['open', 'sip'], ['close', 1007]], 1007],
-  ['a message above the limit (2 MiB announced)', [frame(1, '', { len: 2 << 20 })], [['open', 'sip'], ['close', 1009]], 1009],
-  ['a close frame of one byte', [frame(8, Buffer.from([3]))], [['open', 'sip'], ['close', 1002]], 1002],
-  ['a close code no frame may carry (1006)', [frame(8, Buffer.from([3, 238]))], [['open', 'sip'], ['close', 1002]], 1002],
+  [
+    'a text message',
+    [frame(1, 'REGISTER')],
+    [
+      ['open', 'sip'],
+      ['message', 'REGISTER'],
+    ],
+    null,
+  ],
+  [
+    'a message in three fragments',
+    [frame(1, 'SIP/', { fin: false }), frame(0, '2.0 200', { fin: false }), frame(0, ' OK')],
+    [
+      ['open', 'sip'],
+      ['message', 'SIP/2.0 200 OK'],
+    ],
+    null,
+  ],
+  [
+    'a ping between fragments is answered, the message still whole',
+    [frame(1, 'a', { fin: false }), frame(9, 'p!'), frame(0, 'b')],
+    [
+      ['open', 'sip'],
+      ['message', 'ab'],
+    ],
+    null,
+    ['p!'],
+  ],
+  [
+    'a binary message',
+    [frame(2, Buffer.from([0, 1, 255]))],
+    [
+      ['open', 'sip'],
+      ['message', 'binary:0001ff'],
+    ],
+    null,
+  ],
+  [
+    'a 70,000-byte message (64-bit length)',
+    [frame(1, 'x'.repeat(70000))],
+    [
+      ['open', 'sip'],
+      ['message', 'x'.repeat(70000)],
+    ],
+    null,
+  ],
+  [
+    'the server closes with 1001',
+    [frame(8, Buffer.from([3, 233]))],
+    [
+      ['open', 'sip'],
+      ['close', 1001],
+    ],
+    1001,
+  ],
+  [
+    'a masked server frame',
+    [frame(1, 'x', { mask: true })],
+    [
+      ['open', 'sip'],
+      ['close', 1002],
+    ],
+    1002,
+  ],
+  [
+    'reserved bits without an extension',
+    [frame(1, 'x', { rsv: 0x40 })],
+    [
+      ['open', 'sip'],
+      ['close', 1002],
+    ],
+    1002,
+  ],
+  [
+    'an unknown opcode',
+    [frame(3, 'x')],
+    [
+      ['open', 'sip'],
+      ['close', 1002],
+    ],
+    1002,
+  ],
+  [
+    'a fragmented ping',
+    [frame(9, 'x', { fin: false })],
+    [
+      ['open', 'sip'],
+      ['close', 1002],
+    ],
+    1002,
+  ],
+  [
+    'a continuation with no message',
+    [frame(0, 'x')],
+    [
+      ['open', 'sip'],
+      ['close', 1002],
+    ],
+    1002,
+  ],
+  [
+    'a new message inside a fragmented one',
+    [frame(1, 'a', { fin: false }), frame(1, 'b')],
+    [
+      ['open', 'sip'],
+      ['close', 1002],
+    ],
+    1002,
+  ],
+  [
+    'a text message that is not UTF-8',
+    [frame(1, Buffer.from([0xc3, 0x28]))],
+    [
+      ['open', 'sip'],
+      ['close', 1007],
+    ],
+    1007,
+  ],
+  [
+    'a message above the limit (2 MiB announced)',
+    [frame(1, '', { len: 2 << 20 })],
+    [
+      ['open', 'sip'],
+      ['close', 1009],
+    ],
+    1009,
+  ],
+  [
+    'a close frame of one byte',
+    [frame(8, Buffer.from([3]))],
+    [
+      ['open', 'sip'],
+      ['close', 1002],
+    ],
+    1002,
+  ],
+  [
+    'a close code no frame may carry (1006)',
+    [frame(8, Buffer.from([3, 238]))],
+    [
+      ['open', 'sip'],
+      ['close', 1002],
+    ],
+    1002,
+  ],
 ];
 
 for (const [what, bytes, want, closeCode, pongs = []] of rows) {
@@ -106,7 +252,10 @@ for (const [what, bytes, want, closeCode, pongs = []] of rows) {
     const close = frames.find(([op]) => op === 8);
     if (closeCode === null) assert.equal(close, undefined, 'no close frame sent');
     else assert.equal(close?.[1].readUInt16BE(0), closeCode);
-    assert.deepEqual(frames.filter(([op]) => op === 10).map(([, p]) => p.toString()), pongs);
+    assert.deepEqual(
+      frames.filter(([op]) => op === 10).map(([, p]) => p.toString()),
+      pongs,
+    );
   });
 }
 
@@ -114,8 +263,10 @@ test('client: a bad opening handshake never opens and reports 1002', async () =>
   const answers = [
     () => 'HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n',
     () => 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAA\r\n\r\n',
-    (k, a) => `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${a}\r\nSec-WebSocket-Protocol: xmpp\r\n\r\n`,
-    (k, a) => `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${a}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n`,
+    (k, a) =>
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${a}\r\nSec-WebSocket-Protocol: xmpp\r\n\r\n`,
+    (k, a) =>
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${a}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n`,
     (k, a) => `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${a}\r\n\r\n`,
   ];
   for (const handshake of answers) {
@@ -125,11 +276,18 @@ test('client: a bad opening handshake never opens and reports 1002', async () =>
 });
 
 test('client: nothing listening gives close 1006 with an error', async () => {
-  const port = await new Promise((r) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => r(p)); }); });
+  const port = await new Promise((r) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => r(p));
+    });
+  });
   const ws = new NodeWebSocket(`ws://127.0.0.1:${port}/`, ['sip']);
   const got = await new Promise((resolve) => {
     let error = '';
-    ws.onerror = (e) => { error = e.message; };
+    ws.onerror = (e) => {
+      error = e.message;
+    };
     ws.onclose = (e) => resolve({ code: e.code, error });
   });
   assert.equal(got.code, 1006);
@@ -142,20 +300,35 @@ test('client with the ws server: subprotocol, both directions, one write per tas
   const seen = [];
   let closeCode = 0;
   wss.on('connection', (s) => {
-    s.on('message', (d, binary) => { seen.push(binary ? 'binary' : d.toString()); if (seen.length === 3) s.send('pong from server'); });
-    s.on('close', (code) => { closeCode = code; });
+    s.on('message', (d, binary) => {
+      seen.push(binary ? 'binary' : d.toString());
+      if (seen.length === 3) s.send('pong from server');
+    });
+    s.on('close', (code) => {
+      closeCode = code;
+    });
   });
   const ws = new NodeWebSocket(`ws://127.0.0.1:${wss.address().port}/`, ['sip']);
   let writes = 0;
   const got = await new Promise((resolve) => {
     ws.onopen = () => {
       const write = ws.socket.write.bind(ws.socket);
-      ws.socket.write = (...a) => { writes++; return write(...a); };
-      ws.send('one'); ws.send('two'); ws.send('three €'); // one task: one write
+      ws.socket.write = (...a) => {
+        writes++;
+        return write(...a);
+      };
+      ws.send('one');
+      ws.send('two');
+      ws.send('three €'); // one task: one write
     };
-    ws.onmessage = (e) => { ws.close(1000, 'bye'); resolve(e.data); };
+    ws.onmessage = (e) => {
+      ws.close(1000, 'bye');
+      resolve(e.data);
+    };
   });
-  await new Promise((r) => { ws.onclose = (e) => r(e); });
+  await new Promise((r) => {
+    ws.onclose = (e) => r(e);
+  });
   assert.equal(ws.protocol, 'sip');
   assert.equal(got, 'pong from server');
   assert.deepEqual(seen, ['one', 'two', 'three €']);
@@ -190,15 +363,24 @@ test('client: 150 random frame streams (seeded) never throw; each ends open or c
 test('client masking: every length 0..80 and two long messages reach the ws server intact', async () => {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => 'sip' });
   await new Promise((r) => wss.once('listening', r));
-  const texts = [...Array.from({ length: 81 }, (_, n) => 'abcdefghijklmnopqrstuvwxyz€'.repeat(4).slice(0, n)),
-    'x'.repeat(1001), 'SIP/2.0 '.repeat(9000)];
+  const texts = [
+    ...Array.from({ length: 81 }, (_, n) => 'abcdefghijklmnopqrstuvwxyz€'.repeat(4).slice(0, n)),
+    'x'.repeat(1001),
+    'SIP/2.0 '.repeat(9000),
+  ];
   const seen = [];
-  const all = new Promise((resolve) => wss.on('connection', (s) => s.on('message', (d) => {
-    seen.push(d.toString());
-    if (seen.length === texts.length) resolve();
-  })));
+  const all = new Promise((resolve) =>
+    wss.on('connection', (s) =>
+      s.on('message', (d) => {
+        seen.push(d.toString());
+        if (seen.length === texts.length) resolve();
+      }),
+    ),
+  );
   const ws = new NodeWebSocket(`ws://127.0.0.1:${wss.address().port}/`, ['sip']);
-  await new Promise((r) => { ws.onopen = r; });
+  await new Promise((r) => {
+    ws.onopen = r;
+  });
   for (const t of texts) ws.send(t);
   await all;
   assert.deepEqual(seen, texts);

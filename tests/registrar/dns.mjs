@@ -113,7 +113,10 @@ function uint(v, what, max = 65535) {
  */
 export function recordFlags(records) {
   const out = [];
-  for (const [type, table] of [['a', records.a], ['aaaa', records.aaaa]]) {
+  for (const [type, table] of [
+    ['a', records.a],
+    ['aaaa', records.aaaa],
+  ]) {
     for (const [name, addrs] of Object.entries(table ?? {})) {
       for (const addr of /** @type {string[]} */ (addrs)) out.push(`--host-record=${safe(name, 'name')},${safe(addr, `${type} address`)}`);
     }
@@ -121,14 +124,19 @@ export function recordFlags(records) {
   for (const [name, list] of Object.entries(records.srv ?? {})) {
     for (const r of list) {
       // no target: dnsmasq answers "." (RFC 2782: not available)
-      out.push(!r.target || r.target === '.' ? `--srv-host=${safe(name, 'name')}`
-        : `--srv-host=${safe(name, 'name')},${safe(r.target, 'target')},${uint(r.port, 'port')},${uint(r.priority, 'priority')},${uint(r.weight, 'weight')}`);
+      out.push(
+        !r.target || r.target === '.'
+          ? `--srv-host=${safe(name, 'name')}`
+          : `--srv-host=${safe(name, 'name')},${safe(r.target, 'target')},${uint(r.port, 'port')},${uint(r.priority, 'priority')},${uint(r.weight, 'weight')}`,
+      );
     }
   }
   for (const [name, list] of Object.entries(records.naptr ?? {})) {
     for (const r of list) {
-      out.push(`--naptr-record=${safe(name, 'name')},${uint(r.order, 'order')},${uint(r.preference, 'preference')},`
-        + `${safe(r.flags, 'flags')},${safe(r.service, 'service')},${safe(r.regexp ?? '', 'regexp')},${safe(r.replacement, 'replacement')}`);
+      out.push(
+        `--naptr-record=${safe(name, 'name')},${uint(r.order, 'order')},${uint(r.preference, 'preference')},` +
+          `${safe(r.flags, 'flags')},${safe(r.service, 'service')},${safe(r.regexp ?? '', 'regexp')},${safe(r.replacement, 'replacement')}`,
+      );
     }
   }
   return out;
@@ -159,10 +167,21 @@ export async function startDns(options = {}) {
 
   let last = '';
   for (let attempt = 0; attempt < 5; attempt++) {
-    const port = options.port ?? await freeUdpPort();
-    const args = ['--no-daemon', '--no-resolv', '--no-hosts', '--conf-file=/dev/null', '--pid-file=',
-      `--port=${port}`, `--listen-address=${HOST}`, '--bind-interfaces', '--log-facility=-', '--log-queries',
-      ...local.map((d) => `--local=/${d}/`), ...flags];
+    const port = options.port ?? (await freeUdpPort());
+    const args = [
+      '--no-daemon',
+      '--no-resolv',
+      '--no-hosts',
+      '--conf-file=/dev/null',
+      '--pid-file=',
+      `--port=${port}`,
+      `--listen-address=${HOST}`,
+      '--bind-interfaces',
+      '--log-facility=-',
+      '--log-queries',
+      ...local.map((d) => `--local=/${d}/`),
+      ...flags,
+    ];
     const fd = openSync(logFile, 'a');
     let child;
     try {
@@ -172,11 +191,15 @@ export async function startDns(options = {}) {
     }
     const marker = `--port=${port}`;
     const pid = /** @type {number} */ (child.pid);
-    const kill = () => { if (pid) signalAll([pid], 'SIGKILL', marker); };
+    const kill = () => {
+      if (pid) signalAll([pid], 'SIGKILL', marker);
+    };
     live.add(kill);
     /** @type {Error | null} */
     let spawnError = null;
-    child.once('error', (e) => { spawnError = e; });
+    child.once('error', (e) => {
+      spawnError = e;
+    });
     const exited = new Promise((r) => child.once('exit', r));
 
     const stop = async () => {
@@ -193,7 +216,9 @@ export async function startDns(options = {}) {
     if (await answers(port, child, startTimeoutMs, () => spawnError)) {
       return { server: `${HOST}:${port}`, port, pid, logFile, log, stop };
     }
-    last = spawnError ? String(spawnError) : `dnsmasq ${child.exitCode !== null ? `exited (${child.exitCode})` : `did not answer within ${startTimeoutMs} ms`}`;
+    last = spawnError
+      ? String(spawnError)
+      : `dnsmasq ${child.exitCode !== null ? `exited (${child.exitCode})` : `did not answer within ${startTimeoutMs} ms`}`;
     const text = log();
     live.delete(kill);
     if (child.exitCode === null && child.signalCode === null) {

@@ -115,7 +115,13 @@ export function digestAuthorization(a) {
   const ha1 = md5(`${a.user}:${realm}:${a.password ?? 'secret'}`);
   const ha2 = md5(`${a.method ?? 'REGISTER'}:${a.uri}`);
   const fields = [`username="${a.user}"`, `realm="${realm}"`, `nonce="${c.nonce}"`, `uri="${a.uri}"`];
-  if (c.qop && c.qop.split(',').map((s) => s.trim()).includes('auth')) {
+  if (
+    c.qop &&
+    c.qop
+      .split(',')
+      .map((s) => s.trim())
+      .includes('auth')
+  ) {
     const nc = (a.nc ?? 1).toString(16).padStart(8, '0');
     const cnonce = randomHex(8);
     const response = md5(`${ha1}:${c.nonce}:${nc}:${cnonce}:auth:${ha2}`);
@@ -173,8 +179,14 @@ export async function openSipWs(url, opts = {}) {
       if (closed) return Promise.reject(new Error('WebSocket closed'));
       return new Promise((resolve, reject) => {
         const w = {
-          resolve: (/** @type {string} */ s) => { clearTimeout(t); resolve(s); },
-          reject: (/** @type {Error} */ e) => { clearTimeout(t); reject(e); },
+          resolve: (/** @type {string} */ s) => {
+            clearTimeout(t);
+            resolve(s);
+          },
+          reject: (/** @type {Error} */ e) => {
+            clearTimeout(t);
+            reject(e);
+          },
         };
         const t = setTimeout(() => {
           waiters.splice(waiters.indexOf(w), 1);
@@ -192,7 +204,10 @@ export async function openSipWs(url, opts = {}) {
         if (ws.readyState === WebSocket.CLOSED) resolve();
         else {
           const t = setTimeout(() => ws.terminate(), 1000); // no close frame back: drop it
-          ws.once('close', () => { clearTimeout(t); resolve(); });
+          ws.once('close', () => {
+            clearTimeout(t);
+            resolve();
+          });
           ws.close();
         }
       });

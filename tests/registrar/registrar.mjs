@@ -63,11 +63,23 @@ import { makeTestPki } from './testca.mjs';
 
 /** Reason phrases for the fault statuses (RFC 3261 §21, RFC 5626). */
 const REASONS = {
-  301: 'Moved Permanently', 302: 'Moved Temporarily', 400: 'Bad Request', 403: 'Forbidden',
-  404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 420: 'Bad Extension',
-  421: 'Extension Required', 480: 'Temporarily Unavailable', 484: 'Address Incomplete',
-  485: 'Ambiguous', 500: 'Server Internal Error', 503: 'Service Unavailable',
-  504: 'Server Time-out', 600: 'Busy Everywhere', 604: 'Does Not Exist Anywhere',
+  301: 'Moved Permanently',
+  302: 'Moved Temporarily',
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  420: 'Bad Extension',
+  421: 'Extension Required',
+  480: 'Temporarily Unavailable',
+  484: 'Address Incomplete',
+  485: 'Ambiguous',
+  500: 'Server Internal Error',
+  503: 'Service Unavailable',
+  504: 'Server Time-out',
+  600: 'Busy Everywhere',
+  604: 'Does Not Exist Anywhere',
 };
 
 /**
@@ -103,11 +115,16 @@ const REASONS = {
 
 const CFG = fileURLToPath(new URL('./kamailio.cfg', import.meta.url));
 const EDGE_CFG = fileURLToPath(new URL('./edge.cfg', import.meta.url));
-const SETUP_HINT = 'run scripts/setup.sh (installs kamailio, kamailio-websocket-modules, '
-  + 'kamailio-outbound-modules, kamailio-tls-modules)';
-const MODULE_DIRS = ['/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aarch64-linux-gnu/kamailio/modules',
-  '/usr/lib/kamailio/modules', '/usr/lib64/kamailio/modules', '/usr/local/lib64/kamailio/modules',
-  '/usr/local/lib/kamailio/modules'];
+const SETUP_HINT =
+  'run scripts/setup.sh (installs kamailio, kamailio-websocket-modules, ' + 'kamailio-outbound-modules, kamailio-tls-modules)';
+const MODULE_DIRS = [
+  '/usr/lib/x86_64-linux-gnu/kamailio/modules',
+  '/usr/lib/aarch64-linux-gnu/kamailio/modules',
+  '/usr/lib/kamailio/modules',
+  '/usr/lib64/kamailio/modules',
+  '/usr/local/lib64/kamailio/modules',
+  '/usr/local/lib/kamailio/modules',
+];
 const HOST = '127.0.0.1';
 
 /** @type {Set<() => void>} emergency cleanups for registrars still running */
@@ -166,8 +183,9 @@ function findBinary(name) {
  */
 function needModule(module, pkg) {
   if (MODULE_DIRS.some((d) => existsSync(join(d, `${module}.so`)))) return;
-  throw new Error(`Kamailio module ${module}.so not found (in ${MODULE_DIRS.join(', ')}): install the Debian `
-    + `package ${pkg} (scripts/setup.sh does)`);
+  throw new Error(
+    `Kamailio module ${module}.so not found (in ${MODULE_DIRS.join(', ')}): install the Debian ` + `package ${pkg} (scripts/setup.sh does)`,
+  );
 }
 
 /** @returns {boolean} whether `lo` is the only network link here (a test's own namespace: nothing leaves it) */
@@ -295,15 +313,25 @@ export async function startRegistrar(options = {}) {
 export async function startEdgeProxy(registrar, options = {}) {
   const realm = options.realm ?? 'edge.test';
   if (!/^[\w.-]+$/.test(realm)) throw new Error(`startEdgeProxy: bad realm ${realm}`);
-  const k = await startKamailio(EDGE_CFG, ['-A', `REG_URI="sip:127.0.0.1:${registrar.udpPort};transport=udp"`,
-    '-A', `EDGE_REALM="${realm}"`], { debug: options.debug, startTimeoutMs: options.startTimeoutMs,
-    stopTimeoutMs: options.stopTimeoutMs });
+  const k = await startKamailio(
+    EDGE_CFG,
+    ['-A', `REG_URI="sip:127.0.0.1:${registrar.udpPort};transport=udp"`, '-A', `EDGE_REALM="${realm}"`],
+    { debug: options.debug, startTimeoutMs: options.startTimeoutMs, stopTimeoutMs: options.stopTimeoutMs },
+  );
   return {
-    get wsUrl() { return k.wsUrl; },
-    get wsPort() { return k.wsPort; },
-    get udpPort() { return k.udpPort; },
+    get wsUrl() {
+      return k.wsUrl;
+    },
+    get wsPort() {
+      return k.wsPort;
+    },
+    get udpPort() {
+      return k.udpPort;
+    },
     realm,
-    get pid() { return k.pid; },
+    get pid() {
+      return k.pid;
+    },
     logFile: k.logFile,
     runDir: k.runDir,
     ctlSocket: k.ctlSocket,
@@ -364,8 +392,24 @@ async function startKamailio(cfg, extraArgs, options) {
 
   /** @returns {string[]} */
   const args = () => {
-    const a = ['-f', cfg, '-DD', '-E', '-P', pidFile, '-Y', runDir,
-      '-A', `UDPPORT=${udpPort}`, '-A', `WSPORT=${wsPort}`, '-A', `TCPPORT=${tcpPort}`, '-A', `CTL_SOCK="${ctlSocket}"`];
+    const a = [
+      '-f',
+      cfg,
+      '-DD',
+      '-E',
+      '-P',
+      pidFile,
+      '-Y',
+      runDir,
+      '-A',
+      `UDPPORT=${udpPort}`,
+      '-A',
+      `WSPORT=${wsPort}`,
+      '-A',
+      `TCPPORT=${tcpPort}`,
+      '-A',
+      `CTL_SOCK="${ctlSocket}"`,
+    ];
     a.push(...extraArgs);
     if (options.tcpChildren) a.push('-A', `TCP_CHILDREN=${options.tcpChildren}`);
     if (options.fault503) a.push('-A', 'FAULT_503');
@@ -373,8 +417,18 @@ async function startKamailio(cfg, extraArgs, options) {
     if (options.multicast) a.push('-A', 'MULTICAST', '-A', `MCAST_PORT=${udpPort}`);
     if (flowTimer !== null) a.push('-A', 'OUTBOUND', '-A', `FLOW_TIMER=${flowTimer}`);
     if (pki) {
-      a.push('-A', 'TLS', '-A', `WSSPORT=${wssPort}`, '-A', `TLSPORT=${tlsPort}`, '-A', `TLS_CERT="${pki.certFile}"`,
-        '-A', `TLS_KEY="${pki.keyFile}"`);
+      a.push(
+        '-A',
+        'TLS',
+        '-A',
+        `WSSPORT=${wssPort}`,
+        '-A',
+        `TLSPORT=${tlsPort}`,
+        '-A',
+        `TLS_CERT="${pki.certFile}"`,
+        '-A',
+        `TLS_KEY="${pki.keyFile}"`,
+      );
     }
     return a;
   };
@@ -396,7 +450,9 @@ async function startKamailio(cfg, extraArgs, options) {
     signalAll([main], 'SIGTERM', runDir);
     /** @type {NodeJS.Timeout | undefined} */
     let timer;
-    const timeout = new Promise((r) => { timer = setTimeout(() => r('timeout'), stopTimeoutMs); });
+    const timeout = new Promise((r) => {
+      timer = setTimeout(() => r('timeout'), stopTimeoutMs);
+    });
     if ((await Promise.race([exited, timeout])) === 'timeout') signalAll(all, 'SIGKILL', runDir);
     clearTimeout(timer);
     await exited;
@@ -427,7 +483,9 @@ async function startKamailio(cfg, extraArgs, options) {
     child = c;
     /** @type {Error | null} */
     let spawnError = null;
-    c.once('error', (e) => { spawnError = e; });
+    c.once('error', (e) => {
+      spawnError = e;
+    });
     if (c.pid !== undefined) pids = [c.pid];
     track(emergencyKill);
 
@@ -435,8 +493,7 @@ async function startKamailio(cfg, extraArgs, options) {
     const deadline = Date.now() + startTimeoutMs;
     while (Date.now() < deadline) {
       if (spawnError || c.exitCode !== null || c.signalCode !== null) break;
-      if (existsSync(ctlPath) && (await wsAccepts(url))
-          && (!pki || (await wsAccepts(`wss://${HOST}:${wssPort}`, pki.ca)))) {
+      if (existsSync(ctlPath) && (await wsAccepts(url)) && (!pki || (await wsAccepts(`wss://${HOST}:${wssPort}`, pki.ca)))) {
         if (c.exitCode !== null || c.signalCode !== null) break; // someone else's port?
         pids = [/** @type {number} */ (c.pid), ...descendants(/** @type {number} */ (c.pid))];
         return { ok: true };
@@ -445,8 +502,10 @@ async function startKamailio(cfg, extraArgs, options) {
     }
     const log = tail(logFile);
     await shutdown();
-    const why = spawnError ? String(spawnError)
-      : c.exitCode !== null || c.signalCode !== null ? `kamailio exited (${c.exitCode ?? c.signalCode})`
+    const why = spawnError
+      ? String(spawnError)
+      : c.exitCode !== null || c.signalCode !== null
+        ? `kamailio exited (${c.exitCode ?? c.signalCode})`
         : `WS port ${wsPort}${pki ? ` or WSS port ${wssPort}` : ''} not accepting after ${startTimeoutMs} ms`;
     return { ok: false, portInUse: /in use|bind/i.test(log), why: `${why}; log tail:\n${log}` };
   };
@@ -466,8 +525,10 @@ async function startKamailio(cfg, extraArgs, options) {
         for (let i = 0; i < 20 && (udpPort === wsPort || !(await tcpFree(udpPort))); i++) udpPort = await freeUdpPort();
         tcpPort = udpPort;
         if (pki) {
-          do wssPort = await freeTcpPort(); while (wssPort === wsPort || wssPort === tcpPort);
-          do tlsPort = await freeTcpPort(); while ([wsPort, tcpPort, wssPort].includes(tlsPort));
+          do wssPort = await freeTcpPort();
+          while (wssPort === wsPort || wssPort === tcpPort);
+          do tlsPort = await freeTcpPort();
+          while ([wsPort, tcpPort, wssPort].includes(tlsPort));
         }
       }
       const r = await launch();
@@ -486,19 +547,19 @@ async function startKamailio(cfg, extraArgs, options) {
    * @param {string} [input]
    * @returns {Promise<string>}
    */
-  const kamcmdRun = (argv, input) => new Promise((resolve, reject) => {
-    if (!child) {
-      reject(new Error('registrar is not running'));
-      return;
-    }
-    const p = execFile(kamcmd, ['-s', ctlSocket, ...argv], { timeout: 20000, maxBuffer: 256 * 1024 * 1024 },
-      (err, stdout, stderr) => {
+  const kamcmdRun = (argv, input) =>
+    new Promise((resolve, reject) => {
+      if (!child) {
+        reject(new Error('registrar is not running'));
+        return;
+      }
+      const p = execFile(kamcmd, ['-s', ctlSocket, ...argv], { timeout: 20000, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
         if (err) reject(new Error(`kamcmd ${argv.join(' ')} failed: ${err.message.trim()} ${stderr.trim()}`));
         else resolve(stdout);
       });
-    p.stdin?.on('error', () => {}); // EPIPE when kamcmd exits without reading stdin
-    p.stdin?.end(input ?? '');
-  });
+      p.stdin?.on('error', () => {}); // EPIPE when kamcmd exits without reading stdin
+      p.stdin?.end(input ?? '');
+    });
 
   /**
    * All bindings. kamcmd only accepts replies up to 128 KiB (compiled-in MAX_REPLY_SIZE):
@@ -532,16 +593,32 @@ async function startKamailio(cfg, extraArgs, options) {
   }
 
   return {
-    get wsUrl() { return `ws://${HOST}:${wsPort}`; },
-    get wsPort() { return wsPort; },
-    get udpPort() { return udpPort; },
-    get tcpPort() { return tcpPort; },
-    get tlsPort() { return pki ? tlsPort : null; },
-    get wssUrl() { return pki ? `wss://${HOST}:${wssPort}` : null; },
-    get wssPort() { return pki ? wssPort : null; },
+    get wsUrl() {
+      return `ws://${HOST}:${wsPort}`;
+    },
+    get wsPort() {
+      return wsPort;
+    },
+    get udpPort() {
+      return udpPort;
+    },
+    get tcpPort() {
+      return tcpPort;
+    },
+    get tlsPort() {
+      return pki ? tlsPort : null;
+    },
+    get wssUrl() {
+      return pki ? `wss://${HOST}:${wssPort}` : null;
+    },
+    get wssPort() {
+      return pki ? wssPort : null;
+    },
     pki,
     flowTimer,
-    get pid() { return pids[0] ?? 0; },
+    get pid() {
+      return pids[0] ?? 0;
+    },
     logFile,
     runDir,
     ctlSocket,

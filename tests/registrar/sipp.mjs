@@ -79,8 +79,18 @@ process.on('exit', () => {
 });
 
 /** Compact header names, RFC 3261 §7.3.3 (and RFC 3841/3515/3903 ones SIPp might log). */
-const COMPACT = { v: 'via', f: 'from', t: 'to', i: 'call-id', m: 'contact', l: 'content-length',
-  c: 'content-type', k: 'supported', e: 'content-encoding', s: 'subject' };
+const COMPACT = {
+  v: 'via',
+  f: 'from',
+  t: 'to',
+  i: 'call-id',
+  m: 'contact',
+  l: 'content-length',
+  c: 'content-type',
+  k: 'supported',
+  e: 'content-encoding',
+  s: 'subject',
+};
 
 /**
  * Parse SIPp's -trace_msg log: entries start with a dashed line and a timestamp
@@ -154,10 +164,13 @@ async function waitListening(transport, port, gone, timeoutMs) {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end && !gone()) {
     const table = readFileSync(`/proc/net/${transport}`, 'utf8').split('\n');
-    if (table.some((row) => {
-      const f = row.trim().split(/\s+/);
-      return f[1] === local && (transport === 'udp' || f[3] === '0A');
-    })) return true;
+    if (
+      table.some((row) => {
+        const f = row.trim().split(/\s+/);
+        return f[1] === local && (transport === 'udp' || f[3] === '0A');
+      })
+    )
+      return true;
     await new Promise((r) => setTimeout(r, 20));
   }
   return false;
@@ -194,22 +207,45 @@ async function startOnce(options) {
   const msgLog = join(dir, 'msg.log');
   const errLog = join(dir, 'err.log');
   const port = transport === 'udp' ? await freeUdpPort() : await freeTcpPort();
-  const args = ['-sf', file, '-i', HOST, '-p', String(port), '-t', transport === 'udp' ? 'u1' : 't1',
-    '-m', String(options.calls ?? 1), '-timeout', `${options.timeoutS ?? 40}s`, '-nostdin',
-    '-trace_msg', '-message_file', msgLog, '-trace_err', '-error_file', errLog];
+  const args = [
+    '-sf',
+    file,
+    '-i',
+    HOST,
+    '-p',
+    String(port),
+    '-t',
+    transport === 'udp' ? 'u1' : 't1',
+    '-m',
+    String(options.calls ?? 1),
+    '-timeout',
+    `${options.timeoutS ?? 40}s`,
+    '-nostdin',
+    '-trace_msg',
+    '-message_file',
+    msgLog,
+    '-trace_err',
+    '-error_file',
+    errLog,
+  ];
   for (const [k, v] of Object.entries(options.vars ?? {})) args.push('-set', k, String(v));
 
   let stdout = '';
   let stderr = '';
   const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (b) => { stdout = (stdout + b).slice(-OUTPUT_CAP); });
-  child.stderr.on('data', (b) => { stderr = (stderr + b).slice(-OUTPUT_CAP); });
+  child.stdout.on('data', (b) => {
+    stdout = (stdout + b).slice(-OUTPUT_CAP);
+  });
+  child.stderr.on('data', (b) => {
+    stderr = (stderr + b).slice(-OUTPUT_CAP);
+  });
   /** @type {SippResult | null} */
   let result = null;
   /** @type {Promise<SippResult>} */
   const exited = new Promise((resolve, reject) => {
     child.once('error', (e) => reject(new Error(`sipp could not start (${e.message}): run scripts/setup.sh (installs sip-tester)`)));
-    child.once('close', (code, signal) => { // 'close': stdout (the last screen) is complete
+    child.once('close', (code, signal) => {
+      // 'close': stdout (the last screen) is complete
       result = { code, signal, ...counters(stdout) };
       resolve(result);
     });
@@ -217,18 +253,28 @@ async function startOnce(options) {
   exited.catch(() => {});
   const pid = child.pid;
   const marker = dir; // in SIPp's command line: guards against signalling a recycled PID
-  const kill = () => { if (pid !== undefined && isOurs(pid, marker)) process.kill(pid, 'SIGKILL'); };
+  const kill = () => {
+    if (pid !== undefined && isOurs(pid, marker)) process.kill(pid, 'SIGKILL');
+  };
   live.add(kill);
 
-  const readLog = () => { try { return readFileSync(msgLog, 'latin1'); } catch { return ''; } };
+  const readLog = () => {
+    try {
+      return readFileSync(msgLog, 'latin1');
+    } catch {
+      return '';
+    }
+  };
   const report = () => {
     const err = existsSync(errLog) ? readFileSync(errLog, 'utf8') : '';
-    return `sipp ${args.join(' ')}\n--- exit: ${JSON.stringify(result)}\n--- stderr:\n${stderr.slice(-2000)}`
-      + `\n--- error log:\n${err.slice(-4000)}\n--- stdout (tail):\n${stdout.slice(-1500)}`
-      + `\n--- message log:\n${readLog().slice(-12000)}`;
+    return (
+      `sipp ${args.join(' ')}\n--- exit: ${JSON.stringify(result)}\n--- stderr:\n${stderr.slice(-2000)}` +
+      `\n--- error log:\n${err.slice(-4000)}\n--- stdout (tail):\n${stdout.slice(-1500)}` +
+      `\n--- message log:\n${readLog().slice(-12000)}`
+    );
   };
 
-  const up = pid !== undefined && await waitListening(transport, port, () => result !== null, 5000);
+  const up = pid !== undefined && (await waitListening(transport, port, () => result !== null, 5000));
   if (!up) {
     kill();
     live.delete(kill);
@@ -253,7 +299,10 @@ async function startOnce(options) {
       /** @type {NodeJS.Timeout | undefined} */
       let timer;
       const late = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`SIPp (${options.scenario}) still running after ${timeoutMs} ms\n${report()}`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`SIPp (${options.scenario}) still running after ${timeoutMs} ms\n${report()}`)),
+          timeoutMs,
+        );
       });
       try {
         return await Promise.race([exited, late]);

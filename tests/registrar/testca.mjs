@@ -29,18 +29,23 @@ import { join } from 'node:path';
  * @param {string} cwd
  * @returns {Promise<void>}
  */
-const openssl = (args, cwd) => new Promise((resolve, reject) => {
-  execFile('openssl', args, { cwd, timeout: 20000 }, (err, _out, stderr) => {
-    if (/** @type {NodeJS.ErrnoException | null} */ (err)?.code === 'ENOENT') {
-      reject(new Error('openssl not found in PATH: install the Debian package "openssl" (scripts/setup.sh does); '
-        + 'the wss:// test certificates are made with it'));
-    } else if (err) {
-      reject(new Error(`openssl ${args.slice(0, 2).join(' ')} failed: ${err.message.trim()} ${stderr.trim()}`));
-    } else {
-      resolve();
-    }
+const openssl = (args, cwd) =>
+  new Promise((resolve, reject) => {
+    execFile('openssl', args, { cwd, timeout: 20000 }, (err, _out, stderr) => {
+      if (/** @type {NodeJS.ErrnoException | null} */ (err)?.code === 'ENOENT') {
+        reject(
+          new Error(
+            'openssl not found in PATH: install the Debian package "openssl" (scripts/setup.sh does); ' +
+              'the wss:// test certificates are made with it',
+          ),
+        );
+      } else if (err) {
+        reject(new Error(`openssl ${args.slice(0, 2).join(' ')} failed: ${err.message.trim()} ${stderr.trim()}`));
+      } else {
+        resolve();
+      }
+    });
   });
-});
 
 /**
  * Make a CA (P-256, valid 2 days) and a server certificate signed by it for 127.0.0.1 /
@@ -53,19 +58,57 @@ export async function makeTestPki(dir) {
   const caFile = join(dir, 'test-ca.pem');
   const certFile = join(dir, 'server.pem');
   const keyFile = join(dir, 'server.key');
-  writeFileSync(join(dir, 'server.ext'), [
-    'basicConstraints=critical,CA:FALSE',
-    'keyUsage=critical,digitalSignature,keyEncipherment',
-    'extendedKeyUsage=serverAuth',
-    'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '',
-  ].join('\n'));
-  await openssl(['req', '-x509', ...ec, '-keyout', 'test-ca.key', '-out', 'test-ca.pem', '-days', '2',
-    '-subj', '/CN=sipreg throwaway test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  writeFileSync(
+    join(dir, 'server.ext'),
+    [
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature,keyEncipherment',
+      'extendedKeyUsage=serverAuth',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '',
+    ].join('\n'),
+  );
+  await openssl(
+    [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      'test-ca.key',
+      '-out',
+      'test-ca.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=sipreg throwaway test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  );
   await openssl(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1'], dir);
-  await openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'test-ca.pem', '-CAkey', 'test-ca.key',
-    '-CAcreateserial', '-days', '2', '-extfile', 'server.ext', '-out', 'server.pem'], dir);
+  await openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'test-ca.pem',
+      '-CAkey',
+      'test-ca.key',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      'server.ext',
+      '-out',
+      'server.pem',
+    ],
+    dir,
+  );
   const ca = readFileSync(caFile, 'utf8');
   const cert = new X509Certificate(readFileSync(certFile));
   if (!cert.checkIssued(new X509Certificate(ca))) throw new Error('test PKI: server certificate not issued by the test CA');

@@ -4,19 +4,35 @@
 import { parseArgs } from 'node:util';
 import { startRegistrar } from '../registrar/registrar.mjs';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, n: { type: 'string', default: '1000' }, expires: { type: 'string', default: '60' } } });
-const minutes = Number(values.minutes), N = Number(values.n), expires = Number(values.expires);
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' },
+    n: { type: 'string', default: '1000' },
+    expires: { type: 'string', default: '60' },
+  },
+});
+const minutes = Number(values.minutes),
+  N = Number(values.n),
+  expires = Number(values.expires);
 const { RegistrationPool } = await import('../../node/index.mjs');
 
 const registrar = await startRegistrar();
 const contacts = async () => Number(/location_contacts = (\d+)/.exec(await registrar.rpc('stats.get_statistics', 'usrloc:'))[1]);
 const pool = new RegistrationPool({ server: registrar.wsUrl, flows: 4, rate: 1000 });
-let refreshes = 0, failures = 0, lapses = 0;
+let refreshes = 0,
+  failures = 0,
+  lapses = 0;
 for (let i = 0; i < N; i++) {
   const reg = pool.add({ aor: `sip:soak${i}@example.test`, auth: { password: 'secret' }, expires });
-  reg.addEventListener('registered', () => { refreshes++; });
-  reg.addEventListener('registrationfailed', () => { failures++; });
-  reg.addEventListener('lapsed', () => { lapses++; });
+  reg.addEventListener('registered', () => {
+    refreshes++;
+  });
+  reg.addEventListener('registrationfailed', () => {
+    failures++;
+  });
+  reg.addEventListener('lapsed', () => {
+    lapses++;
+  });
 }
 const t0 = Date.now();
 const settled = await pool.registerAll();
@@ -26,7 +42,16 @@ const samples = [];
 const sample = async () => {
   global.gc?.();
   const m = process.memoryUsage();
-  const s = { minute: ((Date.now() - t0) / 60000).toFixed(1), heapMB: (m.heapUsed / 2 ** 20).toFixed(1), rssMB: (m.rss / 2 ** 20).toFixed(1), refreshes, failures, lapses, held: await contacts(), registered: pool.registrations.filter((r) => r.state === 'registered' || r.state === 'refreshing').length };
+  const s = {
+    minute: ((Date.now() - t0) / 60000).toFixed(1),
+    heapMB: (m.heapUsed / 2 ** 20).toFixed(1),
+    rssMB: (m.rss / 2 ** 20).toFixed(1),
+    refreshes,
+    failures,
+    lapses,
+    held: await contacts(),
+    registered: pool.registrations.filter((r) => r.state === 'registered' || r.state === 'refreshing').length,
+  };
   samples.push(s);
   console.log(JSON.stringify(s));
 };
@@ -40,7 +65,21 @@ const un = await pool.unregisterAll();
 const after = await contacts();
 pool.close();
 await registrar.stop();
-const firstHeap = Number(samples[1]?.heapMB ?? samples[0].heapMB), lastHeap = Number(samples.at(-1).heapMB);
-const result = { minutes, n: N, expires, refreshes, failures, lapses, heldAtEnd: held, unregistered: un.filter((r) => r.status === 'fulfilled').length, leftAfterUnregister: after, heapMBStart: firstHeap, heapMBEnd: lastHeap, rssMBEnd: Number(samples.at(-1).rssMB) };
+const firstHeap = Number(samples[1]?.heapMB ?? samples[0].heapMB),
+  lastHeap = Number(samples.at(-1).heapMB);
+const result = {
+  minutes,
+  n: N,
+  expires,
+  refreshes,
+  failures,
+  lapses,
+  heldAtEnd: held,
+  unregistered: un.filter((r) => r.status === 'fulfilled').length,
+  leftAfterUnregister: after,
+  heapMBStart: firstHeap,
+  heapMBEnd: lastHeap,
+  rssMBEnd: Number(samples.at(-1).rssMB),
+};
 console.log(JSON.stringify(result));
 process.exitCode = held === N && after === 0 && lapses === 0 ? 0 : 1;

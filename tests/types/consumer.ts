@@ -2,20 +2,39 @@
 // tests/js/types.test.mjs: the types are valid, complete for what an application reads, and
 // strict where they should be (each @ts-expect-error line must stay an error).
 import {
-  createRegistration, RegistrationPool, RegistrationError, SipregError, parse, uriEqual, locate,
-  listenMulticast, watchNetwork, version,
-  type Registration, type RegistrationOptions, type RegistrationInfo, type Binding, type ParsedMessage,
-  type ContactParts, type RequestDetail,
+  createRegistration,
+  RegistrationPool,
+  RegistrationError,
+  SipregError,
+  parse,
+  uriEqual,
+  locate,
+  listenMulticast,
+  watchNetwork,
+  version,
+  type Registration,
+  type RegistrationOptions,
+  type RegistrationInfo,
+  type Binding,
+  type ParsedMessage,
+  type ContactParts,
+  type RequestDetail,
 } from 'sipreg';
 import { parse as parseOnly, uriEqual as uriEqualOnly } from 'sipreg/parse';
 
 const options: RegistrationOptions = {
-  server: 'wss://edge.example.com', aor: 'sip:alice@example.com',
-  auth: { username: 'alice', password: 'secret' }, expires: 600,
+  server: 'wss://edge.example.com',
+  aor: 'sip:alice@example.com',
+  auth: { username: 'alice', password: 'secret' },
+  expires: 600,
   contacts: [{ q: 0.5, expires: 120 }, { uri: 'sip:a@b.invalid;transport=ws' }],
   policy: { t1Ms: 500, retryBase: 30, probe: 'host', alternates: 1, udpMax: 1300 },
-  keepalive: 'auto', discovery: 'configured', connectTimeout: 10_000, extraHeaders: { 'X-A': 'b' },
-  allow: ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS'], accept: ['application/sdp'],
+  keepalive: 'auto',
+  discovery: 'configured',
+  connectTimeout: 10_000,
+  extraHeaders: { 'X-A': 'b' },
+  allow: ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS'],
+  accept: ['application/sdp'],
 };
 // @ts-expect-error: expires is a number
 const bad1: RegistrationOptions = { aor: 'sip:a@b', expires: '600' };
@@ -23,7 +42,9 @@ const bad1: RegistrationOptions = { aor: 'sip:a@b', expires: '600' };
 const bad2: RegistrationOptions = { aor: 'sip:a@b', expire: 600 };
 // @ts-expect-error: the aor is required
 const bad3: RegistrationOptions = { server: 'ws://x' };
-void bad1; void bad2; void bad3;
+void bad1;
+void bad2;
+void bad3;
 
 async function main(): Promise<void> {
   const reg: Registration = await createRegistration(options);
@@ -31,7 +52,11 @@ async function main(): Promise<void> {
     const granted: number = e.detail.granted;
     const refresh: number | null = e.detail.at;
     const ours: Binding[] = e.detail.info.bindings.filter((b) => b.ours);
-    console.log(granted, refresh, ours.map((b) => [b.uri, b.matchedBy, b.pubGruu]));
+    console.log(
+      granted,
+      refresh,
+      ours.map((b) => [b.uri, b.matchedBy, b.pubGruu]),
+    );
   });
   reg.addEventListener('registrationfailed', (e) => console.log(e.detail.status, e.detail.failures, e.detail.cause?.code));
   reg.addEventListener('retry', (e) => console.log(e.detail.delayMs, e.detail.reason));
@@ -59,14 +84,29 @@ async function main(): Promise<void> {
   reg.addEventListener('request', (e) => e.detail.respond('486'));
   const contact: ContactParts | null = reg.contact;
   const sent: boolean = reg.send('MESSAGE sip:b@c SIP/2.0\r\n\r\n');
-  console.log(contact?.uri, contact?.user, contact?.host, contact?.port, contact?.params, contact?.transport,
-    contact?.instance, sent, reg.flowUp, reg.requestKeys.length);
+  console.log(
+    contact?.uri,
+    contact?.user,
+    contact?.host,
+    contact?.port,
+    contact?.params,
+    contact?.transport,
+    contact?.instance,
+    sent,
+    reg.flowUp,
+    reg.requestKeys.length,
+  );
   // @ts-expect-error: "registered" has no delayMs
   reg.addEventListener('registered', (e) => console.log(e.detail.delayMs));
 
   const info: RegistrationInfo = reg.info;
-  const keepalive: [boolean, number, string, number | null, number | null] =
-    [info.keepalive, info.keepaliveS, info.liveness, info.pingAt, info.pongDeadline];
+  const keepalive: [boolean, number, string, number | null, number | null] = [
+    info.keepalive,
+    info.keepaliveS,
+    info.liveness,
+    info.pingAt,
+    info.pongDeadline,
+  ];
   // @ts-expect-error: no such field
   console.log(keepalive, info.keepAlive);
 
@@ -99,8 +139,18 @@ async function main(): Promise<void> {
 
   const m: ParsedMessage = parse('SIP/2.0 200 OK\r\n\r\n');
   if (m.ok) {
-    console.log(m.callId, m.cseq.seq, m.minExpires, m.flowTimer, m.retryAfter, m.dateEpoch, m.serviceRoute,
-      m.from.tag, m.to.display, m.contacts.map((c) => [c.regId, c.pubGruu, c.tempGruu, c.params]));
+    console.log(
+      m.callId,
+      m.cseq.seq,
+      m.minExpires,
+      m.flowTimer,
+      m.retryAfter,
+      m.dateEpoch,
+      m.serviceRoute,
+      m.from.tag,
+      m.to.display,
+      m.contacts.map((c) => [c.regId, c.pubGruu, c.tempGruu, c.params]),
+    );
     // @ts-expect-error: the parse view is camelCase
     console.log(m.call_id);
   } else {
@@ -112,7 +162,10 @@ async function main(): Promise<void> {
   const targets = await locate('sip:example.com', { dns: ['127.0.0.1:53'] });
   console.log(targets.map((t) => `${t.transport}:${t.address}:${t.port} (${t.source})`));
   const listener = await listenMulticast({ port: 5060 });
-  console.log(listener.bindings().map((b) => b.aor), listener.stats.registers);
+  console.log(
+    listener.bindings().map((b) => b.aor),
+    listener.stats.registers,
+  );
   listener.close();
   const stop = watchNetwork(reg, { intervalMs: 1000 });
   stop();

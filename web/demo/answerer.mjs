@@ -23,7 +23,8 @@ function silence() {
 }
 
 /** @param {any} s a JsSIP RTCSession @returns {string} who calls: "Bob <sip:bob@…>" or the URI */
-const caller = (s) => (s.remote_identity.display_name ? `${s.remote_identity.display_name} <${s.remote_identity.uri}>` : String(s.remote_identity.uri));
+const caller = (s) =>
+  s.remote_identity.display_name ? `${s.remote_identity.display_name} <${s.remote_identity.uri}>` : String(s.remote_identity.uri);
 
 /**
  * Start answering the registration's calls with JsSIP.
@@ -34,8 +35,11 @@ const caller = (s) => (s.remote_identity.display_name ? `${s.remote_identity.dis
  */
 export async function startAnswerer(reg, on) {
   const [{ default: JsSIP }, { jssipConfig }] = await Promise.all([import('../vendor/jssip.mjs'), import('../lib/jssip.mjs')]);
-  const ua = new JsSIP.UA({ ...jssipConfig(reg), session_timers: false,
-    user_agent: `sipreg demo (JsSIP ${JsSIP.version} on sipreg/jssip)` });
+  const ua = new JsSIP.UA({
+    ...jssipConfig(reg),
+    session_timers: false,
+    user_agent: `sipreg demo (JsSIP ${JsSIP.version} on sipreg/jssip)`,
+  });
   /** @type {Set<any>} calls in progress */
   const calls = new Set();
   ua.on('newRTCSession', (/** @type {any} */ e) => {

@@ -40,12 +40,24 @@ function fields(b) {
   const until = b.granted > 0 && b.expiresAt !== null ? { until: String(b.expiresAt), total: String(b.granted * 1000) } : {};
   return [
     { className: 'who', content: [who] },
-    { className: 'uri', content: [el('div', { className: 'mono', title: b.uri }, b.uri), ident && el('div', { className: 'sub mono' }, ident)] },
-    { className: 'match', content: [b.ours ? MATCH_WORDS[b.matchedBy] ?? b.matchedBy ?? '—' : '—'] },
+    {
+      className: 'uri',
+      content: [el('div', { className: 'mono', title: b.uri }, b.uri), ident && el('div', { className: 'sub mono' }, ident)],
+    },
+    { className: 'match', content: [b.ours ? (MATCH_WORDS[b.matchedBy] ?? b.matchedBy ?? '—') : '—'] },
     { className: 'num', content: [b.q === null ? '—' : String(b.q)] },
-    { className: 'expiry', data: until, content: [el('div', {}, ...grantedText(b)), el('div', { className: 'remaining' }, bar, el('span', { className: 'left' }))] },
-    { className: 'gruu', content: gruus.length === 0 ? ['—']
-      : gruus.map(([kind, uri]) => el('div', { className: 'mono', title: uri }, el('span', { className: 'sub' }, `${kind} `), uri)) },
+    {
+      className: 'expiry',
+      data: until,
+      content: [el('div', {}, ...grantedText(b)), el('div', { className: 'remaining' }, bar, el('span', { className: 'left' }))],
+    },
+    {
+      className: 'gruu',
+      content:
+        gruus.length === 0
+          ? ['—']
+          : gruus.map(([kind, uri]) => el('div', { className: 'mono', title: uri }, el('span', { className: 'sub' }, `${kind} `), uri)),
+    },
   ];
 }
 
@@ -53,13 +65,23 @@ function fields(b) {
 const rowData = (b, held) => ({ ours: String(b.ours), held: String(!b.ours || held) });
 
 /** @param {Binding} b @param {boolean} held @returns {HTMLElement} a table row */
-const row = (b, held) => el('tr', { dataset: rowData(b, held) },
-  ...fields(b).map((f) => el('td', { className: f.className, dataset: f.data }, ...f.content)));
+const row = (b, held) =>
+  el('tr', { dataset: rowData(b, held) }, ...fields(b).map((f) => el('td', { className: f.className, dataset: f.data }, ...f.content)));
 
 /** @param {Binding} b @param {boolean} held @returns {HTMLElement} a card: label, value */
-const card = (b, held) => el('li', { className: 'binding-card', dataset: rowData(b, held) },
-  ...fields(b).map((f, i) => el('div', { className: `field ${f.className}`, dataset: f.data },
-    el('span', { className: 'field-label' }, FIELDS[i]), el('div', { className: 'field-value' }, ...f.content))));
+const card = (b, held) =>
+  el(
+    'li',
+    { className: 'binding-card', dataset: rowData(b, held) },
+    ...fields(b).map((f, i) =>
+      el(
+        'div',
+        { className: `field ${f.className}`, dataset: f.data },
+        el('span', { className: 'field-label' }, FIELDS[i]),
+        el('div', { className: 'field-value' }, ...f.content),
+      ),
+    ),
+  );
 
 /**
  * Show a registration's bindings.
@@ -131,6 +153,9 @@ export function tickBindings({ tbody, cards, note }, now) {
   const rows = tbody.querySelectorAll('tr[data-ours]').length;
   // the core lists no binding of ours after an unregister: an empty view is "no live bindings"
   const known = rows > 0 || tbody.dataset.known === 'true';
-  note.textContent = !known ? '' : live === 0 ? 'no live bindings'
-    : `${plural(live, 'live binding')}: ${ours} of this page, ${live - ours} of other devices`;
+  note.textContent = !known
+    ? ''
+    : live === 0
+      ? 'no live bindings'
+      : `${plural(live, 'live binding')}: ${ours} of this page, ${live - ours} of other devices`;
 }

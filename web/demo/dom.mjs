@@ -56,7 +56,8 @@ export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * @param {number} at Unix ms
  * @returns {HTMLElement}
  */
-export const countdownTo = (at) => el('span', { className: 'countdown', dataset: { until: String(at) } }, `in ${countdown(at - Date.now())}`);
+export const countdownTo = (at) =>
+  el('span', { className: 'countdown', dataset: { until: String(at) } }, `in ${countdown(at - Date.now())}`);
 
 /**
  * Update every live countdown under `root`; those that reached their time disappear.

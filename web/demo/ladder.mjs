@@ -20,20 +20,41 @@ export function addMessage(ladder, msg, parsed, note = '') {
   const firstLine = msg.text.trim() === '' ? 'keep-alive (blank line)' : msg.text.slice(0, msg.text.search(/\r?\n|$/));
   // a request that reached the registration, or the answer this page sent to one
   const request = Boolean(parsed?.ok) && (msg.direction === 'in' ? msg.result === 'request' : parsed.type === 'response');
-  let facts = parsed ? (parsed.ok ? (request ? requestFacts(parsed, msg.direction) : messageFacts(parsed)) : `unreadable: ${parsed.error}`) : '';
+  let facts = parsed
+    ? parsed.ok
+      ? request
+        ? requestFacts(parsed, msg.direction)
+        : messageFacts(parsed)
+      : `unreadable: ${parsed.error}`
+    : '';
   const ignored = msg.direction === 'in' && msg.result && msg.result !== 'ok' && msg.result !== 'request';
   if (ignored) facts = `ignored (${msg.result})${facts ? ` · ${facts}` : ''}`;
   if (note) facts = `${note}${facts ? ` · ${facts}` : ''}`;
   const follow = ladder.scrollHeight - ladder.scrollTop - ladder.clientHeight < 24;
-  const row = el('details', { className: `msg ${msg.direction}${ignored ? ' ignored' : ''}${request ? ' request' : ''}${note ? ' retired' : ''}`, dataset: { direction: msg.direction } },
-    el('summary', {},
+  const row = el(
+    'details',
+    {
+      className: `msg ${msg.direction}${ignored ? ' ignored' : ''}${request ? ' request' : ''}${note ? ' retired' : ''}`,
+      dataset: { direction: msg.direction },
+    },
+    el(
+      'summary',
+      {},
       el('time', {}, clock(Date.now(), true)),
-      el('div', {},
-        el('div', { className: 'label', title: facts || undefined },
+      el(
+        'div',
+        {},
+        el(
+          'div',
+          { className: 'label', title: facts || undefined },
           el('span', { className: 'line mono' }, firstLine),
-          facts && el('span', { className: 'msg-facts' }, facts)),
-        el('div', { className: 'shaft' }))),
-    el('pre', { className: 'raw' }, msg.text.replace(/\r\n/g, '\n').trimEnd()));
+          facts && el('span', { className: 'msg-facts' }, facts),
+        ),
+        el('div', { className: 'shaft' }),
+      ),
+    ),
+    el('pre', { className: 'raw' }, msg.text.replace(/\r\n/g, '\n').trimEnd()),
+  );
   append(ladder, row, follow);
   return row;
 }

@@ -45,15 +45,34 @@ export class RequestsPanel {
    */
   add(r) {
     const m = r.message ?? {};
-    const row = el('li', { className: 'request', dataset: { method: r.method, answer: String(r.answer), by: 'sipreg', status: '' } },
-      el('div', { className: 'request-head' },
+    const row = el(
+      'li',
+      { className: 'request', dataset: { method: r.method, answer: String(r.answer), by: 'sipreg', status: '' } },
+      el(
+        'div',
+        { className: 'request-head' },
         el('time', {}, clock(Date.now(), true)),
         el('span', { className: 'method' }, r.method),
-        el('span', { className: 'answered' },
+        el(
+          'span',
+          { className: 'answered' },
           el('span', { className: 'answer' }, r.answer === 0 ? 'no answer due' : 'answering…'),
-          el('span', { className: 'by' }, r.answer === 0 ? '' : ' · by sipreg'))),
-      el('div', { className: 'request-line' }, el('span', { className: 'field-label' }, 'from'), el('span', { className: 'mono from' }, party(m.from))),
-      el('div', { className: 'request-line' }, el('span', { className: 'field-label' }, 'to'), el('span', { className: 'mono ruri' }, m.ruri ?? '—')));
+          el('span', { className: 'by' }, r.answer === 0 ? '' : ' · by sipreg'),
+        ),
+      ),
+      el(
+        'div',
+        { className: 'request-line' },
+        el('span', { className: 'field-label' }, 'from'),
+        el('span', { className: 'mono from' }, party(m.from)),
+      ),
+      el(
+        'div',
+        { className: 'request-line' },
+        el('span', { className: 'field-label' }, 'to'),
+        el('span', { className: 'mono ruri' }, m.ruri ?? '—'),
+      ),
+    );
     this.#rows.set(pairKey(m), row);
     this.list.prepend(row);
     while (this.list.childElementCount > MAX_ROWS) {
@@ -70,7 +89,8 @@ export class RequestsPanel {
    */
   taken(row) {
     row.dataset.by = 'this page';
-    /** @type {HTMLElement} */ (row.querySelector('.by')).textContent = row.dataset.answer === '0' ? ' · taken by this page' : ' · by this page';
+    /** @type {HTMLElement} */ (row.querySelector('.by')).textContent =
+      row.dataset.answer === '0' ? ' · taken by this page' : ' · by this page';
   }
 
   /**

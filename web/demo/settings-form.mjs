@@ -32,12 +32,43 @@ export class ContactRows {
    * @returns {HTMLElement}
    */
   add(c = {}) {
-    const remove = el('button', { type: 'button', className: 'remove', title: 'Remove this contact', 'aria-label': 'Remove this contact' }, '×');
-    const row = el('div', { className: 'contact-row' },
-      el('input', { name: 'contact-uri', type: 'text', placeholder: 'generated', spellcheck: 'false', 'aria-label': 'URI of this contact', value: c.uri }),
-      el('input', { name: 'contact-q', type: 'number', min: 0, max: 1, step: 0.1, placeholder: '—', 'aria-label': 'q-value (0 to 1)', value: c.q }),
-      el('input', { name: 'contact-expires', type: 'number', min: 1, step: 1, placeholder: 'same', 'aria-label': 'Expiry of this contact in seconds', value: c.expires }),
-      remove);
+    const remove = el(
+      'button',
+      { type: 'button', className: 'remove', title: 'Remove this contact', 'aria-label': 'Remove this contact' },
+      '×',
+    );
+    const row = el(
+      'div',
+      { className: 'contact-row' },
+      el('input', {
+        name: 'contact-uri',
+        type: 'text',
+        placeholder: 'generated',
+        spellcheck: 'false',
+        'aria-label': 'URI of this contact',
+        value: c.uri,
+      }),
+      el('input', {
+        name: 'contact-q',
+        type: 'number',
+        min: 0,
+        max: 1,
+        step: 0.1,
+        placeholder: '—',
+        'aria-label': 'q-value (0 to 1)',
+        value: c.q,
+      }),
+      el('input', {
+        name: 'contact-expires',
+        type: 'number',
+        min: 1,
+        step: 1,
+        placeholder: 'same',
+        'aria-label': 'Expiry of this contact in seconds',
+        value: c.expires,
+      }),
+      remove,
+    );
     remove.addEventListener('click', () => {
       row.remove();
       this.#update();
@@ -71,7 +102,8 @@ export class ContactRows {
       }
       if (value('expires')) {
         c.expires = Number(value('expires'));
-        if (!Number.isInteger(c.expires) || c.expires < 1) throw new Error(`Contacts, row ${i + 1}: expires must be a whole number of seconds.`);
+        if (!Number.isInteger(c.expires) || c.expires < 1)
+          throw new Error(`Contacts, row ${i + 1}: expires must be a whole number of seconds.`);
       }
       return c;
     });
@@ -84,7 +116,13 @@ export class ContactRows {
  * @param {URLSearchParams} query
  */
 export function prefill(form, query) {
-  for (const [param, field] of [['ws', 'ws'], ['aor', 'aor'], ['user', 'user'], ['password', 'password'], ['expires', 'expires']]) {
+  for (const [param, field] of [
+    ['ws', 'ws'],
+    ['aor', 'aor'],
+    ['user', 'user'],
+    ['password', 'password'],
+    ['expires', 'expires'],
+  ]) {
     const v = query.get(param);
     if (v !== null) /** @type {HTMLInputElement} */ (form.elements.namedItem(field)).value = v;
   }
@@ -103,7 +141,9 @@ export function readSettings(form, rows) {
   let url = null;
   try {
     url = new URL(server);
-  } catch { /* reported below */ }
+  } catch {
+    /* reported below */
+  }
   if (!url || (url.protocol !== 'ws:' && url.protocol !== 'wss:')) {
     throw new Error('The WebSocket URL must start with ws:// or wss://, e.g. ws://127.0.0.1:8088.');
   }

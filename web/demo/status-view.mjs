@@ -26,17 +26,28 @@ const seconds = (ms) => `${ms >= 0 ? '+' : '−'}${(Math.abs(ms) / 1000).toFixed
 function summary(info, ctx) {
   const why = ctx.lastFailure ? `${failureWords(ctx.lastFailure)} ` : '';
   switch (info?.state) {
-    case undefined: return ['Fill in the account and press Register.'];
-    case 'idle': return ['Not registered.'];
-    case 'registering': return [ctx.lastFailure ? 'Trying again…' : 'Registering…'];
-    case 'registered': return [`Registered as ${ctx.aor}: calls to it can reach this page.`];
-    case 'refreshing': return ['Refreshing the registration…'];
-    case 'unregistering': return ['Unregistering…'];
+    case undefined:
+      return ['Fill in the account and press Register.'];
+    case 'idle':
+      return ['Not registered.'];
+    case 'registering':
+      return [ctx.lastFailure ? 'Trying again…' : 'Registering…'];
+    case 'registered':
+      return [`Registered as ${ctx.aor}: calls to it can reach this page.`];
+    case 'refreshing':
+      return ['Refreshing the registration…'];
+    case 'unregistering':
+      return ['Unregistering…'];
     case 'backoff':
-      return [`Not registered. ${why}Next try `, info.retryAt === null ? 'soon' : countdownTo(info.retryAt),
-        ' — or press Refresh now to try at once.'];
-    case 'failed': return [`Stopped. ${why}Correct the account and press Register.`];
-    default: return [info.state];
+      return [
+        `Not registered. ${why}Next try `,
+        info.retryAt === null ? 'soon' : countdownTo(info.retryAt),
+        ' — or press Refresh now to try at once.',
+      ];
+    case 'failed':
+      return [`Stopped. ${why}Correct the account and press Register.`];
+    default:
+      return [info.state];
   }
 }
 
@@ -54,11 +65,16 @@ export function renderStatus(info, ctx) {
   byId('refresh-label').textContent = retrying ? 'Next try' : 'Next refresh';
   byId('refresh-at').replaceChildren(...timeWithCountdown((retrying ? info.retryAt : info?.refreshAt) ?? null));
   const expiresAt = info?.expiresAt ?? null;
-  byId('expires-at').replaceChildren(...(expiresAt === null || ctx.held ? timeWithCountdown(expiresAt)
-    : [clock(expiresAt), ' ', el('span', { className: 'sub' }, '(last known)')]));
-  byId('skew').replaceChildren(info?.clockSkewMs === null || info?.clockSkewMs === undefined
-    ? el('span', { title: 'The registrar sent no date with its answer, so the clocks cannot be compared.' }, 'unknown')
-    : `${seconds(info.clockSkewMs)} ± ${(info.skewErrorMs / 1000).toFixed(1)} s (registrar minus this computer)`);
+  byId('expires-at').replaceChildren(
+    ...(expiresAt === null || ctx.held
+      ? timeWithCountdown(expiresAt)
+      : [clock(expiresAt), ' ', el('span', { className: 'sub' }, '(last known)')]),
+  );
+  byId('skew').replaceChildren(
+    info?.clockSkewMs === null || info?.clockSkewMs === undefined
+      ? el('span', { title: 'The registrar sent no date with its answer, so the clocks cannot be compared.' }, 'unknown')
+      : `${seconds(info.clockSkewMs)} ± ${(info.skewErrorMs / 1000).toFixed(1)} s (registrar minus this computer)`,
+  );
   byId('flow').replaceChildren(info?.flowUp ? el('span', { className: 'up' }, 'open') : 'closed');
   byId('call-id').textContent = info?.callId ?? '—';
   byId('cseq').textContent = String(info?.cseq ?? 0);

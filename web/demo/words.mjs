@@ -36,13 +36,19 @@ const REASON_WORDS = {
 
 /** What each operation is called in a sentence. */
 const OP_WORDS = {
-  register: 'Registering', unregister: 'Unregistering', 'unregister-all': 'Removing all bindings',
-  fetch: 'Fetching the bindings', none: 'The request',
+  register: 'Registering',
+  unregister: 'Unregistering',
+  'unregister-all': 'Removing all bindings',
+  fetch: 'Fetching the bindings',
+  none: 'The request',
 };
 
 /** How the registrar's answer found our binding (Binding.matchedBy). */
 export const MATCH_WORDS = {
-  instance: 'instance + reg-id', gruu: 'GRUU', uri: 'URI equality', none: 'not listed',
+  instance: 'instance + reg-id',
+  gruu: 'GRUU',
+  uri: 'URI equality',
+  none: 'not listed',
 };
 
 /**
@@ -71,9 +77,13 @@ export function eventNotice(type, d, ctx) {
       return { level: 'ok', text: `Registered: the registrar keeps ${what} for ${d.granted} s. Next refresh at ${clock(d.at)}.` };
     }
     case 'unregistered':
-      return { level: 'ok', text: d.op === 'unregister-all'
-        ? "Removed every binding of the address of record, other devices' too."
-        : "Unregistered: this page's bindings are removed." };
+      return {
+        level: 'ok',
+        text:
+          d.op === 'unregister-all'
+            ? "Removed every binding of the address of record, other devices' too."
+            : "Unregistered: this page's bindings are removed.",
+      };
     case 'registrationfailed': {
       const stop = d.state === 'failed' ? ' sipreg stops here: correct the account and press Register.' : '';
       return { level: 'error', text: `${OP_WORDS[d.op] ?? 'The request'} failed. ${failureWords(d)}${stop}` };
@@ -82,19 +92,26 @@ export function eventNotice(type, d, ctx) {
       return {
         level: 'warn',
         at: d.at,
-        text: d.reason === 'retry-after'
-          ? `The registrar asked sipreg to wait. Next try at ${clock(d.at)}.`
-          : `Next try at ${clock(d.at)}: after a failure sipreg waits a random, growing time (back-off).`,
+        text:
+          d.reason === 'retry-after'
+            ? `The registrar asked sipreg to wait. Next try at ${clock(d.at)}.`
+            : `Next try at ${clock(d.at)}: after a failure sipreg waits a random, growing time (back-off).`,
       };
     case 'expiring':
       return { level: 'info', text: 'Refresh point reached: refreshing the registration.' };
     case 'lapsed':
-      return { level: 'warn', text: `The binding expired ${Math.round(d.lateMs / 1000)} s before sipreg could refresh it (was the tab or the computer asleep?). Registering again.` };
+      return {
+        level: 'warn',
+        text: `The binding expired ${Math.round(d.lateMs / 1000)} s before sipreg could refresh it (was the tab or the computer asleep?). Registering again.`,
+      };
     case 'bindings': {
       if (d.op !== 'fetch') return null;
       const live = d.info.bindings.filter((b) => b.granted > 0);
       const ours = live.filter((b) => b.ours).length;
-      return { level: 'info', text: `Fetched the bindings: ${plural(ours, 'binding')} of this page, ${live.length - ours} of other devices.` };
+      return {
+        level: 'info',
+        text: `Fetched the bindings: ${plural(ours, 'binding')} of this page, ${live.length - ours} of other devices.`,
+      };
     }
     case 'nobinding':
       return { level: 'warn', text: "The registrar answered OK but did not list this page's binding." };
@@ -102,15 +119,20 @@ export function eventNotice(type, d, ctx) {
       if (d.requested || !d.wasUp) return null; // asked for, or a failed connect (a failure follows)
       return {
         level: ctx.flowActive ? 'warn' : 'info',
-        text: `The connection to the registrar closed (WebSocket code ${d.code}${d.reason ? `, ${d.reason}` : ''}).`
-          + (ctx.flowActive ? ' sipreg connects again and re-registers.' : ''),
+        text:
+          `The connection to the registrar closed (WebSocket code ${d.code}${d.reason ? `, ${d.reason}` : ''}).` +
+          (ctx.flowActive ? ' sipreg connects again and re-registers.' : ''),
       };
     case 'flowfailed':
       return { level: 'warn', text: 'The registrar stopped answering keep-alive pings: sipreg drops the connection and opens a new one.' };
     case 'error':
-      return { level: 'warn', text: d.text !== undefined || d.reason !== undefined
-        ? `Ignored a message sipreg could not use: ${d.message ?? d.reason}${d.code ? ` (${d.code})` : ''}.`
-        : `sipreg reported: ${d.message ?? d.code}.` };
+      return {
+        level: 'warn',
+        text:
+          d.text !== undefined || d.reason !== undefined
+            ? `Ignored a message sipreg could not use: ${d.message ?? d.reason}${d.code ? ` (${d.code})` : ''}.`
+            : `sipreg reported: ${d.message ?? d.code}.`,
+      };
     default:
       return null;
   }
@@ -127,10 +149,16 @@ const scheme = (c) => [c.scheme, c.algorithm].filter(Boolean).join(' ');
 export function messageNotices(p) {
   const out = [];
   for (const c of p.challenges) {
-    out.push({ level: 'info', text: `The registrar asked for credentials (${scheme(c)}, realm ${c.realm}); sipreg answers with the password.` });
+    out.push({
+      level: 'info',
+      text: `The registrar asked for credentials (${scheme(c)}, realm ${c.realm}); sipreg answers with the password.`,
+    });
   }
   if (p.minExpires !== null) {
-    out.push({ level: 'warn', text: `The registrar answered ${p.status} ${p.reason}: it wants registrations of at least ${p.minExpires} s. sipreg asks again with ${p.minExpires} s.` });
+    out.push({
+      level: 'warn',
+      text: `The registrar answered ${p.status} ${p.reason}: it wants registrations of at least ${p.minExpires} s. sipreg asks again with ${p.minExpires} s.`,
+    });
   }
   return out;
 }

@@ -14,7 +14,10 @@ export const COMPOSED = join(BUILD_DIR, 'messages/f-register-sipreg.sip');
 
 /** @returns {{name: string, text: string}[]} the benchmark messages, CRLF intact */
 export function loadMessages() {
-  const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.sip')).sort().map((f) => join(FIXTURES, f));
+  const files = readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.sip'))
+    .sort()
+    .map((f) => join(FIXTURES, f));
   if (existsSync(COMPOSED)) files.push(COMPOSED);
   return files.map((f) => ({ name: basename(f), text: readFileSync(f, 'latin1') }));
 }
@@ -50,11 +53,21 @@ export const CONTACT_LINES = [
 export function respond(request, status) {
   const lines = request.split('\r\n');
   const pick = (re) => lines.filter((l) => re.test(l));
-  const out = [`SIP/2.0 ${status} ${status === 200 ? 'OK' : 'Unauthorized'}`,
-    ...pick(/^(Via|v):/i), ...pick(/^(From|f):/i), ...pick(/^(To|t):/i).map((l) => `${l};tag=b3nch`),
-    ...pick(/^(Call-ID|i):/i), ...pick(/^CSeq:/i)];
+  const out = [
+    `SIP/2.0 ${status} ${status === 200 ? 'OK' : 'Unauthorized'}`,
+    ...pick(/^(Via|v):/i),
+    ...pick(/^(From|f):/i),
+    ...pick(/^(To|t):/i).map((l) => `${l};tag=b3nch`),
+    ...pick(/^(Call-ID|i):/i),
+    ...pick(/^CSeq:/i),
+  ];
   if (status === 200) out.push(...pick(/^(Contact|m):/i));
-  if (status === 401) out.push(CASE.challengeText().split('\r\n').find((l) => /^WWW-Authenticate:/i.test(l)));
+  if (status === 401)
+    out.push(
+      CASE.challengeText()
+        .split('\r\n')
+        .find((l) => /^WWW-Authenticate:/i.test(l)),
+    );
   out.push('Content-Length: 0', '', '');
   return out.join('\r\n');
 }
@@ -74,8 +87,12 @@ export function median(xs) {
  */
 export function summarize(samples, digits = 1) {
   const round1 = (x) => Math.round(x * 10 ** digits) / 10 ** digits;
-  return { median: round1(median(samples)), min: round1(Math.min(...samples)),
-    max: round1(Math.max(...samples)), samples: samples.map(round1) };
+  return {
+    median: round1(median(samples)),
+    min: round1(Math.min(...samples)),
+    max: round1(Math.max(...samples)),
+    samples: samples.map(round1),
+  };
 }
 
 // ---- timing ----
@@ -85,7 +102,9 @@ let sink = 0;
 export function consume(x) {
   sink = (sink + (typeof x === 'number' ? x : typeof x === 'string' ? x.length : x ? 1 : 0)) | 0;
 }
-export function sinkValue() { return sink; }
+export function sinkValue() {
+  return sink;
+}
 
 /**
  * ns per call of fn(arg), over `iters` back-to-back calls.
@@ -109,7 +128,7 @@ export function calibrate(fn, arg, batchMs) {
   for (;;) {
     const per = timeBatch(fn, arg, iters);
     if (per * iters >= batchMs * 1e6 || iters >= 1 << 26) return iters;
-    iters = Math.min(iters * 8, Math.ceil((batchMs * 1e6) / Math.max(per, 1) * 1.1));
+    iters = Math.min(iters * 8, Math.ceil(((batchMs * 1e6) / Math.max(per, 1)) * 1.1));
   }
 }
 

@@ -71,12 +71,28 @@ for (let r = -opts.warmup; r < opts.rounds; r++) {
 }
 const results = {};
 for (const c of contenders) {
-  results[c.name] = { status: 'ok', bytes: sample[c.name].bytes, calls: c.calls, ...summarize(samples[c.name]),
+  results[c.name] = {
+    status: 'ok',
+    bytes: sample[c.name].bytes,
+    calls: c.calls,
+    ...summarize(samples[c.name]),
     authorization: /^Authorization: Digest .*response="[0-9a-f]{32}"/m.test(sample[c.name].text),
-    contacts: (sample[c.name].text.match(/<sip:/g) ?? []).length - 2 };
+    contacts: (sample[c.name].text.match(/<sip:/g) ?? []).length - 2,
+  };
 }
 const versions = Object.fromEntries(contenders.map((c) => [c.name, c.version]));
 const samplesText = Object.fromEntries(contenders.map((c) => [c.name, sample[c.name].text]));
-process.stdout.write(JSON.stringify({ kind: 'compose-js', unit: 'ns/REGISTER', node: process.version,
-  rounds: opts.rounds, warmup: opts.warmup, batchMs: opts.batchMs, timerOverheadNs: Math.round(overhead * 10) / 10,
-  versions, results, sample: samplesText }) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    kind: 'compose-js',
+    unit: 'ns/REGISTER',
+    node: process.version,
+    rounds: opts.rounds,
+    warmup: opts.warmup,
+    batchMs: opts.batchMs,
+    timerOverheadNs: Math.round(overhead * 10) / 10,
+    versions,
+    results,
+    sample: samplesText,
+  }) + '\n',
+);

@@ -22,7 +22,9 @@ export class WsJsSipSocket {
     if (this.ws && (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)) return;
     const ws = new WebSocket(this.url, 'sip');
     this.ws = ws;
-    ws.on('open', () => { if (ws === this.ws) this.onconnect(); });
+    ws.on('open', () => {
+      if (ws === this.ws) this.onconnect();
+    });
     ws.on('message', (data, isBinary) => {
       if (ws === this.ws) this.ondata(isBinary ? data : data.toString('utf8'));
     });
@@ -37,7 +39,11 @@ export class WsJsSipSocket {
   disconnect() {
     const ws = this.ws;
     if (!ws) return;
-    try { ws.close(1000); } catch { ws.terminate(); }
+    try {
+      ws.close(1000);
+    } catch {
+      ws.terminate();
+    }
   }
 
   /** @param {string} message */
@@ -47,7 +53,11 @@ export class WsJsSipSocket {
     return true;
   }
 
-  isConnected() { return !!this.ws && this.ws.readyState === WebSocket.OPEN; }
+  isConnected() {
+    return !!this.ws && this.ws.readyState === WebSocket.OPEN;
+  }
 
-  isConnecting() { return !!this.ws && this.ws.readyState === WebSocket.CONNECTING; }
+  isConnecting() {
+    return !!this.ws && this.ws.readyState === WebSocket.CONNECTING;
+  }
 }

@@ -16,8 +16,7 @@ for (const n of NAMES) {
 
 const encoder = new TextEncoder();
 const scratch = new Uint8Array(64 * 1024);
-const floor = { name: 'encodeInto', version: 'node ' + process.versions.node,
-  walk: (text) => encoder.encodeInto(text, scratch).written };
+const floor = { name: 'encodeInto', version: 'node ' + process.versions.node, walk: (text) => encoder.encodeInto(text, scratch).written };
 
 const messages = loadMessages();
 const status = {};
@@ -29,9 +28,17 @@ for (const m of messages) {
     try {
       lib.walk(m.text, info);
       const partial = info.urisParsed < info.contacts && lib.name !== 'sipreg-wasm';
-      status[m.name][lib.name] = { status: partial ? 'partial' : 'ok', contacts: info.contacts,
-        urisParsed: info.urisParsed, contactHeaders: expected,
-        ...(partial ? { why: `${info.contacts - info.urisParsed} of ${info.contacts} Contact URIs not understood (parseUri returns undefined${info.notParsed ? ` for ${info.notParsed.join(', ')}` : ''})` } : {}) };
+      status[m.name][lib.name] = {
+        status: partial ? 'partial' : 'ok',
+        contacts: info.contacts,
+        urisParsed: info.urisParsed,
+        contactHeaders: expected,
+        ...(partial
+          ? {
+              why: `${info.contacts - info.urisParsed} of ${info.contacts} Contact URIs not understood (parseUri returns undefined${info.notParsed ? ` for ${info.notParsed.join(', ')}` : ''})`,
+            }
+          : {}),
+      };
     } catch (e) {
       status[m.name][lib.name] = { status: 'rejected', why: e.message };
     }
@@ -44,7 +51,11 @@ const contenders = [...libs, floor].map((lib) => ({
   fn: lib.walk,
   skip: (text) => status[messages.find((m) => m.text === text).name][lib.name].status === 'rejected',
 }));
-const timed = interleave(contenders, messages.map((m) => ({ name: m.name, value: m.text })), opts);
+const timed = interleave(
+  contenders,
+  messages.map((m) => ({ name: m.name, value: m.text })),
+  opts,
+);
 
 const results = {};
 for (const m of messages) {
@@ -54,5 +65,15 @@ for (const m of messages) {
   }
 }
 const versions = Object.fromEntries([...libs, floor].map((l) => [l.name, l.version]));
-process.stdout.write(JSON.stringify({ kind: 'parse-js', unit: 'ns/message', node: process.version,
-  rounds: opts.rounds, warmup: opts.warmup, batchMs: opts.batchMs, versions, results }) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    kind: 'parse-js',
+    unit: 'ns/message',
+    node: process.version,
+    rounds: opts.rounds,
+    warmup: opts.warmup,
+    batchMs: opts.batchMs,
+    versions,
+    results,
+  }) + '\n',
+);

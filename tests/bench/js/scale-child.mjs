@@ -19,8 +19,19 @@ import { pathToFileURL } from 'node:url';
 import { ROOT, cliOptions } from './common.mjs';
 import { descendants } from '../../registrar/procs.mjs';
 
-const o = cliOptions({ lib: 'sipreg', n: 1000, ws: '', kamPid: 0, ctl: '', prefix: 'b', flows: 4, rate: 2000,
-  timeoutS: 180, password: 'secret', domain: 'example.test' });
+const o = cliOptions({
+  lib: 'sipreg',
+  n: 1000,
+  ws: '',
+  kamPid: 0,
+  ctl: '',
+  prefix: 'b',
+  flows: 4,
+  rate: 2000,
+  timeoutS: 180,
+  password: 'secret',
+  domain: 'example.test',
+});
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
 
@@ -32,7 +43,9 @@ function registrarCpuMs() {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
-    } catch { /* exited */ }
+    } catch {
+      /* exited */
+    }
   }
   return (ticks * 1000) / CLK_TCK;
 }
@@ -41,8 +54,10 @@ function registrarCpuMs() {
 function registrarUsers() {
   if (!o.ctl) return null;
   try {
-    const out = execFileSync('kamcmd', ['-s', o.ctl, 'stats.get_statistics', 'usrloc:'],
-      { encoding: 'utf8', env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` } });
+    const out = execFileSync('kamcmd', ['-s', o.ctl, 'stats.get_statistics', 'usrloc:'], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` },
+    });
     const m = /location_users\s*=\s*(\d+)/.exec(out);
     return m ? Number(m[1]) : null;
   } catch {
@@ -50,23 +65,40 @@ function registrarUsers() {
   }
 }
 
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-const settle = async () => { for (let i = 0; i < 3; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 20)); } };
-const mem = () => { const m = process.memoryUsage(); return { heap: m.heapUsed, external: m.external, rss: m.rss }; };
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const settle = async () => {
+  for (let i = 0; i < 3; i++) {
+    globalThis.gc();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+const mem = () => {
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, external: m.external, rss: m.rss };
+};
 
 /**
  * Run one phase: start() returns an array of promises (one per AOR); measure until all settled.
  * @param {() => Promise<unknown>[] | Promise<PromiseSettledResult<unknown>[]>} start
  */
 async function phase(start) {
-  const c0 = cpuMs(), k0 = registrarCpuMs(), t0 = performance.now();
+  const c0 = cpuMs(),
+    k0 = registrarCpuMs(),
+    t0 = performance.now();
   let timer;
-  const timeout = new Promise((r) => { timer = setTimeout(() => r('timeout'), o.timeoutS * 1000); });
+  const timeout = new Promise((r) => {
+    timer = setTimeout(() => r('timeout'), o.timeoutS * 1000);
+  });
   const started = start();
   const all = Array.isArray(started) ? Promise.allSettled(started) : started;
   const res = await Promise.race([all, timeout]);
   clearTimeout(timer);
-  const t1 = performance.now(), c1 = cpuMs(), k1 = registrarCpuMs();
+  const t1 = performance.now(),
+    c1 = cpuMs(),
+    k1 = registrarCpuMs();
   const failures = res === 'timeout' ? null : res.filter((r) => r.status === 'rejected');
   return {
     wallMs: Math.round(t1 - t0),
@@ -117,19 +149,30 @@ if (o.lib === 'sipreg') {
   const base = mem();
   const uas = [];
   for (let i = 0; i < o.n; i++) {
-    uas.push(new JsSIP.UA({ sockets: [new WsJsSipSocket(o.ws)], uri: aor(i), password: o.password,
-      register: true, register_expires: 600, session_timers: false }));
+    uas.push(
+      new JsSIP.UA({
+        sockets: [new WsJsSipSocket(o.ws)],
+        uri: aor(i),
+        password: o.password,
+        register: true,
+        register_expires: 600,
+        session_timers: false,
+      }),
+    );
   }
   /** A promise per UA that settles on the first of `ok` / `bad` events. */
-  const outcome = (ua, ok, bad) => new Promise((resolve, reject) => {
-    ua.once(ok, resolve);
-    ua.once(bad, (e) => reject(new Error(`${bad}: ${e?.cause ?? 'unknown'}`)));
-  });
-  out.register = await phase(() => uas.map((ua) => {
-    const p = outcome(ua, 'registered', 'registrationFailed');
-    ua.start();
-    return p;
-  }));
+  const outcome = (ua, ok, bad) =>
+    new Promise((resolve, reject) => {
+      ua.once(ok, resolve);
+      ua.once(bad, (e) => reject(new Error(`${bad}: ${e?.cause ?? 'unknown'}`)));
+    });
+  out.register = await phase(() =>
+    uas.map((ua) => {
+      const p = outcome(ua, 'registered', 'registrationFailed');
+      ua.start();
+      return p;
+    }),
+  );
   await settle();
   const m = mem();
   out.memory = {
@@ -139,11 +182,13 @@ if (o.lib === 'sipreg') {
     rssBase: base.rss,
   };
   out.registrarUsersAfterRegister = registrarUsers();
-  out.unregister = await phase(() => uas.map((ua) => {
-    const p = outcome(ua, 'unregistered', 'registrationFailed');
-    ua.unregister({ all: false });
-    return p;
-  }));
+  out.unregister = await phase(() =>
+    uas.map((ua) => {
+      const p = outcome(ua, 'unregistered', 'registrationFailed');
+      ua.unregister({ all: false });
+      return p;
+    }),
+  );
   out.registrarUsersAfterUnregister = registrarUsers();
   for (const ua of uas) ua.stop();
 } else {

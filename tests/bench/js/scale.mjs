@@ -15,21 +15,44 @@ const runs = [];
 try {
   const cases = [];
   for (let r = 0; r < o.rounds; r++) {
-    const pair = [{ lib: 'sipreg', n: o.small }, { lib: 'jssip', n: o.small }];
+    const pair = [
+      { lib: 'sipreg', n: o.small },
+      { lib: 'jssip', n: o.small },
+    ];
     cases.push(...(r % 2 ? pair.reverse() : pair));
   }
   if (o.big > 0) cases.push({ lib: 'sipreg', n: o.big });
   for (const [i, c] of cases.entries()) {
-    const args = ['--expose-gc', CHILD, '--lib', c.lib, '--n', String(c.n), '--ws', registrar.wsUrl,
-      '--kam-pid', String(registrar.pid), '--ctl', registrar.ctlSocket, '--prefix', `s${i}x`,
-      '--flows', String(o.flows), '--rate', String(o.rate), '--timeout-s', String(o.timeoutS)];
+    const args = [
+      '--expose-gc',
+      CHILD,
+      '--lib',
+      c.lib,
+      '--n',
+      String(c.n),
+      '--ws',
+      registrar.wsUrl,
+      '--kam-pid',
+      String(registrar.pid),
+      '--ctl',
+      registrar.ctlSocket,
+      '--prefix',
+      `s${i}x`,
+      '--flows',
+      String(o.flows),
+      '--rate',
+      String(o.rate),
+      '--timeout-s',
+      String(o.timeoutS),
+    ];
     process.stderr.write(`scale: ${c.lib} N=${c.n} ... `);
     const t0 = performance.now();
-    const text = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24,
-      timeout: (o.timeoutS * 2 + 60) * 1000 });
+    const text = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24, timeout: (o.timeoutS * 2 + 60) * 1000 });
     const r = JSON.parse(text.trim().split('\n').pop());
-    process.stderr.write(`${Math.round(performance.now() - t0)} ms, register ${r.register.wallMs} ms, ` +
-      `failures ${r.register.failures}+${r.unregister.failures}\n`);
+    process.stderr.write(
+      `${Math.round(performance.now() - t0)} ms, register ${r.register.wallMs} ms, ` +
+        `failures ${r.register.failures}+${r.unregister.failures}\n`,
+    );
     runs.push(r);
     await new Promise((res) => setTimeout(res, 2500)); // let Kamailio free closed connections
   }
@@ -72,7 +95,10 @@ for (const key of [...new Set(runs.map((r) => `${r.lib}-${r.n}`))]) {
 }
 let kamailio = '';
 try {
-  kamailio = execFileSync('kamailio', ['-v'], { encoding: 'utf8', env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin` } })
-    .split('\n')[0];
-} catch { /* version is informative only */ }
+  kamailio = execFileSync('kamailio', ['-v'], { encoding: 'utf8', env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin` } }).split(
+    '\n',
+  )[0];
+} catch {
+  /* version is informative only */
+}
 process.stdout.write(JSON.stringify({ kind: 'scale', kamailio, flows: o.flows, rate: o.rate, results, runs }) + '\n');

@@ -46,10 +46,18 @@ for (const [name, source] of Object.entries(ENTRIES)) {
   const entry = join(OUT, `${name}-entry.mjs`);
   writeFileSync(entry, source);
   const r = await build({
-    entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2020',
-    write: false, metafile: true, nodePaths: [join(ROOT, 'node_modules')],
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    metafile: true,
+    nodePaths: [join(ROOT, 'node_modules')],
     external: ['node:*'], // sipreg's loader reads file: URLs with node:fs only in Node
-    define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'error',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'error',
   });
   const js = r.outputFiles[0].contents;
   writeFileSync(join(OUT, `${name}.min.js`), js);
@@ -58,17 +66,26 @@ for (const [name, source] of Object.entries(ENTRIES)) {
   if (name === 'sipreg') {
     const wasm = readFileSync(opts.wasm);
     const a = analyze(new Uint8Array(wasm));
-    entryResult.wasm = { bytes: wasm.length, gzip: gz(wasm), brotli: br(wasm),
-      sections: Object.fromEntries(a.sections.map((s) => [s.name, s.size])) };
+    entryResult.wasm = {
+      bytes: wasm.length,
+      gzip: gz(wasm),
+      brotli: br(wasm),
+      sections: Object.fromEntries(a.sections.map((s) => [s.name, s.size])),
+    };
     if (existsSync(opts.names)) {
       const named = analyze(new Uint8Array(readFileSync(opts.names)));
       const fns = named.functions;
-      entryResult.wasm.largestFunctions = [...fns].sort((x, y) => y.size - x.size).slice(0, 15)
+      entryResult.wasm.largestFunctions = [...fns]
+        .sort((x, y) => y.size - x.size)
+        .slice(0, 15)
         .map((f) => ({ name: f.name, bytes: f.size }));
       entryResult.wasm.printfFamily = fns.filter((f) => /printf|fmt_fp|pop_arg|__vfprintf|out_/.test(f.name)).map((f) => f.name);
     }
-    entryResult.total = { minified: js.length + wasm.length, gzip: entryResult.js.gzip + entryResult.wasm.gzip,
-      brotli: entryResult.js.brotli + entryResult.wasm.brotli };
+    entryResult.total = {
+      minified: js.length + wasm.length,
+      gzip: entryResult.js.gzip + entryResult.wasm.gzip,
+      brotli: entryResult.js.brotli + entryResult.wasm.brotli,
+    };
   } else {
     entryResult.total = { minified: js.length, gzip: entryResult.js.gzip, brotli: entryResult.js.brotli };
   }
@@ -79,5 +96,7 @@ const versions = {
   jssip: JSON.parse(readFileSync(join(ROOT, 'node_modules/jssip/package.json'), 'utf8')).version,
   sipjs: JSON.parse(readFileSync(join(ROOT, 'node_modules/sip.js/package.json'), 'utf8')).version,
 };
-process.stdout.write(JSON.stringify({ kind: 'size', unit: 'bytes', compression: 'gzip level 9 (zlib), brotli q11',
-  versions, entries: ENTRIES, results }) + '\n');
+process.stdout.write(
+  JSON.stringify({ kind: 'size', unit: 'bytes', compression: 'gzip level 9 (zlib), brotli q11', versions, entries: ENTRIES, results }) +
+    '\n',
+);

@@ -52,5 +52,4 @@ const t1 = performance.now();
 const bindings = parseFirst();
 const t2 = performance.now();
 if (bindings.length !== 1) throw new Error(`expected one binding, got ${bindings.length}`);
-process.stdout.write(JSON.stringify({ contender: which, bootMs: t0, loadMs: t1 - t0, firstParseMs: t2 - t1,
-  totalMs: t2 - t0 }) + '\n');
+process.stdout.write(JSON.stringify({ contender: which, bootMs: t0, loadMs: t1 - t0, firstParseMs: t2 - t1, totalMs: t2 - t0 }) + '\n');

@@ -11,7 +11,8 @@ const CHILD = fileURLToPath(new URL('./startup-child.mjs', import.meta.url));
 const NAMES = ['sipreg', 'sipreg-parse', 'jssip', 'sipjs', 'sip'];
 
 const runs = Object.fromEntries(NAMES.map((n) => [n, []]));
-for (let r = -1; r < opts.runs; r++) { // round -1 warms the file cache, discarded
+for (let r = -1; r < opts.runs; r++) {
+  // round -1 warms the file cache, discarded
   for (let k = 0; k < NAMES.length; k++) {
     const name = NAMES[(k + Math.max(r, 0)) % NAMES.length];
     const t0 = performance.now();
@@ -23,8 +24,14 @@ for (let r = -1; r < opts.runs; r++) { // round -1 warms the file cache, discard
 const results = {};
 for (const n of NAMES) {
   const pick = (k) => summarize(runs[n].map((x) => x[k]));
-  results[n] = { loadMs: pick('loadMs'), firstParseMs: pick('firstParseMs'), totalMs: pick('totalMs'),
-    processMs: pick('processMs'), bootMs: pick('bootMs') };
+  results[n] = {
+    loadMs: pick('loadMs'),
+    firstParseMs: pick('firstParseMs'),
+    totalMs: pick('totalMs'),
+    processMs: pick('processMs'),
+    bootMs: pick('bootMs'),
+  };
 }
-process.stdout.write(JSON.stringify({ kind: 'startup', unit: 'ms', node: process.version, runs: opts.runs,
-  message: 'a-200-1contact.sip', results }) + '\n');
+process.stdout.write(
+  JSON.stringify({ kind: 'startup', unit: 'ms', node: process.version, runs: opts.runs, message: 'a-200-1contact.sip', results }) + '\n',
+);

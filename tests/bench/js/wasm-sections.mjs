@@ -3,12 +3,27 @@
 //   node tests/bench/js/wasm-sections.mjs FILE.wasm [TOP]
 import { readFileSync } from 'node:fs';
 
-const SECTION_NAMES = ['custom', 'type', 'import', 'function', 'table', 'memory', 'global', 'export', 'start',
-  'element', 'code', 'data', 'datacount'];
+const SECTION_NAMES = [
+  'custom',
+  'type',
+  'import',
+  'function',
+  'table',
+  'memory',
+  'global',
+  'export',
+  'start',
+  'element',
+  'code',
+  'data',
+  'datacount',
+];
 
 /** @param {Uint8Array} b @param {{at: number}} pos */
 function uleb(b, pos) {
-  let result = 0, shift = 0, byte;
+  let result = 0,
+    shift = 0,
+    byte;
   do {
     byte = b[pos.at++];
     result += (byte & 0x7f) * 2 ** shift;
@@ -58,10 +73,26 @@ export function analyze(bytes) {
       const p = { at: start };
       const count = uleb(bytes, p);
       for (let i = 0; i < count; i++) {
-        const ml = uleb(bytes, p); p.at += ml;
-        const fl = uleb(bytes, p); p.at += fl;
+        const ml = uleb(bytes, p);
+        p.at += ml;
+        const fl = uleb(bytes, p);
+        p.at += fl;
         const kind = bytes[p.at++];
-        if (kind === 0) { imports++; uleb(bytes, p); } else if (kind === 1) { p.at++; const f = bytes[p.at++]; uleb(bytes, p); if (f & 1) uleb(bytes, p); } else if (kind === 2) { const f = bytes[p.at++]; uleb(bytes, p); if (f & 1) uleb(bytes, p); } else { p.at += 2; }
+        if (kind === 0) {
+          imports++;
+          uleb(bytes, p);
+        } else if (kind === 1) {
+          p.at++;
+          const f = bytes[p.at++];
+          uleb(bytes, p);
+          if (f & 1) uleb(bytes, p);
+        } else if (kind === 2) {
+          const f = bytes[p.at++];
+          uleb(bytes, p);
+          if (f & 1) uleb(bytes, p);
+        } else {
+          p.at += 2;
+        }
       }
     } else if (id === 10) {
       const p = { at: start };

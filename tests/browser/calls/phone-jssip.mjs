@@ -15,12 +15,13 @@ const now = () => performance.timeOrigin + performance.now();
 export async function startPhone({ ws, aor, password, engine }) {
   /** @type {{ at: number, what: string, [k: string]: unknown }[]} */
   const events = [];
-  const note = (what, extra = {}) => { events.push({ at: now(), what, ...extra }); };
+  const note = (what, extra = {}) => {
+    events.push({ at: now(), what, ...extra });
+  };
   let reg = null;
   let ua;
   if (engine === 'plain') {
-    ua = new JsSIP.UA({ sockets: [new JsSIP.WebSocketInterface(ws)], uri: aor, password, register: true,
-      session_timers: false });
+    ua = new JsSIP.UA({ sockets: [new JsSIP.WebSocketInterface(ws)], uri: aor, password, register: true, session_timers: false });
   } else if (engine === 'sipreg') {
     const sipreg = await import('/web/sipreg.mjs');
     const { jssipConfig } = await import('/web/lib/jssip.mjs');
@@ -42,8 +43,14 @@ export async function startPhone({ ws, aor, password, engine }) {
     session = s;
     note(`session-${originator}`);
     ended = new Promise((resolve) => {
-      s.on('ended', (e) => { note('ended', { cause: e.cause, by: e.originator }); resolve(); });
-      s.on('failed', (e) => { note('failed', { cause: e.cause, by: e.originator }); resolve(); });
+      s.on('ended', (e) => {
+        note('ended', { cause: e.cause, by: e.originator });
+        resolve();
+      });
+      s.on('failed', (e) => {
+        note('failed', { cause: e.cause, by: e.originator });
+        resolve();
+      });
     });
     s.on('accepted', () => note('accepted'));
     s.on('confirmed', () => note('confirmed'));
@@ -81,7 +88,9 @@ export async function startPhone({ ws, aor, password, engine }) {
       });
     },
     /** @param {boolean} on answer incoming calls at once (true, the default) or let them ring */
-    answer(on) { answering = on; },
+    answer(on) {
+      answering = on;
+    },
     /** hang up the current call (BYE, CANCEL or a rejection); resolves once it ended */
     hangup() {
       session?.terminate();
@@ -95,7 +104,9 @@ export async function startPhone({ ws, aor, password, engine }) {
       // JsSIP lets the socket go at once, or 2 s later when transactions are still around (the
       // last call's INVITE server transaction lives on after its 2xx). Until then the adapter
       // hands the flow's requests to the closed JsSIP, which answers none of them: wait.
-      const gone = new Promise((resolve) => { ua.once('disconnected', () => resolve()); });
+      const gone = new Promise((resolve) => {
+        ua.once('disconnected', () => resolve());
+      });
       ua.stop();
       if (ua.isConnected()) await gone;
       note('stack-stopped');

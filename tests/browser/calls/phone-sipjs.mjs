@@ -19,11 +19,19 @@ const SDH_FACTORY = {
 export async function startPhone({ ws, aor, password, engine }) {
   /** @type {{ at: number, what: string, [k: string]: unknown }[]} */
   const events = [];
-  const note = (what, extra = {}) => { events.push({ at: now(), what, ...extra }); };
+  const note = (what, extra = {}) => {
+    events.push({ at: now(), what, ...extra });
+  };
   const uri = UserAgent.makeURI(aor);
   if (!uri) throw new Error(`aor is not a SIP URI: ${aor}`);
-  const common = { uri, authorizationUsername: uri.user, authorizationPassword: password, logLevel: 'warn',
-    sessionDescriptionHandlerFactoryOptions: SDH_FACTORY, delegate: { onInvite: (inv) => incoming(inv) } };
+  const common = {
+    uri,
+    authorizationUsername: uri.user,
+    authorizationPassword: password,
+    logLevel: 'warn',
+    sessionDescriptionHandlerFactoryOptions: SDH_FACTORY,
+    delegate: { onInvite: (inv) => incoming(inv) },
+  };
   let reg = null;
   let ua;
   if (engine === 'plain') {
@@ -53,7 +61,10 @@ export async function startPhone({ ws, aor, password, engine }) {
       s.stateChange.addListener((state) => {
         note(`state-${state}`);
         if (state === SessionState.Established && originator === 'local') note('confirmed');
-        if (state === SessionState.Terminated) { note('ended'); resolve(); }
+        if (state === SessionState.Terminated) {
+          note('ended');
+          resolve();
+        }
       });
     });
     s.delegate = {
@@ -72,7 +83,8 @@ export async function startPhone({ ws, aor, password, engine }) {
       invitation.progress().catch((e) => note('progress-failed', { error: String(e) }));
       return;
     }
-    invitation.accept({ sessionDescriptionHandlerOptions: { constraints: CONSTRAINTS } })
+    invitation
+      .accept({ sessionDescriptionHandlerOptions: { constraints: CONSTRAINTS } })
       .catch((e) => note('accept-failed', { error: String(e) }));
   }
 
@@ -118,7 +130,9 @@ export async function startPhone({ ws, aor, password, engine }) {
       await established;
     },
     /** @param {boolean} on answer incoming calls at once (true, the default) or let them ring */
-    answer(on) { answering = on; },
+    answer(on) {
+      answering = on;
+    },
     /** hang up the current call (BYE, CANCEL or a rejection); resolves once it ended */
     async hangup() {
       if (session?.state === SessionState.Established) await session.bye();
@@ -137,7 +151,9 @@ export async function startPhone({ ws, aor, password, engine }) {
     async stop() {
       if (registerer) {
         const gone = new Promise((resolve) => {
-          registerer.stateChange.addListener((state) => { if (state === RegistererState.Unregistered) resolve(); });
+          registerer.stateChange.addListener((state) => {
+            if (state === RegistererState.Unregistered) resolve();
+          });
           setTimeout(resolve, 2000);
         });
         await registerer.unregister();

@@ -16,7 +16,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** @param {{type: string, reuseAddr?: boolean}} o @param {number} port @param {string} address */
 async function socket(port, address, reuseAddr = false) {
   const s = dgram.createSocket({ type: 'udp4', reuseAddr });
-  await new Promise((resolve, reject) => { s.once('error', reject); s.bind(port, address, resolve); });
+  await new Promise((resolve, reject) => {
+    s.once('error', reject);
+    s.bind(port, address, resolve);
+  });
   return s;
 }
 
@@ -37,7 +40,10 @@ try {
 
   // two responders: hear the group, answer from their own unicast socket (the second 150 ms later)
   const responders = [];
-  for (const [name, delay] of [['r1', 0], ['r2', 150]]) {
+  for (const [name, delay] of [
+    ['r1', 0],
+    ['r2', 150],
+  ]) {
     const ear = await socket(port, GROUP, true);
     ear.addMembership(GROUP, HOST);
     const mouth = await socket(0, HOST);
@@ -118,7 +124,9 @@ try {
   sockets.length = 1;
   result.group = [];
   const reg = await sipreg.createRegistration({
-    discovery: 'multicast', aor: 'sip:carol@example.test', multicast: { port, interface: HOST },
+    discovery: 'multicast',
+    aor: 'sip:carol@example.test',
+    multicast: { port, interface: HOST },
     policy: { t1Ms: 50 },
   });
   const t0 = Date.now();
@@ -136,7 +144,11 @@ try {
   result.error = String(e?.stack ?? e);
 } finally {
   for (const s of sockets) {
-    try { s.close(); } catch { /* closed */ }
+    try {
+      s.close();
+    } catch {
+      /* closed */
+    }
   }
 }
 console.log(JSON.stringify(result));

@@ -56,21 +56,49 @@ try {
 
   // the packet observer: every datagram sent to the group:port, with its source
   observer = dgram.createSocket({ type: 'udp4', reuseAddr: true });
-  await new Promise((resolve, reject) => { observer.once('error', reject); observer.bind(port, GROUP, resolve); });
+  await new Promise((resolve, reject) => {
+    observer.once('error', reject);
+    observer.bind(port, GROUP, resolve);
+  });
   observer.addMembership(GROUP, HOST);
   result.group = [];
   observer.on('message', (buf, ri) => result.group.push({ from: `${ri.address}:${ri.port}`, ...summary(buf) }));
 
   // the CLI listener, its socket sends traced by strace
   const trace = join(work, 'listen.strace');
-  cliListener = spawn('strace', ['-f', '-qq', '-e', 'trace=bind,sendto,sendmsg,sendmmsg', '-o', trace,
-    process.execPath, `${ROOT}node/cli.mjs`, 'listen', '--port', String(port), '--interface', HOST, '--json'],
-  { stdio: ['ignore', 'pipe', 'pipe'] });
+  cliListener = spawn(
+    'strace',
+    [
+      '-f',
+      '-qq',
+      '-e',
+      'trace=bind,sendto,sendmsg,sendmmsg',
+      '-o',
+      trace,
+      process.execPath,
+      `${ROOT}node/cli.mjs`,
+      'listen',
+      '--port',
+      String(port),
+      '--interface',
+      HOST,
+      '--json',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let cliOut = '';
   let cliErr = '';
-  cliListener.stdout.on('data', (d) => { cliOut += d; });
-  cliListener.stderr.on('data', (d) => { cliErr += d; });
-  const cliEvents = () => cliOut.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  cliListener.stdout.on('data', (d) => {
+    cliOut += d;
+  });
+  cliListener.stderr.on('data', (d) => {
+    cliErr += d;
+  });
+  const cliEvents = () =>
+    cliOut
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   await until(() => cliEvents().some((e) => e.event === 'listening'), 10000, `sipreg listen (${cliErr})`);
 
   // the in-process listener
@@ -81,12 +109,18 @@ try {
 
   const client = async (user) => {
     const reg = await sipreg.createRegistration({
-      discovery: 'multicast', aor: `sip:${user}@example.test`, auth: { username: user, password: 'secret' },
-      multicast: { port, interface: HOST }, expires: 120, policy: { t1Ms: 200 },
+      discovery: 'multicast',
+      aor: `sip:${user}@example.test`,
+      auth: { username: user, password: 'secret' },
+      multicast: { port, interface: HOST },
+      expires: 120,
+      policy: { t1Ms: 200 },
     });
     regs.push(reg);
     const seen = { sent: [] };
-    reg.addEventListener('message', (e) => { if (e.detail.direction === 'out') seen.sent.push(summary(Buffer.from(e.detail.text))); });
+    reg.addEventListener('message', (e) => {
+      if (e.detail.direction === 'out') seen.sent.push(summary(Buffer.from(e.detail.text)));
+    });
     return { reg, seen };
   };
 
@@ -98,8 +132,11 @@ try {
   await a.reg.register(); // a refresh now
   step('a refreshed');
   result.a = {
-    target: targetAfterRegister, local: a.reg.flow.local,
-    cseq: a.reg.info.cseq, granted: first.info.granted, sent: a.seen.sent,
+    target: targetAfterRegister,
+    local: a.reg.flow.local,
+    cseq: a.reg.info.cseq,
+    granted: first.info.granted,
+    sent: a.seen.sent,
     ours: first.info.bindings.filter((b) => b.ours).map((b) => b.uri),
   };
   result.heldAfterRefresh = await registrar.dump();
@@ -108,8 +145,12 @@ try {
   const b = await client('bob');
   await b.reg.register();
   step('b registered');
-  result.b = { target: b.reg.flow.target, local: b.reg.flow.local, cseq: b.reg.info.cseq,
-    ours: b.reg.info.bindings.filter((x) => x.ours).map((x) => x.uri) };
+  result.b = {
+    target: b.reg.flow.target,
+    local: b.reg.flow.local,
+    cseq: b.reg.info.cseq,
+    ours: b.reg.info.bindings.filter((x) => x.ours).map((x) => x.uri),
+  };
   const bobHeard = (events) => events.some((e) => (e.event ?? e.type) === 'binding' && e.aor === 'sip:bob@example.test');
   await until(() => bobHeard(cliEvents()) && bobHeard(result.listener.events), 5000, 'the listeners to report bob');
   result.held = await registrar.dump();
@@ -121,20 +162,41 @@ try {
   raw.setMulticastInterface(HOST);
   const rawPort = raw.address().port;
   result.raw = { address: HOST, port: rawPort };
-  const rawRegister = (user, cseq, contact) => ['REGISTER sip:sip.mcast.net SIP/2.0',
-    `Via: SIP/2.0/UDP ${HOST}:${rawPort};rport;branch=z9hG4bK-raw-${user}-${cseq}`, 'Max-Forwards: 70',
-    `To: <sip:${user}@example.test>`, `From: <sip:${user}@example.test>;tag=raw`, `Call-ID: raw-${user}`,
-    `CSeq: ${cseq} REGISTER`, `Contact: ${contact}`, 'Content-Length: 0', '', ''].join('\r\n');
-  const noise = ['not SIP at all', `OPTIONS sip:sip.mcast.net SIP/2.0\r\nVia: SIP/2.0/UDP ${HOST}:${rawPort};branch=z9hG4bK-o\r\n`
-    + 'To: <sip:x@example.test>\r\nFrom: <sip:y@example.test>;tag=1\r\nCall-ID: o1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n'];
-  for (const text of [...noise, rawRegister('dave', 1, `<sip:dave@${HOST}:${rawPort}>;expires=1`),
-    rawRegister('erin', 1, `<sip:erin@${HOST}:${rawPort}>;q=0.3;expires=90`), rawRegister('erin', 2, `<sip:erin@${HOST}:${rawPort}>;expires=0`)]) {
+  const rawRegister = (user, cseq, contact) =>
+    [
+      'REGISTER sip:sip.mcast.net SIP/2.0',
+      `Via: SIP/2.0/UDP ${HOST}:${rawPort};rport;branch=z9hG4bK-raw-${user}-${cseq}`,
+      'Max-Forwards: 70',
+      `To: <sip:${user}@example.test>`,
+      `From: <sip:${user}@example.test>;tag=raw`,
+      `Call-ID: raw-${user}`,
+      `CSeq: ${cseq} REGISTER`,
+      `Contact: ${contact}`,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+  const noise = [
+    'not SIP at all',
+    `OPTIONS sip:sip.mcast.net SIP/2.0\r\nVia: SIP/2.0/UDP ${HOST}:${rawPort};branch=z9hG4bK-o\r\n` +
+      'To: <sip:x@example.test>\r\nFrom: <sip:y@example.test>;tag=1\r\nCall-ID: o1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n',
+  ];
+  for (const text of [
+    ...noise,
+    rawRegister('dave', 1, `<sip:dave@${HOST}:${rawPort}>;expires=1`),
+    rawRegister('erin', 1, `<sip:erin@${HOST}:${rawPort}>;q=0.3;expires=90`),
+    rawRegister('erin', 2, `<sip:erin@${HOST}:${rawPort}>;expires=0`),
+  ]) {
     await new Promise((resolve) => raw.send(text, port, GROUP, resolve));
     await sleep(30); // in order
   }
-  const gone = (events, user, reason) => events.some((e) => (e.event ?? e.type) === 'expired' && e.aor === `sip:${user}@example.test` && e.reason === reason);
-  await until(() => [cliEvents(), result.listener.events].every((ev) => gone(ev, 'dave', 'expired') && gone(ev, 'erin', 'unregistered')),
-    5000, 'the listeners to drop dave (expired) and erin (unregistered)');
+  const gone = (events, user, reason) =>
+    events.some((e) => (e.event ?? e.type) === 'expired' && e.aor === `sip:${user}@example.test` && e.reason === reason);
+  await until(
+    () => [cliEvents(), result.listener.events].every((ev) => gone(ev, 'dave', 'expired') && gone(ev, 'erin', 'unregistered')),
+    5000,
+    'the listeners to drop dave (expired) and erin (unregistered)',
+  );
   raw.close();
   step('raw datagrams');
   result.listener.bindings = listener.bindings();
@@ -159,11 +221,30 @@ try {
   result.cli.sends = traced.filter((l) => /^\d+\s+send/.test(l));
 
   // the CLI: bob's bindings, then all of them removed ("*"), each through the group
-  const cli = (...args) => new Promise((resolve) => {
-    execFile(process.execPath, [`${ROOT}node/cli.mjs`, ...args, '--discovery', 'multicast', '--aor', 'sip:bob@example.test',
-      '--user', 'bob', '--password', 'secret', '--port', String(port), '--interface', HOST],
-    { timeout: 15000 }, (err, stdout, stderr) => resolve({ code: err?.code ?? 0, stdout, stderr }));
-  });
+  const cli = (...args) =>
+    new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [
+          `${ROOT}node/cli.mjs`,
+          ...args,
+          '--discovery',
+          'multicast',
+          '--aor',
+          'sip:bob@example.test',
+          '--user',
+          'bob',
+          '--password',
+          'secret',
+          '--port',
+          String(port),
+          '--interface',
+          HOST,
+        ],
+        { timeout: 15000 },
+        (err, stdout, stderr) => resolve({ code: err?.code ?? 0, stdout, stderr }),
+      );
+    });
   const mark = result.group.length;
   const heard = result.listener.events.length;
   result.cliBindings = await cli('bindings');
@@ -171,13 +252,39 @@ try {
   result.heldFinal = await registrar.dump();
 
   // `sipreg register --discovery multicast` stays registered until SIGINT, then unregisters
-  const carol = spawn(process.execPath, [`${ROOT}node/cli.mjs`, 'register', '--discovery', 'multicast', '--json',
-    '--aor', 'sip:carol@example.test', '--user', 'carol', '--password', 'secret', '--port', String(port), '--interface', HOST],
-  { stdio: ['ignore', 'pipe', 'pipe'] });
+  const carol = spawn(
+    process.execPath,
+    [
+      `${ROOT}node/cli.mjs`,
+      'register',
+      '--discovery',
+      'multicast',
+      '--json',
+      '--aor',
+      'sip:carol@example.test',
+      '--user',
+      'carol',
+      '--password',
+      'secret',
+      '--port',
+      String(port),
+      '--interface',
+      HOST,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let carolOut = '';
-  carol.stdout.on('data', (d) => { carolOut += d; });
-  carol.stderr.on('data', (d) => { carolOut += d; });
-  const carolEvents = () => carolOut.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  carol.stdout.on('data', (d) => {
+    carolOut += d;
+  });
+  carol.stderr.on('data', (d) => {
+    carolOut += d;
+  });
+  const carolEvents = () =>
+    carolOut
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
   try {
     await until(() => carolEvents().some((e) => e.event === 'responder'), 10000, `sipreg register (${carolOut})`);
     const heldCarol = (await registrar.dump()).filter((b) => b.aor === 'carol@example.test');
@@ -200,7 +307,11 @@ try {
   listener?.close();
   observer?.close();
   if (cliListener?.pid) {
-    try { process.kill(cliListener.pid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(cliListener.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
   await registrar?.stop();
   rmSync(work, { recursive: true, force: true });

@@ -31,7 +31,10 @@ export async function load() {
   function composer() {
     const ua = new JsSIP.UA({
       sockets: [new WsJsSipSocket('wss://edge.example.com')],
-      uri: CASE.aor, password: CASE.password, authorization_user: CASE.username, register: false,
+      uri: CASE.aor,
+      password: CASE.password,
+      authorization_user: CASE.username,
+      register: false,
       registrar_server: CASE.ruri,
     });
     const registrar = ua.configuration.registrar_server;
@@ -41,11 +44,9 @@ export async function load() {
     return {
       step(seq) {
         // Registrator.register(): a new OutgoingRequest per REGISTER
-        const request = new OutgoingRequest('REGISTER', registrar, ua,
-          { to_uri: toUri, call_id: CASE.callId, cseq: seq }, extraHeaders);
+        const request = new OutgoingRequest('REGISTER', registrar, ua, { to_uri: toUri, call_id: CASE.callId, cseq: seq }, extraHeaders);
         // RequestSender._receiveResponse(401): DigestAuthentication + Authorization header
-        const auth = new DigestAuthentication({ username: CASE.username, password: CASE.password,
-          realm: null, ha1: null });
+        const auth = new DigestAuthentication({ username: CASE.username, password: CASE.password, realm: null, ha1: null });
         if (!auth.authenticate(request, challenge)) throw new Error('JsSIP refused the challenge');
         request.setHeader('authorization', auth.toString());
         // NonInviteClientTransaction: a new branch in the Via

@@ -53,8 +53,7 @@ export async function load() {
           uri: CASE.ruri,
           version: '2.0',
           headers: {
-            via: [{ version: '2.0', protocol: 'WSS', host: CASE.viaHost,
-              params: { branch: `z9hG4bK${Math.floor(Math.random() * 1e7)}` } }],
+            via: [{ version: '2.0', protocol: 'WSS', host: CASE.viaHost, params: { branch: `z9hG4bK${Math.floor(Math.random() * 1e7)}` } }],
             'max-forwards': 70,
             to: { uri: CASE.aor },
             from: { uri: CASE.aor, params: { tag: CASE.fromTag } },

@@ -32,13 +32,17 @@ export async function load() {
     const aor = Grammar.URIParse(CASE.aor);
     const challenge = Core.Parser.parseMessage(CASE.challengeText(), logger).parseHeader('www-authenticate');
     const extraHeaders = [...CONTACT_LINES, 'Expires: 600'];
-    const options = { callId: CASE.callId, cseq: 1, viaHost: CASE.viaHost, userAgentString: 'SIP.js/0.21.2',
-      optionTags: ['path', 'gruu', 'outbound'] };
+    const options = {
+      callId: CASE.callId,
+      cseq: 1,
+      viaHost: CASE.viaHost,
+      userAgentString: 'SIP.js/0.21.2',
+      optionTags: ['path', 'gruu', 'outbound'],
+    };
     return {
       step(seq) {
         // Registerer.register() -> UserAgentCore.makeOutgoingRequestMessage()
-        const message = new Core.OutgoingRequestMessage('REGISTER', ruri, aor, aor, { ...options, cseq: seq },
-          extraHeaders);
+        const message = new Core.OutgoingRequestMessage('REGISTER', ruri, aor, aor, { ...options, cseq: seq }, extraHeaders);
         // UserAgentClient.authenticationGuard(401): new credentials per client, Authorization header
         const credentials = new Core.DigestAuthentication(loggerFactory, undefined, CASE.username, CASE.password);
         if (!credentials.authenticate(message, challenge)) throw new Error('SIP.js refused the challenge');

@@ -38,8 +38,12 @@ export async function load() {
     const now = () => performance.now();
     const cfg = core.buildConfig(
       { aor: CASE.aor, username: CASE.username, password: CASE.password, transport: 'wss', instance: CASE.instance },
-      [{ uri: CASE.contact1, expires: 600, q: 0.9 }, { uri: CASE.contact2, expires: 300, q: 0.5 }],
-      new Uint8Array(32).fill(7));
+      [
+        { uri: CASE.contact1, expires: 600, q: 0.9 },
+        { uri: CASE.contact2, expires: 300, q: 0.5 },
+      ],
+      new Uint8Array(32).fill(7),
+    );
     let h;
     try {
       h = core.newRegistration(cfg);
@@ -68,8 +72,12 @@ export async function load() {
         x.sw_register(h, now());
         return one();
       },
-      after(text) { feed(respond(text, 200)); },
-      close() { x.sw_reg_free(h); },
+      after(text) {
+        feed(respond(text, 200));
+      },
+      close() {
+        x.sw_reg_free(h);
+      },
     };
   }
 
