@@ -298,7 +298,7 @@ export const OPTIONS = {
     type: 'any',
     host: 'web',
     default: 'next to the module',
-    doc: 'where sipreg.wasm is, when the bundler did not rewrite new URL("./sipreg.wasm", import.meta.url) (esbuild, a CDN)',
+    doc: "where sipreg.wasm is, when the bundler did not rewrite the entry's new URL() of it next to the module (esbuild, a CDN)",
   },
 };
 
