@@ -3,23 +3,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startRegistrar, chromiumTlsArgs } from '../registrar/registrar.mjs';
 import { startStaticServer } from '../../scripts/static-server.mjs';
 import { ROOT, need } from '../js/helpers.mjs';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS } from './rig.mjs';
 
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 let registrar, server, browser;
 
 before(async () => {
@@ -28,7 +17,7 @@ before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   registrar = await startRegistrar({ tls: true });
   server = await startStaticServer(`${ROOT}web`);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...chromiumTlsArgs(registrar)] });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...chromiumTlsArgs(registrar)] });
 });
 after(async () => {
   await browser?.close();

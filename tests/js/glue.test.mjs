@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { ROOT, FakeSocket, answer, sleep, need } from './helpers.mjs';
+import { ROOT, FakeSocket, answer, sleep, need, assertNoSip } from './helpers.mjs';
 
 const sipreg = await import(need(`${ROOT}node/index.mjs`, 'node package'));
 
@@ -163,19 +163,7 @@ test('RegistrationPool: one flow, responses routed by Call-ID, paced', async () 
 
 test('the glue holds no SIP knowledge: no header names, methods or status codes', () => {
   const dir = `${ROOT}bindings/js/`;
-  const words =
-    /\b(REGISTER|INVITE|Via|Contact|Expires|CSeq|Call-ID|WWW-Authenticate|Authorization|Min-Expires|Retry-After|SIP\/2\.0|z9hG4bK)\b|\b(401|407|423|439|503)\b/;
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.mjs'))) {
-    readFileSync(dir + f, 'utf8')
-      .split('\n')
-      .forEach((line, i) => {
-        const code = line
-          .replace(/\/\/.*$/, '')
-          .replace(/^\s*\*.*$/, '')
-          .replace(/\/\*.*?\*\//g, '');
-        assert.doesNotMatch(code, words, `${f}:${i + 1}: ${line.trim()}`);
-      });
-  }
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.mjs'))) assertNoSip(dir + f, f);
 });
 
 test('keep-alive: CRLF pings, pongs clear the deadline, a missing pong drops and replaces the flow', { timeout: 10_000 }, async () => {

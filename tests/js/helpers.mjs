@@ -1,4 +1,5 @@
 // helpers.mjs — shared by the node:test suites: paths, the native CLI, vectors, a fake WebSocket.
+import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { before, after } from 'node:test';
@@ -119,7 +120,23 @@ export function answer(request, statusLine, extra = '') {
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Wait for one event of `target`; its detail. */
-export const once = (target, type) => new Promise((resolve) => target.addEventListener(type, (e) => resolve(e.detail), { once: true }));
+/**
+ * The detail of the next `type` event of target; rejects when none comes within `ms` (a test
+ * that waits must end, with the event it missed named).
+ * @param {EventTarget} target @param {string} type @param {number} [ms]
+ */
+export const once = (target, type, ms = 60_000) =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${type}" within ${ms} ms`)), ms);
+    target.addEventListener(
+      type,
+      (e) => {
+        clearTimeout(timer);
+        resolve(e.detail);
+      },
+      { once: true },
+    );
+  });
 
 /**
  * A Kamailio for one test file: started in before(), stopped (with every registration made
@@ -156,4 +173,25 @@ export function useRegistrar(options = {}) {
     await ctx.registrar?.stop();
   });
   return ctx;
+}
+
+/** SIP in code: header names, methods, the version, the branch cookie, status codes the core handles. */
+const SIP_WORDS =
+  /\b(REGISTER|INVITE|Via|Contact|Expires|CSeq|Call-ID|WWW-Authenticate|Authorization|Min-Expires|Retry-After|SIP\/2\.0|z9hG4bK)\b|\b(401|403|407|423|439|503)\b/;
+
+/**
+ * Fail when a line of `file`'s code (comments left out) names SIP: the layers above the core
+ * (the JS glue, the demo pages) move strings and events; the core holds the protocol.
+ * @param {string} file path @param {string} label how messages name it
+ */
+export function assertNoSip(file, label) {
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      const code = line
+        .replace(/\/\/.*$/, '')
+        .replace(/^\s*\*.*$/, '')
+        .replace(/\/\*.*?\*\//g, '');
+      assert.doesNotMatch(code, SIP_WORDS, `${label}:${i + 1}: ${line.trim()}`);
+    });
 }

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { ROOT, need, sleep } from './helpers.mjs';
+import { ROOT, need, sleep, once } from './helpers.mjs';
 import { startRegistrar } from '../registrar/registrar.mjs';
 import { openSipWs } from '../registrar/rawsip.mjs';
 
@@ -52,18 +52,6 @@ async function make(user, extra = {}) {
   return reg;
 }
 const held = async (user) => (await registrar.dump()).filter((b) => b.aor === `${user}@example.test`);
-const once = (t, type, ms) =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${type}" within ${ms} ms`)), ms);
-    t.addEventListener(
-      type,
-      (e) => {
-        clearTimeout(timer);
-        resolve(e.detail);
-      },
-      { once: true },
-    );
-  });
 /** A header of a SIP message text (first occurrence). */
 const header = (text, name) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'mi').exec(text)?.[1];
 

@@ -3,7 +3,7 @@
 // checking what the registrar holds: no binding lost, no ghost left.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ROOT, need, sleep } from './helpers.mjs';
+import { ROOT, need, sleep, once } from './helpers.mjs';
 import { startRegistrar } from '../registrar/registrar.mjs';
 import { startFaultProxy } from './fault-proxy.mjs';
 
@@ -40,18 +40,6 @@ async function make(user, extra = {}) {
   return { reg, log };
 }
 const held = async (user) => (await registrar.dump()).filter((b) => b.aor.startsWith(`${user}@`));
-const once = (t, type, ms = 15_000) =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} within ${ms} ms`)), ms);
-    t.addEventListener(
-      type,
-      (e) => {
-        clearTimeout(timer);
-        resolve(e.detail);
-      },
-      { once: true },
-    );
-  });
 const reset = () => {
   proxy.toClient = {};
   proxy.toServer = {};
@@ -78,7 +66,7 @@ test(
     const { reg, log } = await make('p2');
     await reg.register();
     proxy.toClient = { delayMs: 4000 }; // Timer F is 64 x 50 ms = 3.2 s
-    const flowFailed = once(reg, 'flowfailed');
+    const flowFailed = once(reg, 'flowfailed', 15_000);
     const failed = await reg.register().catch((e) => e);
     assert.equal(failed.reason, 'timeout');
     // Timer F on a WebSocket makes the flow suspect (issue 11): the core asks the host to close it,
@@ -87,7 +75,7 @@ test(
     await sleep(1000); // the late 200 would have come in meanwhile
     assert.equal(log.dropped, 0, 'nothing late reached the client on the new flow');
     reset();
-    await once(reg, 'registered');
+    await once(reg, 'registered', 15_000);
     assert.equal((await held('p2')).length, 1, 'one binding, the same contact');
   },
 );
@@ -99,7 +87,7 @@ test('lost responses (the REGISTER reached the registrar): retry after back-off,
   const failed = await reg.register().catch((e) => e);
   assert.equal(failed.reason, 'timeout');
   reset();
-  await once(reg, 'registered');
+  await once(reg, 'registered', 15_000);
   const h = await held('p3');
   assert.equal(h.length, 1, 'the retry refreshed the same binding');
 });
@@ -112,6 +100,6 @@ test('corrupted frames: dropped with an error event, no crash, recovery when the
   assert.equal(failed.reason, 'timeout');
   assert.ok(log.errors >= 1, 'each corrupted frame raised an error event');
   reset();
-  await once(reg, 'registered');
+  await once(reg, 'registered', 15_000);
   assert.equal((await held('p4')).length, 1);
 });

@@ -3,7 +3,7 @@
 // names, every CLI exit code has its row; nothing listed there is unknown to the code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { ROOT, need } from './helpers.mjs';
 
 const README = readFileSync(`${ROOT}README.md`, 'utf8');
@@ -50,34 +50,8 @@ test('README "Options": every option of the options table, with its default; non
   const policy = table('`policy`:', at);
   const rows = new Map(main.map((r) => [name(r[0]), r[2]]));
   const policyRows = new Map(policy.map((r) => [name(r[0]), r[1]]));
-  const opts = existsSync(`${ROOT}node/lib/options.mjs`) ? await import(`${ROOT}node/lib/options.mjs`) : null;
-  let options;
-  if (opts?.OPTIONS) options = opts.OPTIONS;
-  else {
-    // before the options table: the option → core key maps of registration.mjs and what toSettings reads
-    const src = readFileSync(`${ROOT}bindings/js/registration.mjs`, 'utf8');
-    const keys = (n) => [...new RegExp(`const ${n} = \\{([^}]*)\\}`).exec(src)[1].matchAll(/(\w+):/g)].map((m) => m[1]);
-    options = Object.fromEntries(keys('SETTINGS').map((k) => [k, {}]));
-    options.policy = { fields: Object.fromEntries(keys('POLICY').map((k) => [k, {}])) };
-    options.auth = { fields: { username: {}, password: {}, ha1: {} } };
-    options.contacts = { fields: { uri: {}, expires: {}, q: {} } };
-    for (const k of [
-      'server',
-      'extraHeaders',
-      'seed',
-      'state',
-      'connectTimeout',
-      'WebSocket',
-      'transport',
-      'dns',
-      'tls',
-      'multicast',
-      'store',
-      'targets',
-      'instanceStore',
-    ])
-      options[k] ??= {};
-  }
+  // the options table the checks read (a build output: node/lib is copied by the wasm build)
+  const { OPTIONS: options } = await import(need(`${ROOT}node/lib/options.mjs`, 'node package'));
   const missing = [];
   const wrongDefault = [];
   const expect = (rowsOf, key, o) => {

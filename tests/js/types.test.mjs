@@ -6,7 +6,7 @@
 // arrays, unions), so a key the core starts emitting fails here until the types name it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { ROOT, FakeSocket, answer, sleep, need } from './helpers.mjs';
 
@@ -294,35 +294,8 @@ test('every key of parse() results (every vector, To/From included) is declared 
 });
 
 test('every option of the options table is declared in RegistrationOptions (and its nested objects)', async () => {
-  const opts = existsSync(`${ROOT}node/lib/options.mjs`) ? await import(`${ROOT}node/lib/options.mjs`) : null;
-  /** @type {Record<string, {fields?: object}>} */
-  let table;
-  if (opts?.OPTIONS) table = opts.OPTIONS;
-  else {
-    // before the options table: the option → core key maps of registration.mjs, and what toSettings reads
-    const src = readFileSync(`${ROOT}bindings/js/registration.mjs`, 'utf8');
-    const keys = (name) => [...new RegExp(`const ${name} = \\{([^}]*)\\}`).exec(src)[1].matchAll(/(\w+):/g)].map((m) => m[1]);
-    table = Object.fromEntries(keys('SETTINGS').map((k) => [k, {}]));
-    table.policy = { fields: Object.fromEntries(keys('POLICY').map((k) => [k, {}])) };
-    for (const k of [
-      'server',
-      'auth',
-      'contacts',
-      'extraHeaders',
-      'seed',
-      'state',
-      'connectTimeout',
-      'WebSocket',
-      'transport',
-      'dns',
-      'tls',
-      'multicast',
-      'store',
-      'targets',
-      'instanceStore',
-    ])
-      table[k] ??= {};
-  }
+  /** @type {{OPTIONS: Record<string, {fields?: object}>}} */
+  const { OPTIONS: table } = await import(need(`${ROOT}node/lib/options.mjs`, 'node package'));
   const missing = [];
   const check = (fields, type, path) => {
     const { shapes } = resolve(type);
