@@ -1,4 +1,5 @@
-// pool.mjs — thousands of registrations over a few shared WebSocket flows, one timer, messages
+// pool.mjs — thousands of registrations over a few shared flows (WebSocket connections, or the
+// host's own flows: Node's UDP sockets), one timer, messages
 // routed by the core's keys (responses by Call-ID, requests by the contact their Request-URI
 // names), and paced bursts (first registration, re-registration after a reconnect).
 import { Registration } from './registration.mjs';
@@ -74,18 +75,21 @@ export class RegistrationPool extends EventTarget {
    *           wall?: () => number }} options (options.mjs POOL_OPTIONS)
    *   rate: commands started per second in bursts (default 200); maxRegistrations (default
    *   100,000); connectTimeout: ms a flow's connection attempt may take (default 10000)
+   * @param {(server: string, options: {connectTimeout?: number}) => any} [makeFlow] the host's
+   *   own flows (Node: sip: servers); undefined for what it leaves to the WebSocket flow
    */
-  constructor(core, options) {
+  constructor(core, options, makeFlow) {
     super();
-    checkOptions(options, POOL_OPTIONS, { what: 'RegistrationPool options' });
+    checkOptions(options, POOL_OPTIONS, { what: 'RegistrationPool options', hosts: makeFlow ? ['node'] : [] });
     this.#core = core;
     this.#now = options.now ?? (() => performance.now());
     this.#wall = options.wall ?? (() => Date.now());
     this.rate = options.rate ?? 200;
     /** Most registrations this pool takes (memory is bounded: about 4 KiB of wasm each). */
     this.maxRegistrations = options.maxRegistrations ?? 100_000;
+    const { server, connectTimeout } = options;
     this.#hosts = Array.from({ length: options.flows ?? 1 }, (_, i) =>
-      this.#host(i, new WebSocketFlow(options.server, { WebSocket: options.WebSocket, connectTimeout: options.connectTimeout })),
+      this.#host(i, makeFlow?.(server, { connectTimeout }) ?? new WebSocketFlow(server, { WebSocket: options.WebSocket, connectTimeout })),
     );
     /** @type {Registration[]} */
     this.registrations = [];
@@ -95,7 +99,7 @@ export class RegistrationPool extends EventTarget {
    * The host of the registrations on one flow: messages routed by the core's keys (what has none,
    * a keep-alive's pong, is the keeper's; a request for no member is answered by the keeper's
    * core), re-registrations after a reconnect paced (no storm).
-   * @param {number} index @param {WebSocketFlow} flow @returns {FlowHost}
+   * @param {number} index @param {any} flow a WebSocketFlow or the host's own @returns {FlowHost}
    */
   #host(index, flow) {
     const host = new FlowHost(flow, {
@@ -140,7 +144,7 @@ export class RegistrationPool extends EventTarget {
       if (POOL_OPTIONS[name])
         throw configError(name, options[name], `${name} is the pool's option (new RegistrationPool({ ${name} })), not add()'s`);
       if (OPTIONS[name]?.host)
-        throw configError(name, options[name], `${name} is not read by pool.add() (the pool's registrations share its WebSocket flows)`);
+        throw configError(name, options[name], `${name} is not read by pool.add() (the pool's registrations share its flows)`);
     }
     checkOptions(options, ADD_OPTIONS, { what: 'pool.add options' });
     if (this.registrations.length >= this.maxRegistrations) {
