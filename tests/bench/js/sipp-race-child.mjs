@@ -13,9 +13,11 @@ const t0 = performance.now();
 const { RegistrationPool } = await import('../../../node/index.mjs');
 const loadMs = performance.now() - t0;
 
+const cpuAdd = process.cpuUsage();
 const pool = new RegistrationPool({ server: o.server, rate: o.rate, flows: o.flows, maxRegistrations: Math.max(o.n, 1) });
 for (let i = 0; i < o.n; i++) pool.add({ aor: `sip:${o.prefix}u${i}@${o.domain}`, auth: { password: o.password } });
 
+const addCpu = process.cpuUsage(cpuAdd);
 const cpu0 = process.cpuUsage();
 const w0 = performance.now();
 const results = await pool.registerAll();
@@ -34,6 +36,7 @@ const out = {
   loadMs: Math.round(loadMs * 10) / 10,
   wallMs: Math.round(wallMs),
   windowCpuUs: cpu.user + cpu.system,
+  addCpuUs: addCpu.user + addCpu.system,
   rssBytes: process.memoryUsage().rss,
 };
 pool.close();

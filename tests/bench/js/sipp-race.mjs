@@ -115,7 +115,7 @@ function sippVersionOf() {
   } catch (e) {
     text = String(/** @type {any} */ (e).stdout ?? '');
   }
-  return /SIPp (v\S+)/.exec(text)?.[1] ?? 'unknown';
+  return /SIPp (v\S+?)\.?\s/.exec(text)?.[1] ?? 'unknown';
 }
 const sippVersion = sippVersionOf();
 const loadStart = loadavg();
