@@ -163,8 +163,11 @@ export class RegistrationPool extends EventTarget {
 
   /** @param {Registration} reg (re)map its routing keys: its Call-ID, contacts, GRUUs and AOR */
   #route(reg) {
-    this.#unroute(reg);
     const keys = [`c:${reg.callId}`, ...reg.requestKeys];
+    // a refresh's grant: nearly always the keys it had (remapping thousands of them costs)
+    const old = this.#keys.get(reg);
+    if (old && old.length === keys.length && old.every((k, i) => k === keys[i] && this.#byKey.get(k) === reg)) return;
+    this.#unroute(reg);
     // an AOR shared by several members routes to the first; contacts are each member's own
     for (const k of keys) if (!this.#byKey.has(k)) this.#byKey.set(k, reg);
     this.#keys.set(reg, keys);

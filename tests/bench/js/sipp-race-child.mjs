@@ -4,13 +4,23 @@
 // bindings in ul.dump). The process CPU is measured by the parent; the window's own (from the
 // first register to the last settled one) is measured here with process.cpuUsage().
 //   node sipp-race-child.mjs --server sip:127.0.0.1:5060 --n 5000 --rate 1000 --prefix r0 [--flows 1]
+//                            [--entry path/to/node/index.mjs] (another build, for A/B runs)
 import { cliOptions } from './common.mjs';
 
-const o = cliOptions({ server: '', n: 1000, rate: 1000, prefix: 'race', flows: 1, domain: 'example.test', password: 'secret' });
+const o = cliOptions({
+  server: '',
+  n: 1000,
+  rate: 1000,
+  prefix: 'race',
+  flows: 1,
+  domain: 'example.test',
+  password: 'secret',
+  entry: new URL('../../../node/index.mjs', import.meta.url).href,
+});
 if (!o.server) throw new Error('sipp-race-child: --server sip:host:port is required');
 
 const t0 = performance.now();
-const { RegistrationPool } = await import('../../../node/index.mjs');
+const { RegistrationPool } = await import(o.entry);
 const loadMs = performance.now() - t0;
 
 const cpuAdd = process.cpuUsage();
