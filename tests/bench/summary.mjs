@@ -411,7 +411,7 @@ function renderRace(race) {
         us(v.kamCpuUsPerReg),
         String(v.failures),
         lib === 'sipp' ? String(v.retrans) : '—',
-        v.held.join(', '),
+        `${v.held.join(', ')}${v.heldHow ? ` (${v.heldHow})` : ''}`,
       ]);
     }
   }

@@ -3,8 +3,9 @@
 // on loopback: N AORs, each REGISTER → 401 → REGISTER with digest → 200, at the same offered
 // rate. Per run: registrations/s achieved, client CPU per registration (utime + stime of the
 // client process, read from /proc by the sh that waited for it: its cutime + cstime, the same
-// way for both), failures, and the bindings `kamcmd ul.dump brief` holds afterwards (then the
-// registrar is restarted: every run starts on an empty location table). The registrar's own CPU
+// way for both), failures, and the AORs the registrar holds afterwards (`kamcmd ul.dump brief`, or
+// usrloc's count and sampled ul.lookup where the dump is too big for kamcmd; then the registrar
+// is restarted: every run starts on an empty location table). The registrar's own CPU
 // per registration is there too (the server did the same work for both). Pairs interleaved, the
 // order rotated per rate and round.
 //   node tests/bench/js/sipp-race.mjs [--rates 500,1000,2000] [--n 5000] [--rounds 1] [--timeout-s 120]
@@ -105,6 +106,34 @@ function sippScreen(out) {
   };
 }
 
+/**
+ * What the registrar holds of this run: `ul.dump brief` counted while its reply fits kamcmd's
+ * buffer (a few thousand AORs), else usrloc's own AOR count (the registrar is restarted between
+ * runs: every AOR is this run's) with 20 AORs spread over the run looked up one by one.
+ * @param {string} prefix @param {number} ok @returns {Promise<{aors: number, how: string}>}
+ */
+async function heldBy(prefix, ok) {
+  try {
+    const aors = parseUlDumpBrief(await registrar.rpc('ul.dump', 'brief')).filter((a) => a.startsWith(`${prefix}u`)).length;
+    return { aors, how: 'ul.dump' };
+  } catch (e) {
+    if (!/reply too big/.test(String(/** @type {Error} */ (e).message))) throw e;
+  }
+  const stats = await registrar.rpc('stats.get_statistics', 'usrloc:');
+  const aors = Number(/location_users\s*=\s*(\d+)/.exec(stats)?.[1] ?? NaN);
+  let found = 0;
+  const probes = Math.min(20, ok);
+  for (let k = 0; k < probes; k++) {
+    const i = Math.floor((k * (o.n - 1)) / Math.max(1, probes - 1));
+    try {
+      if ((await registrar.rpc('ul.lookup', 'location', `${prefix}u${i}@${o.domain}`)).includes('Contact')) found++;
+    } catch {
+      /* not found: an error reply */
+    }
+  }
+  return { aors, how: `usrloc stats; ul.lookup ${found}/${probes} found` };
+}
+
 const registrar = await startRegistrar();
 const dir = mkdtempSync(join(tmpdir(), 'sipreg-race-'));
 /** @returns {string} SIPp's version (`sipp -v` exits 99 after printing it) */
@@ -188,7 +217,7 @@ async function run(lib, rate, prefix) {
     if (c.firstError) r.firstError = c.firstError;
   }
   const kamCpuMs = registrarCpuMs(registrar.pid) - kam0;
-  const held = parseUlDumpBrief(await registrar.rpc('ul.dump', 'brief')).filter((a) => a.startsWith(`${prefix}u`)).length;
+  const held = await heldBy(prefix, r.ok);
   const perReg = (ms) => (r.ok ? Math.round((ms * 1000) / r.ok) : null); // µs
   const out = {
     lib,
@@ -196,7 +225,8 @@ async function run(lib, rate, prefix) {
     n,
     ok: r.ok,
     failures: r.failures,
-    held,
+    held: held.aors,
+    heldHow: held.how,
     achievedPerS: Math.round((r.ok * 1000) / r.wallMs),
     wallMs: Math.round(r.wallMs),
     cpuMs: Math.round(r.cpuMs),
@@ -221,7 +251,7 @@ try {
         log(
           `${r.achievedPerS}/s, ${r.cpuUsPerReg} µs CPU/reg` +
             `${r.windowCpuUsPerReg !== undefined ? ` (window ${r.windowCpuUsPerReg})` : ''}, ` +
-            `failures ${r.failures}, ul.dump ${r.held}${r.firstError ? `, first error: ${r.firstError.split('\n')[0]}` : ''}\n`,
+            `failures ${r.failures}, registrar holds ${r.held} (${r.heldHow})${r.firstError ? `, first error: ${r.firstError.split('\n')[0]}` : ''}\n`,
         );
         runs.push(r);
         await new Promise((res) => setTimeout(res, 500));
@@ -253,6 +283,7 @@ for (const rate of RATES) {
       kamCpuUsPerReg: med('kamCpuUsPerReg'),
       failures: rs.reduce((s, r) => s + r.failures, 0),
       held: rs.map((r) => r.held),
+      heldHow: [...new Set(rs.map((r) => r.heldHow))].join('; '),
       retrans: lib === 'sipp' ? rs.reduce((s, r) => s + (r.retrans ?? 0), 0) : null,
     };
   }
