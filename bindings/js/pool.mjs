@@ -65,6 +65,9 @@ export class RegistrationPool extends EventTarget {
   #queue = [];
   #head = 0;
   #pacing = null;
+  /** the pacer's credit (commands it may start) and when it was last topped up (ms) */
+  #credit = 0;
+  #paced = 0;
   #now;
   #wall;
 
@@ -217,26 +220,44 @@ export class RegistrationPool extends EventTarget {
     );
   }
 
-  /** Pace commands: at most `rate` per second, in small bursts every 50 ms. */
+  /**
+   * Pace commands: `rate` per second, in small bursts every 50 ms. The burst is what the time
+   * that passed allows (a late timer or a long burst does not lower the rate; the credit is at
+   * most two bursts, so a stalled loop does not make a herd); at least one command a burst.
+   */
   #enqueue(job) {
     this.#queue.push(job);
     if (this.#pacing) return;
-    const tick = () => {
-      const n = Math.max(1, Math.round(this.rate / 20));
-      // a head index, not shift(): shifting a 10,000-job queue moves it every time
-      const q = this.#queue;
-      for (let i = 0; i < n && this.#head < q.length; i++) {
-        const job = q[this.#head];
-        q[this.#head++] = undefined;
-        job();
-      }
-      if (this.#head >= this.#queue.length) {
-        this.#queue = [];
-        this.#head = 0;
-      }
-      this.#pacing = this.#head < this.#queue.length ? setTimeout(tick, 50) : null;
-    };
-    this.#pacing = setTimeout(tick, 0);
+    this.#credit = this.#burst();
+    this.#paced = performance.now();
+    this.#pacing = setTimeout(() => this.#tick(), 0);
+  }
+
+  /** @returns {number} commands per 50 ms */
+  #burst() {
+    return Math.max(1, Math.round(this.rate / 20));
+  }
+
+  /** One burst of the pacer. */
+  #tick() {
+    const now = performance.now();
+    const burst = this.#burst();
+    this.#credit = Math.min(this.#credit + ((now - this.#paced) * this.rate) / 1000, 2 * burst);
+    this.#paced = now;
+    const n = Math.max(1, Math.floor(this.#credit));
+    this.#credit -= n;
+    // a head index, not shift(): shifting a 10,000-job queue moves it every time
+    const q = this.#queue;
+    for (let i = 0; i < n && this.#head < q.length; i++) {
+      const job = q[this.#head];
+      q[this.#head++] = undefined;
+      job();
+    }
+    if (this.#head >= this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    }
+    this.#pacing = this.#head < this.#queue.length ? setTimeout(() => this.#tick(), 50) : null;
   }
 
   /** One timer for all: keep the earliest deadline armed. */
