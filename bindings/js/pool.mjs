@@ -221,9 +221,10 @@ export class RegistrationPool extends EventTarget {
   }
 
   /**
-   * Pace commands: `rate` per second, in small bursts every 50 ms. The burst is what the time
-   * that passed allows (a late timer or a long burst does not lower the rate; the credit is at
-   * most two bursts, so a stalled loop does not make a herd); at least one command a burst.
+   * Pace commands: `rate` per second, in small bursts every 10 ms (a burst of responses must fit
+   * a UDP socket's receive buffer: ~90 datagrams with Linux's default 208 KiB). The burst is what
+   * the time that passed allows: a late timer or a burst's own work does not lower the rate; the
+   * credit is at most two bursts, so a stalled loop does not make a herd.
    */
   #enqueue(job) {
     this.#queue.push(job);
@@ -233,18 +234,17 @@ export class RegistrationPool extends EventTarget {
     this.#pacing = setTimeout(() => this.#tick(), 0);
   }
 
-  /** @returns {number} commands per 50 ms */
+  /** @returns {number} commands per 10 ms, at least one */
   #burst() {
-    return Math.max(1, Math.round(this.rate / 20));
+    return Math.max(1, this.rate / 100);
   }
 
-  /** One burst of the pacer. */
+  /** One burst of the pacer; the next when the credit allows one more command. */
   #tick() {
     const now = performance.now();
-    const burst = this.#burst();
-    this.#credit = Math.min(this.#credit + ((now - this.#paced) * this.rate) / 1000, 2 * burst);
+    this.#credit = Math.min(this.#credit + ((now - this.#paced) * this.rate) / 1000, 2 * this.#burst());
     this.#paced = now;
-    const n = Math.max(1, Math.floor(this.#credit));
+    const n = Math.floor(this.#credit);
     this.#credit -= n;
     // a head index, not shift(): shifting a 10,000-job queue moves it every time
     const q = this.#queue;
@@ -256,8 +256,11 @@ export class RegistrationPool extends EventTarget {
     if (this.#head >= this.#queue.length) {
       this.#queue = [];
       this.#head = 0;
+      this.#pacing = null;
+      return;
     }
-    this.#pacing = this.#head < this.#queue.length ? setTimeout(() => this.#tick(), 50) : null;
+    const wait = this.#credit >= 1 ? 0 : ((1 - this.#credit) * 1000) / this.rate;
+    this.#pacing = setTimeout(() => this.#tick(), Math.max(10, Math.ceil(wait)));
   }
 
   /** One timer for all: keep the earliest deadline armed. */
