@@ -57,6 +57,7 @@ export class RegistrationPool extends EventTarget {
   #core;
   #hosts;
   #byKey = new Map();
+  /** @type {Map<object, {keys: string[], owned: boolean}>} each member's routing keys; owned: it holds them all */
   #keys = new Map();
   #deadlines = new Map();
   #heap = new DeadlineHeap();
@@ -166,19 +167,25 @@ export class RegistrationPool extends EventTarget {
 
   /** @param {Registration} reg (re)map its routing keys: its Call-ID, contacts, GRUUs and AOR */
   #route(reg) {
-    const keys = [`c:${reg.callId}`, ...reg.requestKeys];
-    // a refresh's grant: nearly always the keys it had (remapping thousands of them costs)
+    const keys = reg.requestKeys;
+    // a grant nearly always leaves the keys as they were: nothing to remap when the member holds
+    // all of its keys (a key another member held first is claimed again on the next remap)
     const old = this.#keys.get(reg);
-    if (old && old.length === keys.length && old.every((k, i) => k === keys[i] && this.#byKey.get(k) === reg)) return;
+    if (old?.owned && old.keys.length === keys.length + 1 && keys.every((k, i) => k === old.keys[i + 1])) return;
     this.#unroute(reg);
+    keys.unshift(`c:${reg.callId}`);
     // an AOR shared by several members routes to the first; contacts are each member's own
-    for (const k of keys) if (!this.#byKey.has(k)) this.#byKey.set(k, reg);
-    this.#keys.set(reg, keys);
+    let owned = true;
+    for (const k of keys) {
+      if (!this.#byKey.has(k)) this.#byKey.set(k, reg);
+      else owned &&= this.#byKey.get(k) === reg;
+    }
+    this.#keys.set(reg, { keys, owned });
   }
 
   /** @param {Registration} reg drop its routing keys */
   #unroute(reg) {
-    for (const k of this.#keys.get(reg) ?? []) if (this.#byKey.get(k) === reg) this.#byKey.delete(k);
+    for (const k of this.#keys.get(reg)?.keys ?? []) if (this.#byKey.get(k) === reg) this.#byKey.delete(k);
     this.#keys.delete(reg);
   }
 
