@@ -49,6 +49,6 @@ const out = {
   addCpuUs: addCpu.user + addCpu.system,
   rssBytes: process.memoryUsage().rss,
 };
-pool.close();
+// no pool.close(): like SIPp, the process ends with its registrations (exit frees the socket)
 process.stdout.write(`${JSON.stringify(out)}\n`);
 process.exit(0);
