@@ -10,6 +10,9 @@ import { OPTIONS, POOL_OPTIONS, checkOptions, configError } from './options.mjs'
 /** What add() takes: the createRegistration options a registration on a shared flow reads. */
 const ADD_OPTIONS = Object.fromEntries(Object.entries(OPTIONS).filter(([name, o]) => !o.host && !POOL_OPTIONS[name]));
 
+/** Most commands a pacer burst starts (two bursts' credit stays under ~90 responses at once). */
+const BURST_MAX = 40;
+
 /** A binary min-heap of [deadline, registration] with lazy deletion. */
 class DeadlineHeap {
   constructor() {
@@ -228,10 +231,12 @@ export class RegistrationPool extends EventTarget {
   }
 
   /**
-   * Pace commands: `rate` per second, in small bursts every 10 ms (a burst of responses must fit
-   * a UDP socket's receive buffer: ~90 datagrams with Linux's default 208 KiB). The burst is what
-   * the time that passed allows: a late timer or a burst's own work does not lower the rate; the
-   * credit is at most two bursts, so a stalled loop does not make a herd.
+   * Pace commands: `rate` per second, in bursts every 50 ms, or more often when a burst would
+   * start more than BURST_MAX commands (their responses must fit a UDP socket's receive buffer:
+   * ~90 datagrams with Linux's default 208 KiB), but not more often than every 10 ms (each wake-up
+   * costs; bursts are cheaper per command). The burst is what the time that passed allows: a late
+   * timer or a burst's own work does not lower the rate; the credit is at most two bursts, so a
+   * stalled loop does not make a herd.
    */
   #enqueue(job) {
     this.#queue.push(job);
@@ -241,9 +246,14 @@ export class RegistrationPool extends EventTarget {
     this.#pacing = setTimeout(() => this.#tick(), 0);
   }
 
-  /** @returns {number} commands per 10 ms, at least one */
+  /** @returns {number} ms between bursts: 50, shorter (to 10) when a burst would exceed BURST_MAX */
+  #interval() {
+    return Math.min(50, Math.max(10, (BURST_MAX * 1000) / this.rate));
+  }
+
+  /** @returns {number} commands per burst, at least one */
   #burst() {
-    return Math.max(1, this.rate / 100);
+    return Math.max(1, (this.rate * this.#interval()) / 1000);
   }
 
   /** One burst of the pacer; the next when the credit allows one more command. */
@@ -267,7 +277,7 @@ export class RegistrationPool extends EventTarget {
       return;
     }
     const wait = this.#credit >= 1 ? 0 : ((1 - this.#credit) * 1000) / this.rate;
-    this.#pacing = setTimeout(() => this.#tick(), Math.max(10, Math.ceil(wait)));
+    this.#pacing = setTimeout(() => this.#tick(), Math.max(this.#interval(), Math.ceil(wait)));
   }
 
   /** One timer for all: keep the earliest deadline armed. */
