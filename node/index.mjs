@@ -28,6 +28,13 @@ export const { parse, uriEqual, version, core } = api;
 export const ready = Promise.resolve().then(() => self);
 
 /**
+ * The receive buffer a pool's UDP socket asks for (the system caps it at net.core.rmem_max): its
+ * members' responses arrive thousands a second, and Linux's default 208 KiB holds ~90 datagrams,
+ * ~20 ms of them at 4,000/s (a process descheduled that long drops the rest: retransmissions).
+ */
+const POOL_RECV_BUFFER = 4 << 20;
+
+/**
  * A pool's flow to a sip: server: flows.mjs's SipFlow (UDP), made when the pool first connects
  * (importing sipreg does not load flows.mjs). Interface: bindings/js/websocket-flow.mjs.
  */
@@ -76,7 +83,7 @@ class PoolSipFlow extends EventTarget {
         flows ??= m;
         let flow;
         try {
-          flow = flows.makeFlow({ server: this.server, connectTimeout: this.options.connectTimeout });
+          flow = flows.makeFlow({ server: this.server, connectTimeout: this.options.connectTimeout, recvBufferSize: POOL_RECV_BUFFER });
         } catch (e) {
           this.#down({ code: e.code ?? 'SIPREG_E_CONFIG', message: e.message });
           return;

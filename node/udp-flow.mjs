@@ -22,11 +22,14 @@ export class UdpFlow extends SocketFlow {
   /**
    * @param {{host: string, port: number, address?: string}} target where datagrams go
    *   (`address`: the resolved IP; else `host` must be an IP literal)
-   * @param {{ bind?: string }} [options] bind: the local address to send from (default: any)
+   * @param {{ bind?: string, recvBufferSize?: number }} [options] bind: the local address to send
+   *   from (default: any); recvBufferSize: the socket's receive buffer in bytes (SO_RCVBUF; the
+   *   system caps it at net.core.rmem_max): a pool's socket takes thousands of responses a second
    */
   constructor(target, options = {}) {
     super(target);
     this.bind = options.bind;
+    this.recvBufferSize = options.recvBufferSize;
   }
 
   /** Open the socket unless it is open or opening. */
@@ -41,7 +44,7 @@ export class UdpFlow extends SocketFlow {
       queueMicrotask(() => this.down({ code: 'EINVAL', message }));
       return;
     }
-    const sock = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+    const sock = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', recvBufferSize: this.recvBufferSize });
     this.sock = sock;
     // a failed send, or the socket's error (on a connected socket an ICMP error comes back as
     // one: ECONNREFUSED): the flow is down

@@ -411,6 +411,7 @@ function renderRace(race) {
         us(v.kamCpuUsPerReg),
         String(v.failures),
         lib === 'sipp' ? String(v.retrans) : '—',
+        `${v.registrarDrops ?? '—'} / ${v.clientDrops ?? '—'}`,
         `${v.held.join(', ')}${v.heldHow ? ` (${v.heldHow})` : ''}`,
       ]);
     }
@@ -434,7 +435,8 @@ function renderRace(race) {
         'registrar CPU/reg',
         'failures',
         'retrans',
-        'ul.dump after',
+        'UDP drops registrar / client',
+        'AORs the registrar holds after',
       ],
       rows,
     ),

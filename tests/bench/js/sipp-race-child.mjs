@@ -6,6 +6,7 @@
 //   node sipp-race-child.mjs --server sip:127.0.0.1:5060 --n 5000 --rate 1000 --prefix r0 [--flows 1]
 //                            [--entry path/to/node/index.mjs] (another build, for A/B runs)
 import { cliOptions } from './common.mjs';
+import { udpDrops } from './udp-drops.mjs';
 
 const o = cliOptions({
   server: '',
@@ -48,6 +49,8 @@ const out = {
   windowCpuUs: cpu.user + cpu.system,
   addCpuUs: addCpu.user + addCpu.system,
   rssBytes: process.memoryUsage().rss,
+  // responses the kernel dropped on the pool's socket (its receive buffer full: a burst too big)
+  socketDrops: udpDrops(pool.registrations[0]?.flow?.local?.port ?? 0),
 };
 // no pool.close(): like SIPp, the process ends with its registrations (exit frees the socket)
 process.stdout.write(`${JSON.stringify(out)}\n`);

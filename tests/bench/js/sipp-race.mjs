@@ -19,6 +19,7 @@ import { startRegistrar, freeUdpPort } from '../../registrar/registrar.mjs';
 import { descendants } from '../../registrar/procs.mjs';
 import { parseUlDumpBrief } from '../../registrar/uldump.mjs';
 import { cliOptions, summarize } from './common.mjs';
+import { udpDrops } from './udp-drops.mjs';
 
 const o = cliOptions({ rates: '500,1000,2000', n: 5000, rounds: 1, timeoutS: 120, domain: 'example.test' });
 const RATES = String(o.rates).split(',').map(Number);
@@ -155,6 +156,7 @@ async function run(lib, rate, prefix) {
   const n = o.n;
   const server = `127.0.0.1:${registrar.udpPort}`;
   const kam0 = registrarCpuMs(registrar.pid);
+  const drops0 = udpDrops(registrar.udpPort) ?? 0;
   const timeoutMs = (o.timeoutS + 30) * 1000;
   let r;
   if (lib === 'sipp') {
@@ -212,11 +214,13 @@ async function run(lib, rate, prefix) {
       cpuMs: t.cpuMs,
       windowCpuMs: c.windowCpuUs / 1000,
       loadMs: c.loadMs,
+      clientDrops: c.socketDrops,
       code: t.code,
     };
     if (c.firstError) r.firstError = c.firstError;
   }
   const kamCpuMs = registrarCpuMs(registrar.pid) - kam0;
+  const registrarDrops = (udpDrops(registrar.udpPort) ?? 0) - drops0;
   const held = await heldBy(prefix, r.ok);
   const perReg = (ms) => (r.ok ? Math.round((ms * 1000) / r.ok) : null); // µs
   const out = {
@@ -234,6 +238,8 @@ async function run(lib, rate, prefix) {
     ...(r.windowCpuMs !== undefined ? { windowCpuUsPerReg: perReg(r.windowCpuMs), loadMs: r.loadMs } : {}),
     ...(r.retrans !== undefined ? { retrans: r.retrans } : {}),
     kamCpuUsPerReg: perReg(kamCpuMs),
+    registrarDrops,
+    ...(r.clientDrops !== undefined ? { clientDrops: r.clientDrops } : {}),
     ...(r.firstError ? { firstError: r.firstError } : {}),
   };
   // every run starts on an empty location table
@@ -251,7 +257,7 @@ try {
         log(
           `${r.achievedPerS}/s, ${r.cpuUsPerReg} µs CPU/reg` +
             `${r.windowCpuUsPerReg !== undefined ? ` (window ${r.windowCpuUsPerReg})` : ''}, ` +
-            `failures ${r.failures}, registrar holds ${r.held} (${r.heldHow})${r.firstError ? `, first error: ${r.firstError.split('\n')[0]}` : ''}\n`,
+            `failures ${r.failures}, drops ${r.registrarDrops}/${r.clientDrops ?? '-'}, registrar holds ${r.held} (${r.heldHow})${r.firstError ? `, first error: ${r.firstError.split('\n')[0]}` : ''}\n`,
         );
         runs.push(r);
         await new Promise((res) => setTimeout(res, 500));
@@ -285,13 +291,17 @@ for (const rate of RATES) {
       held: rs.map((r) => r.held),
       heldHow: [...new Set(rs.map((r) => r.heldHow))].join('; '),
       retrans: lib === 'sipp' ? rs.reduce((s, r) => s + (r.retrans ?? 0), 0) : null,
+      // datagrams the kernel dropped: on the registrar's socket, on the client's (sipreg's pool)
+      registrarDrops: rs.reduce((s, r) => s + r.registrarDrops, 0),
+      clientDrops: lib === 'sipreg' ? rs.reduce((s, r) => s + (r.clientDrops ?? 0), 0) : null,
     };
   }
 }
 const out = {
   tool: `SIPp ${sippVersion}, ${execFileSync('kamailio', ['-v'], { encoding: 'utf8' })
     .split('\n')[0]
-    .replace(/^version: /, '')}`,
+    .replace(/^version: /, '')
+    .trim()}`,
   n: o.n,
   rates: RATES,
   rounds: o.rounds,
