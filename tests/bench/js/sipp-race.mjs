@@ -135,8 +135,6 @@ async function heldBy(prefix, ok) {
   return { aors, how: `usrloc stats; ul.lookup ${found}/${probes} found` };
 }
 
-const registrar = await startRegistrar();
-const dir = mkdtempSync(join(tmpdir(), 'sipreg-race-'));
 /** @returns {string} SIPp's version (`sipp -v` exits 99 after printing it) */
 function sippVersionOf() {
   let text;
@@ -150,6 +148,9 @@ function sippVersionOf() {
 const sippVersion = sippVersionOf();
 const loadStart = loadavg();
 const runs = [];
+// nothing that can throw between starting the registrar and the try that stops it
+const dir = mkdtempSync(join(tmpdir(), 'sipreg-race-'));
+const registrar = await startRegistrar();
 
 /** One client's run at `rate`: its numbers and what the registrar holds afterwards. */
 async function run(lib, rate, prefix) {
