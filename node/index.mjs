@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs';
 import * as self from './index.mjs';
 
 // Start reading and compiling the wasm first: V8 compiles it on background threads while the
-// glue's modules load (a static import would load them all before any of this runs).
+// glue (lib/index.mjs: one module, the build's bundle) and network.mjs load side by side (static
+// imports would load them before any of this runs, and one after the other).
 const compiling = WebAssembly.compile(readFileSync(new URL('./sipreg.wasm', import.meta.url)));
 compiling.catch(() => {}); // awaited below; do not report it as unhandled meanwhile
-const lib = await import('./lib/index.mjs');
+const [lib, network] = await Promise.all([import('./lib/index.mjs'), import('./network.mjs')]);
 
 /** The WebSocket client used on Node 20 (subclass it to pass TLS options such as `ca`). */
 export const loadWebSocket = async () => (await import('./websocket.mjs')).NodeWebSocket;
@@ -43,7 +44,8 @@ export class RegistrationPool extends api.RegistrationPool {
   }
 }
 export const { Registration, RegistrationError, SipregError, WebSocketFlow, OPTIONS, POOL_OPTIONS } = lib;
-export { watchNetwork } from './network.mjs';
+/** Re-register at once when this host's addresses change (network.mjs). */
+export const { watchNetwork } = network;
 
 /**
  * RFC 3263 server location: the ordered targets ({transport, host, port, address, source}) for a
