@@ -10,6 +10,9 @@ const decoder = new TextDecoder();
 // The core's view tape (enum sipreg_tape_op): words of `op | x << 4`.
 const { END, OBJECT, ARRAY, KEY, SKEY, STR, SSTR, INT, INT64, DEC3, NULL, TRUE, FALSE } = TAPE;
 
+/** What every copy of SipregError marks its errors with (see Symbol.hasInstance below). */
+const SIPREG_ERROR = Symbol.for('sipreg.SipregError');
+
 /** An error reported by the core, with its symbolic name (e.g. "SIPREG_E_CONFIG"). */
 export class SipregError extends Error {
   /**
@@ -23,7 +26,18 @@ export class SipregError extends Error {
     this.code = code;
     Object.assign(this, detail);
   }
+
+  /**
+   * The package carries this class twice, each joined into one module by the build (the main
+   * entry's lib/index.mjs and sipreg/parse's lib/core.mjs): `e instanceof SipregError` holds for
+   * an error of either copy. A subclass checks as usual.
+   * @param {unknown} v
+   */
+  static [Symbol.hasInstance](v) {
+    return this === SipregError ? v?.[SIPREG_ERROR] === true : Function.prototype[Symbol.hasInstance].call(this, v);
+  }
 }
+Object.defineProperty(SipregError.prototype, SIPREG_ERROR, { value: true });
 
 /** The instantiated core: marshalling helpers around the wasm exports. */
 export class Core {
