@@ -3,12 +3,14 @@
 import { readFileSync } from 'node:fs';
 import * as self from './index.mjs';
 
-// Start reading and compiling the wasm first: V8 compiles it on background threads while the
-// glue (lib/index.mjs: one module, the build's bundle) and network.mjs load side by side (static
-// imports would load them before any of this runs, and one after the other).
+// The glue (lib/index.mjs: one module, the build's bundle) and network.mjs are asked for first
+// (Node's loader reads them on its threads meanwhile), then the wasm is read and compiled: V8
+// compiles it on background threads while the glue loads. Static imports would load the modules
+// before any of this runs, and one after the other.
+const loading = Promise.all([import('./lib/index.mjs'), import('./network.mjs')]);
 const compiling = WebAssembly.compile(readFileSync(new URL('./sipreg.wasm', import.meta.url)));
 compiling.catch(() => {}); // awaited below; do not report it as unhandled meanwhile
-const [lib, network] = await Promise.all([import('./lib/index.mjs'), import('./network.mjs')]);
+const [lib, network] = await loading;
 
 /** The WebSocket client used on Node 20 (subclass it to pass TLS options such as `ca`). */
 export const loadWebSocket = async () => (await import('./websocket.mjs')).NodeWebSocket;
