@@ -1,13 +1,16 @@
 // sipreg for Node (ESM). Loads the wasm next to this file; uses the global WebSocket when the
 // runtime has one (Node >= 22), else its own client (websocket.mjs, Node 20).
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import * as self from './index.mjs';
 
-// Start reading and compiling the wasm first: V8 compiles it on background threads while the
-// glue's modules load (a static import would load them all before any of this runs).
+// The glue (lib/index.mjs: one module, the build's bundle) is asked for first (Node's loader
+// reads it on its threads meanwhile), then the wasm is read and compiled: V8 compiles it on
+// background threads while the glue loads. A static import would load it before any of this runs.
+const loading = import('./lib/index.mjs');
 const compiling = WebAssembly.compile(readFileSync(new URL('./sipreg.wasm', import.meta.url)));
 compiling.catch(() => {}); // awaited below; do not report it as unhandled meanwhile
-const lib = await import('./lib/index.mjs');
+const lib = await loading;
 
 /** The WebSocket client used on Node 20 (subclass it to pass TLS options such as `ca`). */
 export const loadWebSocket = async () => (await import('./websocket.mjs')).NodeWebSocket;
@@ -156,7 +159,38 @@ export class RegistrationPool extends api.RegistrationPool {
   }
 }
 export const { Registration, RegistrationError, SipregError, WebSocketFlow, OPTIONS, POOL_OPTIONS } = lib;
-export { watchNetwork } from './network.mjs';
+
+// Noticing that this host's network changed (an address came or went: a new Wi-Fi, a VPN, a DHCP
+// renewal, a cable) and telling a registration (or a pool), so that it re-registers at once on a
+// fresh flow instead of waiting out its back-off. Here, not in a module of its own: each module
+// costs the package's cold start (issue 15).
+/**
+ * Poll the local addresses every `intervalMs` (default 5000 ms: a change is acted on within about
+ * 5 s; one poll costs well under a millisecond) and call `target.wake({ network: true })` when the
+ * set of non-internal addresses changes. The timer is unref()'d: it never keeps the process alive.
+ * @param {{ wake(options: {network: boolean}): void }} target a Registration or RegistrationPool
+ * @param {{ intervalMs?: number, interfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]> }} [options]
+ *   interfaces: where addresses are read (default os.networkInterfaces; tests pass their own)
+ * @returns {() => void} stops watching
+ */
+export function watchNetwork(target, { intervalMs = 5000, interfaces = os.networkInterfaces } = {}) {
+  const addresses = () =>
+    Object.values(interfaces())
+      .flat()
+      .filter((a) => a && !a.internal)
+      .map((a) => a.address)
+      .sort()
+      .join(' ');
+  let last = addresses();
+  const timer = setInterval(() => {
+    const now = addresses();
+    if (now === last) return;
+    last = now;
+    target.wake({ network: true });
+  }, intervalMs);
+  timer.unref?.();
+  return () => clearInterval(timer);
+}
 
 /**
  * RFC 3263 server location: the ordered targets ({transport, host, port, address, source}) for a

@@ -338,6 +338,16 @@ export function renderSummary({ merged, parseNative, parseJs, composeNative, com
       ),
       '',
     );
+    const ph = startup.phases;
+    if (ph) {
+      out.push(
+        `Where sipreg's cold start goes (the same pieces in a process of their own, medians): glue import (Node's loader, V8 parsing ` +
+          `lib/index.mjs, its top level) ${ms(ph.glueMs.median)}, wasm read + compiled + instantiated ${ms(ph.wasmMs.median)}, ` +
+          `first parse in wasm (V8 compiles each function on its first call) ${ms(ph.firstParseWasmMs.median)} and in JS ` +
+          `(objects from the tape) ${ms(ph.firstParseJsMs.median)}; sum ${ms(ph.totalMs.median)}.`,
+        '',
+      );
+    }
   }
 
   // ---- scale ----
