@@ -161,16 +161,14 @@ const struct sipreg__view_ops sipreg__view_json = {json_open, json_close, json_k
 
 /* ---- word tape ---- */
 
-/* Append one word (dropped, but counted, when it does not fit: the caller sees
- * SIPREG_E_BUFFER and retries with more room). */
-static void tape_word(struct sipreg__view *v, uintptr_t w) {
-    if (v->b.len + sizeof w <= v->b.cap) memcpy(v->b.p + v->b.len, &w, sizeof w);
-    v->b.len += sizeof w;
-}
+/* Append one word (view.h: dropped, but counted, when it does not fit; the caller sees
+ * SIPREG_E_BUFFER and retries with more room). Inline in every operation: the wasm build
+ * compiles this file for size, and a call per word would cost the views their speed. */
+#define tape_word sipreg__h_word
 
 /* Append op | len << 4, ptr: the bytes as they are (the host decodes them as UTF-8 with
  * replacement, the way the JSON writer replaces). */
-static void tape_text(struct sipreg__view *v, uintptr_t op, struct sipreg_str s) {
+SIPREG__HOT void tape_text(struct sipreg__view *v, uintptr_t op, struct sipreg_str s) {
     tape_word(v, op | (uintptr_t)s.len << 4);
     tape_word(v, (uintptr_t)s.p);
 }
