@@ -48,7 +48,7 @@ void sipreg__view_reset(struct sipreg__view *v) {
 
 int sipreg__view_end(const struct sipreg__view *v) {
     if (v->b.len > v->b.cap) return SIPREG_E_BUFFER;
-    return (int)(v->ops == &sipreg__view_tape ? v->b.len / sizeof(uintptr_t) : v->b.len);
+    return (int)(v->ops == SIPREG__TAPE_OPS ? v->b.len / sizeof(uintptr_t) : v->b.len);
 }
 
 #ifndef SIPREG_VIEW_TAPE_ONLY
@@ -199,6 +199,21 @@ void sipreg__tape_str(struct sipreg__view *v, struct sipreg_str s, int stat) {
         tape_text(v, SIPREG_TAPE_STR, s);
 }
 
+#ifdef SIPREG_VIEW_TAPE_ONLY
+void sipreg__tape_strn(struct sipreg__view *v, const char *p, size_t n) {
+    if (!p)
+        tape_word(v, SIPREG_TAPE_NULL);
+    else
+        tape_text(v, SIPREG_TAPE_STR, sipreg__str(p, n));
+}
+
+void sipreg__tape_word(struct sipreg__view *v, uintptr_t w) { tape_word(v, w); }
+
+void sipreg__tape_skey(struct sipreg__view *v, const char *k) {
+    tape_word(v, SIPREG_TAPE_SKEY | (uintptr_t)k << 4);
+}
+#endif
+
 void sipreg__tape_num(struct sipreg__view *v, int64_t x, int dec3) {
     if (dec3 || (x >= 0 && x < (int64_t)1 << 28)) {
         tape_word(v, (dec3 ? SIPREG_TAPE_DEC3 : SIPREG_TAPE_INT) | (uintptr_t)x << 4);
@@ -212,6 +227,8 @@ void sipreg__tape_num(struct sipreg__view *v, int64_t x, int dec3) {
 
 void sipreg__tape_lit(struct sipreg__view *v, int which) { tape_word(v, (uintptr_t)which); }
 
+#ifndef SIPREG_VIEW_TAPE_ONLY
 const struct sipreg__view_ops sipreg__view_tape = {sipreg__tape_open, sipreg__tape_close,
                                                    sipreg__tape_key,  sipreg__tape_str,
                                                    sipreg__tape_num,  sipreg__tape_lit};
+#endif

@@ -30,6 +30,14 @@ struct sipreg__view {
 extern const struct sipreg__view_ops sipreg__view_json; /* JSON text */
 extern const struct sipreg__view_ops sipreg__view_tape; /* sipreg.h word tape */
 
+/* The ops a tape view starts with: none in a tape-only build (its walkers call the tape
+ * directly, and the table would keep every operation in the module). */
+#ifdef SIPREG_VIEW_TAPE_ONLY
+#define SIPREG__TAPE_OPS NULL
+#else
+#define SIPREG__TAPE_OPS (&sipreg__view_tape)
+#endif
+
 /* The tape's operations (what sipreg__view_tape points to). */
 void sipreg__tape_open(struct sipreg__view *v, int array);
 void sipreg__tape_close(struct sipreg__view *v, int array);
@@ -78,16 +86,36 @@ static inline void sipreg__v_aopen(struct sipreg__view *v) { SIPREG__VIEW(v, ope
 static inline void sipreg__v_aclose(struct sipreg__view *v) { SIPREG__VIEW(v, close)(v, 1); }
 
 /* "k": member name from a string literal. */
+#ifdef SIPREG_VIEW_TAPE_ONLY
+void sipreg__tape_skey(struct sipreg__view *v, const char *k); /* static NUL-terminated name */
+#define sipreg__v_key(v, k) sipreg__tape_skey((v), "" k)
+#else
 #define sipreg__v_key(v, k) (SIPREG__VIEW(v, key)((v), "" k, sizeof(k) - 1, 1))
+#endif
+
+#ifdef SIPREG_VIEW_TAPE_ONLY
+/* The tape's string value (NULL p: null) and any one word, with scalar arguments (wasm passes a
+ * struct argument through the stack: a copy per call). */
+void sipreg__tape_strn(struct sipreg__view *v, const char *p, size_t n);
+void sipreg__tape_word(struct sipreg__view *v, uintptr_t w);
+#endif
 
 /* A string value (NULL p: null). */
 static inline void sipreg__v_str(struct sipreg__view *v, struct sipreg_str s) {
+#ifdef SIPREG_VIEW_TAPE_ONLY
+    sipreg__tape_strn(v, s.p, s.len);
+#else
     SIPREG__VIEW(v, str)(v, s, 0);
+#endif
 }
 
 /* A static NUL-terminated string value (NULL: null). */
 static inline void sipreg__v_cstr(struct sipreg__view *v, const char *s) {
+#ifdef SIPREG_VIEW_TAPE_ONLY
+    sipreg__tape_word(v, s ? SIPREG_TAPE_SSTR | (uintptr_t)s << 4 : SIPREG_TAPE_NULL);
+#else
     SIPREG__VIEW(v, str)(v, s ? sipreg__cstr(s) : sipreg__str(NULL, 0), 1);
+#endif
 }
 
 /* An integer value. */

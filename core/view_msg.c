@@ -248,6 +248,6 @@ int sipreg_parse_json(const char *buf, size_t len, char *out, size_t cap) {
 
 int sipreg_parse_tape(const char *buf, size_t len, uintptr_t *out, size_t cap_bytes) {
     struct sipreg__view v;
-    sipreg__view_init(&v, &sipreg__view_tape, (char *)out, cap_bytes);
+    sipreg__view_init(&v, SIPREG__TAPE_OPS, (char *)out, cap_bytes);
     return put_message(&v, buf, len);
 }
