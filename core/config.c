@@ -46,8 +46,8 @@ static const int64_t RANGES[][2] = {{0, 0xffffffffLL}, {1, 0xffffffffLL}, {0, SI
 /* The names of K_ENUM keys' values, packed (value = index + the base of the key's row). */
 #define TRANSPORT_NAME(id, value, name) name "\0" /* the list's order is its values, from WS */
 static const char *const CHOICES[] = {"configured\0aor\0multicast\0",
-                                      SIPREG_TRANSPORT_LIST(TRANSPORT_NAME), "never\0auto\0always\0",
-                                      "options\0host\0none\0"};
+                                      SIPREG_TRANSPORT_LIST(TRANSPORT_NAME),
+                                      "never\0auto\0always\0", "options\0host\0none\0"};
 #undef TRANSPORT_NAME
 
 /* Every key: name, field, kind, and the index in RANGES (K_I64, K_INT) or CHOICES (K_ENUM, with
@@ -98,7 +98,8 @@ static const char *const CHOICES[] = {"configured\0aor\0multicast\0",
 #define KEY_NAME(name, field, kind, arg) name "\0"
 static const char KEY_NAMES[] = CONFIG_KEYS(KEY_NAME);
 #undef KEY_NAME
-#define KEY_ROW(name, field, kind, arg) {(uint16_t)offsetof(struct sipreg_config, field), kind, arg},
+#define KEY_ROW(name, field, kind, arg)                                                            \
+    {(uint16_t)offsetof(struct sipreg_config, field), kind, arg},
 static const struct {
     uint16_t off;
     uint8_t kind, arg;
