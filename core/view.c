@@ -209,6 +209,24 @@ void sipreg__tape_strn(struct sipreg__view *v, const char *p, size_t n) {
 
 void sipreg__tape_word(struct sipreg__view *v, uintptr_t w) { tape_word(v, w); }
 
+void sipreg__run_spill(struct sipreg__view *v, const struct sipreg__run *run) {
+    for (const uintptr_t *w = run->start; w < run->w; w++)
+        tape_word(v, *w);
+    v->b.len -= (size_t)(run->w - run->start) * sizeof(uintptr_t); /* sipreg__run_end counts */
+}
+
+uintptr_t *sipreg__run_big(uintptr_t *w, int64_t x, int dec3) {
+    if (dec3) { /* as sipreg__tape_num: thousandths are one word */
+        *w++ = SIPREG_TAPE_DEC3 | (uintptr_t)x << 4;
+        return w;
+    }
+    uint64_t u = (uint64_t)x;
+    *w++ = SIPREG_TAPE_INT64;
+    *w++ = (uintptr_t)(u & 0xffffffffu);
+    *w++ = (uintptr_t)(u >> 32 & 0xffffffffu);
+    return w;
+}
+
 void sipreg__tape_skey(struct sipreg__view *v, const char *k) {
     tape_word(v, SIPREG_TAPE_SKEY | (uintptr_t)k << 4);
 }

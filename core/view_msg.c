@@ -86,22 +86,25 @@ static int put_contacts(struct sipreg__view *v, const struct sipreg_msg *m, cons
     sipreg__v_aopen(v);
     while ((r = sipreg_contact_next(&it, &c, &rel)) == 1) {
         if (c.star) continue;
-        /* once per binding: the members written inline (view.h, the hot path) */
-        sipreg__h_open(v);
-        sipreg__hm_str(v, "uri", c.na.uri); /* as put_addr */
-        sipreg__hm_str(v, "display", c.na.display.len ? c.na.display : sipreg__str(NULL, 0));
-        sipreg__hm_opt(v, "expires", c.expires);
-        sipreg__hm_q(v, "q", c.q);
-        sipreg__hm_str(v, "instance", c.instance);
-        sipreg__hm_opt(v, "regId", c.reg_id);
-        sipreg__hm_str(v, "pubGruu", c.pub_gruu);
-        sipreg__hm_str(v, "tempGruu", c.temp_gruu);
-        sipreg__h_key(v, "params");
+        /* once per binding: its members as one run (view.h, the hot path) */
+        struct sipreg__run run;
+        sipreg__run_begin(v, &run);
+        sipreg__r_open(&run);
+        sipreg__rm_str(&run, "uri", c.na.uri); /* as put_addr */
+        sipreg__rm_str(&run, "display", c.na.display.len ? c.na.display : sipreg__str(NULL, 0));
+        sipreg__rm_opt(&run, "expires", c.expires);
+        sipreg__rm_q(&run, "q", c.q);
+        sipreg__rm_str(&run, "instance", c.instance);
+        sipreg__rm_opt(&run, "regId", c.reg_id);
+        sipreg__rm_str(&run, "pubGruu", c.pub_gruu);
+        sipreg__rm_str(&run, "tempGruu", c.temp_gruu);
+        sipreg__r_key(&run, "params");
+        sipreg__run_end(v, &run);
         if (put_params(v, c.other_params ? c.na.params : sipreg__str(NULL, 0), 1) < 0) {
             *eoff = (size_t)(c.na.params.p - buf);
             return SIPREG_E_HEADER_VALUE;
         }
-        sipreg__h_close(v);
+        sipreg__v_close(v);
     }
     sipreg__v_aclose(v);
     if (r < 0) *eoff = iter_offset(&it, buf);
