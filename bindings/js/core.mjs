@@ -571,6 +571,14 @@ export class Core {
     }
   }
 
+  /** @param {number} h @returns {string} the registration's Call-ID (without the snapshot) */
+  callId(h) {
+    this.x.sw_call_id(h, this.ints);
+    this.bytes();
+    const i = this.ints >>> 2;
+    return this.text(this.u32[i], this.u32[i + 1]);
+  }
+
   /** @param {number} h @returns {object} the snapshot (state, times, bindings) */
   info(h) {
     for (;;) {

@@ -307,7 +307,7 @@ export class Registration extends EventTarget {
 
   /** @returns {string} the Call-ID (routing key; constant for a registration, RFC 3261 §10.2) */
   get callId() {
-    return (this.#callId ??= this.#core.info(this.#h).callId);
+    return (this.#callId ??= this.#core.callId(this.#h));
   }
 
   /** @returns {number} bytes of wasm memory this registration holds */
