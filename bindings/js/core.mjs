@@ -100,8 +100,17 @@ export class Core {
    */
   put(s, at = 0) {
     this.staged = undefined;
-    this.reserveIn(at + s.length * 3 + 1);
-    return encoder.encodeInto(s, this.bytes().subarray(this.inPtr + at, this.inPtr + this.inCap)).written;
+    const n = s.length;
+    this.reserveIn(at + n * 3 + 1);
+    const b = this.bytes();
+    if (n <= 64) {
+      // a short ASCII string (a setting, a key): cheaper than encodeInto and its view
+      const p = this.inPtr + at;
+      let i = 0;
+      for (let c; i < n && (c = s.charCodeAt(i)) < 0x80; i++) b[p + i] = c;
+      if (i === n) return n;
+    }
+    return encoder.encodeInto(s, b.subarray(this.inPtr + at, this.inPtr + this.inCap)).written;
   }
 
   /**

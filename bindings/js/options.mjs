@@ -578,16 +578,29 @@ export function pathOfKey(key) {
 
 /** [option name, core key] of a table's options that have a key, in the table's order. */
 const keyed = (table) => Object.entries(table).flatMap(([name, o]) => (o.key ? [[name, o.key]] : []));
-/** What coreSettings reads, made once (a pool calls it per add()). */
-const KEYED = [keyed(OPTIONS), keyed(POLICY), keyed(OPTIONS.auth.fields)];
+/** What coreSettings reads, made once (a pool calls it per add()): each table's pairs, and the
+ * place of each name among them. */
+const KEYED = [keyed(OPTIONS), keyed(POLICY), keyed(OPTIONS.auth.fields)].map((pairs) => ({
+  pairs,
+  at: new Map(pairs.map(([name], i) => [name, i])),
+}));
 
-/** Core settings of the options: { core key: value } for every option that has a `key`. */
-export function coreSettings(options) {
-  /** @type {Record<string, string|number|boolean>} */
-  const settings = {};
-  const take = (pairs, given) => {
+/**
+ * Core settings of the options: { core key: value } for every option that has a `key`.
+ * @param {object} options @param {Record<string, string|number|boolean>} [settings] added to
+ * @returns {Record<string, string|number|boolean>} settings
+ */
+export function coreSettings(options, settings = {}) {
+  // the names given (a few), not every name of the table: in the table's order all the same
+  const take = ({ pairs, at }, given) => {
     if (given === undefined || given === null) return;
-    for (const [name, key] of pairs) {
+    const found = [];
+    for (const name in given) {
+      const i = at.get(name);
+      if (i !== undefined) found.push(i);
+    }
+    for (const i of found.sort((a, b) => a - b)) {
+      const [name, key] = pairs[i];
       const v = given[name];
       if (v !== undefined) settings[key] = Array.isArray(v) ? v.join(', ') : v;
     }

@@ -59,7 +59,7 @@ function headerLines(h) {
  * @returns {{settings: Record<string, string|number|boolean>, contacts: object[]}}
  */
 export function toSettings(o, kind) {
-  const settings = { transport: o.transport ?? kind, ...coreSettings(o) };
+  const settings = coreSettings(o, { transport: o.transport ?? kind });
   if (o.extraHeaders !== undefined) {
     settings['extra-headers'] =
       typeof o.extraHeaders === 'string'
