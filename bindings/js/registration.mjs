@@ -713,6 +713,11 @@ export class Registration extends EventTarget {
     }
   }
 
+  /** @param {string} type @returns {boolean} whether it ever had a listener (a host builds no event nobody hears) */
+  hears(type) {
+    return this.#heard.has(type);
+  }
+
   /** Remember which events have listeners (events nobody listens to are not built). */
   addEventListener(type, listener, options) {
     super.addEventListener(type, listener, options);
