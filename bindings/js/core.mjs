@@ -631,7 +631,25 @@ async function resolveSource(source) {
  * @returns {Promise<Core>}
  */
 export async function loadCore(source) {
-  const imports = { env: { emscripten_notify_memory_growth() {} } };
+  /** @type {WebAssembly.Memory|undefined} */
+  let memory;
+  const imports = {
+    env: {
+      // The standalone core grows its memory by just the pages one allocation lacks: a pool adding
+      // thousands of registrations grew it every ~30 of them, and each growth costs the engine in
+      // proportion to the memory's size (a new buffer, its external-memory accounting, GC). Here
+      // each growth adds an eighth more (1 to 8 MiB): pages nobody touches take no RAM.
+      emscripten_notify_memory_growth() {
+        if (!memory) return;
+        const pages = memory.buffer.byteLength / 65536;
+        try {
+          memory.grow(Math.min(128, Math.max(16, pages >> 3)));
+        } catch {
+          /* at the engine's limit: the core's own growth stands */
+        }
+      },
+    },
+  };
   const src = await resolveSource(source);
   let instance;
   if (src instanceof WebAssembly.Module) {
@@ -646,6 +664,7 @@ export async function loadCore(source) {
   } else {
     ({ instance } = await WebAssembly.instantiate(src, imports));
   }
+  memory = instance.exports.memory;
   instance.exports._initialize?.();
   return new Core(instance.exports);
 }
