@@ -597,9 +597,13 @@ export function coreSettings(options, settings = {}) {
     const found = [];
     for (const name in given) {
       const i = at.get(name);
-      if (i !== undefined) found.push(i);
+      if (i === undefined) continue;
+      // kept in order as found (a few names; Array#sort would copy them into a work array)
+      let j = found.length;
+      for (; j > 0 && found[j - 1] > i; j--) found[j] = found[j - 1];
+      found[j] = i;
     }
-    for (const i of found.sort((a, b) => a - b)) {
+    for (const i of found) {
       const [name, key] = pairs[i];
       const v = given[name];
       if (v !== undefined) settings[key] = Array.isArray(v) ? v.join(', ') : v;
