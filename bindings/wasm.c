@@ -207,6 +207,14 @@ EXPORT(sw_info) int sw_info(const struct sipreg *r, uintptr_t *out, size_t cap) 
     return sipreg_info_tape(r, out, cap);
 }
 
+/* Our Call-ID (constant, RFC 3261 §10.2): out[0], out[1] = its pointer and length. */
+EXPORT(sw_call_id) void sw_call_id(const struct sipreg *r, uint32_t *out) {
+    struct sipreg_info in;
+    sipreg_get_info(r, &in);
+    out[0] = (uint32_t)(size_t)in.call_id.p;
+    out[1] = (uint32_t)in.call_id.len;
+}
+
 EXPORT(sw_memory) size_t sw_memory(const struct sipreg *r) { return sipreg_memory(r); }
 
 /* ---- requests on the flow ---- */

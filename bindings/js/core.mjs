@@ -100,8 +100,17 @@ export class Core {
    */
   put(s, at = 0) {
     this.staged = undefined;
-    this.reserveIn(at + s.length * 3 + 1);
-    return encoder.encodeInto(s, this.bytes().subarray(this.inPtr + at, this.inPtr + this.inCap)).written;
+    const n = s.length;
+    this.reserveIn(at + n * 3 + 1);
+    const b = this.bytes();
+    if (n <= 64) {
+      // a short ASCII string (a setting, a key): cheaper than encodeInto and its view
+      const p = this.inPtr + at;
+      let i = 0;
+      for (let c; i < n && (c = s.charCodeAt(i)) < 0x80; i++) b[p + i] = c;
+      if (i === n) return n;
+    }
+    return encoder.encodeInto(s, b.subarray(this.inPtr + at, this.inPtr + this.inCap)).written;
   }
 
   /**
@@ -571,6 +580,14 @@ export class Core {
     }
   }
 
+  /** @param {number} h @returns {string} the registration's Call-ID (without the snapshot) */
+  callId(h) {
+    this.x.sw_call_id(h, this.ints);
+    this.bytes();
+    const i = this.ints >>> 2;
+    return this.text(this.u32[i], this.u32[i + 1]);
+  }
+
   /** @param {number} h @returns {object} the snapshot (state, times, bindings) */
   info(h) {
     for (;;) {
@@ -614,7 +631,25 @@ async function resolveSource(source) {
  * @returns {Promise<Core>}
  */
 export async function loadCore(source) {
-  const imports = { env: { emscripten_notify_memory_growth() {} } };
+  /** @type {WebAssembly.Memory|undefined} */
+  let memory;
+  const imports = {
+    env: {
+      // The standalone core grows its memory by just the pages one allocation lacks: a pool adding
+      // thousands of registrations grew it every ~30 of them, and each growth costs the engine in
+      // proportion to the memory's size (a new buffer, its external-memory accounting, GC). Here
+      // each growth adds an eighth more (1 to 8 MiB): pages nobody touches take no RAM.
+      emscripten_notify_memory_growth() {
+        if (!memory) return;
+        const pages = memory.buffer.byteLength / 65536;
+        try {
+          memory.grow(Math.min(128, Math.max(16, pages >> 3)));
+        } catch {
+          /* at the engine's limit: the core's own growth stands */
+        }
+      },
+    },
+  };
   const src = await resolveSource(source);
   let instance;
   if (src instanceof WebAssembly.Module) {
@@ -629,6 +664,7 @@ export async function loadCore(source) {
   } else {
     ({ instance } = await WebAssembly.instantiate(src, imports));
   }
+  memory = instance.exports.memory;
   instance.exports._initialize?.();
   return new Core(instance.exports);
 }

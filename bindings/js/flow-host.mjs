@@ -59,7 +59,7 @@ export class FlowHost {
     flow.addEventListener('down', (e) => {
       for (const reg of this.members) {
         reg.transport(false);
-        reg.dispatchEvent(new CustomEvent('flowdown', { detail: e.detail }));
+        if (reg.hears('flowdown')) reg.dispatchEvent(new CustomEvent('flowdown', { detail: e.detail }));
       }
       hooks.down?.(e.detail);
     });
@@ -86,7 +86,9 @@ export class FlowHost {
       reg.dispatchEvent(new CustomEvent('error', { detail: { code: e.code, message: e.message } }));
     }
     reg.transport(true);
-    reg.dispatchEvent(new CustomEvent('flowup', { detail: { kind: flow.kind ?? null, local: flow.local ?? null } }));
+    // a pool's thousands of members: no event for those that do not listen
+    if (reg.hears('flowup'))
+      reg.dispatchEvent(new CustomEvent('flowup', { detail: { kind: flow.kind ?? null, local: flow.local ?? null } }));
   }
 
   /** @param {Registration} reg a new member (the first one keeps the flow alive) */

@@ -450,6 +450,16 @@ function fits(o, v) {
   }
 }
 
+/** @type {WeakMap<object, [string, Option][]>} each table's required options, found once */
+const REQUIRED = new WeakMap();
+
+/** @param {Record<string, Option>} table @returns {[string, Option][]} its required options */
+function requiredOf(table) {
+  let r = REQUIRED.get(table);
+  if (!r) REQUIRED.set(table, (r = Object.entries(table).filter(([, o]) => o.required)));
+  return r;
+}
+
 /**
  * Check options against a table; throws the first problem.
  * @param {object} given the caller's options
@@ -476,8 +486,8 @@ export function checkOptions(given, table, how = {}) {
     if (value === undefined || (value === null && o.nullable)) continue;
     checkValue(o, value, here, hosts);
   }
-  for (const [name, o] of Object.entries(table)) {
-    if (o.required && given[name] === undefined) {
+  for (const [name, o] of requiredOf(table)) {
+    if (given[name] === undefined) {
       throw configError(path ? `${path}.${name}` : name, undefined, `${path ? `${path}.` : ''}${name} is required: ${o.doc}`);
     }
   }
@@ -566,18 +576,41 @@ export function pathOfKey(key) {
   return null;
 }
 
-/** Core settings of the options: { core key: value } for every option that has a `key`. */
-export function coreSettings(options) {
-  /** @type {Record<string, string|number|boolean>} */
-  const settings = {};
-  const take = (table, given) => {
-    for (const [name, o] of Object.entries(table)) {
-      const v = given?.[name];
-      if (v !== undefined && o.key) settings[o.key] = Array.isArray(v) ? v.join(', ') : v;
+/** [option name, core key] of a table's options that have a key, in the table's order. */
+const keyed = (table) => Object.entries(table).flatMap(([name, o]) => (o.key ? [[name, o.key]] : []));
+/** What coreSettings reads, made once (a pool calls it per add()): each table's pairs, and the
+ * place of each name among them. */
+const KEYED = [keyed(OPTIONS), keyed(POLICY), keyed(OPTIONS.auth.fields)].map((pairs) => ({
+  pairs,
+  at: new Map(pairs.map(([name], i) => [name, i])),
+}));
+
+/**
+ * Core settings of the options: { core key: value } for every option that has a `key`.
+ * @param {object} options @param {Record<string, string|number|boolean>} [settings] added to
+ * @returns {Record<string, string|number|boolean>} settings
+ */
+export function coreSettings(options, settings = {}) {
+  // the names given (a few), not every name of the table: in the table's order all the same
+  const take = ({ pairs, at }, given) => {
+    if (given === undefined || given === null) return;
+    const found = [];
+    for (const name in given) {
+      const i = at.get(name);
+      if (i === undefined) continue;
+      // kept in order as found (a few names; Array#sort would copy them into a work array)
+      let j = found.length;
+      for (; j > 0 && found[j - 1] > i; j--) found[j] = found[j - 1];
+      found[j] = i;
+    }
+    for (const i of found) {
+      const [name, key] = pairs[i];
+      const v = given[name];
+      if (v !== undefined) settings[key] = Array.isArray(v) ? v.join(', ') : v;
     }
   };
-  take(OPTIONS, options);
-  take(POLICY, options.policy);
-  take(OPTIONS.auth.fields, options.auth);
+  take(KEYED[0], options);
+  take(KEYED[1], options.policy);
+  take(KEYED[2], options.auth);
   return settings;
 }

@@ -32,6 +32,19 @@ const EVENTS = {
 };
 /** Core events the glue reads even when nobody listens: they act, or settle a promise. */
 const ACTING = ['connect', 'flowfailed', 'ping', 'registered', 'unregistered', 'failed', 'bindings'];
+/** @type {WeakMap<object, number>} each core's mask of the ACTING events */
+const ACTING_BITS = new WeakMap();
+
+/** @param {any} core @returns {number} the eventBits of ACTING, found once per core */
+function actingBits(core) {
+  let bits = ACTING_BITS.get(core);
+  if (bits === undefined) {
+    bits = 0;
+    for (const t of ACTING) bits |= core.eventBits.get(t) ?? 0;
+    ACTING_BITS.set(core, bits);
+  }
+  return bits;
+}
 /** Shared empty collections: a registration makes its own on first use (memory per registration). */
 const NO_PENDING = new Map();
 const NO_LISTENERS = new Set();
@@ -59,7 +72,7 @@ function headerLines(h) {
  * @returns {{settings: Record<string, string|number|boolean>, contacts: object[]}}
  */
 export function toSettings(o, kind) {
-  const settings = { transport: o.transport ?? kind, ...coreSettings(o) };
+  const settings = coreSettings(o, { transport: o.transport ?? kind });
   if (o.extraHeaders !== undefined) {
     settings['extra-headers'] =
       typeof o.extraHeaders === 'string'
@@ -237,7 +250,7 @@ export class Registration extends EventTarget {
       core.freeConfig(cfg);
     }
     this.#core = core;
-    for (const t of ACTING) this.#wanted |= core.eventBits.get(t) ?? 0;
+    this.#wanted = actingBits(core);
     this.#host = host;
     this.aor = options.aor;
     core.wallclock(this.#h, host.wall(), host.now());
@@ -307,7 +320,7 @@ export class Registration extends EventTarget {
 
   /** @returns {string} the Call-ID (routing key; constant for a registration, RFC 3261 §10.2) */
   get callId() {
-    return (this.#callId ??= this.#core.info(this.#h).callId);
+    return (this.#callId ??= this.#core.callId(this.#h));
   }
 
   /** @returns {number} bytes of wasm memory this registration holds */
@@ -700,6 +713,11 @@ export class Registration extends EventTarget {
     }
   }
 
+  /** @param {string} type @returns {boolean} whether it ever had a listener (a host builds no event nobody hears) */
+  hears(type) {
+    return this.#heard.has(type);
+  }
+
   /** Remember which events have listeners (events nobody listens to are not built). */
   addEventListener(type, listener, options) {
     super.addEventListener(type, listener, options);
@@ -743,7 +761,8 @@ export class Registration extends EventTarget {
     if (ev.type === 'failed' && (ev.reason === 'flow' || (ev.reason === 'gave-up' && !this.#host.flowUp))) {
       detail.cause = this.#host.cause ?? null;
     }
-    if (name) this.dispatchEvent(new CustomEvent(name, { detail }));
+    // no listener: no event (it settles promises only; dispatching it costs a pool per message)
+    if (name && this.#heard.has(name)) this.dispatchEvent(new CustomEvent(name, { detail }));
     if (ev.type === 'registered') {
       this.#settle('register', true, detail);
       this.#wake(true, detail);

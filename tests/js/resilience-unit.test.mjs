@@ -60,6 +60,7 @@ class FakeCore {
       freeRegistration: call('free'),
       memory: () => 0,
       requestKeys: () => [], // a pool routes requests by them
+      callId: () => 'fake-call-id', // and responses by this
     });
   }
   buildConfig() {

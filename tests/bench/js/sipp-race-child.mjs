@@ -5,6 +5,7 @@
 // first register to the last settled one) is measured here with process.cpuUsage().
 //   node sipp-race-child.mjs --server sip:127.0.0.1:5060 --n 5000 --rate 1000 --prefix r0 [--flows 1]
 //                            [--entry path/to/node/index.mjs] (another build, for A/B runs)
+import { readFileSync } from 'node:fs';
 import { cliOptions } from './common.mjs';
 import { udpDrops } from './udp-drops.mjs';
 
@@ -52,6 +53,15 @@ const out = {
   // responses the kernel dropped on the pool's socket (its receive buffer full: a burst too big)
   socketDrops: udpDrops(pool.registrations[0]?.flow?.local?.port ?? 0),
 };
+// the main thread's CPU (utime + stime, clock ticks) of the whole run: the rest of the process's
+// is V8's own threads (the optimizing compiler, GC helpers), which SIPp has no counterpart of
+try {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  out.mainThreadTicks = Number(f[11]) + Number(f[12]);
+} catch {
+  /* no /proc: left out */
+}
 // no pool.close(): like SIPp, the process ends with its registrations (exit frees the socket)
 process.stdout.write(`${JSON.stringify(out)}\n`);
 process.exit(0);

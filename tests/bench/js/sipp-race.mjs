@@ -214,6 +214,7 @@ async function run(lib, rate, prefix) {
       wallMs: c.wallMs,
       cpuMs: t.cpuMs,
       windowCpuMs: c.windowCpuUs / 1000,
+      mainCpuMs: c.mainThreadTicks === undefined ? undefined : (c.mainThreadTicks * 1000) / TICK,
       loadMs: c.loadMs,
       clientDrops: c.socketDrops,
       code: t.code,
@@ -237,6 +238,7 @@ async function run(lib, rate, prefix) {
     cpuMs: Math.round(r.cpuMs),
     cpuUsPerReg: perReg(r.cpuMs),
     ...(r.windowCpuMs !== undefined ? { windowCpuUsPerReg: perReg(r.windowCpuMs), loadMs: r.loadMs } : {}),
+    ...(r.mainCpuMs !== undefined ? { mainCpuUsPerReg: perReg(r.mainCpuMs) } : {}),
     ...(r.retrans !== undefined ? { retrans: r.retrans } : {}),
     kamCpuUsPerReg: perReg(kamCpuMs),
     registrarDrops,
@@ -257,7 +259,7 @@ try {
         const r = await run(lib, rate, `q${round}r${rate}${lib === 'sipp' ? 'p' : 's'}`);
         log(
           `${r.achievedPerS}/s, ${r.cpuUsPerReg} µs CPU/reg` +
-            `${r.windowCpuUsPerReg !== undefined ? ` (window ${r.windowCpuUsPerReg})` : ''}, ` +
+            `${r.windowCpuUsPerReg !== undefined ? ` (window ${r.windowCpuUsPerReg}, main thread ${r.mainCpuUsPerReg ?? '-'})` : ''}, ` +
             `failures ${r.failures}, drops ${r.registrarDrops}/${r.clientDrops ?? '-'}, registrar holds ${r.held} (${r.heldHow})${r.firstError ? `, first error: ${r.firstError.split('\n')[0]}` : ''}\n`,
         );
         runs.push(r);
@@ -287,6 +289,8 @@ for (const rate of RATES) {
       achievedPerS: med('achievedPerS'),
       cpuUsPerReg: med('cpuUsPerReg'),
       windowCpuUsPerReg: med('windowCpuUsPerReg'),
+      // sipreg's main thread only (the rest: V8's compiler and GC threads)
+      mainCpuUsPerReg: med('mainCpuUsPerReg'),
       kamCpuUsPerReg: med('kamCpuUsPerReg'),
       failures: rs.reduce((s, r) => s + r.failures, 0),
       held: rs.map((r) => r.held),
