@@ -128,8 +128,11 @@ static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *
         total += (c[i].uri ? strlen(c[i].uri) : SIPREG__GEN_URI_MAX) + 1;
     for (size_t i = 0; i < nkeep; i++)
         total += keep[i].uri.len + 1;
-    char *text = malloc(total ? total : 1);
-    if (!text) return SIPREG_E_NOMEM;
+    /* one allocation: the contacts, then their URIs (memory per registration: most have one) */
+    size_t head = (n + nkeep) * sizeof(struct sipreg__contact);
+    struct sipreg__contact *block = malloc(head + total);
+    if (!block) return SIPREG_E_NOMEM;
+    char *text = (char *)block + head;
     struct sipreg__contact list[SIPREG_MAX_CONTACTS * 2];
     size_t pos = 0, count = 0;
     for (size_t i = 0; i < n; i++) {
@@ -194,10 +197,11 @@ static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *
         if (carrier < 0) carrier = fresh;
         if (carrier >= 0) list[carrier].carrier = 1;
     }
-    free(r->contact_text);
+    memcpy(block, list, count * sizeof list[0]);
+    free(r->contacts);
+    r->contacts = block;
     r->contact_text = text;
-    r->contact_text_len = total;
-    memcpy(r->contacts, list, count * sizeof list[0]);
+    r->contact_text_len = head + total;
     r->ncontacts = count;
     return 0;
 }
@@ -345,7 +349,7 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
 void sipreg_free(struct sipreg *r) {
     if (!r) return;
     free(r->strings);
-    free(r->contact_text);
+    free(r->contacts);
     free(r->flow_host);
     free(r->store);
     free(r->target);
@@ -353,12 +357,14 @@ void sipreg_free(struct sipreg *r) {
     free(r->alts);
     free(r->auth[0]);
     free(r->auth[1]);
+    free(r->events);
     sipreg__responses_drop(r);
     free(r);
 }
 
 size_t sipreg_memory(const struct sipreg *r) {
     return sizeof *r + r->strings_len + r->contact_text_len + (r->store ? sizeof *r->store : 0) +
+           (r->events ? SIPREG__EVENTS * sizeof *r->events : 0) +
            r->flow_host_len + sipreg__extra_memory(r);
 }
 
