@@ -35,6 +35,7 @@ const ACTING = ['connect', 'flowfailed', 'ping', 'registered', 'unregistered', '
 /** Shared empty collections: a registration makes its own on first use (memory per registration). */
 const NO_PENDING = new Map();
 const NO_LISTENERS = new Set();
+const NO_WAITERS = new Set();
 /** Core error code meaning "a response that is not the core's" (the app's own transactions). */
 const NOT_OURS = 'SIPREG_E_ASYMMETRIC';
 /** What the core's recv says of a request that arrived on the flow (SIPREG_RECV_REQUEST). */
@@ -204,8 +205,8 @@ export class Registration extends EventTarget {
   #closed = false;
   #heard = NO_LISTENERS;
   #callId;
-  /** @type {Set<{resolve: Function, reject: Function}>} whenRegistered() waiters */
-  #waiters = new Set();
+  /** @type {Set<{resolve: Function, reject: Function}>} whenRegistered() waiters (own Set on first use) */
+  #waiters = NO_WAITERS;
   /** the core events read: those that act (connect, flowfailed) or settle, and any listened to */
   #wanted = 0;
 
@@ -307,7 +308,10 @@ export class Registration extends EventTarget {
 
   /** @returns {string} the Call-ID (routing key; constant for a registration, RFC 3261 §10.2) */
   get callId() {
-    return (this.#callId ??= this.#core.info(this.#h).callId);
+    // flat: a short string read char by char is a chain of cons strings (~350 bytes kept per
+    // registration); charCodeAt flattens it in place, the chain becomes garbage
+    if (this.#callId === undefined) (this.#callId = this.#core.info(this.#h).callId).charCodeAt(0);
+    return this.#callId;
   }
 
   /** @returns {number} bytes of wasm memory this registration holds */
@@ -419,6 +423,7 @@ export class Registration extends EventTarget {
         }),
       );
     }
+    if (this.#waiters === NO_WAITERS) this.#waiters = new Set();
     return new Promise((resolve, reject) => this.#waiters.add(abortable(resolve, reject, signal, (w) => this.#waiters.delete(w))));
   }
 
@@ -446,10 +451,10 @@ export class Registration extends EventTarget {
     this.#host.closed?.(this);
     this.#core.freeRegistration(this.#h);
     const pending = [...this.#pending.values()].flat();
-    this.#pending.clear();
+    this.#pending = NO_PENDING;
     for (const p of pending) p.reject(closedError());
     const waiters = [...this.#waiters];
-    this.#waiters.clear();
+    this.#waiters = NO_WAITERS;
     for (const w of waiters) w.reject(closedError());
   }
 
@@ -629,7 +634,7 @@ export class Registration extends EventTarget {
         const list = this.#pending.get(op);
         const i = list ? list.indexOf(w) : -1;
         if (i >= 0) list.splice(i, 1);
-        if (list && !list.length) this.#pending.delete(op);
+        if (list && !list.length) this.#forget(op);
       });
     });
     const r = call(this.#core, this.#h, this.#host.now());
@@ -650,16 +655,23 @@ export class Registration extends EventTarget {
   #settle(op, ok, value) {
     const list = this.#pending.get(op);
     if (!list) return;
-    this.#pending.delete(op);
+    this.#forget(op);
     for (const p of list)
       if (ok) p.resolve(value);
       else p.reject(value);
   }
 
+  /** @param {string} op no promise of `op` waits now (no Map kept when none waits at all) */
+  #forget(op) {
+    this.#pending.delete(op);
+    if (this.#pending.size === 0) this.#pending = NO_PENDING;
+  }
+
   /** Settle whenRegistered() waiters: resolve on registered, reject when stopped for good. */
   #wake(ok, value) {
+    if (this.#waiters.size === 0) return;
     const waiters = [...this.#waiters];
-    this.#waiters.clear();
+    this.#waiters = NO_WAITERS;
     for (const w of waiters)
       if (ok) w.resolve(value);
       else w.reject(value);
