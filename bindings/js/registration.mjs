@@ -72,9 +72,20 @@ export function toSettings(o, kind) {
   return { settings, contacts: o.contacts ?? [] };
 }
 
-/** @returns {Uint8Array} 32 bytes from the platform's CSPRNG */
+/** Seeds drawn from the CSPRNG 64 at a time (one call costs ~30 µs on Node: a pool's add()). */
+let seeds = new Uint8Array(0);
+let seedAt = 0;
+
+/** @returns {Uint8Array} 32 bytes from the platform's CSPRNG, never handed out twice */
 export function randomSeed() {
-  return globalThis.crypto.getRandomValues(new Uint8Array(32));
+  if (seedAt >= seeds.length) {
+    seeds = globalThis.crypto.getRandomValues(new Uint8Array(32 * 64));
+    seedAt = 0;
+  }
+  const seed = seeds.slice(seedAt, seedAt + 32);
+  seeds.fill(0, seedAt, seedAt + 32);
+  seedAt += 32;
+  return seed;
 }
 
 /**
