@@ -2,6 +2,7 @@
 // runtime has one (Node >= 22), else its own client (websocket.mjs, Node 20).
 import { readFileSync } from 'node:fs';
 import * as self from './index.mjs';
+import { WorkerPool } from './worker-pool.mjs';
 
 // Start reading and compiling the wasm first: V8 compiles it on background threads while the
 // glue's modules load (a static import would load them all before any of this runs).
@@ -39,6 +40,8 @@ export class RegistrationPool extends api.RegistrationPool {
         `RegistrationPool takes a ws:// or wss:// server, got "${server}" (use createRegistration for sip: and sips: servers)`,
       );
     }
+    // workers: n: the registrations in n worker threads, one wasm instance each (worker-pool.mjs)
+    if (options?.workers !== undefined) return new WorkerPool(options, lib);
     super(options);
   }
 }
