@@ -97,7 +97,7 @@ const settle = async () => {
 };
 const mem = () => {
   const m = process.memoryUsage();
-  return { heap: m.heapUsed, external: m.external, rss: m.rss };
+  return { heap: m.heapUsed, heapTotal: m.heapTotal, external: m.external, rss: m.rss };
 };
 
 /**
@@ -175,6 +175,7 @@ if (o.lib === 'sipreg') {
   const m = mem();
   out.memory = {
     heapPerReg: Math.round((m.heap - base.heap) / o.n),
+    heapTotalPerReg: Math.round((m.heapTotal - base.heapTotal) / o.n),
     externalPerReg: Math.round((m.external - base.external) / o.n),
     rssPerReg: Math.round((m.rss - base.rss) / o.n),
     rssBase: base.rss,
@@ -191,10 +192,10 @@ if (o.lib === 'sipreg') {
     const c0 = cpuMs(),
       k0 = registrarCpuMs(),
       s0 = performance.now();
-    for (let t = 0; t < o.soak;) {
-      const wait = Math.min(o.sample, o.soak - t);
-      await new Promise((r) => setTimeout(r, wait * 1000));
-      t += wait;
+    // samples on the clock (a check's own time counts: the soak lasts --soak s in all)
+    for (let k = 1; ; k++) {
+      const t = Math.min(k * o.sample, o.soak);
+      await new Promise((r) => setTimeout(r, Math.max(0, s0 + t * 1000 - performance.now())));
       await settle();
       const mm = mem();
       const states = pool.states ? await pool.states() : countStates(pool.registrations);
@@ -206,6 +207,7 @@ if (o.lib === 'sipreg') {
         notRegistered: o.n - (states.registered ?? 0) - (states.refreshing ?? 0),
       });
       await checkpoint({ phase: 'sample', t });
+      if (t >= o.soak) break;
     }
     const wall = performance.now() - s0;
     const heaps = samples.map((x) => x.heap);

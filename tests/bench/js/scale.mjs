@@ -5,7 +5,9 @@
 // AOR has its binding (`ul.lookup`, one per AOR), and after unregistering none has.
 //   node tests/bench/js/scale.mjs [--rounds 2] [--big 10000] [--small 1000] [--flows 4] [--rate 2000]
 // 100,000 registrations and 10 minutes of refreshes at expires 60 s (not part of scripts/test.sh):
-//   node tests/bench/js/scale.mjs --rounds 0 --big 100000 --soak 600 [--sample 60] [--workers 2]
+//   node tests/bench/js/scale.mjs --rounds 0 --big 100000 --soak 600 [--sample 60]
+// --workers 0,1,2: the big case once per count (0: the pool in this thread; n: RegistrationPool
+// with workers: n, node/worker-pool.mjs), e.g. the 1- vs 2-worker scaling at 10,000 and 100,000.
 // --soak S: after registering, S seconds of refreshes (expires --expires, 60 with --soak) with a
 // check every --sample s: every AOR still bound at the registrar (0 lapses) and the client's
 // heap after a forced GC (flat heap); then unregister.
@@ -24,8 +26,11 @@ const o = cliOptions({
   soak: 0,
   sample: 60,
   expires: 0,
-  workers: 0,
+  workers: '0',
 });
+const workerCounts = String(o.workers)
+  .split(',')
+  .map((w) => Number(w.trim()));
 const expires = o.expires || (o.soak > 0 ? 60 : 600);
 const CHILD = fileURLToPath(new URL('./scale-child.mjs', import.meta.url));
 const DOMAIN = 'example.test';
@@ -129,7 +134,7 @@ try {
     ];
     cases.push(...(r % 2 ? pair.reverse() : pair));
   }
-  if (o.big > 0) cases.push({ lib: 'sipreg', n: o.big, big: true, workers: o.workers });
+  if (o.big > 0) for (const workers of workerCounts) cases.push({ lib: 'sipreg', n: o.big, big: true, workers });
   for (const [i, c] of cases.entries()) {
     process.stderr.write(`scale: ${c.lib} N=${c.n}${c.workers ? ` workers=${c.workers}` : ''} ... `);
     const t0 = performance.now();
