@@ -150,7 +150,11 @@ export class WorkerPool extends EventTarget {
     this.#workers = Array.from({ length: workers }, (_, index) => {
       const w = { worker: new Worker(url, { workerData: { options: each } }), out: [], ready: null };
       w.ready = new Promise((resolve, reject) => {
-        w.worker.once('error', reject);
+        // a worker that fails (to load, or later): said on the pool as an 'error' event
+        w.worker.on('error', (e) => {
+          reject(e);
+          this.dispatchEvent(new CustomEvent('error', { detail: { code: 'worker', worker: index, message: e?.message } }));
+        });
         w.worker.on('message', (batch) => {
           for (const m of batch) if (m.ready) resolve();
           this.#receive(batch, index);
