@@ -169,6 +169,7 @@ if (o.lib === 'sipreg') {
   Object.assign(out, { flows: o.flows, rate: o.rate, expires: o.expires, workers: o.workers });
   const t0 = performance.now();
   for (let i = 0; i < o.n; i++) pool.add({ aor: aor(i), auth: { password: o.password }, expires: o.expires });
+  if (pool.states) await pool.states(); // workers: their add()s done (a round trip behind them)
   out.addMs = Math.round(performance.now() - t0);
   out.register = await phase(() => pool.registerAll());
   await settle();
