@@ -123,9 +123,23 @@ static int derive_ruri(struct sipreg *r, size_t *pos, const struct sipreg_config
 /* Build our Contact list into one allocation (generated URIs per RFC 7118 §5). */
 static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
                             const struct sipreg__contact *keep, size_t nkeep) {
+    /* generated URIs first, so that the allocation has their exact size (memory per
+     * registration); the PRNG's draws keep their order: contact by contact */
+    char gen[SIPREG_MAX_CONTACTS][SIPREG__GEN_URI_MAX];
+    size_t gen_len[SIPREG_MAX_CONTACTS] = {0};
     size_t total = 0;
-    for (size_t i = 0; i < n; i++)
-        total += (c[i].uri ? strlen(c[i].uri) : SIPREG__GEN_URI_MAX) + 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!c[i].uri) {
+            /* a random user at the flow's address (sipreg_set_flow), or at a random ".invalid"
+             * host (RFC 7118 §5: the registrar reaches us over the flow, not at this address) */
+            struct sipreg__buf b = {gen[i], SIPREG__GEN_URI_MAX, 0};
+            char user[SIPREG__GEN_USER_LEN];
+            sipreg_prng_token(&r->prng, user, sizeof user);
+            sipreg__generated_uri(r, &b, user, sizeof user);
+            gen_len[i] = b.len;
+        }
+        total += (c[i].uri ? strlen(c[i].uri) : gen_len[i]) + 1;
+    }
     for (size_t i = 0; i < nkeep; i++)
         total += keep[i].uri.len + 1;
     /* one allocation: the contacts, then their URIs (memory per registration: most have one) */
@@ -144,14 +158,9 @@ static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *
             memcpy(dst, c[i].uri, len + 1); /* with its NUL: sipreg_set_flow reads it back */
             ct->uri = sipreg__str(dst, len);
         } else {
-            /* a random user at the flow's address (sipreg_set_flow), or at a random ".invalid"
-             * host (RFC 7118 §5: the registrar reaches us over the flow, not at this address) */
-            struct sipreg__buf b = {dst, SIPREG__GEN_URI_MAX, 0};
-            char user[SIPREG__GEN_USER_LEN];
-            sipreg_prng_token(&r->prng, user, sizeof user);
-            sipreg__generated_uri(r, &b, user, sizeof user);
-            dst[b.len] = 0;
-            ct->uri = sipreg__str(dst, b.len);
+            memcpy(dst, gen[i], gen_len[i]);
+            dst[gen_len[i]] = 0;
+            ct->uri = sipreg__str(dst, gen_len[i]);
             ct->generated = 1;
         }
         pos += ct->uri.len + 1;
