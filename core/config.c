@@ -27,131 +27,113 @@ static int parse_flag(const char *v, int *out) {
     return 0;
 }
 
-/* Index of `v` in a NULL-terminated name list, or -1. */
-static int one_of(const char *v, const char *const *names) {
-    for (int i = 0; names[i]; i++)
-        if (sipreg__ieq_lit(sipreg__cstr(v), names[i])) return i;
+/* Index of `v` in a packed name list ("a\0b\0...\0": sipreg__nth), ignoring ASCII case, or -1. */
+static int one_of(const char *v, const char *names) {
+    for (int i = 0; *names; names += strlen(names) + 1, i++)
+        if (sipreg__ieq_lit(sipreg__cstr(v), names)) return i;
     return -1;
 }
 
-/* String-valued keys and where they go. */
-static const char **str_field(struct sipreg_config *c, const char *key) {
-    static const char *const KEYS[] = {"aor",       "registrar",     "username", "password",
-                                       "ha1",       "instance",      "via-host", "user-agent",
-                                       "supported", "extra-headers", "from",     "route",
-                                       "allow",     "accept",        NULL};
-    const char **fields[] = {&c->aor,       &c->registrar,     &c->username, &c->password,
-                             &c->ha1,       &c->instance_id,   &c->via_host, &c->user_agent,
-                             &c->supported, &c->extra_headers, &c->from,     &c->route,
-                             &c->allow,     &c->accept};
-    int i = one_of(key, KEYS);
-    return i < 0 ? NULL : fields[i];
-}
+/* What a key sets: a string, an int64 or int in a range, an int from a list of names, a flag. */
+enum { K_STR, K_I64, K_INT, K_ENUM, K_FLAG };
 
-/* Integer-valued policy keys (seconds unless named _ms), with their ranges. */
-static int64_t *int_field(struct sipreg_config *c, const char *key, int64_t *lo, int64_t *hi) {
-    static const char *const KEYS[] = {"expires",
-                                       "t1-ms",
-                                       "t2-ms",
-                                       "refresh-margin",
-                                       "short-margin",
-                                       "retry-base",
-                                       "retry-base-up",
-                                       "retry-max",
-                                       "max-retry-after",
-                                       "keepalive-s",
-                                       "pong-timeout-ms",
-                                       "min-grant",
-                                       "probe-s",
-                                       "command-ms",
-                                       "udp-max",
-                                       "alternates",
-                                       NULL};
-    int64_t *fields[] = {&c->expires,
-                         &c->policy.t1_ms,
-                         &c->policy.t2_ms,
-                         &c->policy.refresh_margin_s,
-                         &c->policy.short_margin_s,
-                         &c->policy.base_s,
-                         &c->policy.base_up_s,
-                         &c->policy.max_s,
-                         &c->policy.max_retry_after_s,
-                         &c->policy.keepalive_s,
-                         &c->policy.pong_timeout_ms,
-                         &c->policy.min_grant_s,
-                         &c->policy.probe_s,
-                         &c->policy.command_ms,
-                         &c->policy.udp_max,
-                         &c->policy.alternates};
-    int i = one_of(key, KEYS);
-    *lo = i == 0 || i >= 14 ? 0 : 1;
-    /* RFC 3261 §10.2.1: expiry values up to 2^32-1; udp-max a message's size (§18.1.1);
-     * alternates up to 20 servers (RFC 3263 §4.3) */
-    *hi = i == 14 ? SIPREG_MAX_MESSAGE : i == 15 ? 20 : 0xffffffffLL;
-    return i < 0 ? NULL : fields[i];
-}
+/* The value ranges of K_I64 / K_INT keys (seconds unless named _ms). RFC 3261 §10.2.1: expiry
+ * values up to 2^32-1; udp-max a message's size (§18.1.1); alternates up to 20 servers (RFC 3263
+ * §4.3); reg-id RFC 5626 §11.4. */
+static const int64_t RANGES[][2] = {{0, 0xffffffffLL}, {1, 0xffffffffLL}, {0, SIPREG_MAX_MESSAGE},
+                                    {0, 20},           {1, 0x7fffffff},   {0, 10}};
+
+/* The names of K_ENUM keys' values, packed (value = index + the base of the key's row). */
+#define TRANSPORT_NAME(id, value, name) name "\0" /* the list's order is its values, from WS */
+static const char *const CHOICES[] = {"configured\0aor\0multicast\0",
+                                      SIPREG_TRANSPORT_LIST(TRANSPORT_NAME),
+                                      "never\0auto\0always\0", "options\0host\0none\0"};
+#undef TRANSPORT_NAME
+
+/* Every key: name, field, kind, and the index in RANGES (K_I64, K_INT) or CHOICES (K_ENUM, with
+ * the base in the high nibble). One table instead of a chain of comparisons (the wasm's size). */
+#define CONFIG_KEYS(X)                                                                             \
+    X("aor", aor, K_STR, 0)                                                                        \
+    X("registrar", registrar, K_STR, 0)                                                            \
+    X("username", username, K_STR, 0)                                                              \
+    X("password", password, K_STR, 0)                                                              \
+    X("ha1", ha1, K_STR, 0)                                                                        \
+    X("instance", instance_id, K_STR, 0)                                                           \
+    X("via-host", via_host, K_STR, 0)                                                              \
+    X("user-agent", user_agent, K_STR, 0)                                                          \
+    X("supported", supported, K_STR, 0)                                                            \
+    X("extra-headers", extra_headers, K_STR, 0)                                                    \
+    X("from", from, K_STR, 0)                                                                      \
+    X("route", route, K_STR, 0)                                                                    \
+    X("allow", allow, K_STR, 0)                                                                    \
+    X("accept", accept, K_STR, 0)                                                                  \
+    X("expires", expires, K_I64, 0)                                                                \
+    X("t1-ms", policy.t1_ms, K_I64, 1)                                                             \
+    X("t2-ms", policy.t2_ms, K_I64, 1)                                                             \
+    X("refresh-margin", policy.refresh_margin_s, K_I64, 1)                                         \
+    X("short-margin", policy.short_margin_s, K_I64, 1)                                             \
+    X("retry-base", policy.base_s, K_I64, 1)                                                       \
+    X("retry-base-up", policy.base_up_s, K_I64, 1)                                                 \
+    X("retry-max", policy.max_s, K_I64, 1)                                                         \
+    X("max-retry-after", policy.max_retry_after_s, K_I64, 1)                                       \
+    X("keepalive-s", policy.keepalive_s, K_I64, 1)                                                 \
+    X("pong-timeout-ms", policy.pong_timeout_ms, K_I64, 1)                                         \
+    X("min-grant", policy.min_grant_s, K_I64, 1)                                                   \
+    X("probe-s", policy.probe_s, K_I64, 1)                                                         \
+    X("command-ms", policy.command_ms, K_I64, 1)                                                   \
+    X("udp-max", policy.udp_max, K_I64, 2)                                                         \
+    X("alternates", policy.alternates, K_I64, 3)                                                   \
+    X("max-redirects", policy.max_redirects, K_INT, 3)                                             \
+    X("reg-id", reg_id, K_INT, 4)                                                                  \
+    X("max-auth-retries", policy.max_auth_retries, K_INT, 5)                                       \
+    X("discovery", discovery, K_ENUM, 0)                                                           \
+    X("transport", transport, K_ENUM, 1 | SIPREG_TP_WS << 4)                                       \
+    X("keepalive", policy.keepalive, K_ENUM, 2)                                                    \
+    X("probe", policy.probe, K_ENUM, 3)                                                            \
+    X("retry-credentials", policy.retry_credentials, K_FLAG, 0)                                    \
+    X("outbound", outbound, K_FLAG, 0)                                                             \
+    X("manual-refresh", policy.manual_refresh, K_FLAG, 0)                                          \
+    X("other-flow-up", policy.other_flow_up, K_FLAG, 0)
+
+#define KEY_NAME(name, field, kind, arg) name "\0"
+static const char KEY_NAMES[] = CONFIG_KEYS(KEY_NAME);
+#undef KEY_NAME
+#define KEY_ROW(name, field, kind, arg)                                                            \
+    {(uint16_t)offsetof(struct sipreg_config, field), kind, arg},
+static const struct {
+    uint16_t off;
+    uint8_t kind, arg;
+} KEYS[] = {CONFIG_KEYS(KEY_ROW)};
+#undef KEY_ROW
 
 int sipreg_config_set(struct sipreg_config *c, const char *key, const char *value) {
     if (!c || !key || !value) return SIPREG_E_INVAL;
-    const char **s = str_field(c, key);
-    if (s) {
-        *s = value;
-        return 0;
-    }
-    int64_t lo, hi, v;
-    int64_t *n = int_field(c, key, &lo, &hi);
-    if (n) {
-        if (parse_int(value, lo, hi, &v) < 0) return SIPREG_E_CONFIG;
-        *n = v;
-        return 0;
-    }
-    int flag;
-    if (!strcmp(key, "discovery")) {
-        static const char *const D[] = {"configured", "aor", "multicast", NULL};
-        int i = one_of(value, D);
-        if (i < 0) return SIPREG_E_CONFIG;
-        c->discovery = i;
-    } else if (!strcmp(key, "transport")) {
-#define TRANSPORT_NAME(id, value, name) name, /* the list's order is its values, from WS */
-        static const char *const T[] = {SIPREG_TRANSPORT_LIST(TRANSPORT_NAME) NULL};
-#undef TRANSPORT_NAME
-        int i = one_of(value, T);
-        if (i < 0) return SIPREG_E_CONFIG;
-        c->transport = SIPREG_TP_WS + i;
-    } else if (!strcmp(key, "keepalive")) {
-        static const char *const K[] = {"never", "auto", "always", NULL};
-        int i = one_of(value, K);
-        if (i < 0) return SIPREG_E_CONFIG;
-        c->policy.keepalive = i;
-    } else if (!strcmp(key, "probe")) {
-        static const char *const P[] = {"options", "host", "none", NULL};
-        int i = one_of(value, P);
-        if (i < 0) return SIPREG_E_CONFIG;
-        c->policy.probe = i;
-    } else if (!strcmp(key, "retry-credentials")) {
-        if (parse_flag(value, &flag) < 0) return SIPREG_E_CONFIG;
-        c->policy.retry_credentials = flag;
-    } else if (!strcmp(key, "max-redirects")) {
-        if (parse_int(value, 0, 20, &v) < 0) return SIPREG_E_CONFIG;
-        c->policy.max_redirects = (int)v;
-    } else if (!strcmp(key, "reg-id")) {
-        if (parse_int(value, 1, 0x7fffffff, &v) < 0) return SIPREG_E_CONFIG; /* RFC 5626 §11.4 */
-        c->reg_id = (int)v;
-    } else if (!strcmp(key, "max-auth-retries")) {
-        if (parse_int(value, 0, 10, &v) < 0) return SIPREG_E_CONFIG;
-        c->policy.max_auth_retries = (int)v;
-    } else if (!strcmp(key, "outbound")) {
-        if (parse_flag(value, &flag) < 0) return SIPREG_E_CONFIG;
-        c->outbound = flag;
-    } else if (!strcmp(key, "manual-refresh")) {
-        if (parse_flag(value, &flag) < 0) return SIPREG_E_CONFIG;
-        c->policy.manual_refresh = flag;
-    } else if (!strcmp(key, "other-flow-up")) {
-        if (parse_flag(value, &flag) < 0) return SIPREG_E_CONFIG;
-        c->policy.other_flow_up = flag;
-    } else {
+    int i = one_of(key, KEY_NAMES);
+    /* the string and int64 keys match ignoring case, the others exactly */
+    if (i < 0 || (KEYS[i].kind > K_I64 && strcmp(key, sipreg__nth(KEY_NAMES, (size_t)i))))
         return SIPREG_E_NOT_FOUND;
+    void *field = (char *)c + KEYS[i].off;
+    const unsigned kind = KEYS[i].kind, arg = KEYS[i].arg;
+    int64_t v;
+    int n;
+    if (kind == K_STR) {
+        *(const char **)field = value;
+        return 0;
     }
+    if (kind == K_I64 || kind == K_INT) {
+        if (parse_int(value, RANGES[arg][0], RANGES[arg][1], &v) < 0) return SIPREG_E_CONFIG;
+        if (kind == K_I64) {
+            *(int64_t *)field = v;
+            return 0;
+        }
+        n = (int)v;
+    } else if (kind == K_ENUM) {
+        if ((n = one_of(value, CHOICES[arg & 15])) < 0) return SIPREG_E_CONFIG;
+        n += (int)(arg >> 4);
+    } else if (parse_flag(value, &n) < 0) {
+        return SIPREG_E_CONFIG;
+    }
+    *(int *)field = n;
     return 0;
 }
 

@@ -128,6 +128,9 @@ static inline int sipreg__eq(struct sipreg_str a, struct sipreg_str b) {
     return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
 }
 
+/* The string after the first i of a packed list ("a\0b\0..."): a name table without pointers. */
+const char *sipreg__nth(const char *packed, size_t i);
+
 /* 1 when a[0..n) and b[0..n) are equal ignoring ASCII case. */
 int sipreg__ieq_n(const char *a, const char *b, size_t n);
 

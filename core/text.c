@@ -104,33 +104,33 @@ const unsigned char sipreg__cclass[256] = {
     ['Z'] = ALPHA_LO,
 };
 
-/* One row per error code: value, symbolic name, plain-words description. */
-struct errdesc {
-    int code;
-    const char *name;
-    const char *text;
-};
-
-/* From the list in sipreg.h (X(identifier, value, description)). */
-#define ERROR_ROW(id, value, text) {id, #id, text},
-static const struct errdesc ERRORS[] = {SIPREG_ERROR_LIST(ERROR_ROW)};
-#undef ERROR_ROW
-
-static const struct errdesc *errdesc(int err) {
-    for (size_t i = 0; i < sizeof ERRORS / sizeof ERRORS[0]; i++)
-        if (ERRORS[i].code == err) return &ERRORS[i];
-    return NULL;
+const char *sipreg__nth(const char *packed, size_t i) {
+    while (i--)
+        packed += strlen(packed) + 1;
+    return packed;
 }
 
-const char *sipreg_errname(int err) {
-    const struct errdesc *d = errdesc(err);
-    return d ? d->name : "SIPREG_E_UNKNOWN";
+/* From the list in sipreg.h (X(identifier, value, description)): the codes in list order, and
+ * for each its symbolic name and its plain-words description, packed (sipreg__nth: no table of
+ * pointers, which would cost the wasm 8 bytes a code). */
+#define ERROR_CODE(id, value, text) value,
+static const signed char ERROR_CODES[] = {SIPREG_ERROR_LIST(ERROR_CODE)};
+#undef ERROR_CODE
+#define ERROR_TEXTS(id, value, text) #id "\0" text "\0"
+static const char ERROR_TEXTS[] = SIPREG_ERROR_LIST(ERROR_TEXTS) "SIPREG_E_UNKNOWN\0unknown error";
+#undef ERROR_TEXTS
+
+/* Name (0) or description (1) of err. */
+static const char *error_text(int err, int which) {
+    size_t i = 0;
+    while (i < sizeof ERROR_CODES && ERROR_CODES[i] != err)
+        i++;
+    return sipreg__nth(ERROR_TEXTS, 2 * i + (size_t)which);
 }
 
-const char *sipreg_strerror(int err) {
-    const struct errdesc *d = errdesc(err);
-    return d ? d->text : "unknown error";
-}
+const char *sipreg_errname(int err) { return error_text(err, 0); }
+
+const char *sipreg_strerror(int err) { return error_text(err, 1); }
 
 int sipreg__ieq_n(const char *a, const char *b, size_t n) {
     for (size_t i = 0; i < n; i++)

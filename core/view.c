@@ -48,7 +48,7 @@ void sipreg__view_reset(struct sipreg__view *v) {
 
 int sipreg__view_end(const struct sipreg__view *v) {
     if (v->b.len > v->b.cap) return SIPREG_E_BUFFER;
-    return (int)(v->ops == &sipreg__view_tape ? v->b.len / sizeof(uintptr_t) : v->b.len);
+    return (int)(v->ops == SIPREG__TAPE_OPS ? v->b.len / sizeof(uintptr_t) : v->b.len);
 }
 
 #ifndef SIPREG_VIEW_TAPE_ONLY
@@ -161,16 +161,14 @@ const struct sipreg__view_ops sipreg__view_json = {json_open, json_close, json_k
 
 /* ---- word tape ---- */
 
-/* Append one word (dropped, but counted, when it does not fit: the caller sees
- * SIPREG_E_BUFFER and retries with more room). */
-static void tape_word(struct sipreg__view *v, uintptr_t w) {
-    if (v->b.len + sizeof w <= v->b.cap) memcpy(v->b.p + v->b.len, &w, sizeof w);
-    v->b.len += sizeof w;
-}
+/* Append one word (view.h: dropped, but counted, when it does not fit; the caller sees
+ * SIPREG_E_BUFFER and retries with more room). Inline in every operation: the wasm build
+ * compiles this file for size, and a call per word would cost the views their speed. */
+#define tape_word sipreg__h_word
 
 /* Append op | len << 4, ptr: the bytes as they are (the host decodes them as UTF-8 with
  * replacement, the way the JSON writer replaces). */
-static void tape_text(struct sipreg__view *v, uintptr_t op, struct sipreg_str s) {
+SIPREG__HOT void tape_text(struct sipreg__view *v, uintptr_t op, struct sipreg_str s) {
     tape_word(v, op | (uintptr_t)s.len << 4);
     tape_word(v, (uintptr_t)s.p);
 }
@@ -201,6 +199,39 @@ void sipreg__tape_str(struct sipreg__view *v, struct sipreg_str s, int stat) {
         tape_text(v, SIPREG_TAPE_STR, s);
 }
 
+#ifdef SIPREG_VIEW_TAPE_ONLY
+void sipreg__tape_strn(struct sipreg__view *v, const char *p, size_t n) {
+    if (!p)
+        tape_word(v, SIPREG_TAPE_NULL);
+    else
+        tape_text(v, SIPREG_TAPE_STR, sipreg__str(p, n));
+}
+
+void sipreg__tape_word(struct sipreg__view *v, uintptr_t w) { tape_word(v, w); }
+
+void sipreg__run_spill(struct sipreg__view *v, const struct sipreg__run *run) {
+    for (const uintptr_t *w = run->start; w < run->w; w++)
+        tape_word(v, *w);
+    v->b.len -= (size_t)(run->w - run->start) * sizeof(uintptr_t); /* sipreg__run_end counts */
+}
+
+uintptr_t *sipreg__run_big(uintptr_t *w, int64_t x, int dec3) {
+    if (dec3) { /* as sipreg__tape_num: thousandths are one word */
+        *w++ = SIPREG_TAPE_DEC3 | (uintptr_t)x << 4;
+        return w;
+    }
+    uint64_t u = (uint64_t)x;
+    *w++ = SIPREG_TAPE_INT64;
+    *w++ = (uintptr_t)(u & 0xffffffffu);
+    *w++ = (uintptr_t)(u >> 32 & 0xffffffffu);
+    return w;
+}
+
+void sipreg__tape_skey(struct sipreg__view *v, const char *k) {
+    tape_word(v, SIPREG_TAPE_SKEY | (uintptr_t)k << 4);
+}
+#endif
+
 void sipreg__tape_num(struct sipreg__view *v, int64_t x, int dec3) {
     if (dec3 || (x >= 0 && x < (int64_t)1 << 28)) {
         tape_word(v, (dec3 ? SIPREG_TAPE_DEC3 : SIPREG_TAPE_INT) | (uintptr_t)x << 4);
@@ -214,6 +245,8 @@ void sipreg__tape_num(struct sipreg__view *v, int64_t x, int dec3) {
 
 void sipreg__tape_lit(struct sipreg__view *v, int which) { tape_word(v, (uintptr_t)which); }
 
+#ifndef SIPREG_VIEW_TAPE_ONLY
 const struct sipreg__view_ops sipreg__view_tape = {sipreg__tape_open, sipreg__tape_close,
                                                    sipreg__tape_key,  sipreg__tape_str,
                                                    sipreg__tape_num,  sipreg__tape_lit};
+#endif

@@ -30,6 +30,14 @@ struct sipreg__view {
 extern const struct sipreg__view_ops sipreg__view_json; /* JSON text */
 extern const struct sipreg__view_ops sipreg__view_tape; /* sipreg.h word tape */
 
+/* The ops a tape view starts with: none in a tape-only build (its walkers call the tape
+ * directly, and the table would keep every operation in the module). */
+#ifdef SIPREG_VIEW_TAPE_ONLY
+#define SIPREG__TAPE_OPS NULL
+#else
+#define SIPREG__TAPE_OPS (&sipreg__view_tape)
+#endif
+
 /* The tape's operations (what sipreg__view_tape points to). */
 void sipreg__tape_open(struct sipreg__view *v, int array);
 void sipreg__tape_close(struct sipreg__view *v, int array);
@@ -78,16 +86,36 @@ static inline void sipreg__v_aopen(struct sipreg__view *v) { SIPREG__VIEW(v, ope
 static inline void sipreg__v_aclose(struct sipreg__view *v) { SIPREG__VIEW(v, close)(v, 1); }
 
 /* "k": member name from a string literal. */
+#ifdef SIPREG_VIEW_TAPE_ONLY
+void sipreg__tape_skey(struct sipreg__view *v, const char *k); /* static NUL-terminated name */
+#define sipreg__v_key(v, k) sipreg__tape_skey((v), "" k)
+#else
 #define sipreg__v_key(v, k) (SIPREG__VIEW(v, key)((v), "" k, sizeof(k) - 1, 1))
+#endif
+
+#ifdef SIPREG_VIEW_TAPE_ONLY
+/* The tape's string value (NULL p: null) and any one word, with scalar arguments (wasm passes a
+ * struct argument through the stack: a copy per call). */
+void sipreg__tape_strn(struct sipreg__view *v, const char *p, size_t n);
+void sipreg__tape_word(struct sipreg__view *v, uintptr_t w);
+#endif
 
 /* A string value (NULL p: null). */
 static inline void sipreg__v_str(struct sipreg__view *v, struct sipreg_str s) {
+#ifdef SIPREG_VIEW_TAPE_ONLY
+    sipreg__tape_strn(v, s.p, s.len);
+#else
     SIPREG__VIEW(v, str)(v, s, 0);
+#endif
 }
 
 /* A static NUL-terminated string value (NULL: null). */
 static inline void sipreg__v_cstr(struct sipreg__view *v, const char *s) {
+#ifdef SIPREG_VIEW_TAPE_ONLY
+    sipreg__tape_word(v, s ? SIPREG_TAPE_SSTR | (uintptr_t)s << 4 : SIPREG_TAPE_NULL);
+#else
     SIPREG__VIEW(v, str)(v, s ? sipreg__cstr(s) : sipreg__str(NULL, 0), 1);
+#endif
 }
 
 /* An integer value. */
@@ -120,6 +148,87 @@ static inline void sipreg__v_bool(struct sipreg__view *v, int b) {
 static inline void sipreg__v_null(struct sipreg__view *v) {
     SIPREG__VIEW(v, lit)(v, SIPREG_TAPE_NULL);
 }
+
+/* One tape word (dropped, but counted, when it does not fit: the caller sees SIPREG_E_BUFFER). */
+#define SIPREG__HOT static inline __attribute__((always_inline))
+SIPREG__HOT void sipreg__h_word(struct sipreg__view *v, uintptr_t w) {
+    if (v->b.len + sizeof w <= v->b.cap) memcpy(v->b.p + v->b.len, &w, sizeof w);
+    v->b.len += sizeof w;
+}
+
+/* ---- the hot path: a run of members written inline (the wasm build only) ----
+ * The wasm build compiles the views at -Oz (size); the loop that runs once per binding (a
+ * 10-binding 200 OK writes some 200 words there) writes each binding's members as one run
+ * instead: room for SIPREG__RUN_MAX words is checked once, then every word is one store (when
+ * there is no room the run goes to a scratch array and sipreg__run_end keeps what fits: the same
+ * tape, the same SIPREG_E_BUFFER, as word by word). In the JSON build a run is the ordinary
+ * operations. */
+#define SIPREG__RUN_MAX 32 /* words: the largest run (a binding's members) writes 27 */
+#ifdef SIPREG_VIEW_TAPE_ONLY
+struct sipreg__run {
+    uintptr_t *w, *start;
+    uintptr_t scratch[SIPREG__RUN_MAX];
+};
+
+/* Start a run of at most SIPREG__RUN_MAX words at the end of v's tape. */
+SIPREG__HOT void sipreg__run_begin(struct sipreg__view *v, struct sipreg__run *run) {
+    int room = v->b.len + SIPREG__RUN_MAX * sizeof(uintptr_t) <= v->b.cap;
+    run->start = room ? (uintptr_t *)(void *)(v->b.p + v->b.len) : run->scratch;
+    run->w = run->start;
+}
+
+/* A run that went to scratch: copy what fits (view.c). A safety net: the message view writes at
+ * least 32 more words after a binding's run, so a run without room means SIPREG_E_BUFFER. */
+void sipreg__run_spill(struct sipreg__view *v, const struct sipreg__run *run);
+
+/* End the run: its words are part of the tape. */
+SIPREG__HOT void sipreg__run_end(struct sipreg__view *v, struct sipreg__run *run) {
+    if (run->start == run->scratch) sipreg__run_spill(v, run);
+    v->b.len += (size_t)(run->w - run->start) * sizeof(uintptr_t);
+}
+
+/* An integer that needs more than one word, or thousandths above 2^28 (view.c, as
+ * sipreg__tape_num): the next free word. */
+uintptr_t *sipreg__run_big(uintptr_t *w, int64_t x, int dec3);
+
+#define sipreg__r_word(run, x) (*(run)->w++ = (uintptr_t)(x))
+/* A member name from a string literal: one word, its address (sipreg.h SKEY). */
+#define sipreg__r_key(run, k) sipreg__r_word(run, SIPREG_TAPE_SKEY | (uintptr_t)("" k) << 4)
+/* A string value (NULL p: null). */
+SIPREG__HOT void sipreg__r_str(struct sipreg__run *run, struct sipreg_str s) {
+    if (!s.p) {
+        sipreg__r_word(run, SIPREG_TAPE_NULL);
+        return;
+    }
+    run->w[0] = SIPREG_TAPE_STR | (uintptr_t)s.len << 4;
+    run->w[1] = (uintptr_t)s.p;
+    run->w += 2;
+}
+/* An integer (thousandths when dec3), or null when negative. */
+SIPREG__HOT void sipreg__r_num(struct sipreg__run *run, int64_t x, int dec3) {
+    if (x >= 0 && x < (int64_t)1 << 28)
+        sipreg__r_word(run, (dec3 ? SIPREG_TAPE_DEC3 : SIPREG_TAPE_INT) | (uintptr_t)x << 4);
+    else if (x < 0)
+        sipreg__r_word(run, SIPREG_TAPE_NULL);
+    else
+        run->w = sipreg__run_big(run->w, x, dec3);
+}
+#define sipreg__r_open(run) sipreg__r_word(run, SIPREG_TAPE_OBJECT)
+#define sipreg__rm_str(run, k, s) (sipreg__r_key(run, k), sipreg__r_str(run, s))
+#define sipreg__rm_opt(run, k, x) (sipreg__r_key(run, k), sipreg__r_num(run, x, 0))
+#define sipreg__rm_q(run, k, q) (sipreg__r_key(run, k), sipreg__r_num(run, q, 1))
+#else
+struct sipreg__run {
+    struct sipreg__view *v;
+};
+#define sipreg__run_begin(view, run) ((run)->v = (view))
+#define sipreg__run_end(view, run) ((void)(view), (void)(run))
+#define sipreg__r_key(run, k) sipreg__v_key((run)->v, k)
+#define sipreg__r_open(run) sipreg__v_open((run)->v)
+#define sipreg__rm_str(run, k, s) sipreg__m_str((run)->v, k, s)
+#define sipreg__rm_opt(run, k, x) sipreg__m_opt((run)->v, k, x)
+#define sipreg__rm_q(run, k, q) sipreg__m_q((run)->v, k, q)
+#endif
 
 /* Object members: "k" and its value in one call (k a string literal). */
 #define sipreg__m_str(v, k, s) (sipreg__v_key(v, k), sipreg__v_str(v, s))

@@ -86,15 +86,20 @@ static int put_contacts(struct sipreg__view *v, const struct sipreg_msg *m, cons
     sipreg__v_aopen(v);
     while ((r = sipreg_contact_next(&it, &c, &rel)) == 1) {
         if (c.star) continue;
-        sipreg__v_open(v);
-        put_addr(v, &c.na);
-        sipreg__m_opt(v, "expires", c.expires);
-        sipreg__m_q(v, "q", c.q);
-        sipreg__m_str(v, "instance", c.instance);
-        sipreg__m_opt(v, "regId", c.reg_id);
-        sipreg__m_str(v, "pubGruu", c.pub_gruu);
-        sipreg__m_str(v, "tempGruu", c.temp_gruu);
-        sipreg__v_key(v, "params");
+        /* once per binding: its members as one run (view.h, the hot path) */
+        struct sipreg__run run;
+        sipreg__run_begin(v, &run);
+        sipreg__r_open(&run);
+        sipreg__rm_str(&run, "uri", c.na.uri); /* as put_addr */
+        sipreg__rm_str(&run, "display", c.na.display.len ? c.na.display : sipreg__str(NULL, 0));
+        sipreg__rm_opt(&run, "expires", c.expires);
+        sipreg__rm_q(&run, "q", c.q);
+        sipreg__rm_str(&run, "instance", c.instance);
+        sipreg__rm_opt(&run, "regId", c.reg_id);
+        sipreg__rm_str(&run, "pubGruu", c.pub_gruu);
+        sipreg__rm_str(&run, "tempGruu", c.temp_gruu);
+        sipreg__r_key(&run, "params");
+        sipreg__run_end(v, &run);
         if (put_params(v, c.other_params ? c.na.params : sipreg__str(NULL, 0), 1) < 0) {
             *eoff = (size_t)(c.na.params.p - buf);
             return SIPREG_E_HEADER_VALUE;
@@ -246,6 +251,6 @@ int sipreg_parse_json(const char *buf, size_t len, char *out, size_t cap) {
 
 int sipreg_parse_tape(const char *buf, size_t len, uintptr_t *out, size_t cap_bytes) {
     struct sipreg__view v;
-    sipreg__view_init(&v, &sipreg__view_tape, (char *)out, cap_bytes);
+    sipreg__view_init(&v, SIPREG__TAPE_OPS, (char *)out, cap_bytes);
     return put_message(&v, buf, len);
 }

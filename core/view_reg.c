@@ -130,12 +130,12 @@ static int put_info(struct sipreg__view *v, const struct sipreg *r) {
 
 int sipreg_event_tape(const struct sipreg_event *ev, uintptr_t *out, size_t cap_bytes) {
     struct sipreg__view v;
-    sipreg__view_init(&v, &sipreg__view_tape, (char *)out, cap_bytes);
+    sipreg__view_init(&v, SIPREG__TAPE_OPS, (char *)out, cap_bytes);
     return put_event(&v, ev);
 }
 
 int sipreg_info_tape(const struct sipreg *r, uintptr_t *out, size_t cap_bytes) {
     struct sipreg__view v;
-    sipreg__view_init(&v, &sipreg__view_tape, (char *)out, cap_bytes);
+    sipreg__view_init(&v, SIPREG__TAPE_OPS, (char *)out, cap_bytes);
     return put_info(&v, r);
 }

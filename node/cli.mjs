@@ -283,26 +283,33 @@ async function run(cmd, reg, values) {
     say({ event: 'unregistered', all: Boolean(values.all), line }, line);
     return EXIT.OK;
   }
-  await reg.register();
+  // Ctrl-C is ours from before the REGISTER leaves: a signal that arrives while it is answered
+  // (after the 'registered' line, before register() settles) still unregisters, never kills
+  /** @type {() => void} */
+  let stopNow = () => {};
+  const stopping = new Promise((resolve) => (stopNow = () => resolve(undefined)));
+  process.on('SIGINT', stopNow);
+  process.on('SIGTERM', stopNow);
+  try {
+    await reg.register();
+  } catch (e) {
+    process.off('SIGINT', stopNow);
+    process.off('SIGTERM', stopNow);
+    throw e;
+  }
   const unwatch = watchNetwork(reg);
   let code = EXIT.OK;
-  await new Promise((resolve) => {
-    const stop = async () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      unwatch();
-      try {
-        await reg.unregister();
-        say({ event: 'unregistered', all: false, line: 'unregistered' }, 'unregistered');
-      } catch (e) {
-        const v = verdict(e, reg.flow?.lastCause ?? null, values.server ?? reg.flow?.url ?? '');
-        code = fail(v.line, v.code, json);
-      }
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await stopping;
+  process.off('SIGINT', stopNow);
+  process.off('SIGTERM', stopNow);
+  unwatch();
+  try {
+    await reg.unregister();
+    say({ event: 'unregistered', all: false, line: 'unregistered' }, 'unregistered');
+  } catch (e) {
+    const v = verdict(e, reg.flow?.lastCause ?? null, values.server ?? reg.flow?.url ?? '');
+    code = fail(v.line, v.code, json);
+  }
   return code;
 }
 

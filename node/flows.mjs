@@ -115,7 +115,7 @@ export class SipFlow extends EventTarget {
    * @param {(target: Target, kind: 'udp'|'tcp'|'tls') => any | Promise<any>} [how.open] a flow to
    *   one target (default: UdpFlow / StreamFlow with `options`)
    * @param {'udp'|'tcp'|'tls'} [how.kind] the kind expected before the first target is known
-   * @param {object} [how.options] connectTimeout, tls, limits
+   * @param {object} [how.options] connectTimeout, tls, limits, recvBufferSize (UDP)
    * @param {boolean} [how.streams] false: no TCP to these targets (multicast): connect('tcp')
    *   reports the UDP flow up again, and the core sends over UDP after all
    * @param {string} [how.name] what is located (the URI), named while no target is known
@@ -125,7 +125,7 @@ export class SipFlow extends EventTarget {
     this.streams = streams;
     this.name = name;
     this.locate = locate;
-    this.open = open ?? ((target, k) => (k === 'udp' ? new UdpFlow(target) : new StreamFlow(k, target, options)));
+    this.open = open ?? ((target, k) => (k === 'udp' ? new UdpFlow(target, options) : new StreamFlow(k, target, options)));
     this.expected = kind;
   }
 
@@ -312,7 +312,8 @@ export function makeFlow(options) {
   if (preferred !== undefined && !TRANSPORTS.includes(preferred)) {
     throw configError(`transport must be udp, tcp or tls with a sip: server, got "${preferred}"`);
   }
-  const flowOptions = { connectTimeout: options.connectTimeout, tls: options.tls };
+  // recvBufferSize: not an option of createRegistration; a pool's socket asks for a larger one
+  const flowOptions = { connectTimeout: options.connectTimeout, tls: options.tls, recvBufferSize: options.recvBufferSize };
   if (options.discovery === 'multicast' && server === undefined) {
     return new SipFlow({
       kind: 'udp',

@@ -532,9 +532,12 @@ export declare class SipregError extends Error {
 }
 
 export declare class RegistrationPool extends EventTarget {
-  /** server: ws:// or wss://; flows (1) share the registrations; rate (200) commands per second;
+  /** server: ws:// or wss://, or (Node) sip:host[:port][;transport=udp]: the members share UDP
+   *  sockets (no Route is added: the server is the next hop); flows (1): WebSocket connections or
+   *  UDP sockets the registrations share; rate (200) commands per second;
    *  now/wall: the monotonic and Unix clocks in ms (tests). */
   constructor(options: {
+    /** ws://, wss://, or (Node) a sip: URI over UDP. */
     server: string;
     flows?: number;
     rate?: number;

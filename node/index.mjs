@@ -1,14 +1,17 @@
 // sipreg for Node (ESM). Loads the wasm next to this file; uses the global WebSocket when the
 // runtime has one (Node >= 22), else its own client (websocket.mjs, Node 20).
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import * as self from './index.mjs';
 import { WorkerPool } from './worker-pool.mjs';
 
-// Start reading and compiling the wasm first: V8 compiles it on background threads while the
-// glue's modules load (a static import would load them all before any of this runs).
+// The glue (lib/index.mjs: one module, the build's bundle) is asked for first (Node's loader
+// reads it on its threads meanwhile), then the wasm is read and compiled: V8 compiles it on
+// background threads while the glue loads. A static import would load it before any of this runs.
+const loading = import('./lib/index.mjs');
 const compiling = WebAssembly.compile(readFileSync(new URL('./sipreg.wasm', import.meta.url)));
 compiling.catch(() => {}); // awaited below; do not report it as unhandled meanwhile
-const lib = await import('./lib/index.mjs');
+const lib = await loading;
 
 /** The WebSocket client used on Node 20 (subclass it to pass TLS options such as `ca`). */
 export const loadWebSocket = async () => (await import('./websocket.mjs')).NodeWebSocket;
@@ -20,7 +23,7 @@ const WebSocketImpl = globalThis.WebSocket ?? { load: loadWebSocket, ping: true 
 /** @type {typeof import('./flows.mjs') | null} */
 let flows = null;
 const makeFlow = (options) => flows?.makeFlow(options);
-const api = lib.bind(await lib.loadCore(await compiling), { WebSocket: WebSocketImpl, makeFlow });
+const api = lib.bind(await lib.loadCore(await compiling), { WebSocket: WebSocketImpl, makeFlow, poolFlow });
 
 export const { parse, uriEqual, version, core } = api;
 
@@ -28,17 +31,130 @@ export const { parse, uriEqual, version, core } = api;
  * exports. The CommonJS entry (index.cjs) has the same, to wait for before its synchronous ones. */
 export const ready = Promise.resolve().then(() => self);
 
-/** Many registrations over shared WebSocket flows (pool.mjs); SIP over UDP/TCP/TLS is per registration. */
+/**
+ * The receive buffer a pool's UDP socket asks for (the system caps it at net.core.rmem_max): its
+ * members' responses arrive thousands a second, and Linux's default 208 KiB holds ~90 datagrams,
+ * ~20 ms of them at 4,000/s (a process descheduled that long drops the rest: retransmissions).
+ */
+const POOL_RECV_BUFFER = 4 << 20;
+
+/**
+ * A pool's flow to a sip: server: flows.mjs's SipFlow (UDP), made when the pool first connects
+ * (importing sipreg does not load flows.mjs). Interface: bindings/js/websocket-flow.mjs.
+ */
+class PoolSipFlow extends EventTarget {
+  canPing = false;
+  /** @type {((text: string) => void) | null} */
+  ontext = null;
+  onpong = null;
+  /** @type {any} the SipFlow, once made */
+  #flow = null;
+  #loading = false;
+  #cause = null;
+
+  /** @param {string} server @param {{connectTimeout?: number}} options */
+  constructor(server, options) {
+    super();
+    this.server = server;
+    this.options = options;
+  }
+  get up() {
+    return this.#flow?.up ?? false;
+  }
+  get local() {
+    return this.#flow?.local ?? null;
+  }
+  get kind() {
+    return this.#flow?.kind ?? 'udp';
+  }
+  get target() {
+    return this.#flow?.target ?? null;
+  }
+  get url() {
+    return this.#flow?.url ?? this.server;
+  }
+  get lastCause() {
+    return this.#flow?.lastCause ?? this.#cause;
+  }
+  /** @param {'tcp'} [kind] */
+  connect(kind) {
+    if (this.#flow) return this.#flow.connect(kind);
+    if (this.#loading) return;
+    this.#loading = true;
+    import('./flows.mjs').then(
+      (m) => {
+        this.#loading = false;
+        flows ??= m;
+        let flow;
+        try {
+          flow = flows.makeFlow({ server: this.server, connectTimeout: this.options.connectTimeout, recvBufferSize: POOL_RECV_BUFFER });
+        } catch (e) {
+          this.#down({ code: e.code ?? 'SIPREG_E_CONFIG', message: e.message });
+          return;
+        }
+        this.#flow = flow;
+        flow.ontext = (text) => this.ontext?.(text);
+        for (const type of ['up', 'down', 'error'])
+          flow.addEventListener(type, (e) => this.dispatchEvent(new CustomEvent(type, { detail: e.detail })));
+        flow.connect(kind);
+      },
+      (e) => {
+        this.#loading = false;
+        this.#down({ code: 'EIO', message: String(e?.message ?? e) });
+      },
+    );
+  }
+  /** @param {{code: string, message: string}} cause the flow could not be made */
+  #down(cause) {
+    this.#cause = cause;
+    this.dispatchEvent(new CustomEvent('down', { detail: { code: 0, reason: cause.message, wasUp: false, requested: false, cause } }));
+  }
+  /** @param {string} text @returns {boolean} */
+  send(text) {
+    return this.#flow?.send(text) ?? false;
+  }
+  /** @param {string} [why] */
+  fail(why) {
+    this.#flow?.fail(why);
+  }
+  close() {
+    this.#flow?.close();
+  }
+}
+
+/**
+ * The pool's own flows: UDP to a sip: server (the pool's server is the next hop, as a WebSocket
+ * edge is: no Route is added); undefined for ws:// and wss:// (the WebSocket flow).
+ * @param {string} server @param {{connectTimeout?: number}} options @returns {PoolSipFlow | undefined}
+ */
+function poolFlow(server, options) {
+  return /^\s*<?\s*sip:/i.test(server) ? new PoolSipFlow(server, options) : undefined;
+}
+
+/** Many registrations over shared flows (pool.mjs): WebSocket connections, or UDP sockets to a sip: server. */
 export class RegistrationPool extends api.RegistrationPool {
-  /** @param {object} options server (ws:// or wss://), flows, rate, ... */
+  /** @param {object} options server (ws://, wss:// or sip: with UDP), flows, rate, ... */
   constructor(options) {
     const server = options?.server;
-    if (typeof server === 'string' && /^sips?:/i.test(server)) {
-      throw lib.configError(
-        'server',
-        server,
-        `RegistrationPool takes a ws:// or wss:// server, got "${server}" (use createRegistration for sip: and sips: servers)`,
-      );
+    if (typeof server === 'string' && /^\s*<?\s*sips?:/i.test(server)) {
+      // sip:[user@]host[:port][;params]: the host a name, an IPv4 or a bracketed IPv6 literal
+      const m = /^\s*<?\s*sip:(?:[^@;?>]*@)?(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::(\d{1,5}))?([;?][^>]*)?>?\s*$/i.exec(server);
+      const transport = /;\s*transport\s*=\s*([^;?>\s]*)/i.exec(m?.[3] ?? '')?.[1];
+      const why = /^\s*<?\s*sips:/i.test(server)
+        ? 'sips: is TLS: per registration (createRegistration), or a wss:// server'
+        : !m
+          ? 'no host[:port] in it'
+          : m[2] && (Number(m[2]) < 1 || Number(m[2]) > 65535)
+            ? `port ${m[2]} out of 1-65535`
+            : transport !== undefined && !/^udp$/i.test(transport)
+              ? `transport=${transport}: TCP and TLS are per registration (createRegistration), or a ws:// or wss:// server`
+              : null;
+      if (why)
+        throw lib.configError(
+          'server',
+          server,
+          `RegistrationPool shares UDP sockets with a sip:host[:port][;transport=udp] server, got "${server}" (${why})`,
+        );
     }
     // workers: n: the registrations in n worker threads, one wasm instance each (worker-pool.mjs)
     if (options?.workers !== undefined) return new WorkerPool(options, lib);
@@ -46,7 +162,38 @@ export class RegistrationPool extends api.RegistrationPool {
   }
 }
 export const { Registration, RegistrationError, SipregError, WebSocketFlow, OPTIONS, POOL_OPTIONS } = lib;
-export { watchNetwork } from './network.mjs';
+
+// Noticing that this host's network changed (an address came or went: a new Wi-Fi, a VPN, a DHCP
+// renewal, a cable) and telling a registration (or a pool), so that it re-registers at once on a
+// fresh flow instead of waiting out its back-off. Here, not in a module of its own: each module
+// costs the package's cold start (issue 15).
+/**
+ * Poll the local addresses every `intervalMs` (default 5000 ms: a change is acted on within about
+ * 5 s; one poll costs well under a millisecond) and call `target.wake({ network: true })` when the
+ * set of non-internal addresses changes. The timer is unref()'d: it never keeps the process alive.
+ * @param {{ wake(options: {network: boolean}): void }} target a Registration or RegistrationPool
+ * @param {{ intervalMs?: number, interfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]> }} [options]
+ *   interfaces: where addresses are read (default os.networkInterfaces; tests pass their own)
+ * @returns {() => void} stops watching
+ */
+export function watchNetwork(target, { intervalMs = 5000, interfaces = os.networkInterfaces } = {}) {
+  const addresses = () =>
+    Object.values(interfaces())
+      .flat()
+      .filter((a) => a && !a.internal)
+      .map((a) => a.address)
+      .sort()
+      .join(' ');
+  let last = addresses();
+  const timer = setInterval(() => {
+    const now = addresses();
+    if (now === last) return;
+    last = now;
+    target.wake({ network: true });
+  }, intervalMs);
+  timer.unref?.();
+  return () => clearInterval(timer);
+}
 
 /**
  * RFC 3263 server location: the ordered targets ({transport, host, port, address, source}) for a

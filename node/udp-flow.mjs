@@ -7,6 +7,7 @@
 // ENETUNREACH, ...), 'closed' (we closed it), 'failed' (the registration dropped it: `why`).
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { isAscii } from 'node:buffer';
 import { SocketFlow } from './socket-flow.mjs';
 
 /** The largest datagram taken as one SIP message (the bound of UDP's length field). */
@@ -15,15 +16,20 @@ export const UDP_MAX = 65_535;
 /** A UDP "flow" to one target: up while its socket is open. */
 export class UdpFlow extends SocketFlow {
   kind = 'udp';
+  /** @type {((e: Error | null) => void) | null} the current socket's send callback */
+  sent = null;
 
   /**
    * @param {{host: string, port: number, address?: string}} target where datagrams go
    *   (`address`: the resolved IP; else `host` must be an IP literal)
-   * @param {{ bind?: string }} [options] bind: the local address to send from (default: any)
+   * @param {{ bind?: string, recvBufferSize?: number }} [options] bind: the local address to send
+   *   from (default: any); recvBufferSize: the socket's receive buffer in bytes (SO_RCVBUF; the
+   *   system caps it at net.core.rmem_max): a pool's socket takes thousands of responses a second
    */
   constructor(target, options = {}) {
     super(target);
     this.bind = options.bind;
+    this.recvBufferSize = options.recvBufferSize;
   }
 
   /** Open the socket unless it is open or opening. */
@@ -38,19 +44,25 @@ export class UdpFlow extends SocketFlow {
       queueMicrotask(() => this.down({ code: 'EINVAL', message }));
       return;
     }
-    const sock = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+    const sock = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', recvBufferSize: this.recvBufferSize });
     this.sock = sock;
-    sock.on('error', (e) => {
-      if (sock !== this.sock) return;
-      // on a connected socket an ICMP error comes back as the socket's error (ECONNREFUSED)
+    // a failed send, or the socket's error (on a connected socket an ICMP error comes back as
+    // one: ECONNREFUSED): the flow is down
+    /** @param {(Error & {code?: string}) | null} e */
+    const fail = (e) => {
+      if (!e || sock !== this.sock) return;
       this.down({ code: e.code ?? 'EIO', message: e.message });
       this.release(sock);
-    });
+    };
+    this.sent = fail;
+    sock.on('error', fail);
     sock.on('message', (data) => {
       if (sock !== this.sock) return;
       this.heard = true;
       if (data.length > UDP_MAX) {
         this.dispatchEvent(new CustomEvent('error', { detail: { reason: `datagram of ${data.length} bytes dropped (over ${UDP_MAX})` } }));
+      } else if (isAscii(data)) {
+        this.ontext?.(data.toString('latin1')); // ASCII (nearly every SIP message): no UTF-8 decoder needed
       } else this.deliver(data);
     });
     const go = () => {
@@ -65,14 +77,13 @@ export class UdpFlow extends SocketFlow {
     else go();
   }
 
-  /** @param {dgram.Socket} sock @param {string} text */
+  /**
+   * One send callback per socket, not a closure per datagram (a pool sends thousands a second); a
+   * failed send takes the flow down (Node reports a send error only to a callback).
+   * @param {dgram.Socket} sock @param {string} text
+   */
   write(sock, text) {
-    sock.send(text, (e) => {
-      if (e && sock === this.sock) {
-        this.down({ code: e.code ?? 'EIO', message: e.message });
-        this.release(sock);
-      }
-    });
+    sock.send(text, this.sent);
   }
 
   /** @param {dgram.Socket} sock */

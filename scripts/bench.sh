@@ -2,12 +2,12 @@
 # bench.sh — sipreg side by side with JsSIP, SIP.js, the npm `sip` package and libosip2
 # (tests/bench/README.md). Builds what the benchmarks need, runs them all in one go and writes
 # tests/bench/results/ (one JSON per benchmark, bench-results.json, summary.md). Not part of
-# scripts/test.sh. Loopback only: the scale benchmark starts its own Kamailio and stops it by PID.
+# scripts/test.sh. Loopback only: the scale and race benchmarks start their own Kamailio (and SIPp) and stop them by PID.
 #
 #   scripts/bench.sh                    # everything (about 1 minute, plus the builds on a fresh tree)
 #   scripts/bench.sh --quick            # smoke run of the harness (about 30 s),
 #                                       # results in build-bench/results-quick/
-#   scripts/bench.sh --only parse,size  # a subset: parse compose callgrind size startup scale
+#   scripts/bench.sh --only parse,size  # a subset: parse compose callgrind size startup scale race
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs

@@ -9,10 +9,12 @@
 /* One member `name: value` of a frozen object. */
 #define MEMBER(id, value, name) fprintf(out, "  \"%s\": %d,\n", name, (int)(value));
 
-/* `export const NAME = Object.freeze({ ... });` with a JSDoc line. */
+/* `export const NAME = Object.freeze({ ... });` with a JSDoc line; marked pure, so that a bundle
+ * leaves out the families the glue does not read. */
 #define FAMILY(NAME, LIST, doc)                                                                    \
     do {                                                                                           \
-        fprintf(out, "\n/** %s */\nexport const %s = Object.freeze({\n", doc, NAME);               \
+        fprintf(out, "\n/** %s */\nexport const %s = /* @__PURE__ */ Object.freeze({\n", doc,      \
+                NAME);                                                                             \
         LIST(MEMBER)                                                                               \
         fputs("});\n", out);                                                                       \
     } while (0)
@@ -36,10 +38,15 @@ int main(int argc, char **argv) {
     FAMILY("TAPE", SIPREG_TAPE_LIST,
            "View tape opcodes (enum sipreg_tape_op): the low 4 bits of a tape word.");
     fputs("\n/** Error codes by symbolic name (enum sipreg_error). */\n"
-          "export const ERRORS = Object.freeze({\n",
+          "export const ERRORS = /* @__PURE__ */ Object.freeze({\n",
           out);
     SIPREG_ERROR_LIST(ERROR_MEMBER)
     fputs("});\n", out);
+    /* the one code the glue reads: on its own, so that a bundle leaves ERRORS out */
+    fprintf(out,
+            "\n/** The shim's \"output buffer too small\" code (SIPREG_E_BUFFER). */\n"
+            "export const E_BUFFER = %d;\n",
+            SIPREG_E_BUFFER);
     FAMILY(
         "EVENT_TYPES", SIPREG_EVENT_LIST,
         "Event types by view name (enum sipreg_event_type); drainEvents' bit of type t is 2 ** t.");

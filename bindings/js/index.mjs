@@ -28,14 +28,15 @@ export {
 /**
  * The API of one loaded core.
  * @param {Core} core
- * @param {{ WebSocket: typeof WebSocket }} env
+ * @param {{ WebSocket: typeof WebSocket, makeFlow?: Function, poolFlow?: Function }} env makeFlow,
+ *   poolFlow: the host's own flows for a registration, for a pool's members (Node: sip: servers)
  */
 export function bind(core, env) {
   /** A pool bound to this core: `new Pool({ server, flows, rate })`. */
   class Pool extends RegistrationPool {
     /** @param {object} options server, flows, rate (see pool.mjs) */
     constructor(options) {
-      super(core, { WebSocket: env.WebSocket, ...options });
+      super(core, { WebSocket: env.WebSocket, ...options }, env.poolFlow);
     }
   }
   return {

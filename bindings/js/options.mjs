@@ -304,8 +304,13 @@ export const OPTIONS = {
 
 /** RegistrationPool constructor options. @type {Record<string, Option>} */
 export const POOL_OPTIONS = {
-  server: { type: 'url', schemes: ['ws', 'wss'], required: true, doc: "ws:// or wss:// URL the pool's flows go to" },
-  flows: { type: 'integer', min: 1, max: 1024, default: 1, doc: 'WebSocket flows the registrations share' },
+  server: {
+    type: 'url',
+    schemes: ['ws', 'wss', 'sip'],
+    required: true,
+    doc: "ws:// or wss:// URL the pool's flows go to; Node: also a sip: URI (UDP)",
+  },
+  flows: { type: 'integer', min: 1, max: 1024, default: 1, doc: 'WebSocket connections (or UDP sockets) the registrations share' },
   rate: { type: 'number', min: 0.001, max: 1e9, default: 200, doc: 'commands started per second in bursts' },
   maxRegistrations: { type: 'integer', min: 1, max: 10_000_000, default: 100_000, doc: 'most registrations add() takes' },
   connectTimeout: OPTIONS.connectTimeout,

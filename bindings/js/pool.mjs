@@ -1,4 +1,5 @@
-// pool.mjs — thousands of registrations over a few shared WebSocket flows, one timer, messages
+// pool.mjs — thousands of registrations over a few shared flows (WebSocket connections, or the
+// host's own flows: Node's UDP sockets), one timer, messages
 // routed by the core's keys (responses by Call-ID, requests by the contact their Request-URI
 // names), and paced bursts (first registration, re-registration after a reconnect).
 import { Registration } from './registration.mjs';
@@ -8,6 +9,9 @@ import { OPTIONS, POOL_OPTIONS, checkOptions, configError } from './options.mjs'
 
 /** What add() takes: the createRegistration options a registration on a shared flow reads. */
 const ADD_OPTIONS = Object.fromEntries(Object.entries(OPTIONS).filter(([name, o]) => !o.host && !POOL_OPTIONS[name]));
+
+/** Most commands a pacer burst starts (two bursts' credit stays under ~90 responses at once). */
+const BURST_MAX = 40;
 
 /**
  * A binary min-heap of (deadline, registration) with lazy deletion, in two parallel arrays (the
@@ -74,6 +78,7 @@ export class RegistrationPool extends EventTarget {
   #core;
   #hosts;
   #byKey = new Map();
+  /** @type {Map<object, {keys: string[], owned: boolean}>} each member's routing keys; owned: it holds them all */
   #keys = new Map();
   #deadlines = new Map();
   #heap = new DeadlineHeap();
@@ -82,6 +87,12 @@ export class RegistrationPool extends EventTarget {
   #queue = [];
   #head = 0;
   #pacing = null;
+  /** the pacer's credit (commands it may start) and when it was last topped up (ms) */
+  #credit = 0;
+  #paced = 0;
+  /** a batch of seeds for add() and the next one's offset */
+  #seeds = new Uint8Array(0);
+  #seedAt = 0;
   #now;
   #wall;
 
@@ -92,18 +103,21 @@ export class RegistrationPool extends EventTarget {
    *           wall?: () => number }} options (options.mjs POOL_OPTIONS)
    *   rate: commands started per second in bursts (default 200); maxRegistrations (default
    *   100,000); connectTimeout: ms a flow's connection attempt may take (default 10000)
+   * @param {(server: string, options: {connectTimeout?: number}) => any} [makeFlow] the host's
+   *   own flows (Node: sip: servers); undefined for what it leaves to the WebSocket flow
    */
-  constructor(core, options) {
+  constructor(core, options, makeFlow) {
     super();
-    checkOptions(options, POOL_OPTIONS, { what: 'RegistrationPool options' });
+    checkOptions(options, POOL_OPTIONS, { what: 'RegistrationPool options', hosts: makeFlow ? ['node'] : [] });
     this.#core = core;
     this.#now = options.now ?? (() => performance.now());
     this.#wall = options.wall ?? (() => Date.now());
     this.rate = options.rate ?? 200;
     /** Most registrations this pool takes (memory is bounded: about 4 KiB of wasm each). */
     this.maxRegistrations = options.maxRegistrations ?? 100_000;
+    const { server, connectTimeout } = options;
     this.#hosts = Array.from({ length: options.flows ?? 1 }, (_, i) =>
-      this.#host(i, new WebSocketFlow(options.server, { WebSocket: options.WebSocket, connectTimeout: options.connectTimeout })),
+      this.#host(i, makeFlow?.(server, { connectTimeout }) ?? new WebSocketFlow(server, { WebSocket: options.WebSocket, connectTimeout })),
     );
     /** @type {Registration[]} */
     this.registrations = [];
@@ -113,7 +127,7 @@ export class RegistrationPool extends EventTarget {
    * The host of the registrations on one flow: messages routed by the core's keys (what has none,
    * a keep-alive's pong, is the keeper's; a request for no member is answered by the keeper's
    * core), re-registrations after a reconnect paced (no storm).
-   * @param {number} index @param {WebSocketFlow} flow @returns {FlowHost}
+   * @param {number} index @param {any} flow a WebSocketFlow or the host's own @returns {FlowHost}
    */
   #host(index, flow) {
     const host = new FlowHost(flow, {
@@ -158,7 +172,7 @@ export class RegistrationPool extends EventTarget {
       if (POOL_OPTIONS[name])
         throw configError(name, options[name], `${name} is the pool's option (new RegistrationPool({ ${name} })), not add()'s`);
       if (OPTIONS[name]?.host)
-        throw configError(name, options[name], `${name} is not read by pool.add() (the pool's registrations share its WebSocket flows)`);
+        throw configError(name, options[name], `${name} is not read by pool.add() (the pool's registrations share its flows)`);
     }
     checkOptions(options, ADD_OPTIONS, { what: 'pool.add options' });
     if (this.registrations.length >= this.maxRegistrations) {
@@ -168,25 +182,46 @@ export class RegistrationPool extends EventTarget {
     // one keep-alive per flow (RFC 5626 §4.4.1 pings are per flow, not per registration): the
     // flow's first registration keeps it; its "flowfailed" drops the flow for every member
     const keeper = host.members.size === 0;
-    const reg = new Registration(this.#core, keeper ? withProbe(options, host.flow) : { ...options, keepalive: 'never' }, host);
+    // the seed from a pool-wide batch of the CSPRNG's bytes (one call per 256 members, not one each)
+    const own = { ...options, seed: options?.seed ?? this.#seed() };
+    if (!keeper) own.keepalive = 'never';
+    const reg = new Registration(this.#core, keeper ? withProbe(own, host.flow) : own, host);
     host.add(reg);
     this.#route(reg);
     this.registrations.push(reg);
     return reg;
   }
 
+  /** @returns {Uint8Array} 32 bytes of the platform's CSPRNG, from a batch */
+  #seed() {
+    if (this.#seedAt >= this.#seeds.length) {
+      this.#seeds = globalThis.crypto.getRandomValues(new Uint8Array(32 * 256));
+      this.#seedAt = 0;
+    }
+    return this.#seeds.subarray(this.#seedAt, (this.#seedAt += 32));
+  }
+
   /** @param {Registration} reg (re)map its routing keys: its Call-ID, contacts, GRUUs and AOR */
   #route(reg) {
+    const keys = reg.requestKeys;
+    // a grant nearly always leaves the keys as they were: nothing to remap when the member holds
+    // all of its keys (a key another member held first is claimed again on the next remap)
+    const old = this.#keys.get(reg);
+    if (old?.owned && old.keys.length === keys.length + 1 && keys.every((k, i) => k === old.keys[i + 1])) return;
     this.#unroute(reg);
-    const keys = [`c:${reg.callId}`, ...reg.requestKeys];
+    keys.unshift(`c:${reg.callId}`);
     // an AOR shared by several members routes to the first; contacts are each member's own
-    for (const k of keys) if (!this.#byKey.has(k)) this.#byKey.set(k, reg);
-    this.#keys.set(reg, keys);
+    let owned = true;
+    for (const k of keys) {
+      if (!this.#byKey.has(k)) this.#byKey.set(k, reg);
+      else owned &&= this.#byKey.get(k) === reg;
+    }
+    this.#keys.set(reg, { keys, owned });
   }
 
   /** @param {Registration} reg drop its routing keys */
   #unroute(reg) {
-    for (const k of this.#keys.get(reg) ?? []) if (this.#byKey.get(k) === reg) this.#byKey.delete(k);
+    for (const k of this.#keys.get(reg)?.keys ?? []) if (this.#byKey.get(k) === reg) this.#byKey.delete(k);
     this.#keys.delete(reg);
   }
 
@@ -228,26 +263,54 @@ export class RegistrationPool extends EventTarget {
     );
   }
 
-  /** Pace commands: at most `rate` per second, in small bursts every 50 ms. */
+  /**
+   * Pace commands: `rate` per second, in bursts every 50 ms, or more often when a burst would
+   * start more than BURST_MAX commands (their responses must fit a UDP socket's receive buffer:
+   * ~90 datagrams with Linux's default 208 KiB), but not more often than every 10 ms (each wake-up
+   * costs; bursts are cheaper per command). The burst is what the time that passed allows: a late
+   * timer or a burst's own work does not lower the rate; the credit is at most two bursts, so a
+   * stalled loop does not make a herd.
+   */
   #enqueue(job) {
     this.#queue.push(job);
     if (this.#pacing) return;
-    const tick = () => {
-      const n = Math.max(1, Math.round(this.rate / 20));
-      // a head index, not shift(): shifting a 10,000-job queue moves it every time
-      const q = this.#queue;
-      for (let i = 0; i < n && this.#head < q.length; i++) {
-        const job = q[this.#head];
-        q[this.#head++] = undefined;
-        job();
-      }
-      if (this.#head >= this.#queue.length) {
-        this.#queue = [];
-        this.#head = 0;
-      }
-      this.#pacing = this.#head < this.#queue.length ? setTimeout(tick, 50) : null;
-    };
-    this.#pacing = setTimeout(tick, 0);
+    this.#credit = this.#burst();
+    this.#paced = performance.now();
+    this.#pacing = setTimeout(() => this.#tick(), 0);
+  }
+
+  /** @returns {number} ms between bursts: 50, shorter (to 10) when a burst would exceed BURST_MAX */
+  #interval() {
+    return Math.min(50, Math.max(10, (BURST_MAX * 1000) / this.rate));
+  }
+
+  /** @returns {number} commands per burst, at least one */
+  #burst() {
+    return Math.max(1, (this.rate * this.#interval()) / 1000);
+  }
+
+  /** One burst of the pacer; the next when the credit allows one more command. */
+  #tick() {
+    const now = performance.now();
+    this.#credit = Math.min(this.#credit + ((now - this.#paced) * this.rate) / 1000, 2 * this.#burst());
+    this.#paced = now;
+    const n = Math.floor(this.#credit);
+    this.#credit -= n;
+    // a head index, not shift(): shifting a 10,000-job queue moves it every time
+    const q = this.#queue;
+    for (let i = 0; i < n && this.#head < q.length; i++) {
+      const job = q[this.#head];
+      q[this.#head++] = undefined;
+      job();
+    }
+    if (this.#head >= this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+      this.#pacing = null;
+      return;
+    }
+    const wait = this.#credit >= 1 ? 0 : ((1 - this.#credit) * 1000) / this.rate;
+    this.#pacing = setTimeout(() => this.#tick(), Math.max(this.#interval(), Math.ceil(wait)));
   }
 
   /** One timer for all: keep the earliest deadline armed. */

@@ -1,8 +1,9 @@
 // run.mjs — runs every benchmark (tests/bench/README.md), writes tests/bench/results/*.json,
 // bench-results.json and summary.md, and prints the summary. scripts/bench.sh builds what this
 // needs first (native benchmark, wasm + node package, the composed REGISTER sample).
-//   node tests/bench/run.mjs [--quick] [--only parse,compose,callgrind,size,startup,scale]
+//   node tests/bench/run.mjs [--quick] [--only parse,compose,callgrind,size,startup,scale,race]
 //                            [--out DIR] [--scale-big 10000] [--scale-rounds 2] [--rate 5000]
+//                            [--race-n 5000] [--race-rates 500,1000,2000] [--race-rounds 2]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, basename } from 'node:path';
@@ -12,7 +13,7 @@ import { renderSummary } from './summary.mjs';
 
 const o = cliOptions({
   quick: 'false',
-  only: 'parse,compose,callgrind,size,startup,scale',
+  only: 'parse,compose,callgrind,size,startup,scale,race',
   out: RESULTS_DIR,
   scaleBig: 10000,
   scaleWorkers: '0,1,2',
@@ -20,6 +21,9 @@ const o = cliOptions({
   scaleRounds: 2,
   rate: 5000,
   flows: 4,
+  raceN: 5000,
+  raceRates: '500,1000,2000',
+  raceRounds: 2,
 });
 const quick = o.quick === 'true';
 const only = new Set(o.only.split(','));
@@ -130,6 +134,14 @@ await step('scale', async () => {
   save('scale', node('scale.mjs', args));
 });
 
+// SIPp and sipreg's UDP pool, the same REGISTER-through-401 work at the same offered rates
+await step('race', async () => {
+  const args = quick
+    ? ['--rates', '1000', '--n', '500', '--rounds', '1']
+    : ['--rates', String(o.raceRates), '--n', String(o.raceN), '--rounds', String(o.raceRounds)];
+  save('race', node('sipp-race.mjs', args));
+});
+
 // ---- machine and merged results ----
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const machine =
@@ -158,6 +170,7 @@ const composeNative = load('compose-native'),
 const size = load('size'),
   startup = load('startup'),
   scale = load('scale'),
+  race = load('race'),
   callgrind = load('callgrind');
 
 const parseNs = {};
@@ -191,12 +204,13 @@ const merged = {
   compose_ns: composeNs,
   size_gzip_bytes: size ? Object.fromEntries(Object.entries(size.results).map(([k, v]) => [k, v.total.gzip])) : {},
   scale: scale?.results ?? {},
+  race: race?.results ?? {},
   startup_ms: startup ? Object.fromEntries(Object.entries(startup.results).map(([k, v]) => [k, v.totalMs.median])) : {},
   callgrind_ir: callgrind ? { parse: callgrind.parse, compose: callgrind.compose } : {},
   // steps not run this time keep their last duration
   step_seconds: { ...(load('bench-results')?.step_seconds ?? {}), ...timings },
 };
 writeFileSync(join(o.out, 'bench-results.json'), `${JSON.stringify(merged, null, 1)}\n`);
-const md = renderSummary({ merged, parseNative, parseJs, composeNative, composeJs, size, startup, scale, callgrind });
+const md = renderSummary({ merged, parseNative, parseJs, composeNative, composeJs, size, startup, scale, callgrind, race });
 writeFileSync(join(o.out, 'summary.md'), md);
 process.stdout.write(md);

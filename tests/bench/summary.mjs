@@ -25,7 +25,7 @@ function table(head, rows) {
   return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-export function renderSummary({ merged, parseNative, parseJs, composeNative, composeJs, size, startup, scale, callgrind }) {
+export function renderSummary({ merged, parseNative, parseJs, composeNative, composeJs, size, startup, scale, callgrind, race }) {
   const P = merged.parse_ns ?? {};
   const C = merged.compose_ns ?? {};
   const out = [];
@@ -178,6 +178,16 @@ export function renderSummary({ merged, parseNative, parseJs, composeNative, com
       heap + ext <= 4 * KIB,
     );
   }
+  for (const [rate, r] of Object.entries(race?.results ?? {})) {
+    const us = r.sipreg.cpuUsPerReg?.median,
+      them = r.sipp.cpuUsPerReg?.median;
+    if (us === undefined || them === undefined) continue;
+    add(
+      `race: sipreg client CPU per registration ≤ SIPp's (UDP, ${rate} reg/s offered)`,
+      `${us} µs vs ${them} µs (${(us / them).toFixed(2)}×; register window only: ${r.sipreg.windowCpuUsPerReg?.median} µs)`,
+      us <= them,
+    );
+  }
   out.push('## Targets (issue 6)', '', table(['target', 'measured', ''], t), '');
 
   // ---- parse detail ----
@@ -328,6 +338,16 @@ export function renderSummary({ merged, parseNative, parseJs, composeNative, com
       ),
       '',
     );
+    const ph = startup.phases;
+    if (ph) {
+      out.push(
+        `Where sipreg's cold start goes (the same pieces in a process of their own, medians): glue import (Node's loader, V8 parsing ` +
+          `lib/index.mjs, its top level) ${ms(ph.glueMs.median)}, wasm read + compiled + instantiated ${ms(ph.wasmMs.median)}, ` +
+          `first parse in wasm (V8 compiles each function on its first call) ${ms(ph.firstParseWasmMs.median)} and in JS ` +
+          `(objects from the tape) ${ms(ph.firstParseJsMs.median)}; sum ${ms(ph.totalMs.median)}.`,
+        '',
+      );
+    }
   }
 
   // ---- scale ----
@@ -373,6 +393,7 @@ export function renderSummary({ merged, parseNative, parseJs, composeNative, com
       '',
     );
   }
+  if (race) out.push(...renderRace(race));
   if (merged.step_seconds) {
     out.push(
       `Step times (s): ${Object.entries(merged.step_seconds)
@@ -382,4 +403,53 @@ export function renderSummary({ merged, parseNative, parseJs, composeNative, com
     );
   }
   return out.join('\n');
+}
+
+/** The race section: SIPp and sipreg's UDP pool per offered rate. @param {any} race sipp-race.mjs output */
+function renderRace(race) {
+  const us = (s) => (s ? `${s.median} µs (${s.min}–${s.max})` : '—');
+  const rows = [];
+  for (const [rate, r] of Object.entries(race.results)) {
+    for (const lib of ['sipp', 'sipreg']) {
+      const v = r[lib];
+      rows.push([
+        `${rate}/s`,
+        lib,
+        v.achievedPerS ? `${v.achievedPerS.median} (${v.achievedPerS.min}–${v.achievedPerS.max})` : '—',
+        us(v.cpuUsPerReg),
+        lib === 'sipreg' ? us(v.windowCpuUsPerReg) : '—',
+        us(v.kamCpuUsPerReg),
+        String(v.failures),
+        lib === 'sipp' ? String(v.retrans) : '—',
+        `${v.registrarDrops ?? '—'} / ${v.clientDrops ?? '—'}`,
+        `${v.held.join(', ')}${v.heldHow ? ` (${v.heldHow})` : ''}`,
+      ]);
+    }
+  }
+  return [
+    '## Race: SIPp against sipreg over UDP, the same Kamailio, the same offered rate',
+    '',
+    `${race.tool}. ${race.n} AORs a run, each REGISTER → 401 → REGISTER with digest → 200, on loopback; ${race.rounds} round(s), ` +
+      'the pair interleaved. SIPp: tests/sipp/register-digest.xml (-r rate, one UDP socket). sipreg: one RegistrationPool over one ' +
+      'UDP socket paced at the rate (tests/bench/js/sipp-race-child.mjs). Client CPU: utime + stime of the whole client process ' +
+      '(sipreg: Node start, wasm compile and add() included); window: sipreg from registerAll() to the last result. ' +
+      `Load average ${race.load.start.join(' ')} at the start, ${race.load.end.join(' ')} at the end.`,
+    '',
+    table(
+      [
+        'offered',
+        'client',
+        'reg/s achieved',
+        'client CPU/reg',
+        'window CPU/reg',
+        'registrar CPU/reg',
+        'failures',
+        'retrans',
+        'UDP drops registrar / client',
+        'AORs the registrar holds after',
+      ],
+      rows,
+    ),
+    '',
+  ];
 }

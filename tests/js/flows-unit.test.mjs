@@ -194,12 +194,17 @@ test('SipFlow: a locate failure is a down with its code; the next connect locate
   assert.equal(flow.url, 'sip:nowhere.test', 'errors name what was located while no target is known');
 });
 
-test('RegistrationPool keeps to WebSocket: a sip: server is a clear configuration error', async () => {
+test('RegistrationPool takes sip: over UDP only: TCP, TLS and sips: are a clear configuration error', async () => {
   const { RegistrationPool } = await import(`${ROOT}node/index.mjs`);
   assert.throws(
     () => new RegistrationPool({ server: 'sip:127.0.0.1;transport=tcp' }),
-    (e) => e.code === 'SIPREG_E_CONFIG' && /ws:\/\/ or wss:\/\/ server, got "sip:127\.0\.0\.1;transport=tcp"/.test(e.message),
+    (e) => e.code === 'SIPREG_E_CONFIG' && /UDP sockets .*, got "sip:127\.0\.0\.1;transport=tcp" \(transport=tcp: /.test(e.message),
   );
+  assert.throws(
+    () => new RegistrationPool({ server: 'sips:127.0.0.1' }),
+    (e) => e.code === 'SIPREG_E_CONFIG' && /\(sips: is TLS/.test(e.message),
+  );
+  new RegistrationPool({ server: 'sip:127.0.0.1;transport=udp' }).close();
   const pool = new RegistrationPool({ server: 'ws://127.0.0.1:1' });
   pool.close();
 });

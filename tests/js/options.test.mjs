@@ -209,7 +209,11 @@ test("pool.add: the same checks; the pool's own and Node-only options are named;
     [{ server: 'ws://r.invalid', WebSocket: FakeSocket, flows: 0 }, 'flows', /^flows must be an integer from 1 to 1024, got 0$/],
     [{ server: 'ws://r.invalid', WebSocket: FakeSocket, rate: '10' }, 'rate', /^rate must be a number/],
     [{ server: 'ws://r.invalid', WebSocket: FakeSocket, flow: 2 }, 'flow', /^unknown option 'flow' \(did you mean 'flows'\?\)$/],
-    [{ server: 'sip:127.0.0.1;transport=tcp' }, 'server', /RegistrationPool takes a ws:\/\/ or wss:\/\/ server/],
+    [
+      { server: 'sip:127.0.0.1;transport=tcp' },
+      'server',
+      /RegistrationPool shares UDP sockets .*\(transport=tcp: TCP and TLS are per registration/,
+    ],
   ];
   for (const [options, option, message] of pools) {
     assert.throws(

@@ -162,4 +162,11 @@ test('the sipreg/parse entry gives the same views and answers as the main entry'
     assert.deepEqual(light.parse(new Uint8Array(v.bytes)), parse(new Uint8Array(v.bytes)), v.label);
   }
   assert.equal(light.uriEqual('sip:a@B.example;transport=TCP', 'sip:a@b.example;transport=tcp'), true);
+  // each entry bundles its own copy of the loader: one SipregError for instanceof all the same
+  const { SipregError } = await import(`${ROOT}node/index.mjs`);
+  assert.throws(
+    () => light.uriEqual('no scheme', 'sip:a@b.example'),
+    (e) => e instanceof SipregError && e instanceof Error && e.code === 'SIPREG_E_URI_SCHEME',
+  );
+  assert.equal({ code: 'SIPREG_E_URI_SCHEME' } instanceof SipregError, false);
 });

@@ -1,6 +1,6 @@
 // startup-child.mjs — run in a fresh Node process by startup.mjs: load one stack, parse the first
 // 200 OK (and read its bindings), print the times as one JSON line.
-//   node tests/bench/js/startup-child.mjs sipreg|sipreg-parse|jssip|sipjs|sip
+//   node tests/bench/js/startup-child.mjs sipreg|sipreg-parse|sipreg-phases|jssip|sipjs|sip
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -19,6 +19,25 @@ if (which === 'sipreg') {
   // the parse-only entry (sipreg/parse: the loader and the core's parse/uriEqual, no registrations)
   const { parse } = await import(new URL('node/parse.mjs', ROOT).href);
   parseFirst = () => parse(text).contacts.map((c) => [c.uri, c.expires, c.q]);
+} else if (which === 'sipreg-phases') {
+  // where the package entry's milliseconds go, piece by piece in one process (each piece is
+  // paid once per process, so they are taken in the order the entry takes them): the glue
+  // bundle's import (Node's loader + V8 parsing lib/index.mjs + its top level), the wasm read,
+  // compiled and instantiated, then the first parse split into the wasm call (V8 compiles each
+  // function on its first call) and the JS that builds the objects from the core's tape
+  const lib = await import(new URL('node/lib/index.mjs', ROOT).href);
+  const t1 = performance.now();
+  const core = await lib.loadCore(readFileSync(new URL('node/sipreg.wasm', ROOT)));
+  const t2 = performance.now();
+  const len = core.put(text);
+  const n = core.x.sw_parse(core.inPtr, len, core.outPtr, core.outCap);
+  const t3 = performance.now();
+  const view = core.tape(n, text, core.inPtr);
+  const t4 = performance.now();
+  if (view.contacts.length !== 1) throw new Error(`expected one binding, got ${view.contacts.length}`);
+  const phases = { glueMs: t1 - t0, wasmMs: t2 - t1, firstParseWasmMs: t3 - t2, firstParseJsMs: t4 - t3 };
+  process.stdout.write(JSON.stringify({ contender: which, bootMs: t0, ...phases, totalMs: t4 - t0 }) + '\n');
+  process.exit(0);
 } else if (which === 'jssip') {
   require('jssip');
   const Parser = require('jssip/lib/Parser.js');

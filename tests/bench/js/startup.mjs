@@ -1,6 +1,7 @@
 // startup.mjs — cold start: N fresh Node processes per stack (order rotated every round), each
 // loading the stack and parsing the first 200 OK (startup-child.mjs). Reports medians with
-// min–max of load, first parse, their sum, and the whole process (spawn to exit, incl. Node).
+// min–max of load, first parse, their sum, and the whole process (spawn to exit, incl. Node);
+// `phases`: sipreg's cold start in pieces (glue import, wasm, first parse in wasm and in JS).
 //   node tests/bench/js/startup.mjs [--runs 15]
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,9 @@ import { summarize, cliOptions } from './common.mjs';
 const opts = cliOptions({ runs: 15 });
 const CHILD = fileURLToPath(new URL('./startup-child.mjs', import.meta.url));
 const NAMES = ['sipreg', 'sipreg-parse', 'jssip', 'sipjs', 'sip'];
+/** Where sipreg's milliseconds go (startup-child.mjs sipreg-phases), one more process per round. */
+const PHASES = ['glueMs', 'wasmMs', 'firstParseWasmMs', 'firstParseJsMs', 'totalMs'];
+const phaseRuns = [];
 
 const runs = Object.fromEntries(NAMES.map((n) => [n, []]));
 for (let r = -1; r < opts.runs; r++) {
@@ -20,6 +24,8 @@ for (let r = -1; r < opts.runs; r++) {
     const wall = performance.now() - t0;
     if (r >= 0) runs[name].push({ ...JSON.parse(out), processMs: wall });
   }
+  const out = execFileSync(process.execPath, [CHILD, 'sipreg-phases'], { encoding: 'utf8' });
+  if (r >= 0) phaseRuns.push(JSON.parse(out));
 }
 const results = {};
 for (const n of NAMES) {
@@ -32,6 +38,16 @@ for (const n of NAMES) {
     bootMs: pick('bootMs'),
   };
 }
+const phases = Object.fromEntries(
+  PHASES.map((k) => [
+    k,
+    summarize(
+      phaseRuns.map((x) => x[k]),
+      2,
+    ),
+  ]),
+);
 process.stdout.write(
-  JSON.stringify({ kind: 'startup', unit: 'ms', node: process.version, runs: opts.runs, message: 'a-200-1contact.sip', results }) + '\n',
+  JSON.stringify({ kind: 'startup', unit: 'ms', node: process.version, runs: opts.runs, message: 'a-200-1contact.sip', results, phases }) +
+    '\n',
 );
