@@ -123,13 +123,30 @@ static int derive_ruri(struct sipreg *r, size_t *pos, const struct sipreg_config
 /* Build our Contact list into one allocation (generated URIs per RFC 7118 §5). */
 static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,
                             const struct sipreg__contact *keep, size_t nkeep) {
+    /* generated URIs first, so that the allocation has their exact size (memory per
+     * registration); the PRNG's draws keep their order: contact by contact */
+    char gen[SIPREG_MAX_CONTACTS][SIPREG__GEN_URI_MAX];
+    size_t gen_len[SIPREG_MAX_CONTACTS] = {0};
     size_t total = 0;
-    for (size_t i = 0; i < n; i++)
-        total += (c[i].uri ? strlen(c[i].uri) : SIPREG__GEN_URI_MAX) + 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!c[i].uri) {
+            /* a random user at the flow's address (sipreg_set_flow), or at a random ".invalid"
+             * host (RFC 7118 §5: the registrar reaches us over the flow, not at this address) */
+            struct sipreg__buf b = {gen[i], SIPREG__GEN_URI_MAX, 0};
+            char user[SIPREG__GEN_USER_LEN];
+            sipreg_prng_token(&r->prng, user, sizeof user);
+            sipreg__generated_uri(r, &b, user, sizeof user);
+            gen_len[i] = b.len;
+        }
+        total += (c[i].uri ? strlen(c[i].uri) : gen_len[i]) + 1;
+    }
     for (size_t i = 0; i < nkeep; i++)
         total += keep[i].uri.len + 1;
-    char *text = malloc(total ? total : 1);
-    if (!text) return SIPREG_E_NOMEM;
+    /* one allocation: the contacts, then their URIs (memory per registration: most have one) */
+    size_t head = (n + nkeep) * sizeof(struct sipreg__contact);
+    struct sipreg__contact *block = malloc(head + total);
+    if (!block) return SIPREG_E_NOMEM;
+    char *text = (char *)block + head;
     struct sipreg__contact list[SIPREG_MAX_CONTACTS * 2];
     size_t pos = 0, count = 0;
     for (size_t i = 0; i < n; i++) {
@@ -141,14 +158,9 @@ static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *
             memcpy(dst, c[i].uri, len + 1); /* with its NUL: sipreg_set_flow reads it back */
             ct->uri = sipreg__str(dst, len);
         } else {
-            /* a random user at the flow's address (sipreg_set_flow), or at a random ".invalid"
-             * host (RFC 7118 §5: the registrar reaches us over the flow, not at this address) */
-            struct sipreg__buf b = {dst, SIPREG__GEN_URI_MAX, 0};
-            char user[SIPREG__GEN_USER_LEN];
-            sipreg_prng_token(&r->prng, user, sizeof user);
-            sipreg__generated_uri(r, &b, user, sizeof user);
-            dst[b.len] = 0;
-            ct->uri = sipreg__str(dst, b.len);
+            memcpy(dst, gen[i], gen_len[i]);
+            dst[gen_len[i]] = 0;
+            ct->uri = sipreg__str(dst, gen_len[i]);
             ct->generated = 1;
         }
         pos += ct->uri.len + 1;
@@ -194,10 +206,11 @@ static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *
         if (carrier < 0) carrier = fresh;
         if (carrier >= 0) list[carrier].carrier = 1;
     }
-    free(r->contact_text);
+    memcpy(block, list, count * sizeof list[0]);
+    free(r->contacts);
+    r->contacts = block;
     r->contact_text = text;
-    r->contact_text_len = total;
-    memcpy(r->contacts, list, count * sizeof list[0]);
+    r->contact_text_len = head + total;
     r->ncontacts = count;
     return 0;
 }
@@ -345,7 +358,7 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg) {
 void sipreg_free(struct sipreg *r) {
     if (!r) return;
     free(r->strings);
-    free(r->contact_text);
+    free(r->contacts);
     free(r->flow_host);
     free(r->store);
     free(r->target);
@@ -353,12 +366,14 @@ void sipreg_free(struct sipreg *r) {
     free(r->alts);
     free(r->auth[0]);
     free(r->auth[1]);
+    free(r->events);
     sipreg__responses_drop(r);
     free(r);
 }
 
 size_t sipreg_memory(const struct sipreg *r) {
     return sizeof *r + r->strings_len + r->contact_text_len + (r->store ? sizeof *r->store : 0) +
+           (r->events ? SIPREG__EVENTS * sizeof *r->events : 0) +
            r->flow_host_len + sipreg__extra_memory(r);
 }
 

@@ -129,8 +129,9 @@ struct sipreg {
     char call_id[SIPREG__CALL_ID_LEN]; /* random, constant for the registration (§10.2) */
     char from_tag[SIPREG__TAG_LEN];    /* random From tag (§8.1.1.3) */
 
-    /* our contacts (URIs in contact_text, one allocation) */
-    struct sipreg__contact contacts[SIPREG_MAX_CONTACTS * 2];
+    /* our contacts, then their URIs (contact_text) in one allocation of contact_text_len
+     * bytes, sized to the list (at most SIPREG_MAX_CONTACTS * 2: new ones and removals) */
+    struct sipreg__contact *contacts;
     size_t ncontacts;
     char *contact_text;
     size_t contact_text_len;
@@ -215,15 +216,16 @@ struct sipreg {
     struct sipreg__response *responses;
 
     /* events */
-    struct sipreg_event events[SIPREG__EVENTS];
+    struct sipreg_event *events; /* SIPREG__EVENTS slots while events wait, else NULL */
     unsigned ev_head, ev_count;
     char reason_text[SIPREG__REASON_MAX];
     size_t reason_len;
 };
 
-/* Queue an event (the oldest is dropped when the queue is full). */
-void sipreg__emit(struct sipreg *r, int type, int reason, int status, int error, sipreg_ms at,
-                  int64_t value);
+/* Queue an event (the oldest is dropped when the queue is full): the queued event, or NULL when
+ * memory is out (the event is lost). */
+struct sipreg_event *sipreg__emit(struct sipreg *r, int type, int reason, int status, int error,
+                                  sipreg_ms at, int64_t value);
 
 /* Move to state `next` because of `trigger` (enum sipreg_trigger) and emit SIPREG_EV_STATE with
  * `reason` when it differs. {state, trigger} -> next must be a row of sipreg_transitions (native

@@ -8,8 +8,11 @@
 /* Events and state                                                                         */
 /* ---------------------------------------------------------------------------------------- */
 
-void sipreg__emit(struct sipreg *r, int type, int reason, int status, int error, sipreg_ms at,
-                  int64_t value) {
+struct sipreg_event *sipreg__emit(struct sipreg *r, int type, int reason, int status, int error,
+                                  sipreg_ms at, int64_t value) {
+    /* the queue exists while events wait (memory per registration: a drained one holds none) */
+    if (!r->events && !(r->events = malloc(SIPREG__EVENTS * sizeof *r->events)))
+        return NULL; /* out of memory: the event is lost, like one dropped from a full queue */
     if (r->ev_count == SIPREG__EVENTS) {
         /* bounded queue: the host did not drain; drop the oldest */
         r->ev_head = (r->ev_head + 1) % SIPREG__EVENTS;
@@ -26,6 +29,7 @@ void sipreg__emit(struct sipreg *r, int type, int reason, int status, int error,
     ev->at = at;
     ev->value = value;
     ev->text = status ? sipreg__str(r->reason_text, r->reason_len) : sipreg__str(NULL, 0);
+    return ev;
 }
 
 void sipreg__emit_op(struct sipreg *r, int op, int type, int reason, int status, int error,
@@ -105,7 +109,11 @@ int sipreg_poll_event(struct sipreg *r, struct sipreg_event *ev) {
     if (r->ev_count == 0) return SIPREG_E_DONE;
     *ev = r->events[r->ev_head];
     r->ev_head = (r->ev_head + 1) % SIPREG__EVENTS;
-    r->ev_count--;
+    if (--r->ev_count == 0) {
+        free(r->events);
+        r->events = NULL;
+        r->ev_head = 0;
+    }
     return 0;
 }
 

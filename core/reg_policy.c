@@ -167,9 +167,10 @@ static int follow(struct sipreg *r, struct sipreg_str t, int status, int op, sip
     }
     visited(r, t, 1);
     r->redirects++;
-    sipreg__emit(r, SIPREG_EV_REDIRECT, SIPREG_R_REDIRECT, status, 0, SIPREG_NEVER, status == 301);
+    struct sipreg_event *ev =
+        sipreg__emit(r, SIPREG_EV_REDIRECT, SIPREG_R_REDIRECT, status, 0, SIPREG_NEVER, status == 301);
     /* the event's text is the new Request-URI (not the reason phrase) */
-    r->events[(r->ev_head + r->ev_count - 1) % SIPREG__EVENTS].text = sipreg__ruri(r);
+    if (ev) ev->text = sipreg__ruri(r);
     r->op = op;
     sipreg__restart(r, now);
     return 0;

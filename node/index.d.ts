@@ -546,6 +546,10 @@ export declare class RegistrationPool extends EventTarget {
     WebSocket?: unknown;
     now?: () => number;
     wall?: () => number;
+    /** Node: the registrations in this many worker threads (1..64), one wasm instance each;
+     *  the constructor then returns a WorkerPool (flows, rate, maxRegistrations: totals split
+     *  over the workers; WebSocket, now and wall are not taken). */
+    workers?: number;
   });
   rate: number;
   /** add() throws a RangeError beyond this many (default 100,000). */
@@ -564,6 +568,49 @@ export declare class RegistrationPool extends EventTarget {
     options?: boolean | AddEventListenerOptions,
   ): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+}
+
+/** A registration of a WorkerPool: the commands of Registration, its events forwarded from its
+ *  worker once listened to; what lives in the worker is read with `await get(name)`. */
+export interface WorkerRegistration extends EventTarget {
+  readonly aor: string;
+  /** Its place in pool.registrations. */
+  readonly index: number;
+  register(options?: CallOptions): Promise<RegisteredDetail>;
+  unregister(options?: UnregisterOptions): Promise<UnregisteredDetail>;
+  fetch(options?: CallOptions): Promise<Binding[]>;
+  setContacts(contacts: ContactOptions[], options?: CallOptions): Promise<RegisteredDetail>;
+  whenRegistered(options?: CallOptions): Promise<RegisteredDetail>;
+  get(name: 'info'): Promise<RegistrationInfo>;
+  get(name: 'state'): Promise<RegistrationInfo['state']>;
+  get(name: 'bindings'): Promise<Binding[]>;
+  get(name: 'callId'): Promise<string>;
+  get(name: 'memory'): Promise<number>;
+  get(name: 'contact'): Promise<ContactParts | null>;
+  get(name: 'requestKeys'): Promise<string[]>;
+  get(name: 'flowUp'): Promise<boolean>;
+  close(): void;
+}
+
+/** What `new RegistrationPool({ workers: n, ... })` returns on Node (node/worker-pool.mjs). */
+export interface WorkerPool extends EventTarget {
+  readonly workers: number;
+  rate: number;
+  maxRegistrations: number;
+  /** Settles once every worker has loaded (commands wait for it anyway). */
+  readonly ready: Promise<WorkerPool>;
+  readonly registrations: WorkerRegistration[];
+  add(
+    options: Omit<RegistrationOptions, 'server' | 'store' | 'instanceStore' | 'wasmUrl' | 'connectTimeout' | 'WebSocket'>,
+  ): WorkerRegistration;
+  /** Results without `info` (each worker's many results cross threads). */
+  registerAll(): Promise<PromiseSettledResult<unknown>[]>;
+  unregisterAll(options?: UnregisterOptions): Promise<PromiseSettledResult<unknown>[]>;
+  /** Registrations by state over every worker. */
+  states(): Promise<Record<string, number>>;
+  wake(options?: { network?: boolean }): void;
+  /** Close every registration and flow (no unregister), then end the workers. */
+  close(): Promise<void>;
 }
 
 /** One WebSocket flow (RFC 7118); "down" events carry FlowDownDetail. */

@@ -16,6 +16,7 @@ const o = cliOptions({
   only: 'parse,compose,callgrind,size,startup,scale,race',
   out: RESULTS_DIR,
   scaleBig: 10000,
+  scaleWorkers: '0,1,2',
   scaleSmall: 1000,
   scaleRounds: 2,
   rate: 5000,
@@ -127,6 +128,8 @@ await step('scale', async () => {
         String(o.rate),
         '--flows',
         String(o.flows),
+        '--workers',
+        String(o.scaleWorkers),
       ];
   save('scale', node('scale.mjs', args));
 });

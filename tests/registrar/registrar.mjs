@@ -29,6 +29,9 @@ import { makeTestPki } from './testca.mjs';
  * @property {boolean} [fault503]     start in fault mode: every REGISTER gets 503 + Retry-After: 2
  * @property {boolean} [debug]        Kamailio debug=3 (logs every request; slower)
  * @property {number} [tcpChildren]   TCP/WS worker processes (default: kamailio.cfg's TCP_CHILDREN)
+ * @property {number} [shmMb]         shared memory in MiB (default: kamailio.cfg's SHM_MB, 1024);
+ *           usrloc keeps every binding there (sized for N AORs: see shmMbFor)
+ * @property {number} [usrlocHashSize] usrloc hash table of 2^n slots (default: kamailio.cfg's 10)
  * @property {number} [startTimeoutMs] how long to wait for the WS port to accept (default 10000)
  * @property {number} [stopTimeoutMs]  SIGTERM grace period before SIGKILL (default 5000)
  * @property {boolean} [outbound]     RFC 5626 outbound + RFC 5627 GRUU (module "outbound", Debian
@@ -100,6 +103,9 @@ const REASONS = {
  * @property {string} runDir
  * @property {string} ctlSocket    for `kamcmd -s <ctlSocket> ...`
  * @property {() => Promise<Binding[]>} dump   current bindings (kamcmd ul.dump)
+ * @property {(aors: string[]) => Promise<Binding[]>} lookup  the bindings of these AORs
+ *           ("user@domain"), one `ul.lookup location` each in interactive kamcmd runs of 5,000:
+ *           for tables whose `ul.dump brief` passes kamcmd's 128 KiB (about 4,800 AORs)
  * @property {(method: string, ...args: string[]) => Promise<string>} rpc  raw kamcmd call
  * @property {(on: boolean, retryAfter?: number) => Promise<void>} setFault503
  *           switch the 503 fault mode at run time (retryAfter 0 = no Retry-After header)
@@ -412,6 +418,8 @@ async function startKamailio(cfg, extraArgs, options) {
     ];
     a.push(...extraArgs);
     if (options.tcpChildren) a.push('-A', `TCP_CHILDREN=${options.tcpChildren}`);
+    if (options.shmMb) a.push('-A', `SHM_MB=${Math.ceil(options.shmMb)}`);
+    if (options.usrlocHashSize) a.push('-A', `UL_HASH_SIZE=${options.usrlocHashSize}`);
     if (options.fault503) a.push('-A', 'FAULT_503');
     if (options.debug) a.push('-A', 'DEBUG');
     if (options.multicast) a.push('-A', 'MULTICAST', '-A', `MCAST_PORT=${udpPort}`);
@@ -583,6 +591,22 @@ async function startKamailio(cfg, extraArgs, options) {
     return parseUlDump(out);
   };
 
+  /** @param {string[]} aors @returns {Promise<Binding[]>} */
+  const lookup = async (aors) => {
+    const out = [];
+    for (let i = 0; i < aors.length; i += 5000) {
+      const text = await kamcmdRun(
+        [],
+        aors
+          .slice(i, i + 5000)
+          .map((a) => `ul.lookup location ${a}\n`)
+          .join(''),
+      );
+      out.push(...parseUlDump(text));
+    }
+    return out;
+  };
+
   try {
     if (options.tls) pki = await makeTestPki(runDir);
     await start(false);
@@ -624,6 +648,7 @@ async function startKamailio(cfg, extraArgs, options) {
     ctlSocket,
     rpc: (method, ...a) => kamcmdRun([method, ...a]),
     dump,
+    lookup,
     async setFault503(on, retryAfter = 2) {
       await kamcmdRun(['pv.shvSet', 'retry_after', 'int', String(retryAfter)]);
       await kamcmdRun(['pv.shvSet', 'fault_if', 'int', '0']);
