@@ -592,7 +592,7 @@ export interface WorkerRegistration extends EventTarget {
   close(): void;
 }
 
-/** What `new RegistrationPool({ workers: n, ... })` returns on Node (node/worker-pool.mjs). */
+/** What `new RegistrationPool({ workers: n, ... })` returns on Node (node/worker-pool.cjs). */
 export interface WorkerPool extends EventTarget {
   readonly workers: number;
   rate: number;

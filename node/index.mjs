@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import * as self from './index.mjs';
-import { WorkerPool } from './worker-pool.mjs';
 
 // The glue (lib/index.mjs: one module, the build's bundle) is asked for first (Node's loader
 // reads it on its threads meanwhile), then the wasm is read and compiled: V8 compiles it on
@@ -156,8 +155,11 @@ export class RegistrationPool extends api.RegistrationPool {
           `RegistrationPool shares UDP sockets with a sip:host[:port][;transport=udp] server, got "${server}" (${why})`,
         );
     }
-    // workers: n: the registrations in n worker threads, one wasm instance each (worker-pool.mjs)
-    if (options?.workers !== undefined) return new WorkerPool(options, lib);
+    // workers: n: the registrations in n worker threads, one wasm instance each (worker-pool.cjs, loaded on first use)
+    if (options?.workers !== undefined) {
+      const { WorkerPool } = process.getBuiltinModule('node:module').createRequire(import.meta.url)('./worker-pool.cjs');
+      return new WorkerPool(options, lib);
+    }
     super(options);
   }
 }

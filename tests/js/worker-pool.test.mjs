@@ -1,4 +1,4 @@
-// worker-pool.test.mjs — RegistrationPool({ workers: 2 }) (node/worker-pool.mjs): 200 AORs spread
+// worker-pool.test.mjs — RegistrationPool({ workers: 2 }) (node/worker-pool.cjs): 200 AORs spread
 // over two worker threads, one wasm instance each, against the test Kamailio over ws://127.0.0.1;
 // the app sees the pool's API and its registrations' events; the registrar's table is checked.
 import { test } from 'node:test';

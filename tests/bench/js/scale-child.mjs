@@ -10,7 +10,7 @@
 // every --sample s (heap, RSS, external after a forced GC; registrations not registered), then
 // unregister. --handshake: print a {"phase":...} line at each point the parent checks the
 // registrar ("registered", "sample", "soaked") and wait for a line on stdin before going on.
-// --workers n: the pool's registrations in n worker threads (node/worker-pool.mjs).
+// --workers n: the pool's registrations in n worker threads (node/worker-pool.cjs).
 //
 // sipreg: one RegistrationPool (a few shared WebSocket flows, one timer, paced at --rate commands/s).
 // jssip: one UA per AOR (its API has one registration per UA), each with its own WebSocket (a

@@ -7,7 +7,7 @@
 // 100,000 registrations and 10 minutes of refreshes at expires 60 s (not part of scripts/test.sh):
 //   node tests/bench/js/scale.mjs --rounds 0 --big 100000 --soak 600 [--sample 60]
 // --workers 0,1,2: the big case once per count (0: the pool in this thread; n: RegistrationPool
-// with workers: n, node/worker-pool.mjs), e.g. the 1- vs 2-worker scaling at 10,000 and 100,000.
+// with workers: n, node/worker-pool.cjs), e.g. the 1- vs 2-worker scaling at 10,000 and 100,000.
 // --soak S: after registering, S seconds of refreshes (expires --expires, 60 with --soak) with a
 // check every --sample s: every AOR still bound at the registrar (0 lapses) and the client's
 // heap after a forced GC (flat heap); then unregister.
