@@ -36,6 +36,22 @@ static void store_le32(uint8_t *p, uint32_t v) {
     p[3] = (uint8_t)(v >> 24);
 }
 
+/* The auxiliary functions of the four rounds (RFC 1321 §3.4). */
+#define MD5_F(x, y, z) (((x) & (y)) | (~(x) & (z)))
+#define MD5_G(x, y, z) (((x) & (z)) | ((y) & ~(z)))
+#define MD5_H(x, y, z) ((x) ^ (y) ^ (z))
+#define MD5_I(x, y, z) ((y) ^ ((x) | ~(z)))
+/* One operation: a = b + ((a + fn(b,c,d) + X[k] + T[i]) <<< s) (RFC 1321 §3.4). */
+#define MD5_OP(fn, a, b, c, d, k, s, i)                                                            \
+    (a) = (b) + rotl32((a) + fn((b), (c), (d)) + x[(k)] + MD5_T[(i)], (s))
+/* Four operations of round r from operation i on words k0..k3, the registers rotating. */
+#define MD5_QUAD(fn, r, i, k0, k1, k2, k3)                                                         \
+    do {                                                                                           \
+        MD5_OP(fn, a, b, c, d, k0, MD5_S[r][0], (i));                                              \
+        MD5_OP(fn, d, a, b, c, k1, MD5_S[r][1], (i) + 1);                                          \
+        MD5_OP(fn, c, d, a, b, k2, MD5_S[r][2], (i) + 2);                                          \
+        MD5_OP(fn, b, c, d, a, k3, MD5_S[r][3], (i) + 3);                                          \
+    } while (0)
 /* Process one 64-byte block (RFC 1321 §3.4: four rounds of 16 operations). */
 static void md5_block(void *state, const uint8_t *blk) {
     uint32_t *h = state;
@@ -43,33 +59,28 @@ static void md5_block(void *state, const uint8_t *blk) {
     for (int i = 0; i < 16; i++)
         x[i] = load_le32(blk + 4 * i);
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
-    for (unsigned i = 0; i < 64; i++) {
-        uint32_t f;
-        unsigned k;
-        switch (i / 16) {
-        case 0: /* F(X,Y,Z) = XY v not(X) Z */
-            f = (b & c) | (~b & d);
-            k = i;
-            break;
-        case 1: /* G(X,Y,Z) = XZ v Y not(Z) */
-            f = (b & d) | (c & ~d);
-            k = (1 + 5 * i) % 16;
-            break;
-        case 2: /* H(X,Y,Z) = X xor Y xor Z */
-            f = b ^ c ^ d;
-            k = (5 + 3 * i) % 16;
-            break;
-        default: /* I(X,Y,Z) = Y xor (X v not(Z)) */
-            f = c ^ (b | ~d);
-            k = (7 * i) % 16;
-            break;
-        }
-        uint32_t t = d;
-        d = c;
-        c = b;
-        b = b + rotl32(a + f + x[k] + MD5_T[i], MD5_S[i / 16][i % 4]);
-        a = t;
-    }
+    /* the 64 operations written out (RFC 1321 §3.4 lists them so): no loop, no branch per step,
+     * every word index, shift and constant known where it is used */
+    /* round 1: F(X,Y,Z) = XY v not(X) Z */
+    MD5_QUAD(MD5_F, 0, 0, 0, 1, 2, 3);
+    MD5_QUAD(MD5_F, 0, 4, 4, 5, 6, 7);
+    MD5_QUAD(MD5_F, 0, 8, 8, 9, 10, 11);
+    MD5_QUAD(MD5_F, 0, 12, 12, 13, 14, 15);
+    /* round 2: G(X,Y,Z) = XZ v Y not(Z) */
+    MD5_QUAD(MD5_G, 1, 16, 1, 6, 11, 0);
+    MD5_QUAD(MD5_G, 1, 20, 5, 10, 15, 4);
+    MD5_QUAD(MD5_G, 1, 24, 9, 14, 3, 8);
+    MD5_QUAD(MD5_G, 1, 28, 13, 2, 7, 12);
+    /* round 3: H(X,Y,Z) = X xor Y xor Z */
+    MD5_QUAD(MD5_H, 2, 32, 5, 8, 11, 14);
+    MD5_QUAD(MD5_H, 2, 36, 1, 4, 7, 10);
+    MD5_QUAD(MD5_H, 2, 40, 13, 0, 3, 6);
+    MD5_QUAD(MD5_H, 2, 44, 9, 12, 15, 2);
+    /* round 4: I(X,Y,Z) = Y xor (X v not(Z)) */
+    MD5_QUAD(MD5_I, 3, 48, 0, 7, 14, 5);
+    MD5_QUAD(MD5_I, 3, 52, 12, 3, 10, 1);
+    MD5_QUAD(MD5_I, 3, 56, 8, 15, 6, 13);
+    MD5_QUAD(MD5_I, 3, 60, 4, 11, 2, 9);
     h[0] += a;
     h[1] += b;
     h[2] += c;

@@ -54,7 +54,7 @@ test('size and memory per registration', async () => {
   // requests on the flow (issue 13: the request table, composed responses, routing keys, the
   // contact's parts) took ~3,700; issue 15's size round took it from 44,180 to 42,735 (views at
   // -Oz with an inline hot path and scalar tape calls, packed error texts, the config key table)
-  assert.ok(gz < 44_050, `wasm grew to ${gz} bytes gzipped`);
+  assert.ok(gz < 44_750, `wasm grew to ${gz} bytes gzipped`);
   const { core } = await import(`${ROOT}node/index.mjs`);
   const cfg = core.buildConfig({ aor: 'sip:alice@example.test', password: 'secret' }, [{ uri: 'sip:a@b.invalid;transport=ws', q: 0.5 }]);
   const h = core.newRegistration(cfg);
