@@ -373,8 +373,8 @@ void sipreg_free(struct sipreg *r) {
 
 size_t sipreg_memory(const struct sipreg *r) {
     return sizeof *r + r->strings_len + r->contact_text_len + (r->store ? sizeof *r->store : 0) +
-           (r->events ? SIPREG__EVENTS * sizeof *r->events : 0) +
-           r->flow_host_len + sipreg__extra_memory(r);
+           (r->events ? SIPREG__EVENTS * sizeof *r->events : 0) + r->flow_host_len +
+           sipreg__extra_memory(r);
 }
 
 int sipreg__swap_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,

@@ -44,11 +44,13 @@ int sipreg_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now) {
     /* §17.1.3: a response belongs to our transaction by branch and CSeq method; we also
      * check the Call-ID and CSeq number, which are ours alone (§10.2) */
     struct sipreg_cseq cs;
+    /* §10.2: the Call-ID is the registration's own; a response in another is the host's */
+    if (!sipreg__eq(sipreg_msg_call_id(&m), sipreg__str(r->call_id, SIPREG__CALL_ID_LEN)))
+        return SIPREG_E_ASYMMETRIC;
     if (r->op == SIPREG__OP_NONE || sipreg_msg_cseq(&m, &cs) < 0 || cs.seq != r->cseq ||
         !sipreg__ieq_lit(cs.method, "register") ||
-        !sipreg__eq(sipreg_msg_call_id(&m), sipreg__str(r->call_id, SIPREG__CALL_ID_LEN)) ||
         !sipreg__eq(sipreg_msg_via_branch(&m), sipreg__str(r->branch, r->branch_len)))
-        return SIPREG_E_ASYMMETRIC; /* late, duplicate or foreign: dropped */
+        return SIPREG_RECV_STALE; /* late or duplicate: dropped */
     if (m.status < 200) {
         /* §17.1.2.2 Proceeding: retransmissions continue at T2 */
         if (r->timer_e != SIPREG_NEVER) r->timer_e_ms = r->pol.t2_ms;

@@ -661,9 +661,15 @@ int sipreg_wallclock(struct sipreg *r, int64_t unix_ms, sipreg_ms now);
  * host (it answers with sipreg_respond, RFC 3261 §8.2). */
 #define SIPREG_RECV_REQUEST 1
 
+/* sipreg_recv's result for a response in the registration's own Call-ID (RFC 3261 §10.2: every
+ * REGISTER of a registration carries it) that answers no transaction open now: a late or duplicate
+ * copy of the core's own (§17.1.1.2), dropped; not the host's. */
+#define SIPREG_RECV_STALE 2
+
 /* Feed one received SIP message (or a CRLF keep-alive pong). 0: the core's own (a response to its
  * REGISTER or OPTIONS probe, a pong); SIPREG_RECV_REQUEST: a request the host should answer (also
  * one that lacks a mandatory header or has a bad CSeq but has a Via: the table answers 400);
+ * SIPREG_RECV_STALE: a late or duplicate copy of a response to the core's own (dropped);
  * SIPREG_E_ASYMMETRIC: a response that is not the core's (the host's own transactions); any other
  * negative: a parse error (dropped). */
 int sipreg_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now);

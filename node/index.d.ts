@@ -355,7 +355,8 @@ export interface RedirectDetail extends RegistrationEventDetail {
 export interface MessageDetail {
   direction: 'in' | 'out';
   text: string;
-  /** Received messages: 'ok', or the SIPREG_E_* name it was dropped with. */
+  /** Received messages: 'ok', 'request' (the host's to answer), 'stale' (a late or duplicate copy of a
+   * response to the core's own, dropped), or the SIPREG_E_* name it was dropped with. */
   result?: string;
 }
 /** "error": input dropped, a saved state refused, a flow address refused. */

@@ -47,6 +47,14 @@ int main(int argc, char **argv) {
             "\n/** The shim's \"output buffer too small\" code (SIPREG_E_BUFFER). */\n"
             "export const E_BUFFER = %d;\n",
             SIPREG_E_BUFFER);
+    /* what sipreg_recv says besides 0 and the errors */
+    fprintf(out,
+            "\n/** sipreg_recv: a request for the host (SIPREG_RECV_REQUEST). */\n"
+            "export const RECV_REQUEST = %d;\n"
+            "/** sipreg_recv: a late or duplicate copy of a response to the core's own "
+            "(SIPREG_RECV_STALE). */\n"
+            "export const RECV_STALE = %d;\n",
+            SIPREG_RECV_REQUEST, SIPREG_RECV_STALE);
     FAMILY(
         "EVENT_TYPES", SIPREG_EVENT_LIST,
         "Event types by view name (enum sipreg_event_type); drainEvents' bit of type t is 2 ** t.");

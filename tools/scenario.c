@@ -552,6 +552,7 @@ static int expect(struct sim *s, const char *rest) {
         const char *got = s->last_recv == 0                     ? "ok"
                           : s->last_recv == SIPREG_E_ASYMMETRIC ? "asymmetric"
                           : s->last_recv == SIPREG_RECV_REQUEST ? "request"
+                          : s->last_recv == SIPREG_RECV_STALE   ? "stale"
                                                                 : sipreg_errname(s->last_recv);
         if (strcmp(got, opts)) fail(s, "recv returned %s, expected %s", got, opts);
     } else if (!strcmp(what, "respond")) {

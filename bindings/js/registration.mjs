@@ -12,7 +12,7 @@ import {
   pathOfKey,
   show,
 } from './options.mjs';
-import { TRANSPORTS } from './constants.mjs';
+import { TRANSPORTS, RECV_REQUEST as REQUEST, RECV_STALE as STALE } from './constants.mjs';
 
 /** Flow kinds → the core's transport numbers (enum sipreg_transport, generated constants). */
 const KINDS = TRANSPORTS;
@@ -51,8 +51,6 @@ const NO_LISTENERS = new Set();
 const NO_WAITERS = new Set();
 /** Core error code meaning "a response that is not the core's" (the app's own transactions). */
 const NOT_OURS = 'SIPREG_E_ASYMMETRIC';
-/** What the core's recv says of a request that arrived on the flow (SIPREG_RECV_REQUEST). */
-const REQUEST = 1;
 
 /**
  * Extra header lines from a string ("Name: value" lines ending in CRLF) or an object.
@@ -533,7 +531,7 @@ export class Registration extends EventTarget {
     const r = core.recv(this.#h, text, this.#host.now());
     const err = r < 0 ? core.error(r) : null;
     if (this.#heard.has('message')) {
-      const result = err ? err.code : r === REQUEST ? 'request' : 'ok';
+      const result = err ? err.code : r === REQUEST ? 'request' : r === STALE ? 'stale' : 'ok';
       this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'in', text, result } }));
     }
     if (r === REQUEST) this.#request(text, stray);
@@ -609,10 +607,8 @@ export class Registration extends EventTarget {
     return r;
   }
 
-  /** A response that is not the core's: the app's own transaction (a late copy of ours is dropped). */
+  /** A response that is not the core's (SIPREG_E_ASYMMETRIC): the app's own transaction. */
   #response(text) {
-    const key = this.#core.routeKey(text);
-    if (key === null || key === `c:${this.callId}`) return;
     let message;
     const core = this.#core;
     const detail = {

@@ -190,10 +190,11 @@ test('send(), response events, message events, reg.contact, flowdown', async () 
     assert.equal(responses[0].text, resp);
     assert.equal(responses[0].message.status, 202);
     assert.equal(msgs.at(-1).result, 'SIPREG_E_ASYMMETRIC');
-    // a late copy of the core's own response is no 'response' event
+    // a late copy of the core's own response is no 'response' event: the core says it is stale
     sock.deliver(answer(sock.sent[0], '200 OK', `Contact: <${CONTACT}>;expires=600\r\n`));
     await sleep(2);
     assert.equal(responses.length, 1);
+    assert.equal(msgs.at(-1).result, 'stale');
     let held;
     reg.addEventListener(
       'request',
