@@ -3,8 +3,8 @@
 // printed, and the exit code of an unreachable proxy.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { ROOT, need, sleep } from './helpers.mjs';
+import { execFile } from 'node:child_process';
+import { ROOT, need, sleep, startCliRegister } from './helpers.mjs';
 import { startRegistrar, freeTcpPort } from '../registrar/registrar.mjs';
 
 const CLI = need(`${ROOT}node/cli.mjs`, 'node CLI');
@@ -25,21 +25,8 @@ function run(args) {
 }
 const held = async (aor) => (await registrar.dump()).filter((b) => b.aor === aor);
 
-/** `sipreg register …` until registered; returns the child, its output so far (a getter) and its exit. */
-async function registered(args) {
-  const child = spawn('node', [CLI, 'register', ...args, '--json'], { env: ENV });
-  let out = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-  });
-  child.stderr.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  for (let i = 0; i < 200 && !out.includes('"event":"registered"'); i++) await sleep(50);
-  assert.match(out, /"event":"registered"/, out);
-  return { child, out: () => out, exited };
-}
+/** `sipreg register …` until registered (helpers.mjs). */
+const registered = (args) => startCliRegister(args);
 
 const ROWS = [
   {

@@ -2,8 +2,8 @@
 // output against the native CLI.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { ROOT, native, need } from './helpers.mjs';
+import { execFileSync } from 'node:child_process';
+import { ROOT, native, need, startCliRegister } from './helpers.mjs';
 import { startRegistrar } from '../registrar/registrar.mjs';
 
 const CLI = need(`${ROOT}node/cli.mjs`, 'node CLI');
@@ -28,38 +28,19 @@ test(
   'register stays registered, prints state and bindings, unregisters on Ctrl-C; password never echoed',
   { timeout: 30_000 },
   async () => {
-    const child = spawn('node', [CLI, 'register', '--server', registrar.wsUrl, '--aor', 'sip:cli1@example.test', '--json'], {
-      env: { ...process.env, SIPREG_PASSWORD: 'secret' },
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    for (let i = 0; i < 200 && !out.includes('"event":"registered"'); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.match(out, /"event":"registered"/);
+    const { child, out: output, exited } = await startCliRegister(['--server', registrar.wsUrl, '--aor', 'sip:cli1@example.test']);
     assert.equal((await registrar.dump()).filter((b) => b.aor.includes('cli1')).length, 1);
-    const exited = new Promise((resolve) => child.on('exit', resolve));
     child.kill('SIGINT');
     assert.equal(await exited, 0);
-    assert.match(out, /unregistered/);
-    assert.doesNotMatch(out, /secret/);
+    assert.match(output(), /unregistered/);
+    assert.doesNotMatch(output(), /secret/);
     assert.equal((await registrar.dump()).filter((b) => b.aor.includes('cli1')).length, 0);
   },
 );
 
 test('bindings (fetch) and unregister --all', { timeout: 30_000 }, async () => {
   const env = { SIPREG_PASSWORD: 'secret' };
-  const child = spawn('node', [CLI, 'register', '--server', registrar.wsUrl, '--aor', 'sip:cli2@example.test', '--json'], {
-    env: { ...process.env, ...env },
-  });
-  let out = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-  });
-  for (let i = 0; i < 200 && !out.includes('"event":"registered"'); i++) await new Promise((r) => setTimeout(r, 50));
+  const { child } = await startCliRegister(['--server', registrar.wsUrl, '--aor', 'sip:cli2@example.test']);
   const b = run(['bindings', '--server', registrar.wsUrl, '--aor', 'sip:cli2@example.test'], env);
   assert.equal(b.status, 0, b.stderr);
   assert.match(b.stdout, /other/);
@@ -98,19 +79,12 @@ test('parse and uri-equal: the Node CLI prints what the native CLI prints', () =
 });
 
 test("--contact ';q=0.5;expires=120': the generated contact with those parameters", { timeout: 30_000 }, async () => {
-  const child = spawn(
-    'node',
-    [CLI, 'register', '--server', registrar.wsUrl, '--aor', 'sip:cli3@example.test', '--contact', ';q=0.5;expires=120', '--json'],
-    { env: { ...process.env, SIPREG_PASSWORD: 'secret' } },
-  );
-  let out = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-  });
-  child.stderr.on('data', (d) => {
-    out += d;
-  });
-  for (let i = 0; i < 200 && !out.includes('"event":"registered"'); i++) await new Promise((r) => setTimeout(r, 50));
+  const {
+    child,
+    out: output,
+    exited,
+  } = await startCliRegister(['--server', registrar.wsUrl, '--aor', 'sip:cli3@example.test', '--contact', ';q=0.5;expires=120']);
+  const out = output();
   const registered = out
     .split('\n')
     .filter((l) => l.startsWith('{'))
@@ -126,7 +100,6 @@ test("--contact ';q=0.5;expires=120': the generated contact with those parameter
   assert.match(held[0].contact, /^sip:\w+@\w+\.invalid;transport=ws$/);
   assert.equal(held[0].q, 0.5);
   assert.ok(held[0].expires > 100 && held[0].expires <= 120, `expires ${held[0].expires}`);
-  const exited = new Promise((resolve) => child.on('exit', resolve));
   child.kill('SIGINT');
   assert.equal(await exited, 0);
   assert.equal((await registrar.dump()).filter((b) => b.aor === 'cli3@example.test').length, 0);

@@ -1,7 +1,7 @@
 // helpers.mjs — shared by the node:test suites: paths, the native CLI, vectors, a fake WebSocket.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { before, after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -119,7 +119,29 @@ export function answer(request, statusLine, extra = '') {
 /** Resolve after `ms`. */
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Wait for one event of `target`; its detail. */
+/**
+ * Start `node node/cli.mjs register <args> --json` (password "secret") and wait until it has printed
+ * the `"event":"<until>"` line (at most `ms`; fails naming what it printed). Returns the child, its
+ * output so far (a getter) and its exit code (a promise made before anything could exit).
+ * @param {string[]} args @param {{ until?: string, ms?: number }} [options]
+ */
+export async function startCliRegister(args, { until = 'registered', ms = 10_000 } = {}) {
+  const child = spawn('node', [`${ROOT}node/cli.mjs`, 'register', ...args, '--json'], {
+    env: { ...process.env, SIPREG_PASSWORD: 'secret' },
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const line = `"event":"${until}"`;
+  for (const end = Date.now() + ms; !out.includes(line) && child.exitCode === null && Date.now() < end;) await sleep(10);
+  if (!out.includes(line)) {
+    child.kill('SIGKILL');
+    assert.fail(`the CLI printed no ${until} line:\n${out}`);
+  }
+  return { child, out: () => out, exited };
+}
+
 /**
  * The detail of the next `type` event of target; rejects when none comes within `ms` (a test
  * that waits must end, with the event it missed named).

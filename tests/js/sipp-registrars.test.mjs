@@ -8,8 +8,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
-import { ROOT, need } from './helpers.mjs';
+import { ROOT, need, startCliRegister } from './helpers.mjs';
 import { startSippUas } from '../registrar/sipp.mjs';
 
 const sipreg = await import(need(`${ROOT}node/index.mjs`, 'node package'));
@@ -437,25 +436,14 @@ describe('the CLI against a SIPp registrar', { concurrency: 3 }, () => {
     test(`${transport}: sipreg register --server 'sip:127.0.0.1:<port>;transport=${transport}' to the FreeSWITCH shape; Ctrl-C after the '${when}' line unregisters`, async (t) => {
       const vars = { date: new Date().toUTCString() };
       const uas = await startSippUas({ scenario: 'freeswitch', transport, vars });
-      const child = spawn('node', [`${ROOT}node/cli.mjs`, 'register', '--server', uas.server, '--aor', AOR, '--user', 'alice', '--json'], {
-        env: { ...process.env, SIPREG_PASSWORD: 'secret' },
-      });
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-      });
-      child.stderr.on('data', (d) => {
-        out += d;
-      });
-      const exited = new Promise((resolve) => child.on('exit', resolve));
+      /** @type {{ child: import('node:child_process').ChildProcess, out: () => string, exited: Promise<number|null> } | undefined} */
+      let cli;
       try {
-        const line = `"event":"${when}"`;
-        for (let i = 0; i < 1000 && !out.includes(line); i++) await new Promise((r) => setTimeout(r, 10));
-        assert.ok(out.includes(line), `no ${when} line`);
-        child.kill('SIGINT');
-        assert.equal(await exited, 0, out);
-        assert.match(out, /unregistered/);
-        assert.doesNotMatch(out, /secret/);
+        cli = await startCliRegister(['--server', uas.server, '--aor', AOR, '--user', 'alice'], { until: when });
+        cli.child.kill('SIGINT');
+        assert.equal(await cli.exited, 0, cli.out());
+        assert.match(cli.out(), /unregistered/);
+        assert.doesNotMatch(cli.out(), /secret/);
         const end = await uas.finished(15000);
         assert.deepEqual({ code: end.code, successful: end.successful, failed: end.failed }, { code: 0, successful: 1, failed: 0 });
         const regs = uas.registers();
@@ -469,10 +457,10 @@ describe('the CLI against a SIPp registrar', { concurrency: 3 }, () => {
         );
         t.diagnostic(`CLI over ${transport}: ${regs.length} REGISTERs, exit 0`);
       } catch (e) {
-        if (e instanceof Error) e.message += `\n--- CLI output:\n${out}\n${uas.report()}`;
+        if (e instanceof Error) e.message += `\n--- CLI output:\n${cli?.out() ?? ''}\n${uas.report()}`;
         throw e;
       } finally {
-        if (child.exitCode === null) child.kill('SIGKILL');
+        if (cli?.child.exitCode === null) cli.child.kill('SIGKILL');
         await uas.stop();
       }
     });
