@@ -49,29 +49,18 @@ export function renderSummary({ merged, parseNative, parseJs, composeNative, com
   const sz = size?.results;
   const st = startup?.results;
   const rows = [];
-  if (h['sipreg-wasm']) {
-    rows.push([
-      'parse, 10-binding 200 OK, wasm through the JS API',
-      fmtNs(h['sipreg-wasm']),
-      fmtX(ratio(h.jssip, h['sipreg-wasm'])),
-      fmtX(ratio(h.sipjs, h['sipreg-wasm'])),
-      fmtX(ratio(h.sip, h['sipreg-wasm'])),
-      `${fmtX(ratio(h.libosip2, h['sipreg-wasm']))} (native)`,
-    ]);
-  }
+  /** A wasm row: sipreg's time, then JsSIP, SIP.js, sip and native libosip2 as ratios to it. */
+  const wasmRow = (label, t) => [
+    label,
+    fmtNs(t['sipreg-wasm']),
+    ...[t.jssip, t.sipjs, t.sip].map((x) => fmtX(ratio(x, t['sipreg-wasm']))),
+    `${fmtX(ratio(t.libosip2, t['sipreg-wasm']))} (native)`,
+  ];
+  if (h['sipreg-wasm']) rows.push(wasmRow('parse, 10-binding 200 OK, wasm through the JS API', h));
   if (h['sipreg-native']) {
     rows.push(['parse, 10-binding 200 OK, native', fmtNs(h['sipreg-native']), '', '', '', fmtX(ratio(h.libosip2, h['sipreg-native']))]);
   }
-  if (C['sipreg-wasm']) {
-    rows.push([
-      'compose REGISTER (2 Contacts + Authorization), wasm → JS string',
-      fmtNs(C['sipreg-wasm']),
-      fmtX(ratio(C.jssip, C['sipreg-wasm'])),
-      fmtX(ratio(C.sipjs, C['sipreg-wasm'])),
-      fmtX(ratio(C.sip, C['sipreg-wasm'])),
-      `${fmtX(ratio(C.libosip2, C['sipreg-wasm']))} (native)`,
-    ]);
-  }
+  if (C['sipreg-wasm']) rows.push(wasmRow('compose REGISTER (2 Contacts + Authorization), wasm → JS string', C));
   if (C['sipreg-native'])
     rows.push(['compose REGISTER, native', fmtNs(C['sipreg-native']), '', '', '', fmtX(ratio(C.libosip2, C['sipreg-native']))]);
   if (sz) {
