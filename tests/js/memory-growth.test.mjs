@@ -4,9 +4,9 @@
 // quadratic), and a registration's bytes stay usable across them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ROOT } from './helpers.mjs';
+import { ROOT, need } from './helpers.mjs';
 
-const { core } = await import(`${ROOT}node/index.mjs`);
+const { core } = await import(need(`${ROOT}node/index.mjs`, 'node package'));
 
 test('3,000 registrations grow the memory a few times, in steps of at least 1 MiB', () => {
   const seed = new Uint8Array(32).fill(1);

@@ -13,7 +13,7 @@ const ctx = useRegistrar();
 /** @param {string} uri a contact as ul.dump prints it @returns {string} user@host:port */
 const where = (uri) => /^<?sip:([^;>]+)/.exec(uri)?.[1] ?? uri;
 
-test('200 AORs over two shared UDP sockets through the 401; ul.dump holds each contact; all removed', async () => {
+test('200 AORs over two shared UDP sockets through the 401; ul.dump holds each contact; all removed', { timeout: 60_000 }, async () => {
   const N = 200;
   const server = `sip:127.0.0.1:${ctx.registrar.udpPort};transport=udp`;
   const pool = new sipreg.RegistrationPool({ server, flows: 2, rate: 1000 });
@@ -51,7 +51,7 @@ test('200 AORs over two shared UDP sockets through the 401; ul.dump holds each c
   }
 });
 
-test('bad sip: servers: a clear error naming the option, or every member rejected (no hang)', async () => {
+test('bad sip: servers: a clear error naming the option, or every member rejected (no hang)', { timeout: 60_000 }, async () => {
   for (const server of ['sips:127.0.0.1', `sip:127.0.0.1:${ctx.registrar.udpPort};transport=tcp`, 'sip:a b', 'sip:127.0.0.1:70000']) {
     assert.throws(
       () => new sipreg.RegistrationPool({ server }),

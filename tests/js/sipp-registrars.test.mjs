@@ -433,36 +433,40 @@ describe('the CLI against a SIPp registrar', { concurrency: 3 }, () => {
     ['tcp', 'registered'],
     ['udp', 'flow'],
   ])) {
-    test(`${transport}: sipreg register --server 'sip:127.0.0.1:<port>;transport=${transport}' to the FreeSWITCH shape; Ctrl-C after the '${when}' line unregisters`, async (t) => {
-      const vars = { date: new Date().toUTCString() };
-      const uas = await startSippUas({ scenario: 'freeswitch', transport, vars });
-      /** @type {{ child: import('node:child_process').ChildProcess, out: () => string, exited: Promise<number|null> } | undefined} */
-      let cli;
-      try {
-        cli = await startCliRegister(['--server', uas.server, '--aor', AOR, '--user', 'alice'], { until: when });
-        cli.child.kill('SIGINT');
-        assert.equal(await cli.exited, 0, cli.out());
-        assert.match(cli.out(), /unregistered/);
-        assert.doesNotMatch(cli.out(), /secret/);
-        const end = await uas.finished(15000);
-        assert.deepEqual({ code: end.code, successful: end.successful, failed: end.failed }, { code: 0, successful: 1, failed: 0 });
-        const regs = uas.registers();
-        assert.deepEqual(
-          regs.map((m) => [m.cseq, Boolean(m.get('authorization')), m.get('expires')]),
-          [
-            [1, false, '600'],
-            [2, true, '600'],
-            [3, true, '0'],
-          ],
-        );
-        t.diagnostic(`CLI over ${transport}: ${regs.length} REGISTERs, exit 0`);
-      } catch (e) {
-        if (e instanceof Error) e.message += `\n--- CLI output:\n${cli?.out() ?? ''}\n${uas.report()}`;
-        throw e;
-      } finally {
-        if (cli?.child.exitCode === null) cli.child.kill('SIGKILL');
-        await uas.stop();
-      }
-    });
+    test(
+      `${transport}: sipreg register --server 'sip:127.0.0.1:<port>;transport=${transport}' to the FreeSWITCH shape; Ctrl-C after the '${when}' line unregisters`,
+      { timeout: 30_000 },
+      async (t) => {
+        const vars = { date: new Date().toUTCString() };
+        const uas = await startSippUas({ scenario: 'freeswitch', transport, vars });
+        /** @type {{ child: import('node:child_process').ChildProcess, out: () => string, exited: Promise<number|null> } | undefined} */
+        let cli;
+        try {
+          cli = await startCliRegister(['--server', uas.server, '--aor', AOR, '--user', 'alice'], { until: when });
+          cli.child.kill('SIGINT');
+          assert.equal(await cli.exited, 0, cli.out());
+          assert.match(cli.out(), /unregistered/);
+          assert.doesNotMatch(cli.out(), /secret/);
+          const end = await uas.finished(15000);
+          assert.deepEqual({ code: end.code, successful: end.successful, failed: end.failed }, { code: 0, successful: 1, failed: 0 });
+          const regs = uas.registers();
+          assert.deepEqual(
+            regs.map((m) => [m.cseq, Boolean(m.get('authorization')), m.get('expires')]),
+            [
+              [1, false, '600'],
+              [2, true, '600'],
+              [3, true, '0'],
+            ],
+          );
+          t.diagnostic(`CLI over ${transport}: ${regs.length} REGISTERs, exit 0`);
+        } catch (e) {
+          if (e instanceof Error) e.message += `\n--- CLI output:\n${cli?.out() ?? ''}\n${uas.report()}`;
+          throw e;
+        } finally {
+          if (cli?.child.exitCode === null) cli.child.kill('SIGKILL');
+          await uas.stop();
+        }
+      },
+    );
   }
 });

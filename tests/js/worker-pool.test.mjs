@@ -3,7 +3,7 @@
 // the app sees the pool's API and its registrations' events; the registrar's table is checked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ROOT, need, useRegistrar } from './helpers.mjs';
+import { ROOT, need, once, useRegistrar } from './helpers.mjs';
 
 const sipreg = await import(need(`${ROOT}node/index.mjs`, 'node package'));
 const { RegistrationPool } = sipreg;
@@ -20,7 +20,7 @@ test('workers: 2 — 200 AORs registered, held by the registrar, events forwarde
     const first = pool.registrations[0];
     const events = [];
     first.addEventListener('statechange', (e) => events.push(e.detail.state));
-    const registered = new Promise((r) => first.addEventListener('registered', (e) => r(e.detail), { once: true }));
+    const registered = once(first, 'registered', 10_000);
 
     const results = await pool.registerAll();
     assert.equal(results.length, N);
@@ -38,6 +38,7 @@ test('workers: 2 — 200 AORs registered, held by the registrar, events forwarde
     const held = await ctx.registrar.dump();
     const ours = new Set(held.filter((b) => b.aor.startsWith('wp')).map((b) => b.aor));
     assert.equal(ours.size, N, 'the registrar holds every AOR');
+    assert.equal(held.filter((b) => b.aor.startsWith('wp')).length, N, 'one binding each');
     // both workers registered over their own flows: two connections at the registrar
     assert.equal(new Set(held.filter((b) => b.aor.startsWith('wp')).map((b) => b.tcpConnId)).size, 2);
 

@@ -602,6 +602,10 @@ async function startKamailio(cfg, extraArgs, options) {
           .map((a) => `ul.lookup location ${a}\n`)
           .join(''),
       );
+      // kamcmd prints "error: <code> - <text>" for a command that failed and goes on: "AOR not
+      // found in location table" is an AOR with no binding; any other error is a failure, not "unbound"
+      const failed = [...text.matchAll(/^error: (\d+)(.*)$/gm)].filter((m) => !/AOR not found/.test(m[2]));
+      if (failed.length) throw new Error(`ul.lookup failed ${failed.length} times, first: error: ${failed[0][1]}${failed[0][2]}`);
       out.push(...parseUlDump(text));
     }
     return out;
