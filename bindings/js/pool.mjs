@@ -90,9 +90,6 @@ export class RegistrationPool extends EventTarget {
   /** the pacer's credit (commands it may start) and when it was last topped up (ms) */
   #credit = 0;
   #paced = 0;
-  /** a batch of seeds for add() and the next one's offset */
-  #seeds = new Uint8Array(0);
-  #seedAt = 0;
   #now;
   #wall;
 
@@ -182,23 +179,14 @@ export class RegistrationPool extends EventTarget {
     // one keep-alive per flow (RFC 5626 §4.4.1 pings are per flow, not per registration): the
     // flow's first registration keeps it; its "flowfailed" drops the flow for every member
     const keeper = host.members.size === 0;
-    // the seed from a pool-wide batch of the CSPRNG's bytes (one call per 256 members, not one each)
-    const own = { ...options, seed: options?.seed ?? this.#seed() };
+    // its seed: the option, else randomSeed()'s batch of the CSPRNG (in Registration)
+    const own = { ...options };
     if (!keeper) own.keepalive = 'never';
     const reg = new Registration(this.#core, keeper ? withProbe(own, host.flow) : own, host);
     host.add(reg);
     this.#route(reg);
     this.registrations.push(reg);
     return reg;
-  }
-
-  /** @returns {Uint8Array} 32 bytes of the platform's CSPRNG, from a batch */
-  #seed() {
-    if (this.#seedAt >= this.#seeds.length) {
-      this.#seeds = globalThis.crypto.getRandomValues(new Uint8Array(32 * 256));
-      this.#seedAt = 0;
-    }
-    return this.#seeds.subarray(this.#seedAt, (this.#seedAt += 32));
   }
 
   /** @param {Registration} reg (re)map its routing keys: its Call-ID, contacts, GRUUs and AOR */
