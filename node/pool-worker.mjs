@@ -112,6 +112,9 @@ parentPort.on('message', (batch) => {
         pool.close();
         reply(m.id, null);
         break;
+      default:
+        // a call is always answered: one this worker does not know rejects
+        if (m.id !== undefined) reply(m.id, Promise.reject(new Error(`sipreg: no op ${m.op} in the pool worker`)));
     }
   }
 });

@@ -149,13 +149,17 @@ class WorkerPool extends EventTarget {
     const { Worker } = process.getBuiltinModule('node:worker_threads');
     const url = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'pool-worker.mjs'));
     this.#workers = Array.from({ length: workers }, (_, index) => {
-      const w = { worker: new Worker(url, { workerData: { options: each } }), out: [], ready: null };
+      /** dead: why the worker ended (its error, or its exit), once it has */
+      const w = { worker: new Worker(url, { workerData: { options: each } }), out: [], ready: null, dead: null };
       w.ready = new Promise((resolve, reject) => {
         // a worker that fails (to load, or later): said on the pool as an 'error' event
         w.worker.on('error', (e) => {
-          reject(e);
+          this.#end(index, e);
           this.dispatchEvent(new CustomEvent('error', { detail: { code: 'worker', worker: index, message: e?.message } }));
         });
+        // ended (its error, an exit of its own, or close()): what still waits on it rejects
+        w.worker.on('exit', (code) => this.#end(index, new Error(`sipreg: pool worker ${index} exited (code ${code})`)));
+        w.reject = reject;
         w.worker.on('message', (batch) => {
           for (const m of batch) if (m.ready) resolve();
           this.#receive(batch, index);
@@ -173,6 +177,20 @@ class WorkerPool extends EventTarget {
   /** @returns {number} worker threads */
   get workers() {
     return this.#workers.length;
+  }
+
+  /** Worker w has ended with `why`: its readiness and every call waiting on it reject with it. */
+  #end(w, why) {
+    const x = this.#workers?.[w] ?? null;
+    if (x) x.dead ??= why;
+    // (the constructor's workers array may not be assigned yet when a worker fails at once)
+    const dead = x?.dead ?? why;
+    x?.reject?.(dead);
+    for (const [id, c] of this.#calls) {
+      if (c.w !== w) continue;
+      this.#calls.delete(id);
+      c.settle(false, dead);
+    }
   }
 
   /** @param {object[]} batch messages of worker w @param {number} w */
@@ -218,9 +236,11 @@ class WorkerPool extends EventTarget {
 
   /** @internal a call about registration `index` (-1: none) in worker w; resolves with its reply */
   _call(index, m, signal = undefined, w = index % this.#workers.length) {
+    const dead = this.#workers[w].dead;
+    if (dead) return Promise.reject(dead);
     const id = this.#nextId++;
     const c = call(signal);
-    this.#calls.set(id, { settle: c.settle });
+    this.#calls.set(id, { settle: c.settle, w });
     const n = this.#workers.length;
     this.#send(w, { ...m, id, i: index < 0 ? -1 : Math.floor(index / n) });
     return c.promise;
@@ -297,8 +317,8 @@ class WorkerPool extends EventTarget {
     await Promise.all(
       this.#workers.map(async (x, w) => {
         try {
-          await x.ready;
-          await this._call(-1, { op: 'close' }, undefined, w);
+          await x.ready.catch(() => {}); // a worker that never came up is ended all the same
+          if (!x.dead) await this._call(-1, { op: 'close' }, undefined, w);
         } finally {
           await x.worker.terminate();
         }

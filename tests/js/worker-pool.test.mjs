@@ -61,3 +61,14 @@ test('workers: options checked in this thread', () => {
   assert.throws(() => new RegistrationPool({ server: 'ws://127.0.0.1:1', workers: 0 }), { code: 'SIPREG_E_CONFIG', option: 'workers' });
   assert.throws(() => new RegistrationPool({ server: 'ws://127.0.0.1:1', workers: 2, now: () => 0 }), { option: 'now' });
 });
+
+test('workers: a call to a worker that has ended rejects (never waits forever)', { timeout: 30_000 }, async () => {
+  const pool = new RegistrationPool({ server: 'ws://127.0.0.1:1', workers: 2 });
+  const reg = pool.add({ aor: 'sip:wpend@example.test', auth: { password: 'secret' } });
+  await pool.ready;
+  // an operation the worker does not know is answered with an error, not left unanswered
+  await assert.rejects(pool._call(-1, { op: 'nope' }, undefined, 0), /no op nope/);
+  await pool.close();
+  await assert.rejects(reg.register(), /pool worker 0 exited/);
+  await assert.rejects(pool.states(), /exited/);
+});
