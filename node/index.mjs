@@ -49,6 +49,8 @@ class PoolSipFlow extends EventTarget {
   /** @type {any} the SipFlow, once made */
   #flow = null;
   #loading = false;
+  /** closed: a flow that finishes loading afterwards is not made */
+  #closed = false;
   #cause = null;
 
   /** @param {string} server @param {{connectTimeout?: number}} options */
@@ -78,12 +80,13 @@ class PoolSipFlow extends EventTarget {
   /** @param {'tcp'} [kind] */
   connect(kind) {
     if (this.#flow) return this.#flow.connect(kind);
-    if (this.#loading) return;
+    if (this.#loading || this.#closed) return;
     this.#loading = true;
     import('./flows.mjs').then(
       (m) => {
         this.#loading = false;
         flows ??= m;
+        if (this.#closed) return; // closed while flows.mjs loaded: no socket made
         let flow;
         try {
           flow = flows.makeFlow({ server: this.server, connectTimeout: this.options.connectTimeout, recvBufferSize: POOL_RECV_BUFFER });
@@ -117,6 +120,7 @@ class PoolSipFlow extends EventTarget {
     this.#flow?.fail(why);
   }
   close() {
+    this.#closed = true;
     this.#flow?.close();
   }
 }
