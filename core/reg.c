@@ -210,7 +210,7 @@ static int set_contact_list(struct sipreg *r, const struct sipreg_contact_spec *
     free(r->contacts);
     r->contacts = block;
     r->contact_text = text;
-    r->contact_text_len = head + total;
+    r->contacts_size = head + total;
     r->ncontacts = count;
     return 0;
 }
@@ -372,7 +372,7 @@ void sipreg_free(struct sipreg *r) {
 }
 
 size_t sipreg_memory(const struct sipreg *r) {
-    return sizeof *r + r->strings_len + r->contact_text_len + (r->store ? sizeof *r->store : 0) +
+    return sizeof *r + r->strings_len + r->contacts_size + (r->store ? sizeof *r->store : 0) +
            (r->events ? SIPREG__EVENTS * sizeof *r->events : 0) + r->flow_host_len +
            sipreg__extra_memory(r);
 }

@@ -129,12 +129,12 @@ struct sipreg {
     char call_id[SIPREG__CALL_ID_LEN]; /* random, constant for the registration (§10.2) */
     char from_tag[SIPREG__TAG_LEN];    /* random From tag (§8.1.1.3) */
 
-    /* our contacts, then their URIs (contact_text) in one allocation of contact_text_len
+    /* our contacts, then their URIs (contact_text) in one allocation of contacts_size
      * bytes, sized to the list (at most SIPREG_MAX_CONTACTS * 2: new ones and removals) */
     struct sipreg__contact *contacts;
     size_t ncontacts;
     char *contact_text;
-    size_t contact_text_len;
+    size_t contacts_size;
     int64_t requested; /* Expires we ask for (raised by 423, never shrunk to the grant) */
 
     /* the transaction (RFC 3261 §17.1.2) */
