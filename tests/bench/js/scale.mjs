@@ -73,6 +73,8 @@ function runCase(c, i, check) {
   let last = '';
   let buf = '';
   let queue = Promise.resolve();
+  /** a registrar check that failed (the case fails with it) */
+  let failure = null;
   const t0 = performance.now();
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (d) => {
@@ -90,36 +92,48 @@ function runCase(c, i, check) {
         continue;
       }
       // a checkpoint: read the registrar's table, then let the child go on
-      queue = queue.then(async () => {
-        const r = msg.phase === 'soaked' ? null : await bound(prefix, c.n);
-        if (r) {
-          checks.push({ phase: msg.phase, t: msg.t ?? 0, atS: Math.round((performance.now() - t0) / 1000), ...r });
-          process.stderr.write(`  [${msg.phase}${msg.t ? ` ${msg.t} s` : ''}: ${r.bound} of ${c.n} bound (${r.ms} ms)] `);
-        }
-        child.stdin.write('go\n');
-      });
+      queue = queue
+        .then(async () => {
+          const r = msg.phase === 'soaked' ? null : await bound(prefix, c.n);
+          if (r) {
+            checks.push({ phase: msg.phase, t: msg.t ?? 0, atS: Math.round((performance.now() - t0) / 1000), ...r });
+            process.stderr.write(`  [${msg.phase}${msg.t ? ` ${msg.t} s` : ''}: ${r.bound} of ${c.n} bound (${r.ms} ms)] `);
+          }
+          child.stdin.write('go\n');
+        })
+        .catch((e) => {
+          // a check that failed ends the case with its cause (the child would wait for 'go')
+          failure ??= e;
+          child.kill('SIGKILL');
+        });
     }
   });
   const limit = (o.timeoutS * 2 + 60 + (c.big ? o.soak * 1.5 + (c.n / 1000) * 4 : 0)) * 1000;
   const timer = setTimeout(() => child.kill('SIGKILL'), limit);
   return new Promise((resolve, reject) => {
+    child.on('error', reject);
     child.on('exit', async (code, signal) => {
       clearTimeout(timer);
       await queue;
+      if (failure) return reject(failure);
       if (code !== 0) {
         reject(new Error(`scale-child ${c.lib} N=${c.n} exited with ${code ?? signal}`));
         return;
       }
-      const r = JSON.parse(last);
-      if (check) {
-        r.checks = checks;
-        const after = await bound(prefix, c.n);
-        r.checks.push({ phase: 'unregistered', ...after });
-        r.registrarBoundAfterRegister = checks.find((x) => x.phase === 'registered')?.bound ?? null;
-        r.registrarBoundAfterUnregister = after.bound;
-        r.lapses = checks.filter((x) => x.phase === 'sample').reduce((s, x) => s + x.missing, 0);
+      try {
+        const r = JSON.parse(last);
+        if (check) {
+          r.checks = checks;
+          const after = await bound(prefix, c.n);
+          r.checks.push({ phase: 'unregistered', ...after });
+          r.registrarBoundAfterRegister = checks.find((x) => x.phase === 'registered')?.bound ?? null;
+          r.registrarBoundAfterUnregister = after.bound;
+          r.lapses = checks.filter((x) => x.phase === 'sample').reduce((s, x) => s + x.missing, 0);
+        }
+        resolve(r);
+      } catch (e) {
+        reject(e); // the child's last line unreadable, or the last check failed
       }
-      resolve(r);
     });
   });
 }
