@@ -166,8 +166,9 @@ export interface OptionSpec {
   nullable?: boolean;
   /** What to do instead, named when the value is 0. */
   zero?: string;
-  /** What it means, one line. */
-  doc: string;
+  /** What it means, one line. The browser entry's tables carry it on a required option only
+   *  (the words stay out of browser bundles); the Node entry's on every option. */
+  doc?: string;
 }
 /** createRegistration options (pool.add: the same but the pool's and the entries' own). */
 export declare const OPTIONS: Readonly<Record<string, OptionSpec>>;

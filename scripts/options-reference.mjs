@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // options-reference.mjs — print the README's "Options" reference (Markdown tables) from the option
-// table the checks read (bindings/js/options.mjs), so the two cannot drift: paste its output.
+// table the checks read (bindings/js/options.mjs) and the words of option-docs.mjs, so they cannot drift: paste its output.
 //   node scripts/options-reference.mjs
-import { OPTIONS, POOL_OPTIONS } from '../bindings/js/options.mjs';
+import { OPTIONS, POOL_OPTIONS } from '../node/lib/option-docs.mjs'; // (node/lib: the build's copy, with constants.mjs)
 
 /** @param {import('../bindings/js/options.mjs').Option} o @returns {string} type and range */
 function kind(o) {

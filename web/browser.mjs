@@ -9,12 +9,16 @@
 //   import wasmUrl from 'sipreg/sipreg.wasm';   // esbuild: --loader:.wasm=file
 //   const reg = await createRegistration({ server: 'wss://edge.example.com', aor, auth, wasmUrl });
 import * as self from './browser.mjs';
-import { loadCore, bind, storedInstance, configError, show, SipregError, RegistrationPool as Pool } from './lib/index.mjs';
+import { loadCore, createSingle, storedInstance, configError, show, SipregError, RegistrationPool as Pool } from './lib/web.mjs';
 
-export { Registration, RegistrationError, SipregError, WebSocketFlow, storedInstance, OPTIONS, POOL_OPTIONS } from './lib/index.mjs';
+// lib/web.mjs: the glue without the options' words (OPTIONS, POOL_OPTIONS: `doc` only on a
+// required option; the Node entry's tables carry every option's, lib/option-docs.mjs)
+export { Registration, RegistrationError, SipregError, WebSocketFlow, storedInstance, OPTIONS, POOL_OPTIONS } from './lib/web.mjs';
 
-/** The loaded core's API (lib/index.mjs bind()), once load() settled. */
+/** The loaded core, once load() settled. */
 let api = null;
+/** The WebSocket a registration without its own uses: the page's, as it was at load(). */
+let PageWebSocket;
 /** @type {Promise<object>|null} the one load in progress or done */
 let loading = null;
 /** Where the core was loaded from (an error names it when another wasmUrl comes later). */
@@ -81,8 +85,9 @@ export function load(options = {}) {
   loadedFrom = href;
   loading = loadCore(new URL(href)).then(
     (c) => {
-      api = bind(c, { WebSocket: globalThis.WebSocket });
-      ({ version, core } = api);
+      api = core = c;
+      PageWebSocket = globalThis.WebSocket;
+      version = c.version();
       return self;
     },
     (e) => {
@@ -101,7 +106,7 @@ export class RegistrationPool extends Pool {
   /** @param {object} options server, flows, rate, ... (README "RegistrationPool") */
   constructor(options) {
     if (!api) throw notReady('RegistrationPool');
-    super(api.core, { WebSocket: globalThis.WebSocket, ...options });
+    super(api, { WebSocket: globalThis.WebSocket, ...options });
   }
 }
 
@@ -126,7 +131,7 @@ export const uriEqual = (a, b) => {
  * instance-id per registration); where storage fails (private mode) a random one is used.
  * @param {object} options README "Options", plus `instanceStore` (a Storage; default
  *   localStorage; false: none) and `wasmUrl` (where sipreg.wasm is)
- * @returns {Promise<import('./lib/index.mjs').Registration>}
+ * @returns {Promise<import('./lib/web.mjs').Registration>}
  */
 export async function createRegistration(options) {
   const { instanceStore, wasmUrl, ...rest } = options ?? {};
@@ -151,7 +156,7 @@ export async function createRegistration(options) {
     }
     if (storage) rest.instance = storedInstance(rest.aor, storage);
   }
-  return api.createRegistration(rest);
+  return createSingle(api, rest, { WebSocket: rest.WebSocket ?? PageWebSocket });
 }
 
 /**

@@ -6,7 +6,9 @@ import { createSingle } from './flow-host.mjs';
 import { RegistrationPool } from './pool.mjs';
 import { WebSocketFlow } from './websocket-flow.mjs';
 import { storedInstance, instanceKey } from './instance.mjs';
-import { OPTIONS, POOL_OPTIONS, checkOptions, configError, show } from './options.mjs';
+import { checkOptions, configError, show } from './options.mjs';
+// the tables with every option's words on its rows (the Node entry exports these; web.mjs not)
+import { OPTIONS, POOL_OPTIONS } from './option-docs.mjs';
 
 export {
   loadCore,

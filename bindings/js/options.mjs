@@ -1,5 +1,6 @@
 // options.mjs — the one table of createRegistration / RegistrationPool options (name, type, range
-// or shape, default, meaning, the core setting it becomes) and the checks that read it: a wrong
+// or shape, default, the core setting it becomes; what each means: option-docs.mjs, which the
+// checks do not need) and the checks that read it: a wrong
 // option throws a SipregError (code SIPREG_E_CONFIG) naming the option's dotted path and the value.
 // What a value means to the protocol (URI syntax, one-line header values) stays the core's
 // decision: its sentence (core.configProblem) is mapped back to the option here.
@@ -24,7 +25,8 @@ import { SipregError } from './core.mjs';
  * @property {boolean} [secret] never repeated in a message
  * @property {boolean} [nullable] null counts as left out
  * @property {string} [zero] what to do instead, named when the value is 0
- * @property {string} doc what it means (one line; the README's reference is written from it)
+ * @property {string} [doc] what it means (one line): here on a required option (its error says
+ *   it), else in option-docs.mjs (the README's reference and the Node entry's tables)
  */
 
 /** The keys of one contact. @type {Record<string, Option>} */
@@ -32,10 +34,9 @@ export const CONTACT = {
   uri: {
     type: 'string',
     default: 'generated',
-    doc: "the contact URI; left out: a random one the core makes (and the flow's address on UDP/TCP/TLS)",
   },
-  expires: { type: 'integer', min: 0, max: 4294967295, unit: 's', doc: "this binding's expiry (0: remove it in the same request)" },
-  q: { type: 'number', min: 0, max: 1, doc: "preference among the AOR's bindings (0..1, three decimals)" },
+  expires: { type: 'integer', min: 0, max: 4294967295, unit: 's' },
+  q: { type: 'number', min: 0, max: 1 },
 };
 
 /** Timers and the retry policy. @type {Record<string, Option>} */
@@ -47,7 +48,6 @@ const POLICY = {
     unit: 'ms',
     default: 500,
     key: 't1-ms',
-    doc: 'T1, the round-trip estimate; Timer F = 64 × T1',
   },
   t2Ms: {
     type: 'integer',
@@ -56,7 +56,6 @@ const POLICY = {
     unit: 'ms',
     default: 4000,
     key: 't2-ms',
-    doc: 'T2, the cap of the retransmit interval (at least t1Ms)',
   },
   refreshMargin: {
     type: 'integer',
@@ -65,7 +64,6 @@ const POLICY = {
     unit: 's',
     default: 32,
     key: 'refresh-margin',
-    doc: 'grants over 64 s: refresh in [E/2, E − margin]',
   },
   shortMargin: {
     type: 'integer',
@@ -74,7 +72,6 @@ const POLICY = {
     unit: 's',
     default: 5,
     key: 'short-margin',
-    doc: 'grants of 64 s or less: refresh at E − this, not before E/2',
   },
   retryBase: {
     type: 'integer',
@@ -83,7 +80,6 @@ const POLICY = {
     unit: 's',
     default: 30,
     key: 'retry-base',
-    doc: 'back-off base time when every flow failed',
   },
   retryBaseUp: {
     type: 'integer',
@@ -92,7 +88,6 @@ const POLICY = {
     unit: 's',
     default: 90,
     key: 'retry-base-up',
-    doc: 'back-off base time while another flow is up',
   },
   retryMax: {
     type: 'integer',
@@ -101,7 +96,6 @@ const POLICY = {
     unit: 's',
     default: 300,
     key: 'retry-max',
-    doc: 'back-off cap (at least retryBase)',
   },
   maxRetryAfter: {
     type: 'integer',
@@ -110,10 +104,9 @@ const POLICY = {
     unit: 's',
     default: 86400,
     key: 'max-retry-after',
-    doc: 'longest wait a server may ask for that is honoured',
   },
-  maxAuthRetries: { type: 'integer', min: 0, max: 10, default: 2, key: 'max-auth-retries', doc: 'challenges answered per attempt' },
-  otherFlowUp: { type: 'boolean', default: false, key: 'other-flow-up', doc: 'the host has another working flow (retryBaseUp applies)' },
+  maxAuthRetries: { type: 'integer', min: 0, max: 10, default: 2, key: 'max-auth-retries' },
+  otherFlowUp: { type: 'boolean', default: false, key: 'other-flow-up' },
   keepaliveS: {
     type: 'integer',
     min: 1,
@@ -121,7 +114,6 @@ const POLICY = {
     unit: 's',
     default: 120,
     key: 'keepalive-s',
-    doc: 'keep-alive interval bound when the registrar sets no Flow-Timer',
   },
   pongTimeoutMs: {
     type: 'integer',
@@ -130,7 +122,6 @@ const POLICY = {
     unit: 'ms',
     default: 10000,
     key: 'pong-timeout-ms',
-    doc: 'how long a keep-alive waits for its pong',
   },
   minGrant: {
     type: 'integer',
@@ -139,23 +130,20 @@ const POLICY = {
     unit: 's',
     default: 30,
     key: 'min-grant',
-    doc: 'shorter grants are scheduled as this (no refresh storms)',
   },
   probe: {
     type: 'enum',
     values: ['options', 'host', 'none'],
     default: 'options',
     key: 'probe',
-    doc: 'liveness probe of a silent flow without pongs: a request the registrar answers, a WebSocket ping (the default where the client can ping), or none',
   },
-  probeS: { type: 'integer', min: 1, max: 4294967295, unit: 's', default: 30, key: 'probe-s', doc: 'silence before a probe' },
+  probeS: { type: 'integer', min: 1, max: 4294967295, unit: 's', default: 30, key: 'probe-s' },
   retryCredentials: {
     type: 'boolean',
     default: false,
     key: 'retry-credentials',
-    doc: 'keep retrying after rejected credentials (default: stop, state "failed")',
   },
-  maxRedirects: { type: 'integer', min: 0, max: 20, default: 5, key: 'max-redirects', doc: 'redirects followed per attempt' },
+  maxRedirects: { type: 'integer', min: 0, max: 20, default: 5, key: 'max-redirects' },
   commandMs: {
     type: 'integer',
     min: 1,
@@ -163,7 +151,6 @@ const POLICY = {
     unit: 'ms',
     default: 32000,
     key: 'command-ms',
-    doc: 'how long unregister() keeps trying before it rejects',
   },
   alternates: {
     type: 'integer',
@@ -171,7 +158,6 @@ const POLICY = {
     max: 20,
     default: 0,
     key: 'alternates',
-    doc: 'other servers an attempt fails over to on a timeout or when the server is unavailable',
   },
   udpMax: {
     type: 'integer',
@@ -180,7 +166,6 @@ const POLICY = {
     unit: 'bytes',
     default: 1300,
     key: 'udp-max',
-    doc: 'a larger request goes over TCP instead of UDP',
   },
 };
 
@@ -189,16 +174,14 @@ export const OPTIONS = {
   server: {
     type: 'url',
     schemes: ['ws', 'wss', 'sip', 'sips'],
-    doc: 'ws:// or wss:// URL of a SIP WebSocket edge; Node: also a sip: or sips: URI (UDP/TCP/TLS; an outbound proxy on another host); Node, left out: the registrar is located by DNS',
   },
   aor: { type: 'string', required: true, key: 'aor', doc: 'the address-of-record, e.g. sip:alice@example.com' },
   auth: {
     type: 'object',
-    doc: 'credentials for digest challenges',
     fields: {
-      username: { type: 'string', default: "the AOR's user part", key: 'username', doc: 'the digest user name' },
-      password: { type: 'string', secret: true, key: 'password', doc: 'the password (never exported)' },
-      ha1: { type: 'string', secret: true, key: 'ha1', doc: 'the precomputed hex H(user:realm:password), instead of password' },
+      username: { type: 'string', default: "the AOR's user part", key: 'username' },
+      password: { type: 'string', secret: true, key: 'password' },
+      ha1: { type: 'string', secret: true, key: 'ha1' },
     },
   },
   expires: {
@@ -209,96 +192,84 @@ export const OPTIONS = {
     default: 600,
     key: 'expires',
     zero: 'unregister() removes bindings',
-    doc: 'the expiry asked for',
   },
-  contacts: { type: 'list', fields: CONTACT, default: 'one generated', doc: 'our contacts: { uri, expires, q } each' },
-  registrar: { type: 'string', default: "the AOR's domain", key: 'registrar', doc: 'the Request-URI' },
+  contacts: { type: 'list', fields: CONTACT, default: 'one generated' },
+  registrar: { type: 'string', default: "the AOR's domain", key: 'registrar' },
   discovery: {
     type: 'enum',
     values: ['configured', 'aor', 'multicast'],
     default: 'configured',
     key: 'discovery',
-    doc: "where the registrar is: registrar (else the AOR's domain), the AOR's domain, or the multicast group",
   },
   instance: {
     type: 'string',
     default: 'kept per device',
     key: 'instance',
-    doc: 'the instance-id "urn:uuid:…"; left out: the stored one (store, instanceStore), the state\'s, else a random one',
   },
-  regId: { type: 'integer', min: 1, max: 2147483647, default: 1, key: 'reg-id', doc: 'the reg-id of this flow' },
+  regId: { type: 'integer', min: 1, max: 2147483647, default: 1, key: 'reg-id' },
   outbound: {
     type: 'boolean',
     default: true,
     key: 'outbound',
-    doc: 'send the instance-id and reg-id (outbound); false: plain registration',
   },
   keepalive: {
     type: 'enum',
     values: ['never', 'auto', 'always'],
     default: 'auto',
     key: 'keepalive',
-    doc: 'keep-alive pings: after an outbound registration (auto), always or never',
   },
   manualRefresh: {
     type: 'boolean',
     default: false,
     key: 'manual-refresh',
-    doc: 'at the refresh point only fire "expiring": the application refreshes',
   },
-  from: { type: 'string', default: 'the AOR', key: 'from', doc: 'third-party registration: who registers the AOR' },
-  route: { type: 'string', key: 'route', doc: 'an outbound proxy every request is routed through' },
+  from: { type: 'string', default: 'the AOR', key: 'from' },
+  route: { type: 'string', key: 'route' },
   viaHost: {
     type: 'string',
     default: 'a random .invalid name',
     key: 'via-host',
-    doc: "the sent-by host (the flow's address on UDP/TCP/TLS replaces it)",
   },
-  userAgent: { type: 'string', default: 'sipreg/<version>', key: 'user-agent', doc: 'the User-Agent value ("" leaves it out)' },
-  supported: { type: 'string', default: 'path, gruu, outbound', key: 'supported', doc: 'the Supported value ("" leaves it out)' },
+  userAgent: { type: 'string', default: 'sipreg/<version>', key: 'user-agent' },
+  supported: { type: 'string', default: 'path, gruu, outbound', key: 'supported' },
   allow: {
     type: 'list',
     items: 'string',
     default: "['OPTIONS']",
     key: 'allow',
-    doc: "the methods the app handles on the flow, advertised in the core's answers (Allow); a call stack on the flow adds its own",
   },
   accept: {
     type: 'list',
     items: 'string',
     default: "['application/sdp']",
     key: 'accept',
-    doc: "the body types the app accepts, advertised in the core's answer to a capabilities query (Accept)",
   },
-  extraHeaders: { type: 'headers', doc: 'extra header lines: "Name: value\\r\\n…" or { Name: value }' },
-  policy: { type: 'object', fields: POLICY, doc: 'timers and the retry policy' },
+  extraHeaders: { type: 'headers' },
+  policy: { type: 'object', fields: POLICY },
   connectTimeout: {
     type: 'integer',
     min: 1,
     max: 2147483647,
     unit: 'ms',
     default: 10000,
-    doc: 'how long a connection attempt may take (TCP, TLS and the WebSocket handshake)',
   },
-  state: { type: 'string', nullable: true, doc: 'a blob from reg.export(): continue the same binding' },
-  seed: { type: 'bytes', default: 'crypto.getRandomValues', doc: '32 bytes of entropy' },
-  WebSocket: { type: 'any', default: "the global WebSocket (Node 20: sipreg's own client)", doc: 'the WebSocket implementation' },
-  transport: { type: 'enum', values: ['udp', 'tcp', 'tls'], host: 'node', doc: 'the transport when the server URI and DNS fix none' },
-  dns: { type: 'list', host: 'node', default: "the system's", doc: 'DNS servers for locating the registrar ("ip[:port]")' },
-  tls: { type: 'object', host: 'node', doc: 'TLS options: ca, servername, cert, key, rejectUnauthorized' },
-  multicast: { type: 'object', host: 'node', doc: 'discovery "multicast": group, port, ttl, interface' },
+  state: { type: 'string', nullable: true },
+  seed: { type: 'bytes', default: 'crypto.getRandomValues' },
+  WebSocket: { type: 'any', default: "the global WebSocket (Node 20: sipreg's own client)" },
+  transport: { type: 'enum', values: ['udp', 'tcp', 'tls'], host: 'node' },
+  dns: { type: 'list', host: 'node', default: "the system's" },
+  tls: { type: 'object', host: 'node' },
+  multicast: { type: 'object', host: 'node' },
   store: {
     type: 'string',
     host: 'node',
-    doc: 'a JSON file keeping one instance-id per AOR (a restarted process replaces its own binding)',
   },
-  targets: { type: 'list', host: 'node', doc: 'fixed { transport, host, port } targets instead of locating the server (tests)' },
-  instanceStore: { type: 'any', host: 'web', default: 'localStorage', doc: 'where the instance-id per AOR is kept (false: a random one)' },
+  targets: { type: 'list', host: 'node' },
+  instanceStore: { type: 'any', host: 'web', default: 'localStorage' },
   wasmUrl: {
     type: 'any',
     host: 'web',
     default: 'next to the module',
-    doc: "where sipreg.wasm is, when the bundler did not rewrite the entry's new URL() of it next to the module (esbuild, a CDN)",
   },
 };
 
@@ -310,23 +281,23 @@ export const POOL_OPTIONS = {
     required: true,
     doc: "ws:// or wss:// URL the pool's flows go to; Node: also a sip: URI (UDP)",
   },
-  flows: { type: 'integer', min: 1, max: 1024, default: 1, doc: 'WebSocket connections (or UDP sockets) the registrations share' },
-  rate: { type: 'number', min: 0.001, max: 1e9, default: 200, doc: 'commands started per second in bursts' },
-  maxRegistrations: { type: 'integer', min: 1, max: 10_000_000, default: 100_000, doc: 'most registrations add() takes' },
+  flows: { type: 'integer', min: 1, max: 1024, default: 1 },
+  rate: { type: 'number', min: 0.001, max: 1e9, default: 200 },
+  maxRegistrations: { type: 'integer', min: 1, max: 10_000_000, default: 100_000 },
   connectTimeout: OPTIONS.connectTimeout,
   WebSocket: OPTIONS.WebSocket,
-  now: { type: 'any', default: 'performance.now', doc: 'the monotonic clock in ms (tests)' },
-  wall: { type: 'any', default: 'Date.now', doc: 'the Unix clock in ms (tests)' },
+  now: { type: 'any', default: 'performance.now' },
+  wall: { type: 'any', default: 'Date.now' },
 };
 
 /** Options of register(), fetch(), setContacts() and whenRegistered(). @type {Record<string, Option>} */
 export const CALL_OPTIONS = {
-  signal: { type: 'signal', doc: "an AbortSignal: its abort rejects this call's promise with signal.reason" },
+  signal: { type: 'signal' },
 };
 
 /** Options of unregister(). @type {Record<string, Option>} */
 export const UNREGISTER_OPTIONS = {
-  all: { type: 'boolean', default: false, doc: 'remove every binding of the AOR, not only ours' },
+  all: { type: 'boolean', default: false },
   signal: CALL_OPTIONS.signal,
 };
 
