@@ -1,24 +1,39 @@
-// size.mjs — what a browser app ships to register: each stack bundled by esbuild (minified, ESM,
-// browser platform) from an entry that imports only what registration needs, then gzip -9
-// (zlib level 9) and, for information, brotli. sipreg = its glue bundle + sipreg.wasm.
-//   node tests/bench/js/size.mjs [--wasm node/sipreg.wasm] [--names build-bench/wasm-names/sipreg.wasm]
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+// size.mjs — what a browser app downloads to register: each stack bundled by esbuild as an app
+// would bundle it (minified, ESM, code splitting, for the browsers Vite's default build targets),
+// from an entry that imports only what registration needs, then gzip -9 (zlib level 9) and, for
+// information, brotli. sipreg is imported as an app imports it, `import { createRegistration }
+// from 'sipreg'`: the package (node/, as the build made it) is resolved from node_modules with the
+// "browser" condition (its browser entry, browser.mjs), the wasm imported as a file
+// (`sipreg/sipreg.wasm`, esbuild's loader "file", handed over as wasmUrl: README "With a bundler").
+// sipreg's size = the JS chunks the entry loads before it registers (static imports) + the
+// emitted wasm; chunks it would load later (dynamic imports) are listed apart, not counted.
+//   node tests/bench/js/size.mjs [--package node] [--names build-bench/wasm-names/sipreg.wasm]
+// --package: another build of the package directory (an A/B of two worktrees' node/).
+import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync, symlinkSync } from 'node:fs';
+import { join, resolve, basename } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { build } from 'esbuild';
 import { ROOT, BUILD_DIR, cliOptions } from './common.mjs';
 import { analyze } from './wasm-sections.mjs';
 
-const opts = cliOptions({ wasm: join(ROOT, 'node/sipreg.wasm'), names: join(BUILD_DIR, 'wasm-names/sipreg.wasm') });
+const opts = cliOptions({ package: join(ROOT, 'node'), names: join(BUILD_DIR, 'wasm-names/sipreg.wasm') });
 const OUT = join(BUILD_DIR, 'size');
 mkdirSync(OUT, { recursive: true });
+// the app's node_modules: sipreg is the package directory (a link), the contenders the repository's
+const MODULES = join(OUT, 'node_modules');
+mkdirSync(MODULES, { recursive: true });
+rmSync(join(MODULES, 'sipreg'), { force: true, recursive: true });
+symlinkSync(resolve(opts.package), join(MODULES, 'sipreg'), 'dir');
+
+/** Vite 8's default build target ('baseline-widely-available'): what an app gets without a config. */
+const TARGET = ['chrome111', 'edge111', 'firefox114', 'safari16.4', 'ios16.4'];
 
 // Entries: create one registration against a WebSocket server and register it.
 const ENTRIES = {
-  sipreg: `import { loadCore, bind } from ${JSON.stringify(join(ROOT, 'node/lib/index.mjs'))};
-export async function register(wasmUrl, server, aor, password) {
-  const api = bind(await loadCore(wasmUrl), { WebSocket });
-  const reg = await api.createRegistration({ server, aor, auth: { password } });
+  sipreg: `import { createRegistration } from 'sipreg';
+import wasmUrl from 'sipreg/sipreg.wasm';
+export async function register(server, aor, password) {
+  const reg = await createRegistration({ server, aor, auth: { password }, wasmUrl });
   await reg.register();
   return reg;
 }`,
@@ -40,41 +55,60 @@ export async function register(server, aor, password) {
 
 const gz = (b) => gzipSync(b, { level: 9 }).length;
 const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const sizes = (b) => ({ minified: b.length, gzip: gz(b), brotli: br(b) });
 
 const results = {};
 for (const [name, source] of Object.entries(ENTRIES)) {
   const entry = join(OUT, `${name}-entry.mjs`);
   writeFileSync(entry, source);
+  const outdir = join(OUT, name);
+  rmSync(outdir, { recursive: true, force: true });
   const r = await build({
     entryPoints: [entry],
     bundle: true,
     minify: true,
     format: 'esm',
-    platform: 'browser',
-    target: 'es2020',
+    splitting: true,
+    platform: 'browser', // conditions "browser", "import", "default"
+    target: TARGET,
+    outdir,
+    loader: { '.wasm': 'file' },
     write: false,
     metafile: true,
     nodePaths: [join(ROOT, 'node_modules')],
-    external: ['node:*'], // sipreg's loader reads file: URLs with node:fs only in Node
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'error',
   });
-  const js = r.outputFiles[0].contents;
-  writeFileSync(join(OUT, `${name}.min.js`), js);
-  const inputs = Object.keys(r.metafile.inputs).length;
-  const entryResult = { js: { minified: js.length, gzip: gz(js), brotli: br(js), modules: inputs } };
-  if (name === 'sipreg') {
-    const wasm = readFileSync(opts.wasm);
+  mkdirSync(outdir, { recursive: true });
+  const files = new Map(r.outputFiles.map((f) => [f.path, f.contents]));
+  for (const [path, bytes] of files) writeFileSync(path, bytes);
+  const meta = r.metafile.outputs;
+  const out = (k) => files.get([...files.keys()].find((p) => p.endsWith(k)));
+  // the entry chunk and what it imports statically: loaded before register() can run
+  const entryKey = Object.keys(meta).find((k) => meta[k].entryPoint);
+  const loaded = new Set();
+  const visit = (k) => {
+    if (loaded.has(k)) return;
+    loaded.add(k);
+    for (const i of meta[k].imports) if (i.kind === 'import-statement' && meta[i.path]) visit(i.path);
+  };
+  visit(entryKey);
+  const jsKeys = Object.keys(meta).filter((k) => k.endsWith('.js'));
+  const wasmKey = Object.keys(meta).find((k) => k.endsWith('.wasm'));
+  const js = Buffer.concat(jsKeys.filter((k) => loaded.has(k)).map((k) => out(k)));
+  const later = jsKeys.filter((k) => !loaded.has(k));
+  const inputs = new Set(jsKeys.flatMap((k) => Object.keys(meta[k].inputs)));
+  const entryResult = { js: { ...sizes(js), modules: inputs.size, chunks: jsKeys.filter((k) => loaded.has(k)).map((k) => basename(k)) } };
+  if (later.length) {
+    entryResult.later = Object.fromEntries(later.map((k) => [basename(k), sizes(out(k))]));
+  }
+  if (wasmKey) {
+    const wasm = out(wasmKey);
     const a = analyze(new Uint8Array(wasm));
-    entryResult.wasm = {
-      bytes: wasm.length,
-      gzip: gz(wasm),
-      brotli: br(wasm),
-      sections: Object.fromEntries(a.sections.map((s) => [s.name, s.size])),
-    };
+    entryResult.wasm = { ...sizes(wasm), bytes: wasm.length, sections: Object.fromEntries(a.sections.map((s) => [s.name, s.size])) };
+    delete entryResult.wasm.minified;
     if (existsSync(opts.names)) {
-      const named = analyze(new Uint8Array(readFileSync(opts.names)));
-      const fns = named.functions;
+      const fns = analyze(new Uint8Array(readFileSync(opts.names))).functions;
       entryResult.wasm.largestFunctions = [...fns]
         .sort((x, y) => y.size - x.size)
         .slice(0, 15)
@@ -97,6 +131,14 @@ const versions = {
   sipjs: JSON.parse(readFileSync(join(ROOT, 'node_modules/sip.js/package.json'), 'utf8')).version,
 };
 process.stdout.write(
-  JSON.stringify({ kind: 'size', unit: 'bytes', compression: 'gzip level 9 (zlib), brotli q11', versions, entries: ENTRIES, results }) +
-    '\n',
+  JSON.stringify({
+    kind: 'size',
+    unit: 'bytes',
+    compression: 'gzip level 9 (zlib), brotli q11',
+    target: TARGET,
+    package: resolve(opts.package),
+    versions,
+    entries: ENTRIES,
+    results,
+  }) + '\n',
 );
