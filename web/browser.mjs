@@ -1,7 +1,8 @@
 // sipreg for browsers and bundlers (ES module, no top-level await): the npm package's "browser"
 // entry (the build copies this file to node/browser.mjs) and what web/sipreg.mjs re-exports.
 // The wasm is loaded on first need: by createRegistration(), or by load() for the synchronous
-// names (RegistrationPool, parse, uriEqual, version, core). It is found with
+// names (RegistrationPool, parse, uriEqual, version, core); load() also brings the pool's code
+// (lib/web-pool.mjs, its own module: an app that only registers does not download it). It is found with
 // `new URL('./sipreg.wasm', import.meta.url)`, the pattern Vite and webpack 5 rewrite to the
 // emitted asset; elsewhere (esbuild, a CDN) give its address as `wasmUrl`:
 //
@@ -9,7 +10,7 @@
 //   import wasmUrl from 'sipreg/sipreg.wasm';   // esbuild: --loader:.wasm=file
 //   const reg = await createRegistration({ server: 'wss://edge.example.com', aor, auth, wasmUrl });
 import * as self from './browser.mjs';
-import { loadCore, createSingle, storedInstance, configError, show, SipregError, RegistrationPool as Pool } from './lib/web.mjs';
+import { loadCore, createSingle, storedInstance, configError, show, SipregError } from './lib/web.mjs';
 
 // lib/web.mjs: the glue without the options' words (OPTIONS, POOL_OPTIONS: `doc` only on a
 // required option; the Node entry's tables carry every option's, lib/option-docs.mjs)
@@ -19,8 +20,12 @@ export { Registration, RegistrationError, SipregError, WebSocketFlow, storedInst
 let api = null;
 /** The WebSocket a registration without its own uses: the page's, as it was at load(). */
 let PageWebSocket;
-/** @type {Promise<object>|null} the one load in progress or done */
+/** @type {Promise<object>|null} the one load of the wasm in progress or done */
 let loading = null;
+/** The pool's class (lib/web-pool.mjs), once load() brought it. */
+let Pool = null;
+/** @type {Promise<void>|null} the one load of the pool's code in progress or done */
+let poolLoading = null;
 /** Where the core was loaded from (an error names it when another wasmUrl comes later). */
 let loadedFrom = '';
 
@@ -31,7 +36,12 @@ export let core;
 
 /** @param {string} name */
 const notReady = (name) =>
-  new SipregError('ERR_SIPREG_NOT_READY', `${name} needs the wasm module loaded: await load() (or createRegistration()) first`);
+  new SipregError(
+    'ERR_SIPREG_NOT_READY',
+    name === 'RegistrationPool'
+      ? `${name} needs the wasm module loaded: await load() first (createRegistration() loads the wasm, not the pool's code)`
+      : `${name} needs the wasm module loaded: await load() (or createRegistration()) first`,
+  );
 
 /**
  * The address a `wasmUrl` option gives, as a URL string; throws a SipregError naming the option.
@@ -55,30 +65,57 @@ function wasmAddress(wasmUrl) {
 }
 
 /**
- * Load the wasm module (once per page): afterwards every name of this module is usable.
- * A failed load (wrong address, not a wasm module) rejects, names the address, and may be retried.
+ * Load the wasm module (once per page) and the pool's code: afterwards every name of this module
+ * is usable. A failed load (wrong address, not a wasm module) rejects, names the address, and may
+ * be retried.
  * @param {{ wasmUrl?: string|URL }} [options] wasmUrl: where sipreg.wasm is (default: next to
  *   this module, as the bundler emitted it)
  * @returns {Promise<typeof self>} this module (its names, all usable)
  */
 export function load(options = {}) {
-  if (options === null || typeof options !== 'object') {
-    return Promise.reject(configError('options', options, `load options must be an object ({ wasmUrl }), got ${show(options)}`));
-  }
-  const { wasmUrl, ...unknown } = options;
-  const extra = Object.keys(unknown)[0];
-  if (extra !== undefined) return Promise.reject(configError(extra, unknown[extra], `unknown option '${extra}' (load takes wasmUrl)`));
-  let href;
+  let wasm;
   try {
-    href = wasmAddress(wasmUrl);
+    wasm = loadWasm(options);
   } catch (e) {
     return Promise.reject(e);
   }
+  return Promise.all([wasm, loadPool()]).then(() => self);
+}
+
+/** The pool's code (its own module, so that a bundler emits it apart), once; may be retried. */
+function loadPool() {
+  poolLoading ??= import('./lib/web-pool.mjs').then(
+    (m) => {
+      Pool = m.RegistrationPool;
+      // what RegistrationPool (below) makes is the pool's: its methods, and instanceof both
+      Object.setPrototypeOf(RegistrationPool.prototype, Pool.prototype);
+      Object.setPrototypeOf(RegistrationPool, Pool);
+    },
+    (e) => {
+      poolLoading = null;
+      throw new SipregError('ERR_SIPREG_LOAD', `cannot load the pool's code (lib/web-pool.mjs next to this module): ${e?.message ?? e}`, {
+        cause: e,
+      });
+    },
+  );
+  return poolLoading;
+}
+
+/**
+ * Load the wasm module (once per page); throws a SipregError on bad options.
+ * @param {{ wasmUrl?: string|URL }} options @returns {Promise<void>}
+ */
+function loadWasm(options) {
+  if (options === null || typeof options !== 'object') {
+    throw configError('options', options, `load options must be an object ({ wasmUrl }), got ${show(options)}`);
+  }
+  const { wasmUrl, ...unknown } = options;
+  const extra = Object.keys(unknown)[0];
+  if (extra !== undefined) throw configError(extra, unknown[extra], `unknown option '${extra}' (load takes wasmUrl)`);
+  const href = wasmAddress(wasmUrl);
   if (loading) {
     if (wasmUrl !== undefined && href !== loadedFrom) {
-      return Promise.reject(
-        configError('wasmUrl', wasmUrl, `wasmUrl: sipreg.wasm is already loaded from ${loadedFrom}, not ${href} (one module per page)`),
-      );
+      throw configError('wasmUrl', wasmUrl, `wasmUrl: sipreg.wasm is already loaded from ${loadedFrom}, not ${href} (one module per page)`);
     }
     return loading;
   }
@@ -88,7 +125,6 @@ export function load(options = {}) {
       api = core = c;
       PageWebSocket = globalThis.WebSocket;
       version = c.version();
-      return self;
     },
     (e) => {
       loading = null;
@@ -101,12 +137,15 @@ export function load(options = {}) {
   return loading;
 }
 
-/** Many registrations over shared WebSocket flows (after load(): it needs the core). */
-export class RegistrationPool extends Pool {
+/**
+ * Many registrations over shared WebSocket flows (after load(): it needs the core and the pool's
+ * code). An instance is the pool's (lib/web-pool.mjs), made for this class (or a subclass).
+ */
+export class RegistrationPool {
   /** @param {object} options server, flows, rate, ... (README "RegistrationPool") */
   constructor(options) {
-    if (!api) throw notReady('RegistrationPool');
-    super(api, { WebSocket: globalThis.WebSocket, ...options });
+    if (!api || !Pool) throw notReady('RegistrationPool');
+    return Reflect.construct(Pool, [api, { WebSocket: globalThis.WebSocket, ...options }], new.target);
   }
 }
 
@@ -146,7 +185,7 @@ export async function createRegistration(options) {
       `instanceStore must be a Storage (getItem, setItem) or false, got ${show(instanceStore)}`,
     );
   }
-  await load(wasmUrl === undefined ? {} : { wasmUrl });
+  await loadWasm(wasmUrl === undefined ? {} : { wasmUrl });
   if (rest.instance === undefined && rest.state === undefined && instanceStore !== false && rest.aor) {
     let storage = instanceStore;
     try {

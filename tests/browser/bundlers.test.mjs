@@ -186,7 +186,7 @@ test(
     );
     const version = (await import(`${ROOT}node/index.mjs`)).version;
     for (const { name, data, wasm, problems } of results) {
-      assert.deepEqual(data, { version, parsed: 'ok', state: 'registered' }, `${name}: the page's outcome`);
+      assert.deepEqual(data, { version, parsed: 'ok', pool: 'ok', state: 'registered' }, `${name}: the page's outcome`);
       assert.equal(wasm.length, 1, `${name}: the wasm fetched once (${JSON.stringify(wasm)})`);
       assert.match(wasm[0].url, WASM_FROM[name], `${name}: the wasm the bundler emitted`);
       assert.equal(wasm[0].status, 200);

@@ -184,9 +184,11 @@ test('the browser entry (bundlers): the "browser" condition before "import", web
     }
   };
   visit('browser.mjs');
-  // lib/web.mjs is the browser's glue joined by the build (loader, constants, registration, pool,
-  // flows, the option checks without the options' words): one module, which imports nothing
-  assert.deepEqual([...seen].sort(), ['browser.mjs', 'lib/web.mjs']);
+  // lib/web.mjs is the browser's glue joined by the build (loader, constants, registration, flows,
+  // the option checks without the options' words): one module, which imports nothing;
+  // lib/web-pool.mjs the pool (load() imports it), which imports only lib/web.mjs
+  assert.deepEqual([...seen].sort(), ['browser.mjs', 'lib/web-pool.mjs', 'lib/web.mjs']);
+  assert.doesNotMatch(readFileSync(`${PKG}lib/web.mjs`, 'utf8'), /class RegistrationPool/, 'the pool is not in lib/web.mjs');
   assert.match(readFileSync(`${PKG}lib/web.mjs`, 'utf8'), /var Registration ?= ?class extends EventTarget/);
   assert.doesNotMatch(readFileSync(`${PKG}lib/web.mjs`, 'utf8'), /the expiry asked for/, 'no option words in the browser glue');
   assert.match(readFileSync(`${PKG}browser.mjs`, 'utf8'), /new URL\('\.\/sipreg\.wasm', import\.meta\.url\)/);
