@@ -1,8 +1,10 @@
 // sipreg for browsers and bundlers (ES module, no top-level await): the npm package's "browser"
 // entry (the build copies this file to node/browser.mjs) and what web/sipreg.mjs re-exports.
 // The wasm is loaded on first need: by createRegistration(), or by load() for the synchronous
-// names (RegistrationPool, parse, uriEqual, version, core); load() also brings the pool's code
-// (lib/web-pool.mjs, its own module: an app that only registers does not download it). It is found with
+// names (RegistrationPool, parse, uriEqual, version, core). What an app does not use a bundler
+// leaves out: createRegistration() does not go through load() (nor this module's namespace, which
+// load() resolves with), and RegistrationPool is a pure expression over the pool's own module
+// (lib/web-pool.mjs; the package says which of its files have side effects). It is found with
 // `new URL('./sipreg.wasm', import.meta.url)`, the pattern Vite and webpack 5 rewrite to the
 // emitted asset; elsewhere (esbuild, a CDN) give its address as `wasmUrl`:
 //
@@ -11,6 +13,7 @@
 //   const reg = await createRegistration({ server: 'wss://edge.example.com', aor, auth, wasmUrl });
 import * as self from './browser.mjs';
 import { loadCore, createSingle, storedInstance, configError, show, SipregError } from './lib/web.mjs';
+import { RegistrationPool as Pool } from './lib/web-pool.mjs';
 
 // lib/web.mjs: the glue without the options' words (OPTIONS, POOL_OPTIONS: `doc` only on a
 // required option; the Node entry's tables carry every option's, lib/option-docs.mjs)
@@ -22,10 +25,6 @@ let api = null;
 let PageWebSocket;
 /** @type {Promise<object>|null} the one load of the wasm in progress or done */
 let loading = null;
-/** The pool's class (lib/web-pool.mjs), once load() brought it. */
-let Pool = null;
-/** @type {Promise<void>|null} the one load of the pool's code in progress or done */
-let poolLoading = null;
 /** Where the core was loaded from (an error names it when another wasmUrl comes later). */
 let loadedFrom = '';
 
@@ -36,12 +35,7 @@ export let core;
 
 /** @param {string} name */
 const notReady = (name) =>
-  new SipregError(
-    'ERR_SIPREG_NOT_READY',
-    name === 'RegistrationPool'
-      ? `${name} needs the wasm module loaded: await load() first (createRegistration() loads the wasm, not the pool's code)`
-      : `${name} needs the wasm module loaded: await load() (or createRegistration()) first`,
-  );
+  new SipregError('ERR_SIPREG_NOT_READY', `${name} needs the wasm module loaded: await load() (or createRegistration()) first`);
 
 /**
  * The address a `wasmUrl` option gives, as a URL string; throws a SipregError naming the option.
@@ -65,40 +59,18 @@ function wasmAddress(wasmUrl) {
 }
 
 /**
- * Load the wasm module (once per page) and the pool's code: afterwards every name of this module
- * is usable. A failed load (wrong address, not a wasm module) rejects, names the address, and may
- * be retried.
+ * Load the wasm module (once per page): afterwards every name of this module is usable.
+ * A failed load (wrong address, not a wasm module) rejects, names the address, and may be retried.
  * @param {{ wasmUrl?: string|URL }} [options] wasmUrl: where sipreg.wasm is (default: next to
  *   this module, as the bundler emitted it)
  * @returns {Promise<typeof self>} this module (its names, all usable)
  */
 export function load(options = {}) {
-  let wasm;
   try {
-    wasm = loadWasm(options);
+    return loadWasm(options).then(() => self);
   } catch (e) {
     return Promise.reject(e);
   }
-  return Promise.all([wasm, loadPool()]).then(() => self);
-}
-
-/** The pool's code (its own module, so that a bundler emits it apart), once; may be retried. */
-function loadPool() {
-  poolLoading ??= import('./lib/web-pool.mjs').then(
-    (m) => {
-      Pool = m.RegistrationPool;
-      // what RegistrationPool (below) makes is the pool's: its methods, and instanceof both
-      Object.setPrototypeOf(RegistrationPool.prototype, Pool.prototype);
-      Object.setPrototypeOf(RegistrationPool, Pool);
-    },
-    (e) => {
-      poolLoading = null;
-      throw new SipregError('ERR_SIPREG_LOAD', `cannot load the pool's code (lib/web-pool.mjs next to this module): ${e?.message ?? e}`, {
-        cause: e,
-      });
-    },
-  );
-  return poolLoading;
 }
 
 /**
@@ -138,16 +110,18 @@ function loadWasm(options) {
 }
 
 /**
- * Many registrations over shared WebSocket flows (after load(): it needs the core and the pool's
- * code). An instance is the pool's (lib/web-pool.mjs), made for this class (or a subclass).
+ * Many registrations over shared WebSocket flows (after load(): it needs the core). A class made
+ * by a pure call, so that a bundler drops it, and the pool's module, from an app that does not
+ * use it (a class declaration that extends another is kept: evaluating it could throw).
  */
-export class RegistrationPool {
-  /** @param {object} options server, flows, rate, ... (README "RegistrationPool") */
-  constructor(options) {
-    if (!api || !Pool) throw notReady('RegistrationPool');
-    return Reflect.construct(Pool, [api, { WebSocket: globalThis.WebSocket, ...options }], new.target);
-  }
-}
+export const RegistrationPool = /* @__PURE__ */ (() =>
+  class RegistrationPool extends Pool {
+    /** @param {object} options server, flows, rate, ... (README "RegistrationPool") */
+    constructor(options) {
+      if (!api) throw notReady('RegistrationPool');
+      super(api, { WebSocket: globalThis.WebSocket, ...options });
+    }
+  })();
 
 /** The `sipreg parse` view of a message (after load()). @param {string} message */
 export const parse = (message) => {

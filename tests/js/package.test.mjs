@@ -186,7 +186,7 @@ test('the browser entry (bundlers): the "browser" condition before "import", web
   visit('browser.mjs');
   // lib/web.mjs is the browser's glue joined by the build (loader, constants, registration, flows,
   // the option checks without the options' words): one module, which imports nothing;
-  // lib/web-pool.mjs the pool (load() imports it), which imports only lib/web.mjs
+  // lib/web-pool.mjs the pool (RegistrationPool's module), which imports only lib/web.mjs
   assert.deepEqual([...seen].sort(), ['browser.mjs', 'lib/web-pool.mjs', 'lib/web.mjs']);
   assert.doesNotMatch(readFileSync(`${PKG}lib/web.mjs`, 'utf8'), /class RegistrationPool/, 'the pool is not in lib/web.mjs');
   assert.match(readFileSync(`${PKG}lib/web.mjs`, 'utf8'), /var Registration ?= ?class extends EventTarget/);
