@@ -289,6 +289,19 @@ export function renderSummary({ merged, parseNative, parseJs, composeNative, com
       ),
       '',
     );
+    const other = Object.entries(sz).filter(([, v]) => v.bundlers);
+    if (other.length)
+      out.push(
+        `The same entries through other bundlers (production defaults; JS gzip -9, sipreg without its wasm): ${other
+          .map(
+            ([k, v]) =>
+              `${k} ${Object.entries(v.bundlers)
+                .map(([b, r]) => `${b} ${r.gzip}`)
+                .join(', ')}`,
+          )
+          .join('; ')}.`,
+        '',
+      );
     const w = sz.sipreg.wasm;
     out.push(
       `sipreg.wasm sections: ${Object.entries(w.sections)

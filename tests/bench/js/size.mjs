@@ -7,16 +7,19 @@
 // (`sipreg/sipreg.wasm`, esbuild's loader "file", handed over as wasmUrl: README "With a bundler").
 // sipreg's size = the JS chunks the entry loads before it registers (static imports) + the
 // emitted wasm; chunks it would load later (dynamic imports) are listed apart, not counted.
+// The same entries are also built by Vite and webpack 5 with their defaults (production), for
+// information (`bundlers`: every JS file each emits; the wasm is found by the package's new URL()).
 //   node tests/bench/js/size.mjs [--package node] [--names build-bench/wasm-names/sipreg.wasm]
+//                                [--bundlers vite,webpack|none]
 // --package: another build of the package directory (an A/B of two worktrees' node/).
-import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve, basename } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { build } from 'esbuild';
 import { ROOT, BUILD_DIR, cliOptions } from './common.mjs';
 import { analyze } from './wasm-sections.mjs';
 
-const opts = cliOptions({ package: join(ROOT, 'node'), names: join(BUILD_DIR, 'wasm-names/sipreg.wasm') });
+const opts = cliOptions({ package: join(ROOT, 'node'), names: join(BUILD_DIR, 'wasm-names/sipreg.wasm'), bundlers: 'vite,webpack' });
 const OUT = join(BUILD_DIR, 'size');
 mkdirSync(OUT, { recursive: true });
 // the app's node_modules: sipreg is the package directory (a link), the contenders the repository's
@@ -51,6 +54,30 @@ export async function register(server, aor, password) {
   await registerer.register();
   return registerer;
 }`,
+};
+
+/** The app Vite and webpack build: the entry's register() called (they rewrite the wasm's URL). */
+const APP = (entry) =>
+  `import { register } from ${JSON.stringify(entry)};\nregister('wss://edge.invalid', 'sip:alice@example.test', 'secret');\n`;
+
+/** Vite and webpack 5 builds of one entry (production defaults): the JS they emit, summed. */
+const OTHER = {
+  async vite(dir, entry) {
+    const { build: viteBuild } = await import('vite');
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>\n');
+    writeFileSync(join(dir, 'main.js'), APP(entry));
+    await viteBuild({ root: dir, configFile: false, logLevel: 'error', base: './', build: { outDir: 'dist', emptyOutDir: true } });
+  },
+  async webpack(dir, entry) {
+    const webpack = (await import('webpack')).default;
+    writeFileSync(join(dir, 'main.js'), APP(entry));
+    await new Promise((ok, fail) =>
+      webpack(
+        { mode: 'production', target: 'web', context: dir, entry: './main.js', output: { path: join(dir, 'dist'), filename: 'main.js' } },
+        (e, stats) => (e ? fail(e) : stats.hasErrors() ? fail(new Error(stats.toString('errors-only'))) : ok()),
+      ),
+    );
+  },
 };
 
 const gz = (b) => gzipSync(b, { level: 9 }).length;
@@ -123,12 +150,30 @@ for (const [name, source] of Object.entries(ENTRIES)) {
   } else {
     entryResult.total = { minified: js.length, gzip: entryResult.js.gzip, brotli: entryResult.js.brotli };
   }
+  const others = opts.bundlers === 'none' ? [] : opts.bundlers.split(',');
+  for (const bundler of others) {
+    const dir = join(OUT, `${bundler}-${name}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    // Vite and webpack find the wasm themselves (new URL(..., import.meta.url)): no wasm import
+    const own = join(dir, 'entry.mjs');
+    writeFileSync(own, source.replace(/^import wasmUrl from .*\n/m, '').replace(', wasmUrl }', ' }'));
+    await OTHER[bundler](dir, own);
+    const emitted = readdirSync(join(dir, 'dist'), { recursive: true })
+      .map(String)
+      .filter((f) => /\.m?js$/.test(f));
+    const bytes = Buffer.concat(emitted.map((f) => readFileSync(join(dir, 'dist', f))));
+    entryResult.bundlers ??= {};
+    entryResult.bundlers[bundler] = { ...sizes(bytes), files: emitted.length };
+  }
   results[name] = entryResult;
 }
 const versions = {
   esbuild: (await import('esbuild')).version,
   jssip: JSON.parse(readFileSync(join(ROOT, 'node_modules/jssip/package.json'), 'utf8')).version,
   sipjs: JSON.parse(readFileSync(join(ROOT, 'node_modules/sip.js/package.json'), 'utf8')).version,
+  vite: JSON.parse(readFileSync(join(ROOT, 'node_modules/vite/package.json'), 'utf8')).version,
+  webpack: JSON.parse(readFileSync(join(ROOT, 'node_modules/webpack/package.json'), 'utf8')).version,
 };
 process.stdout.write(
   JSON.stringify({
