@@ -1,6 +1,6 @@
-// sipreg/parse for CommonJS: the message view and URI comparison only (parse.mjs), loaded on
-// require; `await require('sipreg/parse').ready` before the first call (they are synchronous in
-// ESM, and the wasm compiles asynchronously). Once ready, each name is parse.mjs's own value.
+// sipreg/parse for CommonJS: the message view and URI comparison only (the ESM entry lib/parse.mjs,
+// the build's one-module copy of parse.mjs), loaded on require; `await require('sipreg/parse').ready`
+// before the first call (require() cannot load ESM). Once ready, each name is the ESM entry's own value.
 'use strict';
 
 /** @type {Record<string, any> | null} */
@@ -15,7 +15,7 @@ function loaded(name) {
   });
 }
 
-const ready = import('./parse.mjs').then((m) => {
+const ready = import('./lib/parse.mjs').then((m) => {
   esm = m;
   for (const name of NAMES) Object.defineProperty(module.exports, name, { value: m[name], enumerable: true });
   return module.exports;

@@ -626,11 +626,10 @@ async function resolveSource(source) {
 }
 
 /**
- * Load and instantiate the sipreg WebAssembly module.
- * @param {URL|string|ArrayBuffer|ArrayBufferView|WebAssembly.Module|Response} source where the .wasm is
- * @returns {Promise<Core>}
+ * The module's imports, and what to do once instantiated.
+ * @returns {{ imports: WebAssembly.Imports, ready: (instance: WebAssembly.Instance) => Core }}
  */
-export async function loadCore(source) {
+function linking() {
   /** @type {WebAssembly.Memory|undefined} */
   let memory;
   const imports = {
@@ -650,6 +649,21 @@ export async function loadCore(source) {
       },
     },
   };
+  const ready = (instance) => {
+    memory = /** @type {WebAssembly.Memory} */ (instance.exports.memory);
+    /** @type {any} */ (instance.exports)._initialize?.();
+    return new Core(instance.exports);
+  };
+  return { imports, ready };
+}
+
+/**
+ * Load and instantiate the sipreg WebAssembly module.
+ * @param {URL|string|ArrayBuffer|ArrayBufferView|WebAssembly.Module|Response} source where the .wasm is
+ * @returns {Promise<Core>}
+ */
+export async function loadCore(source) {
+  const { imports, ready } = linking();
   const src = await resolveSource(source);
   let instance;
   if (src instanceof WebAssembly.Module) {
@@ -664,7 +678,17 @@ export async function loadCore(source) {
   } else {
     ({ instance } = await WebAssembly.instantiate(src, imports));
   }
-  memory = instance.exports.memory;
-  instance.exports._initialize?.();
-  return new Core(instance.exports);
+  return ready(instance);
+}
+
+/**
+ * Instantiate the sipreg WebAssembly module at once (Node: no promise turns at start-up; V8
+ * compiles each function on its first call, so compiling a module is mostly validating it).
+ * @param {WebAssembly.Module|ArrayBufferView|ArrayBuffer} source the module or its bytes
+ * @returns {Core}
+ */
+export function loadCoreSync(source) {
+  const { imports, ready } = linking();
+  const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
+  return ready(new WebAssembly.Instance(module, imports));
 }

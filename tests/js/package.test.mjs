@@ -39,7 +39,7 @@ test('require("sipreg") and require("sipreg/parse"): the ESM names, the same val
     const require = createRequire(join(dir, 'index.cjs'));
     for (const [entry, esmPath] of [
       ['sipreg', `${PKG}index.mjs`],
-      ['sipreg/parse', `${PKG}parse.mjs`],
+      ['sipreg/parse', `${PKG}lib/parse.mjs`],
     ]) {
       const cjs = require(entry);
       const esm = await import(esmPath);

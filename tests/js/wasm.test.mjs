@@ -98,3 +98,26 @@ test('parse tape at every output capacity: SIPREG_E_BUFFER or the whole tape, no
   }
   assert.ok(tapes > 50, `only ${tapes} vectors parsed`);
 });
+
+test('the parse-only module (sipreg/parse): the same import, only the parse exports, a size ceiling', () => {
+  const parseBytes = readFileSync(need(`${ROOT}node/sipreg-parse.wasm`, 'parse-only wasm module'));
+  const parseMod = new WebAssembly.Module(parseBytes);
+  assert.deepEqual(WebAssembly.Module.imports(parseMod), WebAssembly.Module.imports(mod));
+  const shim = WebAssembly.Module.exports(parseMod)
+    .map((e) => e.name)
+    .filter((n) => n.startsWith('sw_'))
+    .sort();
+  assert.deepEqual(shim, ['sw_errname', 'sw_free', 'sw_malloc', 'sw_parse', 'sw_strerror', 'sw_uri_equal', 'sw_version']);
+  const gz = gzipSync(parseBytes, { level: 9 }).length;
+  console.log(`# sipreg-parse.wasm: ${parseBytes.length} bytes, ${gz} gzipped`);
+  // 16,124 when it was made (issue 15 cold start): the parser, the views' tape, URIs, emmalloc
+  assert.ok(gz < 16_750, `parse-only wasm grew to ${gz} bytes gzipped`);
+});
+
+test('the parse-only module parses every message vector as the full one does', async () => {
+  const light = await import(`${ROOT}node/lib/parse.mjs`);
+  const { parse } = await import(`${ROOT}node/index.mjs`);
+  const vectors = messageVectors();
+  assert.ok(vectors.length > 100, `${vectors.length} vectors`);
+  for (const v of vectors) assert.deepEqual(light.parse(new Uint8Array(v.bytes)), parse(new Uint8Array(v.bytes)), v.label);
+});

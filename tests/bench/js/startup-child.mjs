@@ -1,23 +1,29 @@
 // startup-child.mjs — run in a fresh Node process by startup.mjs: load one stack, parse the first
 // 200 OK (and read its bindings), print the times as one JSON line.
-//   node tests/bench/js/startup-child.mjs sipreg|sipreg-parse|sipreg-phases|jssip|sipjs|sip
+//   node tests/bench/js/startup-child.mjs sipreg|sipreg-parse|sipreg-phases|jssip|sipjs|sip [PKG]
+// PKG: the package directory sipreg is loaded from (default node/; startup-ab.mjs passes two)
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = new URL('../../../', import.meta.url);
 const text = readFileSync(new URL('tests/vectors/bench/a-200-1contact.sip', ROOT), 'latin1');
 const require = createRequire(import.meta.url);
 const which = process.argv[2];
+const PKG = process.argv[3] ? pathToFileURL(`${resolve(process.argv[3])}/`) : new URL('node/', ROOT);
 
 const t0 = performance.now(); // ms since this process started
 let parseFirst;
 if (which === 'sipreg') {
   // the package entry: loads ws (Node 20 has no global WebSocket) and instantiates the wasm
-  const { parse } = await import(new URL('node/index.mjs', ROOT).href);
+  const { parse } = await import(new URL('index.mjs', PKG).href);
   parseFirst = () => parse(text).contacts.map((c) => [c.uri, c.expires, c.q]);
 } else if (which === 'sipreg-parse') {
-  // the parse-only entry (sipreg/parse: the loader and the core's parse/uriEqual, no registrations)
-  const { parse } = await import(new URL('node/parse.mjs', ROOT).href);
+  // the parse-only entry (sipreg/parse as package.json's exports name it: the loader and the
+  // parse-only wasm, no registrations)
+  const { exports } = JSON.parse(readFileSync(new URL('package.json', PKG), 'utf8'));
+  const { parse } = await import(new URL(exports['./parse'].import, PKG).href);
   parseFirst = () => parse(text).contacts.map((c) => [c.uri, c.expires, c.q]);
 } else if (which === 'sipreg-phases') {
   // where the package entry's milliseconds go, piece by piece in one process (each piece is
