@@ -28,9 +28,9 @@ export class SipregError extends Error {
   }
 
   /**
-   * The package carries this class twice, each joined into one module by the build (the main
-   * entry's lib/index.mjs and sipreg/parse's lib/core.mjs): `e instanceof SipregError` holds for
-   * an error of either copy. A subclass checks as usual.
+   * The package carries this class more than once, each copy joined into one module by the build
+   * (the main entry's lib/index.mjs, sipreg/parse's lib/parse.mjs, the loader's lib/core.mjs):
+   * `e instanceof SipregError` holds for an error of any copy. A subclass checks as usual.
    * @param {unknown} v
    */
   static [Symbol.hasInstance](v) {
