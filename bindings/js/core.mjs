@@ -626,13 +626,13 @@ async function resolveSource(source) {
 }
 
 /**
- * The module's imports, and what to do once instantiated.
- * @returns {{ imports: WebAssembly.Imports, ready: (instance: WebAssembly.Instance) => Core }}
+ * The module's imports (env: its one import), and `core(instance)`, the Core over the instance
+ * (extra keys of an imports object are not read by the engine).
  */
 function linking() {
   /** @type {WebAssembly.Memory|undefined} */
   let memory;
-  const imports = {
+  return {
     env: {
       // The standalone core grows its memory by just the pages one allocation lacks: a pool adding
       // thousands of registrations grew it every ~30 of them, and each growth costs the engine in
@@ -648,13 +648,13 @@ function linking() {
         }
       },
     },
+    /** @param {WebAssembly.Instance} instance @returns {Core} */
+    core(instance) {
+      memory = /** @type {WebAssembly.Memory} */ (instance.exports.memory);
+      /** @type {any} */ (instance.exports)._initialize?.();
+      return new Core(instance.exports);
+    },
   };
-  const ready = (instance) => {
-    memory = /** @type {WebAssembly.Memory} */ (instance.exports.memory);
-    /** @type {any} */ (instance.exports)._initialize?.();
-    return new Core(instance.exports);
-  };
-  return { imports, ready };
 }
 
 /**
@@ -663,7 +663,7 @@ function linking() {
  * @returns {Promise<Core>}
  */
 export async function loadCore(source) {
-  const { imports, ready } = linking();
+  const imports = linking();
   const src = await resolveSource(source);
   let instance;
   if (src instanceof WebAssembly.Module) {
@@ -678,7 +678,7 @@ export async function loadCore(source) {
   } else {
     ({ instance } = await WebAssembly.instantiate(src, imports));
   }
-  return ready(instance);
+  return imports.core(instance);
 }
 
 /**
@@ -688,7 +688,7 @@ export async function loadCore(source) {
  * @returns {Core}
  */
 export function loadCoreSync(source) {
-  const { imports, ready } = linking();
+  const imports = linking();
   const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
-  return ready(new WebAssembly.Instance(module, imports));
+  return imports.core(new WebAssembly.Instance(module, imports));
 }
