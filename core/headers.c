@@ -62,6 +62,10 @@ static int iter_next_at(struct sipreg_iter *it, struct sipreg_str *elem, size_t 
         }
         size_t i = 0;
         for (;;) {
+            /* eight bytes at a time up to the first word holding a stop byte */
+            while (s.len - i >= 8 && !(sipreg__lanes_eq2(sipreg__word(s.p + i), ',', '"') |
+                                       sipreg__lanes_eq(sipreg__word(s.p + i), '<')))
+                i += 8;
             while (i < s.len && !STOP[(unsigned char)s.p[i]])
                 i++;
             if (i == s.len || s.p[i] == ',') break;
@@ -96,12 +100,49 @@ int sipreg_iter_next(struct sipreg_iter *it, struct sipreg_str *elem) {
 /* Parameters                                                                                 */
 /* ------------------------------------------------------------------------------------------ */
 
+/* The common shape of a parameter, s at its ';': ";" token [ "=" ( quoted-string / 1*value byte
+ * ) ], then ';' or the end, without white space. Then 1 with the results param_next_strict
+ * gives (the same views), *s after it; otherwise 0 and param_next_strict takes its general way. */
+SIPREG__INLINE int param_fast(struct sipreg_str *s, struct sipreg_str *name,
+                              struct sipreg_str *value, int *quoted) {
+    const char *p = s->p;
+    const size_t n = s->len;
+    size_t i = 1, e;
+    while (i < n && sipreg__is_token((unsigned char)p[i]))
+        i++;
+    if (i == 1) return 0;
+    *name = sipreg__str(p + 1, i - 1);
+    if (i == n || p[i] == ';') {
+        *value = sipreg__str(p + i, 0);
+        e = i;
+        if (quoted) *quoted = 0;
+    } else if (p[i] != '=' || ++i == n) {
+        return 0;
+    } else if (p[i] == '"') {
+        const long q = sipreg__quoted_end_n(p + i, n - i);
+        if (q < 0) return 0;
+        *value = sipreg__str(p + i + 1, (size_t)q - 2);
+        e = i + (size_t)q;
+        if (quoted) *quoted = 1;
+    } else {
+        e = i;
+        while (e < n && !(sipreg__pstop[(unsigned char)p[e]] & 1))
+            e++;
+        if (e == i) return 0;
+        *value = sipreg__str(p + i, e - i);
+        if (quoted) *quoted = 0;
+    }
+    if (e < n && p[e] != ';') return 0;
+    *s = from(*s, e);
+    return 1;
+}
+
 /* Next ";name[=value]" of a header parameter list (*(SEMI generic-param), §25.1) with stricter
  * checks than sipreg_param_next: each ';' must be followed by a token name (no empty ";;",
  * RFC 4475 §3.1.2.1). Returns 1, 0 at the end, or negative with *bad at the offending byte. */
 static int param_next_strict(struct sipreg_str *cur, struct sipreg_str *name,
                              struct sipreg_str *value, int *quoted, const char **bad) {
-    const struct sipreg_str s = sipreg__skip_lws(*cur);
+    struct sipreg_str s = sipreg__skip_lws(*cur);
     if (s.len == 0) {
         *cur = s;
         return 0;
@@ -109,6 +150,10 @@ static int param_next_strict(struct sipreg_str *cur, struct sipreg_str *name,
     if (s.p[0] != ';') {
         *bad = s.p;
         return SIPREG_E_HEADER_VALUE;
+    }
+    if (param_fast(&s, name, value, quoted)) {
+        *cur = s;
+        return 1;
     }
     struct sipreg_str t = sipreg__skip_lws(from(s, 1));
     if (t.len == 0 || !sipreg__is_token((unsigned char)t.p[0])) {
@@ -238,6 +283,11 @@ static int nameaddr_at(struct sipreg_nameaddr *out, struct sipreg_str elem, int 
     while ((r = param_next_strict(&cur, &n, &v, NULL, bad)) == 1) {
     }
     return r;
+}
+
+int sipreg__nameaddr_split(struct sipreg_nameaddr *out, struct sipreg_str elem) {
+    const char *bad;
+    return nameaddr_at(out, elem, 0, &bad);
 }
 
 int sipreg_nameaddr_parse(struct sipreg_nameaddr *out, struct sipreg_str elem, size_t *err_off) {

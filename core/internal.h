@@ -93,6 +93,11 @@ SIPREG__INLINE uint64_t sipreg__lanes_eq(uint64_t w, unsigned char b) {
     return sipreg__lanes_below(w ^ (SIPREG__LANES_01 * b), 1);
 }
 
+/* Nonzero when some byte of w equals a or b. */
+SIPREG__INLINE uint64_t sipreg__lanes_eq2(uint64_t w, unsigned char a, unsigned char b) {
+    return sipreg__lanes_eq(w, a) | sipreg__lanes_eq(w, b);
+}
+
 /* Eight bytes at p as a word (unaligned). */
 SIPREG__INLINE uint64_t sipreg__word(const void *p) {
     uint64_t w;
@@ -182,6 +187,14 @@ static inline __attribute__((always_inline)) long sipreg__quoted_end(struct sipr
 /* Parse a run of decimal digits (all of s must be digits, 1..n of them). Saturates at `max`.
  * Returns 0 or SIPREG_E_HEADER_VALUE. */
 int sipreg__parse_u64(struct sipreg_str s, uint64_t max, uint64_t *out);
+
+/* sipreg_nameaddr_parse without the check of the header parameters (for a value already checked:
+ * the message's To and From). 0 or negative. */
+int sipreg__nameaddr_split(struct sipreg_nameaddr *out, struct sipreg_str elem);
+
+/* Bytes that end a parameter name or value in sipreg_param_next: ';' and white space (1), '='
+ * (2), ',' (4), '&' (8) (table in text.c). */
+extern const unsigned char sipreg__pstop[256];
 
 /* Which Contact registration parameter (expires, q, +sip.instance, reg-id, pub-gruu, temp-gruu)
  * the name is: a nonzero bit, or 0 for any other parameter. */

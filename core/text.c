@@ -133,8 +133,12 @@ const char *sipreg_errname(int err) { return error_text(err, 0); }
 const char *sipreg_strerror(int err) { return error_text(err, 1); }
 
 int sipreg__ieq_n(const char *a, const char *b, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (sipreg__lower((unsigned char)a[i]) != sipreg__lower((unsigned char)b[i])) return 0;
+    /* equal bytes, or a letter in both cases: they differ only in 0x20 and one of them is A-Z
+     * (then the other, its 0x20 flip, is a-z: (c | 0x20) is that letter) */
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char x = (unsigned char)(a[i] ^ b[i]), c = (unsigned char)(a[i] | 0x20);
+        if (x && (x != 0x20 || c < 'a' || c > 'z')) return 0;
+    }
     return 1;
 }
 
@@ -170,11 +174,19 @@ struct sipreg_str sipreg__trim_slow(struct sipreg_str s) {
 
 long sipreg__quoted_end_n(const char *p, size_t len) {
     if (len == 0 || p[0] != '"') return SIPREG_E_QUOTE;
-    for (size_t i = 1; i < len; i++) {
-        if (p[i] == '\\') {
-            i++; /* quoted-pair: skip the escaped byte (§25.1) */
-        } else if (p[i] == '"') {
-            return (long)(i + 1);
+    size_t i = 1;
+    while (i < len) {
+        /* eight bytes at a time while none is a '"' or a '\\'; the word with one byte by byte */
+        if (len - i >= 8 && !sipreg__lanes_eq2(sipreg__word(p + i), '"', '\\')) {
+            i += 8;
+            continue;
+        }
+        for (const size_t stop = len - i >= 8 ? i + 8 : len; i < stop; i++) {
+            if (p[i] == '\\') {
+                i++; /* quoted-pair: skip the escaped byte (§25.1) */
+            } else if (p[i] == '"') {
+                return (long)(i + 1);
+            }
         }
     }
     return SIPREG_E_QUOTE;
@@ -195,7 +207,7 @@ int sipreg__parse_u64(struct sipreg_str s, uint64_t max, uint64_t *out) {
 
 /* Bytes that end a parameter name or value: ';' and white space (1), '=' (2), and the other
  * separators: ',' (4), '&' (8, URI headers). */
-static const unsigned char PSTOP[256] = {
+const unsigned char sipreg__pstop[256] = {
     [';'] = 1, [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1, ['='] = 2, [','] = 4, ['&'] = 8};
 
 int sipreg_param_next(struct sipreg_str *cursor, char sep, struct sipreg_str *name,
@@ -211,7 +223,7 @@ int sipreg_param_next(struct sipreg_str *cursor, char sep, struct sipreg_str *na
         return 0;
     }
     size_t i = 0;
-    while (i < s.len && !(PSTOP[(unsigned char)s.p[i]] & nstop))
+    while (i < s.len && !(sipreg__pstop[(unsigned char)s.p[i]] & nstop))
         i++;
     *name = sipreg__str(s.p, i);
     if (i == 0) return SIPREG_E_HEADER_VALUE;
@@ -228,7 +240,7 @@ int sipreg_param_next(struct sipreg_str *cursor, char sep, struct sipreg_str *na
             s = sipreg__str(s.p + end, s.len - (size_t)end);
         } else {
             size_t j = 0;
-            while (j < s.len && !(PSTOP[(unsigned char)s.p[j]] & vstop))
+            while (j < s.len && !(sipreg__pstop[(unsigned char)s.p[j]] & vstop))
                 j++;
             *value = sipreg__str(s.p, j);
             s = sipreg__str(s.p + j, s.len - j);

