@@ -62,10 +62,6 @@ static int iter_next_at(struct sipreg_iter *it, struct sipreg_str *elem, size_t 
         }
         size_t i = 0;
         for (;;) {
-            /* eight bytes at a time up to the first word holding a stop byte */
-            while (s.len - i >= 8 && !(sipreg__lanes_eq2(sipreg__word(s.p + i), ',', '"') |
-                                       sipreg__lanes_eq(sipreg__word(s.p + i), '<')))
-                i += 8;
             while (i < s.len && !STOP[(unsigned char)s.p[i]])
                 i++;
             if (i == s.len || s.p[i] == ',') break;
@@ -107,32 +103,29 @@ SIPREG__INLINE int param_fast(struct sipreg_str *s, struct sipreg_str *name,
                               struct sipreg_str *value, int *quoted) {
     const char *p = s->p;
     const size_t n = s->len;
-    size_t i = 1, e;
+    size_t i = 1, v, e;
+    int q = 0;
     while (i < n && sipreg__is_token((unsigned char)p[i]))
         i++;
     if (i == 1) return 0;
-    *name = sipreg__str(p + 1, i - 1);
-    if (i == n || p[i] == ';') {
-        *value = sipreg__str(p + i, 0);
-        e = i;
-        if (quoted) *quoted = 0;
-    } else if (p[i] != '=' || ++i == n) {
-        return 0;
-    } else if (p[i] == '"') {
-        const long q = sipreg__quoted_end_n(p + i, n - i);
-        if (q < 0) return 0;
-        *value = sipreg__str(p + i + 1, (size_t)q - 2);
-        e = i + (size_t)q;
-        if (quoted) *quoted = 1;
-    } else {
-        e = i;
-        while (e < n && !(sipreg__pstop[(unsigned char)p[e]] & 1))
-            e++;
-        if (e == i) return 0;
-        *value = sipreg__str(p + i, e - i);
-        if (quoted) *quoted = 0;
+    v = e = i; /* no value: an empty view after the name */
+    if (i < n && p[i] == '=') {
+        v = e = i + 1;
+        if (v < n && p[v] == '"') {
+            const long end = sipreg__quoted_end_n(p + v, n - v);
+            if (end < 0) return 0;
+            e = v + (size_t)end;
+            q = 1;
+        } else {
+            while (e < n && !(sipreg__pstop[(unsigned char)p[e]] & 1))
+                e++;
+            if (e == v) return 0;
+        }
     }
     if (e < n && p[e] != ';') return 0;
+    *name = sipreg__str(p + 1, i - 1);
+    *value = sipreg__str(p + v + q, e - v - 2 * (size_t)q);
+    if (quoted) *quoted = q;
     *s = from(*s, e);
     return 1;
 }

@@ -54,21 +54,42 @@ int sipreg__view_end(const struct sipreg__view *v) {
 #ifndef SIPREG_VIEW_TAPE_ONLY
 /* ---- JSON text ---- */
 
+/* sipreg__put for the JSON writer (native builds only): memcpy, which the compiler writes out
+ * inline for a literal's constant length. */
+static inline void json_put(struct sipreg__buf *b, const char *s, size_t n) {
+    if (b->len <= b->cap && n <= b->cap - b->len) memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+#define json_putl(b, lit) json_put((b), "" lit, sizeof(lit) - 1)
+
+/* 1 when byte c goes into a JSON string as it is: printable ASCII but '"' and '\\'. */
+static inline int json_plain(unsigned char c) {
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/* 1 when the eight bytes at p are all json_plain. */
+static inline int json_plain8(const char *p) {
+    const uint64_t w = sipreg__word(p);
+    return !(sipreg__lanes_below(w, 0x20) | (w & SIPREG__LANES_80) |
+             sipreg__lanes_eq2(w, '"', '\\'));
+}
+
 /* Append s as a JSON string, escaped as JavaScript's JSON.stringify escapes, ill-formed UTF-8
  * replaced as TextDecoder replaces it (so a host that decodes the tape's strings and
  * re-serialises its objects prints the same bytes). */
 static void json_string(struct sipreg__buf *b, struct sipreg_str s) {
     static const char HEX[] = "0123456789abcdef";
-    sipreg__putl(b, "\"");
+    json_putl(b, "\"");
     size_t i = 0;
     while (i < s.len) {
         /* the common case: a run of printable ASCII that needs no escape, copied at once */
         size_t run = i;
-        while (run < s.len && (unsigned char)s.p[run] >= 0x20 && (unsigned char)s.p[run] < 0x80 &&
-               s.p[run] != '"' && s.p[run] != '\\')
+        while (s.len - run >= 8 && json_plain8(s.p + run))
+            run += 8;
+        while (run < s.len && json_plain((unsigned char)s.p[run]))
             run++;
         if (run > i) {
-            sipreg__put(b, s.p + i, run - i);
+            json_put(b, s.p + i, run - i);
             i = run;
             continue;
         }
@@ -82,48 +103,53 @@ static void json_string(struct sipreg__buf *b, struct sipreg_str s) {
                                 : c == '\r' ? "\\r"
                                             : NULL;
         if (shortform) {
-            sipreg__put(b, shortform, 2);
+            json_put(b, shortform, 2);
             i++;
         } else if (c < 0x20) {
             char esc[6] = {'\\', 'u', '0', '0', HEX[c >> 4], HEX[c & 15]};
-            sipreg__put(b, esc, 6);
+            json_put(b, esc, 6);
             i++;
         } else {
             size_t skip, n = sipreg__utf8_seq((const unsigned char *)s.p + i, s.len - i, &skip);
             if (n) {
-                sipreg__put(b, s.p + i, n);
+                json_put(b, s.p + i, n);
                 i += n;
             } else {
-                sipreg__putl(b, "\xef\xbf\xbd");
+                json_putl(b, "\xef\xbf\xbd");
                 i += skip;
             }
         }
     }
-    sipreg__putl(b, "\"");
+    json_putl(b, "\"");
 }
 
 /* A comma before every member or element but the first of its level. */
 static void json_sep(struct sipreg__view *v) {
-    if (v->comma) sipreg__putl(&v->b, ",");
+    if (v->comma) json_putl(&v->b, ",");
     v->comma = 1;
 }
 
 static void json_open(struct sipreg__view *v, int array) {
     json_sep(v);
-    sipreg__put(&v->b, array ? "[" : "{", 1);
+    json_put(&v->b, array ? "[" : "{", 1);
     v->comma = 0;
 }
 
 static void json_close(struct sipreg__view *v, int array) {
-    sipreg__put(&v->b, array ? "]" : "}", 1);
+    json_put(&v->b, array ? "]" : "}", 1);
     v->comma = 1;
 }
 
 static void json_key(struct sipreg__view *v, const char *k, size_t n, int stat) {
-    (void)stat;
     json_sep(v);
-    json_string(&v->b, sipreg__str(k, n));
-    sipreg__putl(&v->b, ":");
+    if (stat) { /* a static name is plain ASCII (view.h): no escape to look for */
+        json_putl(&v->b, "\"");
+        json_put(&v->b, k, n);
+        json_putl(&v->b, "\":");
+    } else {
+        json_string(&v->b, sipreg__str(k, n));
+        json_putl(&v->b, ":");
+    }
     v->comma = 0;
 }
 
@@ -133,7 +159,7 @@ static void json_str(struct sipreg__view *v, struct sipreg_str s, int stat) {
     if (s.p)
         json_string(&v->b, s);
     else
-        sipreg__putl(&v->b, "null");
+        json_putl(&v->b, "null");
 }
 
 static void json_num(struct sipreg__view *v, int64_t x, int dec3) {
@@ -147,11 +173,11 @@ static void json_num(struct sipreg__view *v, int64_t x, int dec3) {
 static void json_lit(struct sipreg__view *v, int which) {
     json_sep(v);
     if (which == SIPREG_TAPE_TRUE)
-        sipreg__putl(&v->b, "true");
+        json_putl(&v->b, "true");
     else if (which == SIPREG_TAPE_FALSE)
-        sipreg__putl(&v->b, "false");
+        json_putl(&v->b, "false");
     else
-        sipreg__putl(&v->b, "null");
+        json_putl(&v->b, "null");
 }
 
 const struct sipreg__view_ops sipreg__view_json = {json_open, json_close, json_key,
