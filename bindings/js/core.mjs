@@ -12,12 +12,17 @@ const { END, OBJECT, ARRAY, KEY, SKEY, STR, SSTR, INT, INT64, DEC3, NULL, TRUE, 
 
 /**
  * The tape's objects: `new Obj()` is an ordinary object like `{}` (its prototype is
- * Object.prototype, so nothing can tell them apart), but V8 sizes a constructor's objects from the
- * ones it made first (slack tracking): the members go into the object itself, where `{}` keeps
- * four there and moves the rest to a backing store it regrows (measured: parse() 20-25% faster).
+ * Object.prototype: nothing tells them apart), but its room. V8 turns an object that gets more
+ * than 12 members past its in-object fields through `o[key] = v` into a dictionary (slow to build
+ * and to read): `{}` has 4 such fields, so parse()'s root (21 members) became one. A constructor's
+ * objects get the in-object fields (at most 10) that the largest of its first objects used; the
+ * primer below uses all 10 before any view is built (an app's first objects may be small events),
+ * so up to 22 members stay fast (measured: parse() 20-30% faster).
  */
 function Obj() {}
 Obj.prototype = Object.prototype;
+const PRIMER = new Obj();
+for (let i = 0; i < 10; i++) PRIMER[`m${i}`] = 0;
 
 /** What every copy of SipregError marks its errors with (see Symbol.hasInstance below). */
 const SIPREG_ERROR = Symbol.for('sipreg.SipregError');
