@@ -97,8 +97,9 @@ int sipreg_iter_next(struct sipreg_iter *it, struct sipreg_str *elem) {
 /* ------------------------------------------------------------------------------------------ */
 
 /* The common shape of a parameter, s at its ';': ";" token [ "=" ( quoted-string / 1*value byte
- * ) ], then ';' or the end, without white space. Then 1 with the results param_next_strict
- * gives (the same views), *s after it; otherwise 0 and param_next_strict takes its general way. */
+ * ) ], then ';' or the end, without white space. Then 1 with the results sipreg__param_next_strict
+ * gives (the same views), *s after it; otherwise 0 and sipreg__param_next_strict takes its general
+ * way. */
 SIPREG__INLINE int param_fast(struct sipreg_str *s, struct sipreg_str *name,
                               struct sipreg_str *value, int *quoted) {
     const char *p = s->p;
@@ -133,8 +134,8 @@ SIPREG__INLINE int param_fast(struct sipreg_str *s, struct sipreg_str *name,
 /* Next ";name[=value]" of a header parameter list (*(SEMI generic-param), §25.1) with stricter
  * checks than sipreg_param_next: each ';' must be followed by a token name (no empty ";;",
  * RFC 4475 §3.1.2.1). Returns 1, 0 at the end, or negative with *bad at the offending byte. */
-static int param_next_strict(struct sipreg_str *cur, struct sipreg_str *name,
-                             struct sipreg_str *value, int *quoted, const char **bad) {
+int sipreg__param_next_strict(struct sipreg_str *cur, struct sipreg_str *name,
+                              struct sipreg_str *value, int *quoted, const char **bad) {
     struct sipreg_str s = sipreg__skip_lws(*cur);
     if (s.len == 0) {
         *cur = s;
@@ -273,7 +274,7 @@ static int nameaddr_at(struct sipreg_nameaddr *out, struct sipreg_str elem, int 
     /* the parameters must be well-formed: *(SEMI generic-param) */
     struct sipreg_str cur = rest, n, v;
     int r;
-    while ((r = param_next_strict(&cur, &n, &v, NULL, bad)) == 1) {
+    while ((r = sipreg__param_next_strict(&cur, &n, &v, NULL, bad)) == 1) {
     }
     return r;
 }
@@ -330,7 +331,7 @@ static int contact_params(struct sipreg_contact *c, const char **bad) {
     struct sipreg_str cur = c->na.params, n, v;
     unsigned seen = 0;
     int quoted = 0, r;
-    while ((r = param_next_strict(&cur, &n, &v, &quoted, bad)) == 1) {
+    while ((r = sipreg__param_next_strict(&cur, &n, &v, &quoted, bad)) == 1) {
         const unsigned bit = sipreg__contact_param_kind(n);
         *bad = quoted ? v.p - 1 : v.p; /* a bad value: its first byte (or its opening quote) */
         switch (bit) {
@@ -469,7 +470,7 @@ int64_t sipreg_msg_retry_after(const struct sipreg_msg *m) {
     struct sipreg_str n, v;
     const char *bad;
     int quoted = 0, r;
-    while ((r = param_next_strict(&s, &n, &v, &quoted, &bad)) == 1)
+    while ((r = sipreg__param_next_strict(&s, &n, &v, &quoted, &bad)) == 1)
         if (sipreg__ieq_lit(n, "duration") && (quoted || delta_parse(v, &dur) < 0))
             return SIPREG_E_HEADER_VALUE;
     return r < 0 ? r : secs;

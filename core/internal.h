@@ -196,6 +196,13 @@ int sipreg__nameaddr_split(struct sipreg_nameaddr *out, struct sipreg_str elem);
  * (2), ',' (4), '&' (8) (table in text.c). */
 extern const unsigned char sipreg__pstop[256];
 
+/* The next ";name[=value]" of a header parameter list (*(SEMI generic-param), RFC 3261 §25.1),
+ * checked: each ';' is followed by a token name (RFC 4475 §3.1.2.1). On a list that passed this
+ * check it gives the views sipreg_param_next gives (its common case in one pass). 1, 0 at the end,
+ * or negative with *bad at the offending byte. */
+int sipreg__param_next_strict(struct sipreg_str *cur, struct sipreg_str *name,
+                              struct sipreg_str *value, int *quoted, const char **bad);
+
 /* Which Contact registration parameter (expires, q, +sip.instance, reg-id, pub-gruu, temp-gruu)
  * the name is: a nonzero bit, or 0 for any other parameter. */
 unsigned sipreg__contact_param_kind(struct sipreg_str n);

@@ -21,7 +21,8 @@ SIPREG__SMALL static int put_params(struct sipreg__view *v, struct sipreg_str pa
     struct sipreg_str n, val;
     int quoted, r;
     sipreg__v_open(v);
-    while ((r = sipreg_param_next(&params, ';', &n, &val, &quoted)) == 1) {
+    const char *bad; /* a checked list (sipreg_msg_parse, the Contact parse): no error */
+    while ((r = sipreg__param_next_strict(&params, &n, &val, &quoted, &bad)) == 1) {
         if (contact ? sipreg__contact_param_kind(n) != 0 : sipreg__ieq_lit(n, "tag")) continue;
         SIPREG__VIEW(v, key)(v, n.p, n.len, 0);
         if (val.len || quoted || (val.p && val.p > n.p + n.len))
