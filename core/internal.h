@@ -98,6 +98,16 @@ SIPREG__INLINE uint64_t sipreg__lanes_eq2(uint64_t w, unsigned char a, unsigned 
     return sipreg__lanes_eq(w, a) | sipreg__lanes_eq(w, b);
 }
 
+/* Index (0..7) of the first byte in memory order whose lane has its high bit set in m (m != 0,
+ * only high bits set: an exact per-lane mask, not sipreg__lanes_below's). */
+SIPREG__INLINE unsigned sipreg__first_lane(uint64_t m) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return (unsigned)__builtin_clzll(m) >> 3;
+#else
+    return (unsigned)__builtin_ctzll(m) >> 3;
+#endif
+}
+
 /* Eight bytes at p as a word (unaligned). */
 SIPREG__INLINE uint64_t sipreg__word(const void *p) {
     uint64_t w;

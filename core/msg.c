@@ -12,20 +12,20 @@
 /* "no such header yet" marker for the mandatory-header indexes */
 #define NONE ((size_t)-1)
 
-/* Index of the first control byte (< 0x20 or DEL) in p[i..n), or n. Checks 8 bytes per step: a
- * lane below 0x20 or equal to 0x7f sets its high bit in the expression (exact for existence). */
+/* Index of the first control byte (< 0x20 or DEL) in p[i..n), or n. Eight bytes per step: with
+ * u = (lane & 0x7f) + 1 (no carry between lanes), a lane below 0x20 has u <= 0x20 (0xa0 - u sets
+ * its high bit), DEL has u = 0x80; bytes from 0x80 up are masked out (~w). Exact for each lane,
+ * so the first set lane is the first control byte. */
 static size_t scan_ctl(const unsigned char *p, size_t i, size_t n) {
-    for (;;) {
-        while (n - i >= 8) {
-            const uint64_t w = sipreg__word(p + i);
-            if (sipreg__lanes_below(w, 0x20) | sipreg__lanes_eq(w, 0x7f)) break;
-            i += 8;
-        }
-        const size_t end = n - i >= 8 ? i + 8 : n;
-        for (; i < end; i++)
-            if (p[i] < 0x20 || p[i] == 0x7f) return i;
-        if (i == n) return n;
+    for (; n - i >= 8; i += 8) {
+        const uint64_t w = sipreg__word(p + i),
+                       u = (w & SIPREG__LANES_01 * 0x7f) + SIPREG__LANES_01;
+        const uint64_t hit = ((SIPREG__LANES_01 * 0xa0 - u) | u) & ~w & SIPREG__LANES_80;
+        if (hit) return i + sipreg__first_lane(hit);
     }
+    for (; i < n; i++)
+        if (p[i] < 0x20 || p[i] == 0x7f) return i;
+    return n;
 }
 
 /* 1 when p[i] is the second byte of a quoted-pair: an odd run of '\' precedes it on its line. */
