@@ -24,6 +24,9 @@ Obj.prototype = Object.prototype;
 const PRIMER = new Obj();
 for (let i = 0; i < 10; i++) PRIMER[`m${i}`] = 0;
 
+/** What drainSends and drainEvents return when there is nothing (no array per poll). */
+const NONE = Object.freeze([]);
+
 /** What every copy of SipregError marks its errors with (see Symbol.hasInstance below). */
 const SIPREG_ERROR = Symbol.for('sipreg.SipregError');
 
@@ -477,10 +480,14 @@ export class Core {
     const cfg = this.x.sw_cfg_new();
     if (!cfg) throw new SipregError('SIPREG_E_NOMEM', 'out of memory');
     try {
-      for (const [key, value] of Object.entries(settings)) {
+      // for-in, not Object.entries: no array of pairs per call (a pool builds one per add())
+      for (const key in settings) {
+        if (!Object.hasOwn(settings, key)) continue;
+        const value = settings[key];
         if (value === undefined || value === null) continue;
         const kl = this.put(key);
-        const vl = this.put(typeof value === 'boolean' ? (value ? '1' : '0') : String(value), kl);
+        const text = typeof value === 'string' ? value : typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
+        const vl = this.put(text, kl);
         const r = this.x.sw_cfg_set(cfg, this.inPtr, kl, this.inPtr + kl, vl);
         if (r < 0) throw this.error(r, { key, value: key === 'password' ? '(hidden)' : value });
       }
@@ -562,12 +569,13 @@ export class Core {
   }
 
   /**
-   * Take every message the registration wants sent.
+   * Take every message the registration wants sent (none: a shared empty array, frozen: a pool
+   * polls after every message and timer).
    * @param {number} h
    * @returns {string[]}
    */
   drainSends(h) {
-    const out = [];
+    let out = NONE;
     for (;;) {
       const n = this.x.sw_poll_send(h, this.outPtr, this.outCap);
       if (n === E_BUFFER) {
@@ -575,6 +583,7 @@ export class Core {
         continue;
       }
       if (n < 0) return out;
+      if (out === NONE) out = [];
       out.push(this.text(this.outPtr, n));
     }
   }
@@ -586,10 +595,11 @@ export class Core {
    * @returns {object[]} parsed event objects
    */
   drainEvents(h, wanted = -1) {
-    const out = [];
+    let out = NONE;
     for (;;) {
       const n = this.x.sw_poll_event(h, this.outPtr, this.outCap, wanted);
       if (n < 0) return out;
+      if (out === NONE) out = [];
       out.push(this.tape(n));
     }
   }
