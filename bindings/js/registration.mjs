@@ -87,16 +87,18 @@ export function toSettings(o, kind) {
 let seeds = new Uint8Array(0);
 let seedAt = 0;
 
-/** @returns {Uint8Array} 32 bytes from the platform's CSPRNG, never handed out twice */
+/**
+ * 32 bytes from the platform's CSPRNG, never handed out twice: a view into the batch, which
+ * the caller zeroes (fill(0)) once the core has copied it (no 32-byte buffer per registration).
+ * @returns {Uint8Array}
+ */
 export function randomSeed() {
   if (seedAt >= seeds.length) {
     seeds = globalThis.crypto.getRandomValues(new Uint8Array(32 * 64));
     seedAt = 0;
   }
-  const seed = seeds.slice(seedAt, seedAt + 32);
-  seeds.fill(0, seedAt, seedAt + 32);
   seedAt += 32;
-  return seed;
+  return seeds.subarray(seedAt - 32, seedAt);
 }
 
 /**
@@ -242,7 +244,13 @@ export class Registration extends EventTarget {
     if (options?.aor === undefined)
       throw configError('aor', undefined, 'aor is required: the address-of-record, e.g. sip:alice@example.com');
     const { settings, contacts } = toSettings(options, host.kind ?? 'ws');
-    const cfg = buildConfig(core, settings, contacts, options, options.seed ?? randomSeed());
+    const seed = options.seed ?? randomSeed();
+    let cfg;
+    try {
+      cfg = buildConfig(core, settings, contacts, options, seed);
+    } finally {
+      if (seed !== options.seed) seed.fill(0); // ours: copied into the core, gone from here
+    }
     try {
       try {
         this.#h = core.newRegistration(cfg, options.state ?? undefined);
@@ -642,7 +650,8 @@ export class Registration extends EventTarget {
   #command(op, options, table, call, cfg = 0) {
     if (this.#closed) return Promise.reject(closedError());
     try {
-      checkOptions(options, table, { what: `${op} options` });
+      // none given (a pool's register()): nothing to check (no command option is required)
+      if (options !== undefined) checkOptions(options, table, { what: `${op} options` });
     } catch (e) {
       return Promise.reject(e);
     }
@@ -701,17 +710,23 @@ export class Registration extends EventTarget {
   #pump() {
     if (this.#closed) return;
     const core = this.#core;
-    const tell = this.#heard.has('message');
-    for (const text of core.drainSends(this.#h)) {
-      this.#host.send(text);
-      if (tell) this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'out', text } }));
+    const sends = core.drainSends(this.#h);
+    if (sends.length) {
+      const tell = this.#heard.has('message');
+      for (let i = 0; i < sends.length; i++) {
+        const text = sends[i];
+        this.#host.send(text);
+        if (tell) this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'out', text } }));
+      }
     }
     const events = core.drainEvents(this.#h, this.#wanted);
     if (events.length) {
       // the snapshot as of these events, taken once, and only when someone will see it: now for
       // listeners (they read it at once), on first read for a promise's value (`info` getter)
-      const info = events.some((ev) => this.#heard.has(EVENTS[ev.type])) ? this.info : null;
-      for (const ev of events) this.#dispatch(ev, info);
+      let heard = false;
+      for (let i = 0; i < events.length && !heard; i++) heard = this.#heard.has(EVENTS[events[i].type]);
+      const info = heard ? this.info : null;
+      for (let i = 0; i < events.length; i++) this.#dispatch(events[i], info);
     }
     this.#host.arm(this, this.deadline());
   }
