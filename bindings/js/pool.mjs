@@ -28,8 +28,12 @@ class DeadlineHeap {
   /** @param {number} i @param {number} j swap entries i and j */
   #swap(i, j) {
     const { at, regs } = this;
-    [at[i], at[j]] = [at[j], at[i]];
-    [regs[i], regs[j]] = [regs[j], regs[i]];
+    const a = at[i],
+      r = regs[i];
+    at[i] = at[j];
+    regs[i] = regs[j];
+    at[j] = a;
+    regs[j] = r;
   }
   /** @param {number} at @param {object} reg */
   push(at, reg) {
@@ -80,6 +84,9 @@ export class RegistrationPool extends EventTarget {
   #byKey = new Map();
   /** @type {Map<object, {keys: string[], owned: boolean}>} each member's routing keys; owned: it holds them all */
   #keys = new Map();
+  /** @type {Set<Registration>} members granted since the last request was routed: their keys
+   * are remapped (#route, in the order they were granted) before the next one is */
+  #stale = new Set();
   #deadlines = new Map();
   #heap = new DeadlineHeap();
   #timer = null;
@@ -133,6 +140,7 @@ export class RegistrationPool extends EventTarget {
       arm: (reg, deadline) => this.#arm(reg, deadline),
       text: (text) => {
         const key = this.#core.routeKey(text);
+        if (this.#stale.size && key?.startsWith('r:')) this.#routeStale();
         const reg = key === null ? host.keeper : this.#byKey.get(key);
         if (reg && (reg.receive(text) || key !== null)) return;
         if (key?.startsWith('r:') && host.keeper) {
@@ -148,10 +156,13 @@ export class RegistrationPool extends EventTarget {
         return ev.defaultPrevented;
       },
       response: (detail) => this.dispatchEvent(new CustomEvent('response', { detail })),
-      registered: (reg) => this.#route(reg),
+      // new keys (the contact's address, GRUUs) are mapped before the next request is routed:
+      // responses route by Call-ID, requests are rare (a grant per member and refresh)
+      registered: (reg) => this.#stale.add(reg),
       pace: (job) => this.#enqueue(job),
       down: (detail) => this.dispatchEvent(new CustomEvent('flowdown', { detail: { ...detail, flow: index } })),
       closed: (reg) => {
+        this.#routeStale(reg);
         this.#unroute(reg);
         this.#deadlines.delete(reg);
       },
@@ -165,13 +176,19 @@ export class RegistrationPool extends EventTarget {
    * @returns {Registration}
    */
   add(options) {
-    for (const name of Object.keys(options ?? {})) {
-      if (POOL_OPTIONS[name])
-        throw configError(name, options[name], `${name} is the pool's option (new RegistrationPool({ ${name} })), not add()'s`);
-      if (OPTIONS[name]?.host)
-        throw configError(name, options[name], `${name} is not read by pool.add() (the pool's registrations share its flows)`);
+    try {
+      checkOptions(options, ADD_OPTIONS, { what: 'pool.add options' });
+    } catch (e) {
+      // a pool's or a flow's option is unknown to ADD_OPTIONS: say whose it is (looked for only
+      // on a refusal: add() is called once per registration, thousands of times)
+      for (const name of Object.keys(options ?? {})) {
+        if (POOL_OPTIONS[name])
+          throw configError(name, options[name], `${name} is the pool's option (new RegistrationPool({ ${name} })), not add()'s`);
+        if (OPTIONS[name]?.host)
+          throw configError(name, options[name], `${name} is not read by pool.add() (the pool's registrations share its flows)`);
+      }
+      throw e;
     }
-    checkOptions(options, ADD_OPTIONS, { what: 'pool.add options' });
     if (this.registrations.length >= this.maxRegistrations) {
       throw new RangeError(`sipreg: the pool is full (${this.maxRegistrations} registrations; raise maxRegistrations)`);
     }
@@ -192,19 +209,41 @@ export class RegistrationPool extends EventTarget {
   /** @param {Registration} reg (re)map its routing keys: its Call-ID, contacts, GRUUs and AOR */
   #route(reg) {
     const keys = reg.requestKeys;
-    // a grant nearly always leaves the keys as they were: nothing to remap when the member holds
-    // all of its keys (a key another member held first is claimed again on the next remap)
+    const byKey = this.#byKey;
     const old = this.#keys.get(reg);
-    if (old?.owned && old.keys.length === keys.length + 1 && keys.every((k, i) => k === old.keys[i + 1])) return;
-    this.#unroute(reg);
-    keys.unshift(`c:${reg.callId}`);
-    // an AOR shared by several members routes to the first; contacts are each member's own
+    if (old) {
+      // a grant nearly always leaves the keys as they were (the first grant: the contact's
+      // address learnt when the flow came up): only the keys that changed are remapped. Call-ID
+      // first, then the request keys (their order decides nothing: each is set only when free)
+      const prev = old.keys;
+      let same = prev.length === keys.length + 1;
+      for (let i = 0; same && i < keys.length; i++) same = keys[i] === prev[i + 1];
+      if (same && old.owned) return;
+      for (let i = 1; i < prev.length; i++) if (!keys.includes(prev[i]) && byKey.get(prev[i]) === reg) byKey.delete(prev[i]);
+      keys.unshift(prev[0]);
+    } else keys.unshift(`c:${reg.callId}`);
+    // an AOR shared by several members routes to the first; contacts are each member's own (a
+    // key another member held first is claimed again on the next remap)
     let owned = true;
     for (const k of keys) {
-      if (!this.#byKey.has(k)) this.#byKey.set(k, reg);
-      else owned &&= this.#byKey.get(k) === reg;
+      const holder = byKey.get(k);
+      if (holder === undefined) byKey.set(k, reg);
+      else if (holder !== reg) owned = false;
     }
-    this.#keys.set(reg, { keys, owned });
+    if (old) {
+      old.keys = keys;
+      old.owned = owned;
+    } else this.#keys.set(reg, { keys, owned });
+  }
+
+  /**
+   * Remap the keys of the members granted since the last request (a member closing now keeps its
+   * keys until #unroute drops them: what it held stays held for those before it).
+   * @param {Registration} [closing]
+   */
+  #routeStale(closing) {
+    for (const reg of this.#stale) if (reg !== closing) this.#route(reg);
+    this.#stale.clear();
   }
 
   /** @param {Registration} reg drop its routing keys */

@@ -5,7 +5,7 @@
 // first register to the last settled one) is measured here with process.cpuUsage().
 //   node sipp-race-child.mjs --server sip:127.0.0.1:5060 --n 5000 --rate 1000 --prefix r0 [--flows 1]
 //                            [--entry path/to/node/index.mjs] (another build, for A/B runs)
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { cliOptions } from './common.mjs';
 import { udpDrops } from './udp-drops.mjs';
 
@@ -59,6 +59,14 @@ try {
   const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   out.mainThreadTicks = Number(f[11]) + Number(f[12]);
+  // every thread's ticks by its name (V8's compiler and GC threads, libuv's pool)
+  out.threadTicks = {};
+  for (const tid of readdirSync('/proc/self/task')) {
+    const t = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const name = t.slice(t.indexOf('(') + 1, t.lastIndexOf(')'));
+    const g = t.slice(t.lastIndexOf(')') + 2).split(' ');
+    out.threadTicks[`${name}-${tid}`] = Number(g[11]) + Number(g[12]);
+  }
 } catch {
   /* no /proc: left out */
 }
