@@ -79,7 +79,7 @@ export class FlowHost {
   #up(reg) {
     const flow = this.#flow;
     try {
-      if (flow.local) reg.setFlow(flow.kind, flow.local);
+      if (flow.local) reg.setFlow(flow.kind, flow.local, false); // transport(true) below pumps
       this.#multicast(reg);
     } catch (e) {
       // an address the core refuses: said once; the flow is used as it is
