@@ -49,6 +49,9 @@ function actingBits(core) {
 const NO_PENDING = new Map();
 const NO_LISTENERS = new Set();
 const NO_WAITERS = new Set();
+/** The core calls of register() and fetch() (one function each, not a closure per call). */
+const DO_REGISTER = (core, h, now) => core.register(h, now);
+const DO_FETCH = (core, h, now) => core.fetch(h, now);
 /** Core error code meaning "a response that is not the core's" (the app's own transactions). */
 const NOT_OURS = 'SIPREG_E_ASYMMETRIC';
 
@@ -357,7 +360,7 @@ export class Registration extends EventTarget {
    *   (see #command: the registration goes on as it is)
    */
   register(options) {
-    return this.#command('register', options, CALL_OPTIONS, (core, h, now) => core.register(h, now));
+    return this.#command('register', options, CALL_OPTIONS, DO_REGISTER);
   }
 
   /**
@@ -376,7 +379,7 @@ export class Registration extends EventTarget {
    * @param {{signal?: AbortSignal}} [options]
    */
   fetch(options) {
-    return this.#command('fetch', options, CALL_OPTIONS, (core, h, now) => core.fetch(h, now));
+    return this.#command('fetch', options, CALL_OPTIONS, DO_FETCH);
   }
 
   /**
@@ -500,13 +503,15 @@ export class Registration extends EventTarget {
    * them for the messages it writes; a WebSocket flow has no address of its own (local null).
    * @param {'udp'|'tcp'|'tls'|'ws'|'wss'} kind
    * @param {{address: string, port: number}|null} [local]
+   * @param {boolean} [pump] false: the caller calls transport(true) next, whose pump moves the
+   *   core's output (setFlow queues no message or event; a pool's flow-up: one pump per member)
    */
-  setFlow(kind, local = null) {
+  setFlow(kind, local = null, pump = true) {
     if (this.#closed) return;
     const t = KINDS[kind];
     if (!t) throw new TypeError(`sipreg: unknown flow kind ${kind}`);
     this.#core.setFlow(this.#h, t, local?.address ?? null, local?.port ?? 0, this.#host.now(), { kind, local });
-    this.#pump();
+    if (pump) this.#pump();
   }
 
   /**
@@ -659,12 +664,15 @@ export class Registration extends EventTarget {
     if (signal?.aborted) return Promise.reject(signal.reason);
     let entry;
     const promise = new Promise((resolve, reject) => {
-      entry = abortable(resolve, reject, signal, (w) => {
-        const list = this.#pending.get(op);
-        const i = list ? list.indexOf(w) : -1;
-        if (i >= 0) list.splice(i, 1);
-        if (list && !list.length) this.#forget(op);
-      });
+      // without a signal nothing aborts: no closure to drop the entry (a pool's thousands)
+      entry = !signal
+        ? { resolve, reject }
+        : abortable(resolve, reject, signal, (w) => {
+            const list = this.#pending.get(op);
+            const i = list ? list.indexOf(w) : -1;
+            if (i >= 0) list.splice(i, 1);
+            if (list && !list.length) this.#forget(op);
+          });
     });
     const r = call(this.#core, this.#h, this.#host.now());
     if (r < 0) {
