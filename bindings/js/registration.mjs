@@ -31,7 +31,10 @@ const EVENTS = {
   redirect: 'redirect',
 };
 /** Core events the glue reads even when nobody listens: they act, or settle a promise. */
-const ACTING = ['connect', 'flowfailed', 'ping', 'registered', 'unregistered', 'failed', 'bindings'];
+const ACTING = ['connect', 'flowfailed', 'ping', 'registered', 'unregistered', 'failed'];
+/** ... and 'bindings' while a fetch() waits (it settles on them; every grant reports bindings,
+ * which nobody reads otherwise: a pool's thousands are dropped unread by the core) */
+const FETCHED = 'bindings';
 /** @type {WeakMap<object, number>} each core's mask of the ACTING events */
 const ACTING_BITS = new WeakMap();
 
@@ -727,7 +730,8 @@ export class Registration extends EventTarget {
         if (tell) this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'out', text } }));
       }
     }
-    const events = core.drainEvents(this.#h, this.#wanted);
+    const wanted = this.#pending.has('fetch') ? this.#wanted | (core.eventBits.get(FETCHED) ?? 0) : this.#wanted;
+    const events = core.drainEvents(this.#h, wanted);
     if (events.length) {
       // the snapshot as of these events, taken once, and only when someone will see it: now for
       // listeners (they read it at once), on first read for a promise's value (`info` getter)
