@@ -63,6 +63,8 @@ export class Core {
     this.x = exports;
     this.inCap = 0;
     this.inPtr = 0;
+    /** @type {Uint8Array|null} a view of the whole input buffer (put) */
+    this.inView = null;
     this.outCap = 0;
     this.outPtr = 0;
     this.mem = null; // the memory buffer the cached views below are over
@@ -97,6 +99,7 @@ export class Core {
     if (this.inPtr) this.x.sw_free(this.inPtr);
     this.inCap = Math.max(n, this.inCap * 2);
     this.inPtr = this.x.sw_malloc(this.inCap);
+    this.inView = null;
     if (!this.inPtr) throw new SipregError('SIPREG_E_NOMEM', 'out of memory');
   }
 
@@ -127,7 +130,10 @@ export class Core {
       for (let c; i < n && (c = s.charCodeAt(i)) < 0x80; i++) b[p + i] = c;
       if (i === n) return n;
     }
-    return encoder.encodeInto(s, b.subarray(this.inPtr + at, this.inPtr + this.inCap)).written;
+    if (at) return encoder.encodeInto(s, b.subarray(this.inPtr + at, this.inPtr + this.inCap)).written;
+    // the whole input buffer (every received message): one view, kept while memory and buffer stay
+    if (this.inView === null || this.inView.buffer !== b.buffer) this.inView = b.subarray(this.inPtr, this.inPtr + this.inCap);
+    return encoder.encodeInto(s, this.inView).written;
   }
 
   /**
