@@ -349,7 +349,10 @@ export class Core {
         this.reserveOut(this.outCap * 2);
         continue;
       }
-      return this.text(this.outPtr, this.check(n)).split('\n').filter(Boolean);
+      // each key ends in a newline: the last piece is empty
+      const keys = this.text(this.outPtr, this.check(n)).split('\n');
+      if (keys[keys.length - 1] === '') keys.pop();
+      return keys.includes('') ? keys.filter(Boolean) : keys;
     }
   }
 
