@@ -82,7 +82,8 @@ export class RegistrationPool extends EventTarget {
   #core;
   #hosts;
   #byKey = new Map();
-  /** @type {Map<object, {keys: string[], owned: boolean}>} each member's routing keys; owned: it holds them all */
+  /** @type {Map<object, {call: string, keys: string[], owned: boolean}>} each member's routing
+   * keys (its Call-ID's, its request keys); owned: it holds them all */
   #keys = new Map();
   /** @type {Set<Registration>} members granted since the last request was routed: their keys
    * are remapped (#route, in the order they were granted) before the next one is */
@@ -210,30 +211,31 @@ export class RegistrationPool extends EventTarget {
   #route(reg) {
     const keys = reg.requestKeys;
     const byKey = this.#byKey;
-    const old = this.#keys.get(reg);
-    if (old) {
+    let entry = this.#keys.get(reg);
+    if (entry) {
       // a grant nearly always leaves the keys as they were (the first grant: the contact's
-      // address learnt when the flow came up): only the keys that changed are remapped. Call-ID
-      // first, then the request keys (their order decides nothing: each is set only when free)
-      const prev = old.keys;
-      let same = prev.length === keys.length + 1;
-      for (let i = 0; same && i < keys.length; i++) same = keys[i] === prev[i + 1];
-      if (same && old.owned) return;
-      for (let i = 1; i < prev.length; i++) if (!keys.includes(prev[i]) && byKey.get(prev[i]) === reg) byKey.delete(prev[i]);
-      keys.unshift(prev[0]);
-    } else keys.unshift(`c:${reg.callId}`);
-    // an AOR shared by several members routes to the first; contacts are each member's own (a
-    // key another member held first is claimed again on the next remap)
+      // address learnt when the flow came up): only the keys that changed are remapped
+      const prev = entry.keys;
+      let same = prev.length === keys.length;
+      for (let i = 0; same && i < keys.length; i++) same = keys[i] === prev[i];
+      if (same && entry.owned) return;
+      for (let i = 0; i < prev.length; i++) if (!keys.includes(prev[i]) && byKey.get(prev[i]) === reg) byKey.delete(prev[i]);
+    } else {
+      entry = { call: `c:${reg.callId}`, keys, owned: true };
+      this.#keys.set(reg, entry);
+    }
+    // the Call-ID first, then the request keys: an AOR shared by several members routes to the
+    // first; contacts are each member's own (a key another member held first is claimed again
+    // on the next remap)
     let owned = true;
-    for (const k of keys) {
+    for (let i = -1; i < keys.length; i++) {
+      const k = i < 0 ? entry.call : keys[i];
       const holder = byKey.get(k);
       if (holder === undefined) byKey.set(k, reg);
       else if (holder !== reg) owned = false;
     }
-    if (old) {
-      old.keys = keys;
-      old.owned = owned;
-    } else this.#keys.set(reg, { keys, owned });
+    entry.keys = keys;
+    entry.owned = owned;
   }
 
   /**
@@ -248,7 +250,11 @@ export class RegistrationPool extends EventTarget {
 
   /** @param {Registration} reg drop its routing keys */
   #unroute(reg) {
-    for (const k of this.#keys.get(reg)?.keys ?? []) if (this.#byKey.get(k) === reg) this.#byKey.delete(k);
+    const entry = this.#keys.get(reg);
+    if (!entry) return;
+    const byKey = this.#byKey;
+    if (byKey.get(entry.call) === reg) byKey.delete(entry.call);
+    for (const k of entry.keys) if (byKey.get(k) === reg) byKey.delete(k);
     this.#keys.delete(reg);
   }
 
