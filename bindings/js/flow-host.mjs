@@ -77,24 +77,35 @@ export class FlowHost {
 
   /** A member's flow is up: a flow with a local address (UDP, TCP, TLS) tells its kind and address. */
   #up(reg) {
+    this.#address(reg, false); // transport(true) below pumps
+    reg.transport(true);
+    // a pool's thousands of members: no event for those that do not listen
+    if (reg.hears('flowup'))
+      reg.dispatchEvent(new CustomEvent('flowup', { detail: { kind: this.#flow.kind ?? null, local: this.#flow.local ?? null } }));
+  }
+
+  /**
+   * Tell a member where the flow is: its kind and local address (Via sent-by, Contact), the group
+   * it sends to. @param {Registration} reg @param {boolean} pump see Registration.setFlow
+   */
+  #address(reg, pump) {
     const flow = this.#flow;
     try {
-      if (flow.local) reg.setFlow(flow.kind, flow.local, false); // transport(true) below pumps
+      if (flow.local) reg.setFlow(flow.kind, flow.local, pump);
       this.#multicast(reg);
     } catch (e) {
       // an address the core refuses: said once; the flow is used as it is
       reg.dispatchEvent(new CustomEvent('error', { detail: { code: e.code, message: e.message } }));
     }
-    reg.transport(true);
-    // a pool's thousands of members: no event for those that do not listen
-    if (reg.hears('flowup'))
-      reg.dispatchEvent(new CustomEvent('flowup', { detail: { kind: flow.kind ?? null, local: flow.local ?? null } }));
   }
 
   /** @param {Registration} reg a new member (the first one keeps the flow alive) */
   add(reg) {
     if (this.members.size === 0) this.keeper = reg;
     this.members.add(reg);
+    // a pool's member added while the shared flow is up (it was told the flow is up when it was
+    // made): its kind and address now, or it would write a .invalid Via and Contact
+    if (this.#flow.up) this.#address(reg, true);
   }
 
   /** @returns {any} the flow */

@@ -51,6 +51,31 @@ test('200 AORs over two shared UDP sockets through the 401; ul.dump holds each c
   }
 });
 
+test("a member added once the UDP flow is up registers from the flow's address, not a .invalid one", { timeout: 60_000 }, async () => {
+  const server = `sip:127.0.0.1:${ctx.registrar.udpPort};transport=udp`;
+  const pool = new sipreg.RegistrationPool({ server, rate: 1000 });
+  try {
+    const first = pool.add({ aor: 'sip:late0@example.test', auth: { password: 'secret' } });
+    await first.register();
+    const late = pool.add({ aor: 'sip:late1@example.test', auth: { password: 'secret' } });
+    const sent = [];
+    late.addEventListener('message', (e) => e.detail.direction === 'out' && sent.push(e.detail.text));
+    await late.register();
+    const { address, port } = late.flow.local;
+    assert.equal(`${late.contact.host}:${late.contact.port}`, `${address}:${port}`, 'its contact is on the socket');
+    for (const text of sent) {
+      assert.match(text, new RegExp(`^Via: SIP/2\\.0/UDP ${address}:${port};`, 'm'), 'Via sent-by: the socket (RFC 3261 §18.1.1)');
+      assert.doesNotMatch(text, /\.invalid/, 'no placeholder address');
+    }
+    const held = (await ctx.registrar.dump()).filter((b) => b.aor.startsWith('late'));
+    assert.deepEqual(held.map((b) => where(b.contact).replace(/^[^@]*@/, '')).sort(), [`${address}:${port}`, `${address}:${port}`]);
+    await pool.unregisterAll();
+    assert.equal((await ctx.registrar.dump()).filter((b) => b.aor.startsWith('late')).length, 0, 'no binding left');
+  } finally {
+    pool.close();
+  }
+});
+
 test('bad sip: servers: a clear error naming the option, or every member rejected (no hang)', { timeout: 60_000 }, async () => {
   for (const server of ['sips:127.0.0.1', `sip:127.0.0.1:${ctx.registrar.udpPort};transport=tcp`, 'sip:a b', 'sip:127.0.0.1:70000']) {
     assert.throws(
