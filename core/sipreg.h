@@ -475,14 +475,15 @@ struct sipreg_info {
     struct sipreg_str service_route[SIPREG_MAX_ROUTES]; /* their URIs */
     size_t npath;                                       /* Path entries (RFC 3327) */
     struct sipreg_str path[SIPREG_MAX_ROUTES];          /* their URIs */
-    size_t others_omitted;   /* other devices' bindings not stored (limits) */
-    int keepalive;           /* 1 when keep-alives run on this flow (CRLF, or STUN over UDP) */
-    int64_t keepalive_s;     /* their interval upper bound (Flow-Timer or the default) */
-    int liveness;            /* enum sipreg_liveness: how this flow is watched */
-    sipreg_ms ping_at;       /* next ping, or SIPREG_NEVER */
-    sipreg_ms pong_deadline; /* the open ping's deadline, or SIPREG_NEVER */
-    char mapped[48]; /* the flow's STUN mapped address ("192.0.2.1:5060", "[2001:db8::1]:5060",
-                      * RFC 5389 §15.2), NUL-terminated; "" until a Binding response said it */
+    size_t others_omitted;    /* other devices' bindings not stored (limits) */
+    int keepalive;            /* 1 when keep-alives run on this flow (CRLF, or STUN over UDP) */
+    int64_t keepalive_s;      /* their interval upper bound (Flow-Timer or the default) */
+    int liveness;             /* enum sipreg_liveness: how this flow is watched */
+    sipreg_ms ping_at;        /* next ping, or SIPREG_NEVER */
+    sipreg_ms pong_deadline;  /* the open ping's deadline, or SIPREG_NEVER */
+    struct sipreg_str mapped; /* the flow's STUN mapped address ("192.0.2.1:5060",
+                               * "[2001:db8:0:0:0:0:0:1]:5060", RFC 5389 §15.2); empty until a
+                               * Binding response on this flow said it */
 };
 
 /* One of our Contacts in the configuration. */

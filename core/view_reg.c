@@ -115,6 +115,7 @@ static int put_info(struct sipreg__view *v, const struct sipreg *r) {
     sipreg__m_str(v, "liveness", sipreg__cstr(sipreg_liveness_name(in.liveness)));
     put_time(v, "pingAt", in.ping_at);
     put_time(v, "pongDeadline", in.pong_deadline);
+    put_text(v, "mapped", in.mapped);
     sipreg__v_key(v, "bindings");
     sipreg__v_aopen(v);
     struct sipreg_binding bs[SIPREG_MAX_BINDINGS + SIPREG_MAX_CONTACTS * 2];
