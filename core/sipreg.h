@@ -1199,6 +1199,10 @@ int sipreg_stun_parse(struct sipreg_stun *out, const void *buf, size_t len, size
 int sipreg_stun_binding_request(const uint8_t tid[SIPREG_STUN_TID], int fingerprint, void *buf,
                                 size_t cap);
 
+/* The bit a host that carries the core's messages as text sets in a message's length to mark it
+ * as bytes, a STUN one (sipreg_stun_is): the wasm shim's sw_poll_send (lengths stay below it). */
+#define SIPREG_SEND_BYTES 0x40000000
+
 /* The mapped address of m as text ("192.0.2.1:32853", "[2001:db8::1]:32853"), NUL-terminated
  * into out: its length, SIPREG_E_NOT_FOUND (no address) or SIPREG_E_BUFFER (48 bytes suffice). */
 int sipreg_stun_address(const struct sipreg_stun *m, char *out, size_t cap);

@@ -202,49 +202,30 @@ fail:
     return err;
 }
 
-/* Append the decimal digits of v (0..65535) at out[n..): the new length. */
-static size_t put_dec(char *out, size_t n, unsigned v) {
-    char d[5];
-    size_t k = 0;
-    do {
-        d[k++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (k)
-        out[n++] = d[--k];
-    return n;
-}
-
 int sipreg_stun_address(const struct sipreg_stun *m, char *out, size_t cap) {
-    static const char HEX[] = "0123456789abcdef";
-    char t[48];
-    size_t n = 0;
     if (!m || !m->family) return SIPREG_E_NOT_FOUND;
+    struct sipreg__buf b = {out, cap ? cap - 1 : 0, 0}; /* room for the NUL */
     if (m->family == 4) {
         for (int i = 0; i < 4; i++) {
-            if (i) t[n++] = '.';
-            n = put_dec(t, n, m->addr[i]);
+            if (i) sipreg__putl(&b, ".");
+            sipreg__putu(&b, m->addr[i]);
         }
     } else {
-        /* RFC 5952 §4 is not needed to compare; the full form of eight groups, no leading
-         * zeros, is one text per address */
-        t[n++] = '[';
+        /* eight groups without leading zeros: one text per address (no RFC 5952 "::" needed to
+         * compare two) */
+        sipreg__putl(&b, "[");
         for (int i = 0; i < 8; i++) {
-            unsigned g = be16(m->addr + 2 * i);
-            if (i) t[n++] = ':';
-            int started = 0;
-            for (int s = 12; s >= 0; s -= 4)
-                if ((g >> s & 15) || started || s == 0) {
-                    t[n++] = HEX[g >> s & 15];
-                    started = 1;
-                }
+            unsigned g = be16(m->addr + 2 * i), digits = 1;
+            while (digits < 4 && g >> (4 * digits))
+                digits++;
+            if (i) sipreg__putl(&b, ":");
+            sipreg__puthex(&b, g, digits);
         }
-        t[n++] = ']';
+        sipreg__putl(&b, "]");
     }
-    t[n++] = ':';
-    n = put_dec(t, n, (unsigned)m->port);
-    if (!out || cap < n + 1) return SIPREG_E_BUFFER;
-    memcpy(out, t, n);
-    out[n] = 0;
-    return (int)n;
+    sipreg__putl(&b, ":");
+    sipreg__putu(&b, (unsigned)m->port);
+    if (!out || !cap || sipreg__overflow(&b)) return SIPREG_E_BUFFER;
+    out[b.len] = 0;
+    return (int)b.len;
 }

@@ -226,16 +226,20 @@ export interface RegistrationInfo {
   serviceRoute: string[];
   path: string[];
   othersOmitted: number;
-  /** CRLF keep-alive (RFC 5626 §4.4.1) is on for this flow. */
+  /** Keep-alives are on for this flow: CRLF (RFC 5626 §4.4.1), or STUN over UDP (§4.4.2). */
   keepalive: boolean;
   /** The keep-alive interval bound (s): the registrar's Flow-Timer, else policy.keepaliveS. */
   keepaliveS: number;
-  /** How the flow's liveness is watched: CRLF pings, OPTIONS probes, the host's ping, or not. */
-  liveness: 'none' | 'crlf' | 'options' | 'host';
+  /** How the flow's liveness is watched: CRLF pings, OPTIONS probes, the host's ping, STUN
+   *  Binding requests (UDP), or not. */
+  liveness: 'none' | 'crlf' | 'options' | 'host' | 'stun';
   /** Unix ms of the next keep-alive ping or probe, or null. */
   pingAt: number | null;
   /** Unix ms by which the pong must arrive (a ping is out), or null. */
   pongDeadline: number | null;
+  /** The flow's address as the registrar's STUN answers name it ("192.0.2.1:5060"; RFC 5626
+   *  §4.4.2: a new one fails the flow, reason "mapping"), or null. */
+  mapped: string | null;
   bindings: Binding[];
   /** Where the flow goes (Node SIP flows; null for WebSocket). */
   target?: Target | null;
@@ -288,7 +292,7 @@ export interface RegistrationEventDetail {
   state: RegistrationInfo['state'];
   /** Why: 'none', 'command', 'ok', 'refresh', 'lapsed', 'status', 'timeout', 'flow', 'auth',
    *  'interval', 'no-binding', 'retry-after', 'backoff', 'credentials', 'redirect', 'refused',
-   *  'network', 'gave-up', 'extension'. */
+   *  'network', 'gave-up', 'extension', 'mapping'. */
   reason: string;
   /** The REGISTER operation the event concerns. */
   op: 'none' | 'register' | 'unregister' | 'unregister-all' | 'fetch';
@@ -355,7 +359,10 @@ export interface RedirectDetail extends RegistrationEventDetail {
 /** "message": a message sent or received (only built while something listens). */
 export interface MessageDetail {
   direction: 'in' | 'out';
+  /** The message; "" for a datagram that is no text (then `bytes`). */
   text: string;
+  /** A datagram that is no text (a STUN keep-alive over UDP), as it went or came. */
+  bytes?: Uint8Array;
   /** Received messages: 'ok', 'request' (the host's to answer), 'stale' (a late or duplicate copy of a
    * response to the core's own, dropped), or the SIPREG_E_* name it was dropped with. */
   result?: string;
@@ -366,6 +373,8 @@ export interface ErrorDetail {
   message: string;
   /** The received text that was dropped. */
   text?: string;
+  /** The received bytes that were dropped (a datagram that is no text). */
+  bytes?: Uint8Array;
 }
 
 /** "flowup": the flow came up (the core was told; its members may send now). */

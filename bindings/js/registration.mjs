@@ -542,6 +542,26 @@ export class Registration extends EventTarget {
   }
 
   /**
+   * Feed a received datagram that is bytes, not text (a keep-alive's answer: the core's own).
+   * Anything else the core refuses is an 'error' event (with the bytes).
+   * @param {Uint8Array} bytes
+   * @returns {boolean} whether the core took it
+   */
+  receiveBytes(bytes) {
+    if (this.#closed) return false;
+    const core = this.#core;
+    const r = core.recvBytes(this.#h, bytes, this.#host.now());
+    const err = r < 0 ? core.error(r) : null;
+    if (this.#heard.has('message')) {
+      const result = err ? err.code : r === STALE ? 'stale' : 'ok';
+      this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'in', text: '', bytes, result } }));
+    }
+    if (err) this.dispatchEvent(new CustomEvent('error', { detail: { code: err.code, message: err.message, bytes } }));
+    this.#pump();
+    return r >= 0;
+  }
+
+  /**
    * A request arrived on the flow: the 'request' event (on this registration, then on the host: a
    * pool's), and the core's answer by its table when no listener took it. `stray`: a pool's
    * request for none of its members, answered by this one (detail.registration null).
@@ -702,9 +722,15 @@ export class Registration extends EventTarget {
     if (this.#closed) return;
     const core = this.#core;
     const tell = this.#heard.has('message');
-    for (const text of core.drainSends(this.#h)) {
-      this.#host.send(text);
-      if (tell) this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'out', text } }));
+    for (const m of core.drainSends(this.#h)) {
+      this.#host.send(m);
+      // bytes (a keep-alive the core marks so) are no text: the event carries them as they are
+      if (tell)
+        this.dispatchEvent(
+          new CustomEvent('message', {
+            detail: typeof m === 'string' ? { direction: 'out', text: m } : { direction: 'out', text: '', bytes: m },
+          }),
+        );
     }
     const events = core.drainEvents(this.#h, this.#wanted);
     if (events.length) {
