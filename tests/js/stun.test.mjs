@@ -201,6 +201,36 @@ test(
   },
 );
 
+test(
+  "a pool over UDP: one member (the flow's keeper) sends the keep-alives of the shared socket, and hears their answers",
+  { timeout: 15_000 },
+  async () => {
+    const srv = await fakeRegistrar();
+    const pool = new sipreg.RegistrationPool({ server: `sip:127.0.0.1:${srv.port}`, rate: 1000 });
+    open.push(() => pool.close());
+    const regs = [0, 1, 2].map((i) =>
+      pool.add({ aor: `sip:p${i}@example.test`, auth: { password: 'secret' }, policy: { t1Ms: 50, probe: 'none' } }),
+    );
+    const failed = [];
+    for (const r of regs) r.addEventListener('flowfailed', (e) => failed.push(e.detail));
+    const all = await pool.registerAll();
+    assert.ok(all.every((r) => r.status === 'fulfilled'));
+    assert.deepEqual(
+      regs.map((r) => r.info.liveness),
+      ['stun', 'none', 'none'],
+    );
+    const t0 = Date.now();
+    await until(() => srv.answered >= 4, 8000, 'four answered keep-alives');
+    // RFC 5626 §4.4: keep-alives per flow (one socket), not per registration: about one a second
+    const perSecond = srv.stun.length / ((Date.now() - t0) / 1000 + 1);
+    assert.ok(perSecond <= 1.6, `${srv.stun.length} Binding requests`);
+    assert.equal(new Set(srv.stun.map((x) => x.from)).size, 1, 'all from the shared socket');
+    assert.equal(regs[0].info.mapped, `127.0.0.1:${srv.stun[0].from}`);
+    assert.deepEqual(failed, []);
+    assert.equal(srv.registers.length, 3);
+  },
+);
+
 test('the glue holds no STUN knowledge: no cookie, attribute or method names in its code', () => {
   const STUN_WORDS = /2112a442|0x2112|XOR-MAPPED|MAPPED-ADDRESS|\bBinding\b|\bstun\b|\bSTUN\b|FINGERPRINT/;
   const files = [
