@@ -263,6 +263,18 @@ static void test_answers(void) {
     sipreg_free(r);
 }
 
+/* Over TCP a message that starts with 0x01 is no STUN (RFC 5626 §4.4.2): a SIP parse error. */
+static void test_not_over_tcp(void) {
+    struct sipreg *r = registered(SIPREG_KA_AUTO, SIPREG_TP_TCP, "Flow-Timer: 20\r\n", 0);
+    if (!r) return;
+    static const char STUN_LIKE[] = "\x01\x01\x00\x00\x21\x12\xa4\x42"
+                                    "abcdefghijkl";
+    int e = sipreg_recv(r, STUN_LIKE, sizeof STUN_LIKE - 1, 200);
+    CHECK_MSG(e < 0 && e > SIPREG_E_STUN_HEADER, "a STUN result over TCP: %d", e);
+    CHECK_INT(sipreg_state(r), SIPREG_ST_REGISTERED);
+    sipreg_free(r);
+}
+
 /* Answers that fail the flow: an error response (its code is the event's status) and a success
  * with an unknown comprehension-required attribute (RFC 5389 §7.3.3); an optional unknown one
  * is fine. */
@@ -298,5 +310,6 @@ int main(void) {
     test_unanswered();
     test_answers();
     test_failing_answers();
+    test_not_over_tcp();
     return check_done("test_stun_keepalive");
 }

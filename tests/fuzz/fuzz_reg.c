@@ -287,7 +287,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             memcpy(a + 24, err ? ERROR_CODE : XOR_ADDR, (size_t)alen);
             if (!err) a[27] ^= (uint8_t)(b >> 7);
             int rc = sipreg_recv(r, (const char *)a, SIPREG_STUN_HEADER + a[3], now);
-            CHECK(rc == 0 || rc == SIPREG_RECV_STALE);
+            /* well-formed: ours or stale over UDP; over a flow of another kind no STUN (§4.4.2) */
+            CHECK(rc == 0 || rc == SIPREG_RECV_STALE || (rc < 0 && rc > SIPREG_E_STUN_HEADER));
             break;
         }
         case 10: {
