@@ -310,8 +310,9 @@ static void stun_timeout(struct sipreg *r, sipreg_ms now) {
             /* §7.2.1: the same request (same ID) again, the interval doubled */
             r->ping_pending = 1;
             r->stun_sends++;
-            r->stun_rto_ms *= 2;
-            r->stun_retx_at = r->stun_sends < SIPREG__STUN_RC ? now + r->stun_rto_ms : SIPREG_NEVER;
+            r->stun_retx_at = r->stun_sends < SIPREG__STUN_RC
+                                  ? now + (r->pol.t1_ms << (r->stun_sends - 1)) /* 2^(k-1) RTO */
+                                  : SIPREG_NEVER;
         }
         return; /* its sends refresh the NAT binding: a keep-alive due meanwhile waits */
     }
@@ -324,8 +325,7 @@ static void stun_timeout(struct sipreg *r, sipreg_ms now) {
     r->stun_open = 1;
     r->stun_sends = 1;
     r->ping_pending = 1;
-    r->stun_rto_ms = r->pol.t1_ms;
-    r->stun_retx_at = now + r->stun_rto_ms;
+    r->stun_retx_at = now + r->pol.t1_ms;
     /* the sends are at 0, 1, 3, ... 63 RTO; the wait ends 16 RTO after the last */
     r->pong_deadline =
         now + ((int64_t)((1u << (SIPREG__STUN_RC - 1)) - 1) + SIPREG__STUN_RM) * r->pol.t1_ms;

@@ -207,7 +207,6 @@ struct sipreg {
     uint8_t stun_sends;                /* requests sent in it (at most SIPREG__STUN_RC) */
     uint8_t stun_tid[SIPREG_STUN_TID]; /* its transaction ID (the core's PRNG, §6) */
     sipreg_ms stun_retx_at;            /* its next retransmission, or NEVER */
-    int64_t stun_rto_ms;               /* the interval to that one (doubles, §7.2.1) */
     char *stun_mapped; /* the flow's mapped address as text, allocated to size; NULL: none yet */
 
     /* liveness probes without outbound (keepalive AUTO, no promised pongs): OPTIONS or host ping
