@@ -114,6 +114,8 @@ test(
     assert.deepEqual(failed, []);
 
     // Kamailio's answers dropped: 7 requests, then the flow fails (RFC 5626 §4.4.2)
+    const answers = n.stunIn; // right after an answer: no request is open when the drop starts
+    await until(() => n.stunIn > answers, 10_000, 'the next answer');
     n.dropStun = true;
     const out0 = n.stunOut;
     const f1 = await once(reg, 'flowfailed', 25_000);

@@ -124,7 +124,7 @@ test("Binding requests every U[0.8, 1] s of the Flow-Timer, answered; the mapped
   assert.equal(new Set(srv.stun.map((s) => s.bytes.subarray(8).toString('hex'))).size, srv.stun.length);
   const gaps = srv.stun.slice(1).map((s, i) => s.at - srv.stun[i].at);
   assert.ok(
-    gaps.every((g) => g >= 700 && g <= 1400),
+    gaps.every((g) => g >= 700 && g <= 2000),
     `gaps ${gaps}`,
   );
   // the message events carry the bytes as they went and came; nothing was refused
@@ -149,8 +149,8 @@ test('unanswered Binding requests: retransmitted, the flow fails after 79 T1, a 
   assert.equal(silent.length, 7, `${silent.length} requests`);
   assert.equal(new Set(silent.map((s) => s.bytes.toString('hex'))).size, 1);
   const took = silent.at(-1).at - silent[0].at;
-  assert.ok(took >= 63 * 50 - 100 && took <= 63 * 50 + 600, `last send ${took} ms after the first`);
-  assert.ok(Date.now() - t0 <= 6000);
+  assert.ok(took >= 63 * 50 - 100 && took <= 63 * 50 + 1500, `last send ${took} ms after the first`);
+  assert.ok(Date.now() - t0 <= 8000);
   // re-registered at once on a new flow (a new socket), which answers again
   srv.mode = 'answer';
   await until(() => srv.registers.length >= 2 && reg.state === 'registered', 5000, 'the new registration');
