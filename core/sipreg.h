@@ -689,14 +689,14 @@ int sipreg_wallclock(struct sipreg *r, int64_t unix_ms, sipreg_ms now);
  * copy of the core's own (§17.1.1.2), dropped; not the host's. */
 #define SIPREG_RECV_STALE 2
 
-/* Feed one received SIP message (or a CRLF keep-alive pong, or a STUN datagram: one that
- * sipreg_stun_is, RFC 5626 §8). 0: the core's own (a response to its REGISTER or OPTIONS probe,
- * a pong, the answer to its STUN Binding request); SIPREG_RECV_REQUEST: a request the host should
- * answer (also one that lacks a mandatory header or has a bad CSeq but has a Via: the table answers
- * 400); SIPREG_RECV_STALE: a late or duplicate copy of a response to the core's own (dropped; also
- * a STUN response of another transaction ID); SIPREG_E_STUN_*: a bad or unasked STUN message;
- * SIPREG_E_ASYMMETRIC: a response that is not the core's (the host's own transactions); any other
- * negative: a parse error (dropped). */
+/* Feed one received SIP message (or a CRLF keep-alive pong, or on a UDP flow a STUN datagram:
+ * one that sipreg_stun_is, RFC 5626 §8). 0: the core's own (a response to its REGISTER or OPTIONS
+ * probe, a pong, the answer to its STUN Binding request); SIPREG_RECV_REQUEST: a request the host
+ * should answer (also one that lacks a mandatory header or has a bad CSeq but has a Via: the table
+ * answers 400); SIPREG_RECV_STALE: a late or duplicate copy of a response to the core's own
+ * (dropped; also a STUN response of another transaction ID); SIPREG_E_STUN_*: a bad or unasked STUN
+ * message; SIPREG_E_ASYMMETRIC: a response that is not the core's (the host's own transactions);
+ * any other negative: a parse error (dropped). */
 int sipreg_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now);
 
 /* The tests of the request table, in the order it applies them to a request that arrived on the
