@@ -7,7 +7,8 @@
  * ping (SIPREG_EV_PING: a WebSocket ping, RFC 6455 §5.5.2, whose pong the host reports as
  * sipreg_recv("\r\n")). No answer within policy.pong_timeout_ms: the flow failed. Over UDP the
  * keep-alive is a STUN Binding request (RFC 5626 §4.4.2, §8): retransmitted per RFC 5389 §7.2.1,
- * no answer, an error answer or a new mapped address is a failed flow. */
+ * no answer, an error answer or a new mapped address is a failed flow; a first request never
+ * answered on a flow whose OPTIONS are answered turns it to OPTIONS probes (stun_fallback). */
 #include "reg_internal.h"
 
 #include <stdlib.h>
@@ -273,6 +274,7 @@ void sipreg__schedule_ping(struct sipreg *r, sipreg_ms now) {
 }
 
 static void stun_timeout(struct sipreg *r, sipreg_ms now);
+static void stun_fallback(struct sipreg *r, sipreg_ms now);
 
 /* RFC 5626 §4.4.1: send a ping when due; no pong within the timeout means the flow failed. */
 void sipreg__keepalive_timeout(struct sipreg *r, sipreg_ms now) {
@@ -296,12 +298,39 @@ void sipreg__keepalive_timeout(struct sipreg *r, sipreg_ms now) {
 /* STUN keep-alive over UDP (RFC 5626 §4.4.2, §8; RFC 5389 §7.2.1)                          */
 /* ---------------------------------------------------------------------------------------- */
 
+/* The flow's first Binding transaction went unanswered and no STUN answer ever came on it: the
+ * registrar promised outbound yet may run no STUN server on its port, against RFC 5626 §8 ("it
+ * MUST also provide a limited version of a STUN server on the same interface and UDP port";
+ * Kamailio's outbound module without its stun module is such a server). §4.4.2 and §8 call an
+ * unanswered transaction a failed flow; taken literally that is a new flow and a new REGISTER
+ * every cycle, forever. So before failing the flow, an OPTIONS probe (RFC 3261 §11) checks it at
+ * once: answered, the flow works and STUN is what is missing; the flow stays, STUN stops (§8:
+ * STUN sent to a node that does not support it "could be blacklisted"), and OPTIONS probes at
+ * U[0.8, 1.0] of the keep-alive interval do what §4.4 says keep-alives are for ("refreshing
+ * NAT/firewall bindings and detecting flow failure"; "at least as often as" the Flow-Timer).
+ * OPTIONS is not one of §4.4's two techniques (§4.4.1, §4.4.2): this is an interop fallback,
+ * off with policy.probe none (the strict rule). Unanswered: the flow failed, as §4.4.2 says. Once
+ * a STUN answer came, a later silent transaction is a dead path: the flow fails at once. */
+static void stun_fallback(struct sipreg *r, sipreg_ms now) {
+    r->ka_on = 0;
+    r->stun_open = 0;
+    r->stun_retx_at = r->pong_deadline = SIPREG_NEVER;
+    r->ping_pending = 0;
+    r->stun_off = r->stun_check = 1;
+    sipreg__probe_start(r, now);
+    r->ping_at = now; /* at once (after an open REGISTER, whose Timer F watches the flow) */
+}
+
 /* The Binding transaction's clock: a new request when the keep-alive is due, retransmissions at
  * RTO, 2 RTO, 4 RTO ... (RTO = policy.t1_ms, RFC 3261 §17.1.1.1's estimate of the round trip,
  * 500 ms as RFC 5389 §7.2.1 recommends), and failure Rm * RTO after the Rc-th request: 39.5 s
  * at 500 ms (RFC 5626 §4.4.2: "7 retransmissions (16 times the STUN RTO)"). */
 static void stun_timeout(struct sipreg *r, sipreg_ms now) {
     if (now >= r->pong_deadline) {
+        if (!r->stun_seen && r->pol.probe == SIPREG_PROBE_OPTIONS) {
+            stun_fallback(r, now); /* no STUN server at all, perhaps: ask SIP */
+            return;
+        }
         sipreg__fail_flow(r, SIPREG_R_FLOW, now); /* §4.4.2: the flow failed */
         return;
     }
@@ -340,7 +369,7 @@ int sipreg__stun_compose(struct sipreg *r, char *buf, size_t cap) {
 }
 
 void sipreg__stun_reset(struct sipreg *r) {
-    r->stun_open = 0;
+    r->stun_open = r->stun_seen = r->stun_off = r->stun_check = 0;
     r->stun_retx_at = SIPREG_NEVER;
     free(r->stun_mapped);
     r->stun_mapped = NULL;
@@ -381,6 +410,7 @@ int sipreg__stun_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms n
     r->stun_open = 0;
     r->stun_retx_at = r->pong_deadline = SIPREG_NEVER;
     if (!r->flow_up || r->flow_failed) return 0;
+    r->stun_seen = 1; /* the next hop answers STUN: a later silence is a dead path */
     if (m.cls == SIPREG_STUN_ERROR || m.unknown >= 0) {
         /* RFC 5626 §4.4.2: a Binding error response is a failed flow; RFC 5389 §7.3.3: a
          * success response with an unknown comprehension-required attribute failed too */
@@ -399,6 +429,8 @@ int sipreg__stun_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms n
 /* The next probe after U[0.8, 1.0] * probe_s of silence from now. */
 static void schedule_probe(struct sipreg *r, sipreg_ms now) {
     int64_t hi = r->pol.probe_s * 1000;
+    /* instead of STUN: as often as keep-alives (RFC 5626 §4.4: the Flow-Timer bounds them) */
+    if (r->stun_off && r->ka_interval_s * 1000 < hi) hi = r->ka_interval_s * 1000;
     r->ping_at = now + sipreg_prng_range(&r->prng, hi * 8 / 10, hi);
 }
 
@@ -423,6 +455,13 @@ void sipreg__probe_heard(struct sipreg *r, sipreg_ms now) {
     r->probe_open = r->options_pending = 0;
     r->pong_deadline = SIPREG_NEVER;
     schedule_probe(r, now);
+    if (r->stun_check) {
+        /* SIP gets through where STUN did not: the flow lives on probes (stun_fallback) */
+        r->stun_check = 0;
+        struct sipreg_event *ev =
+            sipreg__emit(r, SIPREG_EV_LIVENESS, SIPREG_R_NO_STUN, 0, 0, now, SIPREG_LIVE_OPTIONS);
+        if (ev) ev->text = sipreg__cstr("no STUN answer; OPTIONS probes keep the flow");
+    }
 }
 
 void sipreg__probe_timeout(struct sipreg *r, sipreg_ms now) {

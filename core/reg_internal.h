@@ -203,8 +203,11 @@ struct sipreg {
 
     /* RFC 5626 §4.4.2 STUN keep-alive over UDP (ka_on, ping_at and pong_deadline above time
      * it): one Binding transaction at a time, retransmitted per RFC 5389 §7.2.1 */
-    uint8_t stun_open;                 /* a Binding request waits for its answer */
-    uint8_t stun_sends;                /* requests sent in it (at most SIPREG__STUN_RC) */
+    uint8_t stun_open;  /* a Binding request waits for its answer */
+    uint8_t stun_sends; /* requests sent in it (at most SIPREG__STUN_RC) */
+    uint8_t stun_seen;  /* a STUN answer arrived on this flow: the next hop runs STUN */
+    uint8_t stun_off;   /* no STUN answer on this flow: OPTIONS probes keep it instead */
+    uint8_t stun_check; /* stun_off's first probe waits: the flow's verdict is open */
     uint8_t stun_tid[SIPREG_STUN_TID]; /* its transaction ID (the core's PRNG, §6) */
     sipreg_ms stun_retx_at;            /* its next retransmission, or NEVER */
     char *stun_mapped; /* the flow's mapped address as text, allocated to size; NULL: none yet */

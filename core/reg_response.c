@@ -257,6 +257,10 @@ static void start_keepalive(struct sipreg *r, const struct sipreg_msg *m, sipreg
     /* no promise: liveness probes while the flow is silent (reg_probe.c) */
     int probe =
         reliable && !on && r->pol.keepalive == SIPREG_KA_AUTO && r->pol.probe != SIPREG_PROBE_NONE;
+    if (udp && r->stun_off) { /* no STUN answers on this flow: OPTIONS probes (reg_flow.c) */
+        on = 0;
+        probe = 1;
+    }
     r->ka_ft = ft > 0;
     r->ka_interval_s = ft > 0                                          ? ft
                        : udp && r->pol.keepalive_s > SIPREG__STUN_HI_S ? SIPREG__STUN_HI_S

@@ -284,7 +284,10 @@ enum sipreg_match { SIPREG_MATCH_LIST(SIPREG__ENUMERATOR) };
     X(SIPREG_R_EXTENSION, 18, "extension")                                                         \
     /* the STUN mapped address of the UDP flow changed: the NAT binding is new (RFC 5626 §4.4.2)  \
      */                                                                                            \
-    X(SIPREG_R_MAPPING, 19, "mapping")
+    X(SIPREG_R_MAPPING, 19, "mapping")                                                             \
+    /* the UDP flow's first STUN Binding request got no answer but SIP probes do: the next hop */  \
+    /* runs no STUN server; OPTIONS probes keep the flow (RFC 5626 §4.4) */                       \
+    X(SIPREG_R_NO_STUN, 20, "no-stun")
 enum sipreg_reason { SIPREG_REASON_LIST(SIPREG__ENUMERATOR) };
 
 /* Event types (pulled with sipreg_poll_event). `value` is a number whose meaning the type gives;
@@ -330,7 +333,10 @@ enum sipreg_reason { SIPREG_REASON_LIST(SIPREG__ENUMERATOR) };
     X(SIPREG_EV_REDIRECT, 12, "redirect")                                                          \
     /* probe mode "host": send a transport-level ping now (WebSocket ping, RFC 6455 §5.5.2) */    \
     /* and report its pong as sipreg_recv("\r\n"); at = the pong deadline */                       \
-    X(SIPREG_EV_PING, 13, "ping")
+    X(SIPREG_EV_PING, 13, "ping")                                                                  \
+    /* how the flow's liveness is watched changed: value = the new enum sipreg_liveness */         \
+    /* [liveness]; reason NO_STUN (text says so): STUN unanswered, OPTIONS probes instead */       \
+    X(SIPREG_EV_LIVENESS, 14, "liveness")
 enum sipreg_event_type { SIPREG_EVENT_LIST(SIPREG__ENUMERATOR) };
 
 /* When to send keep-alives: CRLF pings (RFC 5626 §4.4.1) over reliable flows, STUN Binding

@@ -98,7 +98,9 @@ export interface RegistrationOptions {
     minGrant?: number;
     /** Liveness probes while the flow is silent and the registrar promised no pongs: 'options'
      *  (default; a request the registrar answers), 'host' (a WebSocket ping; chosen by default
-     *  when the WebSocket implementation can ping, i.e. Node's own client), 'none'. */
+     *  when the WebSocket implementation can ping, i.e. Node's own client), 'none'. Over UDP
+     *  'options' also stands in for STUN when an outbound registrar answers none ('none': the
+     *  flow fails instead). */
     probe?: 'options' | 'host' | 'none';
     /** Silence (s) before a probe (default 30). */
     probeS?: number;
@@ -287,12 +289,13 @@ export interface RegistrationEventDetail {
     | 'bindings'
     | 'nobinding'
     | 'flowfailed'
-    | 'redirect';
+    | 'redirect'
+    | 'liveness';
   /** The state after the event. */
   state: RegistrationInfo['state'];
   /** Why: 'none', 'command', 'ok', 'refresh', 'lapsed', 'status', 'timeout', 'flow', 'auth',
    *  'interval', 'no-binding', 'retry-after', 'backoff', 'credentials', 'redirect', 'refused',
-   *  'network', 'gave-up', 'extension', 'mapping'. */
+   *  'network', 'gave-up', 'extension', 'mapping', 'no-stun'. */
   reason: string;
   /** The REGISTER operation the event concerns. */
   op: 'none' | 'register' | 'unregister' | 'unregister-all' | 'fetch';
@@ -355,6 +358,12 @@ export interface NoBindingDetail extends RegistrationEventDetail {
 export interface RedirectDetail extends RegistrationEventDetail {
   /** A 301: later refreshes go there too. */
   permanent: boolean;
+}
+/** "liveness": how the flow's liveness is watched changed (reason "no-stun": the registrar answers
+ *  no STUN, OPTIONS probes keep the UDP flow; `text` says so). */
+export interface LivenessDetail extends RegistrationEventDetail {
+  /** The new liveness as the core's number (enum sipreg_liveness; info.liveness names it). */
+  liveness: number;
 }
 /** "message": a message sent or received (only built while something listens). */
 export interface MessageDetail {
@@ -440,6 +449,7 @@ export interface RegistrationEventMap {
   nobinding: NoBindingDetail;
   flowfailed: RegistrationEventDetail;
   redirect: RedirectDetail;
+  liveness: LivenessDetail;
   message: MessageDetail;
   error: ErrorDetail;
   flowdown: FlowDownDetail;

@@ -29,6 +29,7 @@ const EVENTS = {
   nobinding: 'nobinding',
   flowfailed: 'flowfailed',
   redirect: 'redirect',
+  liveness: 'liveness',
 };
 /** Core events the glue reads even when nobody listens: they act, or settle a promise. */
 const ACTING = ['connect', 'flowfailed', 'ping', 'registered', 'unregistered', 'failed', 'bindings'];

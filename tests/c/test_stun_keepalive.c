@@ -4,20 +4,24 @@
  * request (0, 0.5, 1.5, 3.5, 7.5, 15.5, 31.5 s at T1 = 500 ms) and the failure at 39.5 s, the
  * answer that clears it and names the mapped address, and the answers that fail the flow: an
  * error response, a new mapped address, an unknown comprehension-required attribute. Stale and
- * unasked STUN messages change nothing. The STUN answers are built here byte by byte. */
+ * unasked STUN messages change nothing. A registrar without a STUN server: OPTIONS probes
+ * instead (test_no_stun_server). The STUN answers are built here byte by byte. */
 #include "check.h"
 
 #include <stdlib.h>
 
 static char buf[SIPREG_MAX_MESSAGE];
 
-/* A UDP registration of sip:alice@example.test from 192.0.2.1:5060 (probes off). */
+/* policy.probe of the next registration (probes off unless a test says otherwise) */
+static int probe_mode = SIPREG_PROBE_NONE;
+
+/* A UDP registration of sip:alice@example.test from 192.0.2.1:5060 (probe_mode). */
 static void config(struct sipreg_config *c, int keepalive) {
     sipreg_config_init(c);
     c->aor = "sip:alice@example.test";
     c->password = "secret";
     c->transport = SIPREG_TP_UDP;
-    c->policy.probe = SIPREG_PROBE_NONE;
+    c->policy.probe = probe_mode;
     c->policy.keepalive = keepalive;
 }
 
@@ -40,6 +44,26 @@ static int took_event(struct sipreg *r, int type, int reason, struct sipreg_even
     return found;
 }
 
+/* Answer the request in buf (a REGISTER, or an OPTIONS probe: no Contact) with a 200 OK with
+ * `headers`: sipreg_recv's result. */
+static int reply(struct sipreg *r, const char *headers, sipreg_ms now) {
+    static const char *const ECHO[] = {"Via:", "From:", "To:", "Call-ID:", "CSeq:", "Contact:"};
+    char resp[4096];
+    size_t n = (size_t)snprintf(resp, sizeof resp, "SIP/2.0 200 OK\r\n%s", headers);
+    int options = !strncmp(buf, "OPTIONS ", 8);
+    for (size_t k = 0; k < sizeof ECHO / sizeof ECHO[0] - (size_t)options; k++) {
+        const char *h = strstr(buf, ECHO[k]), *e = h ? strstr(h, "\r\n") : NULL;
+        CHECK(e != NULL);
+        if (!e) return SIPREG_E_INVAL;
+        n += (size_t)snprintf(resp + n, sizeof resp - n, "%.*s%s\r\n", (int)(e - h), h,
+                              k == 2   ? ";tag=t1"
+                              : k == 5 ? ";expires=600"
+                                       : "");
+    }
+    n += (size_t)snprintf(resp + n, sizeof resp - n, "Content-Length: 0\r\n\r\n");
+    return sipreg_recv(r, resp, n, now);
+}
+
 /* A registration over `transport` whose first REGISTER got a 200 OK at t=100 with `headers`
  * (e.g. "Require: outbound\r\nFlow-Timer: 20\r\n"). */
 static struct sipreg *registered(int keepalive, int transport, const char *headers,
@@ -55,20 +79,7 @@ static struct sipreg *registered(int keepalive, int transport, const char *heade
     sipreg_transport(r, 1, 0);
     sipreg_register(r, 0);
     CHECK(next_send(r) > 0);
-    static const char *const ECHO[] = {"Via:", "From:", "To:", "Call-ID:", "CSeq:", "Contact:"};
-    char resp[4096];
-    size_t n = (size_t)snprintf(resp, sizeof resp, "SIP/2.0 200 OK\r\n%s", headers);
-    for (size_t k = 0; k < sizeof ECHO / sizeof ECHO[0]; k++) {
-        const char *h = strstr(buf, ECHO[k]), *e = h ? strstr(h, "\r\n") : NULL;
-        CHECK(e != NULL);
-        if (!e) return r;
-        n += (size_t)snprintf(resp + n, sizeof resp - n, "%.*s%s\r\n", (int)(e - h), h,
-                              k == 2   ? ";tag=t1"
-                              : k == 5 ? ";expires=600"
-                                       : "");
-    }
-    n += (size_t)snprintf(resp + n, sizeof resp - n, "Content-Length: 0\r\n\r\n");
-    CHECK_INT(sipreg_recv(r, resp, n, 100), 0);
+    CHECK_INT(reply(r, headers, 100), 0);
     CHECK_INT(sipreg_state(r), SIPREG_ST_REGISTERED);
     took_event(r, 0, 0, NULL);
     return r;
@@ -305,11 +316,143 @@ static void test_failing_answers(void) {
     }
 }
 
+/* Run r's timers from its next deadline up to `until`: the Binding requests and OPTIONS sent
+ * are counted (buf keeps the last message). */
+static void run_until(struct sipreg *r, sipreg_ms until, int *stun, int *options) {
+    static char keep[sizeof buf];
+    sipreg_ms last = -1;
+    for (sipreg_ms d = sipreg_deadline(r); d <= until; d = sipreg_deadline(r)) {
+        CHECK_MSG(d > last, "a deadline again at %lld", (long long)d);
+        if (d <= last) return; /* the clock stands still: a bug, reported */
+        last = d;
+        sipreg_on_timeout(r, d);
+        for (int n; (n = next_send(r)) > 0;) {
+            if (is_binding_request(n)) ++*stun;
+            if (!strncmp(buf, "OPTIONS ", 8)) ++*options;
+            memcpy(keep, buf, (size_t)n + 1);
+        }
+        memcpy(buf, keep, sizeof keep);
+    }
+}
+
+/* A registrar that promised outbound but runs no STUN server (RFC 5626 §8 asks it to): the
+ * flow's first Binding transaction unanswered (7 sends, 79 T1 = 39.5 s) is checked at once with
+ * an OPTIONS probe (RFC 5626 §4.4: the UA's own keep-alive check); answered, the flow stays on
+ * OPTIONS probes at the keep-alive interval (liveness options, a liveness event with reason
+ * no-stun), also across a refresh that promises outbound again; unanswered, the flow failed. A
+ * flow that had a STUN answer fails on a later unanswered transaction (the path died), and
+ * probe none keeps the strict rule (test_unanswered too). */
+static void test_no_stun_server(void) {
+    static const struct {
+        const char *name;
+        int probe;      /* policy.probe */
+        int had_answer; /* a STUN answer came before the unanswered transaction */
+        int options_ok; /* the OPTIONS probe is answered */
+        int falls_back; /* an OPTIONS probe went instead of failing the flow */
+        int survives;   /* the flow stays (no flowfailed) */
+    } T[] = {
+        {"no STUN server, OPTIONS answered: probes keep the flow", SIPREG_PROBE_OPTIONS, 0, 1, 1,
+         1},
+        {"no STUN server, OPTIONS unanswered: the flow failed", SIPREG_PROBE_OPTIONS, 0, 0, 1, 0},
+        {"STUN answered once, then silent: the path died", SIPREG_PROBE_OPTIONS, 1, 1, 0, 0},
+        {"probe none: strict, the flow failed on the STUN timeout", SIPREG_PROBE_NONE, 0, 1, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof T / sizeof T[0]; i++) {
+        probe_mode = T[i].probe;
+        struct sipreg *r =
+            registered(SIPREG_KA_AUTO, SIPREG_TP_UDP, "Require: outbound\r\nFlow-Timer: 20\r\n", 0);
+        probe_mode = SIPREG_PROBE_NONE;
+        if (!r) continue;
+        uint8_t ans[128];
+        if (T[i].had_answer) {
+            sipreg_ms t = ping(r);
+            size_t n = answer(ans, SIPREG_STUN_SUCCESS, IP1, 40000, 0, 0);
+            CHECK_INT(sipreg_recv(r, (char *)ans, n, t + 20), 0);
+        }
+        sipreg_ms t0 = sipreg_deadline(r);
+        int stun = 0, options = 0;
+        run_until(r, t0 + 39500, &stun, &options);
+        CHECK_MSG(stun == 7, "%s: %d Binding requests", T[i].name, stun);
+        CHECK_MSG(options == T[i].falls_back, "%s: %d OPTIONS at the STUN timeout", T[i].name,
+                  options);
+        struct sipreg_event ev = {0};
+        int failed = took_event(r, SIPREG_EV_FLOW_FAILED, SIPREG_R_FLOW, NULL);
+        CHECK_MSG(failed == !T[i].falls_back, "%s: failed %d at the STUN timeout", T[i].name,
+                  failed);
+        if (!T[i].falls_back) {
+            sipreg_free(r);
+            continue;
+        }
+        struct sipreg_info in;
+        sipreg_get_info(r, &in);
+        CHECK_MSG(in.liveness == SIPREG_LIVE_OPTIONS, "%s: liveness %d", T[i].name, in.liveness);
+        CHECK_MSG(in.pong_deadline > t0 + 39500 && in.pong_deadline != SIPREG_NEVER,
+                  "%s: the probe's deadline", T[i].name);
+        sipreg_ms t = t0 + 39500;
+        if (!T[i].options_ok) {
+            /* no answer within pong_timeout_ms: the flow failed (§4.4.2, as without probes) */
+            sipreg_on_timeout(r, in.pong_deadline - 1);
+            CHECK_MSG(!took_event(r, SIPREG_EV_FLOW_FAILED, SIPREG_R_FLOW, NULL), "%s: early",
+                      T[i].name);
+            sipreg_on_timeout(r, in.pong_deadline);
+            CHECK_MSG(took_event(r, SIPREG_EV_FLOW_FAILED, SIPREG_R_FLOW, NULL), "%s: not failed",
+                      T[i].name);
+            sipreg_free(r);
+            continue;
+        }
+        CHECK_INT(reply(r, "", t + 50), 0);
+        while (sipreg_poll_event(r, &ev) == 0 && ev.type != SIPREG_EV_LIVENESS) {
+        }
+        CHECK_INT(ev.type, SIPREG_EV_LIVENESS);
+        CHECK_INT(ev.reason, SIPREG_R_NO_STUN);
+        CHECK_INT(ev.value, SIPREG_LIVE_OPTIONS);
+        CHECK_STR(ev.text, "no STUN answer; OPTIONS probes keep the flow");
+        CHECK(!took_event(r, SIPREG_EV_FLOW_FAILED, SIPREG_R_FLOW, NULL));
+        /* the next probe within U[0.8, 1.0] of the Flow-Timer (20 s), not probe_s (30 s) */
+        sipreg_ms d = sipreg_deadline(r);
+        CHECK_MSG(d >= t + 50 + 16000 && d <= t + 50 + 20000, "%s: next probe at %lld", T[i].name,
+                  (long long)(d - t));
+        /* three cycles, each an OPTIONS answered, no STUN, no failure */
+        for (int k = 0; k < 3; k++) {
+            stun = options = 0;
+            t = sipreg_deadline(r);
+            run_until(r, t, &stun, &options);
+            CHECK_MSG(stun == 0 && options == 1, "%s: cycle %d: %d STUN, %d OPTIONS", T[i].name, k,
+                      stun, options);
+            CHECK_INT(reply(r, "", t + 30), 0);
+        }
+        /* a refresh whose 2xx promises outbound again: still OPTIONS on this flow */
+        CHECK_INT(sipreg_register(r, t + 100), 0);
+        CHECK(next_send(r) > 0);
+        CHECK(!strncmp(buf, "REGISTER ", 9));
+        CHECK_INT(reply(r, "Require: outbound\r\nFlow-Timer: 20\r\n", t + 150), 0);
+        sipreg_get_info(r, &in);
+        CHECK_MSG(in.liveness == SIPREG_LIVE_OPTIONS, "%s: liveness %d after a refresh", T[i].name,
+                  in.liveness);
+        stun = options = 0;
+        run_until(r, sipreg_deadline(r), &stun, &options);
+        CHECK_MSG(stun == 0 && options == 1, "%s: after the refresh: %d STUN, %d OPTIONS",
+                  T[i].name, stun, options);
+        CHECK(!took_event(r, SIPREG_EV_FLOW_FAILED, SIPREG_R_FLOW, NULL));
+        CHECK_INT(sipreg_state(r), SIPREG_ST_REGISTERED);
+        /* a new flow tries STUN again (it may reach another server) */
+        sipreg_transport(r, 0, t + 200);
+        sipreg_transport(r, 1, t + 210);
+        CHECK(next_send(r) > 0 && !strncmp(buf, "REGISTER ", 9));
+        CHECK_INT(reply(r, "Require: outbound\r\nFlow-Timer: 20\r\n", t + 250), 0);
+        sipreg_get_info(r, &in);
+        CHECK_MSG(in.liveness == SIPREG_LIVE_STUN, "%s: liveness %d on a new flow", T[i].name,
+                  in.liveness);
+        sipreg_free(r);
+    }
+}
+
 int main(void) {
     test_when();
     test_unanswered();
     test_answers();
     test_failing_answers();
+    test_no_stun_server();
     test_not_over_tcp();
     return check_done("test_stun_keepalive");
 }
