@@ -203,7 +203,7 @@ enum sipreg_transport { SIPREG_TRANSPORT_LIST(SIPREG__ENUMERATOR) };
     X(SIPREG_LIVE_NONE, 0, "none")                                                                 \
     /* RFC 5626 §4.4.1 CRLF pings (the registrar promised pongs) */                               \
     X(SIPREG_LIVE_CRLF, 1, "crlf")                                                                 \
-    /* OPTIONS probes after probe_s of silence */                                                  \
+    /* OPTIONS probes after probe_s of silence (over UDP: in place of unanswered STUN) */          \
     X(SIPREG_LIVE_OPTIONS, 2, "options")                                                           \
     /* SIPREG_EV_PING after probe_s of silence (host transport ping) */                            \
     X(SIPREG_LIVE_HOST, 3, "host")                                                                 \
@@ -350,7 +350,9 @@ enum sipreg_keepalive {
     SIPREG_KA_ALWAYS = 2 /* always while registered (configuration is the explicit indication) */
 };
 
-/* How liveness is probed on a reliable flow whose registrar promised no pongs (keepalive AUTO). */
+/* How liveness is probed on a reliable flow whose registrar promised no pongs (keepalive AUTO),
+ * and on a UDP flow whose outbound registrar answers no STUN (OPTIONS only; NONE: the flow fails on
+ * the STUN timeout, RFC 5626 §4.4.2). */
 enum sipreg_probe {
     SIPREG_PROBE_OPTIONS = 0, /* an OPTIONS to the registrar; any response is the pong (default) */
     SIPREG_PROBE_HOST = 1,    /* SIPREG_EV_PING: the host pings its transport (WebSocket ping) */
