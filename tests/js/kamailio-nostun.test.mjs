@@ -104,7 +104,7 @@ test(
     await until(() => n.optionsAnswered >= 1, 2_000, 'the OPTIONS check answered');
 
     // two more keep-alive cycles (U[4, 5] s each): OPTIONS answered, no STUN, no new REGISTER
-    await until(() => n.optionsAnswered >= 3, 12_000, 'two more OPTIONS probes answered');
+    await until(() => n.optionsAnswered >= 3, 15_000, 'two more OPTIONS probes answered');
     assert.equal(n.options, n.optionsAnswered, 'every OPTIONS answered');
     assert.equal(n.stunOut, 7, 'no STUN after the fallback');
     assert.equal(n.register, registers, 'no new REGISTER');
