@@ -156,8 +156,11 @@ EXPORT(sw_deadline) double sw_deadline(const struct sipreg *r) {
     return d == SIPREG_NEVER ? -1 : (double)d;
 }
 
+/* The next message into buf: its length, with SIPREG_SEND_BYTES set when it is bytes to send as
+ * they are (a STUN keep-alive), not text; or a negative code. */
 EXPORT(sw_poll_send) int sw_poll_send(struct sipreg *r, char *buf, size_t cap) {
-    return sipreg_poll_send(r, buf, cap);
+    int n = sipreg_poll_send(r, buf, cap);
+    return n > 0 && sipreg_stun_is(buf, (size_t)n) ? n | SIPREG_SEND_BYTES : n;
 }
 
 /* Next event whose type has its bit set in `wanted` (1 << type), as a tape into out; its length

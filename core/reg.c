@@ -227,6 +227,7 @@ static void init_scalars(struct sipreg *r, const struct sipreg_config *cfg) {
     r->granted = -1;
     r->refresh_at = r->expires_at = r->retry_at = r->timer_f = r->timer_e = SIPREG_NEVER;
     r->ping_at = r->pong_deadline = r->connect_at = r->unreg_until = SIPREG_NEVER;
+    r->stun_retx_at = SIPREG_NEVER;
 }
 
 /* The digest user, the credentials and the header values, copied into r->strings at *pos. */
@@ -360,6 +361,7 @@ void sipreg_free(struct sipreg *r) {
     free(r->strings);
     free(r->contacts);
     free(r->flow_host);
+    free(r->stun_mapped);
     free(r->store);
     free(r->target);
     free(r->home);
@@ -374,7 +376,7 @@ void sipreg_free(struct sipreg *r) {
 size_t sipreg_memory(const struct sipreg *r) {
     return sizeof *r + r->strings_len + r->contacts_size + (r->store ? sizeof *r->store : 0) +
            (r->events ? SIPREG__EVENTS * sizeof *r->events : 0) + r->flow_host_len +
-           sipreg__extra_memory(r);
+           (r->stun_mapped ? strlen(r->stun_mapped) + 1 : 0) + sipreg__extra_memory(r);
 }
 
 int sipreg__swap_contacts(struct sipreg *r, const struct sipreg_contact_spec *c, size_t n,

@@ -5,7 +5,10 @@
  * after policy.probe_s of silence on the flow (U[0.8, 1.0] of it, reset by anything received):
  * an OPTIONS to the registrar (RFC 3261 §11; any response to it proves the flow) or a host-level
  * ping (SIPREG_EV_PING: a WebSocket ping, RFC 6455 §5.5.2, whose pong the host reports as
- * sipreg_recv("\r\n")). No answer within policy.pong_timeout_ms: the flow failed. */
+ * sipreg_recv("\r\n")). No answer within policy.pong_timeout_ms: the flow failed. Over UDP the
+ * keep-alive is a STUN Binding request (RFC 5626 §4.4.2, §8): retransmitted per RFC 5389 §7.2.1,
+ * no answer, an error answer or a new mapped address is a failed flow; a first request never
+ * answered on a flow whose OPTIONS are answered turns it to OPTIONS probes (stun_fallback). */
 #include "reg_internal.h"
 
 #include <stdlib.h>
@@ -15,13 +18,14 @@
 /* ---------------------------------------------------------------------------------------- */
 
 /* The flow is dead or must be left (`status`: the 503 that says so): nothing goes out on it; the
- * host closes it and reports sipreg_transport(down). */
-static void drop_flow(struct sipreg *r, int reason, int status, sipreg_ms now) {
+ * host closes it and reports sipreg_transport(down). The event, or NULL (out of memory). */
+static struct sipreg_event *drop_flow(struct sipreg *r, int reason, int status, sipreg_ms now) {
     r->flow_failed = 1;
     r->ping_pending = 0;
     r->ping_at = r->pong_deadline = SIPREG_NEVER;
+    r->stun_open = 0; /* its answer cannot matter now */
     sipreg__probe_stop(r);
-    sipreg__emit(r, SIPREG_EV_FLOW_FAILED, reason, status, 0, now, 0);
+    return sipreg__emit(r, SIPREG_EV_FLOW_FAILED, reason, status, 0, now, 0);
 }
 
 /* The flow is dead (no pong, a transaction timeout on it, a network change). */
@@ -197,6 +201,7 @@ int sipreg_transport(struct sipreg *r, int up, sipreg_ms now) {
     r->flow_failed = 0;
     r->ping_pending = 0;
     r->ping_at = r->pong_deadline = SIPREG_NEVER;
+    sipreg__stun_reset(r); /* a new flow has a mapping of its own (RFC 5626 §4.4.2) */
     sipreg__probe_stop(r);
     sipreg__responses_drop(r); /* responses go on the flow their request came on (§18.2.2) */
     if (!was_up) {
@@ -260,13 +265,24 @@ int sipreg_network_changed(struct sipreg *r, sipreg_ms now) {
 /* ---------------------------------------------------------------------------------------- */
 
 void sipreg__schedule_ping(struct sipreg *r, sipreg_ms now) {
+    /* §4.4: U[0.8, 1.0] of the Flow-Timer or the configured bound (§4.4.1); STUN without a
+     * Flow-Timer U[24, 29] s (§4.4.2), or the same share of a lower configured bound */
     int64_t hi = r->ka_interval_s * 1000;
-    r->ping_at = now + sipreg_prng_range(&r->prng, hi * 8 / 10, hi);
+    int stun = r->transport == SIPREG_TP_UDP && !r->ka_ft;
+    int64_t lo = stun ? hi * SIPREG__STUN_LO_S / SIPREG__STUN_HI_S : hi * 8 / 10;
+    r->ping_at = now + sipreg_prng_range(&r->prng, lo, hi);
 }
+
+static void stun_timeout(struct sipreg *r, sipreg_ms now);
+static void stun_fallback(struct sipreg *r, sipreg_ms now);
 
 /* RFC 5626 §4.4.1: send a ping when due; no pong within the timeout means the flow failed. */
 void sipreg__keepalive_timeout(struct sipreg *r, sipreg_ms now) {
     if (!r->ka_on || !r->flow_up || r->flow_failed) return;
+    if (r->transport == SIPREG_TP_UDP) {
+        stun_timeout(r, now); /* §4.4.2: STUN over UDP, never CRLF (§4.4.1) */
+        return;
+    }
     if (now >= r->pong_deadline) {
         sipreg__fail_flow(r, SIPREG_R_FLOW, now);
     } else if (now >= r->ping_at) {
@@ -279,12 +295,142 @@ void sipreg__keepalive_timeout(struct sipreg *r, sipreg_ms now) {
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* STUN keep-alive over UDP (RFC 5626 §4.4.2, §8; RFC 5389 §7.2.1)                          */
+/* ---------------------------------------------------------------------------------------- */
+
+/* The flow's first Binding transaction went unanswered and no STUN answer ever came on it: the
+ * registrar promised outbound yet may run no STUN server on its port, against RFC 5626 §8 ("it
+ * MUST also provide a limited version of a STUN server on the same interface and UDP port";
+ * Kamailio's outbound module without its stun module is such a server). §4.4.2 and §8 call an
+ * unanswered transaction a failed flow; taken literally that is a new flow and a new REGISTER
+ * every cycle, forever. So before failing the flow, an OPTIONS probe (RFC 3261 §11) checks it at
+ * once: answered, the flow works and STUN is what is missing; the flow stays, STUN stops (§8:
+ * STUN sent to a node that does not support it "could be blacklisted"), and OPTIONS probes at
+ * U[0.8, 1.0] of the keep-alive interval do what §4.4 says keep-alives are for ("refreshing
+ * NAT/firewall bindings and detecting flow failure"; "at least as often as" the Flow-Timer).
+ * OPTIONS is not one of §4.4's two techniques (§4.4.1, §4.4.2): this is an interop fallback,
+ * off with policy.probe none (the strict rule). Unanswered: the flow failed, as §4.4.2 says. Once
+ * a STUN answer came, a later silent transaction is a dead path: the flow fails at once. */
+static void stun_fallback(struct sipreg *r, sipreg_ms now) {
+    r->ka_on = 0;
+    r->stun_open = 0;
+    r->stun_retx_at = r->pong_deadline = SIPREG_NEVER;
+    r->ping_pending = 0;
+    r->stun_off = r->stun_check = 1;
+    sipreg__probe_start(r, now);
+    r->ping_at = now; /* at once (after an open REGISTER, whose Timer F watches the flow) */
+}
+
+/* The Binding transaction's clock: a new request when the keep-alive is due, retransmissions at
+ * RTO, 2 RTO, 4 RTO ... (RTO = policy.t1_ms, RFC 3261 §17.1.1.1's estimate of the round trip,
+ * 500 ms as RFC 5389 §7.2.1 recommends), and failure Rm * RTO after the Rc-th request: 39.5 s
+ * at 500 ms (RFC 5626 §4.4.2: "7 retransmissions (16 times the STUN RTO)"). */
+static void stun_timeout(struct sipreg *r, sipreg_ms now) {
+    if (now >= r->pong_deadline) {
+        if (!r->stun_seen && r->pol.probe == SIPREG_PROBE_OPTIONS) {
+            stun_fallback(r, now); /* no STUN server at all, perhaps: ask SIP */
+            return;
+        }
+        sipreg__fail_flow(r, SIPREG_R_FLOW, now); /* §4.4.2: the flow failed */
+        return;
+    }
+    if (r->stun_open) {
+        if (now >= r->stun_retx_at) {
+            /* §7.2.1: the same request (same ID) again, the interval doubled */
+            r->ping_pending = 1;
+            r->stun_sends++;
+            r->stun_retx_at = r->stun_sends < SIPREG__STUN_RC
+                                  ? now + (r->pol.t1_ms << (r->stun_sends - 1)) /* 2^(k-1) RTO */
+                                  : SIPREG_NEVER;
+        }
+        return; /* its sends refresh the NAT binding: a keep-alive due meanwhile waits */
+    }
+    if (now < r->ping_at) return;
+    /* §6: a 96-bit transaction ID, uniform and random (the core's PRNG) */
+    for (int i = 0; i < SIPREG_STUN_TID; i += 4) {
+        uint32_t w = sipreg_prng_u32(&r->prng);
+        memcpy(r->stun_tid + i, &w, 4);
+    }
+    r->stun_open = 1;
+    r->stun_sends = 1;
+    r->ping_pending = 1;
+    r->stun_retx_at = now + r->pol.t1_ms;
+    /* the sends are at 0, 1, 3, ... 63 RTO; the wait ends 16 RTO after the last */
+    r->pong_deadline =
+        now + ((int64_t)((1u << (SIPREG__STUN_RC - 1)) - 1) + SIPREG__STUN_RM) * r->pol.t1_ms;
+    sipreg__schedule_ping(r, now);
+}
+
+int sipreg__stun_compose(struct sipreg *r, char *buf, size_t cap) {
+    /* RFC 5626 §8: a Binding request needs no attribute */
+    int n = sipreg_stun_binding_request(r->stun_tid, 0, buf, cap);
+    if (n > 0) r->ping_pending = 0;
+    return n;
+}
+
+void sipreg__stun_reset(struct sipreg *r) {
+    r->stun_open = r->stun_seen = r->stun_off = r->stun_check = 0;
+    r->stun_retx_at = SIPREG_NEVER;
+    free(r->stun_mapped);
+    r->stun_mapped = NULL;
+}
+
+/* The answer's mapped address is the flow's: learnt from the first answer; another one later
+ * means the NAT binding changed, a failed flow (RFC 5626 §4.4.2, §8). 0, or -1 when it failed. */
+static int stun_mapping(struct sipreg *r, const struct sipreg_stun *m, sipreg_ms now) {
+    char text[48];
+    int n = sipreg_stun_address(m, text, sizeof text);
+    if (n < 0) return 0; /* no address in the answer: it proves the flow, no more */
+    if (r->stun_mapped && strcmp(r->stun_mapped, text)) {
+        /* the event names the new address (its text; 47 bytes at most fit the reason's room) */
+        memcpy(r->reason_text, text, (size_t)n);
+        r->reason_len = (size_t)n;
+        struct sipreg_event *ev = drop_flow(r, SIPREG_R_MAPPING, 0, now);
+        if (ev) ev->text = sipreg__str(r->reason_text, r->reason_len);
+        return -1;
+    }
+    if (!r->stun_mapped) {
+        char *copy = malloc((size_t)n + 1);
+        if (!copy) return 0; /* out of memory: no comparison this time */
+        memcpy(copy, text, (size_t)n + 1);
+        r->stun_mapped = copy;
+    }
+    return 0;
+}
+
+int sipreg__stun_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now) {
+    struct sipreg_stun m;
+    int e = sipreg_stun_parse(&m, msg, len, NULL);
+    if (e < 0) return e;
+    /* §8: this usage has Binding requests and their responses, nothing else */
+    if (m.method != SIPREG_STUN_BINDING || m.cls < SIPREG_STUN_SUCCESS)
+        return SIPREG_E_STUN_UNEXPECTED;
+    /* RFC 5389 §7.3: a response belongs to the open transaction by its ID */
+    if (!r->stun_open || memcmp(m.tid, r->stun_tid, SIPREG_STUN_TID)) return SIPREG_RECV_STALE;
+    r->stun_open = 0;
+    r->stun_retx_at = r->pong_deadline = SIPREG_NEVER;
+    if (!r->flow_up || r->flow_failed) return 0;
+    r->stun_seen = 1; /* the next hop answers STUN: a later silence is a dead path */
+    if (m.cls == SIPREG_STUN_ERROR || m.unknown >= 0) {
+        /* RFC 5626 §4.4.2: a Binding error response is a failed flow; RFC 5389 §7.3.3: a
+         * success response with an unknown comprehension-required attribute failed too */
+        r->reason_len = 0;
+        drop_flow(r, SIPREG_R_FLOW, m.cls == SIPREG_STUN_ERROR ? m.error_code : 0, now);
+        return 0;
+    }
+    stun_mapping(r, &m, now);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* Probes (no outbound)                                                                     */
 /* ---------------------------------------------------------------------------------------- */
 
 /* The next probe after U[0.8, 1.0] * probe_s of silence from now. */
 static void schedule_probe(struct sipreg *r, sipreg_ms now) {
     int64_t hi = r->pol.probe_s * 1000;
+    /* instead of STUN: as often as keep-alives (RFC 5626 §4.4: the Flow-Timer bounds them) */
+    if (r->stun_off && r->ka_interval_s * 1000 < hi) hi = r->ka_interval_s * 1000;
     r->ping_at = now + sipreg_prng_range(&r->prng, hi * 8 / 10, hi);
 }
 
@@ -309,6 +455,13 @@ void sipreg__probe_heard(struct sipreg *r, sipreg_ms now) {
     r->probe_open = r->options_pending = 0;
     r->pong_deadline = SIPREG_NEVER;
     schedule_probe(r, now);
+    if (r->stun_check) {
+        /* SIP gets through where STUN did not: the flow lives on probes (stun_fallback) */
+        r->stun_check = 0;
+        struct sipreg_event *ev =
+            sipreg__emit(r, SIPREG_EV_LIVENESS, SIPREG_R_NO_STUN, 0, 0, now, SIPREG_LIVE_OPTIONS);
+        if (ev) ev->text = sipreg__cstr("no STUN answer; OPTIONS probes keep the flow");
+    }
 }
 
 void sipreg__probe_timeout(struct sipreg *r, sipreg_ms now) {

@@ -32,6 +32,10 @@
 #define SIPREG__CNONCE_LEN 16       /* cnonce characters (RFC 7616 §3.4) */
 #define SIPREG__GEN_USER_LEN 8      /* random user part of a generated Contact */
 #define SIPREG__GEN_HOST_LEN 12     /* random characters before ".invalid" in a generated Contact */
+#define SIPREG__STUN_RC 7           /* STUN requests per transaction (RFC 5389 §7.2.1 Rc) */
+#define SIPREG__STUN_RM 16          /* RTOs waited after the last one (RFC 5389 §7.2.1 Rm) */
+#define SIPREG__STUN_LO_S 24 /* STUN keep-alive interval without Flow-Timer: U[24, 29] s ... */
+#define SIPREG__STUN_HI_S 29 /* ... (RFC 5626 §4.4.2) */
 
 /* What the open (or queued) REGISTER does: the public enum sipreg_op. */
 #define SIPREG__OP_NONE SIPREG_OP_NONE
@@ -195,6 +199,18 @@ struct sipreg {
     sipreg_ms pong_deadline; /* open ping's deadline, or NEVER */
     int ping_pending;        /* a ping waits in poll_send */
     int flow_failed;         /* no pong: nothing goes out until the host reports the flow down */
+    uint8_t ka_ft;           /* ka_interval_s is the registrar's Flow-Timer */
+
+    /* RFC 5626 §4.4.2 STUN keep-alive over UDP (ka_on, ping_at and pong_deadline above time
+     * it): one Binding transaction at a time, retransmitted per RFC 5389 §7.2.1 */
+    uint8_t stun_open;  /* a Binding request waits for its answer */
+    uint8_t stun_sends; /* requests sent in it (at most SIPREG__STUN_RC) */
+    uint8_t stun_seen;  /* a STUN answer arrived on this flow: the next hop runs STUN */
+    uint8_t stun_off;   /* no STUN answer on this flow: OPTIONS probes keep it instead */
+    uint8_t stun_check; /* stun_off's first probe waits: the flow's verdict is open */
+    uint8_t stun_tid[SIPREG_STUN_TID]; /* its transaction ID (the core's PRNG, §6) */
+    sipreg_ms stun_retx_at;            /* its next retransmission, or NEVER */
+    char *stun_mapped; /* the flow's mapped address as text, allocated to size; NULL: none yet */
 
     /* liveness probes without outbound (keepalive AUTO, no promised pongs): OPTIONS or host ping
      * after probe_s of silence; ping_at / pong_deadline above time them */
@@ -361,8 +377,19 @@ void sipreg__run_queue(struct sipreg *r, int reason, sipreg_ms now);
  * it until the host reports it down (reg_flow.c). */
 void sipreg__fail_flow(struct sipreg *r, int reason, sipreg_ms now);
 
-/* CRLF keep-alive timers: send a ping when due, fail the flow when its pong is late. */
+/* Keep-alive timers: send a ping when due (a CRLF, or over UDP a STUN Binding request and its
+ * retransmissions), fail the flow when its answer is late. */
 void sipreg__keepalive_timeout(struct sipreg *r, sipreg_ms now);
+
+/* A STUN datagram arrived (sipreg_stun_is): the answer to the open Binding request, a stale one
+ * (SIPREG_RECV_STALE) or an error (reg_flow.c, RFC 5626 §4.4.2). */
+int sipreg__stun_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now);
+
+/* Compose the pending STUN Binding request into buf: its length, or a negative error. */
+int sipreg__stun_compose(struct sipreg *r, char *buf, size_t cap);
+
+/* Forget the flow's STUN state (its transaction and mapped address): the flow went down. */
+void sipreg__stun_reset(struct sipreg *r);
 
 /* Start liveness probes after a REGISTER 2xx that promised no pongs (keepalive AUTO). */
 void sipreg__probe_start(struct sipreg *r, sipreg_ms now);

@@ -236,6 +236,10 @@ static void switch_to_stream(struct sipreg *r) {
 int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
     if (!r || (!buf && cap)) return SIPREG_E_INVAL;
     if (!r->flow_up || r->flow_failed) return SIPREG_E_DONE;
+    if (r->ping_pending && r->transport == SIPREG_TP_UDP) {
+        /* RFC 5626 §4.4.2: over UDP the keep-alive is a STUN Binding request */
+        return sipreg__stun_compose(r, buf, cap);
+    }
     if (r->ping_pending) {
         /* RFC 5626 §4.4.1: the ping is a double CRLF, sent between messages */
         if (cap < 4) return SIPREG_E_BUFFER;
@@ -374,11 +378,12 @@ void sipreg_get_info(const struct sipreg *r, struct sipreg_info *info) {
     info->keepalive_s = r->ka_interval_s;
     int probing = r->probe_on && r->flow_up;
     info->liveness =
-        info->keepalive ? SIPREG_LIVE_CRLF
+        info->keepalive ? (r->transport == SIPREG_TP_UDP ? SIPREG_LIVE_STUN : SIPREG_LIVE_CRLF)
         : probing ? (r->pol.probe == SIPREG_PROBE_HOST ? SIPREG_LIVE_HOST : SIPREG_LIVE_OPTIONS)
                   : SIPREG_LIVE_NONE;
     info->ping_at = info->keepalive || probing ? r->ping_at : SIPREG_NEVER;
     info->pong_deadline = info->keepalive || probing ? r->pong_deadline : SIPREG_NEVER;
+    info->mapped = sipreg__cstr(r->stun_mapped ? r->stun_mapped : "");
 }
 
 /* ---------------------------------------------------------------------------------------- */

@@ -20,6 +20,10 @@ static int only_crlf(const char *buf, size_t len) {
 
 int sipreg_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now) {
     if (!r || (!msg && len)) return SIPREG_E_INVAL;
+    /* RFC 5626 §8: STUN and SIP share a UDP flow; the first byte tells them apart (never over
+     * a stream: §4.4.2) */
+    if (r->transport == SIPREG_TP_UDP && sipreg_stun_is(msg, len))
+        return sipreg__stun_recv(r, msg, len, now);
     if (only_crlf(msg, len)) {
         /* the pong (RFC 5626 §4.4.1 CRLF, or the host's transport pong): the flow is alive */
         if (r->ka_on) r->pong_deadline = SIPREG_NEVER;
@@ -239,20 +243,33 @@ static int requires(const struct sipreg_msg *m, const char *tag) {
 }
 
 /* RFC 5626 §4.4.1: keep-alives after a registration on a reliable flow, when the registrar
- * promised pongs (Require: outbound or Flow-Timer) or the configuration says so. */
+ * promised pongs (Require: outbound or Flow-Timer) or the configuration says so; §4.4.2, §8:
+ * STUN over a UDP flow to one server on the same terms (an outbound registration is the
+ * explicit indication that the next hop answers STUN; so is keepalive "always"). */
 static void start_keepalive(struct sipreg *r, const struct sipreg_msg *m, sipreg_ms now) {
     int64_t ft = sipreg_msg_delta(m, SIPREG_H_FLOW_TIMER);
     int promised = ft > 0 || requires(m, "outbound");
     int reliable = sipreg_transport_reliable(r->transport);
-    int on = reliable && (r->pol.keepalive == SIPREG_KA_ALWAYS ||
-                          (r->pol.keepalive == SIPREG_KA_AUTO && promised));
+    /* not to a multicast group (§10.2.6): STUN goes to the next hop only (§8) */
+    int udp = r->transport == SIPREG_TP_UDP && !r->maddr_len;
+    int on = (reliable || udp) && (r->pol.keepalive == SIPREG_KA_ALWAYS ||
+                                   (r->pol.keepalive == SIPREG_KA_AUTO && promised));
     /* no promise: liveness probes while the flow is silent (reg_probe.c) */
     int probe =
         reliable && !on && r->pol.keepalive == SIPREG_KA_AUTO && r->pol.probe != SIPREG_PROBE_NONE;
-    r->ka_interval_s = ft > 0 ? ft : r->pol.keepalive_s;
+    if (udp && r->stun_off) { /* no STUN answers on this flow: OPTIONS probes (reg_flow.c) */
+        on = 0;
+        probe = 1;
+    }
+    r->ka_ft = ft > 0;
+    r->ka_interval_s = ft > 0                                          ? ft
+                       : udp && r->pol.keepalive_s > SIPREG__STUN_HI_S ? SIPREG__STUN_HI_S
+                                                                       : r->pol.keepalive_s;
     if (!on) {
         if (r->ka_on) r->ping_at = r->pong_deadline = SIPREG_NEVER;
         r->ka_on = 0;
+        r->stun_open = 0;
+        r->stun_retx_at = SIPREG_NEVER;
         if (probe)
             sipreg__probe_start(r, now);
         else

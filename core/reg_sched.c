@@ -356,7 +356,9 @@ sipreg_ms sipreg_deadline(const struct sipreg *r) {
     if (r->state == SIPREG_ST_BACKOFF && r->op == SIPREG__OP_NONE && r->retry_at < d)
         d = r->retry_at;
     if (r->ka_on && r->flow_up && !r->flow_failed) {
-        if (r->ping_at < d) d = r->ping_at;
+        /* an open STUN transaction: its retransmissions (RFC 5389 §7.2.1), the ping waits */
+        int stun = r->stun_open && r->transport == SIPREG_TP_UDP;
+        if (stun ? r->stun_retx_at < d : r->ping_at < d) d = stun ? r->stun_retx_at : r->ping_at;
         if (r->pong_deadline < d) d = r->pong_deadline;
     }
     if (r->probe_on && r->flow_up && !r->flow_failed) {

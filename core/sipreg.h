@@ -120,7 +120,16 @@ typedef int64_t sipreg_ms;
     /* the registrar rejected our credentials again (no loop) */                                   \
     X(SIPREG_E_AUTH_LOOP, -52, "credentials rejected again (wrong password?)")                     \
     /* challenged but no credentials configured */                                                 \
-    X(SIPREG_E_AUTH_NO_CREDENTIALS, -53, "challenged, but no credentials are configured")
+    X(SIPREG_E_AUTH_NO_CREDENTIALS, -53, "challenged, but no credentials are configured")          \
+    /* -- STUN (RFC 5389, the keep-alive of RFC 5626 §4.4.2) -- */                                \
+    /* shorter than 20 bytes, top bits set, bad length or magic cookie (RFC 5389 §6) */           \
+    X(SIPREG_E_STUN_HEADER, -60, "malformed STUN header")                                          \
+    /* an attribute runs past the end or its value breaks its format (RFC 5389 §15) */            \
+    X(SIPREG_E_STUN_ATTRIBUTE, -61, "malformed STUN attribute")                                    \
+    /* the FINGERPRINT is not the CRC-32 of the message (RFC 5389 §15.5) */                       \
+    X(SIPREG_E_STUN_FINGERPRINT, -62, "STUN FINGERPRINT does not match")                           \
+    /* a STUN message that is no response to a Binding request (RFC 5626 §8) */                   \
+    X(SIPREG_E_STUN_UNEXPECTED, -63, "STUN message that answers no Binding request")
 enum sipreg_error { SIPREG_ERROR_LIST(SIPREG__ENUMERATOR) };
 
 /* Name and one-line description of an error code ("SIPREG_E_URI: ..."); never NULL. */
@@ -190,14 +199,16 @@ enum sipreg_transport { SIPREG_TRANSPORT_LIST(SIPREG__ENUMERATOR) };
 
 /* How the current flow's liveness is watched (sipreg_info.liveness). */
 #define SIPREG_LIVENESS_LIST(X)                                                                    \
-    /* not watched (no flow, UDP, keepalive never, or probe none) */                               \
+    /* not watched (no flow, UDP without the promise, keepalive never, or probe none) */           \
     X(SIPREG_LIVE_NONE, 0, "none")                                                                 \
     /* RFC 5626 §4.4.1 CRLF pings (the registrar promised pongs) */                               \
     X(SIPREG_LIVE_CRLF, 1, "crlf")                                                                 \
-    /* OPTIONS probes after probe_s of silence */                                                  \
+    /* OPTIONS probes after probe_s of silence (over UDP: in place of unanswered STUN) */          \
     X(SIPREG_LIVE_OPTIONS, 2, "options")                                                           \
     /* SIPREG_EV_PING after probe_s of silence (host transport ping) */                            \
-    X(SIPREG_LIVE_HOST, 3, "host")
+    X(SIPREG_LIVE_HOST, 3, "host")                                                                 \
+    /* RFC 5626 §4.4.2 STUN Binding requests over UDP (the registrar promised keep-alives) */     \
+    X(SIPREG_LIVE_STUN, 4, "stun")
 enum sipreg_liveness { SIPREG_LIVENESS_LIST(SIPREG__ENUMERATOR) };
 
 /* Registration states. */
@@ -270,7 +281,13 @@ enum sipreg_match { SIPREG_MATCH_LIST(SIPREG__ENUMERATOR) };
     /* a command's time bound passed without an answer */                                          \
     X(SIPREG_R_GAVE_UP, 17, "gave-up")                                                             \
     /* 420/421 naming an option tag we sent: retried without it */                                 \
-    X(SIPREG_R_EXTENSION, 18, "extension")
+    X(SIPREG_R_EXTENSION, 18, "extension")                                                         \
+    /* the STUN mapped address of the UDP flow changed: the NAT binding is new (RFC 5626 §4.4.2)  \
+     */                                                                                            \
+    X(SIPREG_R_MAPPING, 19, "mapping")                                                             \
+    /* the UDP flow's first STUN Binding request got no answer but SIP probes do: the next hop */  \
+    /* runs no STUN server; OPTIONS probes keep the flow (RFC 5626 §4.4) */                       \
+    X(SIPREG_R_NO_STUN, 20, "no-stun")
 enum sipreg_reason { SIPREG_REASON_LIST(SIPREG__ENUMERATOR) };
 
 /* Event types (pulled with sipreg_poll_event). `value` is a number whose meaning the type gives;
@@ -305,7 +322,9 @@ enum sipreg_reason { SIPREG_REASON_LIST(SIPREG__ENUMERATOR) };
     /* [missing] */                                                                                \
     X(SIPREG_EV_NO_BINDING, 10, "nobinding")                                                       \
     /* the flow is dead: close it, then report sipreg_transport(down). reason FLOW: no pong */     \
-    /* / probe answer within pong_timeout_ms (RFC 5626 §4.4.1); TIMEOUT: Timer F on a */          \
+    /* / probe answer within pong_timeout_ms (RFC 5626 §4.4.1), no STUN answer after its */       \
+    /* retransmissions or a Binding error response (status: its code; §4.4.2); MAPPING: the */    \
+    /* STUN mapped address changed (§4.4.2); TIMEOUT: Timer F on a */                             \
     /* reliable flow (any flow with policy.alternates); STATUS: a 503 with policy.alternates */    \
     /* (RFC 3263 §4.3: the host moves to its next server); NETWORK: sipreg_network_changed */     \
     X(SIPREG_EV_FLOW_FAILED, 11, "flowfailed")                                                     \
@@ -314,19 +333,26 @@ enum sipreg_reason { SIPREG_REASON_LIST(SIPREG__ENUMERATOR) };
     X(SIPREG_EV_REDIRECT, 12, "redirect")                                                          \
     /* probe mode "host": send a transport-level ping now (WebSocket ping, RFC 6455 §5.5.2) */    \
     /* and report its pong as sipreg_recv("\r\n"); at = the pong deadline */                       \
-    X(SIPREG_EV_PING, 13, "ping")
+    X(SIPREG_EV_PING, 13, "ping")                                                                  \
+    /* how the flow's liveness is watched changed: value = the new enum sipreg_liveness */         \
+    /* [liveness]; reason NO_STUN (text says so): STUN unanswered, OPTIONS probes instead */       \
+    X(SIPREG_EV_LIVENESS, 14, "liveness")
 enum sipreg_event_type { SIPREG_EVENT_LIST(SIPREG__ENUMERATOR) };
 
-/* When to send CRLF keep-alive pings (RFC 5626 §4.4.1) over reliable flows. */
+/* When to send keep-alives: CRLF pings (RFC 5626 §4.4.1) over reliable flows, STUN Binding
+ * requests (§4.4.2, §8) over UDP. */
 enum sipreg_keepalive {
     SIPREG_KA_NEVER = 0, /* never */
-    SIPREG_KA_AUTO = 1,  /* CRLF pings after an outbound registration (2xx with Require:
-                          * outbound or Flow-Timer: the registrar promised pongs); otherwise
-                          * liveness probes (policy.probe) while the flow is silent */
+    SIPREG_KA_AUTO = 1,  /* keep-alives after an outbound registration (2xx with Require:
+                          * outbound or Flow-Timer: the registrar promised pongs and, over UDP,
+                          * a STUN server on its port, §8); otherwise liveness probes
+                          * (policy.probe) while a reliable flow is silent, none over UDP */
     SIPREG_KA_ALWAYS = 2 /* always while registered (configuration is the explicit indication) */
 };
 
-/* How liveness is probed on a reliable flow whose registrar promised no pongs (keepalive AUTO). */
+/* How liveness is probed on a reliable flow whose registrar promised no pongs (keepalive AUTO),
+ * and on a UDP flow whose outbound registrar answers no STUN (OPTIONS only; NONE: the flow fails on
+ * the STUN timeout, RFC 5626 §4.4.2). */
 enum sipreg_probe {
     SIPREG_PROBE_OPTIONS = 0, /* an OPTIONS to the registrar; any response is the pong (default) */
     SIPREG_PROBE_HOST = 1,    /* SIPREG_EV_PING: the host pings its transport (WebSocket ping) */
@@ -457,12 +483,15 @@ struct sipreg_info {
     struct sipreg_str service_route[SIPREG_MAX_ROUTES]; /* their URIs */
     size_t npath;                                       /* Path entries (RFC 3327) */
     struct sipreg_str path[SIPREG_MAX_ROUTES];          /* their URIs */
-    size_t others_omitted;   /* other devices' bindings not stored (limits) */
-    int keepalive;           /* 1 when CRLF keep-alives run on this flow */
-    int64_t keepalive_s;     /* their interval upper bound (Flow-Timer or the default) */
-    int liveness;            /* enum sipreg_liveness: how this flow is watched */
-    sipreg_ms ping_at;       /* next ping, or SIPREG_NEVER */
-    sipreg_ms pong_deadline; /* the open ping's deadline, or SIPREG_NEVER */
+    size_t others_omitted;    /* other devices' bindings not stored (limits) */
+    int keepalive;            /* 1 when keep-alives run on this flow (CRLF, or STUN over UDP) */
+    int64_t keepalive_s;      /* their interval upper bound (Flow-Timer or the default) */
+    int liveness;             /* enum sipreg_liveness: how this flow is watched */
+    sipreg_ms ping_at;        /* next ping, or SIPREG_NEVER */
+    sipreg_ms pong_deadline;  /* the open ping's deadline, or SIPREG_NEVER */
+    struct sipreg_str mapped; /* the flow's STUN mapped address ("192.0.2.1:5060",
+                               * "[2001:db8:0:0:0:0:0:1]:5060", RFC 5389 §15.2); empty until a
+                               * Binding response on this flow said it */
 };
 
 /* One of our Contacts in the configuration. */
@@ -494,8 +523,10 @@ struct sipreg_policy {
     int max_auth_retries;      /* challenges answered per attempt: 2 (a stale nonce, then one) */
     int64_t min_grant_s;       /* grants below this are scheduled as this: 30 s (no storms) */
     int keepalive;             /* enum sipreg_keepalive (default AUTO) */
-    int64_t keepalive_s;       /* ping interval upper bound without Flow-Timer: 120 s (§4.4.1) */
-    int64_t pong_timeout_ms;   /* pong deadline: 10000 ms (RFC 5626 §4.4.1) */
+    int64_t keepalive_s;       /* ping interval upper bound without Flow-Timer: 120 s (§4.4.1);
+                                * over UDP at most 29 s (STUN: U[24, 29] s, §4.4.2) */
+    int64_t pong_timeout_ms;   /* pong deadline: 10000 ms (RFC 5626 §4.4.1); a STUN request
+                                * instead gives up after 7 sends and 16 RTO (t1_ms), §4.4.2 */
     int probe;                 /* enum sipreg_probe (default OPTIONS) */
     int64_t probe_s;           /* probe after this much silence on the flow: U[0.8, 1.0] of 30 s */
     int retry_credentials;     /* 1: rejected credentials back off and retry (default 0: stop) */
@@ -666,12 +697,14 @@ int sipreg_wallclock(struct sipreg *r, int64_t unix_ms, sipreg_ms now);
  * copy of the core's own (§17.1.1.2), dropped; not the host's. */
 #define SIPREG_RECV_STALE 2
 
-/* Feed one received SIP message (or a CRLF keep-alive pong). 0: the core's own (a response to its
- * REGISTER or OPTIONS probe, a pong); SIPREG_RECV_REQUEST: a request the host should answer (also
- * one that lacks a mandatory header or has a bad CSeq but has a Via: the table answers 400);
- * SIPREG_RECV_STALE: a late or duplicate copy of a response to the core's own (dropped);
- * SIPREG_E_ASYMMETRIC: a response that is not the core's (the host's own transactions); any other
- * negative: a parse error (dropped). */
+/* Feed one received SIP message (or a CRLF keep-alive pong, or on a UDP flow a STUN datagram:
+ * one that sipreg_stun_is, RFC 5626 §8). 0: the core's own (a response to its REGISTER or OPTIONS
+ * probe, a pong, the answer to its STUN Binding request); SIPREG_RECV_REQUEST: a request the host
+ * should answer (also one that lacks a mandatory header or has a bad CSeq but has a Via: the table
+ * answers 400); SIPREG_RECV_STALE: a late or duplicate copy of a response to the core's own
+ * (dropped; also a STUN response of another transaction ID); SIPREG_E_STUN_*: a bad or unasked STUN
+ * message; SIPREG_E_ASYMMETRIC: a response that is not the core's (the host's own transactions);
+ * any other negative: a parse error (dropped). */
 int sipreg_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now);
 
 /* The tests of the request table, in the order it applies them to a request that arrived on the
@@ -752,7 +785,8 @@ int sipreg_on_timeout(struct sipreg *r, sipreg_ms now);
 sipreg_ms sipreg_deadline(const struct sipreg *r);
 
 /* Take the next message to send into buf (a response queued by sipreg_respond first, then an
- * OPTIONS probe, a REGISTER, or a "\r\n\r\n" keep-alive ping).
+ * OPTIONS probe, a REGISTER, or a keep-alive: a "\r\n\r\n" ping, or over UDP a STUN Binding
+ * request, bytes that are not text: sipreg_stun_is tells them apart, RFC 5626 §4.4.2).
  * Returns its length, SIPREG_E_DONE when none,
  * SIPREG_E_BUFFER when cap is too small (SIPREG_MAX_MESSAGE always suffices; it stays queued). */
 int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap);
@@ -1125,6 +1159,61 @@ int sipreg_compose_register(const struct sipreg_register_req *req, char *buf, si
  * token; `uri` the Request-URI. Returns length written, or negative. */
 int sipreg_compose_authorization(const struct sipreg_challenge *ch,
                                  const struct sipreg_digest_input *in, char *buf, size_t cap);
+
+/* ------------------------------------------------------------------------------------------ */
+/* STUN (RFC 5389) as the keep-alive of SIP over UDP uses it (RFC 5626 §4.4.2, §8)             */
+/* ------------------------------------------------------------------------------------------ */
+
+#define SIPREG_STUN_HEADER 20          /* bytes of a STUN header (RFC 5389 §6) */
+#define SIPREG_STUN_COOKIE 0x2112A442u /* the magic cookie (RFC 5389 §6) */
+#define SIPREG_STUN_BINDING 0x001      /* the Binding method (RFC 5389 §18.1) */
+#define SIPREG_STUN_TID 12             /* bytes of a transaction ID (96 bits, RFC 5389 §6) */
+
+/* The class of a STUN message (RFC 5389 §6: the C1 and C0 bits of the type). */
+enum sipreg_stun_class {
+    SIPREG_STUN_REQUEST = 0,    /* a request */
+    SIPREG_STUN_INDICATION = 1, /* an indication */
+    SIPREG_STUN_SUCCESS = 2,    /* a success response */
+    SIPREG_STUN_ERROR = 3       /* an error response */
+};
+
+/* A parsed STUN message: what a Binding response tells (RFC 5389 §7.3, §15). */
+struct sipreg_stun {
+    int method;                   /* 12-bit method (SIPREG_STUN_BINDING) */
+    int cls;                      /* enum sipreg_stun_class */
+    uint8_t tid[SIPREG_STUN_TID]; /* transaction ID */
+    int family;                   /* mapped address family: 4, 6, or 0 when none was given */
+    int xor_mapped;   /* 1: from XOR-MAPPED-ADDRESS (§15.2), 0: MAPPED-ADDRESS (§15.1) */
+    uint8_t addr[16]; /* the mapped address (4 or 16 bytes), XOR undone */
+    int port;         /* the mapped port */
+    int error_code;   /* ERROR-CODE (§15.6) as class * 100 + number, or 0 */
+    int fingerprint;  /* 1: a FINGERPRINT was present (and matched, §15.5) */
+    int unknown;      /* first comprehension-required attribute (type < 0x8000) the
+                       * parser does not know (§7.3.3), or -1 */
+};
+
+/* 1 when the datagram buf[0..len) is STUN rather than SIP: its first byte is 0..3 (RFC 7983 §7;
+ * RFC 5626 §8: a SIP message never starts so), else 0. */
+int sipreg_stun_is(const void *buf, size_t len);
+
+/* Parse one STUN message (a whole datagram) buf[0..len) (RFC 5389 §6, §15). 0, or
+ * SIPREG_E_STUN_HEADER, SIPREG_E_STUN_ATTRIBUTE, SIPREG_E_STUN_FINGERPRINT with *err_off (if not
+ * NULL) at the first bad byte. Only the first of a repeated attribute counts (§15); nothing after
+ * a FINGERPRINT may follow (§15.5). */
+int sipreg_stun_parse(struct sipreg_stun *out, const void *buf, size_t len, size_t *err_off);
+
+/* Compose a Binding request (RFC 5389 §6, §7.1) with transaction ID tid and no attributes, or
+ * with a FINGERPRINT (§15.5) when fingerprint is 1. Its length (20 or 28), or SIPREG_E_BUFFER. */
+int sipreg_stun_binding_request(const uint8_t tid[SIPREG_STUN_TID], int fingerprint, void *buf,
+                                size_t cap);
+
+/* The bit a host that carries the core's messages as text sets in a message's length to mark it
+ * as bytes, a STUN one (sipreg_stun_is): the wasm shim's sw_poll_send (lengths stay below it). */
+#define SIPREG_SEND_BYTES 0x40000000
+
+/* The mapped address of m as text ("192.0.2.1:32853", "[2001:db8::1]:32853"), NUL-terminated
+ * into out: its length, SIPREG_E_NOT_FOUND (no address) or SIPREG_E_BUFFER (48 bytes suffice). */
+int sipreg_stun_address(const struct sipreg_stun *m, char *out, size_t cap);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Views: a parsed message (JSON text or a word tape), an event and a snapshot (word tapes)   */

@@ -19,12 +19,12 @@ static void time_value(struct sipreg__view *v, sipreg_ms t) {
 #define put_text(v, k, s) sipreg__m_str(v, k, (s).len ? (s) : sipreg__str(NULL, 0))
 
 const char *sipreg_event_value_name(int type) {
-    /* the key of each type 0..13 in a fixed-width slot ("" = none): no pointers, no search; the
+    /* the key of each type 0..14 in a fixed-width slot ("" = none): no pointers, no search; the
      * names are those sipreg.h gives in [brackets] (enum sipreg_event_type) */
 #define KEY_SLOT 12
     static const char KEYS[][KEY_SLOT] = {
-        "",       "",      "granted",   "all",     "failures", "delayMs",   "secondsLeft",
-        "lateMs", "count", "transport", "missing", "",         "permanent", ""};
+        "",      "",          "granted", "all", "failures",  "delayMs", "secondsLeft", "lateMs",
+        "count", "transport", "missing", "",    "permanent", "",        "liveness"};
 #undef KEY_SLOT
     return type <= 0 || type >= (int)(sizeof KEYS / sizeof KEYS[0]) ? "" : KEYS[type];
 }
@@ -115,6 +115,7 @@ static int put_info(struct sipreg__view *v, const struct sipreg *r) {
     sipreg__m_str(v, "liveness", sipreg__cstr(sipreg_liveness_name(in.liveness)));
     put_time(v, "pingAt", in.ping_at);
     put_time(v, "pongDeadline", in.pong_deadline);
+    put_text(v, "mapped", in.mapped);
     sipreg__v_key(v, "bindings");
     sipreg__v_aopen(v);
     struct sipreg_binding bs[SIPREG_MAX_BINDINGS + SIPREG_MAX_CONTACTS * 2];

@@ -90,6 +90,8 @@ export class SipFlow extends EventTarget {
   /** @type {((text: string) => void) | null} */
   ontext = null;
   onpong = null;
+  /** @type {((bytes: Uint8Array) => void) | null} datagrams that are bytes (UDP) */
+  onbytes = null;
   /** @type {{code: string, message: string} | null} */
   lastCause = null;
   /** @type {Target[] | null} the targets of this round (null: locate on the next connect) */
@@ -223,6 +225,7 @@ export class SipFlow extends EventTarget {
     if (this.#closed) return;
     this.#inner = flow;
     flow.ontext = (text) => this.ontext?.(text);
+    flow.onbytes = (bytes) => this.onbytes?.(bytes);
     const listeners = {
       up: () => {
         this.#tried = 0;
@@ -242,7 +245,7 @@ export class SipFlow extends EventTarget {
   #detach(flow) {
     if (this.#inner !== flow) return;
     for (const [type, listener] of Object.entries(this.#listeners ?? {})) flow.removeEventListener(type, listener);
-    flow.ontext = null;
+    flow.ontext = flow.onbytes = null;
     this.#inner = null;
     this.#listeners = null;
   }

@@ -98,7 +98,9 @@ export interface RegistrationOptions {
     minGrant?: number;
     /** Liveness probes while the flow is silent and the registrar promised no pongs: 'options'
      *  (default; a request the registrar answers), 'host' (a WebSocket ping; chosen by default
-     *  when the WebSocket implementation can ping, i.e. Node's own client), 'none'. */
+     *  when the WebSocket implementation can ping, i.e. Node's own client), 'none'. Over UDP
+     *  'options' also stands in for STUN when an outbound registrar answers none ('none': the
+     *  flow fails instead). */
     probe?: 'options' | 'host' | 'none';
     /** Silence (s) before a probe (default 30). */
     probeS?: number;
@@ -226,16 +228,20 @@ export interface RegistrationInfo {
   serviceRoute: string[];
   path: string[];
   othersOmitted: number;
-  /** CRLF keep-alive (RFC 5626 §4.4.1) is on for this flow. */
+  /** Keep-alives are on for this flow: CRLF (RFC 5626 §4.4.1), or STUN over UDP (§4.4.2). */
   keepalive: boolean;
   /** The keep-alive interval bound (s): the registrar's Flow-Timer, else policy.keepaliveS. */
   keepaliveS: number;
-  /** How the flow's liveness is watched: CRLF pings, OPTIONS probes, the host's ping, or not. */
-  liveness: 'none' | 'crlf' | 'options' | 'host';
+  /** How the flow's liveness is watched: CRLF pings, OPTIONS probes, the host's ping, STUN
+   *  Binding requests (UDP), or not. */
+  liveness: 'none' | 'crlf' | 'options' | 'host' | 'stun';
   /** Unix ms of the next keep-alive ping or probe, or null. */
   pingAt: number | null;
   /** Unix ms by which the pong must arrive (a ping is out), or null. */
   pongDeadline: number | null;
+  /** The flow's address as the registrar's STUN answers name it ("192.0.2.1:5060"; RFC 5626
+   *  §4.4.2: a new one fails the flow, reason "mapping"), or null. */
+  mapped: string | null;
   bindings: Binding[];
   /** Where the flow goes (Node SIP flows; null for WebSocket). */
   target?: Target | null;
@@ -283,12 +289,13 @@ export interface RegistrationEventDetail {
     | 'bindings'
     | 'nobinding'
     | 'flowfailed'
-    | 'redirect';
+    | 'redirect'
+    | 'liveness';
   /** The state after the event. */
   state: RegistrationInfo['state'];
   /** Why: 'none', 'command', 'ok', 'refresh', 'lapsed', 'status', 'timeout', 'flow', 'auth',
    *  'interval', 'no-binding', 'retry-after', 'backoff', 'credentials', 'redirect', 'refused',
-   *  'network', 'gave-up', 'extension'. */
+   *  'network', 'gave-up', 'extension', 'mapping', 'no-stun'. */
   reason: string;
   /** The REGISTER operation the event concerns. */
   op: 'none' | 'register' | 'unregister' | 'unregister-all' | 'fetch';
@@ -352,10 +359,19 @@ export interface RedirectDetail extends RegistrationEventDetail {
   /** A 301: later refreshes go there too. */
   permanent: boolean;
 }
+/** "liveness": how the flow's liveness is watched changed (reason "no-stun": the registrar answers
+ *  no STUN, OPTIONS probes keep the UDP flow; `text` says so). */
+export interface LivenessDetail extends RegistrationEventDetail {
+  /** The new liveness as the core's number (enum sipreg_liveness; info.liveness names it). */
+  liveness: number;
+}
 /** "message": a message sent or received (only built while something listens). */
 export interface MessageDetail {
   direction: 'in' | 'out';
+  /** The message; "" for a datagram that is no text (then `bytes`). */
   text: string;
+  /** A datagram that is no text (a STUN keep-alive over UDP), as it went or came. */
+  bytes?: Uint8Array;
   /** Received messages: 'ok', 'request' (the host's to answer), 'stale' (a late or duplicate copy of a
    * response to the core's own, dropped), or the SIPREG_E_* name it was dropped with. */
   result?: string;
@@ -366,6 +382,8 @@ export interface ErrorDetail {
   message: string;
   /** The received text that was dropped. */
   text?: string;
+  /** The received bytes that were dropped (a datagram that is no text). */
+  bytes?: Uint8Array;
 }
 
 /** "flowup": the flow came up (the core was told; its members may send now). */
@@ -431,6 +449,7 @@ export interface RegistrationEventMap {
   nobinding: NoBindingDetail;
   flowfailed: RegistrationEventDetail;
   redirect: RedirectDetail;
+  liveness: LivenessDetail;
   message: MessageDetail;
   error: ErrorDetail;
   flowdown: FlowDownDetail;

@@ -48,6 +48,8 @@ class PoolSipFlow extends EventTarget {
   /** @type {((text: string) => void) | null} */
   ontext = null;
   onpong = null;
+  /** @type {((bytes: Uint8Array) => void) | null} */
+  onbytes = null;
   /** @type {any} the SipFlow, once made */
   #flow = null;
   #loading = false;
@@ -98,6 +100,7 @@ class PoolSipFlow extends EventTarget {
         }
         this.#flow = flow;
         flow.ontext = (text) => this.ontext?.(text);
+        flow.onbytes = (bytes) => this.onbytes?.(bytes);
         for (const type of ['up', 'down', 'error'])
           flow.addEventListener(type, (e) => this.dispatchEvent(new CustomEvent(type, { detail: e.detail })));
         flow.connect(kind);

@@ -85,6 +85,8 @@ export class MulticastFlow extends EventTarget {
   ontext = null;
   /** @type {null} (no pings on SIP transports: CRLF keep-alive is a core message) */
   onpong = null;
+  /** @type {((bytes: Uint8Array) => void) | null} datagrams that are bytes, not text (the adopted registrar's keep-alive answers) */
+  onbytes = null;
   /** @type {dgram.Socket | null} */
   #socket = null;
   /** @type {Promise<void> | null} */
@@ -205,6 +207,10 @@ export class MulticastFlow extends EventTarget {
     // once a registrar is adopted, datagrams from others are late answers to the multicast
     // request (retransmissions in §17.1.3's terms) or strangers: not ours
     if (r && (r.address !== rinfo.address || r.port !== rinfo.port)) return;
+    if (r && buf[0] < 4 && this.onbytes) {
+      this.onbytes(buf); // not text (RFC 7983 §7): the core's to read
+      return;
+    }
     let text;
     try {
       text = decoder.decode(buf);
@@ -242,12 +248,12 @@ export class MulticastFlow extends EventTarget {
     this.dispatchEvent(new CustomEvent('down', { detail: { code, reason, wasUp, requested: this.#closing, cause } }));
   }
 
-  /** @param {string} text one SIP message @returns {boolean} */
+  /** @param {string|Uint8Array} text one SIP message (bytes: a keep-alive, only to an adopted registrar) @returns {boolean} */
   send(text) {
     const sock = this.#socket;
     if (!this.up || !sock) return false;
     const to = this.#responder ?? { address: this.options.group, port: this.options.port };
-    if (!this.#responder) {
+    if (!this.#responder && typeof text === 'string') {
       const branch = branchOf(text);
       if (branch) this.#asked.add(branch);
       if (this.#asked.size > ASKED_MAX) this.#asked.delete(this.#asked.values().next().value);

@@ -16,6 +16,8 @@ export class SocketFlow extends EventTarget {
   /** @type {((text: string) => void) | null} the consumer of every received message */
   ontext = null;
   onpong = null;
+  /** @type {((bytes: Uint8Array) => void) | null} the consumer of datagrams that are bytes, not text (UDP) */
+  onbytes = null;
   /** whether anything arrived on the current socket (the target answers) */
   heard = false;
   /** @type {any} the current socket (dgram.Socket, net.Socket, tls.TLSSocket) */
@@ -61,7 +63,7 @@ export class SocketFlow extends EventTarget {
     this.dispatchEvent(new CustomEvent('down', { detail: { code: 0, reason: cause.message, wasUp, requested: this.closing, cause } }));
   }
 
-  /** @param {string} text one SIP message @returns {boolean} whether it was handed to the socket */
+  /** @param {string|Uint8Array} text one SIP message (or bytes the core wrote) @returns {boolean} whether it was handed to the socket */
   send(text) {
     if (!this.up || !this.sock) return false;
     this.write(this.sock, text);

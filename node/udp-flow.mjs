@@ -1,8 +1,9 @@
 // udp-flow.mjs — one SIP flow over UDP (RFC 3261 §18): a connected datagram socket to one target.
 // One datagram is one message (§18.3: no framing on datagrams); the core retransmits (Timer E,
 // §17.1.2.2), this file only moves datagrams. 'up' once the socket is bound and connected
-// (`local` is then its address: Via sent-by with rport (RFC 3581), Contact); a datagram that is
-// not UTF-8 or longer than UDP_MAX is dropped with an 'error' event. Causes of 'down': the
+// (`local` is then its address: Via sent-by with rport (RFC 3581), Contact); a datagram whose
+// first byte is 0..3 is no text (RFC 7983 §7: STUN, RFC 5626 §8) and goes to `onbytes` as it is;
+// one that is not UTF-8 or longer than UDP_MAX is dropped with an 'error' event. Causes of 'down': the
 // system's error (ECONNREFUSED: an ICMP port unreachable came back on the connected socket,
 // ENETUNREACH, ...), 'closed' (we closed it), 'failed' (the registration dropped it: `why`).
 import dgram from 'node:dgram';
@@ -61,6 +62,8 @@ export class UdpFlow extends SocketFlow {
       this.heard = true;
       if (data.length > UDP_MAX) {
         this.dispatchEvent(new CustomEvent('error', { detail: { reason: `datagram of ${data.length} bytes dropped (over ${UDP_MAX})` } }));
+      } else if (data[0] < 4 && this.onbytes) {
+        this.onbytes(data); // not text (RFC 7983 §7): the core's to read
       } else if (isAscii(data)) {
         this.ontext?.(data.toString('latin1')); // ASCII (nearly every SIP message): no UTF-8 decoder needed
       } else this.deliver(data);
@@ -80,7 +83,7 @@ export class UdpFlow extends SocketFlow {
   /**
    * One send callback per socket, not a closure per datagram (a pool sends thousands a second); a
    * failed send takes the flow down (Node reports a send error only to a callback).
-   * @param {dgram.Socket} sock @param {string} text
+   * @param {dgram.Socket} sock @param {string|Uint8Array} text
    */
   write(sock, text) {
     sock.send(text, this.sent);

@@ -55,6 +55,11 @@ int main(int argc, char **argv) {
             "(SIPREG_RECV_STALE). */\n"
             "export const RECV_STALE = %d;\n",
             SIPREG_RECV_REQUEST, SIPREG_RECV_STALE);
+    fprintf(out,
+            "\n/** sw_poll_send: the bit of a length that marks the message as bytes, not text "
+            "(SIPREG_SEND_BYTES). */\n"
+            "export const SEND_BYTES = %d;\n",
+            SIPREG_SEND_BYTES);
     FAMILY(
         "EVENT_TYPES", SIPREG_EVENT_LIST,
         "Event types by view name (enum sipreg_event_type); drainEvents' bit of type t is 2 ** t.");

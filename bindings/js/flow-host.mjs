@@ -43,6 +43,9 @@ export class FlowHost {
     this.wall = hooks.wall;
     flow.ontext = (text) => (hooks.text ? hooks.text(text) : this.keeper?.receive(text));
     flow.onpong = () => this.keeper?.pong();
+    // a datagram that is bytes answers the keeper's keep-alive (the core tells); only flows that
+    // carry bytes have the hook (nothing is set on a flow that does not declare it)
+    if ('onbytes' in flow) flow.onbytes = (bytes) => this.keeper?.receiveBytes(bytes);
     flow.addEventListener('up', () => {
       // the first connect: members learn it at once; a reconnect re-registers every member, so
       // that may be paced (a pool: no burst of re-registrations)
@@ -127,7 +130,7 @@ export class FlowHost {
   get cause() {
     return this.#flow.lastCause;
   }
-  /** @param {string} text @returns {boolean} */
+  /** @param {string|Uint8Array} text a message (bytes: a keep-alive the core marks so) @returns {boolean} */
   send(text) {
     return this.#flow.send(text);
   }

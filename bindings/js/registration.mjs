@@ -29,6 +29,7 @@ const EVENTS = {
   nobinding: 'nobinding',
   flowfailed: 'flowfailed',
   redirect: 'redirect',
+  liveness: 'liveness',
 };
 /** Core events the glue reads even when nobody listens: they act, or settle a promise. */
 const ACTING = ['connect', 'flowfailed', 'ping', 'registered', 'unregistered', 'failed'];
@@ -558,6 +559,26 @@ export class Registration extends EventTarget {
   }
 
   /**
+   * Feed a received datagram that is bytes, not text (a keep-alive's answer: the core's own).
+   * Anything else the core refuses is an 'error' event (with the bytes).
+   * @param {Uint8Array} bytes
+   * @returns {boolean} whether the core took it
+   */
+  receiveBytes(bytes) {
+    if (this.#closed) return false;
+    const core = this.#core;
+    const r = core.recvBytes(this.#h, bytes, this.#host.now());
+    const err = r < 0 ? core.error(r) : null;
+    if (this.#heard.has('message')) {
+      const result = err ? err.code : r === STALE ? 'stale' : 'ok';
+      this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'in', text: '', bytes, result } }));
+    }
+    if (err) this.dispatchEvent(new CustomEvent('error', { detail: { code: err.code, message: err.message, bytes } }));
+    this.#pump();
+    return r >= 0;
+  }
+
+  /**
    * A request arrived on the flow: the 'request' event (on this registration, then on the host: a
    * pool's), and the core's answer by its table when no listener took it. `stray`: a pool's
    * request for none of its members, answered by this one (detail.registration null).
@@ -725,9 +746,15 @@ export class Registration extends EventTarget {
     if (sends.length) {
       const tell = this.#heard.has('message');
       for (let i = 0; i < sends.length; i++) {
-        const text = sends[i];
-        this.#host.send(text);
-        if (tell) this.dispatchEvent(new CustomEvent('message', { detail: { direction: 'out', text } }));
+        const m = sends[i];
+        this.#host.send(m);
+        // bytes (a keep-alive the core marks so) are no text: the event carries them as they are
+        if (tell)
+          this.dispatchEvent(
+            new CustomEvent('message', {
+              detail: typeof m === 'string' ? { direction: 'out', text: m } : { direction: 'out', text: '', bytes: m },
+            }),
+          );
       }
     }
     const wanted = this.#pending.has('fetch') ? this.#wanted | (core.eventBits.get(FETCHED) ?? 0) : this.#wanted;

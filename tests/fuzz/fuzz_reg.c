@@ -16,7 +16,9 @@
  * (udp_max), a route and a third-party From come from the configuration byte. Requests arrive
  * too (built from tables, or raw bytes): sipreg_request_answer gives a status of the request
  * table, sipreg_respond queues at most a bounded number of responses, and every response sent is
- * a whole message (RFC 3261 §8.2.6) that never disturbs the REGISTER invariants above. */
+ * a whole message (RFC 3261 §8.2.6) that never disturbs the REGISTER invariants above. A STUN
+ * keep-alive over UDP (RFC 5626 §4.4.2) is a 20-byte Binding request; the host answers the last
+ * one sometimes (success with a mapped port from the input, or an error response). */
 #include "sipreg.h"
 
 #include <stdio.h>
@@ -164,7 +166,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static char opt_sent[SIPREG_MAX_MESSAGE]; /* the last OPTIONS sent */
     static char msg[4096];
     char last_branch[128] = "";
-    int have_reg = 0, have_opt = 0;
+    int have_reg = 0, have_opt = 0, have_stun = 0;
+    uint8_t stun_sent[SIPREG_STUN_HEADER]; /* the last STUN Binding request sent */
     unsigned last_cseq = 0;
     int tx_open = 0; /* our view: a REGISTER is in flight */
     int64_t tx_sent = 0;
@@ -261,9 +264,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case 8:
             sipreg_network_changed(r, now);
             break;
-        case 9:
-            sipreg_recv(r, "\r\n", 2, now); /* a pong */
+        case 9: {
+            uint8_t b = have_stun ? next(&in) : 0;
+            if (!(b & 1)) {
+                sipreg_recv(r, "\r\n", 2, now); /* a pong */
+                break;
+            }
+            /* the answer to the last STUN request: success with XOR-MAPPED-ADDRESS 192.168.1.9
+             * and port 0 or 1 (RFC 5389 §15.2), or an error response 500 (§15.6) */
+            static const uint8_t XOR_ADDR[8] = {0x00, 0x01, 0x21, 0x12, 0xe1, 0xba, 0xa5, 0x4b};
+            static const uint8_t ERROR_CODE[4] = {0x00, 0x00, 0x05, 0x00};
+            int err = b & 2, alen = err ? 4 : 8;
+            uint8_t a[32];
+            memcpy(a, stun_sent, SIPREG_STUN_HEADER);
+            a[0] = 0x01;
+            a[1] = err ? 0x11 : 0x01;
+            a[3] = (uint8_t)(4 + alen);
+            a[20] = 0x00;
+            a[21] = err ? 0x09 : 0x20;
+            a[22] = 0x00;
+            a[23] = (uint8_t)alen;
+            memcpy(a + 24, err ? ERROR_CODE : XOR_ADDR, (size_t)alen);
+            if (!err) a[27] ^= (uint8_t)(b >> 7);
+            int rc = sipreg_recv(r, (const char *)a, SIPREG_STUN_HEADER + a[3], now);
+            /* well-formed: ours or stale over UDP; over a flow of another kind no STUN (§4.4.2) */
+            CHECK(rc == 0 || rc == SIPREG_RECV_STALE || (rc < 0 && rc > SIPREG_E_STUN_HEADER));
             break;
+        }
         case 10: {
             /* the host reports a flow of its own: any kind, a v4/v6/bad host, any port */
             static const char *const HOSTS[] = {"192.0.2.1", "2001:db8::1",    "[::1]",
@@ -307,6 +334,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         int n;
         while ((n = sipreg_poll_send(r, sent, sizeof sent - 1)) > 0) {
             sent[n] = 0;
+            if (sipreg_stun_is(sent, (size_t)n)) {
+                /* a STUN keep-alive: a Binding request of 20 bytes (RFC 5626 §8) */
+                struct sipreg_stun m;
+                CHECK(n == SIPREG_STUN_HEADER && sipreg_stun_parse(&m, sent, 20, NULL) == 0);
+                CHECK(m.cls == SIPREG_STUN_REQUEST && m.method == SIPREG_STUN_BINDING);
+                memcpy(stun_sent, sent, SIPREG_STUN_HEADER);
+                have_stun = 1;
+                continue;
+            }
             if (!strncmp(sent, "SIP/2.0 ", 8)) {
                 /* our response to a request: whole, with no body (§8.2.6) */
                 CHECK(n > 24 && !strcmp(sent + n - 21, "Content-Length: 0\r\n\r\n"));

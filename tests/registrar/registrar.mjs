@@ -39,6 +39,8 @@ import { makeTestPki } from './testca.mjs';
  *           REGISTER with +sip.instance/reg-id and "Supported: outbound" gets "Require: outbound",
  *           "Flow-Timer" and pub-gruu/temp-gruu
  * @property {number} [flowTimer]     Flow-Timer (s) in outbound 2xx responses (default 25)
+ * @property {boolean} [stun]         RFC 5626 §8: module "stun" answers STUN Binding requests on the
+ *           SIP UDP port (the keep-alive of outbound UDP flows, §4.4.2)
  * @property {boolean} [tls]          also WebSocket over TLS (wss://127.0.0.1:<wssPort>, Debian
  *           kamailio-tls-modules) with a throwaway CA + server certificate made in runDir
  * @property {boolean} [multicast] also listen on the group 224.0.1.75 (RFC 3261 §10.2.6) on `lo`,
@@ -363,6 +365,7 @@ async function startKamailio(cfg, extraArgs, options) {
   const stopTimeoutMs = options.stopTimeoutMs ?? 5000;
   if (options.outbound) needModule('outbound', 'kamailio-outbound-modules');
   if (options.tls) needModule('tls', 'kamailio-tls-modules');
+  if (options.stun) needModule('stun', 'kamailio');
   if (options.multicast && !onlyLoopback()) {
     throw new Error('startRegistrar: multicast only inside a network namespace of the test whose only link is lo (unshare -n)');
   }
@@ -424,6 +427,7 @@ async function startKamailio(cfg, extraArgs, options) {
     if (options.debug) a.push('-A', 'DEBUG');
     if (options.multicast) a.push('-A', 'MULTICAST', '-A', `MCAST_PORT=${udpPort}`);
     if (flowTimer !== null) a.push('-A', 'OUTBOUND', '-A', `FLOW_TIMER=${flowTimer}`);
+    if (options.stun) a.push('-A', 'STUN');
     if (pki) {
       a.push(
         '-A',
