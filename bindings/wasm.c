@@ -160,7 +160,10 @@ EXPORT(sw_deadline) double sw_deadline(const struct sipreg *r) {
  * they are (a STUN keep-alive), not text; or a negative code. */
 EXPORT(sw_poll_send) int sw_poll_send(struct sipreg *r, char *buf, size_t cap) {
     int n = sipreg_poll_send(r, buf, cap);
-    return n > 0 && sipreg_stun_is(buf, (size_t)n) ? n | SIPREG_SEND_BYTES : n;
+#ifndef SIPREG_NO_STUN
+    if (n > 0 && sipreg_stun_is(buf, (size_t)n)) return n | SIPREG_SEND_BYTES;
+#endif
+    return n;
 }
 
 /* Next event whose type has its bit set in `wanted` (1 << type), as a tape into out; its length

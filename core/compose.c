@@ -39,6 +39,7 @@ void sipreg__compose_head(struct sipreg__buf *b, const char *method, const struc
         sipreg__puti(b, h->via_port);
     }
     if (h->transport == SIPREG_TP_UDP) sipreg__putl(b, ";rport");
+#ifndef SIPREG_NO_MULTICAST
     if (h->maddr.len) {
         /* §18.1.1: a request sent to a multicast address names it in maddr, with ttl (1) */
         sipreg__putl(b, ";maddr=");
@@ -46,6 +47,7 @@ void sipreg__compose_head(struct sipreg__buf *b, const char *method, const struc
         sipreg__putl(b, ";ttl=");
         sipreg__puti(b, h->ttl);
     }
+#endif
     sipreg__putl(b, ";branch=");
     sipreg__puts(b, h->branch);
     sipreg__putl(b, "\r\nMax-Forwards: 70\r\n"); /* §8.1.1.6 */

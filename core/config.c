@@ -265,6 +265,24 @@ static const char *values_problem(const struct sipreg_config *cfg, struct sipreg
         if (cfg->expires == 0) sipreg__putl(b, " (unregister() removes bindings)");
         return done(b);
     }
+#if defined SIPREG_NO_MULTICAST || defined SIPREG_NO_STUN
+    /* the browser build (WebSocket only) leaves out multicast discovery (RFC 3261 §10.2.6) and
+     * STUN keep-alives (RFC 5626 §4.4.2, UDP only): a configuration asking for them is refused */
+    const char *lacks = NULL;
+#ifdef SIPREG_NO_MULTICAST
+    if (cfg->discovery == SIPREG_DISCOVER_MULTICAST)
+        lacks = "discovery multicast (RFC 3261 §10.2.6)";
+#endif
+#ifdef SIPREG_NO_STUN
+    if (cfg->transport == SIPREG_TP_UDP && cfg->policy.keepalive != SIPREG_KA_NEVER)
+        lacks = "keepalive auto or always over UDP (STUN keep-alives, RFC 5626 §4.4.2)";
+#endif
+    if (lacks) {
+        sipreg__putc(b, lacks);
+        sipreg__putl(b, " is not in this build (the browser's: WebSocket only)");
+        return done(b);
+    }
+#endif
     if (cfg->reg_id < 1 || cfg->reg_id > 0x7fffffff) {
         sipreg__putl(b, "reg-id must be 1..2147483647 (RFC 5626 §4.2), got ");
         sipreg__puti(b, cfg->reg_id);

@@ -95,10 +95,12 @@ static struct sipreg_str copy_str(struct sipreg *r, size_t *pos, const char *s, 
 static int derive_ruri(struct sipreg *r, size_t *pos, const struct sipreg_config *cfg,
                        const struct sipreg_uri *aor) {
     struct sipreg_uri u;
+#ifndef SIPREG_NO_MULTICAST
     if (cfg->discovery == SIPREG_DISCOVER_MULTICAST) {
         r->ruri = copy_str(r, pos, "sip:sip.mcast.net", 17);
         return 0;
     }
+#endif
     if (cfg->discovery == SIPREG_DISCOVER_CONFIGURED && cfg->registrar && cfg->registrar[0]) {
         if (sipreg_uri_parse(&u, cfg->registrar, strlen(cfg->registrar), NULL) < 0 ||
             (u.scheme != SIPREG_SCHEME_SIP && u.scheme != SIPREG_SCHEME_SIPS) || u.has_user)

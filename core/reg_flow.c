@@ -91,6 +91,11 @@ int sipreg_set_flow(struct sipreg *r, int transport, const char *host, size_t ho
                     sipreg_ms now) {
     (void)now;
     if (!r || transport < SIPREG_TP_WS || transport > SIPREG_TP_TLS) return SIPREG_E_INVAL;
+#ifdef SIPREG_NO_STUN
+    /* RFC 5626 §4.4.2: keep-alives over UDP are STUN, not in this build (config.c) */
+    if (transport == SIPREG_TP_UDP && r->pol.keepalive != SIPREG_KA_NEVER)
+        return SIPREG_E_NOT_BUILT;
+#endif
     char h[SIPREG__FLOW_HOST_MAX + 2] = "[";
     size_t n = 0; /* host length (WS/WSS: none, RFC 7118 §5: Via and Contact keep .invalid) */
     if (transport > SIPREG_TP_WSS) {
@@ -136,6 +141,12 @@ int sipreg_set_flow(struct sipreg *r, int transport, const char *host, size_t ho
 }
 
 int sipreg_set_multicast(struct sipreg *r, const char *group, size_t len, int ttl) {
+#ifdef SIPREG_NO_MULTICAST
+    (void)group;
+    (void)len;
+    (void)ttl;
+    return r ? SIPREG_E_NOT_BUILT : SIPREG_E_INVAL; /* §10.2.6 discovery: not in this build */
+#else
     if (!r || (len && !group) || ttl < 0 || ttl > 255 || len > sizeof r->maddr)
         return SIPREG_E_INVAL;
     /* an IPv4 address in 224.0.0.0/4 (RFC 5771), the groups §10.2.6 and §18.1.1 mean; the URI
@@ -151,6 +162,7 @@ int sipreg_set_multicast(struct sipreg *r, const char *group, size_t len, int tt
     r->maddr_len = (uint8_t)len;
     r->mcast_ttl = (uint8_t)ttl;
     return 0;
+#endif
 }
 
 /* A connection attempt failed (down reported while no flow was up). Fetch fails now (its
@@ -273,16 +285,19 @@ void sipreg__schedule_ping(struct sipreg *r, sipreg_ms now) {
     r->ping_at = now + sipreg_prng_range(&r->prng, lo, hi);
 }
 
+#ifndef SIPREG_NO_STUN
 static void stun_timeout(struct sipreg *r, sipreg_ms now);
-static void stun_fallback(struct sipreg *r, sipreg_ms now);
+#endif
 
 /* RFC 5626 §4.4.1: send a ping when due; no pong within the timeout means the flow failed. */
 void sipreg__keepalive_timeout(struct sipreg *r, sipreg_ms now) {
     if (!r->ka_on || !r->flow_up || r->flow_failed) return;
+#ifndef SIPREG_NO_STUN
     if (r->transport == SIPREG_TP_UDP) {
         stun_timeout(r, now); /* §4.4.2: STUN over UDP, never CRLF (§4.4.1) */
         return;
     }
+#endif
     if (now >= r->pong_deadline) {
         sipreg__fail_flow(r, SIPREG_R_FLOW, now);
     } else if (now >= r->ping_at) {
@@ -297,6 +312,9 @@ void sipreg__keepalive_timeout(struct sipreg *r, sipreg_ms now) {
 /* ---------------------------------------------------------------------------------------- */
 /* STUN keep-alive over UDP (RFC 5626 §4.4.2, §8; RFC 5389 §7.2.1)                          */
 /* ---------------------------------------------------------------------------------------- */
+
+/* (not in a build without STUN: its configuration refuses keep-alives over UDP, config.c) */
+#ifndef SIPREG_NO_STUN
 
 /* The flow's first Binding transaction went unanswered and no STUN answer ever came on it: the
  * registrar promised outbound yet may run no STUN server on its port, against RFC 5626 §8 ("it
@@ -368,6 +386,8 @@ int sipreg__stun_compose(struct sipreg *r, char *buf, size_t cap) {
     return n;
 }
 
+#endif
+
 void sipreg__stun_reset(struct sipreg *r) {
     r->stun_open = r->stun_seen = r->stun_off = r->stun_check = 0;
     r->stun_retx_at = SIPREG_NEVER;
@@ -375,6 +395,7 @@ void sipreg__stun_reset(struct sipreg *r) {
     r->stun_mapped = NULL;
 }
 
+#ifndef SIPREG_NO_STUN
 /* The answer's mapped address is the flow's: learnt from the first answer; another one later
  * means the NAT binding changed, a failed flow (RFC 5626 §4.4.2, §8). 0, or -1 when it failed. */
 static int stun_mapping(struct sipreg *r, const struct sipreg_stun *m, sipreg_ms now) {
@@ -421,6 +442,7 @@ int sipreg__stun_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms n
     stun_mapping(r, &m, now);
     return 0;
 }
+#endif
 
 /* ---------------------------------------------------------------------------------------- */
 /* Probes (no outbound)                                                                     */

@@ -236,10 +236,12 @@ static void switch_to_stream(struct sipreg *r) {
 int sipreg_poll_send(struct sipreg *r, char *buf, size_t cap) {
     if (!r || (!buf && cap)) return SIPREG_E_INVAL;
     if (!r->flow_up || r->flow_failed) return SIPREG_E_DONE;
+#ifndef SIPREG_NO_STUN
     if (r->ping_pending && r->transport == SIPREG_TP_UDP) {
         /* RFC 5626 §4.4.2: over UDP the keep-alive is a STUN Binding request */
         return sipreg__stun_compose(r, buf, cap);
     }
+#endif
     if (r->ping_pending) {
         /* RFC 5626 §4.4.1: the ping is a double CRLF, sent between messages */
         if (cap < 4) return SIPREG_E_BUFFER;

@@ -20,10 +20,12 @@ static int only_crlf(const char *buf, size_t len) {
 
 int sipreg_recv(struct sipreg *r, const char *msg, size_t len, sipreg_ms now) {
     if (!r || (!msg && len)) return SIPREG_E_INVAL;
+#ifndef SIPREG_NO_STUN
     /* RFC 5626 §8: STUN and SIP share a UDP flow; the first byte tells them apart (never over
      * a stream: §4.4.2) */
     if (r->transport == SIPREG_TP_UDP && sipreg_stun_is(msg, len))
         return sipreg__stun_recv(r, msg, len, now);
+#endif
     if (only_crlf(msg, len)) {
         /* the pong (RFC 5626 §4.4.1 CRLF, or the host's transport pong): the flow is alive */
         if (r->ka_on) r->pong_deadline = SIPREG_NEVER;

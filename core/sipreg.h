@@ -129,7 +129,9 @@ typedef int64_t sipreg_ms;
     /* the FINGERPRINT is not the CRC-32 of the message (RFC 5389 §15.5) */                       \
     X(SIPREG_E_STUN_FINGERPRINT, -62, "STUN FINGERPRINT does not match")                           \
     /* a STUN message that is no response to a Binding request (RFC 5626 §8) */                   \
-    X(SIPREG_E_STUN_UNEXPECTED, -63, "STUN message that answers no Binding request")
+    X(SIPREG_E_STUN_UNEXPECTED, -63, "STUN message that answers no Binding request")               \
+    /* what the browser build leaves out (SIPREG_NO_STUN, SIPREG_NO_MULTICAST: WebSocket only) */  \
+    X(SIPREG_E_NOT_BUILT, -64, "not in this build")
 enum sipreg_error { SIPREG_ERROR_LIST(SIPREG__ENUMERATOR) };
 
 /* Name and one-line description of an error code ("SIPREG_E_URI: ..."); never NULL. */
@@ -675,14 +677,16 @@ int sipreg_transport(struct sipreg *r, int up, sipreg_ms now);
  * Contact that changes is sent once more with expires=0 in the next REGISTER (as
  * sipreg_set_contacts does). The same address again changes nothing. WS/WSS: only the Via
  * transport changes (RFC 7118 §5 keeps the .invalid host). 0, or SIPREG_E_INVAL (an unknown
- * transport, a host that is not a URI host or longer than 64 bytes, a port out of range). */
+ * transport, a host that is not a URI host or longer than 64 bytes, a port out of range), or
+ * SIPREG_E_NOT_BUILT (UDP with keep-alives in the browser build, SIPREG_NO_STUN). */
 int sipreg_set_flow(struct sipreg *r, int transport, const char *host, size_t host_len, int port,
                     sipreg_ms now);
 
 /* The flow now sends to a multicast group (an IPv4 address, 224.0.0.0/4), or to one server again
  * (len 0): while it does, the Via of every request carries ;maddr=<group> and ;ttl=<ttl> (RFC 3261
  * §18.1.1: MUST maddr, SHOULD ttl 1 for IPv4). Retransmissions keep the bytes they went out with.
- * 0, or SIPREG_E_INVAL (not a multicast IPv4 address, ttl outside 0..255). */
+ * 0, or SIPREG_E_INVAL (not a multicast IPv4 address, ttl outside 0..255), or SIPREG_E_NOT_BUILT
+ * (the browser build, SIPREG_NO_MULTICAST). */
 int sipreg_set_multicast(struct sipreg *r, const char *group, size_t len, int ttl);
 
 /* Tell the core the wall clock (Unix ms) at monotonic `now`, for clock-skew estimates. */

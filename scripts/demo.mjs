@@ -35,7 +35,7 @@ if (opts.help) {
   console.log(USAGE);
   process.exit(0);
 }
-for (const f of ['sipreg.wasm', 'lib/index.mjs']) {
+for (const f of ['sipreg-web.wasm', 'lib/index.mjs']) {
   if (!existsSync(WEB + f)) {
     console.error(`demo: web/${f} is missing: build first (scripts/demo.sh builds, then runs this)`);
     process.exit(1);

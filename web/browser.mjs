@@ -5,11 +5,12 @@
 // leaves out: createRegistration() does not go through load() (nor this module's namespace, which
 // load() resolves with), and RegistrationPool is a pure expression over the pool's own module
 // (lib/web-pool.mjs; the package says which of its files have side effects). It is found with
-// `new URL('./sipreg.wasm', import.meta.url)`, the pattern Vite and webpack 5 rewrite to the
-// emitted asset; elsewhere (esbuild, a CDN) give its address as `wasmUrl`:
+// `new URL('./sipreg-web.wasm', import.meta.url)`, the pattern Vite and webpack 5 rewrite to the
+// emitted asset; elsewhere (esbuild, a CDN) give its address as `wasmUrl`. sipreg-web.wasm is
+// the browser build of sipreg.wasm (no STUN keep-alives, no multicast discovery: UDP only):
 //
 //   import { createRegistration, wakeOnResume } from 'sipreg';
-//   import wasmUrl from 'sipreg/sipreg.wasm';   // esbuild: --loader:.wasm=file
+//   import wasmUrl from 'sipreg/sipreg.wasm';   // esbuild: --loader:.wasm=file (the web build)
 //   const reg = await createRegistration({ server: 'wss://edge.example.com', aor, auth, wasmUrl });
 import * as self from './browser.mjs';
 import { loadCore, createSingle, storedInstance, configError, show, SipregError } from './lib/web.mjs';
@@ -42,7 +43,7 @@ const notReady = (name) =>
  * @param {unknown} wasmUrl a URL or a string (relative: to the page)
  */
 function wasmAddress(wasmUrl) {
-  if (wasmUrl === undefined) return new URL('./sipreg.wasm', import.meta.url).href;
+  if (wasmUrl === undefined) return new URL('./sipreg-web.wasm', import.meta.url).href;
   const given = wasmUrl instanceof URL ? wasmUrl.href : wasmUrl;
   if (typeof given !== 'string' || given.trim() === '') {
     throw configError('wasmUrl', wasmUrl, `wasmUrl must be a URL or a non-empty string (the address of sipreg.wasm), got ${show(wasmUrl)}`);

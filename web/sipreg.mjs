@@ -1,6 +1,6 @@
 // sipreg for browsers (ES module), served as it is: web/browser.mjs with the wasm loaded before
 // this module settles (top-level await), so that every name is usable once imported. Serve this
-// file, browser.mjs, lib/ and sipreg.wasm (as application/wasm) together:
+// file, browser.mjs, lib/ and sipreg-web.wasm (as application/wasm) together:
 //
 //   import { createRegistration, wakeOnResume } from './sipreg.mjs';
 //   const reg = await createRegistration({ server: 'wss://edge.example.com', aor, auth, contacts });

@@ -4,7 +4,7 @@
 // there by each bundler's own API with its config (no warnings allowed); each bundle is served
 // over loopback (.wasm as application/wasm) and opened in Debian's Chromium, where it registers
 // against the real Kamailio: Vite and webpack find the wasm through the rewritten
-// `new URL('./sipreg.wasm', import.meta.url)`, esbuild through `wasmUrl` (the wasm imported as a
+// `new URL('./sipreg-web.wasm', import.meta.url)`, esbuild through `wasmUrl` (the wasm imported as a
 // file). The Vite app is also opened on Vite's dev server (no build). Prints the bundle sizes (js + wasm, raw and gzip); ends with the registrar's table.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -56,10 +56,10 @@ const BUILD = {
 
 /** How each app finds the wasm: the request the page makes for it. */
 const WASM_FROM = {
-  vite: /\/vite\/dist\/assets\/sipreg-[\w-]+\.wasm$/,
+  vite: /\/vite\/dist\/assets\/sipreg-web-[\w-]+\.wasm$/,
   webpack: /\/webpack\/dist\/[0-9a-f]{20}\.wasm$/,
-  esbuild: /\/esbuild\/dist\/sipreg-\w+\.wasm$/,
-  'vite dev': /\/@fs\/.*\/node_modules\/sipreg\/sipreg\.wasm$/, // the package's own file, served as it is
+  esbuild: /\/esbuild\/dist\/sipreg-web-\w+\.wasm$/,
+  'vite dev': /\/@fs\/.*\/node_modules\/sipreg\/sipreg-web\.wasm$/, // the package's own file, served as it is
 };
 const BUNDLERS = Object.keys(BUILD);
 /** The apps opened in Chromium: each build, and the Vite app on Vite's dev server (no build). */
@@ -69,7 +69,7 @@ const state = { dir: '', registrar: null, server: null, browser: null, builds: {
 
 before(async () => {
   need(CHROMIUM, 'Chromium (Debian package "chromium", installed by scripts/setup.sh)');
-  need(`${ROOT}node/sipreg.wasm`, 'the node package (wasm build)');
+  need(`${ROOT}node/sipreg-web.wasm`, 'the node package (web wasm build)');
   need(`${ROOT}node/browser.mjs`, 'the browser entry (copied by the wasm build)');
   state.dir = mkdtempSync(join(tmpdir(), 'sipreg-bundlers-'));
   const dir = state.dir;
@@ -131,6 +131,8 @@ test('each bundler builds the app without warnings; the sizes of what it emits',
     const js = size(/\.m?js$/);
     const wasm = size(/\.wasm$/);
     assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, `${name}: one wasm emitted (${files})`);
+    // the browser build (sipreg-web.wasm: no STUN, no multicast), not Node's sipreg.wasm
+    assert.equal(wasm.raw, readFileSync(`${ROOT}node/sipreg-web.wasm`).length, `${name}: the web build emitted`);
     assert.ok(js.raw > 0 && js.raw < 200_000, `${name}: js ${js.raw} bytes`);
     rows.push({
       bundler: name,

@@ -57,7 +57,7 @@ async function bundleLibs() {
 
 before(async () => {
   need(CHROMIUM, 'Chromium (Debian package "chromium", installed by scripts/setup.sh)');
-  need(`${ROOT}web/sipreg.wasm`, 'the web package (wasm build)');
+  need(`${ROOT}web/sipreg-web.wasm`, 'the web package (wasm build)');
   await bundleLibs();
   const started = await Promise.allSettled([
     startRegistrar().then((r) => {

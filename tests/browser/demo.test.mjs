@@ -23,7 +23,7 @@ test('the static server serves the web package with the right MIME types', async
     '/lib/index.mjs': 'text/javascript',
     '/app.mjs': 'text/javascript',
     '/style.css': 'text/css',
-    '/sipreg.wasm': 'application/wasm',
+    '/sipreg-web.wasm': 'application/wasm',
     '/call.html': 'text/html',
     '/call.mjs': 'text/javascript',
   };

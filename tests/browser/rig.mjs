@@ -35,7 +35,7 @@ export const CHROMIUM_ARGS = [
  */
 export async function startRig(rig) {
   need(CHROMIUM, 'Chromium (Debian package "chromium", installed by scripts/setup.sh)');
-  need(`${ROOT}web/sipreg.wasm`, 'the web package (wasm build)');
+  need(`${ROOT}web/sipreg-web.wasm`, 'the web package (wasm build)');
   need(`${ROOT}web/lib/index.mjs`, 'the web package (JS glue)');
   mkdirSync(ARTIFACTS, { recursive: true });
   const started = await Promise.allSettled([

@@ -13,7 +13,7 @@ let registrar, server, browser;
 
 before(async () => {
   need('/usr/bin/chromium', 'Chromium (Debian package "chromium", installed by scripts/setup.sh)');
-  need(`${ROOT}web/sipreg.wasm`, 'the web package (wasm build)');
+  need(`${ROOT}web/sipreg-web.wasm`, 'the web package (wasm build)');
   mkdirSync(ARTIFACTS, { recursive: true });
   registrar = await startRegistrar({ tls: true });
   server = await startStaticServer(`${ROOT}web`);

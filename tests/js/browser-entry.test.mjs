@@ -18,11 +18,11 @@ need(`${PKG}browser.mjs`, 'the browser entry (copied by the wasm build)');
 const copies = [];
 after(() => copies.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** A fresh copy of the entry (browser.mjs, lib/, sipreg.wasm): its own module state. */
+/** A fresh copy of the entry (browser.mjs, lib/, sipreg-web.wasm): its own module state. */
 async function freshEntry() {
   const dir = mkdtempSync(join(tmpdir(), 'sipreg-browser-entry-'));
   copies.push(dir);
-  for (const f of ['browser.mjs', 'lib', 'sipreg.wasm']) cpSync(join(PKG, f), join(dir, f), { recursive: true });
+  for (const f of ['browser.mjs', 'lib', 'sipreg-web.wasm']) cpSync(join(PKG, f), join(dir, f), { recursive: true });
   return { dir, entry: await import(pathToFileURL(join(dir, 'browser.mjs')).href) };
 }
 
@@ -93,7 +93,7 @@ test('a failed load names the address and may be retried; then one module per pa
     }
     assert.equal(entry.version, undefined);
     // over HTTP, as a page would (the server says application/wasm)
-    const ns = await entry.load({ wasmUrl: `${server.url}/sipreg.wasm` });
+    const ns = await entry.load({ wasmUrl: `${server.url}/sipreg-web.wasm` });
     assert.equal(ns.load, entry.load, 'load() resolves with the entry itself');
     assert.equal(entry.version, version);
     assert.equal(entry.parse('SIP/2.0 200 OK\r\n\r\n').ok, false, 'parse answers (a response without its headers)');
@@ -101,16 +101,16 @@ test('a failed load names the address and may be retried; then one module per pa
     const pool = new entry.RegistrationPool({ server: 'ws://r.invalid', WebSocket: FakeSocket });
     pool.close();
     // the same address again, or none: the module loaded; another address: refused
-    assert.equal(await entry.load({ wasmUrl: `${server.url}/sipreg.wasm` }), ns);
+    assert.equal(await entry.load({ wasmUrl: `${server.url}/sipreg-web.wasm` }), ns);
     assert.equal(await entry.load(), ns);
     await assert.rejects(
       entry.load({ wasmUrl: `${server.url}/other.wasm` }),
       (e) =>
         e.code === 'SIPREG_E_CONFIG' &&
         e.option === 'wasmUrl' &&
-        /already loaded from http:\/\/127\.0\.0\.1:\d+\/sipreg\.wasm, not .*other\.wasm \(one module per page\)/.test(e.problem),
+        /already loaded from http:\/\/127\.0\.0\.1:\d+\/sipreg-web\.wasm, not .*other\.wasm \(one module per page\)/.test(e.problem),
     );
-    const reg = await entry.createRegistration({ ...BASE, wasmUrl: new URL(`${server.url}/sipreg.wasm`) });
+    const reg = await entry.createRegistration({ ...BASE, wasmUrl: new URL(`${server.url}/sipreg-web.wasm`) });
     assert.equal(reg.state, 'idle');
     reg.close();
   } finally {

@@ -161,7 +161,9 @@ test('the browser entry (bundlers): the "browser" condition before "import", web
   const conditions = Object.keys(pkg.exports['.']);
   assert.equal(pkg.exports['.'].browser, './browser.mjs');
   assert.ok(conditions.indexOf('browser') < conditions.indexOf('import'), `conditions in order: ${conditions}`);
-  assert.equal(pkg.exports['./sipreg.wasm'], './sipreg.wasm', 'the wasm is importable as an asset (esbuild: loader "file")');
+  // the wasm is importable as an asset (esbuild: loader "file"): for browsers the web build
+  assert.deepEqual(pkg.exports['./sipreg.wasm'], { browser: './sipreg-web.wasm', default: './sipreg.wasm' });
+  assert.equal(pkg.exports['./sipreg-web.wasm'], './sipreg-web.wasm');
   assert.equal(
     readFileSync(`${PKG}browser.mjs`, 'utf8'),
     readFileSync(`${ROOT}web/browser.mjs`, 'utf8'),
@@ -191,5 +193,5 @@ test('the browser entry (bundlers): the "browser" condition before "import", web
   assert.doesNotMatch(readFileSync(`${PKG}lib/web.mjs`, 'utf8'), /class RegistrationPool/, 'the pool is not in lib/web.mjs');
   assert.match(readFileSync(`${PKG}lib/web.mjs`, 'utf8'), /var Registration ?= ?class extends EventTarget/);
   assert.doesNotMatch(readFileSync(`${PKG}lib/web.mjs`, 'utf8'), /the expiry asked for/, 'no option words in the browser glue');
-  assert.match(readFileSync(`${PKG}browser.mjs`, 'utf8'), /new URL\('\.\/sipreg\.wasm', import\.meta\.url\)/);
+  assert.match(readFileSync(`${PKG}browser.mjs`, 'utf8'), /new URL\('\.\/sipreg-web\.wasm', import\.meta\.url\)/);
 });

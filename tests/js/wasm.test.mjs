@@ -123,3 +123,64 @@ test('the parse-only module parses every message vector as the full one does', a
   assert.ok(vectors.length > 100, `${vectors.length} vectors`);
   for (const v of vectors) assert.deepEqual(light.parse(new Uint8Array(v.bytes)), parse(new Uint8Array(v.bytes)), v.label);
 });
+
+test('the browser module (sipreg-web.wasm): the same import and exports, smaller, a size ceiling', () => {
+  const webBytes = readFileSync(need(`${ROOT}node/sipreg-web.wasm`, 'browser wasm module'));
+  assert.deepEqual(
+    readFileSync(need(`${ROOT}web/sipreg-web.wasm`, 'the web package (wasm build)')),
+    webBytes,
+    'web/ and node/ carry the same file',
+  );
+  const webMod = new WebAssembly.Module(webBytes);
+  assert.deepEqual(WebAssembly.Module.imports(webMod), WebAssembly.Module.imports(mod));
+  const names = (m) =>
+    WebAssembly.Module.exports(m)
+      .map((e) => e.name)
+      .sort();
+  assert.deepEqual(names(webMod), names(mod), 'the glue finds every export it calls');
+  const gz = gzipSync(webBytes, { level: 9 }).length;
+  const full = gzipSync(bytes, { level: 9 }).length;
+  console.log(`# sipreg-web.wasm: ${webBytes.length} bytes, ${gz} gzipped (${full - gz} less than sipreg.wasm)`);
+  // 44,965 when it was made (1,279 below sipreg.wasm): STUN keep-alives and multicast discovery out
+  assert.ok(gz < 45_250, `browser wasm grew to ${gz} bytes gzipped`);
+  assert.ok(gz < full - 1000, `browser wasm ${gz} is not smaller than the full ${full}`);
+});
+
+test('the browser module refuses what it lacks with a clear error: discovery multicast, UDP keep-alives', async () => {
+  const { loadCore } = await import(`${ROOT}node/lib/core.mjs`);
+  const { core: full } = await import(`${ROOT}node/index.mjs`);
+  const web = await loadCore(readFileSync(`${ROOT}node/sipreg-web.wasm`));
+  const base = { aor: 'sip:alice@example.test', password: 'secret' };
+  const contacts = [{ uri: 'sip:a@b.invalid;transport=ws' }];
+  const rows = [
+    [{ discovery: 'multicast' }, /^discovery multicast \(RFC 3261 §10\.2\.6\) is not in this build/],
+    [{ transport: 'udp' }, /^keepalive auto or always over UDP \(STUN keep-alives, RFC 5626 §4\.4\.2\) is not in this build/],
+    [{ transport: 'udp', keepalive: 'always' }, /over UDP .* is not in this build/],
+  ];
+  for (const [o, problem] of rows) {
+    const cfg = web.buildConfig({ ...base, ...o }, contacts);
+    assert.throws(
+      () => web.newRegistration(cfg),
+      (e) => web.configError(e, cfg).code === 'SIPREG_E_CONFIG' && problem.test(e.message.replace('SIPREG_E_CONFIG: ', '')),
+      JSON.stringify(o),
+    );
+    web.freeConfig(cfg);
+    const fcfg = full.buildConfig({ ...base, ...o }, contacts); // the full module takes it
+    full.x.sw_reg_free(full.newRegistration(fcfg));
+    full.freeConfig(fcfg);
+  }
+  // the same registration over WebSocket, or over UDP without keep-alives, is fine; the multicast
+  // call and a switch to UDP with keep-alives are refused (SIPREG_E_NOT_BUILT: "not in this build")
+  const cfg = web.buildConfig({ ...base, transport: 'udp', keepalive: 'never' }, contacts);
+  const h = web.newRegistration(cfg);
+  web.freeConfig(cfg);
+  const refused = (e) => e.code === 'SIPREG_E_NOT_BUILT' && /not in this build/.test(e.message);
+  assert.throws(() => web.setMulticast(h, '224.0.1.75', 1), refused);
+  web.x.sw_reg_free(h);
+  const ws = web.buildConfig(base, contacts);
+  const h2 = web.newRegistration(ws);
+  web.freeConfig(ws);
+  web.setFlow(h2, 1, null, 0, 0); // WebSocket: taken
+  assert.throws(() => web.setFlow(h2, 3, '192.0.2.1', 5060, 0), refused); // UDP, keepalive auto
+  web.x.sw_reg_free(h2);
+});
