@@ -1,4 +1,4 @@
-// Vite: `new URL('./sipreg.wasm', import.meta.url)` in the package is rewritten to the emitted asset.
+// Vite: `new URL('./sipreg-web.wasm', import.meta.url)` in the package is rewritten to the emitted asset.
 import * as sipreg from 'sipreg';
 import { run } from '../app.js';
 

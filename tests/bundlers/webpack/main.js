@@ -1,4 +1,4 @@
-// webpack 5: `new URL('./sipreg.wasm', import.meta.url)` in the package becomes an asset module.
+// webpack 5: `new URL('./sipreg-web.wasm', import.meta.url)` in the package becomes an asset module.
 import * as sipreg from 'sipreg';
 import { run } from '../app.js';
 
