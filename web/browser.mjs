@@ -7,7 +7,8 @@
 // (lib/web-pool.mjs; the package says which of its files have side effects). It is found with
 // `new URL('./sipreg-web.wasm', import.meta.url)`, the pattern Vite and webpack 5 rewrite to the
 // emitted asset; elsewhere (esbuild, a CDN) give its address as `wasmUrl`. sipreg-web.wasm is
-// the browser build of sipreg.wasm (no STUN keep-alives, no multicast discovery: UDP only):
+// the browser build of sipreg.wasm (without STUN keep-alives and multicast discovery, which only
+// UDP uses):
 //
 //   import { createRegistration, wakeOnResume } from 'sipreg';
 //   import wasmUrl from 'sipreg/sipreg.wasm';   // esbuild: --loader:.wasm=file (the web build)
