@@ -51,12 +51,12 @@ class DeadlineHeap {
   peek() {
     return this.at[0];
   }
-  /** @returns {[number, object]|undefined} */
+  /** @returns {object|undefined} the registration of the earliest deadline (peek() is that deadline) */
   pop() {
     const a = this.at,
       regs = this.regs;
     if (!a.length) return undefined;
-    const top = [a[0], regs[0]];
+    const top = regs[0];
     const last = a.pop(),
       lastReg = regs.pop();
     if (a.length) {
@@ -372,8 +372,8 @@ export class RegistrationPool extends EventTarget {
     this.#timerAt = Infinity;
     const now = this.#now();
     for (let top = this.#heap.peek(); top !== undefined && top <= now; top = this.#heap.peek()) {
-      const [at, reg] = this.#heap.pop();
-      if (this.#deadlines.get(reg) !== at) continue; // stale entry
+      const reg = this.#heap.pop();
+      if (this.#deadlines.get(reg) !== top) continue; // stale entry
       this.#deadlines.delete(reg);
       reg.wake();
     }

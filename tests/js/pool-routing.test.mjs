@@ -53,7 +53,7 @@ test('a pool remaps keys a grant brings (a temp-gruu); a shared AOR goes to the 
       assert.equal(seen.length, n + 1, `one outcome for ${ruri}`);
       return seen[n];
     };
-    const gruus = [a, b, c].map((reg, k) => {
+    const gruus = [a, b, c].map((reg) => {
       const sent = sock.sent.slice(0, 3).find((t) => contactOf(t) === reg.contact.uri);
       return `sip:tgruu${sock.sent.indexOf(sent)}@example.test;gr`;
     });

@@ -61,6 +61,7 @@ test("a member added once the UDP flow is up registers from the flow's address, 
     const sent = [];
     late.addEventListener('message', (e) => e.detail.direction === 'out' && sent.push(e.detail.text));
     await late.register();
+    assert.ok(sent.length >= 1, 'the late member sent its REGISTER (the checks below read it)');
     const { address, port } = late.flow.local;
     assert.equal(`${late.contact.host}:${late.contact.port}`, `${address}:${port}`, 'its contact is on the socket');
     for (const text of sent) {
