@@ -42,3 +42,11 @@ export async function registerThrough(port, user, { t1Ms, flowTimer, open }) {
   assert.equal(d.info.keepaliveS, flowTimer);
   return { reg, failed, errors, liveness };
 }
+
+/**
+ * Kamailio's own bindings of sip:<user>@example.test that are held (expires > 0), by `ul.dump`.
+ * @param {{ dump: () => Promise<any[]> }} registrar @param {string} user
+ */
+export async function held(registrar, user) {
+  return (await registrar.dump()).filter((b) => b.aor === `${user}@example.test` && typeof b.expires === 'number' && b.expires > 0);
+}
