@@ -9,10 +9,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
-import { ROOT, need, once } from './helpers.mjs';
+import { once } from './helpers.mjs';
+import { until, registerThrough, held } from './stun-kit.mjs';
 import { startRegistrar } from '../registrar/registrar.mjs';
 
-const sipreg = await import(need(`${ROOT}node/index.mjs`, 'node package'));
 const FLOW_TIMER = 5; // s: a keep-alive every U[4, 5] s
 const T1 = 100; // ms: a Binding transaction fails 79 T1 = 7.9 s after its first request
 let registrar;
@@ -61,36 +61,13 @@ async function relay() {
   return n;
 }
 
-/** Wait until cond() holds (at most ms), naming what it waited for. */
-async function until(cond, ms, what) {
-  for (const t0 = Date.now(); !cond();) {
-    if (Date.now() - t0 > ms) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 test(
   'no STUN server behind an outbound registrar: OPTIONS probes keep the UDP flow, no new REGISTER across keep-alive cycles',
   { timeout: 60_000 },
   async () => {
     const n = await relay();
-    const reg = await sipreg.createRegistration({
-      server: `sip:127.0.0.1:${n.port}`,
-      registrar: 'sip:127.0.0.1',
-      aor: 'sip:nostun1@example.test',
-      auth: { password: 'secret' },
-      policy: { t1Ms: T1 },
-    });
-    open.push(() => reg.close());
-    const failed = [];
-    const liveness = [];
-    reg.addEventListener('flowfailed', (e) => failed.push(e.detail));
-    reg.addEventListener('liveness', (e) => liveness.push(e.detail));
-
     // the outbound 2xx promises keep-alives: STUN first (RFC 5626 §4.4.2)
-    const d = await reg.register();
-    assert.equal(d.info.liveness, 'stun');
-    assert.equal(d.info.keepaliveS, FLOW_TIMER);
+    const { reg, failed, liveness } = await registerThrough(n.port, 'nostun1', { t1Ms: T1, flowTimer: FLOW_TIMER, open });
     const port = reg.flow.local.port;
     const registers = n.register; // the REGISTER and its authenticated repeat
 
@@ -118,14 +95,11 @@ test(
     );
 
     // Kamailio's own table: one binding (instance + reg-id, RFC 5626 §6), this flow's contact
-    const held = (await registrar.dump()).filter((b) => b.aor === 'nostun1@example.test' && typeof b.expires === 'number' && b.expires > 0);
-    assert.equal(held.length, 1, JSON.stringify(held));
-    assert.equal(held[0].contact, reg.contact.uri);
-    assert.equal(held[0].regId, 1);
+    const bindings = await held(registrar, 'nostun1');
+    assert.equal(bindings.length, 1, JSON.stringify(bindings));
+    assert.equal(bindings[0].contact, reg.contact.uri);
+    assert.equal(bindings[0].regId, 1);
     await reg.unregister();
-    assert.deepEqual(
-      (await registrar.dump()).filter((b) => b.aor === 'nostun1@example.test' && typeof b.expires === 'number' && b.expires > 0),
-      [],
-    );
+    assert.deepEqual(await held(registrar, 'nostun1'), []);
   },
 );

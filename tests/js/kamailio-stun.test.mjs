@@ -11,10 +11,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
-import { ROOT, need, once } from './helpers.mjs';
+import { once } from './helpers.mjs';
+import { until, registerThrough, held } from './stun-kit.mjs';
 import { startRegistrar } from '../registrar/registrar.mjs';
 
-const sipreg = await import(need(`${ROOT}node/index.mjs`, 'node package'));
 const FLOW_TIMER = 5; // s: Binding requests every U[4, 5] s
 const T1 = 100; // ms: a Binding transaction fails 79 T1 = 7.9 s after its first request
 let registrar;
@@ -76,36 +76,13 @@ async function nat() {
   return n;
 }
 
-/** Wait until cond() holds (at most ms), naming what it waited for. */
-async function until(cond, ms, what) {
-  for (const t0 = Date.now(); !(await cond());) {
-    if (Date.now() - t0 > ms) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 test(
   'Kamailio answers the Binding requests; dropped answers and a NAT reboot fail the flow, and the registration moves to a new one',
   { timeout: 90_000 },
   async () => {
     const n = await nat();
-    const reg = await sipreg.createRegistration({
-      server: `sip:127.0.0.1:${n.port}`,
-      registrar: 'sip:127.0.0.1',
-      aor: 'sip:stun1@example.test',
-      auth: { password: 'secret' },
-      policy: { t1Ms: T1 },
-    });
-    open.push(() => reg.close());
-    const failed = [];
-    const errors = [];
-    reg.addEventListener('flowfailed', (e) => failed.push(e.detail));
-    reg.addEventListener('error', (e) => errors.push(e.detail));
-
     // the outbound 2xx promises keep-alives: STUN over UDP, every U[4, 5] s
-    const d = await reg.register();
-    assert.equal(d.info.liveness, 'stun');
-    assert.equal(d.info.keepaliveS, FLOW_TIMER);
+    const { reg, failed, errors } = await registerThrough(n.port, 'stun1', { t1Ms: T1, flowTimer: FLOW_TIMER, open });
     const port1 = reg.flow.local.port;
     await until(() => n.stunIn >= 2, 15_000, 'two answered Binding requests');
     assert.equal(n.stunOut, n.stunIn, 'every request answered');
@@ -146,15 +123,12 @@ test(
     console.log(`# STUN: ${n.stunOut} requests, ${n.stunIn} answers counted at the NAT; flows ${port1}, ${port2}, ${port3}`);
 
     // Kamailio's own table: one binding (instance + reg-id, RFC 5626 §6), the last flow's contact
-    const held = (await registrar.dump()).filter((b) => b.aor === 'stun1@example.test' && typeof b.expires === 'number' && b.expires > 0);
-    assert.equal(held.length, 1, JSON.stringify(held));
-    assert.equal(held[0].contact, reg.contact.uri);
-    assert.equal(held[0].regId, 1);
-    assert.equal(held[0].instance, `<${reg.contact.instance.replace(/^<|>$/g, '')}>`);
+    const bindings = await held(registrar, 'stun1');
+    assert.equal(bindings.length, 1, JSON.stringify(bindings));
+    assert.equal(bindings[0].contact, reg.contact.uri);
+    assert.equal(bindings[0].regId, 1);
+    assert.equal(bindings[0].instance, `<${reg.contact.instance.replace(/^<|>$/g, '')}>`);
     await reg.unregister();
-    assert.deepEqual(
-      (await registrar.dump()).filter((b) => b.aor === 'stun1@example.test' && typeof b.expires === 'number' && b.expires > 0),
-      [],
-    );
+    assert.deepEqual(await held(registrar, 'stun1'), []);
   },
 );

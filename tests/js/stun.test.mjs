@@ -174,10 +174,7 @@ test(
   'datagrams that are no text reach the core: unasked or broken STUN is an error event, a stale answer is dropped',
   { timeout: 10_000 },
   async () => {
-    const srv = await fakeRegistrar();
-    const reg = await make(srv, 's4');
-    await reg.register();
-    await until(() => srv.answered >= 1, 3000, 'a first answer');
+    const { srv, reg } = await answered('s4');
     const to = reg.flow.local.port;
     // a Binding request (the client answers none), a truncated header, and an answer of a
     // transaction that is not open: from the registrar (a connected socket hears only it)
